@@ -1,0 +1,141 @@
+/**
+ * The activities, built from their dependencies (samples-typescript `activities-dependency-injection`): the worker
+ * passes real clients, and tests pass the same real clients pointed at the local stack.
+ */
+import { log } from '@temporalio/activity';
+import type { Producer } from 'kafkajs';
+import type { Pool, PoolClient } from 'pg';
+import type { AssignmentEvent, RecordedEvent } from '../workflows/assignment/events';
+import type { Notice } from '../workflows/assignment/notices';
+import type { Activities } from './types';
+
+export type { Activities } from './types';
+
+export interface ActivityDependencies {
+  pool: Pool;
+  producer: Producer;
+  topic: string;
+}
+
+export function createActivities({ pool, producer, topic }: ActivityDependencies): Activities {
+  return {
+    async recordEvents(batch) {
+      if (batch.length === 0) return;
+      await store(pool, batch);
+      await publish(pool, producer, topic, batch);
+    },
+
+    async deliverNotices(notices) {
+      const delivered = await deliver(pool, notices);
+      for (const n of delivered) log.info(`[通知] → ${n.recipient} ${n.subject}`, { key: n.key });
+    },
+  };
+}
+
+/** Appends the batch and updates the read models in one transaction; events already there are left untouched. */
+async function store(pool: Pool, batch: RecordedEvent[]): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    for (const recorded of batch) {
+      const { assignmentId, seq, event } = recorded;
+      const inserted = await client.query(
+        `INSERT INTO assignment_events (assignment_id, seq, type, version, occurred_at, payload)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (assignment_id, seq) DO NOTHING`,
+        [assignmentId, seq, event.type, event.version, event.at, event],
+      );
+      if (inserted.rowCount === 1) await project(client, assignmentId, seq, event);
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** Keeps the `assignments` and `progress_reports` read models in step with the events. */
+async function project(client: PoolClient, assignmentId: string, seq: number, event: AssignmentEvent): Promise<void> {
+  const touch = (set: string, params: unknown[] = []) =>
+    client.query(`UPDATE assignments SET ${set}${set ? ', ' : ''}last_seq = $2, updated_at = $3 WHERE assignment_id = $1`, [
+      assignmentId,
+      seq,
+      event.at,
+      ...params,
+    ]);
+  switch (event.type) {
+    case 'TaskAssigned': {
+      const { spec } = event;
+      await client.query(
+        `INSERT INTO assignments (assignment_id, task_id, ref, title, unit, deadline_text, due, status, last_seq, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'assigned', $8, $9)`,
+        [assignmentId, spec.taskId, spec.ref, spec.title, spec.unit, spec.deadlineText, spec.due, seq, event.at],
+      );
+      return;
+    }
+    case 'AssignmentAcknowledged':
+      await touch(`status = 'acknowledged'`);
+      return;
+    case 'ProgressReportSubmitted':
+      await client.query(
+        `INSERT INTO progress_reports (assignment_id, period, due, unit, summary, percent_complete, late, submitted_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+        [assignmentId, event.period, event.due, event.unit, event.summary, event.percentComplete, event.late, event.at],
+      );
+      await touch('overdue_periods = array_remove(overdue_periods, $4)', [event.period]);
+      return;
+    case 'ReportingPeriodOverdue':
+      await touch('overdue_periods = array_append(overdue_periods, $4)', [event.period]);
+      return;
+    case 'TaskCompleted':
+      await touch(`status = 'completed'`);
+      return;
+    case 'DeadlineReminderSent':
+    case 'OverdueEscalated':
+      await touch('');
+      return;
+  }
+}
+
+/**
+ * Publishes what of the batch Kafka does not have yet, keyed by assignment, and marks it published. The event is
+ * stored before this runs, so a crash in between leaves it in the outbox (published_at IS NULL) and the retried
+ * activity sends it again; the idempotent producer and the consumers' (assignmentId, seq) dedupe absorb repeats.
+ */
+async function publish(pool: Pool, producer: Producer, topic: string, batch: RecordedEvent[]): Promise<void> {
+  const assignmentId = batch[0]!.assignmentId;
+  const seqs = batch.map((r) => r.seq);
+  const { rows } = await pool.query<{ seq: number; payload: AssignmentEvent }>(
+    `SELECT seq, payload FROM assignment_events
+     WHERE assignment_id = $1 AND seq = ANY($2::int[]) AND published_at IS NULL ORDER BY seq`,
+    [assignmentId, seqs],
+  );
+  if (rows.length === 0) return;
+  await producer.send({
+    topic,
+    acks: -1,
+    messages: rows.map(({ seq, payload }) => ({
+      key: assignmentId,
+      value: JSON.stringify({ assignmentId, seq, event: payload } satisfies RecordedEvent),
+      headers: { type: payload.type, version: String(payload.version), seq: String(seq) },
+    })),
+  });
+  await pool.query(
+    'UPDATE assignment_events SET published_at = now() WHERE assignment_id = $1 AND seq = ANY($2::int[]) AND published_at IS NULL',
+    [assignmentId, rows.map((r) => r.seq)],
+  );
+}
+
+async function deliver(pool: Pool, notices: Notice[]): Promise<Notice[]> {
+  const delivered: Notice[] = [];
+  for (const n of notices) {
+    const result = await pool.query(
+      `INSERT INTO inbox (key, recipient, assignment_id, seq, occurred_at, kind, subject, body)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (key) DO NOTHING`,
+      [n.key, n.recipient, n.assignmentId, n.seq, n.at, n.kind, n.subject, n.body],
+    );
+    if (result.rowCount === 1) delivered.push(n);
+  }
+  return delivered;
+}

@@ -1,0 +1,36 @@
+/**
+ * Configuration: one validated module, read from the environment, with loopback defaults that match
+ * scripts/stack.sh. docker-compose.yml sets the same variables.
+ */
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+const schema = z.object({
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('duban-assignments'),
+  DATABASE_URL: z.url().default('postgres://duban:duban@127.0.0.1:55432/duban'),
+  KAFKA_BROKERS: z
+    .string()
+    .default('127.0.0.1:19092')
+    .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'each broker is host:port')).min(1)),
+  KAFKA_CLIENT_ID: z.string().default('duban'),
+  KAFKA_EVENTS_TOPIC: z.string().default('duban.assignment-events'),
+  API_HOST: z.string().default('127.0.0.1'),
+  API_PORT: port.default(3000),
+  /** Who receives 通报 when nobody else is named: the coordinator's office. */
+  DUBAN_COORDINATOR: z.string().default('市政府督查室'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type Config = z.infer<typeof schema>;
+
+/** Reads and checks the configuration; a bad value stops the process with the variable's name and the problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+  throw new Error(`invalid configuration in the environment:\n${problems}\nfix these variables or unset them to use the defaults`);
+}

@@ -1,0 +1,51 @@
+/** Kafka through kafkajs: the client, the topic the domain events go to, and a producer that keeps per-key order. */
+import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkajs';
+import type { Config } from './config';
+import { unreachable } from './reachability';
+
+export function createKafka(config: Pick<Config, 'KAFKA_BROKERS' | 'KAFKA_CLIENT_ID'>): Kafka {
+  return new Kafka({
+    clientId: config.KAFKA_CLIENT_ID,
+    brokers: config.KAFKA_BROKERS,
+    connectionTimeout: 3_000,
+    retry: { retries: 3, initialRetryTime: 300 },
+    logLevel: logLevel.WARN,
+  });
+}
+
+/**
+ * Creates the events topic if it is missing. Several partitions so consumers can share the load; the key (the
+ * assignment id) keeps one assignment's events in one partition, in order.
+ */
+export async function ensureTopic(kafka: Kafka, config: Pick<Config, 'KAFKA_BROKERS' | 'KAFKA_EVENTS_TOPIC'>): Promise<void> {
+  const admin: Admin = kafka.admin();
+  try {
+    await admin.connect();
+  } catch (error) {
+    throw unreachable('Kafka', config.KAFKA_BROKERS.join(','), error);
+  }
+  try {
+    const topics = await admin.listTopics();
+    if (!topics.includes(config.KAFKA_EVENTS_TOPIC)) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [{ topic: config.KAFKA_EVENTS_TOPIC, numPartitions: 6, replicationFactor: 1 }],
+      });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * With one request in flight, the records of one key keep the order they were sent in. Delivery is at least once:
+ * a send retried after a lost acknowledgement may write a record twice, and consumers drop repeats by
+ * (assignmentId, seq). kafkajs's idempotent mode is not used because it wants unbounded retries inside one send,
+ * while here a failed send fails the activity and Temporal retries it.
+ */
+export function createProducer(kafka: Kafka): Producer {
+  return kafka.producer({
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+}

@@ -1,0 +1,249 @@
+#!/usr/bin/env bash
+# The local stack without Docker: Temporal dev server, Apache Kafka (KRaft) and PostgreSQL, all on loopback.
+#
+#   scripts/stack.sh install   fetch and build what is missing into .tools/ (a second run reuses it)
+#   scripts/stack.sh up        install, then start every server and wait until each answers
+#   scripts/stack.sh down      stop every server (data in .data/ is kept)
+#   scripts/stack.sh status    say which servers answer
+#   scripts/stack.sh reset     stop and delete .data/ (all workflows, events and rows)
+#
+# Every setting comes from the same environment variables as infra/config.ts and docker-compose.yml.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TOOLS="$ROOT/.tools"
+DATA="${DUBAN_DATA_DIR:-$ROOT/.data}"
+LOGS="$DATA/logs"
+
+TEMPORAL_CLI_VERSION=v1.5.1
+TEMPORAL_ADDRESS="${TEMPORAL_ADDRESS:-127.0.0.1:7233}"
+TEMPORAL_UI_PORT="${TEMPORAL_UI_PORT:-8233}"
+PGPORT="${PGPORT:-55432}"
+PGUSER="${PGUSER:-duban}"
+PGPASSWORD="${PGPASSWORD:-duban}"
+PGDATABASE="${PGDATABASE:-duban}"
+KAFKA_PORT="${KAFKA_PORT:-19092}"
+KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-19093}"
+KAFKA_HEAP="${KAFKA_HEAP:-384m}"
+PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+
+say() { printf '[stack] %s\n' "$*" >&2; }
+die() { printf '[stack] error: %s\n' "$*" >&2; exit 1; }
+now() { date +%s; }
+
+# ---------------------------------------------------------------------------------------------------------------
+# install
+
+install_temporal_cli() {
+  # `go install` builds report their version as 0.0.0-DEV, so a stamp file records which tag was built.
+  local bin="$TOOLS/bin/temporal" stamp="$TOOLS/bin/temporal.version"
+  if [ -x "$bin" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$TEMPORAL_CLI_VERSION" ]; then return; fi
+  command -v go >/dev/null || die "Go is needed to build the Temporal CLI: install Go 1.22+ (apt-get install golang) and rerun"
+  say "building the Temporal CLI $TEMPORAL_CLI_VERSION with go install (a few minutes on a fresh machine)…"
+  mkdir -p "$TOOLS/bin"
+  GOBIN="$TOOLS/bin" go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION"
+  echo "$TEMPORAL_CLI_VERSION" >"$stamp"
+}
+
+# Resolves a pom of scripts/maven/ into .tools/<name>/libs: the jars and all their runtime dependencies.
+install_maven_libs() {
+  local name=$1 libs="$TOOLS/$1/libs" stamp="$TOOLS/$1/.pom.sha256"
+  local pom="$ROOT/scripts/maven/$1.pom.xml"
+  local sum; sum=$(sha256sum "$pom" | cut -d' ' -f1)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ]; then return; fi
+  command -v mvn >/dev/null || die "Maven is needed to fetch $name: apt-get install maven, then rerun"
+  command -v java >/dev/null || die "Java 17+ is needed to run $name: apt-get install openjdk-17-jre-headless, then rerun"
+  say "fetching $name from Maven Central…"
+  rm -rf "$libs"
+  mvn -q -B -Dstyle.color=never -f "$pom" dependency:copy-dependencies -DoutputDirectory="$libs" -DincludeScope=runtime
+  echo "$sum" >"$stamp"
+}
+
+install_postgres() {
+  if [ -x "$PG_BIN/postgres" ]; then return; fi
+  say "installing PostgreSQL 15 from Debian's packages…"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >/dev/null
+}
+
+cmd_install() {
+  local t0; t0=$(now)
+  install_postgres
+  install_maven_libs kafka
+  install_maven_libs temporal-test-server
+  install_temporal_cli
+  say "tools ready in $(( $(now) - t0 ))s"
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# processes
+
+pidfile() { echo "$DATA/run/$1.pid"; }
+
+running() {
+  local f; f=$(pidfile "$1")
+  [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null
+}
+
+# Starts a long-lived server in its own session, its output in .data/logs/<name>.log.
+spawn() {
+  local name=$1; shift
+  mkdir -p "$DATA/run" "$LOGS"
+  setsid "$@" >>"$LOGS/$name.log" 2>&1 </dev/null &
+  echo $! >"$(pidfile "$name")"
+}
+
+# Waits until "$@" succeeds; on time-out says which server and where its log is, and fails.
+wait_for() {
+  local name=$1 seconds=$2; shift 2
+  local deadline=$(( $(now) + seconds ))
+  until "$@" >/dev/null 2>&1; do
+    if ! running "$name"; then die "$name exited while starting; see $LOGS/$name.log"; fi
+    if [ "$(now)" -ge "$deadline" ]; then die "$name did not answer within ${seconds}s; see $LOGS/$name.log"; fi
+    sleep 0.5
+  done
+}
+
+port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+stop() {
+  local name=$1 f; f=$(pidfile "$1")
+  if running "$name"; then
+    local pid; pid=$(cat "$f")
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+    say "$name stopped"
+  fi
+  rm -f "$f"
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# PostgreSQL: refuses to run as root, so initdb and the server run as the `postgres` system user that Debian's
+# package creates, with a data directory it owns.
+
+as_postgres() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+start_postgres() {
+  local dir="$DATA/postgres" sock="$DATA/postgres-socket"
+  if running postgres; then return; fi
+  mkdir -p "$dir" "$sock" "$LOGS"
+  [ "$(id -u)" = 0 ] && chown postgres:postgres "$dir" "$sock" && chmod 700 "$dir"
+  if [ ! -f "$dir/PG_VERSION" ]; then
+    say "initialising PostgreSQL in $dir"
+    as_postgres "$PG_BIN/initdb" -D "$dir" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
+      --encoding=UTF8 --locale=C.UTF-8 >"$LOGS/postgres-initdb.log" 2>&1 ||
+      die "initdb failed; see $LOGS/postgres-initdb.log"
+  fi
+  touch "$LOGS/postgres.log"; [ "$(id -u)" = 0 ] && chown postgres "$LOGS/postgres.log"
+  spawn postgres runuser -u postgres -- "$PG_BIN/postgres" -D "$dir" -p "$PGPORT" -c listen_addresses=127.0.0.1 \
+    -c unix_socket_directories="$sock" -c timezone=Asia/Shanghai -c fsync=on
+  wait_for postgres 60 "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PGPORT"
+  # The application's role and database; the schema itself is the application's migrations (infra/migrations).
+  as_postgres "$PG_BIN/psql" -q -h "$sock" -p "$PGPORT" -U postgres -d postgres -v ON_ERROR_STOP=1 >/dev/null <<SQL
+SELECT 'CREATE ROLE "$PGUSER" LOGIN PASSWORD ''$PGPASSWORD'''
+  WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$PGUSER') \gexec
+SELECT 'CREATE DATABASE "$PGDATABASE" OWNER "$PGUSER"'
+  WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$PGDATABASE') \gexec
+SQL
+  say "PostgreSQL on 127.0.0.1:$PGPORT (database $PGDATABASE, user $PGUSER)"
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Temporal dev server on SQLite, so workflows survive a restart. WAL and synchronous=normal commit several times
+# faster than SQLite's defaults and still survive a process crash.
+
+start_temporal() {
+  if running temporal; then return; fi
+  mkdir -p "$DATA/temporal"
+  local host=${TEMPORAL_ADDRESS%:*} port=${TEMPORAL_ADDRESS##*:}
+  spawn temporal "$TOOLS/bin/temporal" server start-dev --ip "$host" --port "$port" --ui-port "$TEMPORAL_UI_PORT" \
+    --db-filename "$DATA/temporal/temporal.db" --sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal \
+    --namespace default --log-level warn
+  wait_for temporal 90 "$TOOLS/bin/temporal" operator cluster health --address "$TEMPORAL_ADDRESS"
+  say "Temporal on $TEMPORAL_ADDRESS, UI on http://$host:$TEMPORAL_UI_PORT"
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Kafka: one process as both broker and KRaft controller. Its storage is formatted once, with a cluster id.
+
+kafka_java() {
+  java -Xms128m "-Xmx$KAFKA_HEAP" -XX:+UseSerialGC -Dlog4j.configuration="file:$DATA/kafka/log4j.properties" \
+    -cp "$TOOLS/kafka/libs/*" "$@"
+}
+
+start_kafka() {
+  if running kafka; then return; fi
+  local dir="$DATA/kafka"
+  mkdir -p "$dir"
+  cat >"$dir/server.properties" <<PROPS
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=$dir/data
+num.partitions=3
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=false
+PROPS
+  cat >"$dir/log4j.properties" <<'PROPS'
+log4j.rootLogger=WARN, stdout
+log4j.appender.stdout=org.apache.log4j.ConsoleAppender
+log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
+log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
+log4j.logger.kafka.server.KafkaRaftServer=INFO
+PROPS
+  if [ ! -f "$dir/data/meta.properties" ]; then
+    say "formatting Kafka storage in $dir/data"
+    local cluster; cluster=$(kafka_java kafka.tools.StorageTool random-uuid)
+    kafka_java kafka.tools.StorageTool format -t "$cluster" -c "$dir/server.properties" >"$LOGS/kafka-format.log" 2>&1 ||
+      die "formatting Kafka storage failed; see $LOGS/kafka-format.log"
+  fi
+  spawn kafka java -Xms128m "-Xmx$KAFKA_HEAP" -XX:+UseSerialGC -Dlog4j.configuration="file:$dir/log4j.properties" \
+    -cp "$TOOLS/kafka/libs/*" kafka.Kafka "$dir/server.properties"
+  wait_for kafka 90 port_open 127.0.0.1 "$KAFKA_PORT"
+  say "Kafka on 127.0.0.1:$KAFKA_PORT"
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+
+cmd_up() {
+  cmd_install
+  local t0; t0=$(now)
+  start_postgres
+  start_kafka
+  start_temporal
+  say "stack up in $(( $(now) - t0 ))s; logs in $LOGS"
+}
+
+cmd_down() {
+  stop temporal
+  stop kafka
+  stop postgres
+}
+
+cmd_status() {
+  local host=${TEMPORAL_ADDRESS%:*} port=${TEMPORAL_ADDRESS##*:} ok=0
+  if port_open "$host" "$port"; then say "Temporal   up    $TEMPORAL_ADDRESS"; else say "Temporal   down  $TEMPORAL_ADDRESS"; ok=1; fi
+  if port_open 127.0.0.1 "$KAFKA_PORT"; then say "Kafka      up    127.0.0.1:$KAFKA_PORT"; else say "Kafka      down  127.0.0.1:$KAFKA_PORT"; ok=1; fi
+  if port_open 127.0.0.1 "$PGPORT"; then say "PostgreSQL up    127.0.0.1:$PGPORT"; else say "PostgreSQL down  127.0.0.1:$PGPORT"; ok=1; fi
+  return $ok
+}
+
+case "${1:-}" in
+  install) cmd_install ;;
+  up) cmd_up ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  reset) cmd_down; rm -rf "$DATA"; say "deleted $DATA" ;;
+  *) echo "usage: scripts/stack.sh install|up|down|status|reset" >&2; exit 2 ;;
+esac

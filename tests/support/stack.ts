@@ -1,0 +1,61 @@
+/**
+ * The real servers the integration tiers use, reached over real connections with the project's configuration.
+ * When one does not answer, the test fails with the server's name and how to start it: it never skips.
+ */
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import type { Pool } from 'pg';
+import type { Kafka } from 'kafkajs';
+import { loadConfig, type Config } from '../../infra/config';
+import { createKafka, ensureTopic } from '../../infra/kafka';
+import { checkPostgres, createPool, migrate } from '../../infra/postgres';
+
+// Workers log every state change at INFO; tests keep warnings and errors only.
+Runtime.install({ logger: new DefaultLogger('WARN') });
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const config: Config = loadConfig();
+
+/** A pool on the test database with every migration applied. */
+export async function connectPostgres(): Promise<Pool> {
+  const pool = createPool(config.DATABASE_URL);
+  try {
+    await checkPostgres(pool, config.DATABASE_URL);
+    await migrate(pool);
+    return pool;
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+}
+
+/** A Kafka client whose broker answers and whose events topic exists. */
+export async function connectKafka(topic = config.KAFKA_EVENTS_TOPIC): Promise<Kafka> {
+  const kafka = createKafka(config);
+  await ensureTopic(kafka, { ...config, KAFKA_EVENTS_TOPIC: topic });
+  return kafka;
+}
+
+const TEST_SERVER = path.join(ROOT, 'scripts', 'temporal-test-server');
+
+/**
+ * Temporal's time-skipping test server, the Java one fetched by `scripts/stack.sh install`; @temporalio/testing
+ * would download its own, which cannot work here, so it is always given the existing path.
+ */
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  if (!existsSync(path.join(ROOT, '.tools', 'temporal-test-server', 'libs'))) {
+    throw new Error('the Temporal time-skipping test server is not installed: run `scripts/stack.sh install`');
+  }
+  try {
+    return await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: TEST_SERVER } } });
+  } catch (error) {
+    throw new Error(`the Temporal time-skipping test server (${TEST_SERVER}) did not start: ${(error as Error).message}`);
+  }
+}
+
+/** An id no other test run has used, so tests never see each other's workflows or rows. */
+export function uniqueId(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}

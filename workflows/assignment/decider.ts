@@ -1,0 +1,318 @@
+/**
+ * The lifecycle of one assignment as a pure decider: `decide(command, state) → events`, `evolve(state, event) →
+ * state`, and `nextAlarm(state)` for what the clock must bring next. No Temporal import: the workflow is a thin
+ * shell around this, and audit ("state as of T") folds the same `evolve`.
+ *
+ *   assigned ──签收──► acknowledged ──(a report per period)──► … ──办结──► completed
+ *
+ * Per reporting period (quarter): an advance reminder N days before the due date, a reminder on the due day, and
+ * if no report has come when the day is over, the period is overdue (逾期) and escalates along the policy's ladder
+ * (催办 → 督办 → 通报), one step after another, until the report arrives.
+ */
+import {
+  addDays,
+  daysBetween,
+  quarterKey,
+  shanghaiDate,
+  shanghaiInstant,
+  type CalendarDate,
+} from '../../domain/calendar';
+import type { AssignmentEvent, AssignmentSpec, EscalationLevel } from './events';
+
+// ---------------------------------------------------------------------------------------------------------------
+// commands: imperatives; `now` always comes with the command, the decider never reads a clock.
+
+export type AssignmentCommand =
+  | { type: 'AssignTask'; now: Date; spec: AssignmentSpec }
+  | { type: 'AcknowledgeAssignment'; now: Date; unit: string }
+  | {
+      type: 'SubmitProgressReport';
+      now: Date;
+      unit: string;
+      /** '2017-Q1'; when absent, the earliest period not yet reported. */
+      period?: string;
+      summary: string;
+      percentComplete: number;
+    }
+  | { type: 'CompleteTask'; now: Date; by: string; summary: string }
+  | AlarmCommand;
+
+/** Commands the clock brings: the workflow sends them when `nextAlarm` says their time has come. */
+export type AlarmCommand =
+  | { type: 'SendDeadlineReminder'; now: Date; period: string; kind: 'advance' | 'due-day' }
+  | { type: 'ClosePeriod'; now: Date; period: string }
+  | { type: 'EscalateOverdue'; now: Date; period: string; step: number };
+
+type AlarmCommandWithoutTime = AlarmCommand extends infer C ? (C extends AlarmCommand ? Omit<C, 'now'> : never) : never;
+
+// ---------------------------------------------------------------------------------------------------------------
+// state
+
+export type AssignmentStatus = 'unassigned' | 'assigned' | 'acknowledged' | 'completed';
+
+export interface PeriodState {
+  period: string;
+  due: CalendarDate;
+  remindersSent: Array<'advance' | 'due-day'>;
+  report?: { at: string; summary: string; percentComplete: number; late: boolean };
+  overdue: boolean;
+  /** Ladder steps raised so far for this period. */
+  escalations: EscalationLevel[];
+}
+
+export interface AssignmentState {
+  status: AssignmentStatus;
+  spec?: AssignmentSpec;
+  assignedAt?: string;
+  acknowledgedAt?: string;
+  completedAt?: string;
+  periods: PeriodState[];
+  /** Instant of the latest event, ISO; commands dated earlier are refused. */
+  lastEventAt?: string;
+}
+
+export const initialState: AssignmentState = { status: 'unassigned', periods: [] };
+
+// ---------------------------------------------------------------------------------------------------------------
+// errors: a broken invariant is a domain error with a code; the workflow turns it into a non-retryable failure.
+
+export type DomainErrorCode =
+  | 'NOT_ASSIGNED'
+  | 'ALREADY_ASSIGNED'
+  | 'ALREADY_COMPLETED'
+  | 'WRONG_UNIT'
+  | 'UNKNOWN_PERIOD'
+  | 'ALREADY_REPORTED'
+  | 'NOTHING_TO_REPORT'
+  | 'INVALID_SPEC'
+  | 'OUT_OF_ORDER';
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// decide
+
+export function decide(command: AssignmentCommand, state: AssignmentState): AssignmentEvent[] {
+  const at = command.now.toISOString();
+  if (command.type === 'AssignTask') return assign(command.spec, at, state);
+
+  const spec = requireAssigned(state);
+  if (state.status === 'completed') {
+    throw new DomainError('ALREADY_COMPLETED', `task ${spec.ref} was completed (办结) on ${state.completedAt}; nothing more can be recorded`);
+  }
+  if (state.lastEventAt && at < state.lastEventAt) {
+    throw new DomainError('OUT_OF_ORDER', `command dated ${at} is earlier than the task's last event at ${state.lastEventAt}`);
+  }
+
+  switch (command.type) {
+    case 'AcknowledgeAssignment':
+      requireUnit(spec, command.unit);
+      return state.status === 'assigned' ? [{ type: 'AssignmentAcknowledged', version: 1, at, unit: command.unit, implicit: false }] : [];
+
+    case 'SubmitProgressReport': {
+      requireUnit(spec, command.unit);
+      const period = periodToReport(state, spec, command.period);
+      const acknowledgement: AssignmentEvent[] =
+        state.status === 'assigned' ? [{ type: 'AssignmentAcknowledged', version: 1, at, unit: command.unit, implicit: true }] : [];
+      return [
+        ...acknowledgement,
+        {
+          type: 'ProgressReportSubmitted',
+          version: 1,
+          at,
+          period: period.period,
+          due: period.due,
+          unit: command.unit,
+          summary: command.summary,
+          percentComplete: command.percentComplete,
+          late: period.overdue,
+        },
+      ];
+    }
+
+    case 'CompleteTask':
+      return [{ type: 'TaskCompleted', version: 1, at, by: command.by, summary: command.summary }];
+
+    case 'SendDeadlineReminder': {
+      const period = findPeriod(state, spec, command.period);
+      if (period.report || period.remindersSent.includes(command.kind)) return [];
+      const daysLeft = daysBetween(shanghaiDate(command.now), period.due);
+      return [{ type: 'DeadlineReminderSent', version: 1, at, period: period.period, due: period.due, kind: command.kind, daysLeft }];
+    }
+
+    case 'ClosePeriod': {
+      const period = findPeriod(state, spec, command.period);
+      if (period.report || period.overdue) return [];
+      return [{ type: 'ReportingPeriodOverdue', version: 1, at, period: period.period, due: period.due }];
+    }
+
+    case 'EscalateOverdue': {
+      const period = findPeriod(state, spec, command.period);
+      const step = spec.policy.ladder[command.step - 1];
+      if (!step || period.report || !period.overdue || period.escalations.length !== command.step - 1) return [];
+      const daysOverdue = daysBetween(period.due, shanghaiDate(command.now));
+      return [
+        { type: 'OverdueEscalated', version: 1, at, period: period.period, due: period.due, step: command.step, level: step.level, daysOverdue },
+      ];
+    }
+
+    default:
+      return assertNever(command);
+  }
+}
+
+function assign(spec: AssignmentSpec, at: string, state: AssignmentState): AssignmentEvent[] {
+  if (state.status !== 'unassigned') {
+    throw new DomainError('ALREADY_ASSIGNED', `task ${spec.ref} is already assigned to ${state.spec?.unit}`);
+  }
+  const sorted = [...spec.reportsDue].sort();
+  if (sorted.some((due, i) => due !== spec.reportsDue[i] || due === sorted[i - 1])) {
+    throw new DomainError('INVALID_SPEC', `reportsDue of task ${spec.ref} must be distinct dates in ascending order`);
+  }
+  const keys = spec.reportsDue.map(quarterKey);
+  if (new Set(keys).size !== keys.length) {
+    throw new DomainError('INVALID_SPEC', `task ${spec.ref} has two reports due in one quarter; give one date per quarter`);
+  }
+  return [{ type: 'TaskAssigned', version: 1, at, spec }];
+}
+
+function requireAssigned(state: AssignmentState): AssignmentSpec {
+  if (!state.spec) throw new DomainError('NOT_ASSIGNED', 'this task has not been assigned yet');
+  return state.spec;
+}
+
+function requireUnit(spec: AssignmentSpec, unit: string): void {
+  if (unit !== spec.unit) {
+    throw new DomainError('WRONG_UNIT', `unit ${unit} is not assigned to task ${spec.ref}; its lead unit is ${spec.unit}`);
+  }
+}
+
+function findPeriod(state: AssignmentState, spec: AssignmentSpec, key: string): PeriodState {
+  const period = state.periods.find((p) => p.period === key);
+  if (!period) {
+    const known = state.periods.map((p) => p.period).join(', ');
+    throw new DomainError('UNKNOWN_PERIOD', `task ${spec.ref} has no reporting period ${key}; its periods are ${known}`);
+  }
+  return period;
+}
+
+function periodToReport(state: AssignmentState, spec: AssignmentSpec, key: string | undefined): PeriodState {
+  if (key === undefined) {
+    const open = state.periods.find((p) => !p.report);
+    if (!open) throw new DomainError('NOTHING_TO_REPORT', `every reporting period of task ${spec.ref} has been reported`);
+    return open;
+  }
+  const period = findPeriod(state, spec, key);
+  if (period.report) {
+    throw new DomainError('ALREADY_REPORTED', `${spec.unit} already reported ${key} for task ${spec.ref} at ${period.report.at}`);
+  }
+  return period;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// evolve
+
+export function evolve(state: AssignmentState, event: AssignmentEvent): AssignmentState {
+  const next = { ...state, lastEventAt: event.at };
+  switch (event.type) {
+    case 'TaskAssigned': {
+      const assignedOn = shanghaiDate(new Date(event.at));
+      return {
+        ...next,
+        status: 'assigned',
+        spec: event.spec,
+        assignedAt: event.at,
+        periods: event.spec.reportsDue
+          .filter((due) => due >= assignedOn)
+          .map((due) => ({ period: quarterKey(due), due, remindersSent: [], overdue: false, escalations: [] })),
+      };
+    }
+    case 'AssignmentAcknowledged':
+      return { ...next, status: 'acknowledged', acknowledgedAt: event.at };
+    case 'DeadlineReminderSent':
+      return withPeriod(next, event.period, (p) => ({ ...p, remindersSent: [...p.remindersSent, event.kind] }));
+    case 'ProgressReportSubmitted':
+      return withPeriod(next, event.period, (p) => ({
+        ...p,
+        report: { at: event.at, summary: event.summary, percentComplete: event.percentComplete, late: event.late },
+      }));
+    case 'ReportingPeriodOverdue':
+      return withPeriod(next, event.period, (p) => ({ ...p, overdue: true }));
+    case 'OverdueEscalated':
+      return withPeriod(next, event.period, (p) => ({ ...p, escalations: [...p.escalations, event.level] }));
+    case 'TaskCompleted':
+      return { ...next, status: 'completed', completedAt: event.at };
+    default:
+      return assertNever(event);
+  }
+}
+
+function withPeriod(state: AssignmentState, key: string, change: (p: PeriodState) => PeriodState): AssignmentState {
+  return { ...state, periods: state.periods.map((p) => (p.period === key ? change(p) : p)) };
+}
+
+/** Folds a stream of events into the state they lead to: the workflow's state, and an auditor's "as of". */
+export function fold(events: readonly AssignmentEvent[], from: AssignmentState = initialState): AssignmentState {
+  return events.reduce(evolve, from);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// the clock
+
+export interface Alarm {
+  at: Date;
+  command: AlarmCommandWithoutTime;
+}
+
+/**
+ * The earliest moment at which the clock alone would change this assignment, and the command to send then; none
+ * once the task is completed or nothing is left to wait for. Reminders whose time had passed before the task was
+ * assigned are not sent late; closing a period and escalating it always happen, however late the clock brings them.
+ */
+export function nextAlarm(state: AssignmentState): Alarm | undefined {
+  if (state.status === 'completed' || state.status === 'unassigned' || !state.spec) return undefined;
+  const { policy } = state.spec;
+  const assignedAt = new Date(state.assignedAt ?? 0);
+  let earliest: Alarm | undefined;
+  for (const p of state.periods) {
+    const alarm = periodAlarm(p, policy, assignedAt);
+    if (alarm && (!earliest || alarm.at < earliest.at)) earliest = alarm;
+  }
+  return earliest;
+}
+
+function periodAlarm(p: PeriodState, policy: AssignmentSpec['policy'], assignedAt: Date): Alarm | undefined {
+  if (p.report) return undefined;
+  if (!p.overdue) {
+    const reminders: Array<{ kind: 'advance' | 'due-day'; at: Date }> = [
+      { kind: 'advance', at: shanghaiInstant(addDays(p.due, -policy.reminderDaysBefore), policy.noticeTime) },
+      { kind: 'due-day', at: shanghaiInstant(p.due, policy.noticeTime) },
+    ];
+    for (const r of reminders) {
+      const wanted = r.kind === 'due-day' || policy.reminderDaysBefore > 0;
+      if (wanted && !p.remindersSent.includes(r.kind) && r.at >= assignedAt) {
+        return { at: r.at, command: { type: 'SendDeadlineReminder', period: p.period, kind: r.kind } };
+      }
+    }
+    return { at: shanghaiInstant(addDays(p.due, 1)), command: { type: 'ClosePeriod', period: p.period } };
+  }
+  const step = p.escalations.length + 1;
+  if (step > policy.ladder.length) return undefined;
+  const daysAfterDue = policy.ladder.slice(0, step).reduce((days, s) => days + s.afterDays, 0);
+  return {
+    at: shanghaiInstant(addDays(p.due, daysAfterDue), policy.noticeTime),
+    command: { type: 'EscalateOverdue', period: p.period, step },
+  };
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled: ${JSON.stringify(value)}`);
+}

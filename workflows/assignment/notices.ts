@@ -1,0 +1,77 @@
+/**
+ * What people are told when an event happens: the notices delivered to inboxes (and later to SMS, mail, OA).
+ * Pure, so the wording is tested without servers and the workflow only decides *that* a notice goes out.
+ */
+import { chineseMonthDay, quarterLabel } from '../../domain/calendar';
+import type { AssignmentSpec, EscalationLevel, RecordedEvent } from './events';
+
+export type NoticeKind = 'assignment' | 'reminder' | 'urge' | 'notify-head' | 'report-coordinator' | 'completion';
+
+export interface Notice {
+  /** Unique per event and recipient, so a retried delivery never writes a second copy. */
+  key: string;
+  assignmentId: string;
+  seq: number;
+  /** When the event behind the notice happened (ISO); the inbox shows this, not the moment of delivery. */
+  at: string;
+  recipient: string;
+  kind: NoticeKind;
+  subject: string;
+  body: string;
+}
+
+const LEVEL_WORD: Record<EscalationLevel, string> = { urge: '催办', 'notify-head': '督办', 'report-coordinator': '通报' };
+
+/** The head of a unit, who receives 督办 notices: "市质监局主要负责人". */
+export function unitHead(unit: string): string {
+  return `${unit}主要负责人`;
+}
+
+export function noticesFor(recorded: RecordedEvent, spec: AssignmentSpec): Notice[] {
+  const { event, assignmentId, seq } = recorded;
+  const task = `「${spec.ref} ${spec.title}」`;
+  const notice = (recipient: string, kind: NoticeKind, subject: string, body: string): Notice => ({
+    key: `${assignmentId}#${seq}#${recipient}`,
+    assignmentId,
+    seq,
+    at: event.at,
+    recipient,
+    kind,
+    subject,
+    body,
+  });
+
+  switch (event.type) {
+    case 'TaskAssigned':
+      return [
+        notice(spec.unit, 'assignment', `【交办】${task}`,
+          `${spec.unit}：任务${task}由你单位牵头落实，完成时限：${spec.deadlineText || spec.due}。请及时签收，并于每季度末前报送进展。`),
+      ];
+    case 'DeadlineReminderSent':
+      return [
+        notice(spec.unit, 'reminder', `【提醒】${quarterLabel(event.due)}进展报送`,
+          `${spec.unit}：任务${task}${quarterLabel(event.due)}进展情况应于${chineseMonthDay(event.due)}前报送，` +
+            (event.daysLeft > 0 ? `还有${event.daysLeft}天。` : '今天截止。')),
+      ];
+    case 'OverdueEscalated': {
+      const word = LEVEL_WORD[event.level];
+      const late = `任务${task}${quarterLabel(event.due)}进展情况应于${chineseMonthDay(event.due)}前报送，已逾期${event.daysOverdue}天`;
+      switch (event.level) {
+        case 'urge':
+          return [notice(spec.unit, 'urge', `【${word}】${task}`, `${spec.unit}：${late}，请立即报送。`)];
+        case 'notify-head':
+          return [notice(unitHead(spec.unit), 'notify-head', `【${word}】${task}`, `${unitHead(spec.unit)}：${late}，请督促落实。`)];
+        case 'report-coordinator':
+          return [notice(spec.coordinator, 'report-coordinator', `【${word}】${spec.unit}逾期未报`, `${spec.coordinator}：${spec.unit}${late}，经催办、督办仍未报送。`)];
+      }
+      break;
+    }
+    case 'TaskCompleted':
+      return [notice(spec.unit, 'completion', `【办结】${task}`, `${spec.unit}：任务${task}已由${event.by}办结销号。`)];
+    case 'AssignmentAcknowledged':
+    case 'ProgressReportSubmitted':
+    case 'ReportingPeriodOverdue':
+      return [];
+  }
+  return [];
+}

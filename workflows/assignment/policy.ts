@@ -1,0 +1,16 @@
+import type { SupervisionPolicy } from './events';
+
+/**
+ * The supervision policy a cycle uses unless the coordinator sets another: remind five days before each quarter
+ * end and on the day itself at 09:00; when a report is missing, 催办 the next day, 督办 the unit's head three days
+ * later, 通报 to the coordinator five days after that.
+ */
+export const DEFAULT_POLICY: SupervisionPolicy = {
+  reminderDaysBefore: 5,
+  noticeTime: '09:00',
+  ladder: [
+    { level: 'urge', afterDays: 1 },
+    { level: 'notify-head', afterDays: 3 },
+    { level: 'report-coordinator', afterDays: 5 },
+  ],
+};
