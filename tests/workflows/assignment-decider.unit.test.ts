@@ -1,0 +1,234 @@
+import { shanghaiInstant } from '../../domain/calendar';
+import { fold, nextAlarm } from '../../workflows/assignment/decider';
+import type { AssignmentEvent, AssignmentSpec } from '../../workflows/assignment/events';
+import { noticesFor } from '../../workflows/assignment/notices';
+import { DEFAULT_POLICY } from '../../workflows/assignment/policy';
+import { given } from '../support/specification';
+
+const spec: AssignmentSpec = {
+  taskId: 'ezhou-2017:五.(二).29',
+  ref: '五.(二).29',
+  title: '开展重点产品质量提升行动',
+  unit: '市质监局',
+  coordinator: '市质强委办公室',
+  deadlineText: '2017年12月底之前',
+  due: '2017-12-31',
+  reportsDue: ['2017-03-31', '2017-06-30', '2017-09-30', '2017-12-31'],
+  policy: DEFAULT_POLICY,
+};
+
+const at = (date: string, time = '09:00') => shanghaiInstant(date, time);
+const iso = (date: string, time = '09:00') => at(date, time).toISOString();
+
+const assigned: AssignmentEvent = { type: 'TaskAssigned', version: 1, at: iso('2017-02-20', '10:00'), spec };
+const acknowledged: AssignmentEvent = { type: 'AssignmentAcknowledged', version: 1, at: iso('2017-02-21'), unit: '市质监局', implicit: false };
+const q1Overdue: AssignmentEvent = { type: 'ReportingPeriodOverdue', version: 1, at: iso('2017-04-01', '00:00'), period: '2017-Q1', due: '2017-03-31' };
+const q1Urged: AssignmentEvent = {
+  type: 'OverdueEscalated', version: 1, at: iso('2017-04-01'), period: '2017-Q1', due: '2017-03-31', step: 1, level: 'urge', daysOverdue: 1,
+};
+
+describe('when not yet assigned', () => {
+  test('assigning records the whole spec', () => {
+    given().when({ type: 'AssignTask', now: at('2017-02-20', '10:00'), spec }).then([assigned]);
+  });
+
+  test('reports are refused: there is nothing to report on', () => {
+    given()
+      .when({ type: 'SubmitProgressReport', now: at('2017-03-01'), unit: '市质监局', summary: '进展', percentComplete: 10 })
+      .thenRefused('NOT_ASSIGNED');
+  });
+
+  test('report dates out of order are refused', () => {
+    given()
+      .when({ type: 'AssignTask', now: at('2017-02-20'), spec: { ...spec, reportsDue: ['2017-06-30', '2017-03-31'] } })
+      .thenRefused('INVALID_SPEC', /ascending/);
+  });
+});
+
+describe('when assigned', () => {
+  test('the lead unit acknowledges (签收)', () => {
+    given(assigned)
+      .when({ type: 'AcknowledgeAssignment', now: at('2017-02-21'), unit: '市质监局' })
+      .then([acknowledged]);
+  });
+
+  test('another unit cannot acknowledge, and is told who the lead unit is', () => {
+    given(assigned)
+      .when({ type: 'AcknowledgeAssignment', now: at('2017-02-21'), unit: '市商务局' })
+      .thenRefused('WRONG_UNIT', /unit 市商务局 is not assigned to task 五\.\(二\)\.29; its lead unit is 市质监局/);
+  });
+
+  test('a report before acknowledging acknowledges implicitly', () => {
+    given(assigned)
+      .when({ type: 'SubmitProgressReport', now: at('2017-03-20'), unit: '市质监局', summary: '已部署', percentComplete: 20 })
+      .then([
+        { type: 'AssignmentAcknowledged', version: 1, at: iso('2017-03-20'), unit: '市质监局', implicit: true },
+        {
+          type: 'ProgressReportSubmitted', version: 1, at: iso('2017-03-20'), period: '2017-Q1', due: '2017-03-31',
+          unit: '市质监局', summary: '已部署', percentComplete: 20, late: false,
+        },
+      ]);
+  });
+
+  test('the first alarm is the advance reminder five days before the first quarter end', () => {
+    expect(nextAlarm(fold([assigned]))).toEqual({
+      at: at('2017-03-26'),
+      command: { type: 'SendDeadlineReminder', period: '2017-Q1', kind: 'advance' },
+    });
+  });
+
+  test('a reminder whose time passed before the assignment is not sent late', () => {
+    const late = { ...assigned, at: iso('2017-03-28') };
+    expect(nextAlarm(fold([late]))?.command).toEqual({ type: 'SendDeadlineReminder', period: '2017-Q1', kind: 'due-day' });
+  });
+
+  test('quarters that ended before the assignment are not reporting periods', () => {
+    const state = fold([{ ...assigned, at: iso('2017-05-10') }]);
+    expect(state.periods.map((p) => p.period)).toEqual(['2017-Q2', '2017-Q3', '2017-Q4']);
+  });
+
+  test('commands dated before the last event are refused', () => {
+    given(assigned, acknowledged)
+      .when({ type: 'SubmitProgressReport', now: at('2017-02-01'), unit: '市质监局', summary: '进展', percentComplete: 1 })
+      .thenRefused('OUT_OF_ORDER');
+  });
+});
+
+describe('when a quarter ends without a report', () => {
+  test('the period closes as overdue (逾期) at midnight after the due day', () => {
+    const state = fold([assigned, acknowledged]);
+    const reminded = fold(
+      [
+        { type: 'DeadlineReminderSent', version: 1, at: iso('2017-03-26'), period: '2017-Q1', due: '2017-03-31', kind: 'advance', daysLeft: 5 },
+        { type: 'DeadlineReminderSent', version: 1, at: iso('2017-03-31'), period: '2017-Q1', due: '2017-03-31', kind: 'due-day', daysLeft: 0 },
+      ],
+      state,
+    );
+    expect(nextAlarm(reminded)).toEqual({ at: at('2017-04-01', '00:00'), command: { type: 'ClosePeriod', period: '2017-Q1' } });
+    given(assigned, acknowledged).when({ type: 'ClosePeriod', now: at('2017-04-01', '00:00'), period: '2017-Q1' }).then([q1Overdue]);
+  });
+
+  test('escalation climbs the ladder one step at a time: 催办, then 督办 three days later, then 通报', () => {
+    expect(nextAlarm(fold([assigned, acknowledged, q1Overdue]))?.at).toEqual(at('2017-04-01'));
+    given(assigned, acknowledged, q1Overdue)
+      .when({ type: 'EscalateOverdue', now: at('2017-04-01'), period: '2017-Q1', step: 1 })
+      .then([q1Urged]);
+    expect(nextAlarm(fold([assigned, acknowledged, q1Overdue, q1Urged]))).toEqual({
+      at: at('2017-04-04'),
+      command: { type: 'EscalateOverdue', period: '2017-Q1', step: 2 },
+    });
+    given(assigned, acknowledged, q1Overdue, q1Urged)
+      .when({ type: 'EscalateOverdue', now: at('2017-04-04'), period: '2017-Q1', step: 2 })
+      .then([
+        { type: 'OverdueEscalated', version: 1, at: iso('2017-04-04'), period: '2017-Q1', due: '2017-03-31', step: 2, level: 'notify-head', daysOverdue: 4 },
+      ]);
+  });
+
+  test('a late report is marked late and stops the ladder', () => {
+    given(assigned, acknowledged, q1Overdue, q1Urged)
+      .when({ type: 'SubmitProgressReport', now: at('2017-04-02'), unit: '市质监局', summary: '补报', percentComplete: 25 })
+      .then([
+        {
+          type: 'ProgressReportSubmitted', version: 1, at: iso('2017-04-02'), period: '2017-Q1', due: '2017-03-31',
+          unit: '市质监局', summary: '补报', percentComplete: 25, late: true,
+        },
+      ]);
+    const reported = fold([
+      assigned, acknowledged, q1Overdue, q1Urged,
+      { type: 'ProgressReportSubmitted', version: 1, at: iso('2017-04-02'), period: '2017-Q1', due: '2017-03-31', unit: '市质监局', summary: '补报', percentComplete: 25, late: true },
+    ]);
+    expect(nextAlarm(reported)?.command).toEqual({ type: 'SendDeadlineReminder', period: '2017-Q2', kind: 'advance' });
+  });
+
+  test('a step that is not the next one is ignored, so a repeated timer does nothing', () => {
+    given(assigned, acknowledged, q1Overdue, q1Urged)
+      .when({ type: 'EscalateOverdue', now: at('2017-04-04'), period: '2017-Q1', step: 1 })
+      .then([]);
+  });
+
+  test('after the last step the period waits for its report and the clock moves on to the next quarter', () => {
+    const steps = DEFAULT_POLICY.ladder.map((s, i): AssignmentEvent => ({
+      type: 'OverdueEscalated', version: 1, at: iso('2017-04-09'), period: '2017-Q1', due: '2017-03-31', step: i + 1, level: s.level, daysOverdue: 9,
+    }));
+    const state = fold([assigned, acknowledged, q1Overdue, ...steps]);
+    expect(nextAlarm(state)?.command).toEqual({ type: 'SendDeadlineReminder', period: '2017-Q2', kind: 'advance' });
+  });
+});
+
+describe('when reported', () => {
+  const q1Reported: AssignmentEvent = {
+    type: 'ProgressReportSubmitted', version: 1, at: iso('2017-03-28'), period: '2017-Q1', due: '2017-03-31',
+    unit: '市质监局', summary: '按期推进', percentComplete: 25, late: false,
+  };
+
+  test('a second report for the same period is refused, with when the first came', () => {
+    given(assigned, acknowledged, q1Reported)
+      .when({ type: 'SubmitProgressReport', now: at('2017-03-29'), unit: '市质监局', period: '2017-Q1', summary: '再报', percentComplete: 30 })
+      .thenRefused('ALREADY_REPORTED', /already reported 2017-Q1/);
+  });
+
+  test('a report without a period goes to the earliest one not yet reported', () => {
+    given(assigned, acknowledged, q1Reported)
+      .when({ type: 'SubmitProgressReport', now: at('2017-03-29'), unit: '市质监局', summary: '提前报送', percentComplete: 30 })
+      .then([
+        {
+          type: 'ProgressReportSubmitted', version: 1, at: iso('2017-03-29'), period: '2017-Q2', due: '2017-06-30',
+          unit: '市质监局', summary: '提前报送', percentComplete: 30, late: false,
+        },
+      ]);
+  });
+
+  test('an unknown period is refused, listing the periods there are', () => {
+    given(assigned, acknowledged)
+      .when({ type: 'SubmitProgressReport', now: at('2017-03-29'), unit: '市质监局', period: '2018-Q1', summary: '进展', percentComplete: 1 })
+      .thenRefused('UNKNOWN_PERIOD', /periods are 2017-Q1, 2017-Q2, 2017-Q3, 2017-Q4/);
+  });
+
+  test('the reported period sends no further reminder', () => {
+    given(assigned, acknowledged, q1Reported)
+      .when({ type: 'SendDeadlineReminder', now: at('2017-03-31'), period: '2017-Q1', kind: 'due-day' })
+      .then([]);
+  });
+});
+
+describe('when completed', () => {
+  const completed: AssignmentEvent = { type: 'TaskCompleted', version: 1, at: iso('2017-12-20'), by: '市质强委办公室', summary: '已完成' };
+
+  test('nothing more is accepted', () => {
+    given(assigned, acknowledged, completed)
+      .when({ type: 'SubmitProgressReport', now: at('2017-12-21'), unit: '市质监局', summary: '进展', percentComplete: 100 })
+      .thenRefused('ALREADY_COMPLETED', /task 五\.\(二\)\.29 was completed/);
+  });
+
+  test('the clock has nothing left to do', () => {
+    expect(nextAlarm(fold([assigned, acknowledged, completed]))).toBeUndefined();
+  });
+});
+
+describe('notices', () => {
+  test('督办 goes to the head of the unit, 通报 to the coordinator, in Chinese', () => {
+    const head = noticesFor(
+      {
+        assignmentId: 'a', seq: 7,
+        event: { type: 'OverdueEscalated', version: 1, at: iso('2017-04-04'), period: '2017-Q1', due: '2017-03-31', step: 2, level: 'notify-head', daysOverdue: 4 },
+      },
+      spec,
+    );
+    expect(head).toEqual([
+      expect.objectContaining({
+        recipient: '市质监局主要负责人',
+        subject: '【督办】「五.(二).29 开展重点产品质量提升行动」',
+        body: '市质监局主要负责人：任务「五.(二).29 开展重点产品质量提升行动」2017年第一季度进展情况应于3月31日前报送，已逾期4天，请督促落实。',
+      }),
+    ]);
+    const coordinator = noticesFor(
+      {
+        assignmentId: 'a', seq: 8,
+        event: { type: 'OverdueEscalated', version: 1, at: iso('2017-04-09'), period: '2017-Q1', due: '2017-03-31', step: 3, level: 'report-coordinator', daysOverdue: 9 },
+      },
+      spec,
+    );
+    expect(coordinator[0]?.recipient).toBe('市质强委办公室');
+    expect(coordinator[0]?.key).toBe('a#8#市质强委办公室');
+  });
+});
