@@ -112,6 +112,7 @@ async function publish(pool: Pool, producer: Producer, topic: string, batch: Rec
     [assignmentId, seqs],
   );
   if (rows.length === 0) return;
+  await producer.connect(); // no-op while connected; reconnects after the broker came back
   await producer.send({
     topic,
     acks: -1,

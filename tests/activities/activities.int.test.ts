@@ -1,0 +1,178 @@
+/**
+ * The activities against the real PostgreSQL and the real Kafka broker: what is recorded is in the tables, what is
+ * published a consumer reads back in order, a retried call changes nothing, and an event whose publication failed
+ * waits in the outbox until Kafka has it.
+ */
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
+import type { Kafka, Producer } from 'kafkajs';
+import type { Pool } from 'pg';
+import { createActivities } from '../../activities';
+import { shanghaiInstant } from '../../domain/calendar';
+import { createKafka, createProducer } from '../../infra/kafka';
+import { recordedEventSchema, type AssignmentEvent, type RecordedEvent } from '../../workflows/assignment/events';
+import { noticesFor } from '../../workflows/assignment/notices';
+import { DEFAULT_POLICY } from '../../workflows/assignment/policy';
+import { config, connectKafka, connectPostgres, uniqueId } from '../support/stack';
+
+jest.setTimeout(60_000);
+
+const topic = uniqueId('duban.test-events');
+let pool: Pool;
+let kafka: Kafka;
+let producer: Producer;
+
+beforeAll(async () => {
+  pool = await connectPostgres();
+  kafka = await connectKafka(topic);
+  producer = createProducer(kafka);
+  await producer.connect();
+});
+
+afterAll(async () => {
+  await producer?.disconnect();
+  await pool?.end();
+});
+
+/** Activities run in Temporal's activity context (for their logger), with the real dependencies. */
+function run<A extends unknown[]>(fn: (...args: A) => Promise<void>, ...args: A): Promise<void> {
+  return new MockActivityEnvironment(undefined, { logger: new DefaultLogger('WARN') }).run(fn, ...args);
+}
+
+const iso = (date: string, time = '09:00') => shanghaiInstant(date, time).toISOString();
+
+function lifecycle(assignmentId: string): RecordedEvent[] {
+  const events: AssignmentEvent[] = [
+    {
+      type: 'TaskAssigned', version: 1, at: iso('2017-02-20'),
+      spec: {
+        taskId: 'harbin-2017:二.(三).一是', ref: '二.(三).一是', title: '强化农产品质量安全监管', unit: '市农委',
+        coordinator: '市质量强市工作领导小组办公室', deadlineText: '', due: '2017-12-31',
+        reportsDue: ['2017-03-31', '2017-06-30', '2017-09-30', '2017-12-31'], policy: DEFAULT_POLICY,
+      },
+    },
+    { type: 'AssignmentAcknowledged', version: 1, at: iso('2017-02-21'), unit: '市农委', implicit: false },
+    { type: 'ReportingPeriodOverdue', version: 1, at: iso('2017-04-01', '00:00'), period: '2017-Q1', due: '2017-03-31' },
+    {
+      type: 'ProgressReportSubmitted', version: 1, at: iso('2017-04-02'), period: '2017-Q1', due: '2017-03-31',
+      unit: '市农委', summary: '农产品抽检合格率达到96%', percentComplete: 30, late: true,
+    },
+  ];
+  return events.map((event, i) => ({ assignmentId, seq: i + 1, event }));
+}
+
+/** Reads the topic from the beginning until `count` records of the assignment have arrived. */
+async function readBack(assignmentId: string, count: number): Promise<RecordedEvent[]> {
+  const consumer = kafka.consumer({ groupId: uniqueId('test-reader') });
+  const received: RecordedEvent[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`read ${received.length} of ${count} records from ${topic}`)), 30_000);
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          if (message.key?.toString() !== assignmentId) return;
+          received.push(recordedEventSchema.parse(JSON.parse(message.value!.toString())));
+          if (received.length >= count) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+    // Anything more that was published (a duplicate) would arrive within this grace period.
+    await new Promise((r) => setTimeout(r, 1_000));
+  } finally {
+    await consumer.disconnect();
+  }
+  return received;
+}
+
+test('recorded events are in the event store and the read models, and on the topic in order', async () => {
+  const id = uniqueId('assignment');
+  const { recordEvents } = createActivities({ pool, producer, topic });
+  const batch = lifecycle(id);
+  await run(recordEvents, batch.slice(0, 2));
+  await run(recordEvents, batch.slice(2));
+
+  const stored = await pool.query('SELECT seq, type, published_at FROM assignment_events WHERE assignment_id = $1 ORDER BY seq', [id]);
+  expect(stored.rows.map((r) => [r.seq, r.type, r.published_at !== null])).toEqual([
+    [1, 'TaskAssigned', true],
+    [2, 'AssignmentAcknowledged', true],
+    [3, 'ReportingPeriodOverdue', true],
+    [4, 'ProgressReportSubmitted', true],
+  ]);
+  const assignment = await pool.query('SELECT unit, status, overdue_periods, last_seq FROM assignments WHERE assignment_id = $1', [id]);
+  expect(assignment.rows).toEqual([{ unit: '市农委', status: 'acknowledged', overdue_periods: [], last_seq: 4 }]);
+  const reports = await pool.query('SELECT period, late, percent_complete FROM progress_reports WHERE assignment_id = $1', [id]);
+  expect(reports.rows).toEqual([{ period: '2017-Q1', late: true, percent_complete: '30.00' }]);
+
+  expect(await readBack(id, 4)).toEqual(batch);
+});
+
+test('a retried call stores and publishes nothing twice', async () => {
+  const id = uniqueId('assignment');
+  const { recordEvents } = createActivities({ pool, producer, topic });
+  const batch = lifecycle(id).slice(0, 2);
+  await run(recordEvents, batch);
+  await run(recordEvents, batch);
+
+  const { rows } = await pool.query('SELECT count(*)::int AS n FROM assignment_events WHERE assignment_id = $1', [id]);
+  expect(rows[0].n).toBe(2);
+  expect(await readBack(id, 2)).toEqual(batch);
+});
+
+test('while Kafka is unreachable events wait in the outbox, and are published when it answers again', async () => {
+  const id = uniqueId('assignment');
+  const deadKafka = createKafka({ ...config, KAFKA_BROKERS: ['127.0.0.1:1'] });
+  const deadProducer = createProducer(deadKafka);
+  const down = createActivities({ pool, producer: deadProducer, topic });
+  const batch = lifecycle(id);
+
+  await expect(run(down.recordEvents, batch)).rejects.toThrow(/ECONNREFUSED 127.0.0.1:1/);
+  const waiting = await pool.query(
+    'SELECT count(*)::int AS n FROM assignment_events WHERE assignment_id = $1 AND published_at IS NULL',
+    [id],
+  );
+  expect(waiting.rows[0].n).toBe(4);
+
+  // Temporal retries the same activity with the same input; this time the broker answers.
+  const up = createActivities({ pool, producer, topic });
+  await run(up.recordEvents, batch);
+  const published = await pool.query(
+    'SELECT count(*)::int AS n FROM assignment_events WHERE assignment_id = $1 AND published_at IS NOT NULL',
+    [id],
+  );
+  expect(published.rows[0].n).toBe(4);
+  expect(await readBack(id, 4)).toEqual(batch);
+});
+
+test('the event store refuses to change or delete an event', async () => {
+  const id = uniqueId('assignment');
+  await run(createActivities({ pool, producer, topic }).recordEvents, lifecycle(id).slice(0, 1));
+  await expect(
+    pool.query(`UPDATE assignment_events SET payload = '{}' WHERE assignment_id = $1`, [id]),
+  ).rejects.toThrow(`assignment_events is append-only: event ${id}/1 cannot be changed`);
+  await expect(pool.query('DELETE FROM assignment_events WHERE assignment_id = $1', [id])).rejects.toThrow('cannot be deleted');
+});
+
+test('notices land once in each recipient inbox, however often delivery is retried', async () => {
+  const id = uniqueId('assignment');
+  const [assigned] = lifecycle(id);
+  if (assigned?.event.type !== 'TaskAssigned') throw new Error('fixture starts with TaskAssigned');
+  const notices = noticesFor(assigned, assigned.event.spec);
+  const { deliverNotices } = createActivities({ pool, producer, topic });
+  await run(deliverNotices, notices);
+  await run(deliverNotices, notices);
+
+  const { rows } = await pool.query('SELECT recipient, kind, subject, occurred_at FROM inbox WHERE assignment_id = $1', [id]);
+  expect(rows).toEqual([
+    {
+      recipient: '市农委',
+      kind: 'assignment',
+      subject: '【交办】「二.(三).一是 强化农产品质量安全监管」',
+      occurred_at: new Date(iso('2017-02-20')),
+    },
+  ]);
+});
