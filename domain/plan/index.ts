@@ -1,0 +1,7 @@
+/** Plan ingestion (计划导入): the pure plan reader and the shapes it produces. */
+export * from './schema';
+export { PlanError, type PlanErrorCode } from './errors';
+export { decodePlanBytes, type SourceEncoding } from './decode';
+export { parsePlan, type ParseOptions, type ParseResult } from './parse-plan';
+export { parseDeadline, defaultDeadline } from './deadline';
+export { findTargets } from './targets';

@@ -1,0 +1,141 @@
+/**
+ * Plan metadata (计划信息) from the cover notice and heading: title, 文号, issuer, issue date, plan year. Read from the
+ * lines before the first task heading; web-page noise around them is ignored by the shapes we look for.
+ */
+import { isoDate, isRealDate } from './calendar';
+import { arabicDates } from './chinese-numerals';
+import type { SourceLine } from './normalize';
+import type { PlanWarning } from './schema';
+
+export interface Metadata {
+  title: string;
+  docNumber: string | null;
+  issuer: string | null;
+  issuedOn: string | null;
+  planYear: number | null;
+}
+
+const PLAN_SUFFIX = /(行动计划|工作计划|实施计划|推进计划|工作方案|实施方案|行动方案|工作要点|实施意见|任务分工|计划|方案|要点)$/;
+const ORG_SUFFIX = /(人民政府|政府|办公厅|办公室|领导小组|委员会|工作委员会|局|委|厅|办)$/;
+
+/** 文号 such as 冀政办字〔2015〕84号, written with 〔〕, [] or () and sometimes without 号. */
+const DOC_NUMBER = /([\u4e00-\u9fff]{2,10})\s*[〔\[【(]\s*((?:19|20)\d{2})\s*[〕\]】)]\s*(\d{1,4})(\s*号)?/;
+
+/** Read the metadata from the lines before the first task (`head`), warning about what is damaged. */
+export function readMetadata(head: SourceLine[], warnings: PlanWarning[]): Metadata {
+  const title = readTitle(head);
+  const docNumber = readDocNumber(head, warnings);
+  const { issuedOn, issuerLine } = readIssueDate(head, warnings);
+  const issuer = issuerLine ?? readIssuerFromNotice(head);
+  const planYear = yearOf(title) ?? (issuedOn ? Number(issuedOn.slice(0, 4)) : null) ?? yearOfDocNumber(docNumber);
+  return { title, docNumber, issuer, issuedOn, planYear };
+}
+
+function yearOf(title: string): number | null {
+  const m = /((?:19|20)\d{2})\s*(?:年度?|-)(?![-—~至到]\s*(?:19|20)\d{2})/.exec(title.replace(/\([^)]*\)/g, ''));
+  return m ? Number(m[1]) : null;
+}
+
+function yearOfDocNumber(doc: string | null): number | null {
+  const m = doc ? /〔(\d{4})〕/.exec(doc) : null;
+  return m ? Number(m[1]) : null;
+}
+
+/** The plan's title: the 《…计划》 the notice sends out, else "关于印发…的通知", else the heading line(s). */
+function readTitle(head: SourceLine[]): string {
+  for (const l of head) {
+    for (const m of l.norm.matchAll(/《([^《》]{4,80})》/g)) {
+      const t = m[1]!.replace(/\s+/g, '');
+      if (PLAN_SUFFIX.test(t) && !t.includes('关于')) return t;
+    }
+  }
+  for (const l of head) {
+    const m = /关于印发(.{4,80}?)的通知/.exec(l.norm);
+    if (m) return m[1]!.replace(/\s+/g, '').replace(/^《|》$/g, '');
+  }
+  for (let i = 0; i < head.length; i++) {
+    const t = head[i]!.norm.replace(/\s+/g, '');
+    if (t.length > 0 && t.length <= 60 && PLAN_SUFFIX.test(t) && !/[。,]/.test(t)) {
+      const prev = (head[i - 1]?.norm ?? '').replace(/\s+/g, '');
+      const joined = prev.length > 0 && prev.length <= 30 && !/[。,:]/.test(prev) && !PLAN_SUFFIX.test(prev) ? prev + t : t;
+      return joined;
+    }
+  }
+  return '';
+}
+
+/** The first 文号 of the header that is not a citation of another document ("》(国发〔2012〕9号)"). */
+function readDocNumber(head: SourceLine[], warnings: PlanWarning[]): string | null {
+  for (const l of head) {
+    const re = new RegExp(DOC_NUMBER.source, 'g');
+    for (const m of l.norm.matchAll(re)) {
+      const before = l.norm.slice(0, m.index).trimEnd();
+      if (/》\s*\(?$/.test(before) || /[《]$/.test(before)) continue;
+      const prefix = m[1]!.replace(/^(文号|发文字号|文件编号)/, '');
+      if (prefix.length < 2) continue;
+      if (m[4] === undefined) {
+        warnings.push({ line: l.no, message: `document number "${m[0].trim()}" has lost its 号; read as ${prefix}〔${m[2]}〕${m[3]}号` });
+      }
+      return `${prefix}〔${m[2]}〕${m[3]}号`;
+    }
+  }
+  return null;
+}
+
+const DATE_LINE = /^((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$/;
+const DAMAGED_DATE_LINE = /^((?:19|20)\d{2})\s*年\s*(\d{2,4})$/;
+
+/** The signature date (成文日期): a line that is only a date; the line above it is the issuing body. */
+function readIssueDate(head: SourceLine[], warnings: PlanWarning[]): { issuedOn: string | null; issuerLine: string | null } {
+  for (let i = 0; i < head.length; i++) {
+    const l = head[i]!;
+    const s = arabicDates(l.norm.replace(/\s+/g, ''));
+    let issuedOn: string | null = null;
+    const m = DATE_LINE.exec(s);
+    if (m) {
+      const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+      if (isRealDate(y, mo, d)) issuedOn = isoDate(y, mo, d);
+    } else {
+      const dm = DAMAGED_DATE_LINE.exec(s);
+      if (dm) {
+        issuedOn = recoverDamagedDate(Number(dm[1]), dm[2]!);
+        warnings.push({
+          line: l.no,
+          message: issuedOn
+            ? `issue date "${l.text}" has lost 月/日; read as ${issuedOn}`
+            : `issue date "${l.text}" has lost characters and cannot be read`,
+        });
+        if (!issuedOn) continue;
+      }
+    }
+    if (issuedOn === null) continue;
+    const prev = [head[i - 1], head[i - 2]].find((p) => p !== undefined && p.norm.length > 0);
+    const org = prev?.norm.replace(/\s+/g, '') ?? '';
+    return { issuedOn, issuerLine: org.length <= 30 && ORG_SUFFIX.test(org) && !/[:,。]/.test(org) ? org : null };
+  }
+  return { issuedOn: null, issuerLine: null };
+}
+
+/** "2017年612" → 2017-06-12 when only one split into month and day is a real date. */
+function recoverDamagedDate(y: number, digits: string): string | null {
+  const candidates: string[] = [];
+  for (let k = 1; k < digits.length; k++) {
+    const mo = Number(digits.slice(0, k));
+    const d = Number(digits.slice(k));
+    if (digits[k] !== '0' && isRealDate(y, mo, d)) candidates.push(isoDate(y, mo, d));
+  }
+  return candidates.length === 1 ? candidates[0]! : null;
+}
+
+/** "河北省人民政府办公厅关于印发…的通知" → 河北省人民政府办公厅. */
+function readIssuerFromNotice(head: SourceLine[]): string | null {
+  for (const l of head) {
+    const m = /^(?:.*》)?\s*([\u4e00-\u9fff]{4,30}?)\s*关于(?:印发|下发|转发)/.exec(l.norm);
+    if (m && ORG_SUFFIX.test(m[1]!)) return m[1]!;
+  }
+  for (const l of head) {
+    const t = l.norm.replace(/\s+/g, '');
+    if (t.length >= 4 && t.length <= 30 && ORG_SUFFIX.test(t) && !/[:,。]/.test(t)) return t;
+  }
+  return null;
+}

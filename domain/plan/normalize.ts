@@ -1,0 +1,64 @@
+/**
+ * Text normalisation. Two views of every line, character for character the same length: `text` (simplified
+ * characters, punctuation as written — what we show) and `norm` (full-width punctuation and digits folded to ASCII —
+ * what the grammar reads). Seeds are stored with ASCII punctuation, originals use full-width; both read the same.
+ */
+import * as OpenCC from 'opencc-js';
+
+export interface SourceLine {
+  /** 1-based line number in the input. */
+  no: number;
+  /** Simplified, trimmed, punctuation as written. */
+  text: string;
+  /** Same length as `text`, punctuation and digits folded to ASCII. */
+  norm: string;
+  /** The line as written before traditional→simplified conversion, when that changed it (same trim). */
+  original: string | null;
+}
+
+let toSimplified: ((s: string) => string) | null = null;
+
+/** Traditional → simplified (繁→简) with OpenCC's dictionaries; built once, it is the slow part of start-up. */
+export function simplify(s: string): string {
+  toSimplified ??= OpenCC.Converter({ from: 't', to: 'cn' });
+  return toSimplified(s);
+}
+
+const FOLD: Record<string, string> = {
+  '（': '(', '）': ')', '：': ':', '，': ',', '；': ';', '．': '.', '\u3000': ' ', '\u00a0': ' ', '\t': ' ',
+  '［': '[', '］': ']', '｛': '{', '｝': '}', '！': '!', '？': '?', '＂': '"', '－': '-', '／': '/', '％': '%',
+  '＋': '+', '＜': '<', '＞': '>', '＝': '=', '﹙': '(', '﹚': ')',
+};
+
+/** Fold full-width punctuation and digits to ASCII, one character for one, so offsets agree with the shown text. */
+export function fold(s: string): string {
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i]!;
+    const c = ch.charCodeAt(0);
+    if (c >= 0xff10 && c <= 0xff19) out += String.fromCharCode(c - 0xff10 + 48);
+    else if (c >= 0xff21 && c <= 0xff5a) out += String.fromCharCode(c - 0xfee0);
+    else out += FOLD[ch] ?? ch;
+  }
+  return out;
+}
+
+/** Split the document into lines in both views; a document in traditional characters is converted here. */
+export function toSourceLines(raw: string): SourceLine[] {
+  const text = raw.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  const simplified = simplify(text);
+  const rawLines = text.split('\n');
+  const simpLines = simplified.split('\n');
+  const aligned = rawLines.length === simpLines.length;
+  const out: SourceLine[] = [];
+  for (let i = 0; i < simpLines.length; i++) {
+    const s = simpLines[i]!;
+    const n = fold(s);
+    const start = n.length - n.trimStart().length;
+    const end = n.trimEnd().length;
+    const orig = aligned ? rawLines[i]! : null;
+    const original = orig !== null && orig !== s && orig.length === s.length ? orig.slice(start, end) : null;
+    out.push({ no: i + 1, text: s.slice(start, end), norm: n.slice(start, end), original });
+  }
+  return out;
+}

@@ -1,0 +1,452 @@
+/**
+ * Plan text → {@link ParsedPlan}. Pure: the caller passes the bytes or the text; nothing here reads files, clocks or
+ * networks. The document is read by its grammar — numbering, the phrases that name responsibility and time — so it
+ * works on plans of the family it has never seen.
+ */
+import { decodePlanBytes, type SourceEncoding } from './decode';
+import { defaultDeadline, findDeadlineInText, parseDeadline } from './deadline';
+import { PlanError } from './errors';
+import { readMetadata } from './metadata';
+import { toSourceLines, type SourceLine } from './normalize';
+import { isGroupLabel, numberToChinese, readMarker, type Marker, type MarkerKind } from './numbering';
+import { findReportingRules } from './reporting';
+import {
+  deadlineLineValue,
+  findResponsibility,
+  isResponsibilityLine,
+  parseClause,
+  statesFirstListedLeads,
+  type Responsibility,
+} from './responsibility';
+import type { Deadline, ParsedPlan, PlanWarning, Task } from './schema';
+import { findTableRegions, parseIndicatorTable, parseTaskTable, type TableRegion } from './tables';
+import { findTargets } from './targets';
+import { findAbbreviations, localityOf, UnitDirectory } from './unit-directory';
+
+export interface ParseOptions {
+  /** Use when the document does not say its year (no 2017年 in the title, no dated signature). */
+  planYear?: number;
+}
+
+export interface ParseResult {
+  plan: ParsedPlan;
+  encoding: SourceEncoding | 'text';
+}
+
+interface Node {
+  marker: Marker;
+  line: SourceLine;
+  /** Norm/text of the marker line after the marker. */
+  head: { norm: string; text: string };
+  body: SourceLine[];
+  children: Node[];
+  parent: Node | null;
+  closed: boolean;
+}
+
+/** Parse plan bytes (any supported encoding) or already-decoded text. Throws {@link PlanError} for unusable input. */
+export function parsePlan(input: Uint8Array | string, options: ParseOptions = {}): ParseResult {
+  let text: string;
+  let encoding: SourceEncoding | 'text' = 'text';
+  if (typeof input === 'string') {
+    text = input;
+    if (text.trim() === '') throw new PlanError('EMPTY_INPUT', 'the text is empty: paste or load the plan document');
+  } else {
+    const decoded = decodePlanBytes(input);
+    text = decoded.text;
+    encoding = decoded.encoding;
+  }
+  return { plan: parseText(text, options), encoding };
+}
+
+function parseText(raw: string, options: ParseOptions): ParsedPlan {
+  const warnings: PlanWarning[] = [];
+  const lines = toSourceLines(raw);
+  if (lines.every((l) => l.norm === '')) throw new PlanError('EMPTY_INPUT', 'the text is empty: load the plan document');
+  const regions = findTableRegions(lines);
+  const inTable = new Set<number>();
+  for (const r of regions) for (let i = r.start; i < r.end; i++) inTable.add(i);
+
+  const roots = buildTree(lines, inTable, warnings);
+  const firstRootLine = roots[0]?.line.no ?? lines.length + 1;
+  const head = lines.filter((l) => l.no < firstRootLine);
+  const meta = readMetadata(head, warnings);
+  const planYear = options.planYear ?? meta.planYear ?? firstYearIn(lines);
+  if (planYear === null) {
+    throw new PlanError(
+      'NO_TASKS',
+      'cannot tell the plan year: the title, signature date and 文号 name none; pass --plan-year YYYY',
+    );
+  }
+  if (meta.planYear === null && options.planYear === undefined) {
+    warnings.push({ line: 0, message: `the plan does not state its year; assumed ${planYear} from the text` });
+  }
+
+  const fullText = lines.map((l) => l.norm).join('\n');
+  const firstListed = statesFirstListedLeads(fullText);
+  const directory = new UnitDirectory(findAbbreviations(fullText), localityOf(meta.issuer ?? meta.title));
+
+  const drafts = collectTaskNodes(roots).map((node) => draftFromNode(node, firstListed, planYear, warnings));
+  const tableDrafts = regions
+    .filter((r) => r.kind === 'task')
+    .flatMap((r) => draftsFromTable(lines, r, firstListed, planYear, drafts.length > 0, warnings));
+  const all = [...drafts, ...tableDrafts];
+  if (all.length === 0) {
+    throw new PlanError(
+      'NO_TASKS',
+      'no task items found: the document has no numbered items (一、/(一)/1./(1)) or task table (序号/工作任务/责任单位); ' +
+        'check that this is the plan text itself and not only its cover notice',
+    );
+  }
+  for (const d of all) {
+    directory.observe(d.resp?.lead ?? []);
+    directory.observe(d.resp?.cooperating ?? []);
+  }
+  const tasks: Task[] = all.map((d) => {
+    const lead = directory.resolveList(d.resp?.lead ?? [], originalsOf(d.resp?.lead ?? [], d.lines));
+    const cooperating = directory
+      .resolveList(d.resp?.cooperating ?? [], originalsOf(d.resp?.cooperating ?? [], d.lines))
+      .filter((u) => !lead.includes(u));
+    if (lead.length === 0) {
+      warnings.push({
+        line: d.line,
+        message:
+          cooperating.length > 0
+            ? `task ${d.ref} names cooperating units but no lead unit; assign one before launch`
+            : `task ${d.ref} names no responsible unit; assign one before launch`,
+      });
+    }
+    return { ref: d.ref, title: d.title, text: d.text, line: d.line, lead, cooperating, deadline: d.deadline, targets: d.targets };
+  });
+  dedupeRefs(tasks, warnings);
+
+  const indicators = regions.filter((r) => r.kind === 'indicator').flatMap((r) => parseIndicatorTable(lines, r));
+  const reportingRules = findReportingRules(
+    lines.filter((_, i) => !inTable.has(i)),
+    planYear,
+  );
+  warnMissingAttachment(lines, regions, warnings);
+
+  return {
+    title: meta.title,
+    docNumber: meta.docNumber,
+    issuer: meta.issuer,
+    issuedOn: meta.issuedOn,
+    planYear,
+    units: directory.units(),
+    reportingRules,
+    tasks,
+    indicators,
+    warnings: warnings.sort((a, b) => a.line - b.line),
+  };
+}
+
+function firstYearIn(lines: SourceLine[]): number | null {
+  for (const l of lines) {
+    const m = /((?:19|20)\d{2})\s*年/.exec(l.norm);
+    if (m) return Number(m[1]);
+  }
+  return null;
+}
+
+/* ---------- structure ---------- */
+
+/** Prose continues an item: a sentence, or a line closed by a clause. Page noise ("扫描二维码") is not prose. */
+function isProse(norm: string): boolean {
+  return /[。;!?]|[)][。.;]?$/.test(norm) && /[\u4e00-\u9fff]{4}/.test(norm);
+}
+
+/** Build the numbering tree. A kind already open on the stack closes back to its level; a new kind opens a level. */
+function buildTree(lines: SourceLine[], inTable: Set<number>, warnings: PlanWarning[]): Node[] {
+  const roots: Node[] = [];
+  const stack: Node[] = [];
+  const lastOfKind = new Map<MarkerKind, number>();
+  let open: Node | null = null;
+  lines.forEach((line, i) => {
+    if (inTable.has(i)) {
+      if (open) open.closed = true;
+      return;
+    }
+    if (line.norm === '') return;
+    if (isGroupLabel(line.norm)) {
+      if (open) open.closed = true;
+      return;
+    }
+    const marker = readMarker(line.norm);
+    if (marker === null) {
+      if (open && !open.closed && (isResponsibilityLine(line.norm) || deadlineLineValue(line.norm) !== null || isProse(line.norm))) {
+        open.body.push(line);
+        if (findResponsibility(line.norm, false) !== null || isResponsibilityLine(line.norm)) open.closed = true; // after a clause only a 完成时限 line may follow
+      } else if (open && open.closed && deadlineLineValue(line.norm) !== null) {
+        open.body.push(line);
+      } else {
+        open = null;
+      }
+      return;
+    }
+    const at = stack.findIndex((n) => n.marker.kind === marker.kind);
+    if (at >= 0) stack.length = at;
+    const parent = stack[stack.length - 1] ?? null;
+    const siblings = parent ? parent.children : roots;
+    const prevSibling = [...siblings].reverse().find((n) => n.marker.kind === marker.kind);
+    if (marker.broken && marker.n === null) {
+      const n = (prevSibling?.marker.n ?? lastOfKind.get(marker.kind) ?? 0) + 1;
+      marker.n = n;
+      marker.label = `(${numberToChinese(n)})`;
+      warnings.push({ line: line.no, message: `heading "${line.text.slice(0, 20)}" has lost its number; read as ${marker.label}` });
+    } else if (marker.broken) {
+      warnings.push({ line: line.no, message: `heading "${line.text.slice(0, 20)}" has lost its opening bracket; read as ${marker.label}` });
+    } else if (marker.n !== null && marker.n !== 1) {
+      const expected = [(prevSibling?.marker.n ?? 0) + 1, (lastOfKind.get(marker.kind) ?? 0) + 1];
+      if (!expected.includes(marker.n)) {
+        warnings.push({
+          line: line.no,
+          message: `numbering jumps to ${marker.label} after ${prevSibling?.marker.label ?? 'nothing'}: an item may be lost in copying`,
+        });
+      }
+    }
+    if (marker.n !== null) lastOfKind.set(marker.kind, marker.n);
+    const headNorm = line.norm.slice(marker.length).trim();
+    const headText = line.text.slice(line.text.length - line.norm.length + marker.length).trim();
+    const node: Node = {
+      marker,
+      line,
+      head: { norm: headNorm, text: line.text.slice(marker.length).trim() || headText },
+      body: [],
+      children: [],
+      parent,
+      closed: findResponsibility(headNorm, false) !== null,
+    };
+    siblings.push(node);
+    stack.push(node);
+    open = node;
+  });
+  return roots;
+}
+
+/**
+ * Damage a reader should know about: "…;二是确保…" inside one paragraph (kept as one task), and a year glued to a
+ * number ("201570微克" for 2015年70微克) where 年 was lost in copying.
+ */
+function warnDamagedText(node: Node, warnings: PlanWarning[]): void {
+  for (const l of [{ no: node.line.no, norm: node.head.norm }, ...node.body]) {
+    const shi = /[;。,]\s*([二三四五六七八九十])是/.exec(l.norm);
+    if (shi && !node.children.some((c) => c.marker.kind === 'shi')) {
+      warnings.push({ line: l.no, message: `"${shi[1]}是" appears inside a paragraph; kept as one task` });
+    }
+    for (const m of l.norm.matchAll(/(?<![\d.])((?:19|20)\d{2})(\d{1,3})(?=\s*(?:微克|毫克|天|%|个|项|家|万|亿|吨))/g)) {
+      warnings.push({
+        line: l.no,
+        message: `"${m[0]}" looks like ${m[1]}年${m[2]} with 年 lost in copying; check the number`,
+      });
+    }
+  }
+}
+
+function nodeText(node: Node): { norm: string; text: string } {
+  return {
+    norm: [node.head.norm, ...node.body.map((l) => l.norm)].filter((s) => s !== '').join('\n'),
+    text: [node.head.text, ...node.body.map((l) => l.text)].filter((s) => s !== '').join('\n'),
+  };
+}
+
+function subtreeHasClause(node: Node): boolean {
+  return responsibilityOf(node, false) !== null || node.children.some(subtreeHasClause);
+}
+
+/**
+ * Which numbered items are tasks: the leaves of every top-level section that assigns work (names units anywhere, or
+ * continues the numbering of such a section). 指导思想, 实施步骤 and the like assign nothing and are left out.
+ */
+function collectTaskNodes(roots: Node[]): Node[] {
+  const anyClause = roots.some(subtreeHasClause);
+  const out: Node[] = [];
+  let previousWasTasks = false;
+  for (const root of roots) {
+    const firstChildN = root.children[0]?.marker.n ?? 1;
+    const isTasks: boolean = !anyClause || subtreeHasClause(root) || (previousWasTasks && firstChildN > 1);
+    previousWasTasks = isTasks;
+    if (isTasks) out.push(...leaves(root));
+  }
+  return out;
+}
+
+function leaves(node: Node): Node[] {
+  return node.children.length === 0 ? [node] : node.children.flatMap(leaves);
+}
+
+function refOf(node: Node): string {
+  const parts: string[] = [];
+  for (let n: Node | null = node; n; n = n.parent) parts.unshift(n.marker.label);
+  return parts.join('.');
+}
+
+/* ---------- tasks ---------- */
+
+interface Draft {
+  ref: string;
+  title: string;
+  text: string;
+  line: number;
+  lines: SourceLine[];
+  resp: Responsibility | null;
+  deadline: Deadline;
+  targets: Task['targets'];
+}
+
+/** Responsibility named by the item itself: a clause line of its own, or a clause closing its text. */
+function responsibilityOf(node: Node, firstListed: boolean): Responsibility | null {
+  for (const l of node.body) {
+    if (isResponsibilityLine(l.norm) && findResponsibility(l.norm, firstListed) === null) {
+      return { ...parseClause(l.norm.replace(/^\(|\)[。.;]?$/g, ''), firstListed), start: -1 };
+    }
+  }
+  return findResponsibility(nodeText(node).norm, firstListed);
+}
+
+function draftFromNode(node: Node, firstListed: boolean, planYear: number, warnings: PlanWarning[]): Draft {
+  const { norm, text } = nodeText(node);
+  let resp = responsibilityOf(node, firstListed);
+  let inherited: Node | null = null;
+  for (let p = node.parent; resp === null && p; p = p.parent) {
+    resp = responsibilityOf(p, firstListed);
+    if (resp) inherited = p;
+  }
+  const ref = refOf(node);
+  warnDamagedText(node, warnings);
+  const bodyNorm = resp && resp.start >= 0 && !inherited ? norm.slice(0, resp.start) : norm;
+  const deadline = deadlineOf(node, resp, bodyNorm, planYear, ref, warnings);
+  return {
+    ref,
+    title: titleOf(node),
+    text,
+    line: node.line.no,
+    lines: [node.line, ...node.body, ...(inherited ? [inherited.line, ...inherited.body] : [])],
+    resp,
+    deadline,
+    targets: findTargets(bodyNorm),
+  };
+}
+
+function deadlineOf(
+  node: Node,
+  resp: Responsibility | null,
+  bodyNorm: string,
+  planYear: number,
+  ref: string,
+  warnings: PlanWarning[],
+): Deadline {
+  const stated = resp?.deadlineText ?? node.body.map((l) => deadlineLineValue(l.norm)).find((v) => v !== null) ?? null;
+  if (stated !== null) {
+    const d = parseDeadline(stated, planYear);
+    if (d) return d;
+    warnings.push({
+      line: node.line.no,
+      message: `deadline "${stated}" of task ${ref} cannot be placed on a calendar; used the end of ${planYear}`,
+    });
+    return defaultDeadline(planYear, stated);
+  }
+  const inText = findDeadlineInText(bodyNorm, planYear);
+  if (inText) return inText;
+  for (let p = node.parent; p; p = p.parent) {
+    const pr = responsibilityOf(p, false);
+    if (pr?.deadlineText) {
+      const d = parseDeadline(pr.deadlineText, planYear);
+      if (d) return d;
+    }
+  }
+  return defaultDeadline(planYear);
+}
+
+/** The item's title: its heading line when it has a body, else its first phrase (up to 。/,/; outside brackets). */
+function titleOf(node: Node): string {
+  const headNorm = node.head.norm;
+  const headText = node.head.text;
+  if (headNorm === '' && node.body[0]) return firstPhrase(node.body[0].norm, node.body[0].text);
+  if (!/[。;]/.test(headNorm) && node.body.length > 0 && findResponsibility(headNorm, false) === null) {
+    return headText.replace(/[。,;:.\s]+$/, '');
+  }
+  return firstPhrase(headNorm, headText);
+}
+
+function firstPhrase(norm: string, text: string): string {
+  let depth = 0;
+  for (let i = 0; i < norm.length; i++) {
+    const ch = norm[i]!;
+    if ('(《“"'.includes(ch) && !(ch === '"' && depth > 0)) depth++;
+    else if (')》”'.includes(ch) || (ch === '"' && depth > 0)) depth = Math.max(0, depth - 1);
+    else if (depth === 0 && '。,;:!?'.includes(ch)) return text.slice(0, i).trim();
+  }
+  return text.trim().replace(/[(][^()]*[)][。.]?$/, '');
+}
+
+/** Rows of an attachment task table become tasks, ref "附件.N" when the body has numbered tasks too. */
+function draftsFromTable(
+  lines: SourceLine[],
+  region: TableRegion,
+  firstListed: boolean,
+  planYear: number,
+  prefix: boolean,
+  warnings: PlanWarning[],
+): Draft[] {
+  return parseTaskTable(lines, region).map((row) => {
+    const ref = `${prefix ? '附件.' : ''}${row.categoryLabel ? `${row.categoryLabel}.` : ''}${row.seq}`;
+    const clause = [row.lead ? `责任单位:${row.lead}` : '', row.cooperating ? `配合单位:${row.cooperating}` : '']
+      .filter((s) => s !== '')
+      .join(';');
+    const resp = clause ? { ...parseClause(clause.replace(/[（]/g, '(').replace(/[）]/g, ')'), firstListed), start: -1 } : null;
+    let deadline = parseDeadline(row.deadline, planYear);
+    if (deadline === null) {
+      warnings.push({ line: row.line, message: `deadline "${row.deadline}" of task ${ref} cannot be placed; used the end of ${planYear}` });
+      deadline = defaultDeadline(planYear, row.deadline);
+    }
+    const norm = row.text;
+    return {
+      ref,
+      title: firstPhrase(norm, norm),
+      text: row.text,
+      line: row.line,
+      lines: row.lines,
+      resp,
+      deadline,
+      targets: findTargets(norm),
+    };
+  });
+}
+
+/** Traditional spellings of each raw unit name, found at the same offsets in the lines it came from. */
+function originalsOf(names: string[], lines: SourceLine[]): (string | null)[] {
+  return names.map((name) => {
+    for (const l of lines) {
+      if (l.original === null) continue;
+      const i = l.norm.indexOf(name);
+      if (i >= 0) return l.original.slice(i, i + name.length);
+    }
+    return null;
+  });
+}
+
+function dedupeRefs(tasks: Task[], warnings: PlanWarning[]): void {
+  const seen = new Map<string, number>();
+  for (const t of tasks) {
+    const n = seen.get(t.ref) ?? 0;
+    seen.set(t.ref, n + 1);
+    if (n > 0) {
+      const ref = `${t.ref}#${n + 1}`;
+      warnings.push({ line: t.line, message: `ref ${t.ref} is used twice; the second item at this line is ${ref}` });
+      t.ref = ref;
+    }
+  }
+}
+
+/** "附件:…任务分解表" named, but no table in the text: say so, units come from the body alone. */
+function warnMissingAttachment(lines: SourceLine[], regions: TableRegion[], warnings: PlanWarning[]): void {
+  if (regions.some((r) => r.kind === 'task')) return;
+  const named = lines.find((l) => /^附件\s*\d*\s*[:]\s*\S*(任务分解表|分工表|任务清单|责任分工)/.test(l.norm));
+  if (named) {
+    warnings.push({
+      line: named.no,
+      message: `attachment "${named.text.replace(/^附件\s*\d*\s*[:：]\s*/, '')}" is named but its table is not in the text; units and deadlines come from the body only`,
+    });
+  }
+}

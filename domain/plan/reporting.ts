@@ -1,0 +1,97 @@
+/**
+ * Reporting rules (报送要求) stated anywhere in the document, the cover notice included: "每季度末将任务完成情况报…办公室",
+ * "于7月15日和次年1月15日前分别将上半年…和全年…报…", stamped (加盖公章) and electronic (电子文档). They become a
+ * schedule of report days in the plan year that a cycle can use.
+ */
+import { addDays, isoDate, monthEnd } from './calendar';
+import { arabicDates } from './chinese-numerals';
+import { findDatePoints } from './deadline';
+import type { SourceLine } from './normalize';
+import type { ReportFrequency, ReportingRule } from './schema';
+
+/* 报 as a verb towards a body: 报送, 上报, 报市…办公室, 报至/报给 */
+const REPORT_VERB = /(报送|上报|报至|报给|报告给|报(?=[省市县区国各本]))/;
+
+function frequencyOf(s: string): ReportFrequency | null {
+  if (/每月|按月|月度/.test(s)) return 'monthly';
+  if (/每季|按季|季度末|季度结束|季度/.test(s)) return 'quarterly';
+  if (/每半年|半年|上半年/.test(s)) return 'half-yearly';
+  if (/每年|全年|年度|年底|年终/.test(s)) return 'annual';
+  return null;
+}
+
+/** Report days for a frequency in the plan year, honouring "结束后N日内" / "每月N日前". */
+function scheduleOf(freq: ReportFrequency, s: string, planYear: number): string[] {
+  const after = /(?:结束后|后)\s*(\d{1,2})\s*(?:日|天|个工作日)(?:内|前)?/.exec(s);
+  const offset = after ? Number(after[1]) : 0;
+  switch (freq) {
+    case 'monthly': {
+      const day = /每月\s*(\d{1,2})\s*[日号]/.exec(s);
+      return Array.from({ length: 12 }, (_, i) =>
+        day ? isoDate(planYear, i + 1, Math.min(Number(day[1]), 28)) : addDays(monthEnd(planYear, i + 1), offset),
+      );
+    }
+    case 'quarterly':
+      return [3, 6, 9, 12].map((m) => addDays(monthEnd(planYear, m), offset));
+    case 'half-yearly':
+      return [6, 12].map((m) => addDays(monthEnd(planYear, m), offset));
+    case 'annual':
+      return [addDays(monthEnd(planYear, 12), offset)];
+    case 'once':
+      return [];
+    default: {
+      const never: never = freq;
+      return never;
+    }
+  }
+}
+
+function recipientOf(s: string): string | null {
+  const m = /(?:报送|上报|报至|报给|报)\s*((?:[省市县区国]|各)[^,;。、]{1,30}(?:办公室|领导小组|委员会|办|局|委|厅|政府))/.exec(s);
+  return m ? m[1]! : null;
+}
+
+/** Period words paired with "分别" dates: 上半年 → half-yearly, 全年 → annual… */
+function periodWords(s: string): ReportFrequency[] {
+  const out: ReportFrequency[] = [];
+  for (const m of s.matchAll(/(上半年|下半年|半年|全年|年度|第?[一二三四]季度|季度|月度)/g)) {
+    const w = m[1]!;
+    out.push(/半年/.test(w) && w !== '下半年' ? 'half-yearly' : /季度/.test(w) ? 'quarterly' : /月/.test(w) ? 'monthly' : 'annual');
+  }
+  return out;
+}
+
+/** Every reporting rule in the document. */
+export function findReportingRules(lines: SourceLine[], planYear: number): ReportingRule[] {
+  const rules: ReportingRule[] = [];
+  for (const l of lines) {
+    if (!REPORT_VERB.test(l.norm)) continue;
+    const sentences = l.norm.split(/(?<=。)/);
+    const shown = l.text.split(/(?<=。)/);
+    sentences.forEach((sentence, k) => {
+      if (!REPORT_VERB.test(sentence)) return;
+      const s = arabicDates(sentence);
+      const text = (shown[k] ?? sentence).trim();
+      const stamped = /盖章|加盖[^,;。]{0,6}(公章|印章)/.test(s);
+      const electronic = /电子(文档|版|文件|稿)|电子邮件|邮箱/.test(s);
+      const recipient = recipientOf(s);
+      const dated = s.replace(/(每季度?|每月|每半年|每年)[^,;。]*/g, (m) => ' '.repeat(m.length));
+      // report days are written with a month (7月15日前, 次年1月15日前); "2013年上半年" names the period reported on
+      const points = findDatePoints(dated, planYear).filter((p) => /月/.test(dated.slice(p.index, p.index + p.length)));
+      const base = { text, line: l.no, recipient, stamped, electronic };
+      if (points.length > 0 && !/每(月|季|半年|年)/.test(s)) {
+        const periods = periodWords(s.slice(Math.max(0, s.indexOf('分别'))));
+        if (/分别/.test(s) && periods.length >= points.length) {
+          points.forEach((p, i) => rules.push({ ...base, frequency: periods[i]!, dueDates: [p.iso] }));
+        } else {
+          rules.push({ ...base, frequency: frequencyOf(s) ?? 'once', dueDates: points.map((p) => p.iso) });
+        }
+        return;
+      }
+      const freq = frequencyOf(s);
+      if (freq === null) return; // "及时报送" names no schedule
+      rules.push({ ...base, frequency: freq, dueDates: scheduleOf(freq, s, planYear) });
+    });
+  }
+  return rules;
+}

@@ -1,0 +1,166 @@
+/**
+ * The plan JSON shape (计划结构), as zod schemas. The parser produces it; `duban plan import` validates a reviewed
+ * table against it, so a cycle is only ever launched from a shape this file accepts.
+ */
+import { z } from 'zod';
+
+/** A calendar date in Asia/Shanghai, `YYYY-MM-DD`: deadlines are days, never instants. */
+export const isoDateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date written YYYY-MM-DD')
+  .refine((s) => isValidIsoDate(s), 'not a real calendar date');
+
+/** True when `YYYY-MM-DD` names a day that exists (no 2月30日). */
+export function isValidIsoDate(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  if (mo < 1 || mo > 12 || d < 1) return false;
+  const days = [31, y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  return d <= (days[mo - 1] ?? 0);
+}
+
+/**
+ * How a deadline (完成时限) reads:
+ * - `date`: one day ("2017年12月底之前" → 2017-12-31)
+ * - `recurring`: every year/quarter/month ("每年4月底之前", "每年"); `due` is the first occurrence in the plan year
+ * - `continuous`: ongoing work with no end ("持续推进", "长期坚持"); `due` is null and progress is reported every quarter
+ * - `staged`: a milestone inside longer work ("2019年4月底前取得阶段性成果")
+ * - `default`: the plan names none; `due` is the end of the plan year
+ */
+export const deadlineKindSchema = z.enum(['date', 'recurring', 'continuous', 'staged', 'default']);
+export type DeadlineKind = z.infer<typeof deadlineKindSchema>;
+
+export const periodSchema = z.enum(['month', 'quarter', 'half-year', 'year']);
+export type Period = z.infer<typeof periodSchema>;
+
+export const deadlineSchema = z.object({
+  /** The words of the plan, as written ('' when the plan names no deadline). */
+  text: z.string(),
+  kind: deadlineKindSchema,
+  /** Due day; null only for continuous work. */
+  due: isoDateSchema.nullable(),
+  /** For recurring and continuous work: how often it comes round / is reported. */
+  every: periodSchema.optional(),
+  /** Several dates named for one item ("7月15日和次年1月15日前"), in order; `due` is the last. */
+  milestones: z.array(isoDateSchema).optional(),
+  /** For staged deadlines: what is due at `due` ("取得阶段性成果"). */
+  stage: z.string().optional(),
+});
+export type Deadline = z.infer<typeof deadlineSchema>;
+
+export const comparatorSchema = z.enum(['>=', '<=', '>', '<', '=', '~', 'decrease', 'increase']);
+export type Comparator = z.infer<typeof comparatorSchema>;
+
+/** A quantitative target (量化指标) read from a task's text: "合格率达到90%以上" → 合格率 >= 90 %. */
+export const targetSchema = z.object({
+  indicator: z.string(),
+  comparator: comparatorSchema,
+  value: z.number(),
+  unit: z.string(),
+  /** The phrase it was read from. */
+  text: z.string(),
+});
+export type Target = z.infer<typeof targetSchema>;
+
+export const unitSchema = z.object({
+  /** Canonical name (simplified characters, abbreviations expanded, 等 dropped): the key of one inbox. */
+  name: z.string().min(1),
+  /** Other spellings the plan uses for the same unit (traditional, abbreviated, prefix dropped). */
+  aliases: z.array(z.string()),
+  /** 各区县政府, …各成员单位: stands for several units; a coordinator must expand it before launch. */
+  collective: z.boolean(),
+});
+export type Unit = z.infer<typeof unitSchema>;
+
+export const taskSchema = z.object({
+  /** Numbering path as written, ASCII brackets, joined with '.': "二.(三).一是", "五.(二).29.(1)". */
+  ref: z.string().min(1),
+  title: z.string(),
+  text: z.string(),
+  /** 1-based source line of the item's number. */
+  line: z.number().int().nonnegative(),
+  lead: z.array(z.string()),
+  cooperating: z.array(z.string()),
+  deadline: deadlineSchema,
+  targets: z.array(targetSchema),
+});
+export type Task = z.infer<typeof taskSchema>;
+
+export const reportFrequencySchema = z.enum(['monthly', 'quarterly', 'half-yearly', 'annual', 'once']);
+export type ReportFrequency = z.infer<typeof reportFrequencySchema>;
+
+/** A reporting rule (报送要求): when units report progress, to whom, in what form. */
+export const reportingRuleSchema = z.object({
+  text: z.string(),
+  line: z.number().int().nonnegative(),
+  frequency: reportFrequencySchema,
+  /** The report days within the plan year (and the following January when the plan says 次年). */
+  dueDates: z.array(isoDateSchema),
+  /** Who receives the reports (…办公室), when the plan says. */
+  recipient: z.string().nullable(),
+  /** 加盖单位公章 */
+  stamped: z.boolean(),
+  /** 电子文档 */
+  electronic: z.boolean(),
+});
+export type ReportingRule = z.infer<typeof reportingRuleSchema>;
+
+/** One row of the plan's own indicator table (具体指标). */
+export const indicatorSchema = z.object({
+  seq: z.number().int().nullable(),
+  category: z.string(),
+  indicator: z.string(),
+  unit: z.string(),
+  value: z.string(),
+  line: z.number().int().nonnegative(),
+});
+export type Indicator = z.infer<typeof indicatorSchema>;
+
+export const warningSchema = z.object({ line: z.number().int().nonnegative(), message: z.string() });
+export type PlanWarning = z.infer<typeof warningSchema>;
+
+export const parsedPlanSchema = z
+  .object({
+    title: z.string(),
+    docNumber: z.string().nullable(),
+    issuer: z.string().nullable(),
+    issuedOn: isoDateSchema.nullable(),
+    planYear: z.number().int().min(1949).max(2200),
+    units: z.array(unitSchema),
+    reportingRules: z.array(reportingRuleSchema),
+    tasks: z.array(taskSchema).min(1, 'a plan needs at least one task'),
+    indicators: z.array(indicatorSchema),
+    warnings: z.array(warningSchema),
+  })
+  .superRefine((plan, ctx) => {
+    const names = new Set(plan.units.map((u) => u.name));
+    const refs = new Set<string>();
+    plan.tasks.forEach((task, i) => {
+      if (refs.has(task.ref)) {
+        ctx.addIssue({ code: 'custom', path: ['tasks', i, 'ref'], message: `task ref ${task.ref} appears twice` });
+      }
+      refs.add(task.ref);
+      for (const role of ['lead', 'cooperating'] as const) {
+        task[role].forEach((name, j) => {
+          if (!names.has(name)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['tasks', i, role, j],
+              message: `unit ${name} of task ${task.ref} is not in the unit directory (units)`,
+            });
+          }
+        });
+      }
+      if (task.deadline.due === null && task.deadline.kind !== 'continuous') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tasks', i, 'deadline', 'due'],
+          message: `task ${task.ref}: only continuous work may have no due date`,
+        });
+      }
+    });
+  });
+export type ParsedPlan = z.infer<typeof parsedPlanSchema>;
