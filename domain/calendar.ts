@@ -110,3 +110,12 @@ export function chineseMonthDay(date: CalendarDate): string {
   const [, month, day] = parts(date);
   return `${month}月${day}日`;
 }
+
+/**
+ * When progress reports fall due for work assigned on `from` and due on `due`: every quarter end in between, and
+ * the due date itself when it is not a quarter end. Work already past due still reports once, on its due date.
+ */
+export function reportDueDates(from: CalendarDate, due: CalendarDate): CalendarDate[] {
+  const ends = quarterEndsBetween(from, due);
+  return ends.at(-1) === due ? ends : [...ends, due];
+}

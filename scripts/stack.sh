@@ -6,6 +6,7 @@
 #   scripts/stack.sh down      stop every server (data in .data/ is kept)
 #   scripts/stack.sh status    say which servers answer
 #   scripts/stack.sh reset     stop and delete .data/ (all workflows, events and rows)
+#   scripts/stack.sh start|stop postgres|kafka|temporal    one server
 #
 # Every setting comes from the same environment variables as infra/config.ts and docker-compose.yml.
 set -euo pipefail
@@ -239,11 +240,22 @@ cmd_status() {
   return $ok
 }
 
+# One server by name, for tests that prove nothing is lost when it restarts.
+cmd_one() {
+  local action=$1 name=${2:-}
+  case "$name" in
+    postgres | kafka | temporal) ;;
+    *) die "name one server: postgres, kafka or temporal" ;;
+  esac
+  if [ "$action" = start ]; then "start_$name"; else stop "$name"; fi
+}
+
 case "${1:-}" in
   install) cmd_install ;;
+  start | stop) cmd_one "$1" "${2:-}" ;;
   up) cmd_up ;;
   down) cmd_down ;;
   status) cmd_status ;;
   reset) cmd_down; rm -rf "$DATA"; say "deleted $DATA" ;;
-  *) echo "usage: scripts/stack.sh install|up|down|status|reset" >&2; exit 2 ;;
+  *) echo "usage: scripts/stack.sh install|up|down|status|reset|start NAME|stop NAME" >&2; exit 2 ;;
 esac

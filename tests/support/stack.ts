@@ -5,12 +5,14 @@
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import type { Kafka } from 'kafkajs';
 import { loadConfig, type Config } from '../../infra/config';
 import { createKafka, ensureTopic } from '../../infra/kafka';
 import { checkPostgres, createPool, migrate } from '../../infra/postgres';
+import { unreachable } from '../../infra/reachability';
 
 // Workers log every state change at INFO; tests keep warnings and errors only.
 Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -58,4 +60,21 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
 /** An id no other test run has used, so tests never see each other's workflows or rows. */
 export function uniqueId(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** A Temporal client on the dev server of the local stack. */
+export async function connectTemporal(): Promise<{ connection: Connection; client: Client }> {
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: '5 seconds' }).catch(
+    (error: unknown) => {
+      throw unreachable('Temporal', config.TEMPORAL_ADDRESS, error);
+    },
+  );
+  return { connection, client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }) };
+}
+
+/** A worker connection to the dev server of the local stack. */
+export async function connectWorker(): Promise<NativeConnection> {
+  return NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }).catch((error: unknown) => {
+    throw unreachable('Temporal', config.TEMPORAL_ADDRESS, error);
+  });
 }
