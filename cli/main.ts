@@ -1,8 +1,57 @@
 /** duban — the command line. Subcommands are registered in this file. */
-function main(argv: string[]): number {
-  const [command] = argv;
-  process.stderr.write(`duban: unknown command ${command ?? '(none)'}\n`);
-  return 2;
+import { PlanError } from '../domain/plan';
+import { UsageError } from './args';
+import { PLAN_USAGE, planImport, planParse, type Io } from './plan-command';
+
+const USAGE = `duban — 督办, supervision of government action plans
+
+${PLAN_USAGE}
+
+exit codes: 0 success, 2 bad usage or input (the message says what to fix), 1 unexpected failure`;
+
+/** Run one command; resolves to the exit code. Expected errors print one message, never a stack trace. */
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [command, sub, ...rest] = argv;
+  try {
+    if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+      io.stdout(`${USAGE}\n`);
+      return command === undefined ? 2 : 0;
+    }
+    if (command === 'plan') {
+      if (sub === 'parse') return await planParse(rest, io);
+      if (sub === 'import') return await planImport(rest, io);
+      if (sub === '--help' || sub === 'help') {
+        io.stdout(`${PLAN_USAGE}\n`);
+        return 0;
+      }
+      throw new UsageError(`unknown plan command ${sub ?? '(none)'}; use parse or import`);
+    }
+    throw new UsageError(`unknown command ${command}`);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`duban: ${e.message}\n${USAGE.split('\n').slice(2).join('\n')}\n`);
+      return 2;
+    }
+    if (e instanceof PlanError) {
+      io.stderr(`duban: ${e.message} [${e.code}]\n`);
+      return 2;
+    }
+    const err = e as Error;
+    io.stderr(`duban: unexpected failure: ${err.message}\n${process.env.DUBAN_DEBUG ? `${err.stack}\n` : '(set DUBAN_DEBUG=1 for the stack trace)\n'}`);
+    return 1;
+  }
 }
 
-process.exitCode = main(process.argv.slice(2));
+/** Entry point for bin/duban.js: real stdio, exit code on the process. */
+export function run(argv: string[] = process.argv.slice(2)): void {
+  const io: Io = {
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    isTty: process.stdout.isTTY === true,
+  };
+  void main(argv, io).then((code) => {
+    process.exitCode = code;
+  });
+}
+
+if (require.main === module) run();

@@ -20,7 +20,7 @@ import {
 } from './responsibility';
 import type { Deadline, ParsedPlan, PlanWarning, Task } from './schema';
 import { findTableRegions, parseIndicatorTable, parseTaskTable, type TableRegion } from './tables';
-import { findTargets } from './targets';
+import { targetsOfText } from './task-text';
 import { findAbbreviations, localityOf, UnitDirectory } from './unit-directory';
 
 export interface ParseOptions {
@@ -324,7 +324,7 @@ function draftFromNode(node: Node, firstListed: boolean, planYear: number, warni
     lines: [node.line, ...node.body, ...(inherited ? [inherited.line, ...inherited.body] : [])],
     resp,
     deadline,
-    targets: findTargets(bodyNorm),
+    targets: targetsOfText(text),
   };
 }
 
@@ -409,7 +409,7 @@ function draftsFromTable(
       lines: row.lines,
       resp,
       deadline,
-      targets: findTargets(norm),
+      targets: targetsOfText(row.text),
     };
   });
 }

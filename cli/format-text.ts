@@ -1,0 +1,63 @@
+/** The readable Chinese summary `duban plan parse --format text` prints: what a coordinator checks first. */
+import type { Deadline, ParsedPlan, Task } from '../domain/plan';
+
+const KIND_LABEL: Record<Deadline['kind'], string> = {
+  date: '限期',
+  recurring: '周期',
+  continuous: '持续',
+  staged: '阶段',
+  default: '默认',
+};
+
+function deadlineLine(d: Deadline): string {
+  const due = d.due ?? '无截止日(每季度报告)';
+  const every = d.every ? `, 每${{ month: '月', quarter: '季度', 'half-year': '半年', year: '年' }[d.every]}` : '';
+  return `${KIND_LABEL[d.kind]} ${due}${every}${d.text ? ` 〔${d.text}〕` : ''}`;
+}
+
+function taskBlock(t: Task): string {
+  const lines = [`${t.ref}  ${t.title}  (第${t.line}行)`];
+  lines.push(`    牵头: ${t.lead.join('、') || '(未明确)'}`);
+  if (t.cooperating.length > 0) lines.push(`    配合: ${t.cooperating.join('、')}`);
+  lines.push(`    时限: ${deadlineLine(t.deadline)}`);
+  for (const g of t.targets) lines.push(`    指标: ${g.indicator} ${g.comparator} ${g.value}${g.unit}`);
+  return lines.join('\n');
+}
+
+/** Render a parsed plan as text. */
+export function formatPlanText(plan: ParsedPlan): string {
+  const out: string[] = [];
+  out.push(`标题: ${plan.title || '(未识别)'}`);
+  out.push(`文号: ${plan.docNumber ?? '(无)'}`);
+  out.push(`发文机关: ${plan.issuer ?? '(未识别)'}`);
+  out.push(`成文日期: ${plan.issuedOn ?? '(未识别)'}`);
+  out.push(`计划年度: ${plan.planYear}`);
+  out.push(`任务: ${plan.tasks.length} 项  单位: ${plan.units.length} 个  警告: ${plan.warnings.length} 条`);
+  out.push('');
+  out.push('== 任务 ==');
+  for (const t of plan.tasks) out.push(taskBlock(t));
+  out.push('');
+  out.push('== 单位 ==');
+  for (const u of plan.units) {
+    out.push(`${u.name}${u.collective ? ' [集合]' : ''}${u.aliases.length > 0 ? `  又作: ${u.aliases.join('、')}` : ''}`);
+  }
+  if (plan.reportingRules.length > 0) {
+    out.push('');
+    out.push('== 报送要求 ==');
+    for (const r of plan.reportingRules) {
+      const form = [r.stamped ? '加盖公章' : '', r.electronic ? '电子文档' : ''].filter((s) => s !== '').join('、');
+      out.push(`${r.frequency}: ${r.dueDates.join(', ')}${r.recipient ? ` → ${r.recipient}` : ''}${form ? ` (${form})` : ''}  (第${r.line}行)`);
+    }
+  }
+  if (plan.indicators.length > 0) {
+    out.push('');
+    out.push(`== 指标表 (${plan.indicators.length} 行) ==`);
+    for (const i of plan.indicators) out.push(`${i.seq ?? '-'}  [${i.category}] ${i.indicator}  ${i.value}${i.unit}`);
+  }
+  if (plan.warnings.length > 0) {
+    out.push('');
+    out.push('== 警告 ==');
+    for (const w of plan.warnings) out.push(`第${w.line}行: ${w.message}`);
+  }
+  return `${out.join('\n')}\n`;
+}
