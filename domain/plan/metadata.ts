@@ -15,7 +15,7 @@ export interface Metadata {
   planYear: number | null;
 }
 
-const PLAN_SUFFIX = /(行动计划|工作计划|实施计划|推进计划|工作方案|实施方案|行动方案|工作要点|实施意见|任务分工|计划|方案|要点)$/;
+const PLAN_SUFFIX = /(任务分解表|任务清单|责任分工表|分工方案|行动计划|工作计划|实施计划|推进计划|工作方案|实施方案|行动方案|工作要点|实施意见|任务分工|计划|方案|要点)$/;
 const ORG_SUFFIX = /(人民政府|政府|办公厅|办公室|领导小组|委员会|工作委员会|局|委|厅|办)$/;
 
 /** 文号 such as 冀政办字〔2015〕84号, written with 〔〕, [] or () and sometimes without 号. */

@@ -7,7 +7,7 @@ import { decodePlanBytes, type SourceEncoding } from './decode';
 import { defaultDeadline, findDeadlineInText, parseDeadline } from './deadline';
 import { PlanError } from './errors';
 import { readMetadata } from './metadata';
-import { toSourceLines, type SourceLine } from './normalize';
+import { fold, toSourceLines, type SourceLine } from './normalize';
 import { isGroupLabel, numberToChinese, readMarker, type Marker, type MarkerKind } from './numbering';
 import { findReportingRules } from './reporting';
 import {
@@ -68,13 +68,17 @@ function parseText(raw: string, options: ParseOptions): ParsedPlan {
   for (const r of regions) for (let i = r.start; i < r.end; i++) inTable.add(i);
 
   const roots = buildTree(lines, inTable, warnings);
-  const firstRootLine = roots[0]?.line.no ?? lines.length + 1;
+  const taskNodes = collectTaskNodes(roots);
+  const taskTables = regions.filter((r) => r.kind === 'task');
+  if (taskNodes.length === 0 && taskTables.every((r) => parseTaskTable(lines, r).length === 0)) throw noTasks();
+  const firstTableLine = regions.length > 0 ? lines[regions[0]!.start]!.no : lines.length + 1;
+  const firstRootLine = Math.min(roots[0]?.line.no ?? lines.length + 1, firstTableLine);
   const head = lines.filter((l) => l.no < firstRootLine);
   const meta = readMetadata(head, warnings);
   const planYear = options.planYear ?? meta.planYear ?? firstYearIn(lines);
   if (planYear === null) {
     throw new PlanError(
-      'NO_TASKS',
+      'NO_PLAN_YEAR',
       'cannot tell the plan year: the title, signature date and 文号 name none; pass --plan-year YYYY',
     );
   }
@@ -86,18 +90,10 @@ function parseText(raw: string, options: ParseOptions): ParsedPlan {
   const firstListed = statesFirstListedLeads(fullText);
   const directory = new UnitDirectory(findAbbreviations(fullText), localityOf(meta.issuer ?? meta.title));
 
-  const drafts = collectTaskNodes(roots).map((node) => draftFromNode(node, firstListed, planYear, warnings));
-  const tableDrafts = regions
-    .filter((r) => r.kind === 'task')
-    .flatMap((r) => draftsFromTable(lines, r, firstListed, planYear, drafts.length > 0, warnings));
+  const drafts = taskNodes.map((node) => draftFromNode(node, firstListed, planYear, warnings));
+  const tableDrafts = taskTables.flatMap((r) => draftsFromTable(lines, r, firstListed, planYear, drafts.length > 0, warnings));
   const all = [...drafts, ...tableDrafts];
-  if (all.length === 0) {
-    throw new PlanError(
-      'NO_TASKS',
-      'no task items found: the document has no numbered items (一、/(一)/1./(1)) or task table (序号/工作任务/责任单位); ' +
-        'check that this is the plan text itself and not only its cover notice',
-    );
-  }
+  if (all.length === 0) throw noTasks();
   for (const d of all) {
     directory.observe(d.resp?.lead ?? []);
     directory.observe(d.resp?.cooperating ?? []);
@@ -139,6 +135,14 @@ function parseText(raw: string, options: ParseOptions): ParsedPlan {
     indicators,
     warnings: warnings.sort((a, b) => a.line - b.line),
   };
+}
+
+function noTasks(): PlanError {
+  return new PlanError(
+    'NO_TASKS',
+    'no task items found: the document has no numbered items (一、/(一)/1./(1)) or task table (序号/工作任务/责任单位); ' +
+      'check that this is the plan text itself and not only its cover notice',
+  );
 }
 
 function firstYearIn(lines: SourceLine[]): number | null {
@@ -400,10 +404,9 @@ function draftsFromTable(
       warnings.push({ line: row.line, message: `deadline "${row.deadline}" of task ${ref} cannot be placed; used the end of ${planYear}` });
       deadline = defaultDeadline(planYear, row.deadline);
     }
-    const norm = row.text;
     return {
       ref,
-      title: firstPhrase(norm, norm),
+      title: firstPhrase(fold(row.text), row.text),
       text: row.text,
       line: row.line,
       lines: row.lines,

@@ -12,6 +12,9 @@ import type { ReportFrequency, ReportingRule } from './schema';
 /* 报 as a verb towards a body: 报送, 上报, 报市…办公室, 报至/报给 */
 const REPORT_VERB = /(报送|上报|报至|报给|报告给|报(?=[省市县区国各本]))/;
 
+/* A clause that sets a period of its own: 每月, 每季度(末), 每半年, 每年…前 */
+const PERIODIC = /每月|按月|每季|按季|季度末|每半年|每年|年底前|年终/;
+
 function frequencyOf(s: string): ReportFrequency | null {
   if (/每月|按月|月度/.test(s)) return 'monthly';
   if (/每季|按季|季度末|季度结束|季度/.test(s)) return 'quarterly';
@@ -88,9 +91,18 @@ export function findReportingRules(lines: SourceLine[], planYear: number): Repor
         }
         return;
       }
-      const freq = frequencyOf(s);
-      if (freq === null) return; // "及时报送" names no schedule
-      rules.push({ ...base, frequency: freq, dueDates: scheduleOf(freq, s, planYear) });
+      // one rule per clause that names a period and a report: "每月5日前…报省质量办,每半年报送一次总结"
+      const clauses = s.split(/[,;]/);
+      const seen = new Set<ReportFrequency>();
+      clauses.forEach((c, i) => {
+        if (!PERIODIC.test(c)) return;
+        const scope = `${c},${clauses[i + 1] ?? ''}`;
+        if (!REPORT_VERB.test(scope)) return;
+        const freq = frequencyOf(c);
+        if (freq === null || seen.has(freq)) return;
+        seen.add(freq);
+        rules.push({ ...base, frequency: freq, dueDates: scheduleOf(freq, scope, planYear) });
+      });
     });
   }
   return rules;

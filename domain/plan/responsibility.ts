@@ -67,9 +67,18 @@ export function trailingGroup(s: string): { start: number; content: string } | n
   return null;
 }
 
+const TIME_SEGMENT = new RegExp(`(?:^|[;,])\\s*${TIME_KEY}\\s*:\\s*([^;]*?)\\s*[。.]?\\s*(?=;|$)`);
+
+/** Take a "完成时限:…" segment out of a clause: "(省工商局负责;完成时限:每季度)". */
+function splitTime(s: string): { rest: string; deadlineText: string | null } {
+  const m = TIME_SEGMENT.exec(s);
+  if (!m) return { rest: s, deadlineText: null };
+  return { rest: (s.slice(0, m.index) + s.slice(m.index + m[0].length)).replace(/^[;,\s]+|[;,\s]+$/g, ''), deadlineText: m[1]!.trim() };
+}
+
 /** Does this bracket content or line name units and their roles? */
 export function isResponsibilityText(s: string): boolean {
-  const t = s.trim().replace(/[。.;]$/, '');
+  const t = splitTime(s.trim()).rest.replace(/[。.;]$/, '');
   if (t.length === 0 || t.length > 400) return false;
   KEY.lastIndex = 0;
   if (new RegExp(`^(${LEAD_KEY}|${COOP_KEY})\\s*:`).test(t)) return true;
@@ -83,12 +92,13 @@ export function isResponsibilityText(s: string): boolean {
 
 /** Parse the inside of a responsibility clause into raw lead/cooperating lists (and a 完成时限 if present). */
 export function parseClause(content: string, firstListedLeads: boolean): Omit<Responsibility, 'start'> {
-  const s = content.trim();
+  const { rest, deadlineText: time } = splitTime(content.trim());
+  const s = rest;
   const keys = [...s.matchAll(KEY)];
   if (keys.length > 0 && keys[0]!.index !== undefined && s.slice(0, keys[0]!.index).trim().length <= 1) {
     const lead: string[] = [];
     const cooperating: string[] = [];
-    let deadlineText: string | null = null;
+    let deadlineText: string | null = time;
     keys.forEach((k, i) => {
       const from = (k.index ?? 0) + k[0].length;
       const to = i + 1 < keys.length ? (keys[i + 1]!.index ?? s.length) : s.length;
@@ -119,7 +129,7 @@ export function parseClause(content: string, firstListedLeads: boolean): Omit<Re
     (role === 'lead' ? lead : cooperating).push(...units);
   }
   if (pending.length > 0) (lead.length === 0 ? lead : cooperating).push(...pending);
-  const r = { lead, cooperating, deadlineText: null };
+  const r = { lead, cooperating, deadlineText: time };
   return explicitSplit ? r : applyFirstListed(r, firstListedLeads);
 }
 

@@ -31,6 +31,8 @@ export function findAbbreviations(norm: string): Abbreviation[] {
 }
 
 const LEVEL = /^(省|市|区|县|州|自治区|自治州|盟|旗)/;
+/* National bodies keep their own name in a provincial list: 质检总局, 国家…局, 海关总署 */
+const NATIONAL = /(总局|总署|总会|^国家|^国务院|^中国|^中央)/;
 
 /** The place a plan belongs to ("哈尔滨市…" → 哈尔滨): units starting with it carry their own name, no prefix. */
 export function localityOf(issuerOrTitle: string): string | null {
@@ -109,7 +111,9 @@ export class UnitDirectory {
       const hasLevel = LEVEL.test(name);
       if (!collective && i > 0 && firstPrefix !== null && !hasLevel) {
         if (this.seen.has(firstPrefix + name)) name = firstPrefix + name;
-        else if (/^[\u4e00-\u9fff]{1,6}(厅|局|委|办)$/.test(name) && !this.ownsName(name)) name = firstPrefix + name;
+        else if (/^[\u4e00-\u9fff]{1,6}(厅|局|委|办)$/.test(name) && !NATIONAL.test(name) && !this.ownsName(name)) {
+          name = firstPrefix + name;
+        }
       }
       if (name === expanded && dominant !== null && !collective && this.seen.has(dominant + name) && !name.startsWith(dominant + dominant)) {
         name = dominant + name;
