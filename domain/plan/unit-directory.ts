@@ -31,6 +31,9 @@ export function findAbbreviations(norm: string): Abbreviation[] {
 }
 
 const LEVEL = /^(省|市|区|县|州|自治区|自治州|盟|旗)/;
+/* Province-level place names: a unit starting with one names its own place (天津检验检疫局, 河北保监局). */
+const PROVINCE =
+  /^(北京|天津|河北|山西|内蒙古|辽宁|吉林|黑龙江|上海|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|广西|海南|重庆|四川|贵州|云南|西藏|陕西|甘肃|青海|宁夏|新疆|香港|澳门|台湾)/;
 /* National bodies keep their own name in a provincial list: 质检总局, 国家…局, 海关总署 */
 const NATIONAL = /(总局|总署|总会|^国家|^国务院|^中国|^中央)/;
 
@@ -92,7 +95,7 @@ export class UnitDirectory {
 
   /** A name carrying its own place ("河北保监局", "黑龙江省机场…") takes no prefix from its list. */
   private ownsName(name: string): boolean {
-    return this.startsWithLocality(name) || /[省市县区州]/.test(name);
+    return this.startsWithLocality(name) || PROVINCE.test(name) || /[省市县区州]/.test(name);
   }
 
   /**
