@@ -24,7 +24,7 @@ const COUNTED = new RegExp(
 );
 
 const LEADING_NOISE = /^([一二三四五六七八九十]+是|力争|确保|使|实现|全年|年内|其中|即|要|并|努力|进一步|同时|同比|均|全市|今年|当年)+/;
-const TRAILING_NOISE = /(力争|确保|要|均|稳定|逐步|同比|在[^,;。]*的基础上)+$/;
+const TRAILING_NOISE = /(力争|确保|要|(?<!年)均|稳定|逐步|同比|在[^,;。]*的基础上)+$/;
 
 function comparatorOf(word: string, tail: string | undefined): Comparator {
   if (tail === '以上' || /不低于|不少于|≥|>=/.test(word)) return '>=';
