@@ -62,7 +62,8 @@ export function findTableRegions(lines: SourceLine[]): TableRegion[] {
       const t = cell(l);
       if (t === '') continue;
       const m = readMarker(l.norm);
-      if (m?.kind === 'cn' && m.n === lastTopNumber + 1 && t.length > 3 && lastTopNumber > 0) break;
+      // the next top-level heading of the body ends an indicator table; a task table's own "二、…" rows do not
+      if (kind === 'indicator' && m?.kind === 'cn' && m.n === lastTopNumber + 1 && t.length > 3 && lastTopNumber > 0) break;
       if (kind === 'indicator' && (/^注[:：]?/.test(t) || t.includes('。'))) {
         if (/^注/.test(t)) end++;
         break;

@@ -126,6 +126,12 @@ function inferPlanYear(rows: Record<TaskTableColumn, string>[]): number | null {
     const weight = kind === 'default' || kind === 'recurring' ? 100 : 1;
     count.set(y, (count.get(y) ?? 0) + weight);
   }
+  if (count.size === 0) {
+    for (const r of rows) {
+      const m = /((?:19|20)\d{2})\s*年/.exec(r.完成时限);
+      if (m) count.set(Number(m[1]), (count.get(Number(m[1])) ?? 0) + 1);
+    }
+  }
   let best: number | null = null;
   let n = 0;
   for (const [y, c] of count) {

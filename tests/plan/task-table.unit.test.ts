@@ -1,0 +1,87 @@
+/** The reviewed task table read back: every bad cell named by row and column, with the fix. */
+import { parsePlan, planToRows, PlanError, rowsToPlan, TASK_TABLE_COLUMNS } from '../../domain/plan';
+import { NOTICE_PLAN } from './fixtures';
+import { readSeed } from './seeds';
+
+const header = [...TASK_TABLE_COLUMNS];
+const row = (over: Partial<Record<(typeof TASK_TABLE_COLUMNS)[number], string>> = {}) => {
+  const base: Record<string, string> = {
+    序号: '1', 编号: '一.(一)', 任务: '甲', 任务内容: '甲。', 牵头单位: '市甲局', 配合单位: '',
+    完成时限: '2017年12月底之前', 时限类型: '限期', 截止日期: '2017-12-31', 行号: '3',
+  };
+  return header.map((h) => over[h] ?? base[h]!);
+};
+
+function messageOf(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof PlanError) return `${e.code}: ${e.message}`;
+    throw e;
+  }
+  throw new Error('expected a PlanError');
+}
+
+describe('task table round trip', () => {
+  it('gives back the same tasks', () => {
+    for (const plan of [parsePlan(NOTICE_PLAN).plan, parsePlan(readSeed('ezhou-2017')).plan]) {
+      expect(rowsToPlan(planToRows(plan), { planYear: plan.planYear }).tasks).toEqual(plan.tasks);
+    }
+  });
+
+  it('infers the plan year from default and recurring deadlines when not told', () => {
+    const plan = parsePlan(readSeed('ezhou-2017')).plan;
+    expect(rowsToPlan(planToRows(plan)).planYear).toBe(2017);
+  });
+});
+
+describe('task table validation', () => {
+  it('names an unknown column and the fix', () => {
+    expect(messageOf(() => rowsToPlan([[...header, '备注x'], row()]))).toMatch(
+      /INVALID_TABLE: .*row 1, column 备注x: unknown column "备注x" \(column 11\); rename it/s,
+    );
+  });
+
+  it('names an empty lead unit by row', () => {
+    expect(messageOf(() => rowsToPlan([header, row(), row({ 编号: '一.(二)', 牵头单位: ' ' })]))).toMatch(
+      /row 3, column 牵头单位: no lead unit; name at least one/,
+    );
+  });
+
+  it('names an unparseable date and shows the format', () => {
+    expect(messageOf(() => rowsToPlan([header, row({ 截止日期: '2017-13-45' })]))).toMatch(
+      /row 2, column 截止日期: "2017-13-45" is not a date; write it as YYYY-MM-DD, e\.g\. 2017-12-31/,
+    );
+  });
+
+  it('names an unknown deadline kind, an empty ref and a duplicate ref', () => {
+    const msg = messageOf(() =>
+      rowsToPlan([header, row({ 时限类型: '很急' }), row({ 编号: '' }), row(), row()], { planYear: 2017 }),
+    );
+    expect(msg).toMatch(/row 2, column 时限类型: "很急" is not a deadline kind/);
+    expect(msg).toMatch(/row 3, column 编号: empty/);
+    expect(msg).toMatch(/row 5, column 编号: ref 一.\(一\) is already used in row 4/);
+  });
+
+  it('accepts other date spellings and English kind codes, and continuous work without a date', () => {
+    const plan = rowsToPlan(
+      [
+        header,
+        row({ 截止日期: '2017/6/30', 时限类型: 'date' }),
+        row({ 编号: '一.(二)', 截止日期: '', 时限类型: '持续', 完成时限: '持续推进' }),
+        row({ 编号: '一.(三)', 截止日期: '43100' }),
+      ],
+      { planYear: 2017 },
+    );
+    expect(plan.tasks.map((t) => [t.deadline.kind, t.deadline.due])).toEqual([
+      ['date', '2017-06-30'],
+      ['continuous', null],
+      ['date', '2017-12-31'],
+    ]);
+  });
+
+  it('refuses a table without rows or header', () => {
+    expect(messageOf(() => rowsToPlan([]))).toMatch(/empty/);
+    expect(messageOf(() => rowsToPlan([header]))).toMatch(/no task rows/);
+  });
+});
