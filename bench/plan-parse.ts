@@ -1,0 +1,54 @@
+/**
+ * Plan parsing speed: `npx tsx bench/plan-parse.ts`. Parses the Ezhou seed (45 KB) and a 50 KB+ document built from
+ * it many times after warm-up, and prints median and p95 milliseconds per parse and KB/s. Target: < 50 ms per 50 KB.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parsePlan } from '../domain/plan';
+import { chineseToNumber } from '../domain/plan/chinese-numerals';
+import { numberToChinese } from '../domain/plan/numbering';
+
+const SEEDS = path.resolve(__dirname, '../../shared/seeds');
+const WARMUP = 20;
+const RUNS = 100;
+const TARGET_MS = 50;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+function bench(label: string, bytes: Buffer): boolean {
+  for (let i = 0; i < WARMUP; i++) parsePlan(bytes);
+  const times: number[] = [];
+  let tasks = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    tasks = parsePlan(bytes).plan.tasks.length;
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  const median = percentile(times, 50);
+  const p95 = percentile(times, 95);
+  const kb = bytes.length / 1024;
+  const ok = kb < 50 || (median * 50) / kb < TARGET_MS;
+  console.log(
+    `${label.padEnd(28)} ${kb.toFixed(1).padStart(6)} KB  ${String(tasks).padStart(4)} tasks  ` +
+      `median ${median.toFixed(2)} ms  p95 ${p95.toFixed(2)} ms  ${(kb / (median / 1000)).toFixed(0)} KB/s` +
+      (kb >= 50 ? `  ${ok ? 'OK' : 'SLOW'} (target < ${TARGET_MS} ms per 50 KB)` : ''),
+  );
+  return ok;
+}
+
+const ezhou = readFileSync(path.join(SEEDS, 'ezhou-2017.txt'));
+// 50 KB+: the Ezhou plan followed by the Harbin plan's sections, renumbered as further top-level sections
+const harbin = readFileSync(path.join(SEEDS, 'harbin-2017.txt'), 'utf8').split('\n').slice(34).join('\n');
+const renumbered = harbin.replace(/^([一二三四五])、/gm, (_, n: string) => `${numberToChinese(chineseToNumber(n)! + 7)}、`);
+const bigger = Buffer.from(`${ezhou.toString('utf8')}\n${renumbered}`);
+
+const t0 = performance.now();
+parsePlan(ezhou);
+console.log(`first parse after start-up (builds the 繁→简 dictionary): ${(performance.now() - t0).toFixed(1)} ms`);
+console.log(`plan parse benchmark: ${WARMUP} warm-up runs, ${RUNS} measured runs each`);
+const results = [bench('ezhou-2017.txt', ezhou), bench('ezhou + harbin (50 KB+)', bigger)];
+process.exitCode = results.every(Boolean) ? 0 : 1;
