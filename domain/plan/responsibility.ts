@@ -67,12 +67,21 @@ export function trailingGroup(s: string): { start: number; content: string } | n
   return null;
 }
 
+const TIME_WORDS = /^(于|在)?\s*(\d{4}\s*年|\d{1,2}\s*月|年底|年内|上半年|下半年|每年|每季|每月|每半年|持续|长期)/;
 const TIME_SEGMENT = new RegExp(`(?:^|[;,])\\s*${TIME_KEY}\\s*:\\s*([^;]*?)\\s*[。.]?\\s*(?=;|$)`);
 
 /** Take a "完成时限:…" segment out of a clause: "(省工商局负责;完成时限:每季度)". */
 function splitTime(s: string): { rest: string; deadlineText: string | null } {
   const m = TIME_SEGMENT.exec(s);
-  if (!m) return { rest: s, deadlineText: null };
+  if (!m) {
+    // an unkeyed time at the end: "(市质监局负责,2017年底前完成)"
+    const parts = splitTopLevel(s, /[,;]/);
+    const last = parts[parts.length - 1]?.trim() ?? '';
+    if (parts.length > 1 && last.length <= 30 && TIME_WORDS.test(last) && !ROLE_SUFFIX.test(last)) {
+      return { rest: parts.slice(0, -1).join(',').trim(), deadlineText: last.replace(/^(于|在)/, '').replace(/完成$/, '') };
+    }
+    return { rest: s, deadlineText: null };
+  }
   return { rest: (s.slice(0, m.index) + s.slice(m.index + m[0].length)).replace(/^[;,\s]+|[;,\s]+$/g, ''), deadlineText: m[1]!.trim() };
 }
 

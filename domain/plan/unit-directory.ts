@@ -34,6 +34,8 @@ const LEVEL = /^(省|市|区|县|州|自治区|自治州|盟|旗)/;
 /* Province-level place names: a unit starting with one names its own place (天津检验检疫局, 河北保监局). */
 const PROVINCE =
   /^(北京|天津|河北|山西|内蒙古|辽宁|吉林|黑龙江|上海|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|广西|海南|重庆|四川|贵州|云南|西藏|陕西|甘肃|青海|宁夏|新疆|香港|澳门|台湾)/;
+/* Bodies named by kind, not by name: after "各区人民政府、" they are collective too ("开发区管委会"). */
+const GENERIC_BODY = /^(开发区|街道|乡镇|镇街|园区|功能区|管委会|高新区|经开区|新区)/;
 /* National bodies keep their own name in a provincial list: 质检总局, 国家…局, 海关总署 */
 const NATIONAL = /(总局|总署|总会|^国家|^国务院|^中国|^中央)/;
 
@@ -121,7 +123,7 @@ export class UnitDirectory {
       if (name === expanded && dominant !== null && !collective && this.seen.has(dominant + name) && !name.startsWith(dominant + dominant)) {
         name = dominant + name;
       }
-      if (!collective && afterEach && !LEVEL.test(name) && !this.startsWithLocality(name)) collective = true;
+      if (!collective && afterEach && GENERIC_BODY.test(name)) collective = true;
       afterEach = /^各/.test(name) || (afterEach && collective);
       const entry = this.entries.get(name) ?? { aliases: new Set<string>(), collective };
       entry.collective ||= collective;

@@ -20,6 +20,14 @@ describe('responsibility clauses', () => {
     expect(parseClause(clause, false)).toMatchObject({ lead, cooperating });
   });
 
+  it('takes an unkeyed time off the end of a clause: (市质监局负责,2017年底前完成)', () => {
+    expect(parseClause('市质监局负责,2017年底前完成', false)).toEqual({
+      lead: ['市质监局'],
+      cooperating: [],
+      deadlineText: '2017年底前',
+    });
+  });
+
   it('keeps the 完成时限 of a keyed clause', () => {
     expect(parseClause('责任单位:市质监局;完成时限:2017年12月底之前', false).deadlineText).toBe('2017年12月底之前');
   });
@@ -99,6 +107,14 @@ describe('unit directory', () => {
       ['开发区管委会', true],
       ['质量强市工作推进委员会各成员单位', true],
       ['省质监局', false],
+    ]);
+  });
+
+  it('does not make a named body collective because a 各… unit precedes it', () => {
+    const p = plan('(一)甲。(各区县政府、西咸新区管委会负责)\n');
+    expect(p.units.map((u) => [u.name, u.collective])).toEqual([
+      ['各区县政府', true],
+      ['西咸新区管委会', false],
     ]);
   });
 });
