@@ -13,6 +13,7 @@ import { findReportingRules } from './reporting';
 import {
   deadlineLineValue,
   findResponsibility,
+  isKeyedResponsibilityLine,
   isResponsibilityLine,
   parseClause,
   statesFirstListedLeads,
@@ -181,7 +182,7 @@ function buildTree(lines: SourceLine[], inTable: Set<number>, warnings: PlanWarn
       if (open && !open.closed && (isResponsibilityLine(line.norm) || deadlineLineValue(line.norm) !== null || isProse(line.norm))) {
         open.body.push(line);
         if (findResponsibility(line.norm, false) !== null || isResponsibilityLine(line.norm)) open.closed = true; // after a clause only a 完成时限 line may follow
-      } else if (open && open.closed && deadlineLineValue(line.norm) !== null) {
+      } else if (open && open.closed && (deadlineLineValue(line.norm) !== null || isKeyedResponsibilityLine(line.norm))) {
         open.body.push(line);
       } else {
         open = null;
@@ -300,6 +301,12 @@ interface Draft {
 
 /** Responsibility named by the item itself: a clause line of its own, or a clause closing its text. */
 function responsibilityOf(node: Node, firstListed: boolean): Responsibility | null {
+  // keyed lines of their own ("责任单位:A" / "配合单位:B" / "完成时限:…") read together as one clause
+  const keyed = node.body.filter((l) => isKeyedResponsibilityLine(l.norm) || (deadlineLineValue(l.norm) !== null));
+  if (keyed.some((l) => isKeyedResponsibilityLine(l.norm))) {
+    const clause = keyed.map((l) => l.norm.replace(/^\(|\)[。.;]?$/g, '').replace(/[。.;]+$/, '')).join(';');
+    return { ...parseClause(clause, firstListed), start: -1 };
+  }
   for (const l of node.body) {
     if (isResponsibilityLine(l.norm) && findResponsibility(l.norm, firstListed) === null) {
       return { ...parseClause(l.norm.replace(/^\(|\)[。.;]?$/g, ''), firstListed), start: -1 };

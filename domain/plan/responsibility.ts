@@ -212,6 +212,11 @@ export function isResponsibilityLine(norm: string): boolean {
   return isResponsibilityText(t.replace(/^\(|\)[。.;]?$/g, ''));
 }
 
+/** A keyed line ("配合单位:…", "参与单位:…") that may follow another keyed line of the same item. */
+export function isKeyedResponsibilityLine(norm: string): boolean {
+  return new RegExp(`^[(]?(${LEAD_KEY}|${COOP_KEY})\\s*:`).test(norm.trim());
+}
+
 /** A line of its own that names only the deadline: "完成时限:2017年底前". */
 export function deadlineLineValue(norm: string): string | null {
   const m = new RegExp(`^[(]?${TIME_KEY}\\s*:\\s*(.+?)[)。.;]*$`).exec(norm.trim());

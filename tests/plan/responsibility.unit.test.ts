@@ -54,6 +54,13 @@ describe('responsibility in the text', () => {
     ]);
   });
 
+  it('reads 牵头单位/配合单位/完成时限 on consecutive lines of their own as one clause', () => {
+    const p = plan('(一)加强监管。完善制度。\n牵头单位:市发改委\n配合单位:市财政局、市质监局\n完成时限:2016年9月底前\n');
+    expect(p.tasks.map((t) => [t.lead, t.cooperating, t.deadline.due])).toEqual([
+      [['市发改委'], ['市财政局', '市质监局'], '2016-09-30'],
+    ]);
+  });
+
   it('makes all units of an undivided list leads, unless the plan says the first-listed leads', () => {
     const items = '(一)甲。(省质监局、省工商局、省商务厅负责)\n';
     expect(units(plan(items))).toEqual([[['省质监局', '省工商局', '省商务厅'], []]]);
