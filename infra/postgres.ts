@@ -4,8 +4,14 @@ import path from 'node:path';
 import { Pool } from 'pg';
 import { unreachable } from './reachability';
 
+/**
+ * A pool that survives a PostgreSQL restart: an idle connection the server closed is reported and dropped (pg's
+ * default for an unhandled 'error' event would be to crash the process), and the next query opens a new one.
+ */
 export function createPool(databaseUrl: string): Pool {
-  return new Pool({ connectionString: databaseUrl, max: 10, connectionTimeoutMillis: 5_000 });
+  const pool = new Pool({ connectionString: databaseUrl, max: 10, connectionTimeoutMillis: 5_000 });
+  pool.on('error', (error) => console.warn(`[postgres] idle connection lost: ${error.message}`));
+  return pool;
 }
 
 /** Fails fast, naming the server and how to start it, instead of hanging on a dead port. */

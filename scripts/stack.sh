@@ -129,7 +129,6 @@ as_postgres() {
 
 start_postgres() {
   local dir="$DATA/postgres" sock="$DATA/postgres-socket"
-  if running postgres; then return; fi
   mkdir -p "$dir" "$sock" "$LOGS"
   [ "$(id -u)" = 0 ] && chown postgres:postgres "$dir" "$sock" && chmod 700 "$dir"
   if [ ! -f "$dir/PG_VERSION" ]; then
@@ -138,10 +137,11 @@ start_postgres() {
       --encoding=UTF8 --locale=C.UTF-8 >"$LOGS/postgres-initdb.log" 2>&1 ||
       die "initdb failed; see $LOGS/postgres-initdb.log"
   fi
+  if as_postgres "$PG_BIN/pg_ctl" -D "$dir" status >/dev/null 2>&1; then return; fi
   touch "$LOGS/postgres.log"; [ "$(id -u)" = 0 ] && chown postgres "$LOGS/postgres.log"
-  spawn postgres runuser -u postgres -- "$PG_BIN/postgres" -D "$dir" -p "$PGPORT" -c listen_addresses=127.0.0.1 \
-    -c unix_socket_directories="$sock" -c timezone=Asia/Shanghai -c fsync=on
-  wait_for postgres 60 "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PGPORT"
+  as_postgres "$PG_BIN/pg_ctl" -D "$dir" -l "$LOGS/postgres.log" -w -t 60 start \
+    -o "-p $PGPORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$sock -c timezone=Asia/Shanghai" >/dev/null ||
+    die "PostgreSQL did not start; see $LOGS/postgres.log"
   # The application's role and database; the schema itself is the application's migrations (infra/migrations).
   as_postgres "$PG_BIN/psql" -q -h "$sock" -p "$PGPORT" -U postgres -d postgres -v ON_ERROR_STOP=1 >/dev/null <<SQL
 SELECT 'CREATE ROLE "$PGUSER" LOGIN PASSWORD ''$PGPASSWORD'''
@@ -226,10 +226,17 @@ cmd_up() {
   say "stack up in $(( $(now) - t0 ))s; logs in $LOGS"
 }
 
+# A fast shutdown: clients are disconnected, everything committed is on disk, no recovery at the next start.
+stop_postgres() {
+  local dir="$DATA/postgres"
+  [ -f "$dir/postmaster.pid" ] || return 0
+  as_postgres "$PG_BIN/pg_ctl" -D "$dir" -m fast -w -t 60 stop >/dev/null && say "postgres stopped"
+}
+
 cmd_down() {
   stop temporal
   stop kafka
-  stop postgres
+  stop_postgres
 }
 
 cmd_status() {
@@ -247,7 +254,9 @@ cmd_one() {
     postgres | kafka | temporal) ;;
     *) die "name one server: postgres, kafka or temporal" ;;
   esac
-  if [ "$action" = start ]; then "start_$name"; else stop "$name"; fi
+  if [ "$action" = start ]; then "start_$name"
+  elif [ "$name" = postgres ]; then stop_postgres
+  else stop "$name"; fi
 }
 
 case "${1:-}" in

@@ -1,0 +1,110 @@
+/**
+ * Nothing is lost when a process dies or a server restarts. The worker runs as its own process and is killed with
+ * SIGKILL; the Temporal dev server, Kafka and PostgreSQL are each stopped and started again through
+ * scripts/stack.sh. After each, the assignment goes on where it was, and the event store and the Kafka topic hold
+ * every event exactly once in order.
+ */
+import type { Client, Connection } from '@temporalio/client';
+import type { Kafka } from 'kafkajs';
+import type { Pool } from 'pg';
+import { AssignmentService, assignmentIdOf } from '../../api/assignments';
+import { addDays, shanghaiDate } from '../../domain/calendar';
+import { recordedEventSchema } from '../../workflows/assignment/events';
+import { killHard, stack, startWorkerProcess, type WorkerProcess } from '../support/processes';
+import { config, connectKafka, connectPostgres, connectTemporal, uniqueId } from '../support/stack';
+
+jest.setTimeout(300_000);
+
+const taskQueue = uniqueId('durability');
+let pool: Pool;
+let kafka: Kafka;
+let temporal: { connection: Connection; client: Client };
+let worker: WorkerProcess | undefined;
+
+beforeAll(async () => {
+  pool = await connectPostgres();
+  kafka = await connectKafka();
+  temporal = await connectTemporal();
+});
+
+afterAll(async () => {
+  if (worker) await killHard(worker);
+  await temporal?.connection.close();
+  await pool?.end();
+});
+
+async function eventsOnTopic(assignmentId: string, count: number): Promise<string[]> {
+  const consumer = kafka.consumer({ groupId: uniqueId('durability-reader') });
+  const bySeq = new Map<number, string>();
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic: config.KAFKA_EVENTS_TOPIC, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`found ${bySeq.size} of ${count} events on the topic`)), 60_000);
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          if (message.key?.toString() !== assignmentId) return;
+          const { seq, event } = recordedEventSchema.parse(JSON.parse(message.value!.toString()));
+          bySeq.set(seq, event.type);
+          if (bySeq.size >= count) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return [...bySeq.entries()].sort(([a], [b]) => a - b).map(([, type]) => type);
+}
+
+test('a killed worker and restarted servers lose nothing', async () => {
+  const env = { TEMPORAL_TASK_QUEUE: taskQueue };
+  const service = new AssignmentService({ client: temporal.client, taskQueue, coordinator: '市政府督查室' });
+  const planId = uniqueId('plan');
+  const id = assignmentIdOf(planId, '三.(一)', '市场监管局');
+
+  worker = await startWorkerProcess(env);
+  await service.assign({
+    planId, ref: '三.(一)', title: '实施质量品牌提升工程', unit: '市场监管局',
+    deadlineText: '持续推进', due: addDays(shanghaiDate(new Date()), 300),
+  });
+  await service.acknowledge(id, { unit: '市场监管局' });
+
+  // The worker dies without warning, and the Temporal server restarts from its SQLite file.
+  await killHard(worker);
+  worker = undefined;
+  await stack('stop', 'temporal');
+  await stack('start', 'temporal');
+  worker = await startWorkerProcess(env);
+  expect((await service.status(id)).status).toBe('acknowledged');
+
+  // Kafka is down while a report comes in: the update waits for the activity, which retries until Kafka is back.
+  await stack('stop', 'kafka');
+  const report = service.submitReport(id, { unit: '市场监管局', summary: '完成第一阶段工作', percentComplete: 40 });
+  await new Promise((r) => setTimeout(r, 3_000));
+  const waiting = await pool.query(
+    'SELECT type FROM assignment_events WHERE assignment_id = $1 AND published_at IS NULL',
+    [id],
+  );
+  expect(waiting.rows).toEqual([{ type: 'ProgressReportSubmitted' }]);
+  await stack('start', 'kafka');
+  expect((await report).periods[0]?.report?.summary).toBe('完成第一阶段工作');
+
+  // PostgreSQL restarts; the next step is stored as if nothing happened.
+  await pool.end();
+  await stack('stop', 'postgres');
+  await stack('start', 'postgres');
+  pool = await connectPostgres();
+  expect((await service.complete(id, { by: '市政府督查室', summary: '办结' })).status).toBe('completed');
+  expect(worker.child.exitCode).toBeNull(); // the worker rode out the database restart
+
+  const stored = await pool.query<{ seq: number; type: string }>(
+    'SELECT seq, type FROM assignment_events WHERE assignment_id = $1 AND published_at IS NOT NULL ORDER BY seq',
+    [id],
+  );
+  const lifecycle = ['TaskAssigned', 'AssignmentAcknowledged', 'ProgressReportSubmitted', 'TaskCompleted'];
+  expect(stored.rows).toEqual(lifecycle.map((type, i) => ({ seq: i + 1, type })));
+  expect(await eventsOnTopic(id, 4)).toEqual(lifecycle);
+});

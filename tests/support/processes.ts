@@ -1,0 +1,53 @@
+/** Real processes for durability tests: the worker as its own OS process, and the stack's servers by name. */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { ROOT } from './stack';
+
+const run = promisify(execFile);
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  output: () => string;
+}
+
+/** Starts `worker/main.ts` as a separate process and waits until it polls its task queue. */
+export async function startWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
+  // tsx as a loader in the same process, so a signal reaches the worker itself and not a wrapper.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the worker did not start within 60s:\n${output}`)), 60_000);
+    const check = () => {
+      if (output.includes('[worker] polling')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the worker exited with ${code} while starting:\n${output}`));
+    });
+  });
+  child.removeAllListeners('exit');
+  return { child, output: () => output };
+}
+
+/** SIGKILL: the process gets no chance to finish anything, as in a crash or an OOM kill. */
+export async function killHard(worker: WorkerProcess): Promise<void> {
+  const exited = new Promise((resolve) => worker.child.once('exit', resolve));
+  worker.child.kill('SIGKILL');
+  await exited;
+}
+
+/** Stops or starts one server of the local stack through the project's own script. */
+export async function stack(action: 'start' | 'stop', server: 'temporal' | 'kafka' | 'postgres'): Promise<void> {
+  await run('bash', [path.join(ROOT, 'scripts', 'stack.sh'), action, server], { cwd: ROOT, timeout: 120_000 });
+}
