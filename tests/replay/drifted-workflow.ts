@@ -1,0 +1,12 @@
+/**
+ * A deliberately non-deterministic edit of the assignment workflow, for the replay test to prove it would catch
+ * one: the same workflow, but it now waits an hour before assigning, so its first command no longer matches
+ * the recorded histories.
+ */
+import { sleep } from '@temporalio/workflow';
+import { assignmentWorkflow as current } from '../../workflows/assignment/workflow';
+
+export async function assignmentWorkflow(...args: Parameters<typeof current>): ReturnType<typeof current> {
+  await sleep('1 hour');
+  return current(...args);
+}
