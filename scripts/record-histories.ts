@@ -11,18 +11,15 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { AssignmentService, assignmentIdOf } from '../api/assignments';
-import { addDays, quarterEndsBetween, shanghaiDate, shanghaiInstant } from '../domain/calendar';
+import { addDays, shanghaiDate } from '../domain/calendar';
 import { loadConfig } from '../infra/config';
 import { createKafka, createProducer, ensureTopic } from '../infra/kafka';
 import { checkPostgres, createPool, migrate } from '../infra/postgres';
-import { acknowledgeUpdate, submitReportUpdate } from '../workflows/assignment/messages';
-import { DEFAULT_POLICY } from '../workflows/assignment/policy';
-import type { assignmentWorkflow } from '../workflows/assignment/workflow';
 import { createAssignmentWorker, WORKFLOWS_PATH } from '../worker/create-worker';
+import { simulateYear, startTimeSkippingServer } from './year-simulation';
 import { Client, Connection } from '@temporalio/client';
 
 const run = promisify(execFile);
@@ -57,41 +54,16 @@ async function main(): Promise<void> {
   const prefix = `record-${Date.now().toString(36)}`;
 
   // A simulated year on the time-skipping server.
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: path.join(ROOT, 'scripts', 'temporal-test-server') } },
-  });
+  const env = await startTimeSkippingServer();
   try {
     const taskQueue = `${prefix}-year`;
-    const worker: Worker = await createAssignmentWorker({ connection: env.nativeConnection, taskQueue, workflowBundle, activities });
+    const worker = await createAssignmentWorker({ connection: env.nativeConnection, taskQueue, workflowBundle, activities });
     await worker.runUntil(async () => {
-      const year = Number(shanghaiDate(new Date(await env.currentTimeMs())).slice(0, 4)) + 1;
-      const reportsDue = quarterEndsBetween(`${year}-01-01`, `${year}-12-31`);
-      const start = (unit: string) =>
-        env.client.workflow.start<typeof assignmentWorkflow>('assignmentWorkflow', {
-          taskQueue,
-          workflowId: `${prefix}:${unit}`,
-          args: [{ spec: { taskId: `${prefix}:二.(三)`, ref: '二.(三)', title: '强化质量安全监管', unit, coordinator: '市政府督查室',
-            deadlineText: `${year}年12月底之前`, due: `${year}-12-31`, reportsDue, policy: DEFAULT_POLICY } }],
-        });
-      const onTime = await start('市质监局');
-      const late = await start('市农委');
-      const never = await start('市商务局');
-      await onTime.executeUpdate(acknowledgeUpdate, { args: [{ unit: '市质监局' }] });
-      const skipTo = async (date: string, time: string) => {
-        const ms = shanghaiInstant(date, time).getTime() - (await env.currentTimeMs());
-        if (ms > 0) await env.sleep(ms);
-      };
-      for (const due of reportsDue) {
-        await skipTo(addDays(due, -2), '15:00');
-        await onTime.executeUpdate(submitReportUpdate, { args: [{ unit: '市质监局', summary: '按期完成', percentComplete: 25 }] });
-        await skipTo(addDays(due, 2), '10:00');
-        await late.executeUpdate(submitReportUpdate, { args: [{ unit: '市农委', summary: '补报', percentComplete: 20 }] });
-      }
-      await skipTo(addDays(reportsDue.at(-1)!, 12), '09:00');
-      for (const handle of [onTime, late, never]) await handle.terminate('end of the simulated year');
-      await save('year-on-time', env.address, onTime.workflowId);
-      await save('year-late', env.address, late.workflowId);
-      await save('year-never', env.address, never.workflowId);
+      const { handles } = await simulateYear({ env, taskQueue, prefix });
+      for (const handle of Object.values(handles)) await handle.terminate('end of the simulated year');
+      await save('year-on-time', env.address, handles.onTime.workflowId);
+      await save('year-late', env.address, handles.late.workflowId);
+      await save('year-never', env.address, handles.never.workflowId);
     });
   } finally {
     await env.teardown();

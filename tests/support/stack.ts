@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Pool } from 'pg';
@@ -13,6 +13,7 @@ import { loadConfig, type Config } from '../../infra/config';
 import { createKafka, ensureTopic } from '../../infra/kafka';
 import { checkPostgres, createPool, migrate } from '../../infra/postgres';
 import { unreachable } from '../../infra/reachability';
+import { startTimeSkippingServer, TEST_SERVER } from '../../scripts/year-simulation';
 
 // Workers log every state change at INFO; tests keep warnings and errors only.
 Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -40,18 +41,13 @@ export async function connectKafka(topic = config.KAFKA_EVENTS_TOPIC): Promise<K
   return kafka;
 }
 
-const TEST_SERVER = path.join(ROOT, 'scripts', 'temporal-test-server');
-
-/**
- * Temporal's time-skipping test server, the Java one fetched by `scripts/stack.sh install`; @temporalio/testing
- * would download its own, which cannot work here, so it is always given the existing path.
- */
+/** The time-skipping test server; a clear failure when `scripts/stack.sh install` has not fetched it. */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   if (!existsSync(path.join(ROOT, '.tools', 'temporal-test-server', 'libs'))) {
     throw new Error('the Temporal time-skipping test server is not installed: run `scripts/stack.sh install`');
   }
   try {
-    return await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: TEST_SERVER } } });
+    return await startTimeSkippingServer();
   } catch (error) {
     throw new Error(`the Temporal time-skipping test server (${TEST_SERVER}) did not start: ${(error as Error).message}`);
   }

@@ -3,18 +3,16 @@
  * and Kafka): three units, four quarter ends. One reports before every due date, one reports two days late every
  * quarter, one never reports. What each recipient finds in the inbox, and when, is what a coordinator would check.
  */
-import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { createActivities } from '../../activities';
-import { addDays, formatShanghai, quarterEndsBetween, shanghaiDate, shanghaiInstant } from '../../domain/calendar';
+import { addDays, formatShanghai } from '../../domain/calendar';
 import { createProducer } from '../../infra/kafka';
+import { DEFAULT_YEAR_UNITS, simulateYear } from '../../scripts/year-simulation';
 import { createAssignmentWorker, WORKFLOWS_PATH } from '../../worker/create-worker';
-import type { AssignmentSpec } from '../../workflows/assignment/events';
-import { acknowledgeUpdate, statusQuery, submitReportUpdate } from '../../workflows/assignment/messages';
-import { DEFAULT_POLICY } from '../../workflows/assignment/policy';
-import { assignmentWorkflow } from '../../workflows/assignment/workflow';
+import { statusQuery } from '../../workflows/assignment/messages';
 import { config, connectKafka, connectPostgres, createTimeSkippingEnv, uniqueId } from '../support/stack';
 
 jest.setTimeout(300_000);
@@ -29,7 +27,11 @@ beforeAll(async () => {
   producer = createProducer(await connectKafka());
   await producer.connect();
   env = await createTimeSkippingEnv();
-  workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: silentLogger() });
+  const noop = () => undefined;
+  workflowBundle = await bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop },
+  });
 });
 
 afterAll(async () => {
@@ -38,39 +40,14 @@ afterAll(async () => {
   await pool?.end();
 });
 
-function silentLogger() {
-  const noop = () => undefined;
-  return { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
-}
-
-async function withWorker<T>(taskQueue: string, fn: (worker: Worker) => Promise<T>): Promise<T> {
+async function withWorker<T>(taskQueue: string, fn: () => Promise<T>): Promise<T> {
   const worker = await createAssignmentWorker({
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle,
     activities: createActivities({ pool, producer, topic: config.KAFKA_EVENTS_TOPIC }),
   });
-  return worker.runUntil(fn(worker));
-}
-
-function spec(unit: string, reportsDue: string[], run: string): AssignmentSpec {
-  return {
-    taskId: `${run}:五.(二).29`,
-    ref: '五.(二).29',
-    title: '开展质量提升行动',
-    unit,
-    coordinator: '市政府督查室',
-    deadlineText: `${reportsDue.at(-1)!.slice(0, 4)}年12月底之前`,
-    due: reportsDue.at(-1)!,
-    reportsDue,
-    policy: DEFAULT_POLICY,
-  };
-}
-
-/** Advances the test server's clock to a Shanghai wall-clock moment. */
-async function skipTo(date: string, time: string): Promise<void> {
-  const ms = shanghaiInstant(date, time).getTime() - (await env.currentTimeMs());
-  if (ms > 0) await env.sleep(ms);
+  return worker.runUntil(fn());
 }
 
 async function inbox(assignmentId: string): Promise<string[]> {
@@ -82,84 +59,50 @@ async function inbox(assignmentId: string): Promise<string[]> {
 }
 
 test('a year of quarter ends: on time, late and never reported', async () => {
-  const run = uniqueId('year');
-  const taskQueue = run;
-  const year = Number(shanghaiDate(new Date(await env.currentTimeMs())).slice(0, 4)) + 1;
-  const quarterEnds = quarterEndsBetween(`${year}-01-01`, `${year}-12-31`);
-  expect(quarterEnds).toEqual([`${year}-03-31`, `${year}-06-30`, `${year}-09-30`, `${year}-12-31`]);
-
-  const units = { onTime: '市质监局', late: '市农委', never: '市商务局' } as const;
-
-  await withWorker(taskQueue, async () => {
-    const handles = Object.fromEntries(
-      await Promise.all(
-        Object.entries(units).map(async ([who, unit]) => [
-          who,
-          await env.client.workflow.start(assignmentWorkflow, {
-            taskQueue,
-            workflowId: `${run}:${unit}`,
-            args: [{ spec: spec(unit, quarterEnds, run) }],
-          }),
-        ]),
-      ),
-    ) as Record<keyof typeof units, Awaited<ReturnType<typeof env.client.workflow.start>>>;
-
-    await handles.onTime.executeUpdate(acknowledgeUpdate, { args: [{ unit: units.onTime }] });
-    await handles.late.executeUpdate(acknowledgeUpdate, { args: [{ unit: units.late }] });
-
-    for (const due of quarterEnds) {
-      await skipTo(addDays(due, -2), '15:00');
-      await handles.onTime.executeUpdate(submitReportUpdate, {
-        args: [{ unit: units.onTime, summary: `完成${due}前各项工作`, percentComplete: 25 }],
-      });
-      await skipTo(addDays(due, 2), '10:00');
-      const late = await handles.late.executeUpdate(submitReportUpdate, {
-        args: [{ unit: units.late, summary: '补报进展', percentComplete: 20 }],
-      });
-      expect(late.periods.find((p) => p.due === due)?.report?.late).toBe(true);
-    }
-    await skipTo(addDays(quarterEnds[3]!, 12), '09:00');
-
-    const never = await handles.never.query(statusQuery);
+  const prefix = uniqueId('year');
+  const units = DEFAULT_YEAR_UNITS;
+  const { year, quarterEnds, handles } = await withWorker(prefix, async () => {
+    const sim = await simulateYear({ env, taskQueue: prefix, prefix });
+    const never = await sim.handles.never.query(statusQuery);
     expect(never.status).toBe('assigned');
     expect(never.periods.map((p) => [p.due, p.overdue, p.escalations])).toEqual(
-      quarterEnds.map((due) => [due, true, ['urge', 'notify-head', 'report-coordinator']]),
+      sim.quarterEnds.map((due) => [due, true, ['urge', 'notify-head', 'report-coordinator']]),
     );
-
+    const late = await sim.handles.late.query(statusQuery);
+    expect(late.periods.map((p) => p.report?.late)).toEqual([true, true, true, true]);
     // Closing (办结) by update is covered on the dev server (lifecycle.int.test.ts): the time-skipping server loses
     // an update whose workflow completes in the same task (temporalio/sdk-python#826), so here the runs are ended.
-    for (const handle of Object.values(handles)) await handle.terminate('end of the simulated year');
+    for (const handle of Object.values(sim.handles)) await handle.terminate('end of the simulated year');
+    return sim;
   });
+  expect(quarterEnds).toEqual([`${year}-03-31`, `${year}-06-30`, `${year}-09-30`, `${year}-12-31`]);
 
   const at = (date: string, time = '09:00') => `${date} ${time}`;
-  const [start] = await inbox(`${run}:${units.onTime}`);
-  expect(start).toMatch(/市质监局 assignment$/);
+  const onTime = await inbox(handles.onTime.workflowId);
+  expect(onTime[0]).toMatch(/ 市质监局 assignment$/);
+  expect(onTime.slice(1)).toEqual(quarterEnds.map((due) => `${at(addDays(due, -5))} 市质监局 reminder`));
 
-  expect((await inbox(`${run}:${units.onTime}`)).slice(1)).toEqual([
-    ...quarterEnds.map((due) => `${at(addDays(due, -5))} 市质监局 reminder`),
-  ]);
-
-  expect((await inbox(`${run}:${units.late}`)).slice(1)).toEqual([
-    ...quarterEnds.flatMap((due) => [
+  expect((await inbox(handles.late.workflowId)).slice(1)).toEqual(
+    quarterEnds.flatMap((due) => [
       `${at(addDays(due, -5))} 市农委 reminder`,
       `${at(due)} 市农委 reminder`,
       `${at(addDays(due, 1))} 市农委 urge`,
     ]),
-  ]);
+  );
 
-  expect((await inbox(`${run}:${units.never}`)).slice(1)).toEqual([
-    ...quarterEnds.flatMap((due) => [
+  expect((await inbox(handles.never.workflowId)).slice(1)).toEqual(
+    quarterEnds.flatMap((due) => [
       `${at(addDays(due, -5))} 市商务局 reminder`,
       `${at(due)} 市商务局 reminder`,
       `${at(addDays(due, 1))} 市商务局 urge`,
       `${at(addDays(due, 4))} 市商务局主要负责人 notify-head`,
       `${at(addDays(due, 9))} 市政府督查室 report-coordinator`,
     ]),
-  ]);
+  );
 
   const { rows: reports } = await pool.query<{ unit: string; late: boolean; n: string }>(
     `SELECT unit, late, count(*) AS n FROM progress_reports WHERE assignment_id LIKE $1 GROUP BY unit, late ORDER BY unit`,
-    [`${run}:%`],
+    [`${prefix}:%`],
   );
   expect(reports).toEqual(
     [
