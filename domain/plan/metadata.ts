@@ -2,7 +2,7 @@
  * Plan metadata (计划信息) from the cover notice and heading: title, 文号, issuer, issue date, plan year. Read from the
  * lines before the first task heading; web-page noise around them is ignored by the shapes we look for.
  */
-import { isoDate, isRealDate } from './calendar';
+import { isoDate, isRealDate } from '../calendar';
 import { arabicDates } from './chinese-numerals';
 import type { SourceLine } from './normalize';
 import type { PlanWarning } from './schema';

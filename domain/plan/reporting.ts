@@ -3,7 +3,7 @@
  * "于7月15日和次年1月15日前分别将上半年…和全年…报…", stamped (加盖公章) and electronic (电子文档). They become a
  * schedule of report days in the plan year that a cycle can use.
  */
-import { addDays, isoDate, monthEnd } from './calendar';
+import { addDays, isoDate, monthEnd } from '../calendar';
 import { arabicDates } from './chinese-numerals';
 import { findDatePoints } from './deadline';
 import type { SourceLine } from './normalize';

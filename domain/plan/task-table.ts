@@ -3,7 +3,7 @@
  * `rowsToPlan` reads a reviewed copy back and validates every cell, so a cycle is launched from the reviewed table and
  * a mistake is named by row and column before anything starts.
  */
-import { isoDate, isRealDate } from './calendar';
+import { isoDate, isRealDate } from '../calendar';
 import { parseDeadline } from './deadline';
 import { PlanError } from './errors';
 import { isCollectiveName } from './responsibility';
