@@ -1,5 +1,6 @@
 /** Kafka through kafkajs: the client, the topic the domain events go to, and a producer that keeps per-key order. */
 import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkajs';
+import { recordedEventSchema, type RecordedEvent } from '../workflows/assignment/events';
 import type { Config } from './config';
 import { unreachable } from './reachability';
 
@@ -48,4 +49,52 @@ export function createProducer(kafka: Kafka): Producer {
     maxInFlightRequests: 1,
     createPartitioner: Partitioners.DefaultPartitioner,
   });
+}
+
+export interface ReadOptions {
+  topic: string;
+  /** Only the records of this assignment (the record key). */
+  assignmentId: string;
+  /** Stop once this many distinct events (by seq) have arrived. */
+  count: number;
+  timeoutMs?: number;
+  /** How long to go on listening after the last expected record, so that a duplicate would show. */
+  settleMs?: number;
+}
+
+/**
+ * Reads one assignment's records from the beginning of the topic with a fresh consumer group, as a new read model
+ * would: every record received, in the order received, duplicates included — consumers drop those by seq.
+ */
+export async function readAssignmentEvents(kafka: Kafka, options: ReadOptions): Promise<RecordedEvent[]> {
+  const { topic, assignmentId, count, timeoutMs = 30_000, settleMs = 0 } = options;
+  const consumer = kafka.consumer({ groupId: `duban-reader-${assignmentId}-${Date.now()}` });
+  const received: RecordedEvent[] = [];
+  const seqs = new Set<number>();
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`${seqs.size} of ${count} events of ${assignmentId} arrived from ${topic} in ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          if (message.key?.toString() !== assignmentId || !message.value) return;
+          const recorded = recordedEventSchema.parse(JSON.parse(message.value.toString()));
+          received.push(recorded);
+          seqs.add(recorded.seq);
+          if (seqs.size >= count) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+    if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
+  } finally {
+    await consumer.disconnect();
+  }
+  return received;
 }

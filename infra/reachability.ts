@@ -16,8 +16,10 @@ export function unreachable(server: ServerUnreachableError['server'], address: s
   return new ServerUnreachableError(server, address, cause);
 }
 
+/** The first line of what went wrong; duck-typed, since errors may come from another realm (a test sandbox). */
 function describe(cause: unknown): string {
-  if (cause instanceof AggregateError && cause.errors.length > 0) return describe(cause.errors[0]);
-  if (cause instanceof Error) return cause.message || cause.name;
-  return String(cause);
+  if (typeof cause !== 'object' || cause === null) return String(cause);
+  const { errors, message, name } = cause as { errors?: unknown[]; message?: string; name?: string };
+  if (Array.isArray(errors) && errors.length > 0) return describe(errors[0]);
+  return (message || name || String(cause)).split('\n')[0]!;
 }

@@ -10,16 +10,15 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
-import { createActivities } from '../activities';
+import type { Activities } from '../activities';
 import { AssignmentService, assignmentIdOf } from '../api/assignments';
 import { formatShanghai, shanghaiDate } from '../domain/calendar';
 import { parsePlan } from '../domain/plan';
 import { loadConfig } from '../infra/config';
-import { createKafka, createProducer, ensureTopic } from '../infra/kafka';
-import { checkPostgres, createPool, migrate } from '../infra/postgres';
+import { readAssignmentEvents } from '../infra/kafka';
 import { unreachable } from '../infra/reachability';
-import { recordedEventSchema } from '../workflows/assignment/events';
 import { createAssignmentWorker, WORKFLOWS_PATH } from '../worker/create-worker';
+import { openDependencies } from '../worker/dependencies';
 import { simulateYear, startTimeSkippingServer } from './year-simulation';
 
 const SEED = path.join(__dirname, '..', '..', 'shared', 'seeds', 'ezhou-2017.txt');
@@ -31,27 +30,19 @@ const quiet = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, err
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const config = loadConfig();
-  const pool = createPool(config.DATABASE_URL);
-  await checkPostgres(pool, config.DATABASE_URL);
-  await migrate(pool);
-  const kafka = createKafka(config);
-  await ensureTopic(kafka, config);
-  const producer = createProducer(kafka);
-  await producer.connect();
-  const activities = createActivities({ pool, producer, topic: config.KAFKA_EVENTS_TOPIC });
+  const { pool, kafka, activities, close } = await openDependencies(config);
   const workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet });
   const run = `demo-${Date.now().toString(36)}`;
 
   await oneTask({ config, pool, kafka, activities, workflowBundle, run });
   await aYear({ pool, activities, workflowBundle, run });
 
-  await producer.disconnect();
-  await pool.end();
+  await close();
 }
 
 type Deps = {
   pool: Pool;
-  activities: ReturnType<typeof createActivities>;
+  activities: Activities;
   workflowBundle: Awaited<ReturnType<typeof bundleWorkflowCode>>;
   run: string;
 };
@@ -108,8 +99,8 @@ async function oneTask({ config, kafka, ...deps }: Deps & { config: ReturnType<t
     [id],
   );
   say(`PostgreSQL 事件库：${events.map((e) => `${e.seq}.${e.type}`).join(' ')}`);
-  const onTopic = await readTopic(kafka, config.KAFKA_EVENTS_TOPIC, id, events.length);
-  say(`Kafka ${config.KAFKA_EVENTS_TOPIC}（按任务分区有序）：${onTopic.join(' ')}`);
+  const onTopic = await readAssignmentEvents(kafka, { topic: config.KAFKA_EVENTS_TOPIC, assignmentId: id, count: events.length });
+  say(`Kafka ${config.KAFKA_EVENTS_TOPIC}（按任务分区有序）：${onTopic.map((r) => `${r.seq}.${r.event.type}`).join(' ')}`);
   const { rows: inbox } = await pool.query<{ subject: string }>('SELECT subject FROM inbox WHERE assignment_id = $1 ORDER BY seq', [id]);
   say(`${unit}收件箱：${inbox.map((n) => n.subject).join('  ')}`);
   const [host] = config.TEMPORAL_ADDRESS.split(':');
@@ -145,32 +136,6 @@ async function aYear({ pool, activities, workflowBundle, run }: Deps) {
   } finally {
     await env.teardown();
   }
-}
-
-async function readTopic(kafka: Kafka, topic: string, assignmentId: string, count: number): Promise<string[]> {
-  const consumer = kafka.consumer({ groupId: `duban-demo-${Date.now()}` });
-  const bySeq = new Map<number, string>();
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`only ${bySeq.size} of ${count} events arrived from Kafka`)), 30_000);
-      void consumer.run({
-        eachMessage: async ({ message }) => {
-          if (message.key?.toString() !== assignmentId) return;
-          const { seq, event } = recordedEventSchema.parse(JSON.parse(message.value!.toString()));
-          bySeq.set(seq, event.type);
-          if (bySeq.size >= count) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      });
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-  return [...bySeq.entries()].sort(([a], [b]) => a - b).map(([seq, type]) => `${seq}.${type}`);
 }
 
 main().catch((error: unknown) => {

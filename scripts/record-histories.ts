@@ -12,13 +12,11 @@ import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { createActivities } from '../activities';
 import { AssignmentService, assignmentIdOf } from '../api/assignments';
 import { addDays, shanghaiDate } from '../domain/calendar';
 import { loadConfig } from '../infra/config';
-import { createKafka, createProducer, ensureTopic } from '../infra/kafka';
-import { checkPostgres, createPool, migrate } from '../infra/postgres';
 import { createAssignmentWorker, WORKFLOWS_PATH } from '../worker/create-worker';
+import { openDependencies } from '../worker/dependencies';
 import { simulateYear, startTimeSkippingServer } from './year-simulation';
 import { Client, Connection } from '@temporalio/client';
 
@@ -42,14 +40,7 @@ async function save(name: string, address: string, workflowId: string): Promise<
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const config = loadConfig();
-  const pool = createPool(config.DATABASE_URL);
-  await checkPostgres(pool, config.DATABASE_URL);
-  await migrate(pool);
-  const kafka = createKafka(config);
-  await ensureTopic(kafka, config);
-  const producer = createProducer(kafka);
-  await producer.connect();
-  const activities = createActivities({ pool, producer, topic: config.KAFKA_EVENTS_TOPIC });
+  const { activities, close } = await openDependencies(config);
   const workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
   const prefix = `record-${Date.now().toString(36)}`;
 
@@ -87,8 +78,7 @@ async function main(): Promise<void> {
   });
   await connection.close();
   await nativeConnection.close();
-  await producer.disconnect();
-  await pool.end();
+  await close();
 }
 
 main().catch((error: unknown) => {

@@ -3,24 +3,15 @@
  * Stops cleanly on SIGINT/SIGTERM, finishing the activities it has started.
  */
 import { NativeConnection } from '@temporalio/worker';
-import { createActivities } from '../activities';
 import { loadConfig } from '../infra/config';
-import { createKafka, createProducer, ensureTopic } from '../infra/kafka';
-import { checkPostgres, createPool, migrate } from '../infra/postgres';
 import { unreachable } from '../infra/reachability';
 import { createAssignmentWorker } from './create-worker';
+import { openDependencies } from './dependencies';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const pool = createPool(config.DATABASE_URL);
-  await checkPostgres(pool, config.DATABASE_URL);
-  const applied = await migrate(pool);
-  if (applied.length > 0) console.log(`[worker] migrations applied: ${applied.join(', ')}`);
-
-  const kafka = createKafka(config);
-  await ensureTopic(kafka, config);
-  const producer = createProducer(kafka);
-  await producer.connect();
+  const deps = await openDependencies(config);
+  if (deps.migrationsApplied.length > 0) console.log(`[worker] migrations applied: ${deps.migrationsApplied.join(', ')}`);
 
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }).catch((error: unknown) => {
     throw unreachable('Temporal', config.TEMPORAL_ADDRESS, error);
@@ -29,14 +20,13 @@ async function main(): Promise<void> {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    activities: createActivities({ pool, producer, topic: config.KAFKA_EVENTS_TOPIC }),
+    activities: deps.activities,
   });
   console.log(`[worker] polling task queue ${config.TEMPORAL_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS}`);
   try {
     await worker.run();
   } finally {
-    await producer.disconnect();
-    await pool.end();
+    await deps.close();
     await connection.close();
   }
 }

@@ -9,8 +9,8 @@ import type { Kafka, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { createActivities } from '../../activities';
 import { shanghaiInstant } from '../../domain/calendar';
-import { createKafka, createProducer } from '../../infra/kafka';
-import { recordedEventSchema, type AssignmentEvent, type RecordedEvent } from '../../workflows/assignment/events';
+import { createKafka, createProducer, readAssignmentEvents } from '../../infra/kafka';
+import type { AssignmentEvent, RecordedEvent } from '../../workflows/assignment/events';
 import { noticesFor } from '../../workflows/assignment/notices';
 import { DEFAULT_POLICY } from '../../workflows/assignment/policy';
 import { config, connectKafka, connectPostgres, uniqueId } from '../support/stack';
@@ -61,32 +61,9 @@ function lifecycle(assignmentId: string): RecordedEvent[] {
   return events.map((event, i) => ({ assignmentId, seq: i + 1, event }));
 }
 
-/** Reads the topic from the beginning until `count` records of the assignment have arrived. */
-async function readBack(assignmentId: string, count: number): Promise<RecordedEvent[]> {
-  const consumer = kafka.consumer({ groupId: uniqueId('test-reader') });
-  const received: RecordedEvent[] = [];
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`read ${received.length} of ${count} records from ${topic}`)), 30_000);
-      void consumer.run({
-        eachMessage: async ({ message }) => {
-          if (message.key?.toString() !== assignmentId) return;
-          received.push(recordedEventSchema.parse(JSON.parse(message.value!.toString())));
-          if (received.length >= count) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      });
-    });
-    // Anything more that was published (a duplicate) would arrive within this grace period.
-    await new Promise((r) => setTimeout(r, 1_000));
-  } finally {
-    await consumer.disconnect();
-  }
-  return received;
+/** What a new consumer of the topic receives for the assignment, repeats included. */
+function readBack(assignmentId: string, count: number): Promise<RecordedEvent[]> {
+  return readAssignmentEvents(kafka, { topic, assignmentId, count, settleMs: 1_000 });
 }
 
 test('recorded events are in the event store and the read models, and on the topic in order', async () => {

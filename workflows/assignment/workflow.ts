@@ -13,6 +13,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
 import type { Activities } from '../../activities/types';
 import { decide, DomainError, fold, initialState, nextAlarm, type AssignmentCommand } from './decider';
@@ -79,52 +80,27 @@ export async function assignmentWorkflow({ spec }: AssignmentInput): Promise<Ass
     return recording;
   };
 
-  /** A validator runs the decider on a copy of nothing: decide is pure, so refusing here leaves no trace at all. */
-  const validate = <S extends z.ZodType>(schema: S, payload: unknown, toCommand: (p: z.infer<S>) => AssignmentCommand) => {
-    const parsed = parse(schema, payload);
-    asFailure(() => decide(toCommand(parsed), state));
-  };
+  /**
+   * Each update parses its payload and asks the decider. The validator does the same without applying anything —
+   * decide is pure — so a refused call is rejected before it is written to history and leaves no trace at all.
+   */
+  const handleUpdate = <S extends z.ZodType>(
+    update: UpdateDefinition<AssignmentView, [z.infer<S>]>,
+    schema: S,
+    toCommand: (payload: z.infer<S>, now: Date) => AssignmentCommand,
+  ) =>
+    setHandler(
+      update,
+      async (payload) => {
+        await execute(toCommand(parse(schema, payload), workflowNow()));
+        return view();
+      },
+      { validator: (payload) => void asFailure(() => decide(toCommand(parse(schema, payload), workflowNow()), state)) },
+    );
 
-  const acknowledge = (p: z.infer<typeof acknowledgePayloadSchema>): AssignmentCommand => ({
-    type: 'AcknowledgeAssignment',
-    now: workflowNow(),
-    unit: p.unit,
-  });
-  const report = (p: z.infer<typeof progressReportPayloadSchema>): AssignmentCommand => ({
-    type: 'SubmitProgressReport',
-    now: workflowNow(),
-    ...p,
-  });
-  const complete = (p: z.infer<typeof completePayloadSchema>): AssignmentCommand => ({
-    type: 'CompleteTask',
-    now: workflowNow(),
-    ...p,
-  });
-
-  setHandler(
-    acknowledgeUpdate,
-    async (payload) => {
-      await execute(acknowledge(parse(acknowledgePayloadSchema, payload)));
-      return view();
-    },
-    { validator: (payload) => validate(acknowledgePayloadSchema, payload, acknowledge) },
-  );
-  setHandler(
-    submitReportUpdate,
-    async (payload) => {
-      await execute(report(parse(progressReportPayloadSchema, payload)));
-      return view();
-    },
-    { validator: (payload) => validate(progressReportPayloadSchema, payload, report) },
-  );
-  setHandler(
-    completeUpdate,
-    async (payload) => {
-      await execute(complete(parse(completePayloadSchema, payload)));
-      return view();
-    },
-    { validator: (payload) => validate(completePayloadSchema, payload, complete) },
-  );
+  handleUpdate(acknowledgeUpdate, acknowledgePayloadSchema, ({ unit }, now) => ({ type: 'AcknowledgeAssignment', now, unit }));
+  handleUpdate(submitReportUpdate, progressReportPayloadSchema, (report, now) => ({ type: 'SubmitProgressReport', now, ...report }));
+  handleUpdate(completeUpdate, completePayloadSchema, (closure, now) => ({ type: 'CompleteTask', now, ...closure }));
   setHandler(statusQuery, view);
 
   await execute({ type: 'AssignTask', now: workflowNow(), spec });

@@ -1,0 +1,39 @@
+/**
+ * A server that does not answer makes every entry point fail fast, saying which server, where, and how to start
+ * it — never hang. Ports 1, 2 and 3 on loopback have nothing listening.
+ */
+import { NativeConnection } from '@temporalio/worker';
+import { loadConfig } from '../../infra/config';
+import { createKafka, ensureTopic } from '../../infra/kafka';
+import { checkPostgres, createPool } from '../../infra/postgres';
+import { unreachable } from '../../infra/reachability';
+
+jest.setTimeout(30_000);
+
+const HOW = 'start the local stack with `scripts/stack.sh up` (or `docker compose up -d`)';
+
+test('PostgreSQL', async () => {
+  const url = 'postgres://duban:duban@127.0.0.1:1/duban';
+  const pool = createPool(url);
+  await expect(checkPostgres(pool, url)).rejects.toThrow(`PostgreSQL is not reachable at 127.0.0.1:1 (connect ECONNREFUSED 127.0.0.1:1): ${HOW}`);
+  await pool.end();
+});
+
+test('Kafka', async () => {
+  const config = { ...loadConfig({}), KAFKA_BROKERS: ['127.0.0.1:2'] };
+  await expect(ensureTopic(createKafka(config), config)).rejects.toThrow(/^Kafka is not reachable at 127\.0\.0\.1:2 \(.*\): start the local stack/);
+});
+
+test('Temporal', async () => {
+  const error = await NativeConnection.connect({ address: '127.0.0.1:3' }).then(
+    () => undefined,
+    (e: unknown) => unreachable('Temporal', '127.0.0.1:3', e),
+  );
+  expect(error?.message).toMatch(/^Temporal is not reachable at 127\.0\.0\.1:3 \(.+\): start the local stack/);
+});
+
+test('a bad setting names the variable and the fix, instead of failing later', () => {
+  expect(() => loadConfig({ KAFKA_BROKERS: 'localhost', API_PORT: '70000' })).toThrow(
+    /KAFKA_BROKERS.*each broker is host:port[\s\S]*API_PORT[\s\S]*fix these variables or unset them to use the defaults/,
+  );
+});
