@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every test on the real servers: brings the local stack up (installing what is missing), type-checks, then runs
+# Every test on the real servers: brings the local stack up (installing what is missing), type-checks and lints,
+# then runs
 # all tiers in one jest run, in band — the durability test stops and starts servers, and time skipping is global
 # to its environment — and ends with the line "N passed, N failed" taken from jest's results.
 # Extra arguments go to jest, e.g. `npm test -- tests/workflows`.
@@ -9,8 +10,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/stack.sh up || { echo "the local stack did not come up: see the lines above and .data/logs/"; exit 1; }
 
 status=0
-echo "[test] type-checking…"
+echo "[test] type-checking and linting…"
 npx tsc --noEmit -p . || status=1
+npm run --silent lint || status=1
 
 mkdir -p .data
 results=.data/test-results.json

@@ -25,7 +25,7 @@ export function findDatePoints(s: string, planYear: number): DatePoint[] {
     if (whole.trim() === '') continue;
     const hasYear = rel !== undefined || year !== undefined;
     const y = rel !== undefined ? planYear + 1 : year !== undefined ? Number(year) : planYear;
-    let iso: string | null = null;
+    let iso: string;
     if (month !== undefined) {
       const mo = Number(month);
       if (mo < 1 || mo > 12) continue;

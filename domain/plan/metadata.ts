@@ -19,7 +19,7 @@ const PLAN_SUFFIX = /(任务分解表|任务清单|责任分工表|分工方案|
 const ORG_SUFFIX = /(人民政府|政府|办公厅|办公室|领导小组|委员会|工作委员会|局|委|厅|办)$/;
 
 /** 文号 such as 冀政办字〔2015〕84号, written with 〔〕, [] or () and sometimes without 号. */
-const DOC_NUMBER = /([\u4e00-\u9fff]{2,10})\s*[〔\[【(]\s*((?:19|20)\d{2})\s*[〕\]】)]\s*(\d{1,4})(\s*号)?/;
+const DOC_NUMBER = /([\u4e00-\u9fff]{2,10})\s*[〔[【(]\s*((?:19|20)\d{2})\s*[〕\]】)]\s*(\d{1,4})(\s*号)?/;
 
 /** Read the metadata from the lines before the first task (`head`), warning about what is damaged. */
 export function readMetadata(head: SourceLine[], warnings: PlanWarning[]): Metadata {

@@ -168,7 +168,7 @@ const GENERIC_TAIL = /^(有关|相关|其他|其它)?(部门|单位|成员单位
 
 /** One list item → one or two names: strip quotes, abbreviation definitions and a trailing 等/等部门. */
 export function cleanUnit(raw: string): string[] {
-  let s = raw
+  const s = raw
     .replace(/\s+/g, '')
     .replace(/[“”"'‘’]/g, '')
     .replace(/[(〈<《](?:以下|下文)?简称[^)〉>》]*[)〉>》]/g, '')
@@ -179,7 +179,6 @@ export function cleanUnit(raw: string): string[] {
     const head = s.slice(0, i);
     const tail = s.slice(i + 1);
     if (GENERIC_TAIL.test(tail)) return [head];
-    s = head;
     return [head, tail];
   }
   return s.length > 0 ? [s] : [];

@@ -1,3 +1,4 @@
+/* eslint-disable no-irregular-whitespace -- the originals indent paragraphs with the ideographic space U+3000 */
 /** Small synthetic plans in the family's style (full-width punctuation as the originals use), shared by tests. */
 
 /** Cover notice with a Chinese-numeral date, the first-listed rule, reporting asked for in the notice, and items whose
