@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Every test on the real servers: brings the local stack up (installing what is missing), type-checks and lints,
-# then runs
-# all tiers in one jest run, in band — the durability test stops and starts servers, and time skipping is global
-# to its environment — and ends with the line "N passed, N failed" taken from jest's results.
+# then runs all tiers in one jest run, in band — the durability test stops and starts servers, and time skipping
+# is global to its environment — and ends with the line "N passed, N failed" taken from jest's results.
 # Extra arguments go to jest, e.g. `npm test -- tests/workflows`.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
