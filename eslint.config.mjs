@@ -25,7 +25,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['node:*'], message: 'workflow code runs in a deterministic sandbox: no Node built-ins' },
-            { group: ['fs', 'path', 'os', 'crypto', 'child_process', 'http', 'https', 'net', 'pg', 'kafkajs'], message: 'no I/O in workflow code: use an activity' },
+            {
+              group: ['fs', 'path', 'os', 'crypto', 'child_process', 'http', 'https', 'net', 'pg', 'kafkajs'],
+              message: 'no I/O in workflow code: use an activity',
+            },
           ],
           paths: [{ name: '../../activities', message: 'import activity types only: ../../activities/types' }],
         },
@@ -33,13 +36,25 @@ export default tseslint.config(
       'no-restricted-properties': [
         'error',
         { object: 'Math', property: 'random', message: 'not deterministic: use uuid4() from @temporalio/workflow' },
-        { object: 'Date', property: 'now', message: 'the workflow clock is workflowNow() in workflow.ts; the decider takes now from its command' },
+        {
+          object: 'Date',
+          property: 'now',
+          message: 'the workflow clock is workflowNow() in workflow.ts; the decider takes now from its command',
+        },
       ],
     },
   },
   {
     files: ['**/*.js', '**/*.mjs'],
-    languageOptions: { globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', console: 'readonly', process: 'readonly' } },
+    languageOptions: {
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+        console: 'readonly',
+        process: 'readonly',
+      },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

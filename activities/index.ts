@@ -58,12 +58,10 @@ async function store(pool: Pool, batch: RecordedEvent[]): Promise<void> {
 /** Keeps the `assignments` and `progress_reports` read models in step with the events. */
 async function project(client: PoolClient, assignmentId: string, seq: number, event: AssignmentEvent): Promise<void> {
   const touch = (set: string, params: unknown[] = []) =>
-    client.query(`UPDATE assignments SET ${set}${set ? ', ' : ''}last_seq = $2, updated_at = $3 WHERE assignment_id = $1`, [
-      assignmentId,
-      seq,
-      event.at,
-      ...params,
-    ]);
+    client.query(
+      `UPDATE assignments SET ${set}${set ? ', ' : ''}last_seq = $2, updated_at = $3 WHERE assignment_id = $1`,
+      [assignmentId, seq, event.at, ...params],
+    );
   switch (event.type) {
     case 'TaskAssigned': {
       const { spec } = event;

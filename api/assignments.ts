@@ -31,7 +31,11 @@ import { AppError, isAppErrorCode } from './errors';
 /** What a coordinator gives to assign one task item to one lead unit. */
 export const assignRequestSchema = z
   .object({
-    planId: z.string().trim().min(1).regex(/^[^:]+$/, 'planId must not contain ":"'),
+    planId: z
+      .string()
+      .trim()
+      .min(1)
+      .regex(/^[^:]+$/, 'planId must not contain ":"'),
     ref: z.string().trim().min(1),
     title: z.string().trim().min(1),
     unit: z.string().trim().min(1),
@@ -92,7 +96,10 @@ export class AssignmentService {
       return await this.query(handle);
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) {
-        throw new AppError('ALREADY_ASSIGNED', `task ${request.ref} is already assigned to ${request.unit} in plan ${request.planId}`);
+        throw new AppError(
+          'ALREADY_ASSIGNED',
+          `task ${request.ref} is already assigned to ${request.unit} in plan ${request.planId}`,
+        );
       }
       throw error;
     }
@@ -129,7 +136,10 @@ export class AssignmentService {
     return handle.query(statusQuery);
   }
 
-  private async update(assignmentId: string, send: (h: WorkflowHandle) => Promise<AssignmentView>): Promise<AssignmentView> {
+  private async update(
+    assignmentId: string,
+    send: (h: WorkflowHandle) => Promise<AssignmentView>,
+  ): Promise<AssignmentView> {
     const handle = this.options.client.workflow.getHandle(assignmentId);
     try {
       return await send(handle);
@@ -143,14 +153,20 @@ export class AssignmentService {
     if (!(error instanceof AppError) || error.code !== 'UNKNOWN_TASK') return error;
     const description = await handle.describe().catch(() => undefined);
     if (description?.status.name === 'COMPLETED') {
-      return new AppError('ALREADY_COMPLETED', `task ${assignmentId} was completed (办结) at ${description.closeTime?.toISOString()}; nothing more can be recorded`);
+      return new AppError(
+        'ALREADY_COMPLETED',
+        `task ${assignmentId} was completed (办结) at ${description.closeTime?.toISOString()}; nothing more can be recorded`,
+      );
     }
     return error;
   }
 
   private translate(error: unknown, assignmentId: string): unknown {
     if (error instanceof WorkflowNotFoundError) {
-      return new AppError('UNKNOWN_TASK', `no task is assigned under ${assignmentId}: check the id, or assign the task first`);
+      return new AppError(
+        'UNKNOWN_TASK',
+        `no task is assigned under ${assignmentId}: check the id, or assign the task first`,
+      );
     }
     if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
       const code = error.cause.type ?? undefined;

@@ -16,7 +16,11 @@ async function main(): Promise<void> {
     },
   );
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const assignments = new AssignmentService({ client, taskQueue: config.TEMPORAL_TASK_QUEUE, coordinator: config.DUBAN_COORDINATOR });
+  const assignments = new AssignmentService({
+    client,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    coordinator: config.DUBAN_COORDINATOR,
+  });
   const app = buildApi({ assignments, pool });
   const address = await app.listen({ host: config.API_HOST, port: config.API_PORT });
   console.log(`[api] listening on ${address}`);

@@ -19,8 +19,12 @@ export function buildApi({ assignments, pool }: ApiDependencies): FastifyInstanc
 
   app.post('/assignments', async (request, reply) => reply.code(201).send(await assignments.assign(request.body)));
   app.get<ById>('/assignments/:id', async (request) => assignments.status(request.params.id));
-  app.post<ById>('/assignments/:id/acknowledge', async (request) => assignments.acknowledge(request.params.id, request.body));
-  app.post<ById>('/assignments/:id/reports', async (request) => assignments.submitReport(request.params.id, request.body));
+  app.post<ById>('/assignments/:id/acknowledge', async (request) =>
+    assignments.acknowledge(request.params.id, request.body),
+  );
+  app.post<ById>('/assignments/:id/reports', async (request) =>
+    assignments.submitReport(request.params.id, request.body),
+  );
   app.post<ById>('/assignments/:id/complete', async (request) => assignments.complete(request.params.id, request.body));
 
   app.get<{ Params: { unit: string } }>('/units/:unit/inbox', async (request) => {
@@ -47,13 +51,19 @@ interface Problem {
 }
 
 function toProblem(error: Error): Problem {
-  if (error instanceof AppError) return { status: error.status, code: error.code, title: error.code, detail: error.message };
+  if (error instanceof AppError)
+    return { status: error.status, code: error.code, title: error.code, detail: error.message };
   if (error instanceof ServerUnreachableError) {
     return { status: 503, code: 'SERVER_UNREACHABLE', title: `${error.server} unreachable`, detail: error.message };
   }
   const fastifyError = error as FastifyError;
   if (fastifyError.statusCode && fastifyError.statusCode < 500) {
-    return { status: fastifyError.statusCode, code: 'INVALID_PAYLOAD', title: fastifyError.code ?? 'bad request', detail: error.message };
+    return {
+      status: fastifyError.statusCode,
+      code: 'INVALID_PAYLOAD',
+      title: fastifyError.code ?? 'bad request',
+      detail: error.message,
+    };
   }
   return { status: 500, code: 'INTERNAL', title: 'internal error', detail: error.message };
 }

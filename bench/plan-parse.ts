@@ -43,7 +43,10 @@ function bench(label: string, bytes: Buffer): boolean {
 const ezhou = readFileSync(path.join(SEEDS, 'ezhou-2017.txt'));
 // 50 KB+: the Ezhou plan followed by the Harbin plan's sections, renumbered as further top-level sections
 const harbin = readFileSync(path.join(SEEDS, 'harbin-2017.txt'), 'utf8').split('\n').slice(34).join('\n');
-const renumbered = harbin.replace(/^([一二三四五])、/gm, (_, n: string) => `${numberToChinese(chineseToNumber(n)! + 7)}、`);
+const renumbered = harbin.replace(
+  /^([一二三四五])、/gm,
+  (_, n: string) => `${numberToChinese(chineseToNumber(n)! + 7)}、`,
+);
 const bigger = Buffer.from(`${ezhou.toString('utf8')}\n${renumbered}`);
 
 const t0 = performance.now();

@@ -31,10 +31,13 @@ export function parseArgs(argv: string[], optionNames: string[], flagNames: stri
       continue;
     }
     if (!optionNames.includes(name)) {
-      throw new UsageError(`unknown option --${name}; known: ${[...optionNames, ...flagNames].map((o) => `--${o}`).join(' ')}`);
+      throw new UsageError(
+        `unknown option --${name}; known: ${[...optionNames, ...flagNames].map((o) => `--${o}`).join(' ')}`,
+      );
     }
     const value = eq > 0 ? a.slice(eq + 1) : argv[++i];
-    if (value === undefined || (eq < 0 && value.startsWith('--'))) throw new UsageError(`option --${name} needs a value`);
+    if (value === undefined || (eq < 0 && value.startsWith('--')))
+      throw new UsageError(`option --${name} needs a value`);
     options.set(name, value);
   }
   return { positionals, options, flags };

@@ -39,14 +39,18 @@ export function formatPlanText(plan: ParsedPlan): string {
   out.push('');
   out.push('== 单位 ==');
   for (const u of plan.units) {
-    out.push(`${u.name}${u.collective ? ' [集合]' : ''}${u.aliases.length > 0 ? `  又作: ${u.aliases.join('、')}` : ''}`);
+    out.push(
+      `${u.name}${u.collective ? ' [集合]' : ''}${u.aliases.length > 0 ? `  又作: ${u.aliases.join('、')}` : ''}`,
+    );
   }
   if (plan.reportingRules.length > 0) {
     out.push('');
     out.push('== 报送要求 ==');
     for (const r of plan.reportingRules) {
       const form = [r.stamped ? '加盖公章' : '', r.electronic ? '电子文档' : ''].filter((s) => s !== '').join('、');
-      out.push(`${r.frequency}: ${r.dueDates.join(', ')}${r.recipient ? ` → ${r.recipient}` : ''}${form ? ` (${form})` : ''}  (第${r.line}行)`);
+      out.push(
+        `${r.frequency}: ${r.dueDates.join(', ')}${r.recipient ? ` → ${r.recipient}` : ''}${form ? ` (${form})` : ''}  (第${r.line}行)`,
+      );
     }
   }
   if (plan.indicators.length > 0) {

@@ -37,7 +37,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return 2;
     }
     const err = e as Error;
-    io.stderr(`duban: unexpected failure: ${err.message}\n${process.env.DUBAN_DEBUG ? `${err.stack}\n` : '(set DUBAN_DEBUG=1 for the stack trace)\n'}`);
+    io.stderr(
+      `duban: unexpected failure: ${err.message}\n${process.env.DUBAN_DEBUG ? `${err.stack}\n` : '(set DUBAN_DEBUG=1 for the stack trace)\n'}`,
+    );
     return 1;
   }
 }

@@ -113,7 +113,10 @@ export async function planImport(argv: string[], io: Io): Promise<number> {
       try {
         table = await readXlsx(bytes);
       } catch {
-        throw new PlanError('INVALID_TABLE', `${file} is not a readable .xlsx workbook: save it again from Excel/WPS as .xlsx`);
+        throw new PlanError(
+          'INVALID_TABLE',
+          `${file} is not a readable .xlsx workbook: save it again from Excel/WPS as .xlsx`,
+        );
       }
       plan = rowsToPlan(table.rows, planYear === undefined ? table.meta : { ...table.meta, planYear });
       break;
@@ -125,7 +128,9 @@ export async function planImport(argv: string[], io: Io): Promise<number> {
       throw new UsageError(`cannot import "${ext || file}": give a .csv, .xlsx or .json file`);
   }
   emit(io, args.options.get('out'), `${JSON.stringify(plan, null, 2)}\n`);
-  io.stderr(`duban: ${plan.tasks.length} tasks valid${args.options.get('out') ? ` → ${args.options.get('out')}` : ''}\n`);
+  io.stderr(
+    `duban: ${plan.tasks.length} tasks valid${args.options.get('out') ? ` → ${args.options.get('out')}` : ''}\n`,
+  );
   return 0;
 }
 
@@ -134,10 +139,16 @@ function importJson(bytes: Buffer, file: string): ParsedPlan {
   try {
     data = JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, ''));
   } catch (e) {
-    throw new PlanError('INVALID_TABLE', `${file} is not valid JSON (${(e as Error).message}); fix the syntax and retry`);
+    throw new PlanError(
+      'INVALID_TABLE',
+      `${file} is not valid JSON (${(e as Error).message}); fix the syntax and retry`,
+    );
   }
   const r = parsedPlanSchema.safeParse(data);
   if (r.success) return r.data;
   const lines = r.error.issues.slice(0, 30).map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
-  throw new PlanError('INVALID_TABLE', `${file} does not match the plan shape (${r.error.issues.length} problem(s)):\n${lines.join('\n')}`);
+  throw new PlanError(
+    'INVALID_TABLE',
+    `${file} does not match the plan shape (${r.error.issues.length} problem(s)):\n${lines.join('\n')}`,
+  );
 }

@@ -8,7 +8,18 @@ import { TASK_TABLE_COLUMNS, type ParsedPlan, type TableMetadata } from '../doma
 export const TASK_SHEET = '任务分解表';
 export const META_SHEET = '计划信息';
 
-const WIDTHS: Record<string, number> = { 序号: 6, 编号: 16, 任务: 30, 任务内容: 60, 牵头单位: 28, 配合单位: 28, 完成时限: 18, 时限类型: 9, 截止日期: 12, 行号: 7 };
+const WIDTHS: Record<string, number> = {
+  序号: 6,
+  编号: 16,
+  任务: 30,
+  任务内容: 60,
+  牵头单位: 28,
+  配合单位: 28,
+  完成时限: 18,
+  时限类型: 9,
+  截止日期: 12,
+  行号: 7,
+};
 
 /** The task table and metadata as an .xlsx file. */
 export async function writeXlsx(rows: string[][], plan: ParsedPlan): Promise<Buffer> {

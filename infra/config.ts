@@ -14,7 +14,12 @@ const schema = z.object({
   KAFKA_BROKERS: z
     .string()
     .default('127.0.0.1:19092')
-    .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((b) => b.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'each broker is host:port')).min(1)),
   KAFKA_CLIENT_ID: z.string().default('duban'),
   KAFKA_EVENTS_TOPIC: z.string().default('duban.assignment-events'),
@@ -32,5 +37,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   const problems = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
-  throw new Error(`invalid configuration in the environment:\n${problems}\nfix these variables or unset them to use the defaults`);
+  throw new Error(
+    `invalid configuration in the environment:\n${problems}\nfix these variables or unset them to use the defaults`,
+  );
 }

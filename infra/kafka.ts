@@ -18,7 +18,10 @@ export function createKafka(config: Pick<Config, 'KAFKA_BROKERS' | 'KAFKA_CLIENT
  * Creates the events topic if it is missing. Several partitions so consumers can share the load; the key (the
  * assignment id) keeps one assignment's events in one partition, in order.
  */
-export async function ensureTopic(kafka: Kafka, config: Pick<Config, 'KAFKA_BROKERS' | 'KAFKA_EVENTS_TOPIC'>): Promise<void> {
+export async function ensureTopic(
+  kafka: Kafka,
+  config: Pick<Config, 'KAFKA_BROKERS' | 'KAFKA_EVENTS_TOPIC'>,
+): Promise<void> {
   const admin: Admin = kafka.admin();
   try {
     await admin.connect();
@@ -76,7 +79,10 @@ export async function readAssignmentEvents(kafka: Kafka, options: ReadOptions): 
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`${seqs.size} of ${count} events of ${assignmentId} arrived from ${topic} in ${timeoutMs} ms`)),
+        () =>
+          reject(
+            new Error(`${seqs.size} of ${count} events of ${assignmentId} arrived from ${topic} in ${timeoutMs} ms`),
+          ),
         timeoutMs,
       );
       void consumer.run({

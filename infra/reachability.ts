@@ -12,7 +12,11 @@ export class ServerUnreachableError extends Error {
   }
 }
 
-export function unreachable(server: ServerUnreachableError['server'], address: string, cause: unknown): ServerUnreachableError {
+export function unreachable(
+  server: ServerUnreachableError['server'],
+  address: string,
+  cause: unknown,
+): ServerUnreachableError {
   return new ServerUnreachableError(server, address, cause);
 }
 

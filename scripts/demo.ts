@@ -65,28 +65,52 @@ async function oneTask({ config, kafka, ...deps }: Deps & { config: ReturnType<t
   say(`━━ 一、单项任务全流程（Temporal 开发服务器 ${config.TEMPORAL_ADDRESS}）`);
   say(`读取计划：${plan.title}（${plan.docNumber ?? '无文号'}，${plan.tasks.length}项任务）`);
   say(`选取任务 ${task.ref}「${task.title}」`);
-  say(`  牵头单位：${task.lead.join('、')}${task.cooperating.length ? `；配合单位：${task.cooperating.join('、')}` : ''}`);
+  say(
+    `  牵头单位：${task.lead.join('、')}${task.cooperating.length ? `；配合单位：${task.cooperating.join('、')}` : ''}`,
+  );
   say(`  完成时限：${task.deadline.text}（原定 ${original}，演示中顺延至 ${due}）`);
 
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: '5 seconds' }).catch((e: unknown) => {
-    throw unreachable('Temporal', config.TEMPORAL_ADDRESS, e);
-  });
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: '5 seconds' }).catch(
+    (e: unknown) => {
+      throw unreachable('Temporal', config.TEMPORAL_ADDRESS, e);
+    },
+  );
   const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const taskQueue = `${config.TEMPORAL_TASK_QUEUE}-${run}`;
-  const worker = await createAssignmentWorker({ connection: nativeConnection, namespace: config.TEMPORAL_NAMESPACE, taskQueue, workflowBundle, activities });
+  const worker = await createAssignmentWorker({
+    connection: nativeConnection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue,
+    workflowBundle,
+    activities,
+  });
   const service = new AssignmentService({ client, taskQueue, coordinator: config.DUBAN_COORDINATOR });
   const id = assignmentIdOf(run, task.ref, unit);
 
   await worker.runUntil(async () => {
-    const assigned = await service.assign({ planId: run, ref: task.ref, title: task.title, unit, deadlineText: task.deadline.text, due });
+    const assigned = await service.assign({
+      planId: run,
+      ref: task.ref,
+      title: task.title,
+      unit,
+      deadlineText: task.deadline.text,
+      due,
+    });
     say(`交办 → ${unit}：报送周期 ${assigned.periods.map((p) => `${p.period}（${p.due}）`).join('、')}`);
-    if (assigned.nextAlarm) say(`  下一次提醒：${formatShanghai(new Date(assigned.nextAlarm.at))}（${assigned.nextAlarm.command}）`);
+    if (assigned.nextAlarm)
+      say(`  下一次提醒：${formatShanghai(new Date(assigned.nextAlarm.at))}（${assigned.nextAlarm.command}）`);
     await service.acknowledge(id, { unit });
     say(`签收 ← ${unit}`);
-    const reported = await service.submitReport(id, { unit, summary: '已制定实施方案，完成第一阶段工作', percentComplete: 40 });
+    const reported = await service.submitReport(id, {
+      unit,
+      summary: '已制定实施方案，完成第一阶段工作',
+      percentComplete: 40,
+    });
     say(`报送 ← ${unit}：${reported.periods[0]?.period} 进展 40%`);
-    const refused = await service.submitReport(id, { unit: '市商务局', summary: '越权报送', percentComplete: 10 }).catch((e: Error) => e.message);
+    const refused = await service
+      .submitReport(id, { unit: '市商务局', summary: '越权报送', percentComplete: 10 })
+      .catch((e: Error) => e.message);
     say(`拒收 ← 市商务局：${String(refused)}`);
     await service.complete(id, { by: config.DUBAN_COORDINATOR, summary: '任务完成，予以销号' });
     say(`办结 ← ${config.DUBAN_COORDINATOR}`);
@@ -99,9 +123,18 @@ async function oneTask({ config, kafka, ...deps }: Deps & { config: ReturnType<t
     [id],
   );
   say(`PostgreSQL 事件库：${events.map((e) => `${e.seq}.${e.type}`).join(' ')}`);
-  const onTopic = await readAssignmentEvents(kafka, { topic: config.KAFKA_EVENTS_TOPIC, assignmentId: id, count: events.length });
-  say(`Kafka ${config.KAFKA_EVENTS_TOPIC}（按任务分区有序）：${onTopic.map((r) => `${r.seq}.${r.event.type}`).join(' ')}`);
-  const { rows: inbox } = await pool.query<{ subject: string }>('SELECT subject FROM inbox WHERE assignment_id = $1 ORDER BY seq', [id]);
+  const onTopic = await readAssignmentEvents(kafka, {
+    topic: config.KAFKA_EVENTS_TOPIC,
+    assignmentId: id,
+    count: events.length,
+  });
+  say(
+    `Kafka ${config.KAFKA_EVENTS_TOPIC}（按任务分区有序）：${onTopic.map((r) => `${r.seq}.${r.event.type}`).join(' ')}`,
+  );
+  const { rows: inbox } = await pool.query<{ subject: string }>(
+    'SELECT subject FROM inbox WHERE assignment_id = $1 ORDER BY seq',
+    [id],
+  );
   say(`${unit}收件箱：${inbox.map((n) => n.subject).join('  ')}`);
   const [host] = config.TEMPORAL_ADDRESS.split(':');
   say(`Temporal UI：http://${host}:8233/namespaces/${config.TEMPORAL_NAMESPACE}/workflows/${encodeURIComponent(id)}`);
@@ -114,9 +147,19 @@ async function aYear({ pool, activities, workflowBundle, run }: Deps) {
   const started = Date.now();
   const env = await startTimeSkippingServer();
   try {
-    const worker = await createAssignmentWorker({ connection: env.nativeConnection, taskQueue: `${run}-year`, workflowBundle, activities });
+    const worker = await createAssignmentWorker({
+      connection: env.nativeConnection,
+      taskQueue: `${run}-year`,
+      workflowBundle,
+      activities,
+    });
     const { handles } = await worker.runUntil(async () => {
-      const sim = await simulateYear({ env, taskQueue: `${run}-year`, prefix: `${run}-year`, onStep: (m) => say(`  ${m}`) });
+      const sim = await simulateYear({
+        env,
+        taskQueue: `${run}-year`,
+        prefix: `${run}-year`,
+        onStep: (m) => say(`  ${m}`),
+      });
       for (const handle of Object.values(sim.handles)) await handle.terminate('模拟年度结束');
       return sim;
     });

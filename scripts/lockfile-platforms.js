@@ -31,7 +31,9 @@ function addEntries(lock) {
     if (!m) throw new Error(`${name} is an optional dependency without a platform in its name; add its entry by hand`);
     const [, os, cpu] = m;
     lock.packages[`node_modules/${name}`] =
-      os === 'wasm32' ? { version, cpu: ['wasm32'], optional: true } : { version, cpu: [cpu], os: [os], optional: true };
+      os === 'wasm32'
+        ? { version, cpu: ['wasm32'], optional: true }
+        : { version, cpu: [cpu], os: [os], optional: true };
     added.push(name);
   }
   return added;
@@ -43,5 +45,9 @@ if (require.main === module) {
   const lock = JSON.parse(fs.readFileSync(LOCK, 'utf8'));
   const added = addEntries(lock);
   fs.writeFileSync(LOCK, JSON.stringify(lock, null, 2) + '\n');
-  console.log(added.length ? `package-lock.json: recorded ${added.length} platform entries` : 'package-lock.json: nothing missing');
+  console.log(
+    added.length
+      ? `package-lock.json: recorded ${added.length} platform entries`
+      : 'package-lock.json: nothing missing',
+  );
 }

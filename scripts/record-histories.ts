@@ -30,9 +30,11 @@ const ROOT = path.join(__dirname, '..');
  */
 async function save(name: string, address: string, workflowId: string): Promise<void> {
   const file = path.join(OUT, `${name}.json`);
-  const { stdout } = await run(path.join(ROOT, '.tools', 'bin', 'temporal'), [
-    'workflow', 'show', '--address', address, '--workflow-id', workflowId, '--output', 'json',
-  ], { maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await run(
+    path.join(ROOT, '.tools', 'bin', 'temporal'),
+    ['workflow', 'show', '--address', address, '--workflow-id', workflowId, '--output', 'json'],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
   await writeFile(file, stdout);
   console.log(`recorded ${path.relative(ROOT, file)}`);
 }
@@ -48,7 +50,12 @@ async function main(): Promise<void> {
   const env = await startTimeSkippingServer();
   try {
     const taskQueue = `${prefix}-year`;
-    const worker = await createAssignmentWorker({ connection: env.nativeConnection, taskQueue, workflowBundle, activities });
+    const worker = await createAssignmentWorker({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle,
+      activities,
+    });
     await worker.runUntil(async () => {
       const { handles } = await simulateYear({ env, taskQueue, prefix });
       for (const handle of Object.values(handles)) await handle.terminate('end of the simulated year');
@@ -69,8 +76,14 @@ async function main(): Promise<void> {
   await worker.runUntil(async () => {
     const service = new AssignmentService({ client, taskQueue, coordinator: '市政府督查室' });
     const id = assignmentIdOf(prefix, '五.(二).29', '市质监局');
-    await service.assign({ planId: prefix, ref: '五.(二).29', title: '开展质量提升行动', unit: '市质监局', deadlineText: '持续推进',
-      due: addDays(shanghaiDate(new Date()), 200) });
+    await service.assign({
+      planId: prefix,
+      ref: '五.(二).29',
+      title: '开展质量提升行动',
+      unit: '市质监局',
+      deadlineText: '持续推进',
+      due: addDays(shanghaiDate(new Date()), 200),
+    });
     await service.acknowledge(id, { unit: '市质监局' });
     await service.submitReport(id, { unit: '市质监局', summary: '完成抽检1200批次', percentComplete: 40 });
     await service.complete(id, { by: '市政府督查室', summary: '办结销号' });

@@ -19,7 +19,9 @@ export const TEST_SERVER = path.join(__dirname, 'temporal-test-server');
  * its own, which cannot work here, so it is always given the existing path.
  */
 export function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
-  return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: TEST_SERVER } } });
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: TEST_SERVER } },
+  });
 }
 
 export interface YearUnits {
@@ -47,7 +49,13 @@ export interface YearOptions {
 }
 
 /** Runs the year (next calendar year on the server's clock) up to 12 days after its last quarter end. */
-export async function simulateYear({ env, taskQueue, prefix, units = DEFAULT_YEAR_UNITS, onStep = () => undefined }: YearOptions): Promise<YearSimulation> {
+export async function simulateYear({
+  env,
+  taskQueue,
+  prefix,
+  units = DEFAULT_YEAR_UNITS,
+  onStep = () => undefined,
+}: YearOptions): Promise<YearSimulation> {
   const year = Number(shanghaiDate(new Date(await env.currentTimeMs())).slice(0, 4)) + 1;
   const quarterEnds = quarterEndsBetween(`${year}-01-01`, `${year}-12-31`);
   const spec = (unit: string): AssignmentSpec => ({
@@ -84,7 +92,9 @@ export async function simulateYear({ env, taskQueue, prefix, units = DEFAULT_YEA
     });
     onStep(`${addDays(due, -2)} ${units.onTime}按期报送`);
     await skipTo(addDays(due, 2), '10:00');
-    await handles.late.executeUpdate(submitReportUpdate, { args: [{ unit: units.late, summary: '补报进展', percentComplete: 20 }] });
+    await handles.late.executeUpdate(submitReportUpdate, {
+      args: [{ unit: units.late, summary: '补报进展', percentComplete: 20 }],
+    });
     onStep(`${addDays(due, 2)} ${units.late}逾期两天后补报`);
   }
   await skipTo(addDays(quarterEnds.at(-1)!, 12), '09:00');

@@ -11,7 +11,8 @@ import { openDependencies } from './dependencies';
 async function main(): Promise<void> {
   const config = loadConfig();
   const deps = await openDependencies(config);
-  if (deps.migrationsApplied.length > 0) console.log(`[worker] migrations applied: ${deps.migrationsApplied.join(', ')}`);
+  if (deps.migrationsApplied.length > 0)
+    console.log(`[worker] migrations applied: ${deps.migrationsApplied.join(', ')}`);
 
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }).catch((error: unknown) => {
     throw unreachable('Temporal', config.TEMPORAL_ADDRESS, error);

@@ -1,8 +1,21 @@
 /** Chinese numerals as the documents write them: 一…十九, 二十一, 一百, and digit-by-digit years 二〇一六. */
 
 const DIGITS: Record<string, number> = {
-  '〇': 0, '零': 0, '○': 0, 'Ｏ': 0, 'O': 0, '一': 1, '二': 2, '两': 2, '三': 3, '四': 4,
-  '五': 5, '六': 6, '七': 7, '八': 8, '九': 9,
+  〇: 0,
+  零: 0,
+  '○': 0,
+  Ｏ: 0,
+  O: 0,
+  一: 1,
+  二: 2,
+  两: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  七: 7,
+  八: 8,
+  九: 9,
 };
 
 /** "二十一" → 21, "十" → 10, "一百零二" → 102; null when it is not a numeral. */

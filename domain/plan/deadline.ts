@@ -104,7 +104,10 @@ export function parseDeadline(text: string, planYear: number): Deadline | null {
   const period = recurringPeriod(s);
   if (STAGED.test(s) && points.length > 0) {
     const last = points[points.length - 1]!;
-    const stage = s.slice(last.index + last.length).replace(/^\s*(之|以)?前\s*[,，]?\s*/, '').trim();
+    const stage = s
+      .slice(last.index + last.length)
+      .replace(/^\s*(之|以)?前\s*[,，]?\s*/, '')
+      .trim();
     return { text: written, kind: 'staged', due: last.iso, stage: stage || '取得阶段性成果' };
   }
   if (period !== null) {

@@ -17,7 +17,10 @@ export interface DecodedText {
  */
 export function decodePlanBytes(bytes: Uint8Array): DecodedText {
   if (bytes.length === 0 || isOnlyWhitespace(bytes)) {
-    throw new PlanError('EMPTY_INPUT', 'the file is empty: export the plan document as plain text (.txt) and try again');
+    throw new PlanError(
+      'EMPTY_INPUT',
+      'the file is empty: export the plan document as plain text (.txt) and try again',
+    );
   }
   if (bytes[0] === 0xff && bytes[1] === 0xfe) {
     return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'utf-16le' };

@@ -5,5 +5,12 @@ export { decodePlanBytes, type SourceEncoding } from './decode';
 export { parsePlan, type ParseOptions, type ParseResult } from './parse-plan';
 export { parseDeadline, defaultDeadline } from './deadline';
 export { findTargets } from './targets';
-export { planToRows, rowsToPlan, readDateCell, TASK_TABLE_COLUMNS, KIND_LABELS, type TableMetadata } from './task-table';
+export {
+  planToRows,
+  rowsToPlan,
+  readDateCell,
+  TASK_TABLE_COLUMNS,
+  KIND_LABELS,
+  type TableMetadata,
+} from './task-table';
 export { targetsOfText } from './task-text';

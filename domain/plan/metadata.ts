@@ -15,7 +15,8 @@ export interface Metadata {
   planYear: number | null;
 }
 
-const PLAN_SUFFIX = /(任务分解表|任务清单|责任分工表|分工方案|行动计划|工作计划|实施计划|推进计划|工作方案|实施方案|行动方案|工作要点|实施意见|任务分工|计划|方案|要点)$/;
+const PLAN_SUFFIX =
+  /(任务分解表|任务清单|责任分工表|分工方案|行动计划|工作计划|实施计划|推进计划|工作方案|实施方案|行动方案|工作要点|实施意见|任务分工|计划|方案|要点)$/;
 const ORG_SUFFIX = /(人民政府|政府|办公厅|办公室|领导小组|委员会|工作委员会|局|委|厅|办)$/;
 
 /** 文号 such as 冀政办字〔2015〕84号, written with 〔〕, [] or () and sometimes without 号. */
@@ -57,7 +58,8 @@ function readTitle(head: SourceLine[]): string {
     const t = head[i]!.norm.replace(/\s+/g, '');
     if (t.length > 0 && t.length <= 60 && PLAN_SUFFIX.test(t) && !/[。,]/.test(t)) {
       const prev = (head[i - 1]?.norm ?? '').replace(/\s+/g, '');
-      const joined = prev.length > 0 && prev.length <= 30 && !/[。,:]/.test(prev) && !PLAN_SUFFIX.test(prev) ? prev + t : t;
+      const joined =
+        prev.length > 0 && prev.length <= 30 && !/[。,:]/.test(prev) && !PLAN_SUFFIX.test(prev) ? prev + t : t;
       return joined;
     }
   }
@@ -74,7 +76,10 @@ function readDocNumber(head: SourceLine[], warnings: PlanWarning[]): string | nu
       const prefix = m[1]!.replace(/^(文号|发文字号|文件编号)/, '');
       if (prefix.length < 2) continue;
       if (m[4] === undefined) {
-        warnings.push({ line: l.no, message: `document number "${m[0].trim()}" has lost its 号; read as ${prefix}〔${m[2]}〕${m[3]}号` });
+        warnings.push({
+          line: l.no,
+          message: `document number "${m[0].trim()}" has lost its 号; read as ${prefix}〔${m[2]}〕${m[3]}号`,
+        });
       }
       return `${prefix}〔${m[2]}〕${m[3]}号`;
     }
@@ -86,7 +91,10 @@ const DATE_LINE = /^((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$/
 const DAMAGED_DATE_LINE = /^((?:19|20)\d{2})\s*年\s*(\d{2,4})$/;
 
 /** The signature date (成文日期): a line that is only a date; the line above it is the issuing body. */
-function readIssueDate(head: SourceLine[], warnings: PlanWarning[]): { issuedOn: string | null; issuerLine: string | null } {
+function readIssueDate(
+  head: SourceLine[],
+  warnings: PlanWarning[],
+): { issuedOn: string | null; issuerLine: string | null } {
   for (let i = 0; i < head.length; i++) {
     const l = head[i]!;
     const s = arabicDates(l.norm.replace(/\s+/g, ''));

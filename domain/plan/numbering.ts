@@ -26,7 +26,8 @@ export function readMarker(norm: string): Marker | null {
   let m = new RegExp(`^(${CN})\\s*[、.]`).exec(norm);
   if (m) return { kind: 'cn', n: chineseToNumber(m[1]!), label: m[1]!, length: m[0].length, broken: false };
   m = new RegExp(`^\\(\\s*(${CN})\\s*\\)`).exec(norm);
-  if (m) return { kind: 'paren-cn', n: chineseToNumber(m[1]!), label: `(${m[1]!})`, length: m[0].length, broken: false };
+  if (m)
+    return { kind: 'paren-cn', n: chineseToNumber(m[1]!), label: `(${m[1]!})`, length: m[0].length, broken: false };
   m = /^([一二三四五六七八九十]{1,3})是(?=\S)/.exec(norm);
   if (m) return { kind: 'shi', n: chineseToNumber(m[1]!), label: `${m[1]!}是`, length: m[0].length, broken: false };
   m = /^(\d{1,3})\s*(?:[、]|\.(?!\d))\s*(?=\S)/.exec(norm);

@@ -63,7 +63,8 @@ export function parsePlan(input: Uint8Array | string, options: ParseOptions = {}
 function parseText(raw: string, options: ParseOptions): ParsedPlan {
   const warnings: PlanWarning[] = [];
   const lines = toSourceLines(raw);
-  if (lines.every((l) => l.norm === '')) throw new PlanError('EMPTY_INPUT', 'the text is empty: load the plan document');
+  if (lines.every((l) => l.norm === ''))
+    throw new PlanError('EMPTY_INPUT', 'the text is empty: load the plan document');
   const regions = findTableRegions(lines);
   const inTable = new Set<number>();
   for (const r of regions) for (let i = r.start; i < r.end; i++) inTable.add(i);
@@ -92,7 +93,9 @@ function parseText(raw: string, options: ParseOptions): ParsedPlan {
   const directory = new UnitDirectory(findAbbreviations(fullText), localityOf(meta.issuer ?? meta.title));
 
   const drafts = taskNodes.map((node) => draftFromNode(node, firstListed, planYear, warnings));
-  const tableDrafts = taskTables.flatMap((r) => draftsFromTable(lines, r, firstListed, planYear, drafts.length > 0, warnings));
+  const tableDrafts = taskTables.flatMap((r) =>
+    draftsFromTable(lines, r, firstListed, planYear, drafts.length > 0, warnings),
+  );
   const all = [...drafts, ...tableDrafts];
   if (all.length === 0) throw noTasks();
   for (const d of all) {
@@ -113,7 +116,16 @@ function parseText(raw: string, options: ParseOptions): ParsedPlan {
             : `task ${d.ref} names no responsible unit; assign one before launch`,
       });
     }
-    return { ref: d.ref, title: d.title, text: d.text, line: d.line, lead, cooperating, deadline: d.deadline, targets: d.targets };
+    return {
+      ref: d.ref,
+      title: d.title,
+      text: d.text,
+      line: d.line,
+      lead,
+      cooperating,
+      deadline: d.deadline,
+      targets: d.targets,
+    };
   });
   dedupeRefs(tasks, warnings);
 
@@ -179,10 +191,18 @@ function buildTree(lines: SourceLine[], inTable: Set<number>, warnings: PlanWarn
     }
     const marker = readMarker(line.norm);
     if (marker === null) {
-      if (open && !open.closed && (isResponsibilityLine(line.norm) || deadlineLineValue(line.norm) !== null || isProse(line.norm))) {
+      if (
+        open &&
+        !open.closed &&
+        (isResponsibilityLine(line.norm) || deadlineLineValue(line.norm) !== null || isProse(line.norm))
+      ) {
         open.body.push(line);
         if (findResponsibility(line.norm, false) !== null || isResponsibilityLine(line.norm)) open.closed = true; // after a clause only a 完成时限 line may follow
-      } else if (open && open.closed && (deadlineLineValue(line.norm) !== null || isKeyedResponsibilityLine(line.norm))) {
+      } else if (
+        open &&
+        open.closed &&
+        (deadlineLineValue(line.norm) !== null || isKeyedResponsibilityLine(line.norm))
+      ) {
         open.body.push(line);
       } else {
         open = null;
@@ -198,9 +218,15 @@ function buildTree(lines: SourceLine[], inTable: Set<number>, warnings: PlanWarn
       const n = (prevSibling?.marker.n ?? lastOfKind.get(marker.kind) ?? 0) + 1;
       marker.n = n;
       marker.label = `(${numberToChinese(n)})`;
-      warnings.push({ line: line.no, message: `heading "${line.text.slice(0, 20)}" has lost its number; read as ${marker.label}` });
+      warnings.push({
+        line: line.no,
+        message: `heading "${line.text.slice(0, 20)}" has lost its number; read as ${marker.label}`,
+      });
     } else if (marker.broken) {
-      warnings.push({ line: line.no, message: `heading "${line.text.slice(0, 20)}" has lost its opening bracket; read as ${marker.label}` });
+      warnings.push({
+        line: line.no,
+        message: `heading "${line.text.slice(0, 20)}" has lost its opening bracket; read as ${marker.label}`,
+      });
     } else if (marker.n !== null && marker.n !== 1) {
       const expected = [(prevSibling?.marker.n ?? 0) + 1, (lastOfKind.get(marker.kind) ?? 0) + 1];
       if (!expected.includes(marker.n)) {
@@ -239,7 +265,9 @@ function warnDamagedText(node: Node, warnings: PlanWarning[]): void {
     if (shi && !node.children.some((c) => c.marker.kind === 'shi')) {
       warnings.push({ line: l.no, message: `"${shi[1]}是" appears inside a paragraph; kept as one task` });
     }
-    for (const m of l.norm.matchAll(/(?<![\d.])((?:19|20)\d{2})(\d{1,3})(?=\s*(?:微克|毫克|天|%|个|项|家|万|亿|吨))/g)) {
+    for (const m of l.norm.matchAll(
+      /(?<![\d.])((?:19|20)\d{2})(\d{1,3})(?=\s*(?:微克|毫克|天|%|个|项|家|万|亿|吨))/g,
+    )) {
       warnings.push({
         line: l.no,
         message: `"${m[0]}" looks like ${m[1]}年${m[2]} with 年 lost in copying; check the number`,
@@ -302,7 +330,7 @@ interface Draft {
 /** Responsibility named by the item itself: a clause line of its own, or a clause closing its text. */
 function responsibilityOf(node: Node, firstListed: boolean): Responsibility | null {
   // keyed lines of their own ("责任单位:A" / "配合单位:B" / "完成时限:…") read together as one clause
-  const keyed = node.body.filter((l) => isKeyedResponsibilityLine(l.norm) || (deadlineLineValue(l.norm) !== null));
+  const keyed = node.body.filter((l) => isKeyedResponsibilityLine(l.norm) || deadlineLineValue(l.norm) !== null);
   if (keyed.some((l) => isKeyedResponsibilityLine(l.norm))) {
     const clause = keyed.map((l) => l.norm.replace(/^\(|\)[。.;]?$/g, '').replace(/[。.;]+$/, '')).join(';');
     return { ...parseClause(clause, firstListed), start: -1 };
@@ -405,10 +433,15 @@ function draftsFromTable(
     const clause = [row.lead ? `责任单位:${row.lead}` : '', row.cooperating ? `配合单位:${row.cooperating}` : '']
       .filter((s) => s !== '')
       .join(';');
-    const resp = clause ? { ...parseClause(clause.replace(/[（]/g, '(').replace(/[）]/g, ')'), firstListed), start: -1 } : null;
+    const resp = clause
+      ? { ...parseClause(clause.replace(/[（]/g, '(').replace(/[）]/g, ')'), firstListed), start: -1 }
+      : null;
     let deadline = parseDeadline(row.deadline, planYear);
     if (deadline === null) {
-      warnings.push({ line: row.line, message: `deadline "${row.deadline}" of task ${ref} cannot be placed; used the end of ${planYear}` });
+      warnings.push({
+        line: row.line,
+        message: `deadline "${row.deadline}" of task ${ref} cannot be placed; used the end of ${planYear}`,
+      });
       deadline = defaultDeadline(planYear, row.deadline);
     }
     return {

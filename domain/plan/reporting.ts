@@ -50,7 +50,10 @@ function scheduleOf(freq: ReportFrequency, s: string, planYear: number): string[
 }
 
 function recipientOf(s: string): string | null {
-  const m = /(?:报送|上报|报至|报给|报)\s*((?:[省市县区国]|各)[^,;。、]{1,30}(?:办公室|领导小组|委员会|办|局|委|厅|政府))/.exec(s);
+  const m =
+    /(?:报送|上报|报至|报给|报)\s*((?:[省市县区国]|各)[^,;。、]{1,30}(?:办公室|领导小组|委员会|办|局|委|厅|政府))/.exec(
+      s,
+    );
   return m ? m[1]! : null;
 }
 
@@ -59,7 +62,15 @@ function periodWords(s: string): ReportFrequency[] {
   const out: ReportFrequency[] = [];
   for (const m of s.matchAll(/(上半年|下半年|半年|全年|年度|第?[一二三四]季度|季度|月度)/g)) {
     const w = m[1]!;
-    out.push(/半年/.test(w) && w !== '下半年' ? 'half-yearly' : /季度/.test(w) ? 'quarterly' : /月/.test(w) ? 'monthly' : 'annual');
+    out.push(
+      /半年/.test(w) && w !== '下半年'
+        ? 'half-yearly'
+        : /季度/.test(w)
+          ? 'quarterly'
+          : /月/.test(w)
+            ? 'monthly'
+            : 'annual',
+    );
   }
   return out;
 }

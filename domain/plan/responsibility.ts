@@ -78,11 +78,17 @@ function splitTime(s: string): { rest: string; deadlineText: string | null } {
     const parts = splitTopLevel(s, /[,;]/);
     const last = parts[parts.length - 1]?.trim() ?? '';
     if (parts.length > 1 && last.length <= 30 && TIME_WORDS.test(last) && !ROLE_SUFFIX.test(last)) {
-      return { rest: parts.slice(0, -1).join(',').trim(), deadlineText: last.replace(/^(于|在)/, '').replace(/完成$/, '') };
+      return {
+        rest: parts.slice(0, -1).join(',').trim(),
+        deadlineText: last.replace(/^(于|在)/, '').replace(/完成$/, ''),
+      };
     }
     return { rest: s, deadlineText: null };
   }
-  return { rest: (s.slice(0, m.index) + s.slice(m.index + m[0].length)).replace(/^[;,\s]+|[;,\s]+$/g, ''), deadlineText: m[1]!.trim() };
+  return {
+    rest: (s.slice(0, m.index) + s.slice(m.index + m[0].length)).replace(/^[;,\s]+|[;,\s]+$/g, ''),
+    deadlineText: m[1]!.trim(),
+  };
 }
 
 /** Does this bracket content or line name units and their roles? */
@@ -111,7 +117,11 @@ export function parseClause(content: string, firstListedLeads: boolean): Omit<Re
     keys.forEach((k, i) => {
       const from = (k.index ?? 0) + k[0].length;
       const to = i + 1 < keys.length ? (keys[i + 1]!.index ?? s.length) : s.length;
-      const value = s.slice(from, to).trim().replace(/[;,。.]+$/, '').trim();
+      const value = s
+        .slice(from, to)
+        .trim()
+        .replace(/[;,。.]+$/, '')
+        .trim();
       const key = k[1]!;
       if (LEAD_KEY_ONLY.test(key)) lead.push(...splitUnits(value));
       else if (COOP_KEY_ONLY.test(key)) cooperating.push(...splitUnits(value));
@@ -143,10 +153,7 @@ export function parseClause(content: string, firstListedLeads: boolean): Omit<Re
 }
 
 /** "排在第一位的为牵头单位": when the plan says so, only the first unit of an undivided list leads. */
-function applyFirstListed(
-  r: Omit<Responsibility, 'start'>,
-  firstListedLeads: boolean,
-): Omit<Responsibility, 'start'> {
+function applyFirstListed(r: Omit<Responsibility, 'start'>, firstListedLeads: boolean): Omit<Responsibility, 'start'> {
   if (!firstListedLeads || r.cooperating.length > 0 || r.lead.length < 2) return r;
   return { ...r, lead: r.lead.slice(0, 1), cooperating: [...r.lead.slice(1), ...r.cooperating] };
 }
@@ -196,7 +203,8 @@ export function isCollectiveName(name: string): boolean {
 }
 
 /* The plan states once that the first-listed unit leads: "排在第一位的为牵头单位", "列第一位的为牵头部门". */
-const FIRST_LISTED = /(第一位|首位|第一个|排名第一|列首位|排在前面|排第一)[^。]{0,12}(为|是)?(牵头|主要责任|主办)(单位|部门)/;
+const FIRST_LISTED =
+  /(第一位|首位|第一个|排名第一|列首位|排在前面|排第一)[^。]{0,12}(为|是)?(牵头|主要责任|主办)(单位|部门)/;
 
 /** Does the plan say that the first unit of each list leads and the others cooperate? */
 export function statesFirstListedLeads(text: string): boolean {

@@ -7,7 +7,8 @@ import { readMarker } from './numbering';
 import type { SourceLine } from './normalize';
 import type { Indicator } from './schema';
 
-export type ColumnRole = 'seq' | 'text' | 'lead' | 'cooperating' | 'deadline' | 'unit' | 'value' | 'indicator' | 'other';
+export type ColumnRole =
+  'seq' | 'text' | 'lead' | 'cooperating' | 'deadline' | 'unit' | 'value' | 'indicator' | 'other';
 
 export interface TableRegion {
   kind: 'indicator' | 'task';
@@ -55,7 +56,8 @@ export function findTableRegions(lines: SourceLine[]): TableRegion[] {
     }
     if (headers.length < 2) continue;
     const columns = headers.map(roleOf);
-    const kind = columns.includes('text') && (columns.includes('lead') || columns.includes('cooperating')) ? 'task' : 'indicator';
+    const kind =
+      columns.includes('text') && (columns.includes('lead') || columns.includes('cooperating')) ? 'task' : 'indicator';
     let end = j;
     for (; end < lines.length; end++) {
       const l = lines[end]!;
@@ -63,7 +65,8 @@ export function findTableRegions(lines: SourceLine[]): TableRegion[] {
       if (t === '') continue;
       const m = readMarker(l.norm);
       // the next top-level heading of the body ends an indicator table; a task table's own "二、…" rows do not
-      if (kind === 'indicator' && m?.kind === 'cn' && m.n === lastTopNumber + 1 && t.length > 3 && lastTopNumber > 0) break;
+      if (kind === 'indicator' && m?.kind === 'cn' && m.n === lastTopNumber + 1 && t.length > 3 && lastTopNumber > 0)
+        break;
       if (kind === 'indicator' && (/^注[:：]?/.test(t) || t.includes('。'))) {
         if (/^注/.test(t)) end++;
         break;
@@ -77,7 +80,8 @@ export function findTableRegions(lines: SourceLine[]): TableRegion[] {
 }
 
 const isNumber = (s: string) => /^\d{1,3}$/.test(s);
-const UNIT_CELL = /^(%|‰|\/|-|—|个|项|家|天|次|人|所|座|亿元|万元|元|批次|台|户|倍|年|小时|万亩|亩|吨|万吨|[A-Za-zμ/\d.]{1,8})$/;
+const UNIT_CELL =
+  /^(%|‰|\/|-|—|个|项|家|天|次|人|所|座|亿元|万元|元|批次|台|户|倍|年|小时|万亩|亩|吨|万吨|[A-Za-zμ/\d.]{1,8})$/;
 
 /** Rows of a flattened indicator table (具体指标), category cells carried down. */
 export function parseIndicatorTable(lines: SourceLine[], region: TableRegion): Indicator[] {
@@ -145,7 +149,14 @@ export function parseIndicatorTable(lines: SourceLine[], region: TableRegion): I
         minorFresh = true;
         continue;
       }
-      row = { seq: pendingSeq ?? (lastSeq || null), category: category(), indicator: clean(c), unit: '', value: '', line: l.no };
+      row = {
+        seq: pendingSeq ?? (lastSeq || null),
+        category: category(),
+        indicator: clean(c),
+        unit: '',
+        value: '',
+        line: l.no,
+      };
       pendingSeq = null;
       minorFresh = false;
       state = 'name';
@@ -182,7 +193,8 @@ export interface TaskTableRow {
   lines: SourceLine[];
 }
 
-const DEADLINE_CELL = /(\d{4}|[〇一二三四五六七八九十]{4})\s*年|\d{1,2}\s*月|每(年|季|月|半年)|年底|年内|持续|长期|常态/;
+const DEADLINE_CELL =
+  /(\d{4}|[〇一二三四五六七八九十]{4})\s*年|\d{1,2}\s*月|每(年|季|月|半年)|年底|年内|持续|长期|常态/;
 
 /** Rows of a flattened task table (任务分解表). Empty cells vanish in flattening, so cells are assigned by shape. */
 export function parseTaskTable(lines: SourceLine[], region: TableRegion): TaskTableRow[] {
@@ -216,9 +228,24 @@ export function parseTaskTable(lines: SourceLine[], region: TableRegion): TaskTa
   return rows;
 }
 
-function assign(seq: number, label: string | null, cells: SourceLine[], columns: ColumnRole[], line: number): TaskTableRow {
+function assign(
+  seq: number,
+  label: string | null,
+  cells: SourceLine[],
+  columns: ColumnRole[],
+  line: number,
+): TaskTableRow {
   const texts = cells.map((l) => l.text.trim());
-  const row: TaskTableRow = { seq, categoryLabel: label, text: '', lead: '', cooperating: '', deadline: '', line, lines: cells };
+  const row: TaskTableRow = {
+    seq,
+    categoryLabel: label,
+    text: '',
+    lead: '',
+    cooperating: '',
+    deadline: '',
+    line,
+    lines: cells,
+  };
   if (texts.length === columns.length) {
     columns.forEach((role, i) => put(row, role, texts[i]!));
     return row;

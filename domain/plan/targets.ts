@@ -23,7 +23,8 @@ const COUNTED = new RegExp(
   'g',
 );
 
-const LEADING_NOISE = /^([一二三四五六七八九十]+是|力争|确保|使|实现|全年|年内|其中|即|要|并|努力|进一步|同时|同比|均|全市|今年|当年)+/;
+const LEADING_NOISE =
+  /^([一二三四五六七八九十]+是|力争|确保|使|实现|全年|年内|其中|即|要|并|努力|进一步|同时|同比|均|全市|今年|当年)+/;
 const TRAILING_NOISE = /(力争|确保|要|(?<!年)均|稳定|逐步|同比|在[^,;。]*的基础上)+$/;
 
 function comparatorOf(word: string, tail: string | undefined): Comparator {
@@ -72,7 +73,11 @@ export function findTargets(text: string): Target[] {
     const indicator = indicatorBefore(text, at);
     if (indicator === '') continue;
     const comparator: Comparator = /降低|下降|减少|压减/.test(m[1]!) ? 'decrease' : 'increase';
-    found.push({ at, end: at + m[0].length, t: { indicator, comparator, value: Number(m[2]), unit: m[3]!, text: indicator + m[0] } });
+    found.push({
+      at,
+      end: at + m[0].length,
+      t: { indicator, comparator, value: Number(m[2]), unit: m[3]!, text: indicator + m[0] },
+    });
   }
   for (const m of text.matchAll(RATE)) {
     const at = (m.index ?? 0) + m[1]!.length;
@@ -81,7 +86,13 @@ export function findTargets(text: string): Target[] {
     found.push({
       at,
       end: (m.index ?? 0) + m[0].length,
-      t: { indicator, comparator: comparatorOf('', m[4]), value: Number(m[2]), unit: m[3]!, text: indicator + m[0].slice(m[1]!.length) },
+      t: {
+        indicator,
+        comparator: comparatorOf('', m[4]),
+        value: Number(m[2]),
+        unit: m[3]!,
+        text: indicator + m[0].slice(m[1]!.length),
+      },
     });
   }
   for (const m of text.matchAll(COUNTED)) {

@@ -26,15 +26,32 @@ export type TaskTableColumn = (typeof TASK_TABLE_COLUMNS)[number];
 
 /** Other headings a coordinator may have typed for the same column. */
 const COLUMN_ALIASES: Record<string, TaskTableColumn> = {
-  序号: '序号', 编号: '编号', ref: '编号', 任务编号: '编号',
-  任务: '任务', 任务名称: '任务', title: '任务',
-  任务内容: '任务内容', 内容: '任务内容', 工作任务: '任务内容', text: '任务内容',
-  牵头单位: '牵头单位', 责任单位: '牵头单位', lead: '牵头单位',
-  配合单位: '配合单位', 参与单位: '配合单位', cooperating: '配合单位',
-  完成时限: '完成时限', deadline: '完成时限',
-  时限类型: '时限类型', kind: '时限类型',
-  截止日期: '截止日期', due: '截止日期', 完成日期: '截止日期',
-  行号: '行号', line: '行号',
+  序号: '序号',
+  编号: '编号',
+  ref: '编号',
+  任务编号: '编号',
+  任务: '任务',
+  任务名称: '任务',
+  title: '任务',
+  任务内容: '任务内容',
+  内容: '任务内容',
+  工作任务: '任务内容',
+  text: '任务内容',
+  牵头单位: '牵头单位',
+  责任单位: '牵头单位',
+  lead: '牵头单位',
+  配合单位: '配合单位',
+  参与单位: '配合单位',
+  cooperating: '配合单位',
+  完成时限: '完成时限',
+  deadline: '完成时限',
+  时限类型: '时限类型',
+  kind: '时限类型',
+  截止日期: '截止日期',
+  due: '截止日期',
+  完成日期: '截止日期',
+  行号: '行号',
+  line: '行号',
 };
 
 /** Deadline kinds as the table shows them; import accepts these or the English codes. */
@@ -151,7 +168,10 @@ export function rowsToPlan(table: string[][], meta: TableMetadata = {}): ParsedP
   const errors: CellError[] = [];
   const header = table[0];
   if (!header || header.every((h) => h.trim() === '')) {
-    throw new PlanError('INVALID_TABLE', `the table is empty: its first row must be the header (${TASK_TABLE_COLUMNS.join(', ')})`);
+    throw new PlanError(
+      'INVALID_TABLE',
+      `the table is empty: its first row must be the header (${TASK_TABLE_COLUMNS.join(', ')})`,
+    );
   }
   const columns: (TaskTableColumn | null)[] = header.map((h, i) => {
     const name = h.trim();
@@ -185,11 +205,15 @@ export function rowsToPlan(table: string[][], meta: TableMetadata = {}): ParsedP
     });
     records.push({ row: k + 2, r });
   });
-  if (records.length === 0) throw new PlanError('INVALID_TABLE', 'the table has a header but no task rows: add at least one task');
+  if (records.length === 0)
+    throw new PlanError('INVALID_TABLE', 'the table has a header but no task rows: add at least one task');
 
   const planYear = meta.planYear ?? inferPlanYear(records.map((x) => x.r));
   if (planYear === null) {
-    throw new PlanError('INVALID_TABLE', 'cannot tell the plan year from the table: fill in 截止日期 or pass --plan-year YYYY');
+    throw new PlanError(
+      'INVALID_TABLE',
+      'cannot tell the plan year from the table: fill in 截止日期 or pass --plan-year YYYY',
+    );
   }
   const tasks: Task[] = [];
   const refs = new Map<string, number>();
@@ -198,7 +222,11 @@ export function rowsToPlan(table: string[][], meta: TableMetadata = {}): ParsedP
     if (!task) continue;
     const first = refs.get(task.ref);
     if (first !== undefined) {
-      errors.push({ row, column: '编号', message: `ref ${task.ref} is already used in row ${first}; give each task its own ref` });
+      errors.push({
+        row,
+        column: '编号',
+        message: `ref ${task.ref} is already used in row ${first}; give each task its own ref`,
+      });
       continue;
     }
     refs.set(task.ref, row);
@@ -226,7 +254,8 @@ export function rowsToPlan(table: string[][], meta: TableMetadata = {}): ParsedP
 function readRow(row: number, r: Record<TaskTableColumn, string>, planYear: number, errors: CellError[]): Task | null {
   const before = errors.length;
   const ref = r.编号.trim();
-  if (ref === '') errors.push({ row, column: '编号', message: 'empty; give each task a ref such as 一.(一) or 五.(二).29.(1)' });
+  if (ref === '')
+    errors.push({ row, column: '编号', message: 'empty; give each task a ref such as 一.(一) or 五.(二).29.(1)' });
   const text = r.任务内容.replace(/\r\n?/g, '\n').trim();
   const title = r.任务.trim() || text.split(/[。\n]/)[0]!.trim();
   if (title === '' && text === '') errors.push({ row, column: '任务', message: 'empty; write what the task is' });
@@ -240,19 +269,29 @@ function readRow(row: number, r: Record<TaskTableColumn, string>, planYear: numb
   if (r.行号.trim() !== '') {
     line = Number(r.行号.trim());
     if (!Number.isInteger(line) || line < 0) {
-      errors.push({ row, column: '行号', message: `"${r.行号}" is not a line number; write a whole number or leave it empty` });
+      errors.push({
+        row,
+        column: '行号',
+        message: `"${r.行号}" is not a line number; write a whole number or leave it empty`,
+      });
     }
   }
   if (errors.length > before || deadline === null) return null;
   return { ref, title, text: text || title, line, lead, cooperating, deadline, targets: targetsOfText(text || title) };
 }
 
-function readDeadline(row: number, r: Record<TaskTableColumn, string>, planYear: number, errors: CellError[]): Deadline | null {
+function readDeadline(
+  row: number,
+  r: Record<TaskTableColumn, string>,
+  planYear: number,
+  errors: CellError[],
+): Deadline | null {
   const text = r.完成时限.trim();
   const kindCell = r.时限类型.trim();
   const dueCell = r.截止日期.trim();
   const derived = parseDeadline(text, planYear);
-  let kind: DeadlineKind | null = kindCell === '' ? (derived?.kind ?? (dueCell ? 'date' : 'default')) : readKind(kindCell);
+  let kind: DeadlineKind | null =
+    kindCell === '' ? (derived?.kind ?? (dueCell ? 'date' : 'default')) : readKind(kindCell);
   if (kind === null) {
     errors.push({
       row,
@@ -265,7 +304,11 @@ function readDeadline(row: number, r: Record<TaskTableColumn, string>, planYear:
   if (dueCell !== '') {
     due = readDateCell(dueCell);
     if (due === null) {
-      errors.push({ row, column: '截止日期', message: `"${dueCell}" is not a date; write it as YYYY-MM-DD, e.g. ${planYear}-12-31` });
+      errors.push({
+        row,
+        column: '截止日期',
+        message: `"${dueCell}" is not a date; write it as YYYY-MM-DD, e.g. ${planYear}-12-31`,
+      });
       return null;
     }
   } else if (kind !== 'continuous') {
@@ -293,5 +336,8 @@ function readDeadline(row: number, r: Record<TaskTableColumn, string>, planYear:
 function tableError(errors: CellError[]): PlanError {
   const shown = errors.slice(0, 30).map((e) => `  row ${e.row}, column ${e.column}: ${e.message}`);
   const more = errors.length > 30 ? [`  … and ${errors.length - 30} more`] : [];
-  return new PlanError('INVALID_TABLE', `the task table has ${errors.length} error(s):\n${[...shown, ...more].join('\n')}`);
+  return new PlanError(
+    'INVALID_TABLE',
+    `the task table has ${errors.length} error(s):\n${[...shown, ...more].join('\n')}`,
+  );
 }

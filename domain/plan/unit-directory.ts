@@ -120,7 +120,13 @@ export class UnitDirectory {
           name = firstPrefix + name;
         }
       }
-      if (name === expanded && dominant !== null && !collective && this.seen.has(dominant + name) && !name.startsWith(dominant + dominant)) {
+      if (
+        name === expanded &&
+        dominant !== null &&
+        !collective &&
+        this.seen.has(dominant + name) &&
+        !name.startsWith(dominant + dominant)
+      ) {
         name = dominant + name;
       }
       if (!collective && afterEach && GENERIC_BODY.test(name)) collective = true;

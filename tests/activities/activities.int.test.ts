@@ -44,18 +44,39 @@ const iso = (date: string, time = '09:00') => shanghaiInstant(date, time).toISOS
 function lifecycle(assignmentId: string): RecordedEvent[] {
   const events: AssignmentEvent[] = [
     {
-      type: 'TaskAssigned', version: 1, at: iso('2017-02-20'),
+      type: 'TaskAssigned',
+      version: 1,
+      at: iso('2017-02-20'),
       spec: {
-        taskId: 'harbin-2017:二.(三).一是', ref: '二.(三).一是', title: '强化农产品质量安全监管', unit: '市农委',
-        coordinator: '市质量强市工作领导小组办公室', deadlineText: '', due: '2017-12-31',
-        reportsDue: ['2017-03-31', '2017-06-30', '2017-09-30', '2017-12-31'], policy: DEFAULT_POLICY,
+        taskId: 'harbin-2017:二.(三).一是',
+        ref: '二.(三).一是',
+        title: '强化农产品质量安全监管',
+        unit: '市农委',
+        coordinator: '市质量强市工作领导小组办公室',
+        deadlineText: '',
+        due: '2017-12-31',
+        reportsDue: ['2017-03-31', '2017-06-30', '2017-09-30', '2017-12-31'],
+        policy: DEFAULT_POLICY,
       },
     },
     { type: 'AssignmentAcknowledged', version: 1, at: iso('2017-02-21'), unit: '市农委', implicit: false },
-    { type: 'ReportingPeriodOverdue', version: 1, at: iso('2017-04-01', '00:00'), period: '2017-Q1', due: '2017-03-31' },
     {
-      type: 'ProgressReportSubmitted', version: 1, at: iso('2017-04-02'), period: '2017-Q1', due: '2017-03-31',
-      unit: '市农委', summary: '农产品抽检合格率达到96%', percentComplete: 30, late: true,
+      type: 'ReportingPeriodOverdue',
+      version: 1,
+      at: iso('2017-04-01', '00:00'),
+      period: '2017-Q1',
+      due: '2017-03-31',
+    },
+    {
+      type: 'ProgressReportSubmitted',
+      version: 1,
+      at: iso('2017-04-02'),
+      period: '2017-Q1',
+      due: '2017-03-31',
+      unit: '市农委',
+      summary: '农产品抽检合格率达到96%',
+      percentComplete: 30,
+      late: true,
     },
   ];
   return events.map((event, i) => ({ assignmentId, seq: i + 1, event }));
@@ -73,16 +94,25 @@ test('recorded events are in the event store and the read models, and on the top
   await run(recordEvents, batch.slice(0, 2));
   await run(recordEvents, batch.slice(2));
 
-  const stored = await pool.query('SELECT seq, type, published_at FROM assignment_events WHERE assignment_id = $1 ORDER BY seq', [id]);
+  const stored = await pool.query(
+    'SELECT seq, type, published_at FROM assignment_events WHERE assignment_id = $1 ORDER BY seq',
+    [id],
+  );
   expect(stored.rows.map((r) => [r.seq, r.type, r.published_at !== null])).toEqual([
     [1, 'TaskAssigned', true],
     [2, 'AssignmentAcknowledged', true],
     [3, 'ReportingPeriodOverdue', true],
     [4, 'ProgressReportSubmitted', true],
   ]);
-  const assignment = await pool.query('SELECT unit, status, overdue_periods, last_seq FROM assignments WHERE assignment_id = $1', [id]);
+  const assignment = await pool.query(
+    'SELECT unit, status, overdue_periods, last_seq FROM assignments WHERE assignment_id = $1',
+    [id],
+  );
   expect(assignment.rows).toEqual([{ unit: '市农委', status: 'acknowledged', overdue_periods: [], last_seq: 4 }]);
-  const reports = await pool.query('SELECT period, late, percent_complete FROM progress_reports WHERE assignment_id = $1', [id]);
+  const reports = await pool.query(
+    'SELECT period, late, percent_complete FROM progress_reports WHERE assignment_id = $1',
+    [id],
+  );
   expect(reports.rows).toEqual([{ period: '2017-Q1', late: true, percent_complete: '30.00' }]);
 
   expect(await readBack(id, 4)).toEqual(batch);
@@ -131,7 +161,9 @@ test('the event store refuses to change or delete an event', async () => {
   await expect(
     pool.query(`UPDATE assignment_events SET payload = '{}' WHERE assignment_id = $1`, [id]),
   ).rejects.toThrow(`assignment_events is append-only: event ${id}/1 cannot be changed`);
-  await expect(pool.query('DELETE FROM assignment_events WHERE assignment_id = $1', [id])).rejects.toThrow('cannot be deleted');
+  await expect(pool.query('DELETE FROM assignment_events WHERE assignment_id = $1', [id])).rejects.toThrow(
+    'cannot be deleted',
+  );
 });
 
 test('notices land once in each recipient inbox, however often delivery is retried', async () => {
@@ -143,7 +175,10 @@ test('notices land once in each recipient inbox, however often delivery is retri
   await run(deliverNotices, notices);
   await run(deliverNotices, notices);
 
-  const { rows } = await pool.query('SELECT recipient, kind, subject, occurred_at FROM inbox WHERE assignment_id = $1', [id]);
+  const { rows } = await pool.query(
+    'SELECT recipient, kind, subject, occurred_at FROM inbox WHERE assignment_id = $1',
+    [id],
+  );
   expect(rows).toEqual([
     {
       recipient: '市农委',

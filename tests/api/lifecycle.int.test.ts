@@ -101,27 +101,51 @@ test('assign, acknowledge, report, complete: each step is a workflow event, a Ka
 
   const assigned = await call('POST', '/assignments', assignment(planId));
   expect(assigned.status).toBe(201);
-  expect(assigned.body).toMatchObject({ assignmentId: id, status: 'assigned', nextAlarm: { command: 'SendDeadlineReminder' } });
+  expect(assigned.body).toMatchObject({
+    assignmentId: id,
+    status: 'assigned',
+    nextAlarm: { command: 'SendDeadlineReminder' },
+  });
   expect(assigned.body.periods.length).toBeGreaterThanOrEqual(2);
 
   expect((await call('POST', `/assignments/${id}/acknowledge`, { unit: '市质监局' })).body.status).toBe('acknowledged');
-  const reported = await call('POST', `/assignments/${id}/reports`, { unit: '市质监局', summary: '已完成抽检1200批次', percentComplete: 30 });
+  const reported = await call('POST', `/assignments/${id}/reports`, {
+    unit: '市质监局',
+    summary: '已完成抽检1200批次',
+    percentComplete: 30,
+  });
   expect(reported.status).toBe(200);
   expect(reported.body.periods[0].report).toMatchObject({ summary: '已完成抽检1200批次', late: false });
 
-  const completed = await call('POST', `/assignments/${id}/complete`, { by: '市政府督查室', summary: '任务完成，予以销号' });
+  const completed = await call('POST', `/assignments/${id}/complete`, {
+    by: '市政府督查室',
+    summary: '任务完成，予以销号',
+  });
   expect(completed.body.status).toBe('completed');
   expect((await call('GET', `/assignments/${id}`)).body.status).toBe('completed');
 
-  expect(await storedEvents(id)).toEqual(['TaskAssigned', 'AssignmentAcknowledged', 'ProgressReportSubmitted', 'TaskCompleted']);
-  const unpublished = await pool.query('SELECT count(*)::int AS n FROM assignment_events WHERE assignment_id = $1 AND published_at IS NULL', [id]);
+  expect(await storedEvents(id)).toEqual([
+    'TaskAssigned',
+    'AssignmentAcknowledged',
+    'ProgressReportSubmitted',
+    'TaskCompleted',
+  ]);
+  const unpublished = await pool.query(
+    'SELECT count(*)::int AS n FROM assignment_events WHERE assignment_id = $1 AND published_at IS NULL',
+    [id],
+  );
   expect(unpublished.rows[0].n).toBe(0);
   const { rows } = await pool.query('SELECT status FROM assignments WHERE assignment_id = $1', [id]);
   expect(rows).toEqual([{ status: 'completed' }]);
 
   const inbox = await call('GET', `/units/市质监局/inbox`);
-  const mine = inbox.body.filter((n: { assignmentId: string }) => n.assignmentId === id).map((n: { subject: string }) => n.subject);
-  expect(mine).toEqual(['【交办】「二.(三).一是 强化农产品质量安全监管」', '【办结】「二.(三).一是 强化农产品质量安全监管」']);
+  const mine = inbox.body
+    .filter((n: { assignmentId: string }) => n.assignmentId === id)
+    .map((n: { subject: string }) => n.subject);
+  expect(mine).toEqual([
+    '【交办】「二.(三).一是 强化农产品质量安全监管」',
+    '【办结】「二.(三).一是 强化农产品质量安全监管」',
+  ]);
 
   const history = await temporal.client.workflow.getHandle(id).fetchHistory();
   const updates = history.events?.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes) ?? [];
@@ -134,7 +158,9 @@ describe('bad calls are refused, name the problem, and change nothing', () => {
 
   beforeAll(async () => {
     expect((await call('POST', '/assignments', assignment(planId))).status).toBe(201);
-    await waitFor('the assignment to be stored', async () => ((await storedEvents(id)).length === 1 ? true : undefined));
+    await waitFor('the assignment to be stored', async () =>
+      (await storedEvents(id)).length === 1 ? true : undefined,
+    );
   });
 
   afterEach(async () => {
@@ -144,10 +170,17 @@ describe('bad calls are refused, name the problem, and change nothing', () => {
   });
 
   test('a report from a unit that is not the assignee', async () => {
-    const response = await call('POST', `/assignments/${id}/reports`, { unit: '市商务局', summary: '进展', percentComplete: 10 });
+    const response = await call('POST', `/assignments/${id}/reports`, {
+      unit: '市商务局',
+      summary: '进展',
+      percentComplete: 10,
+    });
     expect(response).toEqual({
       status: 403,
-      body: expect.objectContaining({ code: 'WRONG_UNIT', detail: 'unit 市商务局 is not assigned to task 二.(三).一是; its lead unit is 市质监局' }),
+      body: expect.objectContaining({
+        code: 'WRONG_UNIT',
+        detail: 'unit 市商务局 is not assigned to task 二.(三).一是; its lead unit is 市质监局',
+      }),
     });
   });
 
@@ -162,16 +195,31 @@ describe('bad calls are refused, name the problem, and change nothing', () => {
   });
 
   test('a report for a period the task does not have', async () => {
-    const response = await call('POST', `/assignments/${id}/reports`, { unit: '市质监局', period: '2001-Q1', summary: '进展', percentComplete: 10 });
+    const response = await call('POST', `/assignments/${id}/reports`, {
+      unit: '市质监局',
+      period: '2001-Q1',
+      summary: '进展',
+      percentComplete: 10,
+    });
     expect(response.status).toBe(404);
-    expect(response.body).toMatchObject({ code: 'UNKNOWN_PERIOD', detail: expect.stringMatching(/has no reporting period 2001-Q1; its periods are/) });
+    expect(response.body).toMatchObject({
+      code: 'UNKNOWN_PERIOD',
+      detail: expect.stringMatching(/has no reporting period 2001-Q1; its periods are/),
+    });
   });
 
   test('a report for an unknown task', async () => {
-    const response = await call('POST', `/assignments/${planId}:九.(九):市质监局/reports`, { unit: '市质监局', summary: '进展', percentComplete: 10 });
+    const response = await call('POST', `/assignments/${planId}:九.(九):市质监局/reports`, {
+      unit: '市质监局',
+      summary: '进展',
+      percentComplete: 10,
+    });
     expect(response).toEqual({
       status: 404,
-      body: expect.objectContaining({ code: 'UNKNOWN_TASK', detail: `no task is assigned under ${planId}:九.(九):市质监局: check the id, or assign the task first` }),
+      body: expect.objectContaining({
+        code: 'UNKNOWN_TASK',
+        detail: `no task is assigned under ${planId}:九.(九):市质监局: check the id, or assign the task first`,
+      }),
     });
   });
 
@@ -193,8 +241,15 @@ test('a report for a completed task is refused as completed', async () => {
   const id = assignmentIdOf(planId, '二.(三).一是', '市农委');
   await call('POST', '/assignments', assignment(planId, '市农委'));
   await call('POST', `/assignments/${id}/complete`, { by: '市政府督查室', summary: '提前完成' });
-  const response = await call('POST', `/assignments/${id}/reports`, { unit: '市农委', summary: '进展', percentComplete: 10 });
+  const response = await call('POST', `/assignments/${id}/reports`, {
+    unit: '市农委',
+    summary: '进展',
+    percentComplete: 10,
+  });
   expect(response.status).toBe(409);
-  expect(response.body).toMatchObject({ code: 'ALREADY_COMPLETED', detail: expect.stringMatching(/was completed \(办结\)/) });
+  expect(response.body).toMatchObject({
+    code: 'ALREADY_COMPLETED',
+    detail: expect.stringMatching(/was completed \(办结\)/),
+  });
   expect(await storedEvents(id)).toEqual(['TaskAssigned', 'TaskCompleted']);
 });

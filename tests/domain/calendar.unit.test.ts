@@ -41,7 +41,12 @@ describe('Asia/Shanghai dates', () => {
 
 describe('quarters', () => {
   test('a plan year has four quarter ends', () => {
-    expect(quarterEndsBetween('2017-01-01', '2017-12-31')).toEqual(['2017-03-31', '2017-06-30', '2017-09-30', '2017-12-31']);
+    expect(quarterEndsBetween('2017-01-01', '2017-12-31')).toEqual([
+      '2017-03-31',
+      '2017-06-30',
+      '2017-09-30',
+      '2017-12-31',
+    ]);
   });
 
   test('a task assigned mid-quarter reports from that quarter on, across the year end', () => {

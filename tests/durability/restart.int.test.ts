@@ -41,8 +41,12 @@ test('a killed worker and restarted servers lose nothing', async () => {
 
   worker = await startWorkerProcess(env);
   await service.assign({
-    planId, ref: '三.(一)', title: '实施质量品牌提升工程', unit: '市场监管局',
-    deadlineText: '持续推进', due: addDays(shanghaiDate(new Date()), 300),
+    planId,
+    ref: '三.(一)',
+    title: '实施质量品牌提升工程',
+    unit: '市场监管局',
+    deadlineText: '持续推进',
+    due: addDays(shanghaiDate(new Date()), 300),
   });
   await service.acknowledge(id, { unit: '市场监管局' });
 

@@ -15,13 +15,17 @@ const HOW = 'start the local stack with `scripts/stack.sh up` (or `docker compos
 test('PostgreSQL', async () => {
   const url = 'postgres://duban:duban@127.0.0.1:1/duban';
   const pool = createPool(url);
-  await expect(checkPostgres(pool, url)).rejects.toThrow(`PostgreSQL is not reachable at 127.0.0.1:1 (connect ECONNREFUSED 127.0.0.1:1): ${HOW}`);
+  await expect(checkPostgres(pool, url)).rejects.toThrow(
+    `PostgreSQL is not reachable at 127.0.0.1:1 (connect ECONNREFUSED 127.0.0.1:1): ${HOW}`,
+  );
   await pool.end();
 });
 
 test('Kafka', async () => {
   const config = { ...loadConfig({}), KAFKA_BROKERS: ['127.0.0.1:2'] };
-  await expect(ensureTopic(createKafka(config), config)).rejects.toThrow(/^Kafka is not reachable at 127\.0\.0\.1:2 \(.*\): start the local stack/);
+  await expect(ensureTopic(createKafka(config), config)).rejects.toThrow(
+    /^Kafka is not reachable at 127\.0\.0\.1:2 \(.*\): start the local stack/,
+  );
 });
 
 test('Temporal', async () => {

@@ -54,7 +54,11 @@ describe('deadlines of tasks', () => {
   const tasks = (items: string) => parsePlan(`某市2017年行动计划\n一、任务\n${items}`).plan;
 
   it('defaults to the plan year end, marked default', () => {
-    expect(tasks('(一)甲。(市甲局负责)\n').tasks[0]!.deadline).toEqual({ text: '', kind: 'default', due: '2017-12-31' });
+    expect(tasks('(一)甲。(市甲局负责)\n').tasks[0]!.deadline).toEqual({
+      text: '',
+      kind: 'default',
+      due: '2017-12-31',
+    });
   });
 
   it('reads a 完成时限 line of its own and a deadline in the text', () => {
@@ -66,7 +70,10 @@ describe('deadlines of tasks', () => {
     const p = tasks('(一)甲。(责任单位:市甲局;完成时限:按省里部署)\n');
     expect(p.tasks[0]!.deadline).toEqual({ text: '按省里部署', kind: 'default', due: '2017-12-31' });
     expect(p.warnings).toEqual([
-      { line: 3, message: 'deadline "按省里部署" of task 一.(一) cannot be placed on a calendar; used the end of 2017' },
+      {
+        line: 3,
+        message: 'deadline "按省里部署" of task 一.(一) cannot be placed on a calendar; used the end of 2017',
+      },
     ]);
   });
 });

@@ -55,7 +55,12 @@ describe('seed facts checked by hand', () => {
       cooperating: ['市工信委', '市人社局', '市环保局'],
     });
     expect(p.tasks.find((x) => x.ref === '二.(四)')!.targets).toContainEqual(
-      expect.objectContaining({ indicator: '主要污染物细颗粒物(PM2.5)年均浓度', comparator: '~', value: 60, unit: '微克/立方米' }),
+      expect.objectContaining({
+        indicator: '主要污染物细颗粒物(PM2.5)年均浓度',
+        comparator: '~',
+        value: 60,
+        unit: '微克/立方米',
+      }),
     );
     expect(p.warnings.map((w) => w.line)).toEqual([19, 27, 89, 89, 89, 101]);
   });
@@ -63,8 +68,18 @@ describe('seed facts checked by hand', () => {
   it('ezhou: every deadline kind, ref paths through -- groups, abbreviations resolved', () => {
     const p = parse('ezhou-2017');
     const byRef = new Map(p.tasks.map((t) => [t.ref, t]));
-    expect(byRef.get('五.(一).1')!.deadline).toEqual({ text: '长期坚持', kind: 'continuous', due: null, every: 'quarter' });
-    expect(byRef.get('五.(一).2')!.deadline).toEqual({ text: '每年4月底之前', kind: 'recurring', due: '2017-04-30', every: 'year' });
+    expect(byRef.get('五.(一).1')!.deadline).toEqual({
+      text: '长期坚持',
+      kind: 'continuous',
+      due: null,
+      every: 'quarter',
+    });
+    expect(byRef.get('五.(一).2')!.deadline).toEqual({
+      text: '每年4月底之前',
+      kind: 'recurring',
+      due: '2017-04-30',
+      every: 'year',
+    });
     expect(byRef.get('五.(一).12')!.deadline).toEqual({ text: '2017年12月底之前', kind: 'date', due: '2017-12-31' });
     expect(byRef.get('五.(二).29.(1)')!.deadline).toMatchObject({ kind: 'staged', due: '2019-04-30' });
     expect(byRef.get('五.(一).1')!.lead).toEqual(['市质量强市工作委员会办公室']);

@@ -114,7 +114,10 @@ describe('which numbered items are tasks', () => {
       ['一.(一)', ['市甲局']],
       ['二.(二)', []],
     ]);
-    expect(plan.warnings).toContainEqual({ line: 5, message: 'task 二.(二) names no responsible unit; assign one before launch' });
+    expect(plan.warnings).toContainEqual({
+      line: 5,
+      message: 'task 二.(二) names no responsible unit; assign one before launch',
+    });
   });
 
   it('lets sub-items inherit their parent units and deadline', () => {
@@ -149,7 +152,8 @@ describe('item text and title', () => {
   });
 
   it('takes the first phrase as the title, not splitting inside 《》', () => {
-    const text = '某市2017年行动计划\n一、任务\n1.制定落实《质量发展纲要(2012-2020年)》年度计划,明确目标。(市质监局负责)\n';
+    const text =
+      '某市2017年行动计划\n一、任务\n1.制定落实《质量发展纲要(2012-2020年)》年度计划,明确目标。(市质监局负责)\n';
     expect(parse(text).tasks[0]!.title).toBe('制定落实《质量发展纲要(2012-2020年)》年度计划');
   });
 
@@ -163,7 +167,8 @@ describe('item text and title', () => {
   });
 
   it('warns about 二是 inside a paragraph and a year glued to a number', () => {
-    const text = '某市2017年行动计划\n一、任务\n(一)改善空气质量,浓度在201570微克/立方米的基础上降低15%;二是减少重污染天数。(市环保局负责)\n';
+    const text =
+      '某市2017年行动计划\n一、任务\n(一)改善空气质量,浓度在201570微克/立方米的基础上降低15%;二是减少重污染天数。(市环保局负责)\n';
     expect(parse(text).warnings.map((w) => w.message)).toEqual([
       '"二是" appears inside a paragraph; kept as one task',
       '"201570" looks like 2015年70 with 年 lost in copying; check the number',

@@ -15,7 +15,8 @@ describe('plan metadata', () => {
   });
 
   it('ignores documents cited in the text ("》(国发〔2012〕9号)")', () => {
-    const text = '某市2017年行动计划\n为贯彻《质量发展纲要》(国发〔2012〕9号),制定本计划。\n一、任务\n(一)甲。(市甲局负责)\n';
+    const text =
+      '某市2017年行动计划\n为贯彻《质量发展纲要》(国发〔2012〕9号),制定本计划。\n一、任务\n(一)甲。(市甲局负责)\n';
     expect(parsePlan(text).plan.docNumber).toBeNull();
   });
 

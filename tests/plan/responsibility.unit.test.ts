@@ -3,8 +3,7 @@ import { parsePlan } from '../../domain/plan';
 import { parseClause, splitUnits } from '../../domain/plan/responsibility';
 import { NOTICE_PLAN } from './fixtures';
 
-const plan = (items: string, preamble = '') =>
-  parsePlan(`某省2016年行动计划\n${preamble}一、任务\n${items}`).plan;
+const plan = (items: string, preamble = '') => parsePlan(`某省2016年行动计划\n${preamble}一、任务\n${items}`).plan;
 const units = (p: ReturnType<typeof plan>) => p.tasks.map((t) => [t.lead, t.cooperating]);
 
 describe('responsibility clauses', () => {
@@ -35,12 +34,19 @@ describe('responsibility clauses', () => {
   it('drops a trailing 等/等部门 and splits 和/及 only between units', () => {
     expect(splitUnits('省质监局、质检总局等')).toEqual(['省质监局', '质检总局']);
     expect(splitUnits('市国土房管局、市旅游局等部门')).toEqual(['市国土房管局', '市旅游局']);
-    expect(splitUnits('各区县人民政府和市质监局、市经济和信息化委')).toEqual(['各区县人民政府', '市质监局', '市经济和信息化委']);
+    expect(splitUnits('各区县人民政府和市质监局、市经济和信息化委')).toEqual([
+      '各区县人民政府',
+      '市质监局',
+      '市经济和信息化委',
+    ]);
     expect(splitUnits('市中小企业局等部门及有关企业总公司')).toEqual(['市中小企业局', '有关企业总公司']);
   });
 
   it('keeps the collective after 等 ("…等市打击侵权假冒工作领导小组成员部门")', () => {
-    expect(splitUnits('市文广新局等市打击侵权假冒工作领导小组成员部门')).toEqual(['市文广新局', '市打击侵权假冒工作领导小组成员部门']);
+    expect(splitUnits('市文广新局等市打击侵权假冒工作领导小组成员部门')).toEqual([
+      '市文广新局',
+      '市打击侵权假冒工作领导小组成员部门',
+    ]);
   });
 });
 
@@ -55,7 +61,9 @@ describe('responsibility in the text', () => {
   });
 
   it('reads 牵头单位/配合单位/完成时限 on consecutive lines of their own as one clause', () => {
-    const p = plan('(一)加强监管。完善制度。\n牵头单位:市发改委\n配合单位:市财政局、市质监局\n完成时限:2016年9月底前\n');
+    const p = plan(
+      '(一)加强监管。完善制度。\n牵头单位:市发改委\n配合单位:市财政局、市质监局\n完成时限:2016年9月底前\n',
+    );
     expect(p.tasks.map((t) => [t.lead, t.cooperating, t.deadline.due])).toEqual([
       [['市发改委'], ['市财政局', '市质监局'], '2016-09-30'],
     ]);

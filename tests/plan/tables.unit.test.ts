@@ -5,7 +5,9 @@ import { TABLE_PLAN } from './fixtures';
 describe('attachment task table (任务分解表)', () => {
   it('turns rows into tasks, carrying category cells into the ref and empty cells into the right columns', () => {
     const p = parsePlan(TABLE_PLAN).plan;
-    expect(p.tasks.map((t) => [t.ref, t.title, t.lead, t.cooperating, t.deadline.kind, t.deadline.due, t.line])).toEqual([
+    expect(
+      p.tasks.map((t) => [t.ref, t.title, t.lead, t.cooperating, t.deadline.kind, t.deadline.due, t.line]),
+    ).toEqual([
       ['一.1', '开展重点产品质量专项整治', ['市市场监管局'], ['市公安局', '市商务局'], 'date', '2018-06-30', 8],
       ['一.2', '推进食品安全城市创建', ['市食品药品监管局'], [], 'date', '2018-12-31', 13],
       ['二.3', '加强计量基础建设', ['市市场监管局', '市科技局'], [], 'continuous', null, 18],

@@ -4,9 +4,15 @@ import { NOTICE_PLAN } from './fixtures';
 
 describe('targets', () => {
   it.each([
-    ['力争上述产品质量市级监督抽查合格率达到90%以上', { indicator: '上述产品质量市级监督抽查合格率', comparator: '>=', value: 90, unit: '%' }],
+    [
+      '力争上述产品质量市级监督抽查合格率达到90%以上',
+      { indicator: '上述产品质量市级监督抽查合格率', comparator: '>=', value: 90, unit: '%' },
+    ],
     ['新建计量标准100项', { indicator: '新建计量标准', comparator: '=', value: 100, unit: '项' }],
-    ['月机场航班放行正常率最低值≥70%', { indicator: '月机场航班放行正常率最低值', comparator: '>=', value: 70, unit: '%' }],
+    [
+      '月机场航班放行正常率最低值≥70%',
+      { indicator: '月机场航班放行正常率最低值', comparator: '>=', value: 70, unit: '%' },
+    ],
     ['竣工验收合格率100%', { indicator: '竣工验收合格率', comparator: '=', value: 100, unit: '%' }],
     ['单位GDP能耗年均下降4%', { indicator: '单位GDP能耗年均', comparator: 'decrease', value: 4, unit: '%' }],
     ['投诉处理时间不超过7天', { indicator: '投诉处理时间', comparator: '<=', value: 7, unit: '天' }],
@@ -27,7 +33,9 @@ describe('targets', () => {
   });
 
   it('are attached to tasks, not read from the responsibility clause', () => {
-    const p = parsePlan('某市2017年行动计划\n一、任务\n(一)合格率达到95%以上。(责任单位:市甲局;完成时限:2017年12月底之前)\n').plan;
+    const p = parsePlan(
+      '某市2017年行动计划\n一、任务\n(一)合格率达到95%以上。(责任单位:市甲局;完成时限:2017年12月底之前)\n',
+    ).plan;
     expect(p.tasks[0]!.targets).toHaveLength(1);
   });
 });
@@ -42,7 +50,8 @@ describe('reporting rules', () => {
   });
 
   it('reads quarter-end reports to an office', () => {
-    const text = '某市2017年行动计划\n一、任务\n(一)甲。(市甲局负责)\n各单位每季度末将任务完成情况报市质量强市工作推进委员会办公室。\n';
+    const text =
+      '某市2017年行动计划\n一、任务\n(一)甲。(市甲局负责)\n各单位每季度末将任务完成情况报市质量强市工作推进委员会办公室。\n';
     expect(parsePlan(text).plan.reportingRules).toEqual([
       {
         text: '各单位每季度末将任务完成情况报市质量强市工作推进委员会办公室。',

@@ -6,8 +6,16 @@ import { readSeed } from './seeds';
 const header = [...TASK_TABLE_COLUMNS];
 const row = (over: Partial<Record<(typeof TASK_TABLE_COLUMNS)[number], string>> = {}) => {
   const base: Record<string, string> = {
-    序号: '1', 编号: '一.(一)', 任务: '甲', 任务内容: '甲。', 牵头单位: '市甲局', 配合单位: '',
-    完成时限: '2017年12月底之前', 时限类型: '限期', 截止日期: '2017-12-31', 行号: '3',
+    序号: '1',
+    编号: '一.(一)',
+    任务: '甲',
+    任务内容: '甲。',
+    牵头单位: '市甲局',
+    配合单位: '',
+    完成时限: '2017年12月底之前',
+    时限类型: '限期',
+    截止日期: '2017-12-31',
+    行号: '3',
   };
   return header.map((h) => over[h] ?? base[h]!);
 };

@@ -16,13 +16,19 @@ const HISTORIES = path.join(__dirname, 'histories');
 async function histories() {
   const files = (await readdir(HISTORIES)).filter((f) => f.endsWith('.json')).sort();
   return Promise.all(
-    files.map(async (file) => ({ workflowId: file.replace(/\.json$/, ''), history: JSON.parse(await readFile(path.join(HISTORIES, file), 'utf8')) })),
+    files.map(async (file) => ({
+      workflowId: file.replace(/\.json$/, ''),
+      history: JSON.parse(await readFile(path.join(HISTORIES, file), 'utf8')),
+    })),
   );
 }
 
 async function replay(workflowsPath: string) {
   const results: Array<{ workflowId: string; error?: unknown }> = [];
-  for await (const result of Worker.runReplayHistories({ workflowsPath, replayName: 'assignment-replay' }, await histories())) {
+  for await (const result of Worker.runReplayHistories(
+    { workflowsPath, replayName: 'assignment-replay' },
+    await histories(),
+  )) {
     results.push({ workflowId: result.workflowId, error: result.error });
   }
   return results;

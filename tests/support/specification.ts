@@ -2,7 +2,13 @@
  * Given/when/then for deciders (after emmett's DeciderSpecification): given past events, when a command, then the
  * new events — or the domain error it must be refused with.
  */
-import { decide, DomainError, fold, type AssignmentCommand, type DomainErrorCode } from '../../workflows/assignment/decider';
+import {
+  decide,
+  DomainError,
+  fold,
+  type AssignmentCommand,
+  type DomainErrorCode,
+} from '../../workflows/assignment/decider';
 import type { AssignmentEvent } from '../../workflows/assignment/events';
 
 export function given(...history: AssignmentEvent[]) {

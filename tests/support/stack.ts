@@ -49,9 +49,12 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   try {
     return await startTimeSkippingServer();
   } catch (error) {
-    throw new Error(`the Temporal time-skipping test server (${TEST_SERVER}) did not start: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new Error(
+      `the Temporal time-skipping test server (${TEST_SERVER}) did not start: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 

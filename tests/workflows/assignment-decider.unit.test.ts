@@ -21,20 +21,47 @@ const at = (date: string, time = '09:00') => shanghaiInstant(date, time);
 const iso = (date: string, time = '09:00') => at(date, time).toISOString();
 
 const assigned: AssignmentEvent = { type: 'TaskAssigned', version: 1, at: iso('2017-02-20', '10:00'), spec };
-const acknowledged: AssignmentEvent = { type: 'AssignmentAcknowledged', version: 1, at: iso('2017-02-21'), unit: '市质监局', implicit: false };
-const q1Overdue: AssignmentEvent = { type: 'ReportingPeriodOverdue', version: 1, at: iso('2017-04-01', '00:00'), period: '2017-Q1', due: '2017-03-31' };
+const acknowledged: AssignmentEvent = {
+  type: 'AssignmentAcknowledged',
+  version: 1,
+  at: iso('2017-02-21'),
+  unit: '市质监局',
+  implicit: false,
+};
+const q1Overdue: AssignmentEvent = {
+  type: 'ReportingPeriodOverdue',
+  version: 1,
+  at: iso('2017-04-01', '00:00'),
+  period: '2017-Q1',
+  due: '2017-03-31',
+};
 const q1Urged: AssignmentEvent = {
-  type: 'OverdueEscalated', version: 1, at: iso('2017-04-01'), period: '2017-Q1', due: '2017-03-31', step: 1, level: 'urge', daysOverdue: 1,
+  type: 'OverdueEscalated',
+  version: 1,
+  at: iso('2017-04-01'),
+  period: '2017-Q1',
+  due: '2017-03-31',
+  step: 1,
+  level: 'urge',
+  daysOverdue: 1,
 };
 
 describe('when not yet assigned', () => {
   test('assigning records the whole spec', () => {
-    given().when({ type: 'AssignTask', now: at('2017-02-20', '10:00'), spec }).then([assigned]);
+    given()
+      .when({ type: 'AssignTask', now: at('2017-02-20', '10:00'), spec })
+      .then([assigned]);
   });
 
   test('reports are refused: there is nothing to report on', () => {
     given()
-      .when({ type: 'SubmitProgressReport', now: at('2017-03-01'), unit: '市质监局', summary: '进展', percentComplete: 10 })
+      .when({
+        type: 'SubmitProgressReport',
+        now: at('2017-03-01'),
+        unit: '市质监局',
+        summary: '进展',
+        percentComplete: 10,
+      })
       .thenRefused('NOT_ASSIGNED');
   });
 
@@ -60,12 +87,25 @@ describe('when assigned', () => {
 
   test('a report before acknowledging acknowledges implicitly', () => {
     given(assigned)
-      .when({ type: 'SubmitProgressReport', now: at('2017-03-20'), unit: '市质监局', summary: '已部署', percentComplete: 20 })
+      .when({
+        type: 'SubmitProgressReport',
+        now: at('2017-03-20'),
+        unit: '市质监局',
+        summary: '已部署',
+        percentComplete: 20,
+      })
       .then([
         { type: 'AssignmentAcknowledged', version: 1, at: iso('2017-03-20'), unit: '市质监局', implicit: true },
         {
-          type: 'ProgressReportSubmitted', version: 1, at: iso('2017-03-20'), period: '2017-Q1', due: '2017-03-31',
-          unit: '市质监局', summary: '已部署', percentComplete: 20, late: false,
+          type: 'ProgressReportSubmitted',
+          version: 1,
+          at: iso('2017-03-20'),
+          period: '2017-Q1',
+          due: '2017-03-31',
+          unit: '市质监局',
+          summary: '已部署',
+          percentComplete: 20,
+          late: false,
         },
       ]);
   });
@@ -79,7 +119,11 @@ describe('when assigned', () => {
 
   test('a reminder whose time passed before the assignment is not sent late', () => {
     const late = { ...assigned, at: iso('2017-03-28') };
-    expect(nextAlarm(fold([late]))?.command).toEqual({ type: 'SendDeadlineReminder', period: '2017-Q1', kind: 'due-day' });
+    expect(nextAlarm(fold([late]))?.command).toEqual({
+      type: 'SendDeadlineReminder',
+      period: '2017-Q1',
+      kind: 'due-day',
+    });
   });
 
   test('quarters that ended before the assignment are not reporting periods', () => {
@@ -89,7 +133,13 @@ describe('when assigned', () => {
 
   test('commands dated before the last event are refused', () => {
     given(assigned, acknowledged)
-      .when({ type: 'SubmitProgressReport', now: at('2017-02-01'), unit: '市质监局', summary: '进展', percentComplete: 1 })
+      .when({
+        type: 'SubmitProgressReport',
+        now: at('2017-02-01'),
+        unit: '市质监局',
+        summary: '进展',
+        percentComplete: 1,
+      })
       .thenRefused('OUT_OF_ORDER');
   });
 });
@@ -99,13 +149,34 @@ describe('when a quarter ends without a report', () => {
     const state = fold([assigned, acknowledged]);
     const reminded = fold(
       [
-        { type: 'DeadlineReminderSent', version: 1, at: iso('2017-03-26'), period: '2017-Q1', due: '2017-03-31', kind: 'advance', daysLeft: 5 },
-        { type: 'DeadlineReminderSent', version: 1, at: iso('2017-03-31'), period: '2017-Q1', due: '2017-03-31', kind: 'due-day', daysLeft: 0 },
+        {
+          type: 'DeadlineReminderSent',
+          version: 1,
+          at: iso('2017-03-26'),
+          period: '2017-Q1',
+          due: '2017-03-31',
+          kind: 'advance',
+          daysLeft: 5,
+        },
+        {
+          type: 'DeadlineReminderSent',
+          version: 1,
+          at: iso('2017-03-31'),
+          period: '2017-Q1',
+          due: '2017-03-31',
+          kind: 'due-day',
+          daysLeft: 0,
+        },
       ],
       state,
     );
-    expect(nextAlarm(reminded)).toEqual({ at: at('2017-04-01', '00:00'), command: { type: 'ClosePeriod', period: '2017-Q1' } });
-    given(assigned, acknowledged).when({ type: 'ClosePeriod', now: at('2017-04-01', '00:00'), period: '2017-Q1' }).then([q1Overdue]);
+    expect(nextAlarm(reminded)).toEqual({
+      at: at('2017-04-01', '00:00'),
+      command: { type: 'ClosePeriod', period: '2017-Q1' },
+    });
+    given(assigned, acknowledged)
+      .when({ type: 'ClosePeriod', now: at('2017-04-01', '00:00'), period: '2017-Q1' })
+      .then([q1Overdue]);
   });
 
   test('escalation climbs the ladder one step at a time: 催办, then 督办 three days later, then 通报', () => {
@@ -120,22 +191,57 @@ describe('when a quarter ends without a report', () => {
     given(assigned, acknowledged, q1Overdue, q1Urged)
       .when({ type: 'EscalateOverdue', now: at('2017-04-04'), period: '2017-Q1', step: 2 })
       .then([
-        { type: 'OverdueEscalated', version: 1, at: iso('2017-04-04'), period: '2017-Q1', due: '2017-03-31', step: 2, level: 'notify-head', daysOverdue: 4 },
+        {
+          type: 'OverdueEscalated',
+          version: 1,
+          at: iso('2017-04-04'),
+          period: '2017-Q1',
+          due: '2017-03-31',
+          step: 2,
+          level: 'notify-head',
+          daysOverdue: 4,
+        },
       ]);
   });
 
   test('a late report is marked late and stops the ladder', () => {
     given(assigned, acknowledged, q1Overdue, q1Urged)
-      .when({ type: 'SubmitProgressReport', now: at('2017-04-02'), unit: '市质监局', summary: '补报', percentComplete: 25 })
+      .when({
+        type: 'SubmitProgressReport',
+        now: at('2017-04-02'),
+        unit: '市质监局',
+        summary: '补报',
+        percentComplete: 25,
+      })
       .then([
         {
-          type: 'ProgressReportSubmitted', version: 1, at: iso('2017-04-02'), period: '2017-Q1', due: '2017-03-31',
-          unit: '市质监局', summary: '补报', percentComplete: 25, late: true,
+          type: 'ProgressReportSubmitted',
+          version: 1,
+          at: iso('2017-04-02'),
+          period: '2017-Q1',
+          due: '2017-03-31',
+          unit: '市质监局',
+          summary: '补报',
+          percentComplete: 25,
+          late: true,
         },
       ]);
     const reported = fold([
-      assigned, acknowledged, q1Overdue, q1Urged,
-      { type: 'ProgressReportSubmitted', version: 1, at: iso('2017-04-02'), period: '2017-Q1', due: '2017-03-31', unit: '市质监局', summary: '补报', percentComplete: 25, late: true },
+      assigned,
+      acknowledged,
+      q1Overdue,
+      q1Urged,
+      {
+        type: 'ProgressReportSubmitted',
+        version: 1,
+        at: iso('2017-04-02'),
+        period: '2017-Q1',
+        due: '2017-03-31',
+        unit: '市质监局',
+        summary: '补报',
+        percentComplete: 25,
+        late: true,
+      },
     ]);
     expect(nextAlarm(reported)?.command).toEqual({ type: 'SendDeadlineReminder', period: '2017-Q2', kind: 'advance' });
   });
@@ -148,7 +254,14 @@ describe('when a quarter ends without a report', () => {
 
   test('after the last step the period waits for its report and the clock moves on to the next quarter', () => {
     const steps = DEFAULT_POLICY.ladder.map((s, i): AssignmentEvent => ({
-      type: 'OverdueEscalated', version: 1, at: iso('2017-04-09'), period: '2017-Q1', due: '2017-03-31', step: i + 1, level: s.level, daysOverdue: 9,
+      type: 'OverdueEscalated',
+      version: 1,
+      at: iso('2017-04-09'),
+      period: '2017-Q1',
+      due: '2017-03-31',
+      step: i + 1,
+      level: s.level,
+      daysOverdue: 9,
     }));
     const state = fold([assigned, acknowledged, q1Overdue, ...steps]);
     expect(nextAlarm(state)?.command).toEqual({ type: 'SendDeadlineReminder', period: '2017-Q2', kind: 'advance' });
@@ -157,30 +270,64 @@ describe('when a quarter ends without a report', () => {
 
 describe('when reported', () => {
   const q1Reported: AssignmentEvent = {
-    type: 'ProgressReportSubmitted', version: 1, at: iso('2017-03-28'), period: '2017-Q1', due: '2017-03-31',
-    unit: '市质监局', summary: '按期推进', percentComplete: 25, late: false,
+    type: 'ProgressReportSubmitted',
+    version: 1,
+    at: iso('2017-03-28'),
+    period: '2017-Q1',
+    due: '2017-03-31',
+    unit: '市质监局',
+    summary: '按期推进',
+    percentComplete: 25,
+    late: false,
   };
 
   test('a second report for the same period is refused, with when the first came', () => {
     given(assigned, acknowledged, q1Reported)
-      .when({ type: 'SubmitProgressReport', now: at('2017-03-29'), unit: '市质监局', period: '2017-Q1', summary: '再报', percentComplete: 30 })
+      .when({
+        type: 'SubmitProgressReport',
+        now: at('2017-03-29'),
+        unit: '市质监局',
+        period: '2017-Q1',
+        summary: '再报',
+        percentComplete: 30,
+      })
       .thenRefused('ALREADY_REPORTED', /already reported 2017-Q1/);
   });
 
   test('a report without a period goes to the earliest one not yet reported', () => {
     given(assigned, acknowledged, q1Reported)
-      .when({ type: 'SubmitProgressReport', now: at('2017-03-29'), unit: '市质监局', summary: '提前报送', percentComplete: 30 })
+      .when({
+        type: 'SubmitProgressReport',
+        now: at('2017-03-29'),
+        unit: '市质监局',
+        summary: '提前报送',
+        percentComplete: 30,
+      })
       .then([
         {
-          type: 'ProgressReportSubmitted', version: 1, at: iso('2017-03-29'), period: '2017-Q2', due: '2017-06-30',
-          unit: '市质监局', summary: '提前报送', percentComplete: 30, late: false,
+          type: 'ProgressReportSubmitted',
+          version: 1,
+          at: iso('2017-03-29'),
+          period: '2017-Q2',
+          due: '2017-06-30',
+          unit: '市质监局',
+          summary: '提前报送',
+          percentComplete: 30,
+          late: false,
         },
       ]);
   });
 
   test('an unknown period is refused, listing the periods there are', () => {
     given(assigned, acknowledged)
-      .when({ type: 'SubmitProgressReport', now: at('2017-03-29'), unit: '市质监局', period: '2018-Q1', summary: '进展', percentComplete: 1 })
+      .when({
+        type: 'SubmitProgressReport',
+        now: at('2017-03-29'),
+        unit: '市质监局',
+        period: '2018-Q1',
+        summary: '进展',
+        percentComplete: 1,
+      })
       .thenRefused('UNKNOWN_PERIOD', /periods are 2017-Q1, 2017-Q2, 2017-Q3, 2017-Q4/);
   });
 
@@ -192,11 +339,23 @@ describe('when reported', () => {
 });
 
 describe('when completed', () => {
-  const completed: AssignmentEvent = { type: 'TaskCompleted', version: 1, at: iso('2017-12-20'), by: '市质强委办公室', summary: '已完成' };
+  const completed: AssignmentEvent = {
+    type: 'TaskCompleted',
+    version: 1,
+    at: iso('2017-12-20'),
+    by: '市质强委办公室',
+    summary: '已完成',
+  };
 
   test('nothing more is accepted', () => {
     given(assigned, acknowledged, completed)
-      .when({ type: 'SubmitProgressReport', now: at('2017-12-21'), unit: '市质监局', summary: '进展', percentComplete: 100 })
+      .when({
+        type: 'SubmitProgressReport',
+        now: at('2017-12-21'),
+        unit: '市质监局',
+        summary: '进展',
+        percentComplete: 100,
+      })
       .thenRefused('ALREADY_COMPLETED', /task 五\.\(二\)\.29 was completed/);
   });
 
@@ -209,8 +368,18 @@ describe('notices', () => {
   test('督办 goes to the head of the unit, 通报 to the coordinator, in Chinese', () => {
     const head = noticesFor(
       {
-        assignmentId: 'a', seq: 7,
-        event: { type: 'OverdueEscalated', version: 1, at: iso('2017-04-04'), period: '2017-Q1', due: '2017-03-31', step: 2, level: 'notify-head', daysOverdue: 4 },
+        assignmentId: 'a',
+        seq: 7,
+        event: {
+          type: 'OverdueEscalated',
+          version: 1,
+          at: iso('2017-04-04'),
+          period: '2017-Q1',
+          due: '2017-03-31',
+          step: 2,
+          level: 'notify-head',
+          daysOverdue: 4,
+        },
       },
       spec,
     );
@@ -223,8 +392,18 @@ describe('notices', () => {
     ]);
     const coordinator = noticesFor(
       {
-        assignmentId: 'a', seq: 8,
-        event: { type: 'OverdueEscalated', version: 1, at: iso('2017-04-09'), period: '2017-Q1', due: '2017-03-31', step: 3, level: 'report-coordinator', daysOverdue: 9 },
+        assignmentId: 'a',
+        seq: 8,
+        event: {
+          type: 'OverdueEscalated',
+          version: 1,
+          at: iso('2017-04-09'),
+          period: '2017-Q1',
+          due: '2017-03-31',
+          step: 3,
+          level: 'report-coordinator',
+          daysOverdue: 9,
+        },
       },
       spec,
     );

@@ -106,22 +106,32 @@ export function decide(command: AssignmentCommand, state: AssignmentState): Assi
 
   const spec = requireAssigned(state);
   if (state.status === 'completed') {
-    throw new DomainError('ALREADY_COMPLETED', `task ${spec.ref} was completed (办结) on ${state.completedAt}; nothing more can be recorded`);
+    throw new DomainError(
+      'ALREADY_COMPLETED',
+      `task ${spec.ref} was completed (办结) on ${state.completedAt}; nothing more can be recorded`,
+    );
   }
   if (state.lastEventAt && at < state.lastEventAt) {
-    throw new DomainError('OUT_OF_ORDER', `command dated ${at} is earlier than the task's last event at ${state.lastEventAt}`);
+    throw new DomainError(
+      'OUT_OF_ORDER',
+      `command dated ${at} is earlier than the task's last event at ${state.lastEventAt}`,
+    );
   }
 
   switch (command.type) {
     case 'AcknowledgeAssignment':
       requireUnit(spec, command.unit);
-      return state.status === 'assigned' ? [{ type: 'AssignmentAcknowledged', version: 1, at, unit: command.unit, implicit: false }] : [];
+      return state.status === 'assigned'
+        ? [{ type: 'AssignmentAcknowledged', version: 1, at, unit: command.unit, implicit: false }]
+        : [];
 
     case 'SubmitProgressReport': {
       requireUnit(spec, command.unit);
       const period = periodToReport(state, spec, command.period);
       const acknowledgement: AssignmentEvent[] =
-        state.status === 'assigned' ? [{ type: 'AssignmentAcknowledged', version: 1, at, unit: command.unit, implicit: true }] : [];
+        state.status === 'assigned'
+          ? [{ type: 'AssignmentAcknowledged', version: 1, at, unit: command.unit, implicit: true }]
+          : [];
       return [
         ...acknowledgement,
         {
@@ -145,7 +155,17 @@ export function decide(command: AssignmentCommand, state: AssignmentState): Assi
       const period = findPeriod(state, spec, command.period);
       if (period.report || period.remindersSent.includes(command.kind)) return [];
       const daysLeft = daysBetween(shanghaiDate(command.now), period.due);
-      return [{ type: 'DeadlineReminderSent', version: 1, at, period: period.period, due: period.due, kind: command.kind, daysLeft }];
+      return [
+        {
+          type: 'DeadlineReminderSent',
+          version: 1,
+          at,
+          period: period.period,
+          due: period.due,
+          kind: command.kind,
+          daysLeft,
+        },
+      ];
     }
 
     case 'ClosePeriod': {
@@ -160,7 +180,16 @@ export function decide(command: AssignmentCommand, state: AssignmentState): Assi
       if (!step || period.report || !period.overdue || period.escalations.length !== command.step - 1) return [];
       const daysOverdue = daysBetween(period.due, shanghaiDate(command.now));
       return [
-        { type: 'OverdueEscalated', version: 1, at, period: period.period, due: period.due, step: command.step, level: step.level, daysOverdue },
+        {
+          type: 'OverdueEscalated',
+          version: 1,
+          at,
+          period: period.period,
+          due: period.due,
+          step: command.step,
+          level: step.level,
+          daysOverdue,
+        },
       ];
     }
 
@@ -179,7 +208,10 @@ function assign(spec: AssignmentSpec, at: string, state: AssignmentState): Assig
   }
   const keys = spec.reportsDue.map(quarterKey);
   if (new Set(keys).size !== keys.length) {
-    throw new DomainError('INVALID_SPEC', `task ${spec.ref} has two reports due in one quarter; give one date per quarter`);
+    throw new DomainError(
+      'INVALID_SPEC',
+      `task ${spec.ref} has two reports due in one quarter; give one date per quarter`,
+    );
   }
   return [{ type: 'TaskAssigned', version: 1, at, spec }];
 }
@@ -191,7 +223,10 @@ function requireAssigned(state: AssignmentState): AssignmentSpec {
 
 function requireUnit(spec: AssignmentSpec, unit: string): void {
   if (unit !== spec.unit) {
-    throw new DomainError('WRONG_UNIT', `unit ${unit} is not assigned to task ${spec.ref}; its lead unit is ${spec.unit}`);
+    throw new DomainError(
+      'WRONG_UNIT',
+      `unit ${unit} is not assigned to task ${spec.ref}; its lead unit is ${spec.unit}`,
+    );
   }
 }
 
@@ -199,7 +234,10 @@ function findPeriod(state: AssignmentState, spec: AssignmentSpec, key: string): 
   const period = state.periods.find((p) => p.period === key);
   if (!period) {
     const known = state.periods.map((p) => p.period).join(', ');
-    throw new DomainError('UNKNOWN_PERIOD', `task ${spec.ref} has no reporting period ${key}; its periods are ${known}`);
+    throw new DomainError(
+      'UNKNOWN_PERIOD',
+      `task ${spec.ref} has no reporting period ${key}; its periods are ${known}`,
+    );
   }
   return period;
 }
@@ -207,12 +245,16 @@ function findPeriod(state: AssignmentState, spec: AssignmentSpec, key: string): 
 function periodToReport(state: AssignmentState, spec: AssignmentSpec, key: string | undefined): PeriodState {
   if (key === undefined) {
     const open = state.periods.find((p) => !p.report);
-    if (!open) throw new DomainError('NOTHING_TO_REPORT', `every reporting period of task ${spec.ref} has been reported`);
+    if (!open)
+      throw new DomainError('NOTHING_TO_REPORT', `every reporting period of task ${spec.ref} has been reported`);
     return open;
   }
   const period = findPeriod(state, spec, key);
   if (period.report) {
-    throw new DomainError('ALREADY_REPORTED', `${spec.unit} already reported ${key} for task ${spec.ref} at ${period.report.at}`);
+    throw new DomainError(
+      'ALREADY_REPORTED',
+      `${spec.unit} already reported ${key} for task ${spec.ref} at ${period.report.at}`,
+    );
   }
   return period;
 }

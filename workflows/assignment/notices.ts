@@ -20,7 +20,11 @@ export interface Notice {
   body: string;
 }
 
-const LEVEL_WORD: Record<EscalationLevel, string> = { urge: '催办', 'notify-head': '督办', 'report-coordinator': '通报' };
+const LEVEL_WORD: Record<EscalationLevel, string> = {
+  urge: '催办',
+  'notify-head': '督办',
+  'report-coordinator': '通报',
+};
 
 /** The head of a unit, who receives 督办 notices: "市质监局主要负责人". */
 export function unitHead(unit: string): string {
@@ -44,14 +48,22 @@ export function noticesFor(recorded: RecordedEvent, spec: AssignmentSpec): Notic
   switch (event.type) {
     case 'TaskAssigned':
       return [
-        notice(spec.unit, 'assignment', `【交办】${task}`,
-          `${spec.unit}：任务${task}由你单位牵头落实，完成时限：${spec.deadlineText || spec.due}。请及时签收，并于每季度末前报送进展。`),
+        notice(
+          spec.unit,
+          'assignment',
+          `【交办】${task}`,
+          `${spec.unit}：任务${task}由你单位牵头落实，完成时限：${spec.deadlineText || spec.due}。请及时签收，并于每季度末前报送进展。`,
+        ),
       ];
     case 'DeadlineReminderSent':
       return [
-        notice(spec.unit, 'reminder', `【提醒】${quarterLabel(event.due)}进展报送`,
+        notice(
+          spec.unit,
+          'reminder',
+          `【提醒】${quarterLabel(event.due)}进展报送`,
           `${spec.unit}：任务${task}${quarterLabel(event.due)}进展情况应于${chineseMonthDay(event.due)}前报送，` +
-            (event.daysLeft > 0 ? `还有${event.daysLeft}天。` : '今天截止。')),
+            (event.daysLeft > 0 ? `还有${event.daysLeft}天。` : '今天截止。'),
+        ),
       ];
     case 'OverdueEscalated': {
       const word = LEVEL_WORD[event.level];
@@ -60,9 +72,23 @@ export function noticesFor(recorded: RecordedEvent, spec: AssignmentSpec): Notic
         case 'urge':
           return [notice(spec.unit, 'urge', `【${word}】${task}`, `${spec.unit}：${late}，请立即报送。`)];
         case 'notify-head':
-          return [notice(unitHead(spec.unit), 'notify-head', `【${word}】${task}`, `${unitHead(spec.unit)}：${late}，请督促落实。`)];
+          return [
+            notice(
+              unitHead(spec.unit),
+              'notify-head',
+              `【${word}】${task}`,
+              `${unitHead(spec.unit)}：${late}，请督促落实。`,
+            ),
+          ];
         case 'report-coordinator':
-          return [notice(spec.coordinator, 'report-coordinator', `【${word}】${spec.unit}逾期未报`, `${spec.coordinator}：${spec.unit}${late}，经催办、督办仍未报送。`)];
+          return [
+            notice(
+              spec.coordinator,
+              'report-coordinator',
+              `【${word}】${spec.unit}逾期未报`,
+              `${spec.coordinator}：${spec.unit}${late}，经催办、督办仍未报送。`,
+            ),
+          ];
       }
       break;
     }

@@ -61,7 +61,9 @@ export async function assignmentWorkflow({ spec }: AssignmentInput): Promise<Ass
     return {
       assignmentId,
       ...state,
-      ...(alarm && { nextAlarm: { at: alarm.at.toISOString(), command: alarm.command.type, period: alarm.command.period } }),
+      ...(alarm && {
+        nextAlarm: { at: alarm.at.toISOString(), command: alarm.command.type, period: alarm.command.period },
+      }),
     };
   };
 
@@ -98,8 +100,16 @@ export async function assignmentWorkflow({ spec }: AssignmentInput): Promise<Ass
       { validator: (payload) => void asFailure(() => decide(toCommand(parse(schema, payload), workflowNow()), state)) },
     );
 
-  handleUpdate(acknowledgeUpdate, acknowledgePayloadSchema, ({ unit }, now) => ({ type: 'AcknowledgeAssignment', now, unit }));
-  handleUpdate(submitReportUpdate, progressReportPayloadSchema, (report, now) => ({ type: 'SubmitProgressReport', now, ...report }));
+  handleUpdate(acknowledgeUpdate, acknowledgePayloadSchema, ({ unit }, now) => ({
+    type: 'AcknowledgeAssignment',
+    now,
+    unit,
+  }));
+  handleUpdate(submitReportUpdate, progressReportPayloadSchema, (report, now) => ({
+    type: 'SubmitProgressReport',
+    now,
+    ...report,
+  }));
   handleUpdate(completeUpdate, completePayloadSchema, (closure, now) => ({ type: 'CompleteTask', now, ...closure }));
   setHandler(statusQuery, view);
 
