@@ -1,6 +1,6 @@
 import { shanghaiInstant } from '../../domain/calendar';
-import { fold, nextAlarm } from '../../workflows/assignment/decider';
-import type { AssignmentEvent, AssignmentSpec } from '../../workflows/assignment/events';
+import { decide, fold, nextAlarm } from '../../workflows/assignment/decider';
+import { assignmentSpecSchema, type AssignmentEvent, type AssignmentSpec } from '../../workflows/assignment/events';
 import { noticesFor } from '../../workflows/assignment/notices';
 import { DEFAULT_POLICY } from '../../workflows/assignment/policy';
 import { given } from '../support/specification';
@@ -63,6 +63,18 @@ describe('when not yet assigned', () => {
         percentComplete: 10,
       })
       .thenRefused('NOT_ASSIGNED');
+  });
+
+  test('report dates that are all before the assignment are refused: the task would wait for nothing', () => {
+    given()
+      .when({ type: 'AssignTask', now: at('2018-01-05'), spec })
+      .thenRefused('INVALID_SPEC', /is before its assignment on 2018-01-05; give report dates from 2018-01-05 on/);
+  });
+
+  test('an impossible date is refused at the edge, with the form expected', () => {
+    const result = assignmentSpecSchema.safeParse({ ...spec, due: '2017-02-30' });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.message).toBe('must be a real calendar date written YYYY-MM-DD, e.g. 2027-03-31');
   });
 
   test('report dates out of order are refused', () => {
@@ -298,24 +310,36 @@ describe('when reported', () => {
     given(assigned, acknowledged, q1Reported)
       .when({
         type: 'SubmitProgressReport',
-        now: at('2017-03-29'),
+        now: at('2017-04-02'),
         unit: '市质监局',
-        summary: '提前报送',
+        summary: '二季度进展',
         percentComplete: 30,
       })
       .then([
         {
           type: 'ProgressReportSubmitted',
           version: 1,
-          at: iso('2017-03-29'),
+          at: iso('2017-04-02'),
           period: '2017-Q2',
           due: '2017-06-30',
           unit: '市质监局',
-          summary: '提前报送',
+          summary: '二季度进展',
           percentComplete: 30,
           late: false,
         },
       ]);
+  });
+
+  test('the next period opens for reports the day after the previous one was due, not before', () => {
+    given(assigned, acknowledged, q1Reported)
+      .when({
+        type: 'SubmitProgressReport',
+        now: at('2017-03-29'),
+        unit: '市质监局',
+        summary: '提前',
+        percentComplete: 30,
+      })
+      .thenRefused('PERIOD_NOT_OPEN', /reports for 2017-Q2 of task 五\.\(二\)\.29 open on 2017-04-01/);
   });
 
   test('an unknown period is refused, listing the periods there are', () => {
@@ -335,6 +359,62 @@ describe('when reported', () => {
     given(assigned, acknowledged, q1Reported)
       .when({ type: 'SendDeadlineReminder', now: at('2017-03-31'), period: '2017-Q1', kind: 'due-day' })
       .then([]);
+  });
+});
+
+describe('when the clock runs late (a worker that was down)', () => {
+  test('a report after the due day is late even before the period was closed', () => {
+    given(assigned, acknowledged)
+      .when({
+        type: 'SubmitProgressReport',
+        now: at('2017-04-01', '00:30'),
+        unit: '市质监局',
+        summary: '补报',
+        percentComplete: 25,
+      })
+      .then([
+        {
+          type: 'ProgressReportSubmitted',
+          version: 1,
+          at: iso('2017-04-01', '00:30'),
+          period: '2017-Q1',
+          due: '2017-03-31',
+          unit: '市质监局',
+          summary: '补报',
+          percentComplete: 25,
+          late: true,
+        },
+      ]);
+  });
+
+  test('an advance reminder that comes after the due-day one was due is dropped, and not offered again', () => {
+    const now = at('2017-03-31', '10:00');
+    given(assigned, acknowledged)
+      .when({ type: 'SendDeadlineReminder', now, period: '2017-Q1', kind: 'advance' })
+      .then([]);
+    expect(nextAlarm(fold([assigned, acknowledged]), now)?.command).toEqual({
+      type: 'SendDeadlineReminder',
+      period: '2017-Q1',
+      kind: 'due-day',
+    });
+  });
+
+  test('every alarm changes something, so the workflow never spins, however late the clock', () => {
+    for (const lateness of [0, 3 * 60 * 60 * 1000, 10 * 24 * 60 * 60 * 1000]) {
+      let state = fold([assigned, acknowledged]);
+      const types: string[] = [];
+      for (let alarm = nextAlarm(state); alarm;) {
+        const now = new Date(Math.max(alarm.at.getTime() + lateness, new Date(state.lastEventAt!).getTime()));
+        const events = decide({ ...alarm.command, now }, state);
+        const next = nextAlarm(fold(events, state), now);
+        expect(events.length > 0 || JSON.stringify(next?.command) !== JSON.stringify(alarm.command)).toBe(true);
+        state = fold(events, state);
+        types.push(...events.map((e) => e.type));
+        alarm = next;
+      }
+      const escalations = types.filter((t) => t === 'OverdueEscalated').length;
+      expect([types.filter((t) => t === 'ReportingPeriodOverdue').length, escalations]).toEqual([4, 12]);
+    }
   });
 });
 

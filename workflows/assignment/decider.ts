@@ -17,7 +17,7 @@ import {
   shanghaiInstant,
   type CalendarDate,
 } from '../../domain/calendar';
-import type { AssignmentEvent, AssignmentSpec, EscalationLevel } from './events';
+import type { AssignmentEvent, AssignmentSpec, EscalationLevel, SupervisionPolicy } from './events';
 
 // ---------------------------------------------------------------------------------------------------------------
 // commands: imperatives; `now` always comes with the command, the decider never reads a clock.
@@ -84,6 +84,7 @@ export type DomainErrorCode =
   | 'UNKNOWN_PERIOD'
   | 'ALREADY_REPORTED'
   | 'NOTHING_TO_REPORT'
+  | 'PERIOD_NOT_OPEN'
   | 'INVALID_SPEC'
   | 'OUT_OF_ORDER';
 
@@ -127,7 +128,7 @@ export function decide(command: AssignmentCommand, state: AssignmentState): Assi
 
     case 'SubmitProgressReport': {
       requireUnit(spec, command.unit);
-      const period = periodToReport(state, spec, command.period);
+      const period = periodToReport(state, spec, command.period, shanghaiDate(command.now));
       const acknowledgement: AssignmentEvent[] =
         state.status === 'assigned'
           ? [{ type: 'AssignmentAcknowledged', version: 1, at, unit: command.unit, implicit: true }]
@@ -143,7 +144,8 @@ export function decide(command: AssignmentCommand, state: AssignmentState): Assi
           unit: command.unit,
           summary: command.summary,
           percentComplete: command.percentComplete,
-          late: period.overdue,
+          // Late by the calendar, even when the clock has not closed the period yet (a worker that was down).
+          late: period.overdue || shanghaiDate(command.now) > period.due,
         },
       ];
     }
@@ -154,6 +156,7 @@ export function decide(command: AssignmentCommand, state: AssignmentState): Assi
     case 'SendDeadlineReminder': {
       const period = findPeriod(state, spec, command.period);
       if (period.report || period.remindersSent.includes(command.kind)) return [];
+      if (command.now >= reminderExpiry(period, spec.policy, command.kind)) return []; // stale: nextAlarm skips it too
       const daysLeft = daysBetween(shanghaiDate(command.now), period.due);
       return [
         {
@@ -206,6 +209,14 @@ function assign(spec: AssignmentSpec, at: string, state: AssignmentState): Assig
   if (sorted.some((due, i) => due !== spec.reportsDue[i] || due === sorted[i - 1])) {
     throw new DomainError('INVALID_SPEC', `reportsDue of task ${spec.ref} must be distinct dates in ascending order`);
   }
+  const assignedOn = shanghaiDate(new Date(at));
+  if (!spec.reportsDue.some((due) => due >= assignedOn)) {
+    throw new DomainError(
+      'INVALID_SPEC',
+      `every report date of task ${spec.ref} (${spec.reportsDue.join(', ')}) is before its assignment on ${assignedOn}; ` +
+        `give report dates from ${assignedOn} on`,
+    );
+  }
   const keys = spec.reportsDue.map(quarterKey);
   if (new Set(keys).size !== keys.length) {
     throw new DomainError(
@@ -242,18 +253,35 @@ function findPeriod(state: AssignmentState, spec: AssignmentSpec, key: string): 
   return period;
 }
 
-function periodToReport(state: AssignmentState, spec: AssignmentSpec, key: string | undefined): PeriodState {
-  if (key === undefined) {
-    const open = state.periods.find((p) => !p.report);
-    if (!open)
-      throw new DomainError('NOTHING_TO_REPORT', `every reporting period of task ${spec.ref} has been reported`);
-    return open;
+/**
+ * The period a report is for: the one named, or the earliest not yet reported. A period opens for reports the day
+ * after the previous one was due (the first, at assignment), so a unit cannot report every quarter on day one and
+ * silence all reminders and escalations.
+ */
+function periodToReport(
+  state: AssignmentState,
+  spec: AssignmentSpec,
+  key: string | undefined,
+  today: CalendarDate,
+): PeriodState {
+  const period = key === undefined ? state.periods.find((p) => !p.report) : findPeriod(state, spec, key);
+  if (!period) {
+    throw new DomainError('NOTHING_TO_REPORT', `every reporting period of task ${spec.ref} has been reported`);
   }
-  const period = findPeriod(state, spec, key);
   if (period.report) {
     throw new DomainError(
       'ALREADY_REPORTED',
-      `${spec.unit} already reported ${key} for task ${spec.ref} at ${period.report.at}`,
+      `${spec.unit} already reported ${period.period} for task ${spec.ref} at ${period.report.at}`,
+    );
+  }
+  const index = state.periods.indexOf(period);
+  const previous = state.periods[index - 1];
+  const opensOn = previous ? addDays(previous.due, 1) : undefined;
+  if (opensOn && today < opensOn) {
+    throw new DomainError(
+      'PERIOD_NOT_OPEN',
+      `reports for ${period.period} of task ${spec.ref} open on ${opensOn}, after ${previous!.period} is due; ` +
+        `report ${previous!.period} now, or wait until ${opensOn}`,
     );
   }
   return period;
@@ -316,22 +344,34 @@ export interface Alarm {
 
 /**
  * The earliest moment at which the clock alone would change this assignment, and the command to send then; none
- * once the task is completed or nothing is left to wait for. Reminders whose time had passed before the task was
- * assigned are not sent late; closing a period and escalating it always happen, however late the clock brings them.
+ * once the task is completed or nothing is left to wait for. A reminder is worth sending only until the next one
+ * (or the period's close) is due, and not at all when its time had passed before the task was assigned; closing a
+ * period and escalating it always happen, however late the clock brings them. `now` (default: never stale) must
+ * be the same instant `decide` gets, so that a reminder decide drops is one nextAlarm no longer offers.
  */
-export function nextAlarm(state: AssignmentState): Alarm | undefined {
+export function nextAlarm(state: AssignmentState, now?: Date): Alarm | undefined {
   if (state.status === 'completed' || state.status === 'unassigned' || !state.spec) return undefined;
   const { policy } = state.spec;
   const assignedAt = new Date(state.assignedAt ?? 0);
   let earliest: Alarm | undefined;
   for (const p of state.periods) {
-    const alarm = periodAlarm(p, policy, assignedAt);
+    const alarm = periodAlarm(p, policy, assignedAt, now);
     if (alarm && (!earliest || alarm.at < earliest.at)) earliest = alarm;
   }
   return earliest;
 }
 
-function periodAlarm(p: PeriodState, policy: AssignmentSpec['policy'], assignedAt: Date): Alarm | undefined {
+/** When a reminder stops being worth sending: the advance one at the due-day one, the due-day one at the close. */
+function reminderExpiry(p: PeriodState, policy: SupervisionPolicy, kind: 'advance' | 'due-day'): Date {
+  return kind === 'advance' ? shanghaiInstant(p.due, policy.noticeTime) : shanghaiInstant(addDays(p.due, 1));
+}
+
+function periodAlarm(
+  p: PeriodState,
+  policy: SupervisionPolicy,
+  assignedAt: Date,
+  now: Date | undefined,
+): Alarm | undefined {
   if (p.report) return undefined;
   if (!p.overdue) {
     const reminders: Array<{ kind: 'advance' | 'due-day'; at: Date }> = [
@@ -340,7 +380,8 @@ function periodAlarm(p: PeriodState, policy: AssignmentSpec['policy'], assignedA
     ];
     for (const r of reminders) {
       const wanted = r.kind === 'due-day' || policy.reminderDaysBefore > 0;
-      if (wanted && !p.remindersSent.includes(r.kind) && r.at >= assignedAt) {
+      const stale = now !== undefined && now >= reminderExpiry(p, policy, r.kind);
+      if (wanted && !stale && !p.remindersSent.includes(r.kind) && r.at >= assignedAt) {
         return { at: r.at, command: { type: 'SendDeadlineReminder', period: p.period, kind: r.kind } };
       }
     }

@@ -6,8 +6,11 @@
  * `at` is the instant the event happened, ISO 8601 in UTC; dates meant for people are Asia/Shanghai calendar dates.
  */
 import { z } from 'zod';
+import { isCalendarDate } from '../../domain/calendar';
 
-const calendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const calendarDate = z
+  .string()
+  .refine(isCalendarDate, { message: 'must be a real calendar date written YYYY-MM-DD, e.g. 2027-03-31' });
 const instant = z.iso.datetime();
 
 export const escalationLevelSchema = z.enum(['urge', 'notify-head', 'report-coordinator']);
@@ -16,8 +19,8 @@ export type EscalationLevel = z.infer<typeof escalationLevelSchema>;
 
 export const escalationStepSchema = z.object({
   level: escalationLevelSchema,
-  /** Days after the previous step (the first step: after the due date). */
-  afterDays: z.number().int().min(0).max(366),
+  /** Days after the previous step (the first step: after the due date); at least one, so a step follows the close. */
+  afterDays: z.number().int().min(1).max(366),
 });
 export type EscalationStep = z.infer<typeof escalationStepSchema>;
 

@@ -21,6 +21,7 @@ import type { RecordedEvent } from './events';
 import {
   acknowledgePayloadSchema,
   acknowledgeUpdate,
+  assignmentInputSchema,
   completePayloadSchema,
   completeUpdate,
   progressReportPayloadSchema,
@@ -49,7 +50,9 @@ function workflowNow(): Date {
   return new Date();
 }
 
-export async function assignmentWorkflow({ spec }: AssignmentInput): Promise<AssignmentView> {
+export async function assignmentWorkflow(input: AssignmentInput): Promise<AssignmentView> {
+  // A bad input must fail the run at once: left to the decider's clock it would fail workflow tasks forever.
+  const { spec } = parse(assignmentInputSchema, input);
   const assignmentId = workflowInfo().workflowId;
   let state = initialState;
   let seq = 0;
@@ -57,7 +60,7 @@ export async function assignmentWorkflow({ spec }: AssignmentInput): Promise<Ass
   let recording: Promise<void> = Promise.resolve();
 
   const view = (): AssignmentView => {
-    const alarm = nextAlarm(state);
+    const alarm = nextAlarm(state, workflowNow());
     return {
       assignmentId,
       ...state,
@@ -117,7 +120,7 @@ export async function assignmentWorkflow({ spec }: AssignmentInput): Promise<Ass
 
   // The clock: sleep until the next alarm, or until a message changes the state and the next alarm with it.
   while (state.status !== 'completed') {
-    const alarm = nextAlarm(state);
+    const alarm = nextAlarm(state, workflowNow());
     const seen = seq;
     if (!alarm) {
       await condition(() => seq !== seen);
