@@ -70,9 +70,10 @@ function parseText(raw: string, options: ParseOptions): ParsedPlan {
   for (const r of regions) for (let i = r.start; i < r.end; i++) inTable.add(i);
 
   const roots = buildTree(lines, inTable, warnings);
-  const taskNodes = collectTaskNodes(roots);
   const taskTables = regions.filter((r) => r.kind === 'task');
-  if (taskNodes.length === 0 && taskTables.every((r) => parseTaskTable(lines, r).length === 0)) throw noTasks();
+  const hasTableRows = taskTables.some((r) => parseTaskTable(lines, r).length > 0);
+  const taskNodes = collectTaskNodes(roots, hasTableRows);
+  if (taskNodes.length === 0 && !hasTableRows) throw noTasks();
   const firstTableLine = regions.length > 0 ? lines[regions[0]!.start]!.no : lines.length + 1;
   const firstRootLine = Math.min(roots[0]?.line.no ?? lines.length + 1, firstTableLine);
   const head = lines.filter((l) => l.no < firstRootLine);
@@ -103,10 +104,12 @@ function parseText(raw: string, options: ParseOptions): ParsedPlan {
     directory.observe(d.resp?.cooperating ?? []);
   }
   const tasks: Task[] = all.map((d) => {
-    const lead = directory.resolveList(d.resp?.lead ?? [], originalsOf(d.resp?.lead ?? [], d.lines));
-    const cooperating = directory
-      .resolveList(d.resp?.cooperating ?? [], originalsOf(d.resp?.cooperating ?? [], d.lines))
-      .filter((u) => !lead.includes(u));
+    const written = [...(d.resp?.lead ?? []), ...(d.resp?.cooperating ?? [])];
+    const { lead, cooperating } = directory.resolveRoles(
+      d.resp?.lead ?? [],
+      d.resp?.cooperating ?? [],
+      originalsOf(written, d.lines),
+    );
     if (lead.length === 0) {
       warnings.push({
         line: d.line,
@@ -289,10 +292,13 @@ function subtreeHasClause(node: Node): boolean {
 
 /**
  * Which numbered items are tasks: the leaves of every top-level section that assigns work (names units anywhere, or
- * continues the numbering of such a section). 指导思想, 实施步骤 and the like assign nothing and are left out.
+ * continues the numbering of such a section). 指导思想, 实施步骤 and the like assign nothing and are left out. When the
+ * tasks sit in an attachment table and the body names no unit at all, the body (总体目标/主要任务/工作要求) is the
+ * plan's frame, not its tasks.
  */
-function collectTaskNodes(roots: Node[]): Node[] {
+function collectTaskNodes(roots: Node[], hasTaskTable: boolean): Node[] {
   const anyClause = roots.some(subtreeHasClause);
+  if (!anyClause && hasTaskTable) return [];
   const out: Node[] = [];
   let previousWasTasks = false;
   for (const root of roots) {

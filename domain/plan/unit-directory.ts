@@ -105,6 +105,27 @@ export class UnitDirectory {
    * simplified conversion, kept as aliases.
    */
   resolveList(names: string[], originals: (string | null)[] = []): string[] {
+    return [...new Set(this.resolveEach(names, originals))];
+  }
+
+  /**
+   * Canonical lead and cooperating names of one written list. The plan wrote one list ("省住房城乡建设厅、交通运输厅、
+   * 水利厅") even when a rule splits it by role (the first-listed unit leads), so a prefix dropped inside it is
+   * restored from the list's first unit, whichever role that unit took.
+   */
+  resolveRoles(
+    lead: string[],
+    cooperating: string[],
+    originals: (string | null)[] = [],
+  ): { lead: string[]; cooperating: string[] } {
+    const names = this.resolveEach([...lead, ...cooperating], originals);
+    const leads = [...new Set(names.slice(0, lead.length))];
+    const coop = [...new Set(names.slice(lead.length))].filter((n) => !leads.includes(n));
+    return { lead: leads, cooperating: coop };
+  }
+
+  /** One canonical name per written name, in order (duplicates kept, so callers can split the list by position). */
+  private resolveEach(names: string[], originals: (string | null)[]): string[] {
     const out: string[] = [];
     const firstPrefix = names.length > 0 ? (LEVEL.exec(this.expand(names[0]!))?.[1] ?? null) : null;
     const dominant = this.dominantPrefix();
@@ -137,7 +158,7 @@ export class UnitDirectory {
         if (alias !== null && alias !== name) entry.aliases.add(alias);
       }
       this.entries.set(name, entry);
-      if (!out.includes(name)) out.push(name);
+      out.push(name);
     });
     return out;
   }
