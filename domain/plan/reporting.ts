@@ -38,8 +38,12 @@ function scheduleOf(freq: ReportFrequency, s: string, planYear: number): string[
       return [3, 6, 9, 12].map((m) => addDays(monthEnd(planYear, m), offset));
     case 'half-yearly':
       return [6, 12].map((m) => addDays(monthEnd(planYear, m), offset));
-    case 'annual':
+    case 'annual': {
+      // "每年12月15日前" names the day; otherwise the year's end
+      const day = /(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]/.exec(s);
+      if (day) return [isoDate(planYear, Number(day[1]), Number(day[2]))];
       return [addDays(monthEnd(planYear, 12), offset)];
+    }
     case 'once':
       return [];
     default: {
@@ -51,7 +55,7 @@ function scheduleOf(freq: ReportFrequency, s: string, planYear: number): string[
 
 function recipientOf(s: string): string | null {
   const m =
-    /(?:报送|上报|报至|报给|报)\s*((?:[省市县区国]|各)[^,;。、]{1,30}(?:办公室|领导小组|委员会|办|局|委|厅|政府))/.exec(
+    /(?:报送|上报|报至|报给|报)\s*((?:[省市县区国]|各)[^,;。、()]{1,30}(?:办公室|领导小组|委员会|办|局|委|厅|政府))/.exec(
       s,
     );
   return m ? m[1]! : null;
@@ -106,8 +110,20 @@ export function findReportingRules(lines: SourceLine[], planYear: number): Repor
       const clauses = s.split(/[,;]/);
       const seen = new Set<ReportFrequency>();
       clauses.forEach((c, i) => {
-        if (!PERIODIC.test(c)) return;
-        const scope = `${c},${clauses[i + 1] ?? ''}`;
+        if (!PERIODIC.test(c)) {
+          // a dated report beside a periodic one: "每月25日前报…,12月10日前报送全年工作总结"
+          const days = findDatePoints(c, planYear).filter((p) => /月/.test(c.slice(p.index, p.index + p.length)));
+          const freq = frequencyOf(c) ?? 'once';
+          if (days.length > 0 && REPORT_VERB.test(c) && !seen.has(freq)) {
+            seen.add(freq);
+            rules.push({ ...base, frequency: freq, dueDates: days.map((p) => p.iso) });
+          }
+          return;
+        }
+        // the next clause carries the report only when it sets no period of its own ("每季度末,将…报送…"); else
+        // "办公室每半年开展一次督查,各单位每年12月15日前报…" would make the inspection a report
+        const next = clauses[i + 1] ?? '';
+        const scope = PERIODIC.test(next) ? c : `${c},${next}`;
         if (!REPORT_VERB.test(scope)) return;
         const freq = frequencyOf(c);
         if (freq === null || seen.has(freq)) return;
