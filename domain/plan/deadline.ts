@@ -122,15 +122,24 @@ export function parseDeadline(text: string, planYear: number): Deadline | null {
   return null;
 }
 
-/* A deadline phrase inside running text: a date followed by 前/之前/以前 (or 完成), e.g. "于2017年6月底前完成". */
+/*
+ * A deadline phrase inside running text: a date followed by 前/之前/以前, e.g. "于2017年6月底前完成", or a date
+ * directly followed by the verb that finishes the work ("2016年上半年完成A级景区复核", "年内完成…").
+ */
 const TEXT_DEADLINE =
-  /(?:(?:于|在|到|至)\s*)?((?:(?:\d{4}|次年)\s*年)?\s*(?:\d{1,2}\s*月\s*(?:\d{1,2}\s*[日号]|底|末|份)?|年底|年末|上半年|底)(?:\s*(?:和|、|及)\s*(?:(?:\d{4}|次年)\s*年)?\s*\d{1,2}\s*月\s*(?:\d{1,2}\s*[日号]|底|末)?)*)\s*(?:之|以)?前/;
+  /(?:(?:于|在|到|至)\s*)?((?:(?:\d{4}|次年)\s*年)?\s*(?:\d{1,2}\s*月\s*(?:\d{1,2}\s*[日号]|底|末|份)?|年底|年末|上半年|下半年|年内|底)(?:\s*(?:和|、|及)\s*(?:(?:\d{4}|次年)\s*年)?\s*\d{1,2}\s*月\s*(?:\d{1,2}\s*[日号]|底|末)?)*)\s*(?:(?:之|以)?前|(?=完成|建成|出台|实现|制定|印发))/;
 
-/** A deadline stated inside an item's prose ("2017年12月底前完成"), or null. */
+/* Continuous work said as the item's closing clause: "…开展质量宣传活动,长期坚持。" */
+const TEXT_CONTINUOUS = /(?:^|[,;。])\s*(长期坚持|持续推进|长期开展|持续开展|常态化开展)\s*[。;.]?\s*$/;
+
+/** A deadline stated inside an item's prose ("2017年12月底前完成", "…,长期坚持。"), or null. */
 export function findDeadlineInText(text: string, planYear: number): Deadline | null {
   const s = arabicDates(text);
   const m = TEXT_DEADLINE.exec(s);
-  if (!m || m[1] === undefined) return null;
+  if (!m || m[1] === undefined) {
+    const c = TEXT_CONTINUOUS.exec(s.trim());
+    return c ? parseDeadline(c[1]!, planYear) : null;
+  }
   const phrase = m[0].replace(/^(于|在|到|至)\s*/, '');
   const d = parseDeadline(phrase, planYear);
   return d && d.kind !== 'default' ? d : null;
