@@ -2,11 +2,12 @@
  * The activities, built from their dependencies (samples-typescript `activities-dependency-injection`): the worker
  * passes real clients, and tests pass the same real clients pointed at the local stack.
  */
-import { log } from '@temporalio/activity';
+import { ApplicationFailure, log } from '@temporalio/activity';
 import type { Producer } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
 import type { AssignmentEvent, RecordedEvent } from '../workflows/assignment/events';
 import type { Notice } from '../workflows/assignment/notices';
+import { publishBatch } from './outbox';
 import type { Activities } from './types';
 
 export type { Activities } from './types';
@@ -22,7 +23,7 @@ export function createActivities({ pool, producer, topic }: ActivityDependencies
     async recordEvents(batch) {
       if (batch.length === 0) return;
       await store(pool, batch);
-      await publish(pool, producer, topic, batch);
+      await publishBatch({ pool, producer, topic }, batch);
     },
 
     async deliverNotices(notices) {
@@ -45,6 +46,7 @@ async function store(pool: Pool, batch: RecordedEvent[]): Promise<void> {
         [assignmentId, seq, event.type, event.version, event.at, event],
       );
       if (inserted.rowCount === 1) await project(client, assignmentId, seq, event);
+      else await requireSameEvent(client, recorded);
     }
     await client.query('COMMIT');
   } catch (error) {
@@ -52,6 +54,25 @@ async function store(pool: Pool, batch: RecordedEvent[]): Promise<void> {
     throw error;
   } finally {
     client.release();
+  }
+}
+
+/**
+ * A retry stores what is already there: fine. A different event under the same (assignmentId, seq) means two
+ * histories claim one stream — a reset or a reused workflow id — and storing on would silently drop the second:
+ * fail loudly instead, without retrying.
+ */
+async function requireSameEvent(client: PoolClient, { assignmentId, seq, event }: RecordedEvent): Promise<void> {
+  const { rows } = await client.query<{ same: boolean }>(
+    'SELECT payload = $3::jsonb AS same FROM assignment_events WHERE assignment_id = $1 AND seq = $2',
+    [assignmentId, seq, JSON.stringify(event)],
+  );
+  if (!rows[0]?.same) {
+    throw ApplicationFailure.nonRetryable(
+      `event ${assignmentId}/${seq} is already stored with other content: another run wrote this assignment's ` +
+        'stream (a reset, or a reused workflow id); the stream must not fork',
+      'EVENT_STREAM_CONFLICT',
+    );
   }
 }
 
@@ -94,36 +115,6 @@ async function project(client: PoolClient, assignmentId: string, seq: number, ev
       await touch('');
       return;
   }
-}
-
-/**
- * Publishes what of the batch Kafka does not have yet, keyed by assignment, and marks it published. The event is
- * stored before this runs, so a crash in between leaves it in the outbox (published_at IS NULL) and the retried
- * activity sends it again; the idempotent producer and the consumers' (assignmentId, seq) dedupe absorb repeats.
- */
-async function publish(pool: Pool, producer: Producer, topic: string, batch: RecordedEvent[]): Promise<void> {
-  const assignmentId = batch[0]!.assignmentId;
-  const seqs = batch.map((r) => r.seq);
-  const { rows } = await pool.query<{ seq: number; payload: AssignmentEvent }>(
-    `SELECT seq, payload FROM assignment_events
-     WHERE assignment_id = $1 AND seq = ANY($2::int[]) AND published_at IS NULL ORDER BY seq`,
-    [assignmentId, seqs],
-  );
-  if (rows.length === 0) return;
-  await producer.connect(); // no-op while connected; reconnects after the broker came back
-  await producer.send({
-    topic,
-    acks: -1,
-    messages: rows.map(({ seq, payload }) => ({
-      key: assignmentId,
-      value: JSON.stringify({ assignmentId, seq, event: payload } satisfies RecordedEvent),
-      headers: { type: payload.type, version: String(payload.version), seq: String(seq) },
-    })),
-  });
-  await pool.query(
-    'UPDATE assignment_events SET published_at = now() WHERE assignment_id = $1 AND seq = ANY($2::int[]) AND published_at IS NULL',
-    [assignmentId, rows.map((r) => r.seq)],
-  );
 }
 
 async function deliver(pool: Pool, notices: Notice[]): Promise<Notice[]> {

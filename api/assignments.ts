@@ -4,6 +4,7 @@
  * went wrong in the caller's terms.
  */
 import {
+  isGrpcServiceError,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
@@ -22,7 +23,10 @@ import {
   progressReportPayloadSchema,
   statusQuery,
   submitReportUpdate,
+  type AcknowledgePayload,
   type AssignmentView,
+  type CompletePayload,
+  type ProgressReportPayload,
 } from '../workflows/assignment/messages';
 import { DEFAULT_POLICY } from '../workflows/assignment/policy';
 import type { assignmentWorkflow } from '../workflows/assignment/workflow';
@@ -91,6 +95,8 @@ export class AssignmentService {
       const handle = await this.options.client.workflow.start<typeof assignmentWorkflow>('assignmentWorkflow', {
         taskQueue: this.options.taskQueue,
         workflowId: assignmentId,
+        // One lifecycle per id for good: a second run would restart its event stream at seq 1 over the first's.
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
         args: [{ spec }],
       });
       return await this.query(handle);
@@ -105,19 +111,24 @@ export class AssignmentService {
     }
   }
 
-  acknowledge(assignmentId: string, body: unknown): Promise<AssignmentView> {
-    const payload = parse(acknowledgePayloadSchema, body);
-    return this.update(assignmentId, (h) => h.executeUpdate(acknowledgeUpdate, { args: [payload] }));
+  /*
+   * `requestId` (the HTTP Idempotency-Key) becomes the update's id: Temporal applies an update id once per workflow
+   * run, so a client that retries after a lost answer gets the first answer, not a second report.
+   */
+
+  acknowledge(assignmentId: string, body: unknown, requestId?: string): Promise<AssignmentView> {
+    const args: [AcknowledgePayload] = [parse(acknowledgePayloadSchema, body)];
+    return this.update(assignmentId, (h) => h.executeUpdate(acknowledgeUpdate, { args, ...updateId(requestId) }));
   }
 
-  submitReport(assignmentId: string, body: unknown): Promise<AssignmentView> {
-    const payload = parse(progressReportPayloadSchema, body);
-    return this.update(assignmentId, (h) => h.executeUpdate(submitReportUpdate, { args: [payload] }));
+  submitReport(assignmentId: string, body: unknown, requestId?: string): Promise<AssignmentView> {
+    const args: [ProgressReportPayload] = [parse(progressReportPayloadSchema, body)];
+    return this.update(assignmentId, (h) => h.executeUpdate(submitReportUpdate, { args, ...updateId(requestId) }));
   }
 
-  complete(assignmentId: string, body: unknown): Promise<AssignmentView> {
-    const payload = parse(completePayloadSchema, body);
-    return this.update(assignmentId, (h) => h.executeUpdate(completeUpdate, { args: [payload] }));
+  complete(assignmentId: string, body: unknown, requestId?: string): Promise<AssignmentView> {
+    const args: [CompletePayload] = [parse(completePayloadSchema, body)];
+    return this.update(assignmentId, (h) => h.executeUpdate(completeUpdate, { args, ...updateId(requestId) }));
   }
 
   /** The current state; a completed assignment answers from its result. */
@@ -162,6 +173,12 @@ export class AssignmentService {
   }
 
   private translate(error: unknown, assignmentId: string): unknown {
+    if (isGrpcServiceError(error) && error.code === GRPC_UNAVAILABLE) {
+      return new AppError(
+        'SERVER_UNREACHABLE',
+        `Temporal did not answer (${error.details}): start the local stack with \`scripts/stack.sh up\``,
+      );
+    }
     if (error instanceof WorkflowNotFoundError) {
       return new AppError(
         'UNKNOWN_TASK',
@@ -174,6 +191,12 @@ export class AssignmentService {
     }
     return error;
   }
+}
+
+const GRPC_UNAVAILABLE = 14;
+
+function updateId(requestId: string | undefined): { updateId?: string } {
+  return requestId ? { updateId: requestId } : {};
 }
 
 function parse<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {

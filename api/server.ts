@@ -20,12 +20,14 @@ export function buildApi({ assignments, pool }: ApiDependencies): FastifyInstanc
   app.post('/assignments', async (request, reply) => reply.code(201).send(await assignments.assign(request.body)));
   app.get<ById>('/assignments/:id', async (request) => assignments.status(request.params.id));
   app.post<ById>('/assignments/:id/acknowledge', async (request) =>
-    assignments.acknowledge(request.params.id, request.body),
+    assignments.acknowledge(request.params.id, request.body, idempotencyKey(request.headers)),
   );
   app.post<ById>('/assignments/:id/reports', async (request) =>
-    assignments.submitReport(request.params.id, request.body),
+    assignments.submitReport(request.params.id, request.body, idempotencyKey(request.headers)),
   );
-  app.post<ById>('/assignments/:id/complete', async (request) => assignments.complete(request.params.id, request.body));
+  app.post<ById>('/assignments/:id/complete', async (request) =>
+    assignments.complete(request.params.id, request.body, idempotencyKey(request.headers)),
+  );
 
   app.get<{ Params: { unit: string } }>('/units/:unit/inbox', async (request) => {
     const { rows } = await pool.query(
@@ -41,6 +43,12 @@ export function buildApi({ assignments, pool }: ApiDependencies): FastifyInstanc
     void reply.code(problem.status).type('application/problem+json').send(problem);
   });
   return app;
+}
+
+/** A client that may retry a call sends the same Idempotency-Key each time; it is applied once. */
+function idempotencyKey(headers: Record<string, string | string[] | undefined>): string | undefined {
+  const key = headers['idempotency-key'];
+  return typeof key === 'string' && key.trim() !== '' ? key.trim() : undefined;
 }
 
 interface Problem {

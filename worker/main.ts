@@ -3,6 +3,7 @@
  * Stops cleanly on SIGINT/SIGTERM, finishing the activities it has started.
  */
 import { NativeConnection } from '@temporalio/worker';
+import { startOutboxRelay } from '../activities/outbox';
 import { loadConfig } from '../infra/config';
 import { unreachable } from '../infra/reachability';
 import { createAssignmentWorker } from './create-worker';
@@ -23,10 +24,13 @@ async function main(): Promise<void> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     activities: deps.activities,
   });
+  // Events whose publication their own activity never finished (a run terminated in between) go out from here.
+  const relay = startOutboxRelay({ pool: deps.pool, producer: deps.producer, topic: config.KAFKA_EVENTS_TOPIC });
   console.log(`[worker] polling task queue ${config.TEMPORAL_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS}`);
   try {
     await worker.run();
   } finally {
+    await relay.stop();
     await deps.close();
     await connection.close();
   }

@@ -8,6 +8,7 @@ import { DefaultLogger } from '@temporalio/worker';
 import type { Kafka, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { createActivities } from '../../activities';
+import { relayOutbox } from '../../activities/outbox';
 import { shanghaiInstant } from '../../domain/calendar';
 import { createKafka, createProducer, readAssignmentEvents } from '../../infra/kafka';
 import type { AssignmentEvent, RecordedEvent } from '../../workflows/assignment/events';
@@ -153,6 +154,34 @@ test('while Kafka is unreachable events wait in the outbox, and are published wh
   );
   expect(published.rows[0].n).toBe(4);
   expect(await readBack(id, 4)).toEqual(batch);
+});
+
+test('events a run left unpublished are published by the outbox relay', async () => {
+  const id = uniqueId('assignment');
+  const deadProducer = createProducer(createKafka({ ...config, KAFKA_BROKERS: ['127.0.0.1:1'] }));
+  const batch = lifecycle(id);
+  // The run stored its events, then ended (terminated, reset) before Kafka had them: nothing will retry this call.
+  await expect(run(createActivities({ pool, producer: deadProducer, topic }).recordEvents, batch)).rejects.toThrow();
+
+  expect(await relayOutbox({ pool, producer, topic }, { olderThanMs: 0, limit: 10_000 })).toBeGreaterThanOrEqual(4);
+  const { rows } = await pool.query(
+    'SELECT count(*)::int AS n FROM assignment_events WHERE assignment_id = $1 AND published_at IS NULL',
+    [id],
+  );
+  expect(rows[0].n).toBe(0);
+  expect(await readBack(id, 4)).toEqual(batch);
+});
+
+test('a different event under a stored (assignment, seq) fails without retrying: the stream must not fork', async () => {
+  const id = uniqueId('assignment');
+  const { recordEvents } = createActivities({ pool, producer, topic });
+  const [assigned, acknowledged] = lifecycle(id);
+  await run(recordEvents, [assigned!, acknowledged!]);
+  const forked: RecordedEvent = { ...acknowledged!, event: { ...acknowledged!.event, at: iso('2017-02-22') } };
+  await expect(run(recordEvents, [forked])).rejects.toMatchObject({
+    type: 'EVENT_STREAM_CONFLICT',
+    nonRetryable: true,
+  });
 });
 
 test('the event store refuses to change or delete an event', async () => {

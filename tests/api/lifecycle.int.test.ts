@@ -236,6 +236,33 @@ describe('bad calls are refused, name the problem, and change nothing', () => {
   });
 });
 
+test('a retried report with the same Idempotency-Key is recorded once and answered alike', async () => {
+  const planId = uniqueId('plan');
+  const id = assignmentIdOf(planId, '二.(三).一是', '市质监局');
+  await call('POST', '/assignments', assignment(planId));
+  const send = () =>
+    fetch(base + encodeURI(`/assignments/${id}/reports`), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': uniqueId('report') },
+      body: JSON.stringify({ unit: '市质监局', summary: '第一次报送', percentComplete: 30 }),
+    });
+  const first = await send();
+  const again = await send();
+  expect([first.status, again.status]).toEqual([200, 200]);
+  expect(await storedEvents(id)).toEqual(['TaskAssigned', 'AssignmentAcknowledged', 'ProgressReportSubmitted']);
+});
+
+test('a closed task cannot be assigned again under the same id: its event stream would start over', async () => {
+  const planId = uniqueId('plan');
+  const id = assignmentIdOf(planId, '二.(三).一是', '市质监局');
+  await call('POST', '/assignments', assignment(planId));
+  await call('POST', `/assignments/${id}/complete`, { by: '市政府督查室', summary: '办结' });
+  const again = await call('POST', '/assignments', assignment(planId));
+  expect(again.status).toBe(409);
+  expect(again.body.code).toBe('ALREADY_ASSIGNED');
+  expect(await storedEvents(id)).toEqual(['TaskAssigned', 'TaskCompleted']);
+});
+
 test('a report for a completed task is refused as completed', async () => {
   const planId = uniqueId('plan');
   const id = assignmentIdOf(planId, '二.(三).一是', '市农委');
