@@ -240,10 +240,11 @@ test('a retried report with the same Idempotency-Key is recorded once and answer
   const planId = uniqueId('plan');
   const id = assignmentIdOf(planId, '二.(三).一是', '市质监局');
   await call('POST', '/assignments', assignment(planId));
+  const key = uniqueId('report');
   const send = () =>
     fetch(base + encodeURI(`/assignments/${id}/reports`), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': uniqueId('report') },
+      headers: { 'content-type': 'application/json', 'idempotency-key': key },
       body: JSON.stringify({ unit: '市质监局', summary: '第一次报送', percentComplete: 30 }),
     });
   const first = await send();
