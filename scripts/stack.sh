@@ -8,7 +8,8 @@
 #   scripts/stack.sh reset     stop and delete .data/ (all workflows, events and rows)
 #   scripts/stack.sh start|stop postgres|kafka|temporal    one server
 #
-# Every setting comes from the same environment variables as infra/config.ts and docker-compose.yml.
+# Addresses come from the variables infra/config.ts reads (TEMPORAL_ADDRESS, DATABASE_URL, KAFKA_BROKERS), with the
+# same loopback defaults, so the servers start where the application looks for them.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -17,19 +18,22 @@ DATA="${DUBAN_DATA_DIR:-$ROOT/.data}"
 LOGS="$DATA/logs"
 
 TEMPORAL_CLI_VERSION=v1.5.1
-TEMPORAL_ADDRESS="${TEMPORAL_ADDRESS:-127.0.0.1:7233}"
-TEMPORAL_UI_PORT="${TEMPORAL_UI_PORT:-8233}"
-PGPORT="${PGPORT:-55432}"
-PGUSER="${PGUSER:-duban}"
-PGPASSWORD="${PGPASSWORD:-duban}"
-PGDATABASE="${PGDATABASE:-duban}"
-KAFKA_PORT="${KAFKA_PORT:-19092}"
-KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-19093}"
-KAFKA_HEAP="${KAFKA_HEAP:-384m}"
-PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 
 say() { printf '[stack] %s\n' "$*" >&2; }
 die() { printf '[stack] error: %s\n' "$*" >&2; exit 1; }
+
+TEMPORAL_ADDRESS="${TEMPORAL_ADDRESS:-127.0.0.1:7233}"
+TEMPORAL_UI_PORT="${TEMPORAL_UI_PORT:-8233}"
+DATABASE_URL="${DATABASE_URL:-postgres://duban:duban@127.0.0.1:55432/duban}"
+[[ "$DATABASE_URL" =~ ^postgres(ql)?://([^:@/]+):([^@/]*)@([^:/]+):([0-9]+)/([^?]+) ]] ||
+  die "DATABASE_URL must look like postgres://USER:PASSWORD@127.0.0.1:PORT/DATABASE to start a local server"
+PG_USER=${BASH_REMATCH[2]} PG_PASSWORD=${BASH_REMATCH[3]} PG_PORT=${BASH_REMATCH[5]} PG_DATABASE=${BASH_REMATCH[6]}
+KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:19092}"
+KAFKA_PORT=${KAFKA_BROKERS%%,*}; KAFKA_PORT=${KAFKA_PORT##*:}
+KAFKA_CONTROLLER_PORT=$((KAFKA_PORT + 1))
+KAFKA_HEAP="${KAFKA_HEAP:-384m}"
+PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+
 now() { date +%s; }
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -81,9 +85,27 @@ cmd_install() {
 
 pidfile() { echo "$DATA/run/$1.pid"; }
 
+# What each server's command line contains, so a stale pid file (after a reboot, say) never names another process.
+marker() {
+  case "$1" in
+    temporal) echo "server start-dev" ;;
+    kafka) echo "kafka.Kafka" ;;
+  esac
+}
+
 running() {
-  local f; f=$(pidfile "$1")
-  [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null
+  local f pid; f=$(pidfile "$1")
+  [ -f "$f" ] || return 1
+  pid=$(cat "$f")
+  kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$(marker "$1")"
+}
+
+# A port held by something that is not ours (another checkout's stack, a system service) must not pass for ours.
+require_free() {
+  local name=$1 port=$2
+  if port_open 127.0.0.1 "$port"; then
+    die "port $port, where $name should listen, is in use by another process: stop it (another checkout: \`scripts/stack.sh down\` there), or move this stack with TEMPORAL_ADDRESS, DATABASE_URL and KAFKA_BROKERS"
+  fi
 }
 
 # Starts a long-lived server in its own session, its output in .data/logs/<name>.log.
@@ -103,6 +125,7 @@ wait_for() {
     if [ "$(now)" -ge "$deadline" ]; then die "$name did not answer within ${seconds}s; see $LOGS/$name.log"; fi
     sleep 0.5
   done
+  running "$name" || die "$name exited while starting; see $LOGS/$name.log"
 }
 
 port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
@@ -130,26 +153,33 @@ as_postgres() {
 start_postgres() {
   local dir="$DATA/postgres" sock="$DATA/postgres-socket"
   mkdir -p "$dir" "$sock" "$LOGS"
-  [ "$(id -u)" = 0 ] && chown postgres:postgres "$dir" "$sock" && chmod 700 "$dir"
+  if [ "$(id -u)" = 0 ]; then
+    chown postgres:postgres "$dir" "$sock" && chmod 700 "$dir"
+    as_postgres test -w "$dir" ||
+      die "the postgres system user cannot reach $dir (a parent directory is closed to it, e.g. /root): clone the project elsewhere, or set DUBAN_DATA_DIR to a directory it can reach"
+  fi
   if [ ! -f "$dir/PG_VERSION" ]; then
     say "initialising PostgreSQL in $dir"
     as_postgres "$PG_BIN/initdb" -D "$dir" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
       --encoding=UTF8 --locale=C.UTF-8 >"$LOGS/postgres-initdb.log" 2>&1 ||
       die "initdb failed; see $LOGS/postgres-initdb.log"
   fi
-  if as_postgres "$PG_BIN/pg_ctl" -D "$dir" status >/dev/null 2>&1; then return; fi
-  touch "$LOGS/postgres.log"; [ "$(id -u)" = 0 ] && chown postgres "$LOGS/postgres.log"
-  as_postgres "$PG_BIN/pg_ctl" -D "$dir" -l "$LOGS/postgres.log" -w -t 60 start \
-    -o "-p $PGPORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$sock -c timezone=Asia/Shanghai" >/dev/null ||
-    die "PostgreSQL did not start; see $LOGS/postgres.log"
-  # The application's role and database; the schema itself is the application's migrations (infra/migrations).
-  as_postgres "$PG_BIN/psql" -q -h "$sock" -p "$PGPORT" -U postgres -d postgres -v ON_ERROR_STOP=1 >/dev/null <<SQL
-SELECT 'CREATE ROLE "$PGUSER" LOGIN PASSWORD ''$PGPASSWORD'''
-  WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$PGUSER') \gexec
-SELECT 'CREATE DATABASE "$PGDATABASE" OWNER "$PGUSER"'
-  WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$PGDATABASE') \gexec
+  if ! as_postgres "$PG_BIN/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
+    require_free PostgreSQL "$PG_PORT"
+    touch "$LOGS/postgres.log"; [ "$(id -u)" = 0 ] && chown postgres "$LOGS/postgres.log"
+    as_postgres "$PG_BIN/pg_ctl" -D "$dir" -l "$LOGS/postgres.log" -w -t 60 start \
+      -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$sock -c timezone=Asia/Shanghai" >/dev/null ||
+      die "PostgreSQL did not start; see $LOGS/postgres.log"
+  fi
+  # The application's role and database, every time (a first run may have stopped before them); the schema itself
+  # is the application's migrations (infra/migrations).
+  as_postgres "$PG_BIN/psql" -q -h "$sock" -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 >/dev/null <<SQL
+SELECT 'CREATE ROLE "$PG_USER" LOGIN PASSWORD ''$PG_PASSWORD'''
+  WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$PG_USER') \gexec
+SELECT 'CREATE DATABASE "$PG_DATABASE" OWNER "$PG_USER"'
+  WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$PG_DATABASE') \gexec
 SQL
-  say "PostgreSQL on 127.0.0.1:$PGPORT (database $PGDATABASE, user $PGUSER)"
+  say "PostgreSQL on 127.0.0.1:$PG_PORT (database $PG_DATABASE, user $PG_USER)"
 }
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -160,6 +190,8 @@ start_temporal() {
   if running temporal; then return; fi
   mkdir -p "$DATA/temporal"
   local host=${TEMPORAL_ADDRESS%:*} port=${TEMPORAL_ADDRESS##*:}
+  require_free Temporal "$port"
+  require_free "the Temporal UI" "$TEMPORAL_UI_PORT"
   spawn temporal "$TOOLS/bin/temporal" server start-dev --ip "$host" --port "$port" --ui-port "$TEMPORAL_UI_PORT" \
     --db-filename "$DATA/temporal/temporal.db" --sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal \
     --namespace default --log-level warn
@@ -177,6 +209,8 @@ kafka_java() {
 
 start_kafka() {
   if running kafka; then return; fi
+  require_free Kafka "$KAFKA_PORT"
+  require_free "the Kafka controller" "$KAFKA_CONTROLLER_PORT"
   local dir="$DATA/kafka"
   mkdir -p "$dir"
   cat >"$dir/server.properties" <<PROPS
@@ -243,7 +277,7 @@ cmd_status() {
   local host=${TEMPORAL_ADDRESS%:*} port=${TEMPORAL_ADDRESS##*:} ok=0
   if port_open "$host" "$port"; then say "Temporal   up    $TEMPORAL_ADDRESS"; else say "Temporal   down  $TEMPORAL_ADDRESS"; ok=1; fi
   if port_open 127.0.0.1 "$KAFKA_PORT"; then say "Kafka      up    127.0.0.1:$KAFKA_PORT"; else say "Kafka      down  127.0.0.1:$KAFKA_PORT"; ok=1; fi
-  if port_open 127.0.0.1 "$PGPORT"; then say "PostgreSQL up    127.0.0.1:$PGPORT"; else say "PostgreSQL down  127.0.0.1:$PGPORT"; ok=1; fi
+  if port_open 127.0.0.1 "$PG_PORT"; then say "PostgreSQL up    127.0.0.1:$PG_PORT"; else say "PostgreSQL down  127.0.0.1:$PG_PORT"; ok=1; fi
   return $ok
 }
 

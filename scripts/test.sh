@@ -6,14 +6,20 @@
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-bash scripts/stack.sh up || { echo "the local stack did not come up: see the lines above and .data/logs/"; exit 1; }
-
-status=0
-echo "[test] type-checking and linting…"
-npx tsc --noEmit -p . || status=1
-npm run --silent lint || status=1
-
 mkdir -p .data
+rm -f .data/test-summary.txt
+if ! bash scripts/stack.sh up; then
+  echo "[test] the local stack did not come up: see the lines above and .data/logs/"
+  echo "0 passed, 1 failed" | tee .data/test-summary.txt
+  exit 1
+fi
+
+status=0 checks_failed=0
+echo "[test] type-checking and linting…"
+npx tsc --noEmit -p . || checks_failed=1
+npm run --silent lint || checks_failed=1
+[ "$checks_failed" = 0 ] || status=1
+
 results=.data/test-results.json
 rm -f "$results"
 started=$(date +%s)
@@ -24,10 +30,11 @@ if [ ! -f "$results" ]; then
   echo "0 passed, 1 failed" | tee .data/test-summary.txt
   exit 1
 fi
-# Suites that could not run (a compile error, a server that did not answer in beforeAll) count as failures too.
+# Suites that could not run (a compile error, a server that did not answer in beforeAll) count as failures too, and
+# so does a failed type check or lint, as one.
 node -e '
   const r = require(require("path").resolve(process.argv[1]));
-  const failed = r.numFailedTests + r.numRuntimeErrorTestSuites;
+  const failed = r.numFailedTests + r.numRuntimeErrorTestSuites + Number(process.argv[2]);
   console.log(`${r.numPassedTests} passed, ${failed} failed`);
-' "$results" | tee .data/test-summary.txt
+' "$results" "$checks_failed" | tee .data/test-summary.txt
 exit $status

@@ -61,12 +61,13 @@ test('a killed worker and restarted servers lose nothing', async () => {
   // Kafka is down while a report comes in: the update waits for the activity, which retries until Kafka is back.
   await stack('stop', 'kafka');
   const report = service.submitReport(id, { unit: '市场监管局', summary: '完成第一阶段工作', percentComplete: 40 });
-  await new Promise((r) => setTimeout(r, 3_000));
-  const waiting = await pool.query(
-    'SELECT type FROM assignment_events WHERE assignment_id = $1 AND published_at IS NULL',
-    [id],
-  );
-  expect(waiting.rows).toEqual([{ type: 'ProgressReportSubmitted' }]);
+  // The report is stored while Kafka is down, and waits in the outbox.
+  const waiting = async () =>
+    (
+      await pool.query('SELECT type FROM assignment_events WHERE assignment_id = $1 AND published_at IS NULL', [id])
+    ).rows.map((r) => r.type);
+  for (let i = 0; i < 100 && (await waiting()).length === 0; i++) await new Promise((r) => setTimeout(r, 200));
+  expect(await waiting()).toEqual(['ProgressReportSubmitted']);
   await stack('start', 'kafka');
   expect((await report).periods[0]?.report?.summary).toBe('完成第一阶段工作');
 

@@ -86,7 +86,7 @@ export function noticesFor(recorded: RecordedEvent, spec: AssignmentSpec): Notic
               spec.coordinator,
               'report-coordinator',
               `【${word}】${spec.unit}逾期未报`,
-              `${spec.coordinator}：${spec.unit}${late}，经催办、督办仍未报送。`,
+              `${spec.coordinator}：${spec.unit}${late}，经提醒仍未报送。`,
             ),
           ];
       }
