@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 
-const port = z.coerce.number().int().min(1).max(65535);
+/** 0 asks the system for any free port. */
+const port = z.coerce.number().int().min(0).max(65535);
 
 const schema = z.object({
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),

@@ -50,7 +50,10 @@ type Deps = {
 /** Part one: a real plan's task item, on the dev server, in real time. */
 async function oneTask({ config, kafka, ...deps }: Deps & { config: ReturnType<typeof loadConfig>; kafka: Kafka }) {
   const { pool, activities, workflowBundle, run } = deps;
-  const { plan } = parsePlan(await readFile(SEED));
+  const bytes = await readFile(SEED).catch((error: Error) => {
+    throw new Error(`the demo reads a published plan from ${SEED}, beside the repository (${error.message})`);
+  });
+  const { plan } = parsePlan(bytes);
   // A task with a dated deadline whose lead is one department (not a collective such as 各区人民政府).
   const collective = new Set(plan.units.filter((u) => u.collective).map((u) => u.name));
   const task = plan.tasks.find((t) => t.deadline.kind === 'date' && t.lead.length > 0 && !collective.has(t.lead[0]!));
