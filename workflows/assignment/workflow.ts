@@ -76,10 +76,9 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
     if (events.length === 0) return recording;
     state = fold(events, state);
     const batch: RecordedEvent[] = events.map((event) => ({ assignmentId, seq: ++seq, event }));
-    const currentSpec = state.spec ?? spec;
     recording = recording.then(async () => {
       await recordEvents(batch);
-      const notices = batch.flatMap((recorded) => noticesFor(recorded, currentSpec));
+      const notices = batch.flatMap((recorded) => noticesFor(recorded, spec));
       if (notices.length > 0) await deliverNotices(notices);
     });
     return recording;
