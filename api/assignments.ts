@@ -14,6 +14,7 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { reportDueDates, shanghaiDate } from '../domain/calendar';
+import { describeIssues } from '../domain/validation';
 import { assignmentSpecSchema, supervisionPolicySchema } from '../workflows/assignment/events';
 import {
   acknowledgePayloadSchema,
@@ -202,6 +203,5 @@ function updateId(requestId: string | undefined): { updateId?: string } {
 function parse<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
-  throw new AppError('INVALID_PAYLOAD', `malformed request: ${problems}`);
+  throw new AppError('INVALID_PAYLOAD', `malformed request: ${describeIssues(result.error, 'body')}`);
 }

@@ -1,8 +1,7 @@
 /** The API process: HTTP on API_HOST:API_PORT, talking to Temporal and the PostgreSQL read models. */
-import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../infra/config';
 import { checkPostgres, createPool } from '../infra/postgres';
-import { unreachable } from '../infra/reachability';
+import { connectClient } from '../infra/temporal';
 import { AssignmentService } from './assignments';
 import { buildApi } from './server';
 
@@ -10,12 +9,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const pool = createPool(config.DATABASE_URL);
   await checkPostgres(pool, config.DATABASE_URL);
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: '5 seconds' }).catch(
-    (error: unknown) => {
-      throw unreachable('Temporal', config.TEMPORAL_ADDRESS, error);
-    },
-  );
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const { connection, client } = await connectClient(config);
   const assignments = new AssignmentService({
     client,
     taskQueue: config.TEMPORAL_TASK_QUEUE,

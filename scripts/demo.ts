@@ -6,8 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { Activities } from '../activities';
@@ -16,7 +15,7 @@ import { formatShanghai, shanghaiDate } from '../domain/calendar';
 import { parsePlan } from '../domain/plan';
 import { loadConfig } from '../infra/config';
 import { readAssignmentEvents } from '../infra/kafka';
-import { unreachable } from '../infra/reachability';
+import { connectClient, connectWorker } from '../infra/temporal';
 import { createAssignmentWorker, WORKFLOWS_PATH } from '../worker/create-worker';
 import { openDependencies } from '../worker/dependencies';
 import { simulateYear, startTimeSkippingServer } from './year-simulation';
@@ -73,13 +72,8 @@ async function oneTask({ config, kafka, ...deps }: Deps & { config: ReturnType<t
   );
   say(`  完成时限：${task.deadline.text}（原定 ${original}，演示中顺延至 ${due}）`);
 
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: '5 seconds' }).catch(
-    (e: unknown) => {
-      throw unreachable('Temporal', config.TEMPORAL_ADDRESS, e);
-    },
-  );
-  const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const { connection, client } = await connectClient(config);
+  const nativeConnection = await connectWorker(config);
   const taskQueue = `${config.TEMPORAL_TASK_QUEUE}-${run}`;
   const worker = await createAssignmentWorker({
     connection: nativeConnection,

@@ -11,14 +11,14 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
 import { AssignmentService, assignmentIdOf } from '../api/assignments';
 import { addDays, shanghaiDate } from '../domain/calendar';
 import { loadConfig } from '../infra/config';
+import { connectClient, connectWorker } from '../infra/temporal';
 import { createAssignmentWorker, WORKFLOWS_PATH } from '../worker/create-worker';
 import { openDependencies } from '../worker/dependencies';
 import { simulateYear, startTimeSkippingServer } from './year-simulation';
-import { Client, Connection } from '@temporalio/client';
 
 const run = promisify(execFile);
 const OUT = path.join(__dirname, '..', 'tests', 'replay', 'histories');
@@ -68,9 +68,8 @@ async function main(): Promise<void> {
   }
 
   // A whole lifecycle through the updates, on the dev server.
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const { connection, client } = await connectClient(config);
+  const nativeConnection = await connectWorker(config);
   const taskQueue = `${prefix}-lifecycle`;
   const worker = await createAssignmentWorker({ connection: nativeConnection, taskQueue, workflowBundle, activities });
   await worker.runUntil(async () => {

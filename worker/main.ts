@@ -2,10 +2,9 @@
  * The worker process: runs assignment workflows and their activities against Temporal, PostgreSQL and Kafka.
  * Stops cleanly on SIGINT/SIGTERM, finishing the activities it has started.
  */
-import { NativeConnection } from '@temporalio/worker';
 import { startOutboxRelay } from '../activities/outbox';
 import { loadConfig } from '../infra/config';
-import { unreachable } from '../infra/reachability';
+import { connectWorker } from '../infra/temporal';
 import { createAssignmentWorker } from './create-worker';
 import { openDependencies } from './dependencies';
 
@@ -15,9 +14,7 @@ async function main(): Promise<void> {
   if (deps.migrationsApplied.length > 0)
     console.log(`[worker] migrations applied: ${deps.migrationsApplied.join(', ')}`);
 
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }).catch((error: unknown) => {
-    throw unreachable('Temporal', config.TEMPORAL_ADDRESS, error);
-  });
+  const connection = await connectWorker(config);
   const worker = await createAssignmentWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,

@@ -13,7 +13,14 @@ import { buildApi } from '../../api/server';
 import { addDays, shanghaiDate } from '../../domain/calendar';
 import { createProducer } from '../../infra/kafka';
 import { createAssignmentWorker, WORKFLOWS_PATH } from '../../worker/create-worker';
-import { config, connectKafka, connectPostgres, connectTemporal, connectWorker, uniqueId } from '../support/stack';
+import {
+  config,
+  connectKafka,
+  connectPostgres,
+  connectTemporal,
+  connectWorkerToStack,
+  uniqueId,
+} from '../support/stack';
 
 jest.setTimeout(120_000);
 
@@ -31,7 +38,7 @@ beforeAll(async () => {
   pool = await connectPostgres();
   producer = createProducer(await connectKafka());
   temporal = await connectTemporal();
-  workerConnection = await connectWorker();
+  workerConnection = await connectWorkerToStack();
   worker = await createAssignmentWorker({
     connection: workerConnection,
     taskQueue,

@@ -5,14 +5,13 @@
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type NativeConnection } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import type { Kafka } from 'kafkajs';
 import { loadConfig, type Config } from '../../infra/config';
 import { createKafka, ensureTopic } from '../../infra/kafka';
 import { checkPostgres, createPool, migrate } from '../../infra/postgres';
-import { unreachable } from '../../infra/reachability';
+import { connectClient, connectWorker } from '../../infra/temporal';
 import { startTimeSkippingServer, TEST_SERVER } from '../../scripts/year-simulation';
 
 // Workers log every state change at INFO; tests keep warnings and errors only.
@@ -64,18 +63,11 @@ export function uniqueId(prefix: string): string {
 }
 
 /** A Temporal client on the dev server of the local stack. */
-export async function connectTemporal(): Promise<{ connection: Connection; client: Client }> {
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: '5 seconds' }).catch(
-    (error: unknown) => {
-      throw unreachable('Temporal', config.TEMPORAL_ADDRESS, error);
-    },
-  );
-  return { connection, client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }) };
+export function connectTemporal(): ReturnType<typeof connectClient> {
+  return connectClient(config);
 }
 
 /** A worker connection to the dev server of the local stack. */
-export async function connectWorker(): Promise<NativeConnection> {
-  return NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }).catch((error: unknown) => {
-    throw unreachable('Temporal', config.TEMPORAL_ADDRESS, error);
-  });
+export function connectWorkerToStack(): Promise<NativeConnection> {
+  return connectWorker(config);
 }

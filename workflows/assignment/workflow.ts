@@ -16,6 +16,7 @@ import {
 import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
 import type { Activities } from '../../activities/types';
+import { describeIssues } from '../../domain/validation';
 import { decide, DomainError, fold, initialState, nextAlarm, type AssignmentCommand } from './decider';
 import type { RecordedEvent } from './events';
 import {
@@ -138,8 +139,7 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
 function parse<S extends z.ZodType>(schema: S, payload: unknown): z.infer<S> {
   const result = schema.safeParse(payload);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ');
-  throw ApplicationFailure.nonRetryable(`malformed request: ${problems}`, 'INVALID_PAYLOAD');
+  throw ApplicationFailure.nonRetryable(`malformed request: ${describeIssues(result.error)}`, 'INVALID_PAYLOAD');
 }
 
 /**

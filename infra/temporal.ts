@@ -1,0 +1,24 @@
+/** Connections to the Temporal server, failing at once with the server's name and how to start it. */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import type { Config } from './config';
+import { unreachable } from './reachability';
+
+type TemporalConfig = Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE'>;
+
+/** A client, for starting workflows and sending them updates and queries. */
+export async function connectClient(config: TemporalConfig): Promise<{ connection: Connection; client: Client }> {
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: '5 seconds' }).catch(
+    (error: unknown) => {
+      throw unreachable('Temporal', config.TEMPORAL_ADDRESS, error);
+    },
+  );
+  return { connection, client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }) };
+}
+
+/** A connection for workers. */
+export function connectWorker(config: Pick<Config, 'TEMPORAL_ADDRESS'>): Promise<NativeConnection> {
+  return NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }).catch((error: unknown) => {
+    throw unreachable('Temporal', config.TEMPORAL_ADDRESS, error);
+  });
+}
