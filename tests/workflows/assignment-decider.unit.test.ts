@@ -1,5 +1,5 @@
 import { shanghaiInstant } from '../../domain/calendar';
-import { decide, fold, nextAlarm } from '../../workflows/assignment/decider';
+import { decide, fold, nextAlarm, type AssignmentCommand } from '../../workflows/assignment/decider';
 import { assignmentSpecSchema, type AssignmentEvent, type AssignmentSpec } from '../../workflows/assignment/events';
 import { noticesFor } from '../../workflows/assignment/notices';
 import { DEFAULT_POLICY } from '../../workflows/assignment/policy';
@@ -19,6 +19,35 @@ const spec: AssignmentSpec = {
 
 const at = (date: string, time = '09:00') => shanghaiInstant(date, time);
 const iso = (date: string, time = '09:00') => at(date, time).toISOString();
+
+const DUE: Record<string, string> = { '2017-Q1': '2017-03-31', '2017-Q2': '2017-06-30' };
+
+/** A progress report by the lead unit, as submitted (a command) and as recorded (an event). */
+const report = (now: Date, summary: string, percentComplete: number, period?: string): AssignmentCommand => ({
+  type: 'SubmitProgressReport',
+  now,
+  unit: '市质监局',
+  summary,
+  percentComplete,
+  ...(period && { period }),
+});
+const reported = (
+  instant: string,
+  period: string,
+  summary: string,
+  percentComplete: number,
+  late: boolean,
+): AssignmentEvent => ({
+  type: 'ProgressReportSubmitted',
+  version: 1,
+  at: instant,
+  period,
+  due: DUE[period]!,
+  unit: '市质监局',
+  summary,
+  percentComplete,
+  late,
+});
 
 const assigned: AssignmentEvent = { type: 'TaskAssigned', version: 1, at: iso('2017-02-20', '10:00'), spec };
 const acknowledged: AssignmentEvent = {
@@ -55,13 +84,7 @@ describe('when not yet assigned', () => {
 
   test('reports are refused: there is nothing to report on', () => {
     given()
-      .when({
-        type: 'SubmitProgressReport',
-        now: at('2017-03-01'),
-        unit: '市质监局',
-        summary: '进展',
-        percentComplete: 10,
-      })
+      .when(report(at('2017-03-01'), '进展', 10))
       .thenRefused('NOT_ASSIGNED');
   });
 
@@ -99,26 +122,10 @@ describe('when assigned', () => {
 
   test('a report before acknowledging acknowledges implicitly', () => {
     given(assigned)
-      .when({
-        type: 'SubmitProgressReport',
-        now: at('2017-03-20'),
-        unit: '市质监局',
-        summary: '已部署',
-        percentComplete: 20,
-      })
+      .when(report(at('2017-03-20'), '已部署', 20))
       .then([
         { type: 'AssignmentAcknowledged', version: 1, at: iso('2017-03-20'), unit: '市质监局', implicit: true },
-        {
-          type: 'ProgressReportSubmitted',
-          version: 1,
-          at: iso('2017-03-20'),
-          period: '2017-Q1',
-          due: '2017-03-31',
-          unit: '市质监局',
-          summary: '已部署',
-          percentComplete: 20,
-          late: false,
-        },
+        reported(iso('2017-03-20'), '2017-Q1', '已部署', 20, false),
       ]);
   });
 
@@ -145,13 +152,7 @@ describe('when assigned', () => {
 
   test('commands dated before the last event are refused', () => {
     given(assigned, acknowledged)
-      .when({
-        type: 'SubmitProgressReport',
-        now: at('2017-02-01'),
-        unit: '市质监局',
-        summary: '进展',
-        percentComplete: 1,
-      })
+      .when(report(at('2017-02-01'), '进展', 1))
       .thenRefused('OUT_OF_ORDER');
   });
 });
@@ -218,44 +219,20 @@ describe('when a quarter ends without a report', () => {
 
   test('a late report is marked late and stops the ladder', () => {
     given(assigned, acknowledged, q1Overdue, q1Urged)
-      .when({
-        type: 'SubmitProgressReport',
-        now: at('2017-04-02'),
-        unit: '市质监局',
-        summary: '补报',
-        percentComplete: 25,
-      })
-      .then([
-        {
-          type: 'ProgressReportSubmitted',
-          version: 1,
-          at: iso('2017-04-02'),
-          period: '2017-Q1',
-          due: '2017-03-31',
-          unit: '市质监局',
-          summary: '补报',
-          percentComplete: 25,
-          late: true,
-        },
-      ]);
-    const reported = fold([
+      .when(report(at('2017-04-02'), '补报', 25))
+      .then([reported(iso('2017-04-02'), '2017-Q1', '补报', 25, true)]);
+    const afterReport = fold([
       assigned,
       acknowledged,
       q1Overdue,
       q1Urged,
-      {
-        type: 'ProgressReportSubmitted',
-        version: 1,
-        at: iso('2017-04-02'),
-        period: '2017-Q1',
-        due: '2017-03-31',
-        unit: '市质监局',
-        summary: '补报',
-        percentComplete: 25,
-        late: true,
-      },
+      reported(iso('2017-04-02'), '2017-Q1', '补报', 25, true),
     ]);
-    expect(nextAlarm(reported)?.command).toEqual({ type: 'SendDeadlineReminder', period: '2017-Q2', kind: 'advance' });
+    expect(nextAlarm(afterReport)?.command).toEqual({
+      type: 'SendDeadlineReminder',
+      period: '2017-Q2',
+      kind: 'advance',
+    });
   });
 
   test('a step that is not the next one is ignored, so a repeated timer does nothing', () => {
@@ -281,77 +258,29 @@ describe('when a quarter ends without a report', () => {
 });
 
 describe('when reported', () => {
-  const q1Reported: AssignmentEvent = {
-    type: 'ProgressReportSubmitted',
-    version: 1,
-    at: iso('2017-03-28'),
-    period: '2017-Q1',
-    due: '2017-03-31',
-    unit: '市质监局',
-    summary: '按期推进',
-    percentComplete: 25,
-    late: false,
-  };
+  const q1Reported: AssignmentEvent = reported(iso('2017-03-28'), '2017-Q1', '按期推进', 25, false);
 
   test('a second report for the same period is refused, with when the first came', () => {
     given(assigned, acknowledged, q1Reported)
-      .when({
-        type: 'SubmitProgressReport',
-        now: at('2017-03-29'),
-        unit: '市质监局',
-        period: '2017-Q1',
-        summary: '再报',
-        percentComplete: 30,
-      })
+      .when(report(at('2017-03-29'), '再报', 30, '2017-Q1'))
       .thenRefused('ALREADY_REPORTED', /already reported 2017-Q1/);
   });
 
   test('a report without a period goes to the earliest one not yet reported', () => {
     given(assigned, acknowledged, q1Reported)
-      .when({
-        type: 'SubmitProgressReport',
-        now: at('2017-04-02'),
-        unit: '市质监局',
-        summary: '二季度进展',
-        percentComplete: 30,
-      })
-      .then([
-        {
-          type: 'ProgressReportSubmitted',
-          version: 1,
-          at: iso('2017-04-02'),
-          period: '2017-Q2',
-          due: '2017-06-30',
-          unit: '市质监局',
-          summary: '二季度进展',
-          percentComplete: 30,
-          late: false,
-        },
-      ]);
+      .when(report(at('2017-04-02'), '二季度进展', 30))
+      .then([reported(iso('2017-04-02'), '2017-Q2', '二季度进展', 30, false)]);
   });
 
   test('the next period opens for reports the day after the previous one was due, not before', () => {
     given(assigned, acknowledged, q1Reported)
-      .when({
-        type: 'SubmitProgressReport',
-        now: at('2017-03-29'),
-        unit: '市质监局',
-        summary: '提前',
-        percentComplete: 30,
-      })
+      .when(report(at('2017-03-29'), '提前', 30))
       .thenRefused('PERIOD_NOT_OPEN', /reports for 2017-Q2 of task 五\.\(二\)\.29 open on 2017-04-01/);
   });
 
   test('an unknown period is refused, listing the periods there are', () => {
     given(assigned, acknowledged)
-      .when({
-        type: 'SubmitProgressReport',
-        now: at('2017-03-29'),
-        unit: '市质监局',
-        period: '2018-Q1',
-        summary: '进展',
-        percentComplete: 1,
-      })
+      .when(report(at('2017-03-29'), '进展', 1, '2018-Q1'))
       .thenRefused('UNKNOWN_PERIOD', /periods are 2017-Q1, 2017-Q2, 2017-Q3, 2017-Q4/);
   });
 
@@ -365,26 +294,8 @@ describe('when reported', () => {
 describe('when the clock runs late (a worker that was down)', () => {
   test('a report after the due day is late even before the period was closed', () => {
     given(assigned, acknowledged)
-      .when({
-        type: 'SubmitProgressReport',
-        now: at('2017-04-01', '00:30'),
-        unit: '市质监局',
-        summary: '补报',
-        percentComplete: 25,
-      })
-      .then([
-        {
-          type: 'ProgressReportSubmitted',
-          version: 1,
-          at: iso('2017-04-01', '00:30'),
-          period: '2017-Q1',
-          due: '2017-03-31',
-          unit: '市质监局',
-          summary: '补报',
-          percentComplete: 25,
-          late: true,
-        },
-      ]);
+      .when(report(at('2017-04-01', '00:30'), '补报', 25))
+      .then([reported(iso('2017-04-01', '00:30'), '2017-Q1', '补报', 25, true)]);
   });
 
   test('an advance reminder that comes after the due-day one was due is dropped, and not offered again', () => {
@@ -429,13 +340,7 @@ describe('when completed', () => {
 
   test('nothing more is accepted', () => {
     given(assigned, acknowledged, completed)
-      .when({
-        type: 'SubmitProgressReport',
-        now: at('2017-12-21'),
-        unit: '市质监局',
-        summary: '进展',
-        percentComplete: 100,
-      })
+      .when(report(at('2017-12-21'), '进展', 100))
       .thenRefused('ALREADY_COMPLETED', /task 五\.\(二\)\.29 was completed/);
   });
 
