@@ -2,14 +2,12 @@
  * Plan parsing speed: `npx tsx bench/plan-parse.ts`. Parses the Ezhou seed (45 KB) and a 50 KB+ document built from
  * it many times after warm-up, and prints median and p95 milliseconds per parse and KB/s. Target: < 50 ms per 50 KB.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parsePlan } from '../domain/plan';
 import { chineseToNumber } from '../domain/plan/chinese-numerals';
 import { numberToChinese } from '../domain/plan/numbering';
+import { readSeed } from '../seeds';
 
-const SEEDS = path.resolve(__dirname, '../../shared/seeds');
 const WARMUP = 20;
 const RUNS = 100;
 const TARGET_MS = 50;
@@ -40,9 +38,9 @@ function bench(label: string, bytes: Buffer): boolean {
   return ok;
 }
 
-const ezhou = readFileSync(path.join(SEEDS, 'ezhou-2017.txt'));
+const ezhou = readSeed('ezhou-2017');
 // 50 KB+: the Ezhou plan followed by the Harbin plan's sections, renumbered as further top-level sections
-const harbin = readFileSync(path.join(SEEDS, 'harbin-2017.txt'), 'utf8').split('\n').slice(34).join('\n');
+const harbin = readSeed('harbin-2017').toString('utf8').split('\n').slice(34).join('\n');
 const renumbered = harbin.replace(
   /^([一二三四五])、/gm,
   (_, n: string) => `${numberToChinese(chineseToNumber(n)! + 7)}、`,

@@ -5,7 +5,6 @@
  * Everything is stored in PostgreSQL and published to Kafka, and the demo reads it back from there.
  */
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
@@ -16,11 +15,12 @@ import { parsePlan } from '../domain/plan';
 import { loadConfig } from '../infra/config';
 import { readAssignmentEvents } from '../infra/kafka';
 import { connectClient, connectWorker } from '../infra/temporal';
+import { seedPath } from '../seeds';
 import { createAssignmentWorker, WORKFLOWS_PATH } from '../worker/create-worker';
 import { openDependencies } from '../worker/dependencies';
 import { simulateYear, startTimeSkippingServer } from './year-simulation';
 
-const SEED = path.join(__dirname, '..', '..', 'shared', 'seeds', 'ezhou-2017.txt');
+const SEED = seedPath('ezhou-2017');
 
 const say = (line = '') => console.log(line);
 const noop = () => undefined;
