@@ -1,60 +1,88 @@
 /**
  * The activities, built from their dependencies (samples-typescript `activities-dependency-injection`): the worker
  * passes real clients, and tests pass the same real clients pointed at the local stack.
+ *
+ * Recording an event is storing it: the event, its read-model changes and its outbox row are written in one
+ * transaction, and the activity returns. Only the outbox relay (worker/outbox-relay.ts) publishes to Kafka, so an
+ * update never waits for Kafka and no two publishers send the same row.
  */
 import { ApplicationFailure, log } from '@temporalio/activity';
-import type { Producer } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
+import { isPermanentPgError, withTransaction } from '../infra/postgres';
 import type { AssignmentEvent, RecordedEvent } from '../workflows/assignment/events';
 import type { Notice } from '../workflows/assignment/notices';
-import { publishBatch } from './outbox';
 import type { Activities } from './types';
 
 export type { Activities } from './types';
 
+/** The channel the relay listens on; a NOTIFY is delivered when the transaction that sent it commits. */
+export const OUTBOX_CHANNEL = 'duban_outbox';
+
 export interface ActivityDependencies {
   pool: Pool;
-  producer: Producer;
+  /** The Kafka topic the stored events are to be published to; each outbox row names it. */
   topic: string;
 }
 
-export function createActivities({ pool, producer, topic }: ActivityDependencies): Activities {
+export function createActivities({ pool, topic }: ActivityDependencies): Activities {
   return {
     async recordEvents(batch) {
       if (batch.length === 0) return;
-      await store(pool, batch);
-      await publishBatch({ pool, producer, topic }, batch);
+      await permanentFailuresStop(() => withTransaction(pool, (client) => store(client, topic, batch)));
     },
 
     async deliverNotices(notices) {
-      const delivered = await deliver(pool, notices);
+      const delivered = await permanentFailuresStop(() => deliver(pool, notices));
       for (const n of delivered) log.info(`[通知] → ${n.recipient} ${n.subject}`, { key: n.key });
     },
   };
 }
 
-/** Appends the batch and updates the read models in one transaction; events already there are left untouched. */
-async function store(pool: Pool, batch: RecordedEvent[]): Promise<void> {
-  const client = await pool.connect();
+/**
+ * What PostgreSQL can never store (a NUL in a text, a value out of range) must not be retried for ever: it leaves as
+ * a non-retryable failure, so the workflow sees it at once instead of waiting behind an activity that cannot
+ * succeed. A server that is down or restarting stays retryable.
+ */
+async function permanentFailuresStop<T>(work: () => Promise<T>): Promise<T> {
   try {
-    await client.query('BEGIN');
-    for (const recorded of batch) {
-      const { assignmentId, seq, event } = recorded;
-      const inserted = await client.query(
-        `INSERT INTO assignment_events (assignment_id, seq, type, version, occurred_at, payload)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (assignment_id, seq) DO NOTHING`,
-        [assignmentId, seq, event.type, event.version, event.at, event],
-      );
-      if (inserted.rowCount === 1) await project(client, assignmentId, seq, event);
-      else await requireSameEvent(client, recorded);
-    }
-    await client.query('COMMIT');
+    return await work();
   } catch (error) {
-    await client.query('ROLLBACK');
+    if (isPermanentPgError(error)) {
+      throw ApplicationFailure.nonRetryable(
+        `PostgreSQL refuses to store this: ${(error as Error).message}`,
+        'STORAGE_REFUSED',
+      );
+    }
     throw error;
-  } finally {
-    client.release();
   }
+}
+
+/**
+ * Appends the batch with its read-model changes and outbox rows; events already there are left untouched (a retried
+ * activity), and the relay is woken when the transaction commits.
+ */
+async function store(client: PoolClient, topic: string, batch: RecordedEvent[]): Promise<void> {
+  let appended = 0;
+  for (const recorded of batch) {
+    const { assignmentId, seq, event } = recorded;
+    const inserted = await client.query(
+      `INSERT INTO assignment_events (assignment_id, seq, type, version, occurred_at, payload)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (assignment_id, seq) DO NOTHING`,
+      [assignmentId, seq, event.type, event.version, event.at, event],
+    );
+    if (inserted.rowCount !== 1) {
+      await requireSameEvent(client, recorded);
+      continue;
+    }
+    await project(client, assignmentId, seq, event);
+    await client.query('INSERT INTO outbox (assignment_id, seq, topic) VALUES ($1, $2, $3)', [
+      assignmentId,
+      seq,
+      topic,
+    ]);
+    appended++;
+  }
+  if (appended > 0) await client.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, String(appended)]);
 }
 
 /**

@@ -7,8 +7,9 @@ import type { Notice } from '../workflows/assignment/notices';
 
 export interface Activities {
   /**
-   * Appends events to the event store and its read models in one transaction, then publishes them to Kafka keyed
-   * by assignment. Idempotent by (assignmentId, seq): Temporal retries it until both have the events.
+   * Appends events to the event store, its read models and the outbox in one transaction; the outbox relay
+   * publishes them to Kafka afterwards. Idempotent by (assignmentId, seq): Temporal retries it until PostgreSQL has
+   * the events, and fails it at once (non-retryable) for what PostgreSQL can never store.
    */
   recordEvents(events: RecordedEvent[]): Promise<void>;
   /** Puts notices in their recipients' inboxes; idempotent by notice key. */

@@ -29,6 +29,8 @@ const schema = z.object({
   /** Who receives 通报 when nobody else is named: the coordinator's office. */
   DUBAN_COORDINATOR: z.string().default('市政府督查室'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** text: one readable line per record (Beijing time); json: one JSON object per line, for log collectors. */
+  LOG_FORMAT: z.enum(['text', 'json']).default('text'),
 });
 
 export type Config = z.infer<typeof schema>;

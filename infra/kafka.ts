@@ -2,43 +2,65 @@
 import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkajs';
 import { recordedEventSchema, type RecordedEvent } from '../workflows/assignment/events';
 import type { Config } from './config';
+import { kafkaLogCreator, type Logger } from './logger';
 import { unreachable } from './reachability';
 
-export function createKafka(config: Pick<Config, 'KAFKA_BROKERS' | 'KAFKA_CLIENT_ID'>): Kafka {
+/** kafkajs logs through the application's logger (see infra/logger.ts); none at all when no logger is given. */
+export function createKafka(config: Pick<Config, 'KAFKA_BROKERS' | 'KAFKA_CLIENT_ID'>, logger?: Logger): Kafka {
   return new Kafka({
     clientId: config.KAFKA_CLIENT_ID,
     brokers: config.KAFKA_BROKERS,
     connectionTimeout: 3_000,
     retry: { retries: 3, initialRetryTime: 300 },
-    logLevel: logLevel.WARN,
+    ...(logger
+      ? {
+          logLevel: logger.isLevelEnabled('debug') ? logLevel.DEBUG : logLevel.INFO,
+          logCreator: kafkaLogCreator(logger),
+        }
+      : { logLevel: logLevel.NOTHING }),
   });
 }
 
-/**
- * Creates the events topic if it is missing. Several partitions so consumers can share the load; the key (the
- * assignment id) keeps one assignment's events in one partition, in order.
- */
+/** Several partitions so consumers can share the load; the key (the assignment id) keeps one stream in order. */
+const TOPIC_PARTITIONS = 6;
+
+/** Creates the events topic if it is missing; fails naming Kafka and how to start it when the broker is down. */
 export async function ensureTopic(
   kafka: Kafka,
   config: Pick<Config, 'KAFKA_BROKERS' | 'KAFKA_EVENTS_TOPIC'>,
 ): Promise<void> {
-  const admin: Admin = kafka.admin();
+  const admin = kafka.admin();
   try {
     await admin.connect();
   } catch (error) {
     throw unreachable('Kafka', config.KAFKA_BROKERS.join(','), error);
   }
   try {
-    const topics = await admin.listTopics();
-    if (!topics.includes(config.KAFKA_EVENTS_TOPIC)) {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: [{ topic: config.KAFKA_EVENTS_TOPIC, numPartitions: 6, replicationFactor: 1 }],
-      });
-    }
+    await createMissingTopics(admin, [config.KAFKA_EVENTS_TOPIC]);
   } finally {
     await admin.disconnect();
   }
+}
+
+/** Creates those of `topics` that do not exist yet (the broker does not create topics on its own). */
+export async function ensureTopics(kafka: Kafka, topics: readonly string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await createMissingTopics(admin, topics);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function createMissingTopics(admin: Admin, topics: readonly string[]): Promise<void> {
+  const existing = new Set(await admin.listTopics());
+  const missing = [...new Set(topics)].filter((t) => !existing.has(t));
+  if (missing.length === 0) return;
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: missing.map((topic) => ({ topic, numPartitions: TOPIC_PARTITIONS, replicationFactor: 1 })),
+  });
 }
 
 /**

@@ -1,16 +1,17 @@
 /** PostgreSQL: the pool and the versioned migrations in infra/migrations (NNN_name.sql, applied in order once). */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Pool } from 'pg';
+import { Pool, type PoolClient } from 'pg';
+import type { Logger } from './logger';
 import { unreachable } from './reachability';
 
 /**
  * A pool that survives a PostgreSQL restart: an idle connection the server closed is reported and dropped (pg's
  * default for an unhandled 'error' event would be to crash the process), and the next query opens a new one.
  */
-export function createPool(databaseUrl: string): Pool {
+export function createPool(databaseUrl: string, logger?: Logger): Pool {
   const pool = new Pool({ connectionString: databaseUrl, max: 10, connectionTimeoutMillis: 5_000 });
-  pool.on('error', (error) => console.warn(`[postgres] idle connection lost: ${error.message}`));
+  pool.on('error', (error) => logger?.debug({ name: 'postgres' }, `空闲连接已断开：${error.message}`));
   return pool;
 }
 
@@ -21,6 +22,36 @@ export async function checkPostgres(pool: Pool, databaseUrl: string): Promise<vo
   } catch (error) {
     throw unreachable('PostgreSQL', new URL(databaseUrl).host, error);
   }
+}
+
+/**
+ * Runs `work` in one transaction on one connection. A failed ROLLBACK (the server went away mid-transaction) never
+ * hides the error that caused it: the connection is discarded and the original error is what the caller sees.
+ */
+export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => (broken = true));
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/**
+ * Errors PostgreSQL gives for what it can never store, whatever the retries: a data exception (SQLSTATE class 22:
+ * a NUL in text, a value out of range, an invalid byte sequence), an integrity violation (class 23) and a program
+ * limit (class 54: a row or index entry too large). Connection failures and server restarts are not among them.
+ */
+export function isPermanentPgError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^(22|23|54)/.test(code);
 }
 
 const MIGRATIONS_DIR = path.join(__dirname, 'migrations');
@@ -49,8 +80,8 @@ export async function migrate(pool: Pool): Promise<string[]> {
         await client.query('INSERT INTO schema_migrations (name) VALUES ($1)', [file]);
         await client.query('COMMIT');
       } catch (error) {
-        await client.query('ROLLBACK');
-        throw new Error(`migration ${file} failed: ${(error as Error).message}`, { cause: error });
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw new Error(`数据库迁移 ${file} 失败：${(error as Error).message}`, { cause: error });
       }
       applied.push(file);
     }

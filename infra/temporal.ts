@@ -1,8 +1,21 @@
 /** Connections to the Temporal server, failing at once with the server's name and how to start it. */
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Config } from './config';
+import { temporalLogger, type Logger } from './logger';
 import { unreachable } from './reachability';
+
+/**
+ * Routes the Temporal SDK's logs, and those of its Rust core (which would otherwise print to the console on their
+ * own), through the application's logger. Call once per process, before the first worker or connection is made.
+ */
+export function installTemporalLogging(logger: Logger): void {
+  const level = logger.isLevelEnabled('debug') ? 'DEBUG' : logger.isLevelEnabled('info') ? 'INFO' : 'WARN';
+  Runtime.install({
+    logger: temporalLogger(logger),
+    telemetryOptions: { logging: { forward: {}, filter: makeTelemetryFilterString({ core: level }) } },
+  });
+}
 
 type TemporalConfig = Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE'>;
 

@@ -5,7 +5,7 @@
  * Everything is stored in PostgreSQL and published to Kafka, and the demo reads it back from there.
  */
 import { readFile } from 'node:fs/promises';
-import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { Activities } from '../activities';
@@ -14,7 +14,8 @@ import { formatShanghai, shanghaiDate } from '../domain/calendar';
 import { parsePlan } from '../domain/plan';
 import { loadConfig } from '../infra/config';
 import { readAssignmentEvents } from '../infra/kafka';
-import { connectClient, connectWorker } from '../infra/temporal';
+import { createLogger } from '../infra/logger';
+import { connectClient, connectWorker, installTemporalLogging } from '../infra/temporal';
 import { seedPath } from '../seeds';
 import { createAssignmentWorker, WORKFLOWS_PATH } from '../worker/create-worker';
 import { openDependencies } from '../worker/dependencies';
@@ -27,9 +28,11 @@ const noop = () => undefined;
 const quiet = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
 
 async function main(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
   const config = loadConfig();
-  const { pool, kafka, activities, close } = await openDependencies(config);
+  // The demo's own lines tell the story; the libraries speak only when something is wrong.
+  const logger = createLogger('demo', { level: 'warn', format: config.LOG_FORMAT });
+  installTemporalLogging(logger);
+  const { pool, kafka, activities, close } = await openDependencies(config, logger);
   const workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet });
   const run = `demo-${Date.now().toString(36)}`;
 

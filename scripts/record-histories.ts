@@ -11,11 +11,12 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import { AssignmentService, assignmentIdOf } from '../api/assignments';
 import { addDays, shanghaiDate } from '../domain/calendar';
 import { loadConfig } from '../infra/config';
-import { connectClient, connectWorker } from '../infra/temporal';
+import { createLogger } from '../infra/logger';
+import { connectClient, connectWorker, installTemporalLogging } from '../infra/temporal';
 import { createAssignmentWorker, WORKFLOWS_PATH } from '../worker/create-worker';
 import { openDependencies } from '../worker/dependencies';
 import { simulateYear, startTimeSkippingServer } from './year-simulation';
@@ -40,9 +41,10 @@ async function save(name: string, address: string, workflowId: string): Promise<
 }
 
 async function main(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
   const config = loadConfig();
-  const { activities, close } = await openDependencies(config);
+  const logger = createLogger('record', { level: 'warn' });
+  installTemporalLogging(logger);
+  const { activities, close } = await openDependencies(config, logger);
   const workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
   const prefix = `record-${Date.now().toString(36)}`;
 

@@ -1,41 +1,49 @@
 /**
- * What the activities need, opened and checked in one place: PostgreSQL with its migrations applied, Kafka with the
- * events topic, a connected producer. The worker process, the demo and the history recorder all start from here.
+ * What the worker needs, opened and checked in one place: PostgreSQL with its migrations applied, Kafka with the
+ * events topic, and the outbox relay publishing what the activities store. The worker process, the demo and the
+ * history recorder all start from here.
  */
 import type { Kafka, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { createActivities, type Activities } from '../activities';
 import type { Config } from '../infra/config';
 import { createKafka, createProducer, ensureTopic } from '../infra/kafka';
+import type { Logger } from '../infra/logger';
 import { checkPostgres, createPool, migrate } from '../infra/postgres';
+import { OutboxRelay } from './outbox-relay';
 
 export interface WorkerDependencies {
   pool: Pool;
   kafka: Kafka;
   producer: Producer;
   activities: Activities;
+  relay: OutboxRelay;
   /** Migrations this start applied (none when the schema was current). */
   migrationsApplied: string[];
   close(): Promise<void>;
 }
 
 /** Fails with the unreachable server's name and how to start it, before any workflow is polled. */
-export async function openDependencies(config: Config): Promise<WorkerDependencies> {
-  const pool = createPool(config.DATABASE_URL);
+export async function openDependencies(config: Config, logger: Logger): Promise<WorkerDependencies> {
+  const pool = createPool(config.DATABASE_URL, logger);
   try {
     await checkPostgres(pool, config.DATABASE_URL);
     const migrationsApplied = await migrate(pool);
-    const kafka = createKafka(config);
+    const kafka = createKafka(config, logger);
     await ensureTopic(kafka, config);
     const producer = createProducer(kafka);
     await producer.connect();
+    const relay = new OutboxRelay({ pool, kafka, producer, databaseUrl: config.DATABASE_URL, logger });
+    await relay.start();
     return {
       pool,
       kafka,
       producer,
-      activities: createActivities({ pool, producer, topic: config.KAFKA_EVENTS_TOPIC }),
+      activities: createActivities({ pool, topic: config.KAFKA_EVENTS_TOPIC }),
+      relay,
       migrationsApplied,
       async close() {
+        await relay.stop();
         await producer.disconnect();
         await pool.end();
       },

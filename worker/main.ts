@@ -1,18 +1,22 @@
 /**
- * The worker process: runs assignment workflows and their activities against Temporal, PostgreSQL and Kafka.
- * Stops cleanly on SIGINT/SIGTERM, finishing the activities it has started.
+ * The worker process: runs assignment workflows and their activities against Temporal and PostgreSQL, and the outbox
+ * relay that publishes the stored events to Kafka. Stops cleanly on SIGINT/SIGTERM, finishing the activities it has
+ * started.
  */
-import { startOutboxRelay } from '../activities/outbox';
 import { loadConfig } from '../infra/config';
-import { connectWorker } from '../infra/temporal';
+import { createLogger } from '../infra/logger';
+import { connectWorker, installTemporalLogging } from '../infra/temporal';
 import { createAssignmentWorker } from './create-worker';
 import { openDependencies } from './dependencies';
 
+const bootLogger = createLogger('worker');
+
 async function main(): Promise<void> {
   const config = loadConfig();
-  const deps = await openDependencies(config);
-  if (deps.migrationsApplied.length > 0)
-    console.log(`[worker] migrations applied: ${deps.migrationsApplied.join(', ')}`);
+  const logger = createLogger('worker', { level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+  installTemporalLogging(logger);
+  const deps = await openDependencies(config, logger);
+  if (deps.migrationsApplied.length > 0) logger.info(`已执行数据库迁移：${deps.migrationsApplied.join(', ')}`);
 
   const connection = await connectWorker(config);
   const worker = await createAssignmentWorker({
@@ -21,19 +25,19 @@ async function main(): Promise<void> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     activities: deps.activities,
   });
-  // Events whose publication their own activity never finished (a run terminated in between) go out from here.
-  const relay = startOutboxRelay({ pool: deps.pool, producer: deps.producer, topic: config.KAFKA_EVENTS_TOPIC });
-  console.log(`[worker] polling task queue ${config.TEMPORAL_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS}`);
+  logger.info(
+    { taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS },
+    `开始轮询任务队列 ${config.TEMPORAL_TASK_QUEUE}`,
+  );
   try {
     await worker.run();
   } finally {
-    await relay.stop();
     await deps.close();
     await connection.close();
   }
 }
 
 main().catch((error: unknown) => {
-  console.error(`[worker] ${error instanceof Error ? error.message : String(error)}`);
+  bootLogger.error(error instanceof Error ? error.message : String(error));
   process.exit(1);
 });

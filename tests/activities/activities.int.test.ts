@@ -1,37 +1,32 @@
 /**
- * The activities against the real PostgreSQL and the real Kafka broker: what is recorded is in the tables, what is
- * published a consumer reads back in order, a retried call changes nothing, and an event whose publication failed
- * waits in the outbox until Kafka has it.
+ * The activities against the real PostgreSQL, and the outbox relay that publishes what they store to the real Kafka
+ * broker: what is recorded is in the tables and the outbox at once, a retried call changes nothing, what PostgreSQL
+ * can never store fails at once, and the relay's records a consumer reads back in order.
  */
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import { createActivities } from '../../activities';
-import { relayOutbox } from '../../activities/outbox';
 import { shanghaiInstant } from '../../domain/calendar';
-import { createKafka, createProducer, readAssignmentEvents } from '../../infra/kafka';
+import { readAssignmentEvents } from '../../infra/kafka';
 import type { AssignmentEvent, RecordedEvent } from '../../workflows/assignment/events';
 import { noticesFor } from '../../workflows/assignment/notices';
 import { DEFAULT_POLICY } from '../../workflows/assignment/policy';
-import { config, connectKafka, connectPostgres, uniqueId } from '../support/stack';
+import { connectKafka, connectPostgres, startRelay, uniqueId } from '../support/stack';
 
 jest.setTimeout(60_000);
 
 const topic = uniqueId('duban.test-events');
 let pool: Pool;
 let kafka: Kafka;
-let producer: Producer;
 
 beforeAll(async () => {
   pool = await connectPostgres();
   kafka = await connectKafka(topic);
-  producer = createProducer(kafka);
-  await producer.connect();
 });
 
 afterAll(async () => {
-  await producer?.disconnect();
   await pool?.end();
 });
 
@@ -88,9 +83,16 @@ function readBack(assignmentId: string, count: number): Promise<RecordedEvent[]>
   return readAssignmentEvents(kafka, { topic, assignmentId, count, settleMs: 1_000 });
 }
 
-test('recorded events are in the event store and the read models, and on the topic in order', async () => {
+async function outboxRows(assignmentId: string): Promise<Array<{ seq: number; topic: string }>> {
+  const { rows } = await pool.query('SELECT seq, topic FROM outbox WHERE assignment_id = $1 ORDER BY id', [
+    assignmentId,
+  ]);
+  return rows;
+}
+
+test('one transaction stores the events, their read models and their outbox rows, and publishes nothing', async () => {
   const id = uniqueId('assignment');
-  const { recordEvents } = createActivities({ pool, producer, topic });
+  const { recordEvents } = createActivities({ pool, topic });
   const batch = lifecycle(id);
   await run(recordEvents, batch.slice(0, 2));
   await run(recordEvents, batch.slice(2));
@@ -99,12 +101,13 @@ test('recorded events are in the event store and the read models, and on the top
     'SELECT seq, type, published_at FROM assignment_events WHERE assignment_id = $1 ORDER BY seq',
     [id],
   );
-  expect(stored.rows.map((r) => [r.seq, r.type, r.published_at !== null])).toEqual([
-    [1, 'TaskAssigned', true],
-    [2, 'AssignmentAcknowledged', true],
-    [3, 'ReportingPeriodOverdue', true],
-    [4, 'ProgressReportSubmitted', true],
+  expect(stored.rows.map((r) => [r.seq, r.type, r.published_at])).toEqual([
+    [1, 'TaskAssigned', null],
+    [2, 'AssignmentAcknowledged', null],
+    [3, 'ReportingPeriodOverdue', null],
+    [4, 'ProgressReportSubmitted', null],
   ]);
+  expect(await outboxRows(id)).toEqual([1, 2, 3, 4].map((seq) => ({ seq, topic })));
   const assignment = await pool.query(
     'SELECT unit, status, overdue_periods, last_seq FROM assignments WHERE assignment_id = $1',
     [id],
@@ -115,66 +118,72 @@ test('recorded events are in the event store and the read models, and on the top
     [id],
   );
   expect(reports.rows).toEqual([{ period: '2017-Q1', late: true, percent_complete: '30.00' }]);
-
-  expect(await readBack(id, 4)).toEqual(batch);
 });
 
-test('a retried call stores and publishes nothing twice', async () => {
+test('a retried call stores and enqueues nothing twice', async () => {
   const id = uniqueId('assignment');
-  const { recordEvents } = createActivities({ pool, producer, topic });
+  const { recordEvents } = createActivities({ pool, topic });
   const batch = lifecycle(id).slice(0, 2);
   await run(recordEvents, batch);
   await run(recordEvents, batch);
 
   const { rows } = await pool.query('SELECT count(*)::int AS n FROM assignment_events WHERE assignment_id = $1', [id]);
   expect(rows[0].n).toBe(2);
-  expect(await readBack(id, 2)).toEqual(batch);
+  expect(await outboxRows(id)).toHaveLength(2);
 });
 
-test('while Kafka is unreachable events wait in the outbox, and are published when it answers again', async () => {
+test('the relay publishes stored events to their topic in order, once, and empties the outbox', async () => {
   const id = uniqueId('assignment');
-  const deadKafka = createKafka({ ...config, KAFKA_BROKERS: ['127.0.0.1:1'] });
-  const deadProducer = createProducer(deadKafka);
-  const down = createActivities({ pool, producer: deadProducer, topic });
-  const batch = lifecycle(id);
-
-  await expect(run(down.recordEvents, batch)).rejects.toThrow(/ECONNREFUSED 127.0.0.1:1/);
-  const waiting = await pool.query(
-    'SELECT count(*)::int AS n FROM assignment_events WHERE assignment_id = $1 AND published_at IS NULL',
-    [id],
-  );
-  expect(waiting.rows[0].n).toBe(4);
-
-  // Temporal retries the same activity with the same input; this time the broker answers.
-  const up = createActivities({ pool, producer, topic });
-  await run(up.recordEvents, batch);
-  const published = await pool.query(
+  await run(createActivities({ pool, topic }).recordEvents, lifecycle(id));
+  const relay = await startRelay(pool);
+  try {
+    expect(await readBack(id, 4)).toEqual(lifecycle(id));
+  } finally {
+    await relay.stop();
+  }
+  expect(await outboxRows(id)).toEqual([]);
+  const { rows } = await pool.query(
     'SELECT count(*)::int AS n FROM assignment_events WHERE assignment_id = $1 AND published_at IS NOT NULL',
     [id],
   );
-  expect(published.rows[0].n).toBe(4);
-  expect(await readBack(id, 4)).toEqual(batch);
+  expect(rows[0].n).toBe(4);
 });
 
-test('events a run left unpublished are published by the outbox relay', async () => {
-  const id = uniqueId('assignment');
-  const deadProducer = createProducer(createKafka({ ...config, KAFKA_BROKERS: ['127.0.0.1:1'] }));
-  const batch = lifecycle(id);
-  // The run stored its events, then ended (terminated, reset) before Kafka had them: nothing will retry this call.
-  await expect(run(createActivities({ pool, producer: deadProducer, topic }).recordEvents, batch)).rejects.toThrow();
+test('a running relay is woken by the store itself, not by its polling', async () => {
+  // Polling once an hour: only the NOTIFY of the storing transaction can bring the event out in this test's time.
+  const relay = await startRelay(pool, { pollIntervalMs: 3_600_000 });
+  try {
+    await relay.relay.drain();
+    const id = uniqueId('assignment');
+    await run(createActivities({ pool, topic }).recordEvents, lifecycle(id).slice(0, 1));
+    expect((await readAssignmentEvents(kafka, { topic, assignmentId: id, count: 1, timeoutMs: 10_000 })).length).toBe(
+      1,
+    );
+  } finally {
+    await relay.stop();
+  }
+});
 
-  expect(await relayOutbox({ pool, producer, topic }, { olderThanMs: 0, limit: 10_000 })).toBeGreaterThanOrEqual(4);
-  const { rows } = await pool.query(
-    'SELECT count(*)::int AS n FROM assignment_events WHERE assignment_id = $1 AND published_at IS NULL',
-    [id],
-  );
+test('what PostgreSQL can never store fails at once, without retrying, and stores nothing', async () => {
+  const id = uniqueId('assignment');
+  const [assigned, acknowledged] = lifecycle(id);
+  const poisoned: RecordedEvent = {
+    ...acknowledged!,
+    event: { type: 'AssignmentAcknowledged', version: 1, at: iso('2017-02-21'), unit: '市农\u0000委', implicit: false },
+  };
+  const { recordEvents } = createActivities({ pool, topic });
+  await expect(run(recordEvents, [assigned!, poisoned])).rejects.toMatchObject({
+    type: 'STORAGE_REFUSED',
+    nonRetryable: true,
+  });
+  const { rows } = await pool.query('SELECT count(*)::int AS n FROM assignment_events WHERE assignment_id = $1', [id]);
   expect(rows[0].n).toBe(0);
-  expect(await readBack(id, 4)).toEqual(batch);
+  expect(await outboxRows(id)).toEqual([]);
 });
 
 test('a different event under a stored (assignment, seq) fails without retrying: the stream must not fork', async () => {
   const id = uniqueId('assignment');
-  const { recordEvents } = createActivities({ pool, producer, topic });
+  const { recordEvents } = createActivities({ pool, topic });
   const [assigned, acknowledged] = lifecycle(id);
   await run(recordEvents, [assigned!, acknowledged!]);
   const forked: RecordedEvent = { ...acknowledged!, event: { ...acknowledged!.event, at: iso('2017-02-22') } };
@@ -186,7 +195,7 @@ test('a different event under a stored (assignment, seq) fails without retrying:
 
 test('the event store refuses to change or delete an event', async () => {
   const id = uniqueId('assignment');
-  await run(createActivities({ pool, producer, topic }).recordEvents, lifecycle(id).slice(0, 1));
+  await run(createActivities({ pool, topic }).recordEvents, lifecycle(id).slice(0, 1));
   await expect(
     pool.query(`UPDATE assignment_events SET payload = '{}' WHERE assignment_id = $1`, [id]),
   ).rejects.toThrow(`assignment_events is append-only: event ${id}/1 cannot be changed`);
@@ -200,7 +209,7 @@ test('notices land once in each recipient inbox, however often delivery is retri
   const [assigned] = lifecycle(id);
   if (assigned?.event.type !== 'TaskAssigned') throw new Error('fixture starts with TaskAssigned');
   const notices = noticesFor(assigned, assigned.event.spec);
-  const { deliverNotices } = createActivities({ pool, producer, topic });
+  const { deliverNotices } = createActivities({ pool, topic });
   await run(deliverNotices, notices);
   await run(deliverNotices, notices);
 

@@ -25,12 +25,13 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<W
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the worker did not start within 60s:\n${output}`)), 60_000);
     const check = () => {
-      if (output.includes('[worker] polling')) {
+      if (output.includes('开始轮询任务队列')) {
         clearTimeout(timer);
         resolve();
       }
     };
     child.stdout?.on('data', check);
+    child.stderr?.on('data', check);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`the worker exited with ${code} while starting:\n${output}`));

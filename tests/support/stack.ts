@@ -9,10 +9,12 @@ import { DefaultLogger, Runtime, type NativeConnection } from '@temporalio/worke
 import type { Pool } from 'pg';
 import type { Kafka } from 'kafkajs';
 import { loadConfig, type Config } from '../../infra/config';
-import { createKafka, ensureTopic } from '../../infra/kafka';
+import { createKafka, createProducer, ensureTopic } from '../../infra/kafka';
+import { createLogger } from '../../infra/logger';
 import { checkPostgres, createPool, migrate } from '../../infra/postgres';
 import { connectClient, connectWorker } from '../../infra/temporal';
 import { startTimeSkippingServer, TEST_SERVER } from '../../scripts/year-simulation';
+import { OutboxRelay, type OutboxRelayOptions } from '../../worker/outbox-relay';
 
 // Workers log every state change at INFO; tests keep warnings and errors only.
 Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -70,4 +72,36 @@ export function connectTemporal(): ReturnType<typeof connectClient> {
 /** A worker connection to the dev server of the local stack. */
 export function connectWorkerToStack(): Promise<NativeConnection> {
   return connectWorker(config);
+}
+
+/** Library and relay logs in tests: warnings and errors only, as a person running the tests would want them. */
+export const testLogger = createLogger('test', { level: 'warn' });
+
+/**
+ * The outbox relay as the worker runs it, with its own producer: tests that read events from Kafka start one,
+ * since storing an event no longer publishes it. `stop` also disconnects the producer.
+ */
+export async function startRelay(
+  pool: Pool,
+  options: Partial<OutboxRelayOptions> = {},
+): Promise<{ relay: OutboxRelay; stop: () => Promise<void> }> {
+  const kafka = options.kafka ?? createKafka(config, testLogger);
+  const producer = options.producer ?? createProducer(kafka);
+  await producer.connect();
+  const relay = new OutboxRelay({
+    pool,
+    kafka,
+    producer,
+    databaseUrl: config.DATABASE_URL,
+    logger: testLogger,
+    ...options,
+  });
+  await relay.start();
+  return {
+    relay,
+    async stop() {
+      await relay.stop();
+      await producer.disconnect();
+    },
+  };
 }

@@ -1,31 +1,26 @@
 /**
- * A year of supervision in seconds, on Temporal's time-skipping test server with the real activities (PostgreSQL
- * and Kafka): three units, four quarter ends. One reports before every due date, one reports two days late every
+ * A year of supervision in seconds, on Temporal's time-skipping test server with the real activities (PostgreSQL;
+ * the outbox relay's path to Kafka is tested on its own): three units, four quarter ends. One reports before every due date, one reports two days late every
  * quarter, one never reports. What each recipient finds in the inbox, and when, is what a coordinator would check.
  */
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { createActivities } from '../../activities';
 import { addDays, formatShanghai } from '../../domain/calendar';
-import { createProducer } from '../../infra/kafka';
 import { DEFAULT_YEAR_UNITS, simulateYear } from '../../scripts/year-simulation';
 import { createAssignmentWorker, WORKFLOWS_PATH } from '../../worker/create-worker';
 import { statusQuery } from '../../workflows/assignment/messages';
-import { config, connectKafka, connectPostgres, createTimeSkippingEnv, uniqueId } from '../support/stack';
+import { config, connectPostgres, createTimeSkippingEnv, uniqueId } from '../support/stack';
 
 jest.setTimeout(300_000);
 
 let env: TestWorkflowEnvironment;
 let pool: Pool;
-let producer: Producer;
 let workflowBundle: Awaited<ReturnType<typeof bundleWorkflowCode>>;
 
 beforeAll(async () => {
   pool = await connectPostgres();
-  producer = createProducer(await connectKafka());
-  await producer.connect();
   env = await createTimeSkippingEnv();
   const noop = () => undefined;
   workflowBundle = await bundleWorkflowCode({
@@ -36,7 +31,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await env?.teardown();
-  await producer?.disconnect();
   await pool?.end();
 });
 
@@ -45,7 +39,7 @@ async function withWorker<T>(taskQueue: string, fn: () => Promise<T>): Promise<T
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle,
-    activities: createActivities({ pool, producer, topic: config.KAFKA_EVENTS_TOPIC }),
+    activities: createActivities({ pool, topic: config.KAFKA_EVENTS_TOPIC }),
   });
   return worker.runUntil(fn());
 }
