@@ -9,7 +9,11 @@ ${PLAN_USAGE}
 
 exit codes: 0 success, 2 bad usage or input (the message says what to fix), 1 unexpected failure`;
 
-/** Run one command; resolves to the exit code. Expected errors print one message, never a stack trace. */
+/**
+ * Runs one command and resolves to its exit code, touching nothing of the process but the files it names: so the
+ * unit tests run the command in-process, with buffers for stdio and a temporary directory, and bin/duban.js (through
+ * `run`) only connects it to the real ones. Expected errors print one message, never a stack trace.
+ */
 export async function main(argv: string[], io: Io): Promise<number> {
   const [command, sub, ...rest] = argv;
   try {
@@ -38,7 +42,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     const err = e as Error;
     io.stderr(
-      `duban: unexpected failure: ${err.message}\n${process.env.DUBAN_DEBUG ? `${err.stack}\n` : '(set DUBAN_DEBUG=1 for the stack trace)\n'}`,
+      `duban: unexpected failure: ${err.message}\n${(io.env ?? process.env).DUBAN_DEBUG ? `${err.stack}\n` : '(set DUBAN_DEBUG=1 for the stack trace)\n'}`,
     );
     return 1;
   }
@@ -49,6 +53,7 @@ export function run(argv: string[] = process.argv.slice(2)): void {
   const io: Io = {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
+    cwd: process.cwd(),
     isTty: process.stdout.isTTY === true,
   };
   void main(argv, io).then((code) => {

@@ -3,7 +3,7 @@
  * unreadable plan, invalid table) are thrown as UsageError/PlanError; main turns them into exit code 2.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { extname } from 'node:path';
+import { extname, resolve } from 'node:path';
 import { PlanError, parsePlan, parsedPlanSchema, planToRows, rowsToPlan, type ParsedPlan } from '../domain/plan';
 import { UsageError, parseArgs } from './args';
 import { readCsv, writeCsv } from './csv';
@@ -17,16 +17,22 @@ export const PLAN_USAGE = `usage:
   duban plan import FILE.(csv|xlsx|json) [--out plan.json] [--plan-year YYYY]
       read a reviewed task table back, validate every row and print the plan JSON a cycle is launched from`;
 
+/** Where a command reads and writes: the process's stdio and directory, or a test's buffers and temporary one. */
 export interface Io {
   stdout: (s: string | Buffer) => void;
   stderr: (s: string) => void;
-  isTty: boolean;
+  /** The directory relative FILE and --out paths are taken from. */
+  cwd: string;
+  /** True when stdout is a terminal, where binary output (xlsx) is refused. */
+  isTty?: boolean;
+  /** The environment (DUBAN_DEBUG); the process's when not given. */
+  env?: NodeJS.ProcessEnv;
 }
 
-function readInput(file: string | undefined): Buffer {
+function readInput(io: Io, file: string | undefined): Buffer {
   if (file === undefined) throw new UsageError('missing FILE');
   try {
-    return readFileSync(file);
+    return readFileSync(resolve(io.cwd, file));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new UsageError(`no such file: ${file}`);
@@ -44,7 +50,7 @@ function planYearOption(v: string | undefined): number | undefined {
 
 function emit(io: Io, out: string | undefined, data: string | Buffer): void {
   if (out === undefined) io.stdout(data);
-  else writeFileSync(out, data);
+  else writeFileSync(resolve(io.cwd, out), data);
 }
 
 type Format = 'text' | 'json' | 'csv' | 'xlsx';
@@ -65,7 +71,7 @@ export async function planParse(argv: string[], io: Io): Promise<number> {
   const out = args.options.get('out');
   const format = formatOption(args.options.get('format'), out);
   const planYear = planYearOption(args.options.get('plan-year'));
-  const { plan, encoding } = parsePlan(readInput(args.positionals[0]), planYear === undefined ? {} : { planYear });
+  const { plan, encoding } = parsePlan(readInput(io, args.positionals[0]), planYear === undefined ? {} : { planYear });
   switch (format) {
     case 'text':
       emit(io, out, formatPlanText(plan));
@@ -100,7 +106,7 @@ export async function planImport(argv: string[], io: Io): Promise<number> {
   const args = parseArgs(argv, ['out', 'plan-year']);
   if (args.positionals.length > 1) throw new UsageError(`one FILE at a time (got ${args.positionals.join(', ')})`);
   const file = args.positionals[0];
-  const bytes = readInput(file);
+  const bytes = readInput(io, file);
   const planYear = planYearOption(args.options.get('plan-year'));
   const ext = extname(file ?? '').toLowerCase();
   let plan: ParsedPlan;

@@ -1,18 +1,15 @@
 /**
- * The `duban plan` commands as a user runs them: spawned through bin/duban.js (and once through npx), checking output,
- * exit codes (0 ok, 2 bad usage/input, 1 unexpected) and the CSV/XLSX round trips.
+ * The `duban plan` commands as a user runs them, in-process through cli/main.ts's `main` (the same function
+ * bin/duban.js calls): output, exit codes (0 ok, 2 bad usage/input, 1 unexpected) and the CSV/XLSX round trips, in a
+ * temporary working directory. The command as its own process is in duban-command.int.test.ts.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { main } from '../../cli/main';
 import { encodeGbk } from '../plan/gbk';
 import { goldenPath, seedPath, type SeedName } from '../plan/seeds';
 
-jest.setTimeout(60_000);
-
-const ROOT = path.resolve(__dirname, '../..');
-const BIN = path.join(ROOT, 'bin/duban.js');
 let dir: string;
 
 beforeAll(() => {
@@ -22,38 +19,47 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function duban(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+/** Runs `duban ARGS…` in the temporary directory, collecting what it prints. */
+async function duban(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    stdout: (s) => (stdout += s.toString()),
+    stderr: (s) => (stderr += s),
+    cwd: dir,
+  });
+  return { code, stdout, stderr };
 }
 
 const golden = (name: SeedName) => JSON.parse(readFileSync(goldenPath(name), 'utf8'));
+/** A file of the working directory, where the commands below write with relative names. */
 const tmp = (name: string) => path.join(dir, name);
 
 describe('duban plan parse', () => {
-  it('prints a readable Chinese summary by default', () => {
-    const r = duban('plan', 'parse', seedPath('hebei-2015'));
+  it('prints a readable Chinese summary by default', async () => {
+    const r = await duban('plan', 'parse', seedPath('hebei-2015'));
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('文号: 冀政办字〔2015〕84号');
     expect(r.stdout).toContain('任务: 15 项');
     expect(r.stdout).toContain('一.(一)  进一步简政放权  (第12行)');
   });
 
-  it('prints JSON equal to the golden file', () => {
-    const r = duban('plan', 'parse', seedPath('tianjin-2013'), '--format', 'json');
+  it('prints JSON equal to the golden file', async () => {
+    const r = await duban('plan', 'parse', seedPath('tianjin-2013'), '--format', 'json');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual(golden('tianjin-2013'));
     expect(r.stderr).toBe('duban: 21 tasks, 28 units, 3 warnings\n');
   });
 
-  it('round-trips through CSV: parse → csv → import gives the same tasks', () => {
+  it('round-trips through CSV: parse → csv → import gives the same tasks', async () => {
     for (const seed of ['harbin-2017', 'ezhou-2017'] as const) {
-      const csv = tmp(`${seed}.csv`);
-      expect(duban('plan', 'parse', seedPath(seed), '--format', 'csv', '--out', csv).code).toBe(0);
-      expect(readFileSync(csv, 'utf8').split('\r\n')[0]).toBe(
+      const r1 = await duban('plan', 'parse', seedPath(seed), '--format', 'csv', '--out', `${seed}.csv`);
+      expect(r1).toMatchObject({ code: 0, stdout: '' });
+      expect(r1.stderr).toMatch(new RegExp(`→ ${seed}\\.csv\n$`));
+      expect(readFileSync(tmp(`${seed}.csv`), 'utf8').split('\r\n')[0]).toBe(
         '\uFEFF序号,编号,任务,任务内容,牵头单位,配合单位,完成时限,时限类型,截止日期,行号',
       );
-      const r = duban('plan', 'import', csv, '--out', tmp(`${seed}.csv.json`));
+      const r = await duban('plan', 'import', `${seed}.csv`, '--out', `${seed}.csv.json`);
       expect(r.code).toBe(0);
       const back = JSON.parse(readFileSync(tmp(`${seed}.csv.json`), 'utf8'));
       expect(back.tasks).toEqual(golden(seed).tasks);
@@ -61,10 +67,9 @@ describe('duban plan parse', () => {
     }
   });
 
-  it('round-trips through XLSX, keeping the plan metadata', () => {
-    const xlsx = tmp('ezhou.xlsx');
-    expect(duban('plan', 'parse', seedPath('ezhou-2017'), '--out', xlsx).code).toBe(0);
-    const r = duban('plan', 'import', xlsx);
+  it('round-trips through XLSX, keeping the plan metadata', async () => {
+    expect((await duban('plan', 'parse', seedPath('ezhou-2017'), '--out', 'ezhou.xlsx')).code).toBe(0);
+    const r = await duban('plan', 'import', 'ezhou.xlsx');
     expect(r.code).toBe(0);
     const back = JSON.parse(r.stdout);
     const g = golden('ezhou-2017');
@@ -78,10 +83,21 @@ describe('duban plan parse', () => {
     ]);
   });
 
-  it('reads a GBK file and says it converted it', () => {
-    const file = tmp('gbk.txt');
-    writeFileSync(file, encodeGbk('某市2017年行动计划\n一、任务\n(一)加强监督抽查。(市质监局负责)\n'));
-    const r = duban('plan', 'parse', file, '--format', 'json');
+  it('refuses to print xlsx to a terminal, asking for --out', async () => {
+    let stderr = '';
+    const code = await main(['plan', 'parse', seedPath('hebei-2015'), '--format', 'xlsx'], {
+      stdout: () => undefined,
+      stderr: (s) => (stderr += s),
+      cwd: dir,
+      isTty: true,
+    });
+    expect(code).toBe(2);
+    expect(stderr).toContain('xlsx is a binary format: add --out FILE.xlsx');
+  });
+
+  it('reads a GBK file and says it converted it', async () => {
+    writeFileSync(tmp('gbk.txt'), encodeGbk('某市2017年行动计划\n一、任务\n(一)加强监督抽查。(市质监局负责)\n'));
+    const r = await duban('plan', 'parse', 'gbk.txt', '--format', 'json');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).tasks[0].lead).toEqual(['市质监局']);
     expect(r.stderr).toContain('converted from GBK/GB18030');
@@ -89,68 +105,80 @@ describe('duban plan parse', () => {
 });
 
 describe('duban plan import refuses bad tables with exit code 2', () => {
-  it('names the rows of tasks without a lead unit', () => {
-    const csv = tmp('xian.csv');
-    expect(duban('plan', 'parse', seedPath('xian-2017'), '--out', csv).code).toBe(0);
-    const r = duban('plan', 'import', csv);
+  it('names the rows of tasks without a lead unit', async () => {
+    expect((await duban('plan', 'parse', seedPath('xian-2017'), '--out', 'xian.csv')).code).toBe(0);
+    const r = await duban('plan', 'import', 'xian.csv');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('row 2, column 牵头单位: no lead unit');
     expect(r.stderr).toContain('row 21, column 牵头单位: no lead unit');
     expect(r.stdout).toBe('');
   });
 
-  it('names an unknown column and a bad date', () => {
-    const csv = tmp('bad.csv');
-    writeFileSync(csv, '编号,任务,牵头单位,截止日期,备注2\n一.(一),甲,市甲局,2017-02-30,x\n');
-    const r = duban('plan', 'import', csv);
+  it('names an unknown column and a bad date', async () => {
+    writeFileSync(tmp('bad.csv'), '编号,任务,牵头单位,截止日期,备注2\n一.(一),甲,市甲局,2017-02-30,x\n');
+    const r = await duban('plan', 'import', 'bad.csv');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('row 1, column 备注2: unknown column');
-    const csv2 = tmp('bad2.csv');
-    writeFileSync(csv2, '编号,任务,牵头单位,截止日期\n一.(一),甲,市甲局,2017-02-30\n');
-    const r2 = duban('plan', 'import', csv2, '--plan-year', '2017');
+    writeFileSync(tmp('bad2.csv'), '编号,任务,牵头单位,截止日期\n一.(一),甲,市甲局,2017-02-30\n');
+    const r2 = await duban('plan', 'import', 'bad2.csv', '--plan-year', '2017');
     expect(r2.code).toBe(2);
     expect(r2.stderr).toContain('row 2, column 截止日期: "2017-02-30" is not a date; write it as YYYY-MM-DD');
   });
 
-  it('validates a plan JSON against the schema, naming the path', () => {
-    const json = tmp('plan.json');
+  it('validates a plan JSON against the schema, naming the path', async () => {
     const g = golden('hebei-2015');
     g.tasks[0].deadline.due = '2015-13-01';
-    writeFileSync(json, JSON.stringify(g));
-    const r = duban('plan', 'import', json);
+    writeFileSync(tmp('plan.json'), JSON.stringify(g));
+    const r = await duban('plan', 'import', 'plan.json');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('tasks.0.deadline.due');
+  });
+});
+
+describe('help', () => {
+  it('prints the usage: exit code 0 when asked for, 2 when no command is given', async () => {
+    for (const [args, code] of [
+      [['--help'], 0],
+      [['help'], 0],
+      [[], 2],
+    ] as const) {
+      const r = await duban(...args);
+      expect(r.code).toBe(code);
+      expect(r.stdout).toContain('duban plan parse FILE');
+      expect(r.stdout).toContain('exit codes: 0 success, 2 bad usage or input');
+    }
+    expect((await duban('plan', '--help')).stdout).toContain('duban plan import FILE.(csv|xlsx|json)');
   });
 });
 
 describe('bad usage and bad input: one message, exit code 2, no stack trace', () => {
   it.each([
     [['plan', 'parse', '/no/such/plan.txt'], /no such file: \/no\/such\/plan\.txt/],
+    [['plan', 'parse', 'no-such-plan.txt'], /no such file: no-such-plan\.txt/],
+    [['plan', 'parse', '.'], /\. is a directory; pass a plan file/],
     [['plan', 'parse', seedPath('hebei-2015'), '--format', 'pdf'], /--format must be text, json, csv or xlsx/],
     [['plan', 'parse', seedPath('hebei-2015'), '--colour'], /unknown option --colour/],
+    [['plan', 'parse', seedPath('hebei-2015'), '--plan-year', '17'], /--plan-year must be a year such as 2017/],
     [['plan', 'frobnicate'], /unknown plan command frobnicate/],
     [['launch'], /unknown command launch/],
     [['plan', 'import', seedPath('hebei-2015')], /cannot import "\.txt"/],
-  ])('%j', (args, message) => {
-    const r = duban(...args);
+  ])('%j', async (args, message) => {
+    const r = await duban(...args);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('refuses empty, binary and task-less files, naming the problem', () => {
-    const empty = tmp('empty.txt');
-    writeFileSync(empty, '');
-    const binary = tmp('plan.doc');
-    writeFileSync(binary, Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0, 0]));
-    const notice = tmp('notice.txt');
-    writeFileSync(notice, '关于召开会议的通知\n请各单位于3月5日参加会议。\n');
+  it('refuses empty, binary and task-less files, naming the problem', async () => {
+    writeFileSync(tmp('empty.txt'), '');
+    writeFileSync(tmp('plan.doc'), Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0, 0]));
+    writeFileSync(tmp('notice.txt'), '关于召开会议的通知\n请各单位于3月5日参加会议。\n');
     for (const [file, msg] of [
-      [empty, /the file is empty.*\[EMPTY_INPUT\]/],
-      [binary, /binary.*\[BINARY_INPUT\]/],
-      [notice, /no task items found.*\[NO_TASKS\]/],
+      ['empty.txt', /the file is empty.*\[EMPTY_INPUT\]/],
+      ['plan.doc', /binary.*\[BINARY_INPUT\]/],
+      ['notice.txt', /no task items found.*\[NO_TASKS\]/],
     ] as const) {
-      const r = duban('plan', 'parse', file);
+      const r = await duban('plan', 'parse', file);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(msg);
       expect(r.stdout).toBe('');
@@ -158,8 +186,24 @@ describe('bad usage and bad input: one message, exit code 2, no stack trace', ()
   });
 });
 
-it('works through npx, as after npm ci', () => {
-  const r = spawnSync('npx', ['--no-install', 'duban', 'plan', '--help'], { cwd: ROOT, encoding: 'utf8' });
-  expect(r.status).toBe(0);
-  expect(r.stdout).toContain('duban plan parse FILE');
+it('an unexpected failure (output closed under it) gives exit code 1 and one line; the stack only on request', async () => {
+  const run = async (env: NodeJS.ProcessEnv) => {
+    let stderr = '';
+    const code = await main(['plan', 'parse', seedPath('hebei-2015')], {
+      stdout: () => {
+        throw Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
+      },
+      stderr: (s) => (stderr += s),
+      cwd: dir,
+      env,
+    });
+    return { code, stderr };
+  };
+  expect(await run({})).toEqual({
+    code: 1,
+    stderr: 'duban: unexpected failure: write EPIPE\n(set DUBAN_DEBUG=1 for the stack trace)\n',
+  });
+  const debug = await run({ DUBAN_DEBUG: '1' });
+  expect(debug.code).toBe(1);
+  expect(debug.stderr).toMatch(/^duban: unexpected failure: write EPIPE\nError: write EPIPE\n\s+at /);
 });

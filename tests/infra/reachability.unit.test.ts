@@ -1,36 +1,54 @@
 /**
- * A server that does not answer makes every entry point fail fast, saying which server, where, and how to start
- * it — never hang. Ports 1, 2 and 3 on loopback have nothing listening.
+ * What a user reads when a server does not answer, and when a setting is bad: pure, no socket. The same failures
+ * on real connections to dead ports are in reachability.int.test.ts.
  */
-import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../../infra/config';
-import { createKafka, ensureTopic } from '../../infra/kafka';
-import { checkPostgres, createPool } from '../../infra/postgres';
-
-jest.setTimeout(30_000);
+import { ServerUnreachableError, unreachable } from '../../infra/reachability';
 
 const HOW = 'start the local stack with `scripts/stack.sh up` (or `docker compose up -d`)';
 
-test('PostgreSQL', async () => {
-  const url = 'postgres://duban:duban@127.0.0.1:1/duban';
-  const pool = createPool(url);
-  await expect(checkPostgres(pool, url)).rejects.toThrow(
-    `PostgreSQL is not reachable at 127.0.0.1:1 (connect ECONNREFUSED 127.0.0.1:1): ${HOW}`,
-  );
-  await pool.end();
-});
+const refused = (address: string) =>
+  Object.assign(new Error(`connect ECONNREFUSED ${address}`), { code: 'ECONNREFUSED', address });
 
-test('Kafka', async () => {
-  const config = { ...loadConfig({}), KAFKA_BROKERS: ['127.0.0.1:2'] };
-  await expect(ensureTopic(createKafka(config), config)).rejects.toThrow(
-    /^Kafka is not reachable at 127\.0\.0\.1:2 \(.*\): start the local stack/,
-  );
-});
+describe('a server that does not answer is named, with its address, what went wrong and how to start it', () => {
+  test('a refused connection, as pg and kafkajs give it', () => {
+    expect(unreachable('PostgreSQL', '127.0.0.1:1', refused('127.0.0.1:1')).message).toBe(
+      `PostgreSQL is not reachable at 127.0.0.1:1 (connect ECONNREFUSED 127.0.0.1:1): ${HOW}`,
+    );
+  });
 
-// The test's time-out (30 s) is the bound: a connection that waited for the server would fail it. The wording the
-// entry points give is checked in entry-points.int.test.ts.
-test('Temporal: connecting fails rather than waiting', async () => {
-  await expect(NativeConnection.connect({ address: '127.0.0.1:3' })).rejects.toThrow();
+  test('localhost tried on IPv6, then IPv4: the first attempt, not the empty message of the AggregateError', () => {
+    const both = new AggregateError([refused('::1:55432'), refused('127.0.0.1:55432')], '');
+    expect(unreachable('PostgreSQL', 'localhost:55432', both).message).toBe(
+      `PostgreSQL is not reachable at localhost:55432 (connect ECONNREFUSED ::1:55432): ${HOW}`,
+    );
+  });
+
+  test('a cause over several lines keeps its first, so the message stays one line', () => {
+    const transport = new Error(
+      'Failed to connect to 127.0.0.1:3\n  caused by: tcp connect error\n  Connection refused',
+    );
+    expect(unreachable('Temporal', '127.0.0.1:3', transport).message).toBe(
+      `Temporal is not reachable at 127.0.0.1:3 (Failed to connect to 127.0.0.1:3): ${HOW}`,
+    );
+  });
+
+  test('a cause without a message is named by its class; a thrown value that is not an error, as it is', () => {
+    const timeout = new Error('');
+    timeout.name = 'KafkaJSConnectionTimeout';
+    expect(unreachable('Kafka', '127.0.0.1:2', timeout).message).toBe(
+      `Kafka is not reachable at 127.0.0.1:2 (KafkaJSConnectionTimeout): ${HOW}`,
+    );
+    expect(unreachable('Kafka', '127.0.0.1:2', 'timeout').message).toBe(
+      `Kafka is not reachable at 127.0.0.1:2 (timeout): ${HOW}`,
+    );
+  });
+
+  test('the error keeps which server and where, for callers that answer for it (the API: 503)', () => {
+    const error = unreachable('Temporal', '127.0.0.1:7233', refused('127.0.0.1:7233'));
+    expect(error).toBeInstanceOf(ServerUnreachableError);
+    expect([error.name, error.server, error.address]).toEqual(['ServerUnreachableError', 'Temporal', '127.0.0.1:7233']);
+  });
 });
 
 test('a bad setting names the variable and the fix, instead of failing later', () => {

@@ -1,25 +1,43 @@
 /**
  * The five seed plans, parsed in full and compared with golden files checked by hand against the source text (every
- * item, its units, deadline, ref and line; the metadata; the warnings). Regenerate with UPDATE_GOLDEN=1 only after
- * checking the diff by hand again.
+ * item, its units, deadline, ref and line; the metadata; the warnings). A missing golden file fails the test: it is
+ * written only on request (UPDATE_GOLDEN=1, see readGolden), and then checked by hand before it is committed.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { parsePlan, parsedPlanSchema } from '../../domain/plan';
-import { goldenPath, readSeed, SEED_NAMES } from './seeds';
+import { goldenPath, readGolden, readSeed, SEED_NAMES } from './seeds';
 
 describe.each(SEED_NAMES)('seed %s', (name) => {
   const { plan } = parsePlan(readSeed(name));
 
   it('matches its golden file in full', () => {
-    const file = goldenPath(name);
-    if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) {
-      writeFileSync(file, `${JSON.stringify(plan, null, 2)}\n`);
-    }
-    expect(plan).toEqual(JSON.parse(readFileSync(file, 'utf8')));
+    expect(plan).toEqual(readGolden(goldenPath(name), plan));
   });
 
   it('is valid against the plan schema', () => {
     expect(parsedPlanSchema.safeParse(plan).success).toBe(true);
+  });
+});
+
+describe('a missing golden file', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'duban-golden-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('fails, saying how to create it on purpose, and writes nothing', () => {
+    const file = path.join(dir, 'new-seed.json');
+    expect(() => readGolden(file, { tasks: [] }, {})).toThrow(
+      `golden file ${file} is missing: create it on purpose with ` +
+        '`UPDATE_GOLDEN=1 npx jest tests/plan/golden`, check every line by hand, then commit it',
+    );
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('is written only when UPDATE_GOLDEN=1 asks for it', () => {
+    const file = path.join(dir, 'asked-for.json');
+    expect(readGolden(file, { tasks: ['甲'] }, { UPDATE_GOLDEN: '1' })).toEqual({ tasks: ['甲'] });
+    expect(readGolden(file, { tasks: ['changed'] }, {})).toEqual({ tasks: ['甲'] });
   });
 });
 
