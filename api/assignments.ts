@@ -1,10 +1,11 @@
 /**
- * The application's assignment functions: the API, the CLI and the demo call these, never Temporal directly. They
- * validate at the edge, start or message the workflow, and turn Temporal's failures into AppErrors that say what
- * went wrong in the caller's terms.
+ * The application's assignment functions: the HTTP API, the demo and the tests call these, never Temporal directly.
+ * They validate at the edge — to what every store behind it can take — start or message the workflow, and turn
+ * Temporal's failures into AppErrors that say what went wrong in the caller's terms.
  */
 import {
   isGrpcServiceError,
+  WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
@@ -13,17 +14,22 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
-import { reportDueDates, shanghaiDate } from '../domain/calendar';
+import { addDays, formatShanghai, isCalendarDate, reportDueDates, shanghaiDate } from '../domain/calendar';
+import { boundedText, trimStrings } from '../domain/text';
 import { describeIssues } from '../domain/validation';
-import { assignmentSpecSchema, supervisionPolicySchema } from '../workflows/assignment/events';
+import { decide, DomainError, initialState } from '../workflows/assignment/decider';
+import { assignmentSpecSchema, supervisionPolicySchema, type AssignmentSpec } from '../workflows/assignment/events';
 import {
   acknowledgePayloadSchema,
   acknowledgeUpdate,
+  assignedUpdate,
   completePayloadSchema,
   completeUpdate,
+  LIMITS,
   progressReportPayloadSchema,
   statusQuery,
   submitReportUpdate,
+  unitName,
   type AcknowledgePayload,
   type AssignmentView,
   type CompletePayload,
@@ -32,23 +38,38 @@ import {
 import { DEFAULT_POLICY } from '../workflows/assignment/policy';
 import type { assignmentWorkflow } from '../workflows/assignment/workflow';
 import { AppError, isAppErrorCode } from './errors';
+import type { IdempotencyKeys } from './idempotency';
 
-/** What a coordinator gives to assign one task item to one lead unit. */
+/** How far ahead a due date may lie: a plan runs a year, a 五年规划 five; ten leaves room and bounds the periods. */
+export const DUE_HORIZON_YEARS = 10;
+/** Quarters over the horizon, and a due date of its own. */
+const MAX_REPORT_DATES = DUE_HORIZON_YEARS * 4 + 1;
+
+const calendarDate = z
+  .string()
+  .refine(isCalendarDate, { message: '应为真实存在的日期，写作 YYYY-MM-DD，如 2027-03-31' });
+
+/** What a coordinator gives to assign one task item to one lead unit, bounded to what every store can take. */
 export const assignRequestSchema = z
   .object({
     planId: z
       .string()
-      .trim()
-      .min(1)
-      .regex(/^[^:]+$/, 'planId must not contain ":"'),
-    ref: z.string().trim().min(1),
-    title: z.string().trim().min(1),
-    unit: z.string().trim().min(1),
-    deadlineText: z.string().default(''),
-    due: assignmentSpecSchema.shape.due,
+      .min(1, '计划编号不能为空')
+      .max(64, '计划编号最长 64 个字符')
+      .regex(/^[\p{L}\p{N}][\p{L}\p{N}._-]*$/u, '计划编号只能由文字、数字和 . _ - 组成，如 ezhou-2017'),
+    ref: boundedText('任务编号（如 五.(二).29）', 64).refine((s) => !s.includes(':'), '任务编号不能含有 ":"'),
+    title: boundedText('任务名称', LIMITS.title),
+    unit: unitName.refine((s) => !s.includes(':'), '单位名称不能含有 ":"'),
+    deadlineText: boundedText('完成时限原文', 200, { optional: true }).default(''),
+    due: calendarDate,
     /** Defaults to every quarter end until the due date, and the due date. */
-    reportsDue: assignmentSpecSchema.shape.reportsDue.optional(),
-    coordinator: z.string().trim().min(1).optional(),
+    reportsDue: z
+      .array(calendarDate)
+      .min(1, '报送日期至少一个')
+      .max(MAX_REPORT_DATES, `报送日期最多 ${MAX_REPORT_DATES} 个`)
+      .refine((dates) => dates.every((d, i) => i === 0 || dates[i - 1]! < d), '报送日期须按先后排列且互不重复')
+      .optional(),
+    coordinator: boundedText('督办单位（如 市政府督查室）', LIMITS.unit).optional(),
     policy: supervisionPolicySchema.optional(),
   })
   .strict();
@@ -58,6 +79,8 @@ export interface AssignmentServiceOptions {
   client: Client;
   taskQueue: string;
   coordinator: string;
+  /** Binds Idempotency-Keys to their requests; without it a key is used as the update id unchecked. */
+  idempotency?: IdempotencyKeys;
   /** The moment "now" for new assignments; the real clock outside tests. */
   now?: () => Date;
 }
@@ -74,14 +97,60 @@ export class AssignmentService {
     this.now = options.now ?? (() => new Date());
   }
 
+  /**
+   * 交办: starts the assignment's workflow and answers once its TaskAssigned event is stored (update-with-start), so
+   * the caller knows the task exists, not merely that it was requested. Everything the workflow would refuse is
+   * refused here first, by the same pure decider, so no run starts only to fail.
+   */
   async assign(body: unknown): Promise<AssignmentView> {
     const request = parse(assignRequestSchema, body);
-    const today = shanghaiDate(this.now());
-    if (request.due < today) {
-      throw new AppError('INVALID_SPEC', `due date ${request.due} has passed; give a due date from ${today} on`);
+    const now = this.now();
+    const spec = this.specOf(request, shanghaiDate(now));
+    try {
+      decide({ type: 'AssignTask', now, spec }, initialState);
+    } catch (error) {
+      if (error instanceof DomainError) throw new AppError(error.code, error.message);
+      throw error;
     }
     const assignmentId = assignmentIdOf(request.planId, request.ref, request.unit);
-    const spec = parse(assignmentSpecSchema, {
+    const start = new WithStartWorkflowOperation<typeof assignmentWorkflow>('assignmentWorkflow', {
+      taskQueue: this.options.taskQueue,
+      workflowId: assignmentId,
+      args: [{ spec }],
+      workflowIdConflictPolicy: 'FAIL',
+      // One event stream per id: a completed run's id is never reused. A run that failed before storing anything
+      // may be started again; one that failed after would meet its stored events and stop (EVENT_STREAM_CONFLICT).
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+    });
+    try {
+      return await this.options.client.workflow.executeUpdateWithStart(assignedUpdate, {
+        startWorkflowOperation: start,
+      });
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) {
+        throw new AppError('ALREADY_ASSIGNED', `计划 ${request.planId} 的任务 ${request.ref} 已交办给${request.unit}`);
+      }
+      throw this.translate(error, assignmentId);
+    }
+  }
+
+  private specOf(request: z.output<typeof assignRequestSchema>, today: string): AssignmentSpec {
+    if (request.due < today) {
+      throw new AppError('INVALID_SPEC', `完成时限 ${request.due} 已过；请给出 ${today} 及以后的日期`);
+    }
+    const horizon = addDays(today, DUE_HORIZON_YEARS * 366);
+    if (request.due > horizon) {
+      throw new AppError(
+        'INVALID_SPEC',
+        `完成时限 ${request.due} 超出 ${DUE_HORIZON_YEARS} 年的督办期限；请给出 ${horizon} 以前的日期，长期任务按年度分期交办`,
+      );
+    }
+    const reportsDue = request.reportsDue ?? reportDueDates(today, request.due);
+    const late = reportsDue.find((d) => d > request.due);
+    if (late) {
+      throw new AppError('INVALID_SPEC', `报送日期 ${late} 晚于完成时限 ${request.due}；报送日期不能晚于完成时限`);
+    }
+    return parse(assignmentSpecSchema, {
       taskId: `${request.planId}:${request.ref}`,
       ref: request.ref,
       title: request.title,
@@ -89,27 +158,9 @@ export class AssignmentService {
       coordinator: request.coordinator ?? this.options.coordinator,
       deadlineText: request.deadlineText,
       due: request.due,
-      reportsDue: request.reportsDue ?? reportDueDates(today, request.due),
+      reportsDue,
       policy: request.policy ?? DEFAULT_POLICY,
     });
-    try {
-      const handle = await this.options.client.workflow.start<typeof assignmentWorkflow>('assignmentWorkflow', {
-        taskQueue: this.options.taskQueue,
-        workflowId: assignmentId,
-        // One lifecycle per id for good: a second run would restart its event stream at seq 1 over the first's.
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        args: [{ spec }],
-      });
-      return await this.query(handle);
-    } catch (error) {
-      if (error instanceof WorkflowExecutionAlreadyStartedError) {
-        throw new AppError(
-          'ALREADY_ASSIGNED',
-          `task ${request.ref} is already assigned to ${request.unit} in plan ${request.planId}`,
-        );
-      }
-      throw error;
-    }
   }
 
   /*
@@ -117,18 +168,21 @@ export class AssignmentService {
    * run, so a client that retries after a lost answer gets the first answer, not a second report.
    */
 
-  acknowledge(assignmentId: string, body: unknown, requestId?: string): Promise<AssignmentView> {
+  async acknowledge(assignmentId: string, body: unknown, requestId?: string): Promise<AssignmentView> {
     const args: [AcknowledgePayload] = [parse(acknowledgePayloadSchema, body)];
+    await this.bindKey(requestId, 'acknowledge', assignmentId, args[0]);
     return this.update(assignmentId, (h) => h.executeUpdate(acknowledgeUpdate, { args, ...updateId(requestId) }));
   }
 
-  submitReport(assignmentId: string, body: unknown, requestId?: string): Promise<AssignmentView> {
+  async submitReport(assignmentId: string, body: unknown, requestId?: string): Promise<AssignmentView> {
     const args: [ProgressReportPayload] = [parse(progressReportPayloadSchema, body)];
+    await this.bindKey(requestId, 'submitReport', assignmentId, args[0]);
     return this.update(assignmentId, (h) => h.executeUpdate(submitReportUpdate, { args, ...updateId(requestId) }));
   }
 
-  complete(assignmentId: string, body: unknown, requestId?: string): Promise<AssignmentView> {
+  async complete(assignmentId: string, body: unknown, requestId?: string): Promise<AssignmentView> {
     const args: [CompletePayload] = [parse(completePayloadSchema, body)];
+    await this.bindKey(requestId, 'complete', assignmentId, args[0]);
     return this.update(assignmentId, (h) => h.executeUpdate(completeUpdate, { args, ...updateId(requestId) }));
   }
 
@@ -138,14 +192,14 @@ export class AssignmentService {
     try {
       const { status } = await handle.describe();
       if (status.name === 'COMPLETED') return (await handle.result()) as AssignmentView;
-      return await this.query(handle);
+      return await handle.query(statusQuery);
     } catch (error) {
       throw this.translate(error, assignmentId);
     }
   }
 
-  private query(handle: WorkflowHandle): Promise<AssignmentView> {
-    return handle.query(statusQuery);
+  private async bindKey(requestId: string | undefined, operation: string, assignmentId: string, body: unknown) {
+    if (requestId !== undefined) await this.options.idempotency?.bind(requestId, { operation, assignmentId, body });
   }
 
   private async update(
@@ -165,26 +219,22 @@ export class AssignmentService {
     if (!(error instanceof AppError) || error.code !== 'UNKNOWN_TASK') return error;
     const description = await handle.describe().catch(() => undefined);
     if (description?.status.name === 'COMPLETED') {
-      return new AppError(
-        'ALREADY_COMPLETED',
-        `task ${assignmentId} was completed (办结) at ${description.closeTime?.toISOString()}; nothing more can be recorded`,
-      );
+      const closed = description.closeTime ? `已于 ${formatShanghai(description.closeTime)} ` : '已';
+      return new AppError('ALREADY_COMPLETED', `任务 ${assignmentId} ${closed}办结，不能再记录任何事项`);
     }
     return error;
   }
 
   private translate(error: unknown, assignmentId: string): unknown {
-    if (isGrpcServiceError(error) && error.code === GRPC_UNAVAILABLE) {
+    const grpc = grpcCause(error);
+    if (grpc && (grpc.code === GRPC_UNAVAILABLE || grpc.code === GRPC_DEADLINE_EXCEEDED)) {
       return new AppError(
         'SERVER_UNREACHABLE',
-        `Temporal did not answer (${error.details}): start the local stack with \`scripts/stack.sh up\``,
+        'Temporal 服务暂时无法连接；请稍后重试（运维人员：检查 Temporal 是否运行）',
       );
     }
     if (error instanceof WorkflowNotFoundError) {
-      return new AppError(
-        'UNKNOWN_TASK',
-        `no task is assigned under ${assignmentId}: check the id, or assign the task first`,
-      );
+      return new AppError('UNKNOWN_TASK', `没有编号为 ${assignmentId} 的任务；请核对编号，或先交办该任务`);
     }
     if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
       const code = error.cause.type ?? undefined;
@@ -194,14 +244,24 @@ export class AssignmentService {
   }
 }
 
+const GRPC_DEADLINE_EXCEEDED = 4;
 const GRPC_UNAVAILABLE = 14;
+
+/** The gRPC status behind a client error: the SDK wraps it (a ServiceError's `cause`), sometimes more than once. */
+function grpcCause(error: unknown): { code: number } | undefined {
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (isGrpcServiceError(e)) return e;
+  }
+  return undefined;
+}
 
 function updateId(requestId: string | undefined): { updateId?: string } {
   return requestId ? { updateId: requestId } : {};
 }
 
+/** The edge trims the blanks around every text, then checks the request as the workflow will. */
 function parse<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
-  const result = schema.safeParse(body);
+  const result = schema.safeParse(trimStrings(body));
   if (result.success) return result.data;
-  throw new AppError('INVALID_PAYLOAD', `malformed request: ${describeIssues(result.error, 'body')}`);
+  throw new AppError('INVALID_PAYLOAD', `请求格式有误：${describeIssues(result.error, '请求体')}`);
 }

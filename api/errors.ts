@@ -1,39 +1,58 @@
 /**
- * Errors the application answers with: a code the caller can act on, a message that names the problem and the
- * fix, and the HTTP status the API maps it to. Domain error codes from the decider pass through unchanged.
+ * Errors the application answers with: a stable English code a program can act on, a Chinese title and a message
+ * that names the problem and the fix for the people who read it, and the HTTP status the API maps it to. Domain
+ * error codes from the decider pass through unchanged.
  */
 import type { DomainErrorCode } from '../workflows/assignment/decider';
 
-export type AppErrorCode = DomainErrorCode | 'INVALID_PAYLOAD' | 'UNKNOWN_TASK' | 'SERVER_UNREACHABLE';
+export type AppErrorCode =
+  | DomainErrorCode
+  | 'INVALID_PAYLOAD'
+  | 'UNKNOWN_TASK'
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'SERVER_UNREACHABLE'
+  | 'INTERNAL';
 
-const STATUS: Record<AppErrorCode, number> = {
-  INVALID_PAYLOAD: 400,
-  INVALID_SPEC: 400,
-  OUT_OF_ORDER: 409,
-  WRONG_UNIT: 403,
-  UNKNOWN_TASK: 404,
-  UNKNOWN_PERIOD: 404,
-  NOT_ASSIGNED: 404,
-  ALREADY_ASSIGNED: 409,
-  ALREADY_COMPLETED: 409,
-  ALREADY_REPORTED: 409,
-  NOTHING_TO_REPORT: 409,
-  PERIOD_NOT_OPEN: 409,
-  SERVER_UNREACHABLE: 503,
+const ERRORS: Record<AppErrorCode, { status: number; title: string }> = {
+  INVALID_PAYLOAD: { status: 400, title: '请求格式有误' },
+  INVALID_SPEC: { status: 400, title: '交办内容有误' },
+  WRONG_UNIT: { status: 403, title: '非本单位任务' },
+  UNKNOWN_TASK: { status: 404, title: '任务不存在' },
+  UNKNOWN_PERIOD: { status: 404, title: '报送周期不存在' },
+  NOT_ASSIGNED: { status: 404, title: '任务尚未交办' },
+  NOT_FOUND: { status: 404, title: '地址不存在' },
+  METHOD_NOT_ALLOWED: { status: 405, title: '不支持该请求方法' },
+  OUT_OF_ORDER: { status: 409, title: '时间顺序有误' },
+  ALREADY_ASSIGNED: { status: 409, title: '任务已交办' },
+  ALREADY_COMPLETED: { status: 409, title: '任务已办结' },
+  ALREADY_REPORTED: { status: 409, title: '本期已报送' },
+  NOTHING_TO_REPORT: { status: 409, title: '没有待报送的周期' },
+  PERIOD_NOT_OPEN: { status: 409, title: '报送周期尚未开始' },
+  PAYLOAD_TOO_LARGE: { status: 413, title: '请求体过大' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: '请求体类型不受支持' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, title: '幂等键已用于其他请求' },
+  INTERNAL: { status: 500, title: '服务器内部错误' },
+  SERVER_UNREACHABLE: { status: 503, title: '服务暂不可用' },
 };
 
 export class AppError extends Error {
   readonly status: number;
+  readonly title: string;
   constructor(
     readonly code: AppErrorCode,
     message: string,
   ) {
     super(message);
     this.name = 'AppError';
-    this.status = STATUS[code];
+    ({ status: this.status, title: this.title } = ERRORS[code]);
   }
 }
 
-export function isAppErrorCode(code: string | undefined): code is AppErrorCode {
-  return code !== undefined && code in STATUS;
+/** Only the codes listed above: an inherited name such as `toString` is not a code. */
+export function isAppErrorCode(code: unknown): code is AppErrorCode {
+  return typeof code === 'string' && Object.hasOwn(ERRORS, code);
 }

@@ -1,23 +1,30 @@
 /** The API process: HTTP on API_HOST:API_PORT, talking to Temporal and the PostgreSQL read models. */
 import { loadConfig } from '../infra/config';
-import { checkPostgres, createPool } from '../infra/postgres';
+import { createLogger } from '../infra/logger';
+import { checkPostgres, createPool, migrate } from '../infra/postgres';
 import { connectClient } from '../infra/temporal';
 import { AssignmentService } from './assignments';
+import { IdempotencyKeys } from './idempotency';
 import { buildApi } from './server';
+
+const bootLogger = createLogger('api');
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const pool = createPool(config.DATABASE_URL);
+  const logger = createLogger('api', { level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+  const pool = createPool(config.DATABASE_URL, logger);
   await checkPostgres(pool, config.DATABASE_URL);
+  await migrate(pool);
   const { connection, client } = await connectClient(config);
   const assignments = new AssignmentService({
     client,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     coordinator: config.DUBAN_COORDINATOR,
+    idempotency: new IdempotencyKeys(pool),
   });
-  const app = buildApi({ assignments, pool });
+  const app = buildApi({ assignments, pool, logger });
   const address = await app.listen({ host: config.API_HOST, port: config.API_PORT });
-  console.log(`[api] listening on ${address}`);
+  logger.info(`API 已在 ${address} 上监听`);
 
   const stop = async () => {
     await app.close();
@@ -29,6 +36,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`[api] ${error instanceof Error ? error.message : String(error)}`);
+  bootLogger.error(error instanceof Error ? error.message : String(error));
   process.exit(1);
 });

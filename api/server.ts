@@ -1,54 +1,149 @@
 /**
  * The HTTP API: thin routes over the application functions. Every error leaves through one handler as an
- * application/problem+json body with the error's code and a message that says how to fix the request.
+ * application/problem+json body with a stable English `code`, a Chinese `title` and `detail` that say what is wrong
+ * and how to fix it, and the request's id. A server error never shows its internal message: it is logged with the
+ * request id, and the answer gives that id to quote.
  */
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type RouteHandlerMethod,
+} from 'fastify';
 import type { Pool } from 'pg';
+import type { Logger } from '../infra/logger';
+import { isPostgresUnreachable } from '../infra/postgres';
 import { ServerUnreachableError } from '../infra/reachability';
+import { unitName } from '../workflows/assignment/messages';
 import type { AssignmentService } from './assignments';
 import { AppError } from './errors';
+import { inboxOf } from './read-models';
 
 export interface ApiDependencies {
   assignments: AssignmentService;
   pool: Pool;
+  logger: Logger;
 }
 
-export function buildApi({ assignments, pool }: ApiDependencies): FastifyInstance {
-  const app = Fastify({ logger: false });
-  type ById = { Params: { id: string } };
+/** Larger than any request the bounds on its fields allow, far smaller than what Kafka or PostgreSQL would refuse. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
 
-  app.post('/assignments', async (request, reply) => reply.code(201).send(await assignments.assign(request.body)));
-  app.get<ById>('/assignments/:id', async (request) => assignments.status(request.params.id));
-  app.post<ById>('/assignments/:id/acknowledge', async (request) =>
-    assignments.acknowledge(request.params.id, request.body, idempotencyKey(request.headers)),
-  );
-  app.post<ById>('/assignments/:id/reports', async (request) =>
-    assignments.submitReport(request.params.id, request.body, idempotencyKey(request.headers)),
-  );
-  app.post<ById>('/assignments/:id/complete', async (request) =>
-    assignments.complete(request.params.id, request.body, idempotencyKey(request.headers)),
-  );
+type Method = 'GET' | 'POST';
+interface Route {
+  method: Method;
+  url: string;
+  handler: RouteHandlerMethod;
+}
 
-  app.get<{ Params: { unit: string } }>('/units/:unit/inbox', async (request) => {
-    const { rows } = await pool.query(
-      `SELECT occurred_at AS "occurredAt", kind, subject, body, assignment_id AS "assignmentId"
-       FROM inbox WHERE recipient = $1 ORDER BY occurred_at, seq`,
-      [request.params.unit],
-    );
-    return rows;
+const REQUEST_ID = /^[\w.-]{1,64}$/;
+
+export function buildApi({ assignments, pool, logger }: ApiDependencies): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // A caller's own request id is kept when it is a plain token, so one id follows a request across systems.
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+  });
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
   });
 
-  app.setErrorHandler((error: FastifyError | AppError | Error, _request, reply) => {
-    const problem = toProblem(error);
-    void reply.code(problem.status).type('application/problem+json').send(problem);
+  type ById = { Params: { id: string } };
+  const routes: Route[] = [
+    {
+      method: 'POST',
+      url: '/assignments',
+      handler: async (request, reply) => reply.code(201).send(await assignments.assign(request.body)),
+    },
+    {
+      method: 'GET',
+      url: '/assignments/:id',
+      handler: async (request) => assignments.status((request.params as ById['Params']).id),
+    },
+    {
+      method: 'POST',
+      url: '/assignments/:id/acknowledge',
+      handler: async (request) =>
+        assignments.acknowledge((request.params as ById['Params']).id, request.body, idempotencyKey(request.headers)),
+    },
+    {
+      method: 'POST',
+      url: '/assignments/:id/reports',
+      handler: async (request) =>
+        assignments.submitReport((request.params as ById['Params']).id, request.body, idempotencyKey(request.headers)),
+    },
+    {
+      method: 'POST',
+      url: '/assignments/:id/complete',
+      handler: async (request) =>
+        assignments.complete((request.params as ById['Params']).id, request.body, idempotencyKey(request.headers)),
+    },
+    {
+      method: 'GET',
+      url: '/units/:unit/inbox',
+      handler: async (request) => {
+        const unit = unitName.safeParse((request.params as { unit: string }).unit);
+        if (!unit.success) throw new AppError('INVALID_PAYLOAD', `收件单位名称有误：${unit.error.issues[0]?.message}`);
+        return inboxOf(pool, unit.data);
+      },
+    },
+  ];
+  for (const route of routes) app.route(route);
+  refuseOtherMethods(app, routes);
+
+  app.setNotFoundHandler((request) => {
+    throw new AppError(
+      'NOT_FOUND',
+      `没有这个地址：${request.method} ${request.url}；可用的地址见 README 的「API」一节`,
+    );
+  });
+
+  app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
+    const problem = toProblem(error, request.id);
+    if (problem.status >= 500) request.log.error({ err: error, code: problem.code }, `请求失败：${error.message}`);
+    void reply
+      .code(problem.status)
+      .type('application/problem+json')
+      .send({ ...problem, requestId: request.id });
   });
   return app;
 }
 
-/** A client that may retry a call sends the same Idempotency-Key each time; it is applied once. */
+/**
+ * A known address asked with another method answers 405 with the methods it has (Allow), not 404 as if it did not
+ * exist. Fastify answers HEAD wherever it answers GET.
+ */
+function refuseOtherMethods(app: FastifyInstance, routes: Route[]): void {
+  const methodsByUrl = new Map<string, Method[]>();
+  for (const { method, url } of routes) methodsByUrl.set(url, [...(methodsByUrl.get(url) ?? []), method]);
+  const all = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+  for (const [url, methods] of methodsByUrl) {
+    const allowed = methods.includes('GET') ? [...methods, 'HEAD'] : methods;
+    app.route({
+      method: all.filter((m) => !allowed.includes(m)),
+      url,
+      handler: async (request, reply) => {
+        void reply.header('allow', allowed.join(', '));
+        throw new AppError(
+          'METHOD_NOT_ALLOWED',
+          `${url} 不支持 ${request.method} 请求；可用的方法：${allowed.join('、')}`,
+        );
+      },
+    });
+  }
+}
+
+/**
+ * A client that may retry a call sends the same Idempotency-Key each time; it is applied once. (Node joins repeated
+ * headers with ", ", which no valid key contains, so two keys are refused as a malformed one.)
+ */
 function idempotencyKey(headers: Record<string, string | string[] | undefined>): string | undefined {
   const key = headers['idempotency-key'];
-  return typeof key === 'string' && key.trim() !== '' ? key.trim() : undefined;
+  return typeof key === 'string' ? key.trim() : undefined;
 }
 
 interface Problem {
@@ -58,20 +153,66 @@ interface Problem {
   detail: string;
 }
 
-function toProblem(error: Error): Problem {
-  if (error instanceof AppError)
-    return { status: error.status, code: error.code, title: error.code, detail: error.message };
-  if (error instanceof ServerUnreachableError) {
-    return { status: 503, code: 'SERVER_UNREACHABLE', title: `${error.server} unreachable`, detail: error.message };
+function toProblem(error: Error, requestId: string): Problem {
+  if (error instanceof AppError) {
+    return { status: error.status, code: error.code, title: error.title, detail: error.message };
   }
-  const fastifyError = error as FastifyError;
-  if (fastifyError.statusCode && fastifyError.statusCode < 500) {
-    return {
-      status: fastifyError.statusCode,
-      code: 'INVALID_PAYLOAD',
-      title: fastifyError.code ?? 'bad request',
-      detail: error.message,
-    };
+  if (error instanceof ServerUnreachableError || isPostgresUnreachable(error)) {
+    const server = error instanceof ServerUnreachableError ? error.server : 'PostgreSQL';
+    return unreachable(server);
   }
-  return { status: 500, code: 'INTERNAL', title: 'internal error', detail: error.message };
+  const fastify = error as FastifyError;
+  const status = fastify.statusCode ?? 500;
+  if (status < 500) return clientError(fastify, status);
+  return {
+    status: 500,
+    code: 'INTERNAL',
+    title: '服务器内部错误',
+    detail: `服务器内部错误，已记录（请求编号 ${requestId}）；请稍后重试，或把请求编号告知管理员`,
+  };
+}
+
+function unreachable(server: string): Problem {
+  return {
+    status: 503,
+    code: 'SERVER_UNREACHABLE',
+    title: '服务暂不可用',
+    detail: `${server} 暂时无法连接；请稍后重试（运维人员：检查 ${server} 是否运行）`,
+  };
+}
+
+/** Fastify's own refusals (body too large, not JSON, malformed JSON), in the same shape and language as ours. */
+function clientError(error: FastifyError, status: number): Problem {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return {
+        status: 413,
+        code: 'PAYLOAD_TOO_LARGE',
+        title: '请求体过大',
+        detail: `请求体超过 ${BODY_LIMIT_BYTES} 字节上限；请缩短文本后再提交`,
+      };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return {
+        status: 415,
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        title: '请求体类型不受支持',
+        detail: '请求体须为 JSON，并带 Content-Type: application/json 头',
+      };
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return {
+        status: 400,
+        code: 'INVALID_PAYLOAD',
+        title: '请求格式有误',
+        detail: '请求体不是有效的 JSON；请检查引号、逗号和括号',
+      };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { status: 400, code: 'INVALID_PAYLOAD', title: '请求格式有误', detail: '请求体为空；请发送 JSON 对象' };
+    default:
+      return {
+        status,
+        code: 'INVALID_PAYLOAD',
+        title: '请求格式有误',
+        detail: '请求有误，请检查后重试',
+      };
+  }
 }

@@ -88,12 +88,15 @@ function shanghaiClock(iso: string): string {
 // kafkajs
 
 /**
- * Transient states kafkajs logs at ERROR although it retries them itself and they end on their own: a consumer
- * group's coordinator being elected right after the broker starts or a topic is created, a rebalance, a partition
- * leader moving. When they do not end, the caller's own error (a failed send, a consumer that never joins) says so.
+ * What kafkajs logs at ERROR although the application handles it and says so itself: transient states it retries
+ * and that end on their own (a consumer group's coordinator being elected right after the broker starts or a topic
+ * is created, a rebalance, a partition leader moving, a broker that is restarting), and the broker's answer to a
+ * send, which the outbox relay reports in its own words (a warning while Kafka is down, an error for a record it
+ * sets aside). When a transient state does not end, the caller's own error (a failed send, a consumer that never
+ * joins) says so.
  */
-const KAFKA_TRANSIENT =
-  /coordinator is not available|not the correct coordinator|group is rebalancing|There is no leader for this topic-partition|leadership election|Connection error|Failed to connect to seed broker|Connection timeout|Closed connection|Crash: KafkaJSNumberOfRetriesExceeded|Restarting the consumer/i;
+const KAFKA_HANDLED =
+  /coordinator is not available|not the correct coordinator|group is rebalancing|There is no leader for this topic-partition|leadership election|Connection error|Failed to connect to seed broker|Connection timeout|Closed connection|Crash: KafkaJSNumberOfRetriesExceeded|Restarting the consumer|^\[Connection\] Response Produce|^\[Producer\]/i;
 
 export function kafkaLogCreator(logger: Logger): KafkaLogCreator {
   const kafka = logger.child({ name: 'kafkajs' });
@@ -107,7 +110,7 @@ export function kafkaLogCreator(logger: Logger): KafkaLogCreator {
       switch (level) {
         case KafkaLogLevel.ERROR:
         case KafkaLogLevel.WARN:
-          if (KAFKA_TRANSIENT.test(text)) kafka.debug(fields, text);
+          if (KAFKA_HANDLED.test(text)) kafka.debug(fields, text);
           else if (level === KafkaLogLevel.ERROR) kafka.error(fields, text);
           else kafka.warn(fields, text);
           return;

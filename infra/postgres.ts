@@ -54,6 +54,18 @@ export function isPermanentPgError(error: unknown): boolean {
   return typeof code === 'string' && /^(22|23|54)/.test(code);
 }
 
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE']);
+
+/**
+ * Whether an error means PostgreSQL could not be reached or went away (refused, reset, timed out connecting, shut
+ * down: SQLSTATE class 08 and 57P), as opposed to PostgreSQL refusing a statement.
+ */
+export function isPostgresUnreachable(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || /^(08|57P)/.test(code))) return true;
+  return typeof message === 'string' && /timeout exceeded when trying to connect|Connection terminated/i.test(message);
+}
+
 const MIGRATIONS_DIR = path.join(__dirname, 'migrations');
 
 /**

@@ -1,5 +1,5 @@
 /** Connections to the Temporal server, failing at once with the server's name and how to start it. */
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import { makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Config } from './config';
 import { temporalLogger, type Logger } from './logger';
@@ -19,13 +19,19 @@ export function installTemporalLogging(logger: Logger): void {
 
 type TemporalConfig = Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE'>;
 
-/** A client, for starting workflows and sending them updates and queries. */
+/**
+ * A client, for starting workflows and sending them updates and queries. A call the server does not answer is tried
+ * four times within about a second, not ten over twenty seconds as the SDK's default would: a person waits behind
+ * each call, and "Temporal is unreachable" told at once is worth more to them than a late success.
+ */
 export async function connectClient(config: TemporalConfig): Promise<{ connection: Connection; client: Client }> {
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: '5 seconds' }).catch(
-    (error: unknown) => {
-      throw unreachable('Temporal', config.TEMPORAL_ADDRESS, error);
-    },
-  );
+  const connection = await Connection.connect({
+    address: config.TEMPORAL_ADDRESS,
+    connectTimeout: '5 seconds',
+    interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 4 }))],
+  }).catch((error: unknown) => {
+    throw unreachable('Temporal', config.TEMPORAL_ADDRESS, error);
+  });
   return { connection, client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }) };
 }
 

@@ -38,7 +38,8 @@ describe('a unit test cannot leave the process', () => {
   });
 
   it('cannot listen on a port', () => {
-    expect(() => net.createServer()).toThrow(PURE_UNIT_MESSAGE);
+    expect(() => net.createServer().listen(0)).toThrow(PURE_UNIT_MESSAGE);
+    expect(() => http.createServer().listen(0)).toThrow(PURE_UNIT_MESSAGE);
     expect(() => new http.Server().listen(0)).toThrow(PURE_UNIT_MESSAGE);
   });
 

@@ -1,6 +1,7 @@
 /**
  * One task's lifecycle through the HTTP API on the real stack: the Temporal dev server, PostgreSQL and Kafka.
- * Assign, 签收, report, 办结 — and every kind of bad call refused with a clear error that changes nothing.
+ * Assign, 签收, report, 办结 — and every kind of bad call refused with a clear error, in Chinese with a stable code,
+ * that changes nothing: not the event store, not the workflow's history.
  */
 import { bundleWorkflowCode, type NativeConnection, type Worker } from '@temporalio/worker';
 import type { Client, Connection } from '@temporalio/client';
@@ -8,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import { createActivities } from '../../activities';
 import { AssignmentService, assignmentIdOf } from '../../api/assignments';
+import { IdempotencyKeys } from '../../api/idempotency';
 import { buildApi } from '../../api/server';
 import { addDays, shanghaiDate } from '../../domain/calendar';
 import { createAssignmentWorker, WORKFLOWS_PATH } from '../../worker/create-worker';
@@ -18,6 +20,7 @@ import {
   connectTemporal,
   connectWorkerToStack,
   startRelay,
+  testLogger,
   uniqueId,
 } from '../support/stack';
 
@@ -46,8 +49,13 @@ beforeAll(async () => {
     activities: createActivities({ pool, topic: config.KAFKA_EVENTS_TOPIC }),
   });
   running = worker.run();
-  const assignments = new AssignmentService({ client: temporal.client, taskQueue, coordinator: '市政府督查室' });
-  api = buildApi({ assignments, pool });
+  const assignments = new AssignmentService({
+    client: temporal.client,
+    taskQueue,
+    coordinator: '市政府督查室',
+    idempotency: new IdempotencyKeys(pool),
+  });
+  api = buildApi({ assignments, pool, logger: testLogger });
   base = await api.listen({ host: '127.0.0.1', port: 0 });
 });
 
@@ -64,13 +72,26 @@ afterAll(async () => {
 const noop = () => undefined;
 const quiet = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
 
-async function call(method: 'GET' | 'POST', url: string, payload?: unknown) {
+async function call(method: string, url: string, payload?: unknown, headers: Record<string, string> = {}) {
   const response = await fetch(base + encodeURI(url), {
     method,
-    ...(payload !== undefined && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) }),
+    headers: { ...(payload !== undefined && { 'content-type': 'application/json' }), ...headers },
+    ...(payload !== undefined && { body: JSON.stringify(payload) }),
   });
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON body, asserted field by field
-  return { status: response.status, body: (await response.json()) as any };
+  const text = await response.text();
+  return {
+    status: response.status,
+    type: response.headers.get('content-type'),
+    allow: response.headers.get('allow'),
+    bytes: Buffer.byteLength(text),
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON body, asserted field by field
+    body: JSON.parse(text) as any,
+  };
+}
+
+async function historyEvents(assignmentId: string): Promise<number> {
+  const history = await temporal.client.workflow.getHandle(assignmentId).fetchHistory();
+  return history.events?.length ?? 0;
 }
 
 async function storedEvents(assignmentId: string): Promise<string[]> {
@@ -114,6 +135,8 @@ test('assign, acknowledge, report, complete: each step is a workflow event, a Ka
     nextAlarm: { command: 'SendDeadlineReminder' },
   });
   expect(assigned.body.periods.length).toBeGreaterThanOrEqual(2);
+  // Answered once the assignment is stored: no polling needed to find it in the event store.
+  expect(await storedEvents(id)).toEqual(['TaskAssigned']);
 
   expect((await call('POST', `/assignments/${id}/acknowledge`, { unit: '市质监局' })).body.status).toBe('acknowledged');
   const reported = await call('POST', `/assignments/${id}/reports`, {
@@ -158,63 +181,59 @@ test('assign, acknowledge, report, complete: each step is a workflow event, a Ka
   ]);
 
   const history = await temporal.client.workflow.getHandle(id).fetchHistory();
-  const updates = history.events?.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes) ?? [];
-  expect(updates).toHaveLength(3);
+  const updates = (history.events ?? []).flatMap(
+    (e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name ?? [],
+  );
+  expect(updates).toEqual(['assigned', 'acknowledge', 'submitReport', 'complete']);
 });
 
 describe('bad calls are refused, name the problem, and change nothing', () => {
   const planId = uniqueId('plan');
   const id = assignmentIdOf(planId, '二.(三).一是', '市质监局');
+  let historyLength = 0;
 
   beforeAll(async () => {
     expect((await call('POST', '/assignments', assignment(planId))).status).toBe(201);
-    await waitFor('the assignment to be stored', async () =>
-      (await storedEvents(id)).length === 1 ? true : undefined,
-    );
+    historyLength = await historyEvents(id);
   });
 
   afterEach(async () => {
     expect(await storedEvents(id)).toEqual(['TaskAssigned']);
-    const history = await temporal.client.workflow.getHandle(id).fetchHistory();
-    expect(history.events?.some((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toBe(false);
+    expect(await historyEvents(id)).toBe(historyLength);
   });
 
+  const report = (body: object, headers?: Record<string, string>) =>
+    call('POST', `/assignments/${id}/reports`, body, headers);
+
   test('a report from a unit that is not the assignee', async () => {
-    const response = await call('POST', `/assignments/${id}/reports`, {
-      unit: '市商务局',
-      summary: '进展',
-      percentComplete: 10,
-    });
-    expect(response).toEqual({
+    expect(await report({ unit: '市商务局', summary: '进展', percentComplete: 10 })).toMatchObject({
       status: 403,
-      body: expect.objectContaining({
+      type: 'application/problem+json; charset=utf-8',
+      body: {
         code: 'WRONG_UNIT',
-        detail: 'unit 市商务局 is not assigned to task 二.(三).一是; its lead unit is 市质监局',
-      }),
+        title: '非本单位任务',
+        detail: '市商务局不是任务 二.(三).一是 的责任单位；该任务的牵头单位是市质监局',
+        requestId: expect.any(String),
+      },
     });
   });
 
   test('a malformed report body, each problem named', async () => {
-    const response = await call('POST', `/assignments/${id}/reports`, { unit: '', percentComplete: 140, extra: 1 });
+    const response = await report({ unit: '', percentComplete: 140, extra: 1 });
     expect(response.status).toBe(400);
     expect(response.body.code).toBe('INVALID_PAYLOAD');
-    expect(response.body.detail).toMatch(/unit: unit is required/);
-    expect(response.body.detail).toMatch(/summary: /);
-    expect(response.body.detail).toMatch(/percentComplete: /);
+    expect(response.body.detail).toMatch(/unit：单位名称（如 市质监局）不能为空/);
+    expect(response.body.detail).toMatch(/summary：/);
+    expect(response.body.detail).toMatch(/percentComplete：完成进度不能大于 100/);
     expect(response.body.detail).toMatch(/extra/);
   });
 
   test('a report for a period the task does not have', async () => {
-    const response = await call('POST', `/assignments/${id}/reports`, {
-      unit: '市质监局',
-      period: '2001-Q1',
-      summary: '进展',
-      percentComplete: 10,
-    });
+    const response = await report({ unit: '市质监局', period: '2001-Q1', summary: '进展', percentComplete: 10 });
     expect(response.status).toBe(404);
     expect(response.body).toMatchObject({
       code: 'UNKNOWN_PERIOD',
-      detail: expect.stringMatching(/has no reporting period 2001-Q1; its periods are/),
+      detail: expect.stringMatching(/^任务 二\.\(三\)\.一是 没有报送周期 2001-Q1；其报送周期为 \d{4}-Q\d/),
     });
   });
 
@@ -224,43 +243,176 @@ describe('bad calls are refused, name the problem, and change nothing', () => {
       summary: '进展',
       percentComplete: 10,
     });
-    expect(response).toEqual({
+    expect(response).toMatchObject({
       status: 404,
-      body: expect.objectContaining({
+      body: {
         code: 'UNKNOWN_TASK',
-        detail: `no task is assigned under ${planId}:九.(九):市质监局: check the id, or assign the task first`,
-      }),
+        detail: `没有编号为 ${planId}:九.(九):市质监局 的任务；请核对编号，或先交办该任务`,
+      },
     });
   });
 
   test('the same task assigned twice to the same unit', async () => {
     const response = await call('POST', '/assignments', assignment(planId));
     expect(response.status).toBe(409);
-    expect(response.body.code).toBe('ALREADY_ASSIGNED');
+    expect(response.body).toMatchObject({
+      code: 'ALREADY_ASSIGNED',
+      detail: `计划 ${planId} 的任务 二.(三).一是 已交办给市质监局`,
+    });
   });
 
   test('an assignment whose due date has passed', async () => {
     const response = await call('POST', '/assignments', { ...assignment(uniqueId('plan')), due: '2017-12-31' });
     expect(response.status).toBe(400);
-    expect(response.body.detail).toMatch(/^due date 2017-12-31 has passed; give a due date from \d{4}-\d{2}-\d{2} on$/);
+    expect(response.body.detail).toMatch(/^完成时限 2017-12-31 已过；请给出 \d{4}-\d{2}-\d{2} 及以后的日期$/);
+  });
+
+  test('a NUL character in a report, which PostgreSQL could never store', async () => {
+    const response = await report({ unit: '市质监局', summary: '完成\u0000抽检', percentComplete: 10 });
+    expect(response.status).toBe(400);
+    expect(response.body.detail).toBe('请求格式有误：summary：进展情况含有控制字符（如 NUL），请删去后再提交');
+  });
+
+  test('a report longer than any store should carry', async () => {
+    const response = await report({ unit: '市质监局', summary: '报'.repeat(20_000), percentComplete: 10 });
+    expect(response.status).toBe(400);
+    expect(response.body.detail).toBe('请求格式有误：summary：进展情况最长 5000 个字符');
+  });
+
+  test('a body over the HTTP limit, long before Kafka would refuse its record', async () => {
+    const response = await report({ unit: '市质监局', summary: 'x'.repeat(1_000_000), percentComplete: 10 });
+    expect(response).toMatchObject({ status: 413, body: { code: 'PAYLOAD_TOO_LARGE' } });
+  });
+
+  test('an Idempotency-Key of 8 KB', async () => {
+    const response = await report(
+      { unit: '市质监局', summary: '进展', percentComplete: 10 },
+      { 'idempotency-key': 'k'.repeat(8_192) },
+    );
+    expect(response.status).toBe(400);
+    expect(response.body.detail).toMatch(/^Idempotency-Key 须为 1 到 128 个可打印 ASCII 字符/);
   });
 });
 
-test('a retried report with the same Idempotency-Key is recorded once and answered alike', async () => {
-  const planId = uniqueId('plan');
-  const id = assignmentIdOf(planId, '二.(三).一是', '市质监局');
-  await call('POST', '/assignments', assignment(planId));
-  const key = uniqueId('report');
-  const send = () =>
-    fetch(base + encodeURI(`/assignments/${id}/reports`), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': key },
-      body: JSON.stringify({ unit: '市质监局', summary: '第一次报送', percentComplete: 30 }),
+describe('what no store could take is refused at the edge, and starts nothing', () => {
+  const refused = async (body: object) => {
+    const planId = (body as { planId?: string }).planId ?? uniqueId('plan');
+    const response = await call('POST', '/assignments', { ...assignment(uniqueId('plan')), planId, ...body });
+    expect(response.status).toBe(400);
+    expect(response.bytes).toBeLessThan(2_000);
+    const id = assignmentIdOf(planId, '二.(三).一是', '市质监局');
+    expect(await storedEvents(id)).toEqual([]);
+    await expect(temporal.client.workflow.getHandle(id).describe()).rejects.toThrow(/not found/i);
+    return response.body.detail as string;
+  };
+
+  test('a NUL character in a title', async () => {
+    expect(await refused({ title: '强化\u0000监管' })).toBe(
+      '请求格式有误：title：任务名称含有换行或控制字符（如 NUL），请写在一行内并删去控制字符',
+    );
+  });
+
+  test('a title of 900 KB is over the body limit; one of 600 characters over the title bound', async () => {
+    const huge = await call('POST', '/assignments', { ...assignment(uniqueId('plan')), title: '题'.repeat(300_000) });
+    expect(huge).toMatchObject({ status: 413, body: { code: 'PAYLOAD_TOO_LARGE' } });
+    expect(await refused({ title: '题'.repeat(600) })).toBe('请求格式有误：title：任务名称最长 500 个字符');
+  });
+
+  test('a due date in the year 9999 or 3000 is beyond the horizon, and said in a line', async () => {
+    expect(await refused({ due: '9999-12-31' })).toMatch(
+      /^完成时限 9999-12-31 超出 10 年的督办期限；请给出 \d{4}-\d\d-\d\d 以前的日期/,
+    );
+    expect(await refused({ due: '3000-12-31' })).toMatch(/^完成时限 3000-12-31 超出 10 年的督办期限/);
+  });
+
+  test('report dates out of order or repeated; the id can then be assigned properly', async () => {
+    const planId = uniqueId('plan');
+    const today = shanghaiDate(new Date());
+    const [a, b] = [addDays(today, 30), addDays(today, 120)];
+    expect(await refused({ planId, reportsDue: [b, a] })).toBe(
+      '请求格式有误：reportsDue：报送日期须按先后排列且互不重复',
+    );
+    expect(await refused({ planId, reportsDue: [a, a] })).toBe(
+      '请求格式有误：reportsDue：报送日期须按先后排列且互不重复',
+    );
+    const assigned = await call('POST', '/assignments', { ...assignment(planId), reportsDue: [a, b] });
+    expect(assigned.status).toBe(201);
+  });
+
+  test('a planId of 5,000 characters', async () => {
+    expect(await refused({ planId: 'p'.repeat(5_000) })).toBe('请求格式有误：planId：计划编号最长 64 个字符');
+  });
+});
+
+describe('addresses and methods', () => {
+  test('an unknown address answers problem+json 404', async () => {
+    expect(await call('GET', '/tasks')).toMatchObject({
+      status: 404,
+      type: 'application/problem+json; charset=utf-8',
+      body: { code: 'NOT_FOUND', detail: '没有这个地址：GET /tasks；可用的地址见 README 的「API」一节' },
     });
-  const first = await send();
-  const again = await send();
-  expect([first.status, again.status]).toEqual([200, 200]);
-  expect(await storedEvents(id)).toEqual(['TaskAssigned', 'AssignmentAcknowledged', 'ProgressReportSubmitted']);
+  });
+
+  test('a known address with the wrong method answers 405 and says which methods it has', async () => {
+    expect(await call('DELETE', '/assignments/x:y:z')).toMatchObject({
+      status: 405,
+      allow: 'GET, HEAD',
+      body: { code: 'METHOD_NOT_ALLOWED', detail: '/assignments/:id 不支持 DELETE 请求；可用的方法：GET、HEAD' },
+    });
+    expect(await call('GET', '/assignments')).toMatchObject({ status: 405, allow: 'POST' });
+  });
+});
+
+describe('Idempotency-Key', () => {
+  test('a retried report with the same key is recorded once and answered alike', async () => {
+    const planId = uniqueId('plan');
+    const id = assignmentIdOf(planId, '二.(三).一是', '市质监局');
+    await call('POST', '/assignments', assignment(planId));
+    const key = uniqueId('report');
+    const send = () =>
+      call(
+        'POST',
+        `/assignments/${id}/reports`,
+        { unit: '市质监局', summary: '第一次报送', percentComplete: 30 },
+        {
+          'idempotency-key': key,
+        },
+      );
+    const first = await send();
+    const again = await send();
+    expect(first.status).toBe(200);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    expect(await storedEvents(id)).toEqual(['TaskAssigned', 'AssignmentAcknowledged', 'ProgressReportSubmitted']);
+  });
+
+  test('the same key with a different body is refused, and nothing is recorded for it', async () => {
+    const planId = uniqueId('plan');
+    const id = assignmentIdOf(planId, '二.(三).一是', '市质监局');
+    await call('POST', '/assignments', assignment(planId));
+    const key = uniqueId('report');
+    const first = await call(
+      'POST',
+      `/assignments/${id}/acknowledge`,
+      { unit: '市质监局' },
+      { 'idempotency-key': key },
+    );
+    expect(first.status).toBe(200);
+    const other = await call(
+      'POST',
+      `/assignments/${id}/reports`,
+      { unit: '市质监局', summary: '换了内容', percentComplete: 50 },
+      { 'idempotency-key': key },
+    );
+    expect(other).toMatchObject({
+      status: 422,
+      body: {
+        code: 'IDEMPOTENCY_KEY_REUSED',
+        detail: `Idempotency-Key ${key} 已用于另一个请求；重试同一请求请原样发送，新的请求请使用新的键`,
+      },
+    });
+    expect(await storedEvents(id)).toEqual(['TaskAssigned', 'AssignmentAcknowledged']);
+  });
 });
 
 test('a closed task cannot be assigned again under the same id: its event stream would start over', async () => {
@@ -287,7 +439,7 @@ test('a report for a completed task is refused as completed', async () => {
   expect(response.status).toBe(409);
   expect(response.body).toMatchObject({
     code: 'ALREADY_COMPLETED',
-    detail: expect.stringMatching(/was completed \(办结\)/),
+    detail: expect.stringMatching(/^任务 .* 已于 \d{4}-\d\d-\d\d \d\d:\d\d 办结，不能再记录任何事项$/),
   });
   expect(await storedEvents(id)).toEqual(['TaskAssigned', 'TaskCompleted']);
 });

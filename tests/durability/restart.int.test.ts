@@ -10,10 +10,10 @@ import type { Pool } from 'pg';
 import { AssignmentService, assignmentIdOf } from '../../api/assignments';
 import { addDays, shanghaiDate } from '../../domain/calendar';
 import { readAssignmentEvents } from '../../infra/kafka';
-import { killHard, stack, startWorkerProcess, type WorkerProcess } from '../support/processes';
+import { killHard, stack, startWorkerProcess, whileAlive, type WorkerProcess } from '../support/processes';
 import { config, connectKafka, connectPostgres, connectTemporal, uniqueId } from '../support/stack';
 
-jest.setTimeout(300_000);
+jest.setTimeout(180_000);
 
 const taskQueue = uniqueId('durability');
 let pool: Pool;
@@ -61,11 +61,10 @@ test('a killed worker and restarted servers lose nothing', async () => {
   // Kafka is down while a report comes in: the update is answered once the report is stored, and the event waits in
   // the outbox until the worker's relay can publish it.
   await stack('stop', 'kafka');
-  const report = await service.submitReport(id, {
-    unit: '市场监管局',
-    summary: '完成第一阶段工作',
-    percentComplete: 40,
-  });
+  const report = await whileAlive(
+    worker,
+    service.submitReport(id, { unit: '市场监管局', summary: '完成第一阶段工作', percentComplete: 40 }),
+  );
   expect(report.periods[0]?.report?.summary).toBe('完成第一阶段工作');
   const waiting = await pool.query('SELECT seq FROM outbox WHERE assignment_id = $1', [id]);
   expect(waiting.rows).toEqual([{ seq: 3 }]);
@@ -76,7 +75,8 @@ test('a killed worker and restarted servers lose nothing', async () => {
   await stack('stop', 'postgres');
   await stack('start', 'postgres');
   pool = await connectPostgres();
-  expect((await service.complete(id, { by: '市政府督查室', summary: '办结' })).status).toBe('completed');
+  const completed = await whileAlive(worker, service.complete(id, { by: '市政府督查室', summary: '办结' }));
+  expect(completed.status).toBe('completed');
   expect(worker.child.exitCode).toBeNull(); // the worker rode out the database restart
 
   const stored = await pool.query<{ seq: number; type: string }>(

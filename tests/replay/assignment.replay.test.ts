@@ -6,12 +6,21 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
+import { STORED_BEFORE_COUNTED } from '../../workflows/assignment/workflow';
 
 jest.setTimeout(120_000);
 // ERROR only: the drifted replay's expected nondeterminism warnings would bury real ones.
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 
 const HISTORIES = path.join(__dirname, 'histories');
+
+/** The part of a history event (as `temporal workflow show --output json` writes it) that a patch marker is. */
+interface RecordedHistoryEvent {
+  markerRecordedEventAttributes?: {
+    markerName: string;
+    details: Record<string, { payloads: Array<{ data: string }> }>;
+  };
+}
 
 async function histories() {
   const files = (await readdir(HISTORIES)).filter((f) => f.endsWith('.json')).sort();
@@ -34,14 +43,40 @@ async function replay(workflowsPath: string) {
   return results;
 }
 
+const RECORDED = [
+  // Before the stored-before-counted patch: these replay on the path that changed the state when deciding.
+  'lifecycle-completed',
+  // After it: the same scenarios, and one with refused calls around each accepted one.
+  'v2-lifecycle-completed',
+  'v2-refused-updates',
+  'v2-year-late',
+  'v2-year-never',
+  'year-late',
+  'year-never',
+  'year-on-time',
+];
+
 test('every recorded history replays with the current workflow code', async () => {
   const results = await replay(WORKFLOWS_PATH);
-  expect(results.map((r) => r.workflowId)).toEqual(['lifecycle-completed', 'year-late', 'year-never', 'year-on-time']);
+  expect(results.map((r) => r.workflowId)).toEqual(RECORDED);
   expect(results.filter((r) => r.error).map((r) => `${r.workflowId}: ${String(r.error)}`)).toEqual([]);
+});
+
+test('the v2 histories hold the patch marker, the earlier ones do not: both paths are replayed', async () => {
+  for (const { workflowId, history } of await histories()) {
+    const patches = (history.events as RecordedHistoryEvent[]).flatMap((e) =>
+      e.markerRecordedEventAttributes?.markerName === 'core_patch'
+        ? e.markerRecordedEventAttributes.details['patch-data']!.payloads.map(
+            (p) => (JSON.parse(Buffer.from(p.data, 'base64').toString()) as { id: string }).id,
+          )
+        : [],
+    );
+    expect([workflowId, patches]).toEqual([workflowId, workflowId.startsWith('v2-') ? [STORED_BEFORE_COUNTED] : []]);
+  }
 });
 
 test('a non-deterministic edit of the workflow fails the replay', async () => {
   const results = await replay(path.join(__dirname, 'drifted-workflow.ts'));
-  expect(results).toHaveLength(4);
+  expect(results).toHaveLength(RECORDED.length);
   for (const { error } of results) expect(String(error)).toMatch(/DeterminismViolation|Nondeterminism/i);
 });

@@ -43,9 +43,25 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<W
 
 /** SIGKILL: the process gets no chance to finish anything, as in a crash or an OOM kill. */
 export async function killHard(worker: WorkerProcess): Promise<void> {
+  if (worker.child.exitCode !== null || worker.child.signalCode !== null) return;
   const exited = new Promise((resolve) => worker.child.once('exit', resolve));
   worker.child.kill('SIGKILL');
   await exited;
+}
+
+/**
+ * Waits for `work` while the worker lives: a worker that exits meanwhile fails the test at once with what it printed,
+ * instead of leaving an update waiting for a worker that will never come.
+ */
+export function whileAlive<T>(worker: WorkerProcess, work: Promise<T>): Promise<T> {
+  const { child } = worker;
+  const died = new Promise<never>((_, reject) => {
+    const fail = () =>
+      reject(new Error(`the worker exited (${child.exitCode ?? child.signalCode}):\n${worker.output().slice(-4_000)}`));
+    if (child.exitCode !== null || child.signalCode !== null) fail();
+    else child.once('exit', fail);
+  });
+  return Promise.race([work, died]);
 }
 
 /** Stops or starts one server of the local stack through the project's own script. */

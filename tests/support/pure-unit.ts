@@ -26,11 +26,22 @@ function refuse(what: string): never {
 
 type Module = Record<string, unknown>;
 
-/** The real module with its dialling, listening and spawning entry points replaced by `refuse`. */
+/**
+ * The real module with its dialling, listening and spawning entry points replaced by `refuse`. A server may be
+ * created (fastify builds one to answer in-process injected requests), but not listen.
+ */
 function guarded(name: string, functions: string[], classes: Record<string, string[]> = {}): Module {
   const actual = jest.requireActual<Module>(name);
   const module: Module = { ...actual };
   for (const fn of functions) module[fn] = () => refuse(`${name}.${fn}`);
+  if (typeof actual.createServer === 'function') {
+    const create = actual.createServer as (...args: unknown[]) => { listen: unknown };
+    module.createServer = (...args: unknown[]) => {
+      const server = create(...args);
+      server.listen = () => refuse(`${name}.Server#listen`);
+      return server;
+    };
+  }
   for (const [cls, methods] of Object.entries(classes)) {
     const Base = actual[cls] as new (...args: unknown[]) => object;
     const Guarded = class extends Base {};
@@ -43,10 +54,10 @@ function guarded(name: string, functions: string[], classes: Record<string, stri
 }
 
 const BLOCKED: Array<[string, string[], Record<string, string[]>?]> = [
-  ['net', ['connect', 'createConnection', 'createServer'], { Socket: ['connect'], Server: ['listen'] }],
-  ['tls', ['connect', 'createServer'], { Server: ['listen'] }],
-  ['http', ['request', 'get', 'createServer'], { Server: ['listen'] }],
-  ['https', ['request', 'get', 'createServer'], { Server: ['listen'] }],
+  ['net', ['connect', 'createConnection'], { Socket: ['connect'], Server: ['listen'] }],
+  ['tls', ['connect'], { Server: ['listen'] }],
+  ['http', ['request', 'get'], { Server: ['listen'] }],
+  ['https', ['request', 'get'], { Server: ['listen'] }],
   ['http2', ['connect', 'createServer', 'createSecureServer']],
   ['dgram', ['createSocket']],
   ['child_process', ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execFileSync', 'fork']],

@@ -5,19 +5,21 @@
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, type NativeConnection } from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import type { Kafka } from 'kafkajs';
 import { loadConfig, type Config } from '../../infra/config';
 import { createKafka, createProducer, ensureTopic } from '../../infra/kafka';
 import { createLogger } from '../../infra/logger';
 import { checkPostgres, createPool, migrate } from '../../infra/postgres';
-import { connectClient, connectWorker } from '../../infra/temporal';
+import { connectClient, connectWorker, installTemporalLogging } from '../../infra/temporal';
 import { startTimeSkippingServer, TEST_SERVER } from '../../scripts/year-simulation';
 import { OutboxRelay, type OutboxRelayOptions } from '../../worker/outbox-relay';
 
-// Workers log every state change at INFO; tests keep warnings and errors only.
-Runtime.install({ logger: new DefaultLogger('WARN') });
+/** Library and relay logs in tests: warnings and errors only, as a person running the tests would want them. */
+export const testLogger = createLogger('test', { level: 'warn' });
+// Workers log every state change at INFO; through the application's logger, tests see warnings and errors only.
+installTemporalLogging(testLogger);
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const config: Config = loadConfig();
@@ -73,9 +75,6 @@ export function connectTemporal(): ReturnType<typeof connectClient> {
 export function connectWorkerToStack(): Promise<NativeConnection> {
   return connectWorker(config);
 }
-
-/** Library and relay logs in tests: warnings and errors only, as a person running the tests would want them. */
-export const testLogger = createLogger('test', { level: 'warn' });
 
 /**
  * The outbox relay as the worker runs it, with its own producer: tests that read events from Kafka start one,

@@ -91,7 +91,7 @@ describe('when not yet assigned', () => {
   test('report dates that are all before the assignment are refused: the task would wait for nothing', () => {
     given()
       .when({ type: 'AssignTask', now: at('2018-01-05'), spec })
-      .thenRefused('INVALID_SPEC', /is before its assignment on 2018-01-05; give report dates from 2018-01-05 on/);
+      .thenRefused('INVALID_SPEC', /都早于交办日 2018-01-05；请给出 2018-01-05 及以后的报送日期/);
   });
 
   test('an impossible date is refused at the edge, with the form expected', () => {
@@ -103,7 +103,7 @@ describe('when not yet assigned', () => {
   test('report dates out of order are refused', () => {
     given()
       .when({ type: 'AssignTask', now: at('2017-02-20'), spec: { ...spec, reportsDue: ['2017-06-30', '2017-03-31'] } })
-      .thenRefused('INVALID_SPEC', /ascending/);
+      .thenRefused('INVALID_SPEC', /须按先后排列且互不重复/);
   });
 });
 
@@ -117,7 +117,7 @@ describe('when assigned', () => {
   test('another unit cannot acknowledge, and is told who the lead unit is', () => {
     given(assigned)
       .when({ type: 'AcknowledgeAssignment', now: at('2017-02-21'), unit: '市商务局' })
-      .thenRefused('WRONG_UNIT', /unit 市商务局 is not assigned to task 五\.\(二\)\.29; its lead unit is 市质监局/);
+      .thenRefused('WRONG_UNIT', /^市商务局不是任务 五\.\(二\)\.29 的责任单位；该任务的牵头单位是市质监局$/);
   });
 
   test('a report before acknowledging acknowledges implicitly', () => {
@@ -263,7 +263,7 @@ describe('when reported', () => {
   test('a second report for the same period is refused, with when the first came', () => {
     given(assigned, acknowledged, q1Reported)
       .when(report(at('2017-03-29'), '再报', 30, '2017-Q1'))
-      .thenRefused('ALREADY_REPORTED', /already reported 2017-Q1/);
+      .thenRefused('ALREADY_REPORTED', /市质监局已于 2017-\d\d-\d\d \d\d:\d\d 报送任务 五\.\(二\)\.29 的 2017-Q1 进展/);
   });
 
   test('a report without a period goes to the earliest one not yet reported', () => {
@@ -275,13 +275,13 @@ describe('when reported', () => {
   test('the next period opens for reports the day after the previous one was due, not before', () => {
     given(assigned, acknowledged, q1Reported)
       .when(report(at('2017-03-29'), '提前', 30))
-      .thenRefused('PERIOD_NOT_OPEN', /reports for 2017-Q2 of task 五\.\(二\)\.29 open on 2017-04-01/);
+      .thenRefused('PERIOD_NOT_OPEN', /任务 五\.\(二\)\.29 的 2017-Q2 进展自 2017-04-01（2017-Q1 截止后）起才能报送/);
   });
 
   test('an unknown period is refused, listing the periods there are', () => {
     given(assigned, acknowledged)
       .when(report(at('2017-03-29'), '进展', 1, '2018-Q1'))
-      .thenRefused('UNKNOWN_PERIOD', /periods are 2017-Q1, 2017-Q2, 2017-Q3, 2017-Q4/);
+      .thenRefused('UNKNOWN_PERIOD', /其报送周期为 2017-Q1、2017-Q2、2017-Q3、2017-Q4$/);
   });
 
   test('the reported period sends no further reminder', () => {
@@ -341,7 +341,7 @@ describe('when completed', () => {
   test('nothing more is accepted', () => {
     given(assigned, acknowledged, completed)
       .when(report(at('2017-12-21'), '进展', 100))
-      .thenRefused('ALREADY_COMPLETED', /task 五\.\(二\)\.29 was completed/);
+      .thenRefused('ALREADY_COMPLETED', /任务 五\.\(二\)\.29 已于 \d{4}-\d\d-\d\d \d\d:\d\d 办结，不能再记录任何事项/);
   });
 
   test('the clock has nothing left to do', () => {

@@ -5,7 +5,8 @@
  * order, each once. The same workflow with the real storage is assignment.workflow.test.ts.
  */
 import { bundleWorkflowCode } from '@temporalio/worker';
-import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Activities } from '../../activities/types';
 import { formatShanghai, shanghaiDate, shanghaiInstant } from '../../domain/calendar';
@@ -38,14 +39,21 @@ afterAll(async () => {
 /**
  * The event store and the inboxes, in memory, behind the real `Activities` interface (the worker registers the
  * functions of `activities`, as it does those of createActivities). Every batch is kept in arrival order;
- * `failOnce` makes the first attempt at a batch fail, as a store that is down would.
+ * `failOnce` makes the first attempt at a batch fail, as a store that is down would; `refuse` makes a batch fail for
+ * good, as PostgreSQL does what it can never store.
  */
-function createInMemoryActivities(failOnce: (batch: RecordedEvent[]) => boolean = () => false) {
+function createInMemoryActivities(
+  failOnce: (batch: RecordedEvent[]) => boolean = () => false,
+  refuse: (batch: RecordedEvent[]) => boolean = () => false,
+) {
   const received: RecordedEvent[] = [];
   const notices = new Map<string, Notice>();
   const failedAttempts: number[] = [];
   const activities: Activities = {
     async recordEvents(batch) {
+      if (refuse(batch)) {
+        throw ApplicationFailure.nonRetryable('PostgreSQL refuses to store this (in memory)', 'STORAGE_REFUSED');
+      }
       const first = batch[0]!.seq;
       if (!failedAttempts.includes(first) && failOnce(batch)) {
         failedAttempts.push(first);
@@ -236,4 +244,33 @@ test('a store that fails once delays a batch; every event still arrives once, in
   expect(store.failedAttempts).toEqual([5, 6, 7, 11, 12, 13]); // the first seq of each escalation's batch
   expect(stream(store)).toEqual(numbered(['TaskAssigned', ...SILENT_PERIOD, ...SILENT_PERIOD]));
   expect(store.inbox()).toEqual(silentYear(y));
+});
+
+test('a report the store refuses for good is not counted; the assignment goes on and the next report is stored', async () => {
+  const y = await nextYear();
+  const poisoned = (batch: RecordedEvent[]) =>
+    batch.some((r) => r.event.type === 'ProgressReportSubmitted' && r.event.summary === '无法存储的报告');
+  const store = createInMemoryActivities(undefined, poisoned);
+  await assignAndRun(y, store, async (handle) => {
+    await skipTo(`${y}-09-20`, '10:00');
+    const refused = await handle
+      .executeUpdate(submitReportUpdate, { args: [{ unit: UNIT, summary: '无法存储的报告', percentComplete: 30 }] })
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect(JSON.stringify((refused as Error).cause, null, 0)).toMatch(/STORAGE_REFUSED/);
+
+    const after = await handle.query(statusQuery);
+    expect(after.status).toBe('assigned'); // not even the implicit 签收 that came with the report
+    expect(after.periods[0]?.report).toBeUndefined();
+
+    const stored = await handle.executeUpdate(submitReportUpdate, {
+      args: [{ unit: UNIT, summary: '第三季度工作已完成', percentComplete: 40 }],
+    });
+    expect(stored.periods[0]?.report).toMatchObject({ summary: '第三季度工作已完成', late: false });
+  });
+  expect(store.received.map((r) => [r.seq, r.event.type])).toEqual([
+    [1, 'TaskAssigned'],
+    [2, 'AssignmentAcknowledged'],
+    [3, 'ProgressReportSubmitted'],
+  ]);
 });

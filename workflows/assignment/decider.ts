@@ -12,6 +12,7 @@
 import {
   addDays,
   daysBetween,
+  formatShanghai,
   quarterKey,
   shanghaiDate,
   shanghaiInstant,
@@ -109,13 +110,13 @@ export function decide(command: AssignmentCommand, state: AssignmentState): Assi
   if (state.status === 'completed') {
     throw new DomainError(
       'ALREADY_COMPLETED',
-      `task ${spec.ref} was completed (办结) on ${state.completedAt}; nothing more can be recorded`,
+      `任务 ${spec.ref} 已于 ${beijing(state.completedAt)} 办结，不能再记录任何事项`,
     );
   }
   if (state.lastEventAt && at < state.lastEventAt) {
     throw new DomainError(
       'OUT_OF_ORDER',
-      `command dated ${at} is earlier than the task's last event at ${state.lastEventAt}`,
+      `该操作的时间 ${beijing(at)} 早于任务最近一次记录的时间 ${beijing(state.lastEventAt)}`,
     );
   }
 
@@ -203,52 +204,43 @@ export function decide(command: AssignmentCommand, state: AssignmentState): Assi
 
 function assign(spec: AssignmentSpec, at: string, state: AssignmentState): AssignmentEvent[] {
   if (state.status !== 'unassigned') {
-    throw new DomainError('ALREADY_ASSIGNED', `task ${spec.ref} is already assigned to ${state.spec?.unit}`);
+    throw new DomainError('ALREADY_ASSIGNED', `任务 ${spec.ref} 已交办给 ${state.spec?.unit}`);
   }
   const sorted = [...spec.reportsDue].sort();
   if (sorted.some((due, i) => due !== spec.reportsDue[i] || due === sorted[i - 1])) {
-    throw new DomainError('INVALID_SPEC', `reportsDue of task ${spec.ref} must be distinct dates in ascending order`);
+    throw new DomainError('INVALID_SPEC', `任务 ${spec.ref} 的报送日期（reportsDue）须按先后排列且互不重复`);
   }
   const assignedOn = shanghaiDate(new Date(at));
   if (!spec.reportsDue.some((due) => due >= assignedOn)) {
     throw new DomainError(
       'INVALID_SPEC',
-      `every report date of task ${spec.ref} (${spec.reportsDue.join(', ')}) is before its assignment on ${assignedOn}; ` +
-        `give report dates from ${assignedOn} on`,
+      `任务 ${spec.ref} 的报送日期（${listed(spec.reportsDue)}）都早于交办日 ${assignedOn}；` +
+        `请给出 ${assignedOn} 及以后的报送日期`,
     );
   }
   const keys = spec.reportsDue.map(quarterKey);
   if (new Set(keys).size !== keys.length) {
-    throw new DomainError(
-      'INVALID_SPEC',
-      `task ${spec.ref} has two reports due in one quarter; give one date per quarter`,
-    );
+    throw new DomainError('INVALID_SPEC', `任务 ${spec.ref} 在同一季度有两个报送日期；每季度只能有一个`);
   }
   return [{ type: 'TaskAssigned', version: 1, at, spec }];
 }
 
 function requireAssigned(state: AssignmentState): AssignmentSpec {
-  if (!state.spec) throw new DomainError('NOT_ASSIGNED', 'this task has not been assigned yet');
+  if (!state.spec) throw new DomainError('NOT_ASSIGNED', '该任务尚未交办');
   return state.spec;
 }
 
 function requireUnit(spec: AssignmentSpec, unit: string): void {
   if (unit !== spec.unit) {
-    throw new DomainError(
-      'WRONG_UNIT',
-      `unit ${unit} is not assigned to task ${spec.ref}; its lead unit is ${spec.unit}`,
-    );
+    throw new DomainError('WRONG_UNIT', `${unit}不是任务 ${spec.ref} 的责任单位；该任务的牵头单位是${spec.unit}`);
   }
 }
 
 function findPeriod(state: AssignmentState, spec: AssignmentSpec, key: string): PeriodState {
   const period = state.periods.find((p) => p.period === key);
   if (!period) {
-    const known = state.periods.map((p) => p.period).join(', ');
-    throw new DomainError(
-      'UNKNOWN_PERIOD',
-      `task ${spec.ref} has no reporting period ${key}; its periods are ${known}`,
-    );
+    const known = listed(state.periods.map((p) => p.period));
+    throw new DomainError('UNKNOWN_PERIOD', `任务 ${spec.ref} 没有报送周期 ${key}；其报送周期为 ${known}`);
   }
   return period;
 }
@@ -266,12 +258,12 @@ function periodToReport(
 ): PeriodState {
   const period = key === undefined ? state.periods.find((p) => !p.report) : findPeriod(state, spec, key);
   if (!period) {
-    throw new DomainError('NOTHING_TO_REPORT', `every reporting period of task ${spec.ref} has been reported`);
+    throw new DomainError('NOTHING_TO_REPORT', `任务 ${spec.ref} 的各报送周期均已报送`);
   }
   if (period.report) {
     throw new DomainError(
       'ALREADY_REPORTED',
-      `${spec.unit} already reported ${period.period} for task ${spec.ref} at ${period.report.at}`,
+      `${spec.unit}已于 ${beijing(period.report.at)} 报送任务 ${spec.ref} 的 ${period.period} 进展`,
     );
   }
   const index = state.periods.indexOf(period);
@@ -280,8 +272,8 @@ function periodToReport(
   if (opensOn && today < opensOn) {
     throw new DomainError(
       'PERIOD_NOT_OPEN',
-      `reports for ${period.period} of task ${spec.ref} open on ${opensOn}, after ${previous!.period} is due; ` +
-        `report ${previous!.period} now, or wait until ${opensOn}`,
+      `任务 ${spec.ref} 的 ${period.period} 进展自 ${opensOn}（${previous!.period} 截止后）起才能报送；` +
+        `请先报送 ${previous!.period}，或于 ${opensOn} 后再报`,
     );
   }
   return period;
@@ -394,6 +386,17 @@ function periodAlarm(
     at: shanghaiInstant(addDays(p.due, daysAfterDue), policy.noticeTime),
     command: { type: 'EscalateOverdue', period: p.period, step },
   };
+}
+
+/** An instant as people in the offices read it: Beijing time, to the minute. */
+function beijing(iso: string | undefined): string {
+  return iso ? formatShanghai(new Date(iso)) : '';
+}
+
+/** A list for a message, never longer than a few items, however long the list. */
+function listed(items: readonly string[], shown = 4): string {
+  const head = items.slice(0, shown).join('、');
+  return items.length > shown ? `${head} 等 ${items.length} 个` : head;
 }
 
 function assertNever(value: never): never {

@@ -104,7 +104,6 @@ export const assignmentEventSchema = z.discriminatedUnion('type', [
   taskCompletedSchema,
 ]);
 export type AssignmentEvent = z.infer<typeof assignmentEventSchema>;
-export type AssignmentEventType = AssignmentEvent['type'];
 
 /** An event as stored and published: the assignment it belongs to and its position in that assignment's stream. */
 export const recordedEventSchema = z.object({

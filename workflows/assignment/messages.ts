@@ -1,17 +1,33 @@
 /**
  * The assignment workflow's messages and their payload schemas. The API imports this file to call the workflow
- * without loading workflow code; the workflow's update validators parse with the same schemas, so a malformed call
- * is refused before it reaches history.
+ * without loading workflow code. The workflow's update validators parse payloads with these schemas; handlers use
+ * the payload as accepted and do not parse again, because a validator runs only when an update arrives, never on
+ * replay — so tightening a schema here changes what new calls may say, never how recorded histories replay.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
-import { assignmentSpecSchema } from './events';
+import { boundedText } from '../../domain/text';
 import type { AssignmentState } from './decider';
+import { assignmentSpecSchema } from './events';
 
-export const unitName = z.string().trim().min(1, 'unit is required: the name of the reporting unit, e.g. 市质监局');
-
+/**
+ * The workflow's input, checked when a run starts — also on every replay — with the TaskAssigned event's own spec
+ * schema. Event schemas are frozen with the events they describe (a new shape is a new version with an upcaster,
+ * tests/workflows/event-schemas.unit.test.ts guards them), so this check reads every recorded input the same way
+ * for good. The edge's tighter bounds live in api/assignments.ts.
+ */
 export const assignmentInputSchema = z.object({ spec: assignmentSpecSchema });
 export type AssignmentInput = z.infer<typeof assignmentInputSchema>;
+
+/** Bounds every store behind the edge can take; a title travels into every event, record and notice of its task. */
+export const LIMITS = {
+  title: 500,
+  unit: 64,
+  summary: 5_000,
+  closingSummary: 2_000,
+} as const;
+
+export const unitName = boundedText('单位名称（如 市质监局）', LIMITS.unit);
 
 export const acknowledgePayloadSchema = z.object({ unit: unitName }).strict();
 export type AcknowledgePayload = z.infer<typeof acknowledgePayloadSchema>;
@@ -22,18 +38,21 @@ export const progressReportPayloadSchema = z
     /** '2017-Q1'; when absent, the earliest period not yet reported. */
     period: z
       .string()
-      .regex(/^\d{4}-Q[1-4]$/, 'period must look like 2017-Q1')
+      .regex(/^\d{4}-Q[1-4]$/, '报送周期应写作 2017-Q1 这样的形式')
       .optional(),
-    summary: z.string().trim().min(1, 'summary is required: what was done in the period').max(20_000),
-    percentComplete: z.number().min(0).max(100),
+    summary: boundedText('进展情况', LIMITS.summary, { multiline: true }),
+    percentComplete: z
+      .number({ error: '完成进度应为 0 到 100 之间的数字' })
+      .min(0, '完成进度不能小于 0')
+      .max(100, '完成进度不能大于 100'),
   })
   .strict();
 export type ProgressReportPayload = z.infer<typeof progressReportPayloadSchema>;
 
 export const completePayloadSchema = z
   .object({
-    by: z.string().trim().min(1, 'by is required: who closes the task (办结), e.g. 市政府督查室'),
-    summary: z.string().trim().min(1, 'summary is required: why the task is closed').max(20_000),
+    by: boundedText('办结人（如 市政府督查室）', LIMITS.unit),
+    summary: boundedText('办结说明', LIMITS.closingSummary, { multiline: true }),
   })
   .strict();
 export type CompletePayload = z.infer<typeof completePayloadSchema>;
@@ -44,6 +63,11 @@ export interface AssignmentView extends AssignmentState {
   nextAlarm?: { at: string; command: string; period: string };
 }
 
+/**
+ * 交办 confirmed: answers once the assignment's TaskAssigned event is stored. Sent together with the workflow's
+ * start (update-with-start), so that whoever assigns a task learns it is stored, not merely requested.
+ */
+export const assignedUpdate = defineUpdate<AssignmentView>('assigned');
 /** 签收: the unit confirms it has the task. */
 export const acknowledgeUpdate = defineUpdate<AssignmentView, [AcknowledgePayload]>('acknowledge');
 /** 报送进展: a progress report for one period. */

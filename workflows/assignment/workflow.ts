@@ -9,6 +9,7 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -17,11 +18,12 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
 import type { Activities } from '../../activities/types';
 import { describeIssues } from '../../domain/validation';
-import { decide, DomainError, fold, initialState, nextAlarm, type AssignmentCommand } from './decider';
-import type { RecordedEvent } from './events';
+import { decide, DomainError, fold, initialState, nextAlarm, type Alarm, type AssignmentCommand } from './decider';
+import type { AssignmentEvent, RecordedEvent } from './events';
 import {
   acknowledgePayloadSchema,
   acknowledgeUpdate,
+  assignedUpdate,
   assignmentInputSchema,
   completePayloadSchema,
   completeUpdate,
@@ -51,13 +53,21 @@ function workflowNow(): Date {
   return new Date();
 }
 
+/**
+ * Patch: a command is decided in its turn, against the state as stored, and the state changes only once its events
+ * are stored. Runs recorded before it (tests/replay/histories/lifecycle-completed, year-*) changed the state when
+ * deciding and stored afterwards; they replay on that path until none is left running.
+ */
+export const STORED_BEFORE_COUNTED = 'stored-before-counted';
+
 export async function assignmentWorkflow(input: AssignmentInput): Promise<AssignmentView> {
   // A bad input must fail the run at once: left to the decider's clock it would fail workflow tasks forever.
   const { spec } = parse(assignmentInputSchema, input);
   const assignmentId = workflowInfo().workflowId;
+  const storedBeforeCounted = patched(STORED_BEFORE_COUNTED);
   let state = initialState;
   let seq = 0;
-  /** Events are stored and published one batch after another, so the event store and Kafka see them in order. */
+  /** Events are stored one batch after another, so the event store and Kafka see them in order. */
   let recording: Promise<void> = Promise.resolve();
 
   const view = (): AssignmentView => {
@@ -71,23 +81,62 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
     };
   };
 
-  /** Decides a command against the current state, applies the events, and returns once they are recorded. */
-  const execute = (command: AssignmentCommand): Promise<void> => {
+  const batchOf = (events: AssignmentEvent[], after: number): RecordedEvent[] =>
+    events.map((event, i) => ({ assignmentId, seq: after + i + 1, event }));
+
+  const notify = async (batch: RecordedEvent[]) => {
+    const notices = batch.flatMap((recorded) => noticesFor(recorded, spec));
+    if (notices.length > 0) await deliverNotices(notices);
+  };
+
+  /**
+   * Decides a command and returns once its events are stored. Each command waits its turn: it is decided against
+   * the state as stored, and counts — in the state, in `seq`, in what the clock and the queries see — only once
+   * PostgreSQL has its events. A turn that fails (a refusal, a store that can never take the events) changes
+   * nothing and does not stop the turns after it.
+   */
+  const executeInTurn = (command: AssignmentCommand): Promise<void> => {
+    const turn = recording.then(async () => {
+      const events = asFailure(() => decide(command, state));
+      if (events.length === 0) return;
+      const batch = batchOf(events, seq);
+      await recordEvents(batch);
+      state = fold(events, state);
+      seq += events.length;
+      await notify(batch);
+    });
+    recording = turn.catch(() => undefined);
+    return turn;
+  };
+
+  /** Before the patch: the state changed when a command was decided, and its events were stored afterwards. */
+  const executeDecidedFirst = (command: AssignmentCommand): Promise<void> => {
     const events = asFailure(() => decide(command, state));
     if (events.length === 0) return recording;
     state = fold(events, state);
-    const batch: RecordedEvent[] = events.map((event) => ({ assignmentId, seq: ++seq, event }));
+    const batch = batchOf(events, seq);
+    seq += events.length;
     recording = recording.then(async () => {
       await recordEvents(batch);
-      const notices = batch.flatMap((recorded) => noticesFor(recorded, spec));
-      if (notices.length > 0) await deliverNotices(notices);
+      await notify(batch);
     });
     return recording;
   };
 
+  const execute = storedBeforeCounted ? executeInTurn : executeDecidedFirst;
+
   /**
-   * Each update parses its payload and asks the decider. The validator does the same without applying anything —
-   * decide is pure — so a refused call is rejected before it is written to history and leaves no trace at all.
+   * What an update is validated against: the state as stored — or, while the assignment itself is still being
+   * stored, the state it is about to have, so that a 签收 sent right after the start is not refused as "not assigned".
+   * Either way the update is applied in its turn, after the assignment, and decided again there.
+   */
+  const assignedPreview = fold(asFailure(() => decide({ type: 'AssignTask', now: workflowNow(), spec }, initialState)));
+  const validationState = () => (state.status === 'unassigned' ? assignedPreview : state);
+
+  /**
+   * Each update is validated by parsing its payload and asking the decider, without applying anything — decide is
+   * pure — so a refused call is rejected before it is written to history and leaves no trace at all. The handler
+   * applies the payload as accepted: validators do not run on replay, so neither may anything that replay depends on.
    */
   const handleUpdate = <S extends z.ZodType>(
     update: UpdateDefinition<AssignmentView, [z.infer<S>]>,
@@ -97,10 +146,15 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
     setHandler(
       update,
       async (payload) => {
-        await execute(toCommand(parse(schema, payload), workflowNow()));
+        await execute(toCommand(payload, workflowNow()));
         return view();
       },
-      { validator: (payload) => void asFailure(() => decide(toCommand(parse(schema, payload), workflowNow()), state)) },
+      {
+        validator: (payload) => {
+          parse(schema, payload);
+          asFailure(() => decide(toCommand(payload, workflowNow()), validationState()));
+        },
+      },
     );
 
   handleUpdate(acknowledgeUpdate, acknowledgePayloadSchema, ({ unit }, now) => ({
@@ -116,7 +170,12 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
   handleUpdate(completeUpdate, completePayloadSchema, (closure, now) => ({ type: 'CompleteTask', now, ...closure }));
   setHandler(statusQuery, view);
 
-  await execute({ type: 'AssignTask', now: workflowNow(), spec });
+  const assigned = execute({ type: 'AssignTask', now: workflowNow(), spec });
+  setHandler(assignedUpdate, async () => {
+    await assigned;
+    return view();
+  });
+  await assigned;
 
   // The clock: sleep until the next alarm, or until a message changes the state and the next alarm with it.
   while (state.status !== 'completed') {
@@ -129,6 +188,7 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
     const wait = alarm.at.getTime() - workflowNow().getTime();
     if (wait > 0 && (await condition(() => seq !== seen, wait))) continue;
     await execute({ ...alarm.command, now: workflowNow() });
+    if (seq === seen) refuseClockLoop(alarm, nextAlarm(state, workflowNow()));
   }
 
   await recording;
@@ -136,10 +196,29 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
   return view();
 }
 
+/**
+ * An alarm whose command changed nothing must not come back unchanged: the loop would run again at once, without a
+ * timer, until Temporal's deadlock detector stopped the workflow task. That would be a decider bug (decide and
+ * nextAlarm disagreeing); failing the workflow task says so where operators look, and Temporal retries the task —
+ * with backoff, not in a spin — until a fixed worker is deployed.
+ */
+export function refuseClockLoop(fired: Alarm, next: Alarm | undefined): void {
+  if (next && next.at.getTime() === fired.at.getTime() && sameCommand(next, fired)) {
+    throw new Error(
+      `clock loop: the alarm ${JSON.stringify(fired.command)} at ${fired.at.toISOString()} changed nothing and is ` +
+        'due again at once; decide and nextAlarm disagree (a decider bug), so the workflow waits for a fixed worker',
+    );
+  }
+}
+
+function sameCommand(a: Alarm, b: Alarm): boolean {
+  return JSON.stringify(a.command) === JSON.stringify(b.command);
+}
+
 function parse<S extends z.ZodType>(schema: S, payload: unknown): z.infer<S> {
   const result = schema.safeParse(payload);
   if (result.success) return result.data;
-  throw ApplicationFailure.nonRetryable(`malformed request: ${describeIssues(result.error)}`, 'INVALID_PAYLOAD');
+  throw ApplicationFailure.nonRetryable(`请求格式有误：${describeIssues(result.error)}`, 'INVALID_PAYLOAD');
 }
 
 /**
