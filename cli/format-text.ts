@@ -1,18 +1,10 @@
 /** The readable Chinese summary `duban plan parse --format text` prints: what a coordinator checks first. */
-import type { Deadline, ParsedPlan, Task } from '../domain/plan';
-
-const KIND_LABEL: Record<Deadline['kind'], string> = {
-  date: '限期',
-  recurring: '周期',
-  continuous: '持续',
-  staged: '阶段',
-  default: '默认',
-};
+import { KIND_LABELS, type Deadline, type ParsedPlan, type Task } from '../domain/plan';
 
 function deadlineLine(d: Deadline): string {
   const due = d.due ?? '无截止日(每季度报告)';
   const every = d.every ? `, 每${{ month: '月', quarter: '季度', 'half-year': '半年', year: '年' }[d.every]}` : '';
-  return `${KIND_LABEL[d.kind]} ${due}${every}${d.text ? ` 〔${d.text}〕` : ''}`;
+  return `${KIND_LABELS[d.kind]} ${due}${every}${d.text ? ` 〔${d.text}〕` : ''}`;
 }
 
 function taskBlock(t: Task): string {

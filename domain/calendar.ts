@@ -46,10 +46,6 @@ export function monthEnd(year: number, month: number): CalendarDate {
   return isoDate(year, month, daysInMonth(year, month));
 }
 
-export function isClockTime(text: string): boolean {
-  return TIME_RE.test(text);
-}
-
 function parts(date: CalendarDate): [number, number, number] {
   const m = DATE_RE.exec(date);
   if (!m || !isCalendarDate(date)) throw new RangeError(`not a calendar date: ${date} (expected YYYY-MM-DD)`);

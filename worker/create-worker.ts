@@ -1,9 +1,19 @@
 /** One way to build the assignment worker, for the worker process, the demo and the tests alike. */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Activities } from '../activities/types';
 
 export const WORKFLOWS_PATH = path.join(__dirname, '..', 'workflows', 'index.ts');
+
+/**
+ * Where `npm run build` (scripts/build.sh) writes the workflow bundle: beside the compiled folders, dist/workflow-bundle.js.
+ * Only the compiled worker uses it; from the sources there is no dist/ next to this file.
+ */
+export const BUILT_WORKFLOW_BUNDLE = path.join(__dirname, '..', 'workflow-bundle.js');
+
+/** Compiled to JavaScript (dist/, production) rather than run from TypeScript (tsx, jest). */
+const COMPILED = path.extname(__filename) === '.js';
 
 export interface AssignmentWorkerOptions {
   connection: NativeConnection;
@@ -14,10 +24,19 @@ export interface AssignmentWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
 
+/**
+ * The worker, with its workflow code from the bundle given, else from the bundle the build made (compiled), else
+ * bundled from workflows/ now (from the sources, for development and tests: a few seconds at each start).
+ */
 export function createAssignmentWorker(options: AssignmentWorkerOptions): Promise<Worker> {
   const { workflowBundle, ...rest } = options;
-  return Worker.create({
-    ...rest,
-    ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-  });
+  return Worker.create({ ...rest, ...(workflowBundle ? { workflowBundle } : defaultWorkflowCode()) });
+}
+
+function defaultWorkflowCode(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+  if (!COMPILED) return { workflowsPath: WORKFLOWS_PATH };
+  if (!existsSync(BUILT_WORKFLOW_BUNDLE)) {
+    throw new Error(`the workflow bundle ${BUILT_WORKFLOW_BUNDLE} is missing: build with \`npm run build\``);
+  }
+  return { workflowBundle: { codePath: BUILT_WORKFLOW_BUNDLE } };
 }

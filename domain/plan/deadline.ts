@@ -3,7 +3,7 @@
  * cycle can schedule reminders. Recognised: dates (2017年12月底之前, 6月30日前, 年底前, 上半年, 第三季度), recurring work
  * (每年4月底之前, 每年, 每季度), continuous work (持续推进, 长期坚持), staged results (…前取得阶段性成果), Chinese numerals.
  */
-import { addDays, isoDate, isRealDate, monthEnd } from '../calendar';
+import { isoDate, isRealDate, monthEnd } from '../calendar';
 import { arabicDates, chineseToNumber } from './chinese-numerals';
 import type { Deadline, Period } from './schema';
 
@@ -144,6 +144,3 @@ export function findDeadlineInText(text: string, planYear: number): Deadline | n
   const d = parseDeadline(phrase, planYear);
   return d && d.kind !== 'default' ? d : null;
 }
-
-/** `iso` moved by n days; exported for reporting rules ("每季度结束后10日内"). */
-export const shiftDays = addDays;

@@ -3,24 +3,13 @@
  * table against it, so a cycle is only ever launched from a shape this file accepts.
  */
 import { z } from 'zod';
+import { isCalendarDate } from '../calendar';
 
-/** A calendar date in Asia/Shanghai, `YYYY-MM-DD`: deadlines are days, never instants. */
+/** A calendar date in Asia/Shanghai, `YYYY-MM-DD`: deadlines are days, never instants. The calendar decides what a
+ * real date is (no 2月30日), so the plan and the workflow accept the same days. */
 export const isoDateSchema = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date written YYYY-MM-DD')
-  .refine((s) => isValidIsoDate(s), 'not a real calendar date');
-
-/** True when `YYYY-MM-DD` names a day that exists (no 2月30日). */
-export function isValidIsoDate(s: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  if (!m) return false;
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  const d = Number(m[3]);
-  if (mo < 1 || mo > 12 || d < 1) return false;
-  const days = [31, y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-  return d <= (days[mo - 1] ?? 0);
-}
+  .refine(isCalendarDate, { message: 'must be a real calendar date written YYYY-MM-DD, e.g. 2027-03-31' });
 
 /**
  * How a deadline (完成时限) reads:

@@ -50,7 +50,7 @@ interface Entry {
   collective: boolean;
 }
 
-/** Builds the directory in two passes: `observe` every raw list first, then `resolveList` each to canonical names. */
+/** Builds the directory in two passes: `observe` every raw list first, then `resolveRoles` each to canonical names. */
 export class UnitDirectory {
   private readonly seen = new Set<string>();
   private readonly prefixCount = new Map<string, number>();
@@ -101,15 +101,8 @@ export class UnitDirectory {
   }
 
   /**
-   * Pass 2: canonical names for one written list. `originals` (same order) are the spellings before traditional→
-   * simplified conversion, kept as aliases.
-   */
-  resolveList(names: string[], originals: (string | null)[] = []): string[] {
-    return [...new Set(this.resolveEach(names, originals))];
-  }
-
-  /**
-   * Canonical lead and cooperating names of one written list. The plan wrote one list ("省住房城乡建设厅、交通运输厅、
+   * Pass 2: canonical lead and cooperating names of one written list. `originals` (same order) are the spellings
+   * before traditional→simplified conversion, kept as aliases. The plan wrote one list ("省住房城乡建设厅、交通运输厅、
    * 水利厅") even when a rule splits it by role (the first-listed unit leads), so a prefix dropped inside it is
    * restored from the list's first unit, whichever role that unit took.
    */
