@@ -17,6 +17,7 @@ import {
   isResponsibilityLine,
   parseClause,
   statesFirstListedLeads,
+  type CatchAll,
   type Responsibility,
 } from './responsibility';
 import type { Deadline, ParsedPlan, PlanWarning, Task } from './schema';
@@ -90,12 +91,12 @@ function parseText(raw: string, options: ParseOptions): ParsedPlan {
   }
 
   const fullText = lines.map((l) => l.norm).join('\n');
-  const firstListed = statesFirstListedLeads(fullText);
+  const firstListedFrom = firstListedRuleLine(lines, taskNodes);
   const directory = new UnitDirectory(findAbbreviations(fullText), localityOf(meta.issuer ?? meta.title));
 
-  const drafts = taskNodes.map((node) => draftFromNode(node, firstListed, planYear, warnings));
+  const drafts = taskNodes.map((node) => draftFromNode(node, node.line.no >= firstListedFrom, planYear, warnings));
   const tableDrafts = taskTables.flatMap((r) =>
-    draftsFromTable(lines, r, firstListed, planYear, drafts.length > 0, warnings),
+    draftsFromTable(lines, r, lines[r.start]!.no >= firstListedFrom, planYear, drafts.length > 0, warnings),
   );
   const all = [...drafts, ...tableDrafts];
   if (all.length === 0) throw noTasks();
@@ -119,7 +120,7 @@ function parseText(raw: string, options: ParseOptions): ParsedPlan {
             : `task ${d.ref} names no responsible unit; assign one before launch`,
       });
     }
-    return {
+    const task: Task = {
       ref: d.ref,
       title: d.title,
       text: d.text,
@@ -129,6 +130,9 @@ function parseText(raw: string, options: ParseOptions): ParsedPlan {
       deadline: d.deadline,
       targets: d.targets,
     };
+    const notes = [...(d.resp?.catchAll ?? []).map(catchAllNote), ...d.notes];
+    if (notes.length > 0) task.notes = notes;
+    return task;
   });
   dedupeRefs(tasks, warnings);
 
@@ -159,6 +163,22 @@ function noTasks(): PlanError {
     'no task items found: the document has no numbered items (一、/(一)/1./(1)) or task table (序号/工作任务/责任单位); ' +
       'check that this is the plan text itself and not only its cover notice',
   );
+}
+
+/**
+ * From which line the first-listed rule holds: 0 when the notice or a note states it for the whole plan, the item's
+ * own line when an item's bracket states it ("…负责,排在第一位的部门为牵头部门,下同"), Infinity when never.
+ */
+function firstListedRuleLine(lines: SourceLine[], taskNodes: Node[]): number {
+  const stated = lines.find((l) => statesFirstListedLeads(l.norm));
+  if (!stated) return Infinity;
+  const item = taskNodes.find((n) => n.line.no === stated.no || n.body.some((b) => b.no === stated.no));
+  return item ? item.line.no : 0;
+}
+
+/** How a catch-all tail shows on its item: "配合单位还写有“有关部门”(泛指,不作为单位)". */
+function catchAllNote(c: CatchAll): string {
+  return `${c.role === 'lead' ? '牵头单位' : '配合单位'}还写有“${c.text}”（泛指，不作为单位）`;
 }
 
 function firstYearIn(lines: SourceLine[]): number | null {
@@ -331,6 +351,8 @@ interface Draft {
   resp: Responsibility | null;
   deadline: Deadline;
   targets: Task['targets'];
+  /** Notes the source itself carries (a table's 备注 cell). */
+  notes: string[];
 }
 
 /** Responsibility named by the item itself: a clause line of its own, or a clause closing its text. */
@@ -370,6 +392,7 @@ function draftFromNode(node: Node, firstListed: boolean, planYear: number, warni
     resp,
     deadline,
     targets: targetsOfText(text),
+    notes: [],
   };
 }
 
@@ -459,6 +482,7 @@ function draftsFromTable(
       resp,
       deadline,
       targets: targetsOfText(row.text),
+      notes: [],
     };
   });
 }

@@ -86,6 +86,11 @@ export const taskSchema = z.object({
   cooperating: z.array(z.string()),
   deadline: deadlineSchema,
   targets: z.array(targetSchema),
+  /**
+   * What the coordinator must see beside the units: catch-all words written among them ("有关部门", not an office
+   * anyone can remind), a task table's 备注 cell. Absent when there is none.
+   */
+  notes: z.array(z.string()).optional(),
 });
 export type Task = z.infer<typeof taskSchema>;
 

@@ -1,0 +1,146 @@
+/**
+ * Grammar classes that recur across the family (national and provincial documents, web-page copies, attachment
+ * tables), each proved on unseen plans written for it (tests/plan/unseen/: guoban-2014-web, guofa-2016-web,
+ * jiangxi-2017, jiangmen-2019-web, yichang-2018-table) and on small inline plans. Every fact below was decided by hand
+ * from the text before running the parser; one test per item, so a class's score is the number of its items passing.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parsePlan } from '../../domain/plan';
+import type { ParsedPlan, Task } from '../../domain/plan/schema';
+
+const cache = new Map<string, ParsedPlan>();
+const unseen = (name: string): ParsedPlan => {
+  let p = cache.get(name);
+  if (!p) {
+    p = parsePlan(readFileSync(join(__dirname, 'unseen', `${name}.txt`), 'utf8')).plan;
+    cache.set(name, p);
+  }
+  return p;
+};
+const task = (plan: ParsedPlan, ref: string): Task => {
+  const t = plan.tasks.find((x) => x.ref === ref);
+  if (!t) throw new Error(`no task ${ref}; refs are ${plan.tasks.map((x) => x.ref).join(' ')}`);
+  return t;
+};
+/** [lead, cooperating] of one item. */
+const units = (plan: ParsedPlan, ref: string) => {
+  const t = task(plan, ref);
+  return [t.lead, t.cooperating];
+};
+const inline = (body: string, head = '某省2016年行动计划\n') => parsePlan(`${head}${body}`).plan;
+
+describe('class 1: the first-listed rule stated inside an item’s own bracket', () => {
+  it.each<[string, string, string[], string[]]>([
+    // after a full stop: "负责。列第一位者为牵头单位，下同"
+    ['guoban-2014-web', '一.(一)', ['农业部'], ['工商总局', '质检总局']],
+    ['guoban-2014-web', '一.(三)', ['环境保护部'], ['国土资源部', '农业部', '各省级人民政府']],
+    ['guoban-2014-web', '三.(八)', ['中央宣传部'], ['农业部', '食品药品监管总局']],
+    // after a comma: "负责，排在第一位的部门为牵头部门，下同"
+    ['guofa-2016-web', '一.(一)', ['水利部'], ['发展改革委', '财政部']],
+    ['guofa-2016-web', '二.(四)', ['卫生计生委'], ['水利部', '环境保护部']],
+    // after 等负责 and a full stop
+    ['jiangxi-2017', '一.1', ['省质监局'], ['省科技厅', '省财政厅']],
+    ['jiangxi-2017', '二.5', ['省卫生计生委'], ['省质监局']],
+  ])('%s %s: the bracket’s own units are read, the first one leads', (name, ref, lead, cooperating) => {
+    expect(units(unseen(name), ref)).toEqual([lead, cooperating]);
+  });
+
+  it('applies from the item that states it on, not to the items before it', () => {
+    const p = inline(
+      '一、任务\n（一）甲。（省甲厅、省乙厅负责）\n（二）乙。（省丙厅、省丁厅负责，排在第一位的为牵头单位，下同）\n（三）丙。（省戊厅、省己厅负责）\n',
+    );
+    expect(p.tasks.map((t) => [t.lead, t.cooperating])).toEqual([
+      [['省甲厅', '省乙厅'], []],
+      [['省丙厅'], ['省丁厅']],
+      [['省戊厅'], ['省己厅']],
+    ]);
+  });
+});
+
+describe('class 2: 会同 — the unit before it leads, the units after it cooperate', () => {
+  it.each<[string, string, string[], string[]]>([
+    ['guoban-2014-web', '一.(二)', ['农业部'], ['财政部']],
+    ['guoban-2014-web', '二.(四)', ['商务部'], []],
+    ['guofa-2016-web', '一.(三)', ['环境保护部'], []],
+    ['guofa-2016-web', '三.(六)', ['财政部'], ['发展改革委', '水利部']],
+    ['jiangxi-2017', '一.2', ['省质监局'], ['省发展改革委']],
+    ['jiangxi-2017', '三.9', ['省质监局'], []],
+  ])('%s %s', (name, ref, lead, cooperating) => {
+    expect(units(unseen(name), ref)).toEqual([lead, cooperating]);
+  });
+
+  it('never makes "A会同有关部门" one unit', () => {
+    for (const name of ['guoban-2014-web', 'guofa-2016-web', 'jiangxi-2017']) {
+      expect(
+        unseen(name)
+          .units.map((u) => u.name)
+          .filter((n) => n.includes('会同')),
+      ).toEqual([]);
+    }
+  });
+});
+
+describe('class 3: 等和 / 和各 join two lists; 和 is not part of the next unit’s name', () => {
+  it.each<[string, string, string[], string[]]>([
+    ['guoban-2014-web', '一.(三)', ['环境保护部'], ['国土资源部', '农业部', '各省级人民政府']],
+    ['guoban-2014-web', '二.(五)', ['食品药品监管总局'], ['农业部', '商务部', '各有关省级人民政府']],
+    ['guofa-2016-web', '一.(二)', ['住房城乡建设部'], ['水利部', '各有关省级人民政府']],
+    ['guofa-2016-web', '三.(七)', ['水利部'], ['发展改革委', '卫生计生委', '各省级人民政府']],
+    ['jiangxi-2017', '二.4', ['省工商局'], ['省质监局', '各设区市人民政府']],
+  ])('%s %s', (name, ref, lead, cooperating) => {
+    expect(units(unseen(name), ref)).toEqual([lead, cooperating]);
+  });
+
+  it('flags the provincial governments as collective units and names none with a leading 和', () => {
+    const p = unseen('guoban-2014-web');
+    expect(p.units.filter((u) => u.collective).map((u) => u.name)).toEqual(['各省级人民政府', '各有关省级人民政府']);
+    expect(p.units.map((u) => u.name).filter((n) => /^(和|等)/.test(n))).toEqual([]);
+  });
+});
+
+describe('class 4: catch-all tails are not units; they are kept as a note on the item', () => {
+  it.each<[string, string, string[], string[], string[]]>([
+    ['guoban-2014-web', '二.(四)', ['商务部'], [], ['配合单位还写有“有关部门”（泛指，不作为单位）']],
+    ['guoban-2014-web', '二.(六)', ['质检总局'], ['海关总署'], ['配合单位还写有“有关部门”（泛指，不作为单位）']],
+    [
+      'guoban-2014-web',
+      '三.(七)',
+      ['农业部'],
+      ['工业和信息化部', '商务部'],
+      ['配合单位还写有“有关部门和单位”（泛指，不作为单位）'],
+    ],
+    ['guofa-2016-web', '二.(五)', ['水利部'], ['财政部'], ['配合单位还写有“有关部门”（泛指，不作为单位）']],
+    [
+      'jiangxi-2017',
+      '一.3',
+      ['省质监局'],
+      ['省发展改革委', '省工业和信息化委'],
+      ['配合单位还写有“省直有关部门”（泛指，不作为单位）'],
+    ],
+    ['jiangxi-2017', '二.6', ['省质监局'], ['省商务厅', '省公安厅'], ['配合单位还写有“有关部门”（泛指，不作为单位）']],
+    ['jiangxi-2017', '三.11', ['省质监局'], ['省科协'], ['配合单位还写有“各有关单位”（泛指，不作为单位）']],
+    ['jiangmen-2019-web', '二.(四)', ['各市(区)人民政府'], [], ['配合单位还写有“市有关部门”（泛指，不作为单位）']],
+  ])('%s %s', (name, ref, lead, cooperating, notes) => {
+    const t = task(unseen(name), ref);
+    expect([t.lead, t.cooperating, t.notes]).toEqual([lead, cooperating, notes]);
+  });
+
+  it('puts no catch-all in any unit directory', () => {
+    for (const name of ['guoban-2014-web', 'guofa-2016-web', 'jiangxi-2017', 'jiangmen-2019-web']) {
+      expect(
+        unseen(name)
+          .units.map((u) => u.name)
+          .filter((n) => /有关(部门|单位)|相关部门/.test(n)),
+      ).toEqual([]);
+    }
+  });
+
+  it('a lead that is only a catch-all leaves the item without a lead, with a warning and the note', () => {
+    const p = inline('一、任务\n（一）甲。（有关部门负责）\n');
+    expect([p.tasks[0]!.lead, p.tasks[0]!.notes]).toEqual([[], ['牵头单位还写有“有关部门”（泛指，不作为单位）']]);
+    expect(p.warnings.map((w) => w.message)).toEqual([
+      'task 一.(一) names no responsible unit; assign one before launch',
+    ]);
+  });
+});
