@@ -45,6 +45,17 @@ export function readMarker(norm: string): Marker | null {
   return null;
 }
 
+/**
+ * An arabic item number glued to the digits its title starts with: "11.121人才梯队项目" is item 11 titled
+ * "121人才梯队项目", "7.4S店…" item 7. The dot between digits also writes decimals ("3.5万户"), so the number counts
+ * only when it is one the numbering expects next (`expected`); otherwise the line is the prose it looks like.
+ */
+export function readGluedMarker(norm: string, expected: number[]): Marker | null {
+  const m = /^(\d{1,3})\s*\.\s*(?=\d)/.exec(norm);
+  if (!m || !expected.includes(Number(m[1]))) return null;
+  return { kind: 'arabic', n: Number(m[1]), label: m[1]!, length: m[0].length, broken: false };
+}
+
 /** "--组织保障" / "——经费保障": a group label inside a list; it does not take part in the numbering path. */
 export function isGroupLabel(norm: string): boolean {
   return /^(--|——|—|－－)\s*[\u4e00-\u9fff]/.test(norm) && norm.length <= 40 && !/[。]/.test(norm);

@@ -8,7 +8,7 @@ import { defaultDeadline, findDeadlineInText, parseDeadline } from './deadline';
 import { PlanError } from './errors';
 import { readMetadata } from './metadata';
 import { fold, toSourceLines, type SourceLine } from './normalize';
-import { isGroupLabel, numberToChinese, readMarker, type Marker, type MarkerKind } from './numbering';
+import { isGroupLabel, numberToChinese, readGluedMarker, readMarker, type Marker, type MarkerKind } from './numbering';
 import { findReportingRules } from './reporting';
 import {
   deadlineLineValue,
@@ -212,7 +212,7 @@ function buildTree(lines: SourceLine[], inTable: Set<number>, warnings: PlanWarn
       if (open) open.closed = true;
       return;
     }
-    const marker = readMarker(line.norm);
+    const marker = readMarker(line.norm) ?? readGluedMarker(line.norm, expectedArabic(stack, roots, lastOfKind));
     if (marker === null) {
       if (
         open &&
@@ -276,6 +276,15 @@ function buildTree(lines: SourceLine[], inTable: Set<number>, warnings: PlanWarn
     open = node;
   });
   return roots;
+}
+
+/** The arabic numbers that would continue the numbering here: the next sibling's, or the next across sections. */
+function expectedArabic(stack: Node[], roots: Node[], lastOfKind: Map<MarkerKind, number>): number[] {
+  const at = stack.findIndex((n) => n.marker.kind === 'arabic');
+  const parent = at >= 0 ? (stack[at - 1] ?? null) : (stack[stack.length - 1] ?? null);
+  const siblings = parent ? parent.children : roots;
+  const prev = [...siblings].reverse().find((n) => n.marker.kind === 'arabic');
+  return [(prev?.marker.n ?? 0) + 1, (lastOfKind.get('arabic') ?? 0) + 1];
 }
 
 /**

@@ -42,6 +42,7 @@ describe('class 1: the first-listed rule stated inside an item’s own bracket',
     // after 等负责 and a full stop
     ['jiangxi-2017', '一.1', ['省质监局'], ['省科技厅', '省财政厅']],
     ['jiangxi-2017', '二.5', ['省卫生计生委'], ['省质监局']],
+    ['jiangxi-2017', '三.10', ['省工商局'], ['省质监局']],
   ])('%s %s: the bracket’s own units are read, the first one leads', (name, ref, lead, cooperating) => {
     expect(units(unseen(name), ref)).toEqual([lead, cooperating]);
   });
@@ -142,5 +143,45 @@ describe('class 4: catch-all tails are not units; they are kept as a note on the
     expect(p.warnings.map((w) => w.message)).toEqual([
       'task 一.(一) names no responsible unit; assign one before launch',
     ]);
+  });
+});
+
+describe('class 5: an item number glued to the digits of its title', () => {
+  it.each<[string, string, string]>([
+    ['jiangxi-2017', '二.7', '4S店计量器具专项检查'],
+    ['jiangxi-2017', '三.10', '12315投诉举报平台计量投诉处理'],
+  ])('%s %s is the item "%s"', (name, ref, title) => {
+    expect(task(unseen(name), ref).title).toBe(title);
+  });
+
+  it('finds every item of the plan, the glued ones included', () => {
+    expect(unseen('jiangxi-2017').tasks.map((t) => t.ref)).toEqual([
+      '一.1',
+      '一.2',
+      '一.3',
+      '二.4',
+      '二.5',
+      '二.6',
+      '二.7',
+      '二.8',
+      '三.9',
+      '三.10',
+      '三.11',
+    ]);
+  });
+
+  it('reads a number that does not continue the numbering as the text it is, and says when an item is missing', () => {
+    const p = inline(
+      '一、任务\n1．推进危房改造。全年改造农村危房\n3.5万户，年底前全面完成。（省住房城乡建设厅负责）\n2．实施5G网络覆盖工程。（省通信管理局负责）\n4．开展12345热线质量提升。（省政务服务办负责）\n',
+    );
+    expect(p.tasks.map((t) => [t.ref, t.title])).toEqual([
+      ['一.1', '推进危房改造'],
+      ['一.2', '实施5G网络覆盖工程'],
+      ['一.4', '开展12345热线质量提升'],
+    ]);
+    expect(p.tasks[0]!.text).toContain('3.5万户');
+    expect(p.warnings.map((w) => w.message)).toContainEqual(
+      'numbering jumps to 4 after 2: an item may be lost in copying',
+    );
   });
 });
