@@ -185,3 +185,30 @@ describe('class 5: an item number glued to the digits of its title', () => {
     );
   });
 });
+
+describe('class 6: web-page copies — the metadata block is read, never taken for tasks', () => {
+  it.each<[string, (string | number | null)[]]>([
+    [
+      'guoban-2014-web',
+      ['全国蔬菜质量安全提升2014年工作安排', '国办发〔2014〕23号', '国务院办公厅', '2014-04-16', 2014],
+    ],
+    ['guofa-2016-web', ['农村饮水安全巩固提升2016年行动方案', '国发〔2016〕15号', '国务院', '2016-03-09', 2016]],
+    [
+      'jiangmen-2019-web',
+      ['江门市2019年餐饮质量安全提升行动实施方案', '江府办函〔2019〕27号', '江门市人民政府办公室', '2019-03-01', 2019],
+    ],
+  ])('%s: title, 文号, issuer, 成文日期 (not 发布日期), plan year', (name, expected) => {
+    const p = unseen(name);
+    expect([p.title, p.docNumber, p.issuer, p.issuedOn, p.planYear]).toEqual(expected);
+  });
+
+  it.each<[string, string[]]>([
+    ['guoban-2014-web', ['一.(一)', '一.(二)', '一.(三)', '二.(四)', '二.(五)', '二.(六)', '三.(七)', '三.(八)']],
+    ['guofa-2016-web', ['一.(一)', '一.(二)', '一.(三)', '二.(四)', '二.(五)', '三.(六)', '三.(七)']],
+    ['jiangmen-2019-web', ['二.(一)', '二.(二)', '二.(三)', '二.(四)', '二.(五)', '三.(六)']],
+  ])('%s: the tasks are the plan’s items only', (name, refs) => {
+    const p = unseen(name);
+    expect(p.tasks.map((t) => t.ref)).toEqual(refs);
+    expect(p.warnings).toEqual([]);
+  });
+});
