@@ -24,13 +24,17 @@ const ORG_SUFFIX = /(人民政府|政府|办公厅|办公室|领导小组|委员
 /** 文号 such as 冀政办字〔2015〕84号, written with 〔〕, [] or () and sometimes without 号. */
 const DOC_NUMBER = /([\u4e00-\u9fff]{2,10})\s*[〔[【(]\s*((?:19|20)\d{2})\s*[〕\]】)]\s*(\d{1,4})(\s*号)?/;
 
-/** Read the metadata from the lines before the first task (`head`), warning about what is damaged. */
-export function readMetadata(head: SourceLine[], warnings: PlanWarning[]): Metadata {
+/**
+ * Read the metadata from the lines before the first task (`head`), warning about what is damaged. A plan signed
+ * below its text has its signature in `tail` (the lines after the last task), read when the head has none.
+ */
+export function readMetadata(head: SourceLine[], warnings: PlanWarning[], tail: SourceLine[] = []): Metadata {
   const block = readWebBlock(head);
   const rest = head.filter((l) => !block.lines.has(l.no));
   const title = block.title ?? readTitle(rest);
   const docNumber = block.docNumber ?? readDocNumber(rest, warnings);
-  const { issuedOn: signed, issuerLine } = readIssueDate(rest, warnings);
+  let { issuedOn: signed, issuerLine } = readIssueDate(rest, warnings);
+  if (signed === null) ({ issuedOn: signed, issuerLine } = readIssueDate(tail, warnings));
   const issuedOn = block.issuedOn ?? signed;
   const issuer = block.issuer ?? issuerLine ?? readIssuerFromNotice(rest);
   const planYear = yearOf(title) ?? (issuedOn ? Number(issuedOn.slice(0, 4)) : null) ?? yearOfDocNumber(docNumber);

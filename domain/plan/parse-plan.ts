@@ -5,6 +5,7 @@
  */
 import { decodePlanBytes, type SourceEncoding } from './decode';
 import { defaultDeadline, findDeadlineInText, parseDeadline } from './deadline';
+import { isAttachmentEntry, isAttachmentList, isEndMatter } from './end-matter';
 import { PlanError } from './errors';
 import { readMetadata } from './metadata';
 import { fold, toSourceLines, type SourceLine } from './normalize';
@@ -78,7 +79,16 @@ function parseText(raw: string, options: ParseOptions): ParsedPlan {
   const firstTableLine = regions.length > 0 ? lines[regions[0]!.start]!.no : lines.length + 1;
   const firstRootLine = Math.min(roots[0]?.line.no ?? lines.length + 1, firstTableLine);
   const head = lines.filter((l) => l.no < firstRootLine);
-  const meta = readMetadata(head, warnings);
+  const lastTaskLine = Math.max(
+    0,
+    ...taskNodes.flatMap((n) => [n.line.no, ...n.body.map((b) => b.no)]),
+    ...taskTables.map((r) => lines[r.end - 1]?.no ?? 0),
+  );
+  const meta = readMetadata(
+    head,
+    warnings,
+    lines.filter((l) => l.no > lastTaskLine),
+  );
   const planYear = options.planYear ?? meta.planYear ?? firstYearIn(lines);
   if (planYear === null) {
     throw new PlanError(
@@ -202,12 +212,20 @@ function buildTree(lines: SourceLine[], inTable: Set<number>, warnings: PlanWarn
   const stack: Node[] = [];
   const lastOfKind = new Map<MarkerKind, number>();
   let open: Node | null = null;
+  let attachmentList = false;
   lines.forEach((line, i) => {
     if (inTable.has(i)) {
       if (open) open.closed = true;
       return;
     }
     if (line.norm === '') return;
+    // end matter closes the item before it; the entries of an attachment list are no items
+    if (attachmentList && isAttachmentEntry(line.norm)) return;
+    attachmentList = isAttachmentList(line.norm);
+    if (attachmentList || isEndMatter(line.norm)) {
+      open = null;
+      return;
+    }
     if (isGroupLabel(line.norm)) {
       if (open) open.closed = true;
       return;

@@ -3,6 +3,7 @@
  * plan's indicator table (序号/指标/单位/目标值) and the attachment task table (序号/工作任务/责任单位/配合单位/完成时限).
  * Regions are found first so their cells ("一、", "二、质量发展") are not mistaken for headings.
  */
+import { isAttachmentList, isEndMatter } from './end-matter';
 import { readMarker } from './numbering';
 import type { SourceLine } from './normalize';
 import type { Indicator } from './schema';
@@ -72,6 +73,7 @@ export function findTableRegions(lines: SourceLine[]): TableRegion[] {
         break;
       }
       if (kind === 'task' && /^(附件\d*[:：]?$|扫描二维码|扫一扫|打印|关闭窗口|【|分享到)/.test(t)) break;
+      if (isEndMatter(l.norm) || isAttachmentList(l.norm)) break;
     }
     regions.push({ kind, start: i, end, columns, dataStart: j });
     i = end - 1;

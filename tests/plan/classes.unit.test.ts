@@ -212,3 +212,28 @@ describe('class 6: web-page copies — the metadata block is read, never taken f
     expect(p.warnings).toEqual([]);
   });
 });
+
+describe('class 8: end matter is never part of the last item', () => {
+  it.each<[string, string, string]>([
+    ['jiangxi-2017', '三.11', '开展“5·20世界计量日”宣传活动。（省质监局、省科协和各有关单位负责）'],
+    ['yichang-2018-table', '三.9', '组织申报长江质量奖。'],
+  ])('%s %s keeps only its own text', (name, ref, text) => {
+    expect(task(unseen(name), ref).text).toBe(text);
+  });
+
+  it('takes no attachment list entry for a task, and reads the signature after the plan', () => {
+    const p = unseen('jiangxi-2017');
+    expect(p.tasks.map((t) => t.title).filter((s) => /名单|项目表/.test(s))).toEqual([]);
+    expect([p.issuer, p.issuedOn]).toEqual(['江西省人民政府办公厅', '2017-03-20']);
+    expect(p.units.map((u) => u.name).filter((n) => /省军区|省法院|秘书处/.test(n))).toEqual([]);
+  });
+
+  it.each<[string, string]>([
+    ['jiangmen-2019-web', '三.(六)'],
+    ['yichang-2018-table', '三.9'],
+  ])('%s %s: no 抄送/印发 words and no 印发 date in the last item', (name, ref) => {
+    const t = task(unseen(name), ref);
+    expect(t.text).not.toMatch(/抄送|印发|主动公开/);
+    expect(t.deadline.due).not.toMatch(/-03-04|-04-04/);
+  });
+});
