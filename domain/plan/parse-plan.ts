@@ -509,7 +509,7 @@ function draftsFromTable(
       resp,
       deadline,
       targets: targetsOfText(row.text),
-      notes: [],
+      notes: row.note ? [row.note] : [],
     };
   });
 }

@@ -237,3 +237,65 @@ describe('class 8: end matter is never part of the last item', () => {
     expect(t.deadline.due).not.toMatch(/-03-04|-04-04/);
   });
 });
+
+describe('class 7: flattened tables with empty cells — the header row fixes the columns', () => {
+  const p = () => unseen('yichang-2018-table');
+
+  it.each<[string, string[], string[], string, string | null, string[] | undefined]>([
+    ['一.1', ['市质监局'], ['市工商局', '市农业局'], 'date', '2018-11-30', undefined],
+    ['一.2', ['市经信委'], [], 'date', '2018-12-31', ['新增任务']],
+    ['一.3', ['市农业局'], ['市商务局', '市食药监局'], 'default', '2018-12-31', ['市考核指标']],
+    ['一.4', ['市食药监局'], ['各县市区人民政府'], 'continuous', null, undefined],
+    ['二.5', ['市质监局'], ['市发改委', '市财政局'], 'date', '2018-09-30', undefined],
+    ['二.6', ['市质监局'], [], 'default', '2018-12-31', undefined],
+    ['二.7', ['市质监局'], ['市总工会', '团市委'], 'date', '2018-09-30', undefined],
+    ['三.8', ['市工商局'], [], 'recurring', '2018-03-31', undefined],
+    ['三.9', ['市质监局'], ['市经信委', '市商务局'], 'date', '2018-06-30', undefined],
+  ])('yichang-2018-table %s', (ref, lead, cooperating, kind, due, notes) => {
+    const t = task(p(), ref);
+    expect([t.lead, t.cooperating, t.deadline.kind, t.deadline.due, t.notes]).toEqual([
+      lead,
+      cooperating,
+      kind,
+      due,
+      notes,
+    ]);
+  });
+
+  it('keeps a multi-line cell whole and warns about nothing', () => {
+    expect(task(p(), '二.6').text).toBe('推进标准化试点示范，\n新增国家级标准化试点项目3个，\n制修订地方标准5项。');
+    expect(p().warnings).toEqual([]);
+  });
+
+  it('without blank cells, a multi-line task cell does not push the lead unit out of its column', () => {
+    const table = [
+      '某市2019年质量工作任务分解表',
+      '序号',
+      '工作任务',
+      '牵头单位',
+      '配合单位',
+      '完成时限',
+      '1',
+      '开展电梯安全隐患排查，',
+      '完成老旧电梯安全评估。',
+      '市市场监管局',
+      '2019年10月底前',
+      '2',
+      '推进城市供水水质提升。',
+      '市水务局',
+      '市卫生健康委',
+      '3',
+      '开展校园食品安全守护行动。',
+      '市教育局',
+      '市市场监管局、市公安局',
+      '2019年9月',
+    ].join('\n');
+    const q = parsePlan(table).plan;
+    expect(q.tasks.map((t) => [t.ref, t.lead, t.cooperating, t.deadline.due])).toEqual([
+      ['1', ['市市场监管局'], [], '2019-10-31'],
+      ['2', ['市水务局'], ['市卫生健康委'], '2019-12-31'],
+      ['3', ['市教育局'], ['市市场监管局', '市公安局'], '2019-09-30'],
+    ]);
+    expect(q.tasks[0]!.text).toBe('开展电梯安全隐患排查，\n完成老旧电梯安全评估。');
+  });
+});
