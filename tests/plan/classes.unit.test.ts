@@ -28,6 +28,10 @@ const units = (plan: ParsedPlan, ref: string) => {
   const t = task(plan, ref);
   return [t.lead, t.cooperating];
 };
+const deadline = (plan: ParsedPlan, ref: string) => {
+  const t = task(plan, ref);
+  return [t.deadline.kind, t.deadline.due];
+};
 const inline = (body: string, head = '某省2016年行动计划\n') => parsePlan(`${head}${body}`).plan;
 
 describe('class 1: the first-listed rule stated inside an item’s own bracket', () => {
@@ -297,5 +301,27 @@ describe('class 7: flattened tables with empty cells — the header row fixes th
       ['3', ['市教育局'], ['市市场监管局', '市公安局'], '2019-09-30'],
     ]);
     expect(q.tasks[0]!.text).toBe('开展电梯安全隐患排查，\n完成老旧电梯安全评估。');
+  });
+});
+
+describe('class 11: a dated clause inside an item is its deadline when it has no labelled one', () => {
+  it.each<[string, string, string, string]>([
+    ['guoban-2014-web', '一.(一)', 'date', '2014-09-30'],
+    ['guoban-2014-web', '一.(二)', 'date', '2014-12-31'],
+    ['guoban-2014-web', '二.(四)', 'date', '2014-10-31'],
+    ['guoban-2014-web', '三.(七)', 'date', '2015-03-31'],
+    ['guofa-2016-web', '一.(二)', 'date', '2016-10-31'],
+    ['guofa-2016-web', '三.(六)', 'date', '2016-06-30'],
+    ['jiangxi-2017', '一.1', 'date', '2017-09-30'],
+    ['jiangxi-2017', '一.2', 'date', '2017-10-31'],
+    ['jiangmen-2019-web', '二.(二)', 'date', '2019-08-31'],
+    ['jiangmen-2019-web', '二.(三)', 'date', '2019-09-20'],
+  ])('%s %s', (name, ref, kind, due) => {
+    expect(deadline(unseen(name), ref)).toEqual([kind, due]);
+  });
+
+  it('keeps the words of the clause as the deadline text', () => {
+    expect(task(unseen('guoban-2014-web'), '三.(七)').deadline.text).toBe('明年3月底前');
+    expect(task(unseen('guoban-2014-web'), '一.(二)').deadline.text).toBe('2014年内');
   });
 });
