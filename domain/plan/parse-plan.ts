@@ -23,7 +23,7 @@ import {
 } from './responsibility';
 import type { Deadline, ParsedPlan, PlanWarning, Task } from './schema';
 import { findTableRegions, parseIndicatorTable, parseTaskTable, type TableRegion } from './tables';
-import { targetsOfText } from './task-text';
+import { reportingOfText, targetsOfText } from './task-text';
 import { findAbbreviations, localityOf, UnitDirectory } from './unit-directory';
 
 export interface ParseOptions {
@@ -142,6 +142,8 @@ function parseText(raw: string, options: ParseOptions): ParsedPlan {
     };
     const notes = [...(d.resp?.catchAll ?? []).map(catchAllNote), ...d.notes];
     if (notes.length > 0) task.notes = notes;
+    const reporting = reportingOfText(d.text, d.line, planYear, d.deadline.due);
+    if (reporting) task.reporting = reporting;
     return task;
   });
   dedupeRefs(tasks, warnings);
@@ -150,6 +152,7 @@ function parseText(raw: string, options: ParseOptions): ParsedPlan {
   const reportingRules = findReportingRules(
     lines.filter((_, i) => !inTable.has(i)),
     planYear,
+    new Set(tasks.flatMap((t) => (t.reporting ? [fold(t.reporting.text)] : []))),
   );
   warnMissingAttachment(lines, regions, warnings);
 

@@ -75,25 +75,6 @@ export const unitSchema = z.object({
 });
 export type Unit = z.infer<typeof unitSchema>;
 
-export const taskSchema = z.object({
-  /** Numbering path as written, ASCII brackets, joined with '.': "二.(三).一是", "五.(二).29.(1)". */
-  ref: z.string().min(1),
-  title: z.string(),
-  text: z.string(),
-  /** 1-based source line of the item's number. */
-  line: z.number().int().nonnegative(),
-  lead: z.array(z.string()),
-  cooperating: z.array(z.string()),
-  deadline: deadlineSchema,
-  targets: z.array(targetSchema),
-  /**
-   * What the coordinator must see beside the units: catch-all words written among them ("有关部门", not an office
-   * anyone can remind), a task table's 备注 cell. Absent when there is none.
-   */
-  notes: z.array(z.string()).optional(),
-});
-export type Task = z.infer<typeof taskSchema>;
-
 export const reportFrequencySchema = z.enum(['monthly', 'quarterly', 'half-yearly', 'annual', 'once']);
 export type ReportFrequency = z.infer<typeof reportFrequencySchema>;
 
@@ -112,6 +93,27 @@ export const reportingRuleSchema = z.object({
   electronic: z.boolean(),
 });
 export type ReportingRule = z.infer<typeof reportingRuleSchema>;
+
+export const taskSchema = z.object({
+  /** Numbering path as written, ASCII brackets, joined with '.': "二.(三).一是", "五.(二).29.(1)". */
+  ref: z.string().min(1),
+  title: z.string(),
+  text: z.string(),
+  /** 1-based source line of the item's number. */
+  line: z.number().int().nonnegative(),
+  lead: z.array(z.string()),
+  cooperating: z.array(z.string()),
+  deadline: deadlineSchema,
+  targets: z.array(targetSchema),
+  /**
+   * What the coordinator must see beside the units: catch-all words written among them ("有关部门", not an office
+   * anyone can remind), a task table's 备注 cell. Absent when there is none.
+   */
+  notes: z.array(z.string()).optional(),
+  /** The item's own reporting rule, from recurring work in its text ("每季度开展一次…"). Absent when there is none. */
+  reporting: reportingRuleSchema.optional(),
+});
+export type Task = z.infer<typeof taskSchema>;
 
 /** One row of the plan's own indicator table (具体指标). */
 export const indicatorSchema = z.object({

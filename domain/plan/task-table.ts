@@ -8,7 +8,7 @@ import { parseDeadline } from './deadline';
 import { PlanError } from './errors';
 import { isCollectiveName } from './responsibility';
 import { parsedPlanSchema, type Deadline, type DeadlineKind, type ParsedPlan, type Task } from './schema';
-import { targetsOfText } from './task-text';
+import { reportingOfText, targetsOfText } from './task-text';
 
 export const TASK_TABLE_COLUMNS = [
   '序号',
@@ -277,7 +277,19 @@ function readRow(row: number, r: Record<TaskTableColumn, string>, planYear: numb
     }
   }
   if (errors.length > before || deadline === null) return null;
-  return { ref, title, text: text || title, line, lead, cooperating, deadline, targets: targetsOfText(text || title) };
+  const task: Task = {
+    ref,
+    title,
+    text: text || title,
+    line,
+    lead,
+    cooperating,
+    deadline,
+    targets: targetsOfText(text || title),
+  };
+  const reporting = reportingOfText(text || title, line, planYear, deadline.due);
+  if (reporting) task.reporting = reporting;
+  return task;
 }
 
 function readDeadline(

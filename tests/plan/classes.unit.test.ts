@@ -304,6 +304,33 @@ describe('class 7: flattened tables with empty cells — the header row fixes th
   });
 });
 
+describe('class 9: recurring work in an item’s text is that item’s own reporting rule', () => {
+  it.each<[string, string, string, string[]]>([
+    ['guoban-2014-web', '一.(三)', 'half-yearly', ['2014-06-30', '2014-12-31']],
+    ['guoban-2014-web', '二.(五)', 'quarterly', ['2014-03-31', '2014-06-30', '2014-09-30', '2014-12-31']],
+    ['guofa-2016-web', '二.(四)', 'quarterly', ['2016-03-31', '2016-06-30', '2016-09-30', '2016-12-31']],
+    ['jiangxi-2017', '一.3', 'quarterly', ['2017-03-31', '2017-06-30', '2017-09-30', '2017-12-31']],
+    [
+      'jiangmen-2019-web',
+      '二.(二)',
+      'monthly',
+      ['2019-01-31', '2019-02-28', '2019-03-31', '2019-04-30', '2019-05-31', '2019-06-30', '2019-07-31', '2019-08-31'],
+    ],
+    ['jiangmen-2019-web', '二.(四)', 'annual', ['2019-12-31']],
+  ])('%s %s: %s', (name, ref, frequency, dueDates) => {
+    const r = task(unseen(name), ref).reporting;
+    expect([r?.frequency, r?.dueDates]).toEqual([frequency, dueDates]);
+  });
+
+  it('an item’s own rule is not a rule of the whole plan; a sentence addressed to every unit is', () => {
+    const p = unseen('guoban-2014-web');
+    expect(p.reportingRules.map((r) => [r.frequency, r.dueDates, r.recipient])).toEqual([
+      ['annual', ['2014-12-10'], '国务院食品安全委员会办公室'],
+    ]);
+    expect(task(p, '一.(一)').reporting).toBeUndefined();
+  });
+});
+
 describe('class 11: a dated clause inside an item is its deadline when it has no labelled one', () => {
   it.each<[string, string, string, string]>([
     ['guoban-2014-web', '一.(一)', 'date', '2014-09-30'],
