@@ -53,6 +53,13 @@ export function formatPlanText(plan: ParsedPlan): string {
       );
     }
   }
+  if (plan.phases.length > 0) {
+    out.push('');
+    out.push('== 实施步骤 ==');
+    for (const ph of plan.phases) {
+      out.push(`${ph.name}  ${ph.start ?? '…'} 至 ${ph.end ?? '…'}  (第${ph.line}行)`);
+    }
+  }
   if (plan.indicators.length > 0) {
     out.push('');
     out.push(`== 指标表 (${plan.indicators.length} 行) ==`);

@@ -21,7 +21,8 @@ import {
   type CatchAll,
   type Responsibility,
 } from './responsibility';
-import type { Deadline, ParsedPlan, PlanWarning, Task } from './schema';
+import { isStepsHeading, readPhase } from './phases';
+import type { Deadline, ParsedPlan, Phase, PlanWarning, Task } from './schema';
 import { findTableRegions, parseIndicatorTable, parseTaskTable, type TableRegion } from './tables';
 import { reportingOfText, targetsOfText } from './task-text';
 import { findAbbreviations, localityOf, UnitDirectory } from './unit-directory';
@@ -164,10 +165,27 @@ function parseText(raw: string, options: ParseOptions): ParsedPlan {
     planYear,
     units: directory.units(),
     reportingRules,
+    phases: findPhases(roots, planYear),
     tasks,
     indicators,
     warnings: warnings.sort((a, b) => a.line - b.line),
   };
+}
+
+/**
+ * The plan's phases: every item of a steps section (实施步骤/进度安排/工作安排) that names a date range, and any item
+ * elsewhere whose heading is a phase with its dates ("动员部署阶段(2017年1月—3月)").
+ */
+function findPhases(roots: Node[], planYear: number): Phase[] {
+  const out: Phase[] = [];
+  const visit = (node: Node, inSteps: boolean): void => {
+    const steps = inSteps || isStepsHeading(node.head.norm);
+    const phase = readPhase(node.head.norm, node.line.text, node.line.no, planYear, inSteps);
+    if (phase) out.push(phase);
+    for (const c of node.children) visit(c, steps);
+  };
+  for (const r of roots) visit(r, false);
+  return out;
 }
 
 function noTasks(): PlanError {

@@ -126,6 +126,20 @@ export const indicatorSchema = z.object({
 });
 export type Indicator = z.infer<typeof indicatorSchema>;
 
+/** A phase of the plan (实施步骤): "动员部署阶段(2017年1月—3月)" → 2017-01-01 … 2017-03-31. */
+export const phaseSchema = z.object({
+  /** "动员部署阶段", "第一阶段" */
+  name: z.string().min(1),
+  /** The phase's line as written. */
+  text: z.string(),
+  /** First day; null when the plan names only the end ("2017年3月底前"). */
+  start: isoDateSchema.nullable(),
+  /** Last day. */
+  end: isoDateSchema.nullable(),
+  line: z.number().int().nonnegative(),
+});
+export type Phase = z.infer<typeof phaseSchema>;
+
 export const warningSchema = z.object({ line: z.number().int().nonnegative(), message: z.string() });
 export type PlanWarning = z.infer<typeof warningSchema>;
 
@@ -138,6 +152,8 @@ export const parsedPlanSchema = z
     planYear: z.number().int().min(1949).max(2200),
     units: z.array(unitSchema),
     reportingRules: z.array(reportingRuleSchema),
+    /** The plan's phases (实施步骤), in order; absent in a plan JSON written before phases were read. */
+    phases: z.array(phaseSchema).default([]),
     tasks: z.array(taskSchema).min(1, 'a plan needs at least one task'),
     indicators: z.array(indicatorSchema),
     warnings: z.array(warningSchema),

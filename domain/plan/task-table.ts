@@ -7,7 +7,7 @@ import { isoDate, isRealDate } from '../calendar';
 import { parseDeadline } from './deadline';
 import { PlanError } from './errors';
 import { isCollectiveName } from './responsibility';
-import { parsedPlanSchema, type Deadline, type DeadlineKind, type ParsedPlan, type Task } from './schema';
+import { parsedPlanSchema, type Deadline, type DeadlineKind, type ParsedPlan, type Phase, type Task } from './schema';
 import { reportingOfText, targetsOfText } from './task-text';
 
 export const TASK_TABLE_COLUMNS = [
@@ -92,6 +92,7 @@ export interface TableMetadata {
   issuer?: string | null;
   issuedOn?: string | null;
   planYear?: number;
+  phases?: Phase[];
 }
 
 interface CellError {
@@ -244,6 +245,7 @@ export function rowsToPlan(table: string[][], meta: TableMetadata = {}): ParsedP
     planYear,
     units: names.map((name) => ({ name, aliases: [], collective: isCollectiveName(name) })),
     reportingRules: [],
+    phases: meta.phases ?? [],
     tasks,
     indicators: [],
     warnings: [],

@@ -331,6 +331,38 @@ describe('class 9: recurring work in an item’s text is that item’s own repor
   });
 });
 
+describe('class 10: phases (实施步骤 / 进度安排) with their dates', () => {
+  it.each<[string, [string, string | null, string | null][]]>([
+    [
+      'jiangmen-2019-web',
+      [
+        ['动员部署阶段', '2019-03-01', '2019-04-30'],
+        ['集中整治阶段', '2019-05-01', '2019-10-31'],
+        ['总结验收阶段', '2019-11-01', '2019-12-31'],
+      ],
+    ],
+    [
+      'jiangxi-2017',
+      [
+        ['部署启动阶段', null, '2017-03-31'],
+        ['全面实施阶段', '2017-04-01', '2017-10-31'],
+        ['总结考核阶段', '2017-11-01', '2017-12-31'],
+      ],
+    ],
+  ])('%s', (name, phases) => {
+    expect(unseen(name).phases.map((ph) => [ph.name, ph.start, ph.end])).toEqual(phases);
+  });
+
+  it('keeps each phase’s words and line, and makes no task of a phase', () => {
+    const p = unseen('jiangmen-2019-web');
+    expect(p.phases[0]).toMatchObject({
+      text: '（一）动员部署阶段（2019年3月—4月）。各市（区）、各有关部门制定具体工作方案，召开动员会议，广泛宣传发动。',
+      line: 27,
+    });
+    expect(p.tasks.map((t) => t.title).filter((s) => s.includes('阶段'))).toEqual([]);
+  });
+});
+
 describe('class 11: a dated clause inside an item is its deadline when it has no labelled one', () => {
   it.each<[string, string, string, string]>([
     ['guoban-2014-web', '一.(一)', 'date', '2014-09-30'],
