@@ -21,6 +21,7 @@ const WIDTHS: Record<string, number> = {
   时限类型: 9,
   截止日期: 12,
   行号: 7,
+  备注: 30,
 };
 
 /** The task table and metadata as an .xlsx file. */

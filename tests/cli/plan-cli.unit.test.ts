@@ -51,7 +51,7 @@ describe('duban plan parse', () => {
       const csv = tmp(`${seed}.csv`);
       expect(duban('plan', 'parse', seedPath(seed), '--format', 'csv', '--out', csv).code).toBe(0);
       expect(readFileSync(csv, 'utf8').split('\r\n')[0]).toBe(
-        '\uFEFF序号,编号,任务,任务内容,牵头单位,配合单位,完成时限,时限类型,截止日期,行号',
+        '\uFEFF序号,编号,任务,任务内容,牵头单位,配合单位,完成时限,时限类型,截止日期,行号,备注',
       );
       const r = duban('plan', 'import', csv, '--out', tmp(`${seed}.csv.json`));
       expect(r.code).toBe(0);
