@@ -23,6 +23,7 @@ const ORG_SUFFIX = /(人民政府|政府|办公厅|办公室|领导小组|委员
 
 /** 文号 such as 冀政办字〔2015〕84号, written with 〔〕, [] or () and sometimes without 号. */
 const DOC_NUMBER = /([\u4e00-\u9fff]{2,10})\s*[〔[【(]\s*((?:19|20)\d{2})\s*[〕\]】)]\s*(\d{1,4})(\s*号)?/;
+const DOC_NUMBERS = new RegExp(DOC_NUMBER.source, 'g');
 
 /**
  * Read the metadata from the lines before the first task (`head`), warning about what is damaged. A plan signed
@@ -72,6 +73,8 @@ const WEB_KEY = new RegExp(
   'g',
 );
 
+const WEB_KEY_START = new RegExp(`^${WEB_KEY.source}`);
+
 interface WebBlock {
   title: string | null;
   docNumber: string | null;
@@ -97,7 +100,7 @@ function readWebBlock(head: SourceLine[]): WebBlock {
       // the value on a line of its own: "发文机关:" / "国务院办公厅"
       if (value === '' && j === keys.length - 1) {
         const next = head[i + 1];
-        if (next && next.norm !== '' && !new RegExp(`^${WEB_KEY.source}`).test(next.norm)) {
+        if (next && next.norm !== '' && !WEB_KEY_START.test(next.norm)) {
           value = next.text.trim();
           lines.add(next.no);
           i++;
@@ -168,8 +171,7 @@ function readTitle(head: SourceLine[]): string {
 /** The first 文号 of the header that is not a citation of another document ("》(国发〔2012〕9号)"). */
 function readDocNumber(head: SourceLine[], warnings: PlanWarning[]): string | null {
   for (const l of head) {
-    const re = new RegExp(DOC_NUMBER.source, 'g');
-    for (const m of l.norm.matchAll(re)) {
+    for (const m of l.norm.matchAll(DOC_NUMBERS)) {
       const before = l.norm.slice(0, m.index).trimEnd();
       if (/》\s*\(?$/.test(before) || /[《]$/.test(before)) continue;
       const prefix = m[1]!.replace(/^(文号|发文字号|文件编号)/, '');

@@ -14,6 +14,7 @@ import { findReportingRules } from './reporting';
 import {
   deadlineLineValue,
   findResponsibility,
+  forgetClauses,
   isKeyedResponsibilityLine,
   isResponsibilityLine,
   parseClause,
@@ -64,6 +65,7 @@ export function parsePlan(input: Uint8Array | string, options: ParseOptions = {}
 }
 
 function parseText(raw: string, options: ParseOptions): ParsedPlan {
+  forgetClauses();
   const warnings: PlanWarning[] = [];
   const lines = toSourceLines(raw);
   if (lines.every((l) => l.norm === ''))
@@ -251,15 +253,14 @@ function buildTree(lines: SourceLine[], inTable: Set<number>, warnings: PlanWarn
       if (open) open.closed = true;
       return;
     }
-    const marker = readMarker(line.norm) ?? readGluedMarker(line.norm, expectedArabic(stack, roots, lastOfKind));
+    const marker =
+      readMarker(line.norm) ??
+      (/^\d/.test(line.norm) ? readGluedMarker(line.norm, expectedArabic(stack, roots, lastOfKind)) : null);
     if (marker === null) {
-      if (
-        open &&
-        !open.closed &&
-        (isResponsibilityLine(line.norm) || deadlineLineValue(line.norm) !== null || isProse(line.norm))
-      ) {
+      const clauseLine = open !== null && isResponsibilityLine(line.norm);
+      if (open && !open.closed && (clauseLine || deadlineLineValue(line.norm) !== null || isProse(line.norm))) {
         open.body.push(line);
-        if (findResponsibility(line.norm, false) !== null || isResponsibilityLine(line.norm)) open.closed = true; // after a clause only a 完成时限 line may follow
+        if (clauseLine || findResponsibility(line.norm, false) !== null) open.closed = true; // after a clause only a 完成时限 line may follow
       } else if (
         open &&
         open.closed &&

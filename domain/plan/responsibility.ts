@@ -38,6 +38,10 @@ const TIME_KEY = '(?:完成时限|完成时间|时间要求|时限要求|完成�
 const KEY = new RegExp(`(${LEAD_KEY}|${COOP_KEY}|${TIME_KEY})\\s*:`, 'g');
 const LEAD_KEY_ONLY = new RegExp(`^${LEAD_KEY}$`);
 const COOP_KEY_ONLY = new RegExp(`^${COOP_KEY}$`);
+const UNIT_KEY_START = new RegExp(`^(${LEAD_KEY}|${COOP_KEY})\\s*:`);
+const KEYED_LINE = new RegExp(`^[(]?(${LEAD_KEY}|${COOP_KEY})\\s*:`);
+const DEADLINE_LINE = new RegExp(`^[(]?${TIME_KEY}\\s*:\\s*(.+?)[)。.;]*$`);
+const LEAD_KEY_INSIDE = new RegExp(`(^|[。.;(\\s])((${LEAD_KEY})\\s*:)`);
 
 /* Role words that close a list of units, longest first. */
 const ROLE_SUFFIX =
@@ -113,7 +117,7 @@ export function isResponsibilityText(s: string): boolean {
   const t = splitTime(stripFirstListedStatement(s.trim()).rest).rest.replace(/[。.;]$/, '');
   if (t.length === 0 || t.length > 400) return false;
   KEY.lastIndex = 0;
-  if (new RegExp(`^(${LEAD_KEY}|${COOP_KEY})\\s*:`).test(t)) return true;
+  if (UNIT_KEY_START.test(t)) return true;
   const m = ROLE_SUFFIX.exec(t);
   if (!m) return false;
   const body = t.slice(0, m.index);
@@ -310,30 +314,55 @@ export function statesFirstListedLeads(text: string): boolean {
 /** A line of its own that names responsibility: "责任单位:…", "牵头单位:…;参与单位:…", "A、B负责落实。". */
 export function isResponsibilityLine(norm: string): boolean {
   const t = norm.trim();
-  if (new RegExp(`^[(]?(${LEAD_KEY}|${COOP_KEY})\\s*:`).test(t)) return true;
+  if (KEYED_LINE.test(t)) return true;
   if (t.length > 160) return false;
   return isResponsibilityText(t.replace(/^\(|\)[。.;]?$/g, ''));
 }
 
 /** A keyed line ("配合单位:…", "参与单位:…") that may follow another keyed line of the same item. */
 export function isKeyedResponsibilityLine(norm: string): boolean {
-  return new RegExp(`^[(]?(${LEAD_KEY}|${COOP_KEY})\\s*:`).test(norm.trim());
+  return KEYED_LINE.test(norm.trim());
 }
 
 /** A line of its own that names only the deadline: "完成时限:2017年底前". */
 export function deadlineLineValue(norm: string): string | null {
-  const m = new RegExp(`^[(]?${TIME_KEY}\\s*:\\s*(.+?)[)。.;]*$`).exec(norm.trim());
+  const m = DEADLINE_LINE.exec(norm.trim());
   return m ? m[1]!.trim() : null;
+}
+
+/* Every clause says a role or a key: text without one of these words holds no clause (most prose lines). */
+const ROLE_WORD = /负责|牵头|配合|协助|参与|协同|协办|落实|负总责|(单位|部门)\s*:/;
+
+/* Within one document the reader asks for the clause of the same text several times (to build the tree, pick tasks,
+ * read deadlines, targets and reporting rules): the answers are remembered until the next document. */
+const found = new Map<string, Responsibility | null>();
+
+/** Forget the clauses remembered for the previous document (each parse starts afresh, and memory stays bounded). */
+export function forgetClauses(): void {
+  found.clear();
 }
 
 /** Find a clause in an item's text: a trailing bracket group, a keyed clause inside the text, or a trailing sentence. */
 export function findResponsibility(norm: string, firstListedLeads: boolean): Responsibility | null {
+  if (!ROLE_WORD.test(norm)) return null;
+  const key = `${firstListedLeads ? 1 : 0}${norm}`;
+  if (found.has(key)) {
+    const r = found.get(key) ?? null;
+    return r && { ...r, lead: [...r.lead], cooperating: [...r.cooperating], catchAll: [...r.catchAll] };
+  }
+  const r = readResponsibility(norm, firstListedLeads);
+  if (found.size >= 4096) found.clear();
+  found.set(key, r);
+  return r && { ...r, lead: [...r.lead], cooperating: [...r.cooperating], catchAll: [...r.catchAll] };
+}
+
+function readResponsibility(norm: string, firstListedLeads: boolean): Responsibility | null {
   const group = trailingGroup(norm);
   if (group && isResponsibilityText(group.content)) {
     return { ...parseClause(group.content, firstListedLeads), start: group.start };
   }
   // keyed clause inside the paragraph: "…。责任单位:市质监局;配合单位:…"
-  const keyed = new RegExp(`(^|[。.;(\\s])((${LEAD_KEY})\\s*:)`).exec(norm);
+  const keyed = LEAD_KEY_INSIDE.exec(norm);
   if (keyed) {
     const start = keyed.index + keyed[1]!.length;
     const content = norm.slice(start).replace(/\)[。.;]*$/, '');

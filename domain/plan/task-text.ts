@@ -22,10 +22,12 @@ export function reportingOfText(
   planYear: number,
   due: string | null,
 ): ReportingRule | null {
-  const own = text
+  if (!/每|按月|按季/.test(text)) return null;
+  const shown = text.split('\n');
+  const keyed = fold(text)
     .split('\n')
-    .map((l) => (isKeyedResponsibilityLine(fold(l)) || deadlineLineValue(fold(l)) !== null ? ' '.repeat(l.length) : l))
-    .join('\n');
+    .map((l) => isKeyedResponsibilityLine(l) || deadlineLineValue(l) !== null);
+  const own = shown.map((l, i) => (keyed[i] ? ' '.repeat(l.length) : l)).join('\n');
   const norm = fold(own);
   const resp = findResponsibility(norm, false);
   const end = resp && resp.start >= 0 ? resp.start : norm.length;
