@@ -35,6 +35,8 @@ type Clause = Omit<Responsibility, 'start'>;
 const LEAD_KEY = '(?:主要)?(?:责任单位|牵头单位|负责单位|责任部门|牵头部门|主责单位|主办单位|承办单位|实施单位)';
 const COOP_KEY = '(?:配合单位|参与单位|协办单位|配合部门|参与部门|协助单位|协同单位|协作单位)';
 const TIME_KEY = '(?:完成时限|完成时间|时间要求|时限要求|完成期限|进度要求|时限|时间安排)';
+/* Every clause says a role or a key: text without one of these words holds no clause (most prose lines). */
+const ROLE_WORD = /负责|牵头|配合|协助|参与|协同|协办|落实|负总责|(单位|部门)\s*:/;
 const KEY = new RegExp(`(${LEAD_KEY}|${COOP_KEY}|${TIME_KEY})\\s*:`, 'g');
 const LEAD_KEY_ONLY = new RegExp(`^${LEAD_KEY}$`);
 const COOP_KEY_ONLY = new RegExp(`^${COOP_KEY}$`);
@@ -114,6 +116,7 @@ function splitTime(s: string): { rest: string; deadlineText: string | null } {
 
 /** Does this bracket content or line name units and their roles? */
 export function isResponsibilityText(s: string): boolean {
+  if (!ROLE_WORD.test(s)) return false;
   const t = splitTime(stripFirstListedStatement(s.trim()).rest).rest.replace(/[。.;]$/, '');
   if (t.length === 0 || t.length > 400) return false;
   KEY.lastIndex = 0;
@@ -326,12 +329,10 @@ export function isKeyedResponsibilityLine(norm: string): boolean {
 
 /** A line of its own that names only the deadline: "完成时限:2017年底前". */
 export function deadlineLineValue(norm: string): string | null {
+  if (!/时限|时间|期限|进度/.test(norm)) return null;
   const m = DEADLINE_LINE.exec(norm.trim());
   return m ? m[1]!.trim() : null;
 }
-
-/* Every clause says a role or a key: text without one of these words holds no clause (most prose lines). */
-const ROLE_WORD = /负责|牵头|配合|协助|参与|协同|协办|落实|负总责|(单位|部门)\s*:/;
 
 /* Within one document the reader asks for the clause of the same text several times (to build the tree, pick tasks,
  * read deadlines, targets and reporting rules): the answers are remembered until the next document. */
