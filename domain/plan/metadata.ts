@@ -160,8 +160,9 @@ function readTitle(head: SourceLine[]): string {
     const t = head[i]!.norm.replace(/\s+/g, '');
     if (t.length > 0 && t.length <= 60 && PLAN_SUFFIX.test(t) && !/[。,]/.test(t)) {
       const prev = (head[i - 1]?.norm ?? '').replace(/\s+/g, '');
+      // a title split over two lines; a breadcrumb above it ("首页 > 政务公开") is no part of it
       const joined =
-        prev.length > 0 && prev.length <= 30 && !/[。,:]/.test(prev) && !PLAN_SUFFIX.test(prev) ? prev + t : t;
+        prev.length > 0 && prev.length <= 30 && !/[。,:>|_»/]/.test(prev) && !PLAN_SUFFIX.test(prev) ? prev + t : t;
       return joined;
     }
   }

@@ -15,6 +15,12 @@ export interface SourceLine {
   norm: string;
   /** The line as written before traditional→simplified conversion, when that changed it (same trim). */
   original: string | null;
+  /**
+   * A line with tabs: its cells (simplified, trimmed), the way a Word table row reads as text. Absent otherwise.
+   * A row a table ends with a tab ("序号\t工作任务\t…\t", as Word's row mark reads) has `rowEnd`.
+   */
+  cells?: string[];
+  rowEnd?: boolean;
 }
 
 let toSimplified: ((s: string) => string) | null = null;
@@ -93,7 +99,14 @@ export function toSourceLines(raw: string): SourceLine[] {
     const end = n.trimEnd().length;
     const orig = aligned ? rawLines[i]! : null;
     const original = orig !== null && orig !== s && orig.length === s.length ? orig.slice(start, end) : null;
-    out.push({ no: i + 1, text: s.slice(start, end), norm: n.slice(start, end), original });
+    const line: SourceLine = { no: i + 1, text: s.slice(start, end), norm: n.slice(start, end), original };
+    if (s.includes('\t')) {
+      const cells = s.split('\t').map((c) => c.trim());
+      line.rowEnd = /\t\s*$/.test(s);
+      if (line.rowEnd) cells.pop();
+      line.cells = cells;
+    }
+    out.push(line);
   }
   return out;
 }

@@ -6,6 +6,7 @@
 import { decodePlanBytes, type SourceEncoding } from './decode';
 import { defaultDeadline, findDeadlineInText, parseDeadline } from './deadline';
 import { isAttachmentEntry, isAttachmentList, isEndMatter } from './end-matter';
+import { htmlToText } from './html';
 import { PlanError } from './errors';
 import { readMetadata } from './metadata';
 import { fold, toSourceLines, type SourceLine } from './normalize';
@@ -55,12 +56,14 @@ export function parsePlan(input: Uint8Array | string, options: ParseOptions = {}
   let encoding: SourceEncoding | 'text' = 'text';
   if (typeof input === 'string') {
     text = input;
-    if (text.trim() === '') throw new PlanError('EMPTY_INPUT', 'the text is empty: paste or load the plan document');
+    if (text.trim() === '') throw new PlanError('EMPTY_INPUT', '文字是空的：请载入计划正文');
   } else {
     const decoded = decodePlanBytes(input);
     text = decoded.text;
     encoding = decoded.encoding;
   }
+  // a web page saved from a browser: its text, tables as rows
+  if (/^\s*<(!doctype\s+html|html[\s>]|head[\s>]|meta\s)/i.test(text.replace(/^\uFEFF/, ''))) text = htmlToText(text);
   return { plan: parseText(text, options), encoding };
 }
 
@@ -68,8 +71,7 @@ function parseText(raw: string, options: ParseOptions): ParsedPlan {
   forgetClauses();
   const warnings: PlanWarning[] = [];
   const lines = toSourceLines(raw);
-  if (lines.every((l) => l.norm === ''))
-    throw new PlanError('EMPTY_INPUT', 'the text is empty: load the plan document');
+  if (lines.every((l) => l.norm === '')) throw new PlanError('EMPTY_INPUT', '文字是空的：请载入计划正文');
   const regions = findTableRegions(lines);
   const inTable = new Set<number>();
   for (const r of regions) for (let i = r.start; i < r.end; i++) inTable.add(i);

@@ -5,7 +5,7 @@
  */
 import { isAttachmentList, isEndMatter } from './end-matter';
 import { readMarker } from './numbering';
-import type { SourceLine } from './normalize';
+import { fold, type SourceLine } from './normalize';
 import type { Indicator } from './schema';
 
 export type ColumnRole =
@@ -24,6 +24,17 @@ export interface TableRegion {
    * is a cell with nothing in it, not a gap between cells.
    */
   blankCells: boolean;
+  /** A table whose rows are tab-separated lines (a Word table as text): its rows, cells in the header's columns. */
+  rows?: TableRow[];
+}
+
+export interface TableRow {
+  /** The row's first line. */
+  line: SourceLine;
+  /** Its lines: a cell of several paragraphs breaks a row over lines. */
+  lines: SourceLine[];
+  /** Cells as written; a cell's paragraphs are joined with "\n". */
+  cells: string[];
 }
 
 const HEADER_WORD =
@@ -49,6 +60,12 @@ export function findTableRegions(lines: SourceLine[]): TableRegion[] {
   const regions: TableRegion[] = [];
   let lastTopNumber = 0;
   for (let i = 0; i < lines.length; i++) {
+    const tabbed = lines[i]!.cells ? readTabbedTable(lines, i) : null;
+    if (tabbed) {
+      regions.push(tabbed);
+      i = tabbed.end - 1;
+      continue;
+    }
     const c = cell(lines[i]!);
     const mk = readMarker(lines[i]!.norm);
     if (mk?.kind === 'cn' && mk.n !== null && c.length > 3) lastTopNumber = mk.n;
@@ -89,6 +106,106 @@ export function findTableRegions(lines: SourceLine[]): TableRegion[] {
     i = end - 1;
   }
   return regions;
+}
+
+const squeeze = (s: string) => fold(s).replace(/\s+/g, '');
+const CATEGORY_CELL = /^([一二三四五六七八九十]+)、/;
+
+/**
+ * A task table written as tab-separated rows, the way a Word table reads as text (and what the reader makes of .docx,
+ * .doc and PDF tables): a header row of header words, then rows. A row ends with a tab (Word's row mark) or when it
+ * has as many cells as the header; a cell of several paragraphs continues the row on the next line. A merged
+ * category row ("一、质量安全") may stand alone. The table ends at the first line that is neither.
+ */
+function readTabbedTable(lines: SourceLine[], i: number): TableRegion | null {
+  const header = lines[i]!.cells!.map(squeeze);
+  const named = header.filter((h) => h !== '');
+  if (named.length < 2 || !named.every((h) => HEADER_WORD.test(h))) return null;
+  const columns = header.map((h) => (h === '' ? 'other' : roleOf(h)));
+  if (!columns.includes('text') || !(columns.includes('lead') || columns.includes('cooperating'))) return null;
+  const width = header.length;
+  const rows: TableRow[] = [];
+  let open: TableRow | null = null;
+  let j = i + 1;
+  for (; j < lines.length; j++) {
+    const l = lines[j]!;
+    if (l.norm === '') continue;
+    if (isEndMatter(l.norm) || isAttachmentList(l.norm)) break;
+    if (!l.cells) {
+      if (open) {
+        // a further paragraph of the row's last cell
+        open.cells[open.cells.length - 1] += `\n${l.text}`;
+        open.lines.push(l);
+        continue;
+      }
+      const next = lines.slice(j + 1).find((n) => n.norm !== '');
+      // a merged category row ("一、质量安全") heads further rows; a heading followed by prose ends the table
+      if (CATEGORY_CELL.test(l.norm) && l.norm.length <= 40 && !l.norm.includes('。') && next?.cells) {
+        rows.push({ line: l, lines: [l], cells: [l.text] });
+        continue;
+      }
+      // the first paragraph of a row whose first cell has several
+      if (next?.cells && next === lines[j + 1]) {
+        open = { line: l, lines: [l], cells: [l.text] };
+        continue;
+      }
+      break;
+    }
+    if (open) {
+      open.cells[open.cells.length - 1] += `\n${l.cells[0]}`;
+      open.cells.push(...l.cells.slice(1));
+      open.lines.push(l);
+    } else {
+      open = { line: l, lines: [l], cells: [...l.cells] };
+    }
+    if (l.rowEnd || open.cells.length >= width) {
+      rows.push(open);
+      open = null;
+    }
+  }
+  if (open) rows.push(open);
+  const kind = 'task';
+  return { kind, start: i, end: j, columns, dataStart: i + 1, blankCells: true, rows };
+}
+
+/** Rows of a tab-separated task table: every cell in its header's column. */
+function tabbedTaskRows(region: TableRegion): TaskTableRow[] {
+  const out: TaskTableRow[] = [];
+  let lastSeq = 0;
+  let categoryLabel: string | null = null;
+  const seqAt = region.columns.indexOf('seq');
+  for (const r of region.rows ?? []) {
+    const filled = r.cells.filter((c) => c !== '');
+    const mk = filled.length === 1 ? CATEGORY_CELL.exec(squeeze(filled[0]!)) : null;
+    if (mk && r.cells.findIndex((c) => c !== '') <= Math.max(0, seqAt)) {
+      categoryLabel = mk[1]!;
+      continue;
+    }
+    if (filled.length === 0) continue;
+    const written = seqAt >= 0 ? squeeze(r.cells[seqAt] ?? '') : '';
+    const seq = /^\d{1,3}$/.test(written) ? Number(written) : lastSeq + 1;
+    lastSeq = seq;
+    const row: TaskTableRow = {
+      seq,
+      categoryLabel,
+      text: '',
+      lead: '',
+      cooperating: '',
+      deadline: '',
+      note: '',
+      line: r.line.no,
+      lines: r.lines,
+    };
+    r.cells.forEach((value, k) => {
+      const role = region.columns[k] ?? 'text';
+      const v = value.trim();
+      if (v === '') return;
+      // a cell listing units (or dates) one per paragraph is one list
+      put(row, role, role === 'text' || role === 'note' ? v : v.split(/\s*\n\s*/).join('、'));
+    });
+    out.push(row);
+  }
+  return out;
 }
 
 const isNumber = (s: string) => /^\d{1,3}$/.test(s);
@@ -216,6 +333,7 @@ const DEADLINE_CELL =
  * over several lines, keeps every cell in its column. When the copy keeps empty cells as blank lines, they count.
  */
 export function parseTaskTable(lines: SourceLine[], region: TableRegion): TaskTableRow[] {
+  if (region.rows) return tabbedTaskRows(region);
   let last = region.end;
   while (last > region.dataStart && cell(lines[last - 1]!) === '') last--;
   const all = lines.slice(region.dataStart, last);

@@ -146,8 +146,8 @@ describe('bad usage and bad input: one message, exit code 2, no stack trace', ()
     const notice = tmp('notice.txt');
     writeFileSync(notice, '关于召开会议的通知\n请各单位于3月5日参加会议。\n');
     for (const [file, msg] of [
-      [empty, /the file is empty.*\[EMPTY_INPUT\]/],
-      [binary, /binary.*\[BINARY_INPUT\]/],
+      [empty, /文件是空的.*\[EMPTY_INPUT\]/],
+      [binary, /文件看起来是.*\[BINARY_INPUT\]/],
       [notice, /no task items found.*\[NO_TASKS\]/],
     ] as const) {
       const r = duban('plan', 'parse', file);
