@@ -54,7 +54,8 @@ async function pdfText(bytes: Buffer): Promise<string> {
   const { getDocumentProxy } = await import('unpdf');
   let doc: Awaited<ReturnType<typeof getDocumentProxy>>;
   try {
-    doc = await getDocumentProxy(new Uint8Array(bytes));
+    // verbosity 0: PDF.js's warnings (a font it cannot translate) are not for the user; the outcome is
+    doc = await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0 });
   } catch (e) {
     const message = (e as Error).message;
     if (/password/i.test(message) || (e as { name?: string }).name === 'PasswordException') {
@@ -78,6 +79,15 @@ async function pdfText(bytes: Buffer): Promise<string> {
   }
   await doc.cleanup();
   if (chars < MIN_CHARS_PER_PAGE * Math.max(1, doc.numPages)) {
+    const raw = bytes.toString('latin1');
+    // text drawn with fonts but nothing to read: a predefined CJK encoding without ToUnicode, no embedded font
+    if (/\/Font\b/.test(raw) && !/\/Subtype\s*\/Image/.test(raw)) {
+      throw new PlanError(
+        'UNREADABLE_DOCUMENT',
+        '文件看起来是PDF 文件，但文字用了读不出的字体编码（字体未嵌入，也没有 ToUnicode 对照表，' +
+          '如 STSong-Light/UniGB-UCS2-H）：请向发文单位要 .docx，或用 PDF 阅读器把文字另存为 .txt（UTF-8）后重试',
+      );
+    }
     throw new PlanError(
       'NO_TEXT_LAYER',
       `文件看起来是扫描成的 PDF（${doc.numPages} 页，没有文字层）：` +

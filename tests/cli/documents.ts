@@ -282,19 +282,25 @@ function identityToUnicode(): string {
 
 const stream = (body: string) => `<< /Length ${Buffer.byteLength(body, 'latin1')} >>\nstream\n${body}\nendstream`;
 
-/** A PDF with a text layer: one page per list of runs. */
-export function makePdf(pages: PdfText[][]): Buffer {
+/**
+ * A PDF with a text layer: one page per list of runs. `predefined` writes the text as iText does with a font it does
+ * not embed: STSong-Light in the predefined encoding UniGB-UCS2-H, with no ToUnicode map.
+ */
+export function makePdf(pages: PdfText[][], predefined = false): Buffer {
   const objects: string[] = [];
   const add = (o: string) => objects.push(o);
   const pageIds = pages.map((_, i) => 7 + i * 2);
   add('<< /Type /Catalog /Pages 2 0 R >>');
   add(`<< /Type /Pages /Kids [${pageIds.map((id) => `${id} 0 R`).join(' ')}] /Count ${pages.length} >>`);
   add(
-    '<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /Identity-H /DescendantFonts [4 0 R] /ToUnicode 5 0 R >>',
+    predefined
+      ? '<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [4 0 R] >>'
+      : '<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /Identity-H /DescendantFonts [4 0 R] /ToUnicode 5 0 R >>',
   );
   add(
     '<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light ' +
-      '/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor 6 0 R /DW 1000 >>',
+      `/CIDSystemInfo << /Registry (Adobe) /Ordering (${predefined ? 'GB1' : 'Identity'}) /Supplement ${predefined ? 4 : 0} >> ` +
+      '/FontDescriptor 6 0 R /DW 1000 >>',
   );
   add(stream(identityToUnicode()));
   add(

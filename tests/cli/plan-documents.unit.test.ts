@@ -158,6 +158,16 @@ describe('PDF files', () => {
     expect(facts(JSON.parse(r.stdout) as PlanJson)).toEqual(EXPECTED);
   });
 
+  it('says so when a PDF’s text is in a font encoding it cannot read, rather than calling it a scan', () => {
+    const r = dubanProcess('plan', 'parse', file('itext.pdf', makePdf(pdfPages(), true)));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'duban: 文件看起来是PDF 文件，但文字用了读不出的字体编码（字体未嵌入，也没有 ToUnicode 对照表，' +
+        '如 STSong-Light/UniGB-UCS2-H）：请向发文单位要 .docx，或用 PDF 阅读器把文字另存为 .txt（UTF-8）后重试 ' +
+        '[UNREADABLE_DOCUMENT]\n',
+    );
+  });
+
   it('refuses a scanned PDF: it needs OCR first; nothing is written', () => {
     const out = path.join(dir, 'scan.csv');
     const r = dubanProcess('plan', 'parse', file('scan.pdf', makeScannedPdf(3)), '--out', out);
