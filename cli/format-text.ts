@@ -1,5 +1,5 @@
 /** The readable Chinese summary `duban plan parse --format text` prints: what a coordinator checks first. */
-import { KIND_LABELS, type Deadline, type ParsedPlan, type Task } from '../domain/plan';
+import { KIND_LABELS, type Deadline, type ParsedPlan, type ReportingRule, type Task } from '../domain/plan';
 
 function deadlineLine(d: Deadline): string {
   const due = d.due ?? '无截止日(每季度报告)';
@@ -7,11 +7,25 @@ function deadlineLine(d: Deadline): string {
   return `${KIND_LABELS[d.kind]} ${due}${every}${d.text ? ` 〔${d.text}〕` : ''}`;
 }
 
+const FREQUENCY: Record<ReportingRule['frequency'], string> = {
+  monthly: '每月',
+  quarterly: '每季度',
+  'half-yearly': '每半年',
+  annual: '每年',
+  once: '一次',
+};
+
+function reportingLine(r: ReportingRule): string {
+  return `${FREQUENCY[r.frequency]} ${r.dueDates.join(', ')}${r.recipient ? ` → ${r.recipient}` : ''} 〔${r.text}〕`;
+}
+
 function taskBlock(t: Task): string {
   const lines = [`${t.ref}  ${t.title}  (第${t.line}行)`];
   lines.push(`    牵头: ${t.lead.join('、') || '(未明确)'}`);
   if (t.cooperating.length > 0) lines.push(`    配合: ${t.cooperating.join('、')}`);
   lines.push(`    时限: ${deadlineLine(t.deadline)}`);
+  if (t.reporting) lines.push(`    报送: ${reportingLine(t.reporting)}`);
+  for (const n of t.notes ?? []) lines.push(`    备注: ${n}`);
   for (const g of t.targets) lines.push(`    指标: ${g.indicator} ${g.comparator} ${g.value}${g.unit}`);
   return lines.join('\n');
 }
@@ -43,6 +57,13 @@ export function formatPlanText(plan: ParsedPlan): string {
       out.push(
         `${r.frequency}: ${r.dueDates.join(', ')}${r.recipient ? ` → ${r.recipient}` : ''}${form ? ` (${form})` : ''}  (第${r.line}行)`,
       );
+    }
+  }
+  if (plan.phases.length > 0) {
+    out.push('');
+    out.push('== 实施步骤 ==');
+    for (const ph of plan.phases) {
+      out.push(`${ph.name}  ${ph.start ?? '…'} 至 ${ph.end ?? '…'}  (第${ph.line}行)`);
     }
   }
   if (plan.indicators.length > 0) {

@@ -4,15 +4,25 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import { PlanError, parsePlan, parsedPlanSchema, planToRows, rowsToPlan, type ParsedPlan } from '../domain/plan';
+import {
+  DOCUMENT_KIND_LABEL,
+  PlanError,
+  parsePlan,
+  parsedPlanSchema,
+  planToRows,
+  rowsToPlan,
+  type ParsedPlan,
+} from '../domain/plan';
 import { UsageError, parseArgs } from './args';
 import { readCsv, writeCsv } from './csv';
 import { formatPlanText } from './format-text';
+import { readPlanDocument } from './plan-documents';
 import { readXlsx, writeXlsx } from './xlsx';
 
 export const PLAN_USAGE = `usage:
   duban plan parse FILE [--format text|json|csv|xlsx] [--out FILE] [--plan-year YYYY]
-      read a plan document (.txt; UTF-8 or GBK, simplified or traditional) and print its tasks;
+      read a plan document (.docx, .doc, .pdf with a text layer, a saved web page, or .txt in UTF-8 or
+      GBK; simplified or traditional) and print its tasks;
       csv/xlsx write the task table (任务分解表) to review in a spreadsheet
   duban plan import FILE.(csv|xlsx|json) [--out plan.json] [--plan-year YYYY]
       read a reviewed task table back, validate every row and print the plan JSON a cycle is launched from`;
@@ -71,7 +81,10 @@ export async function planParse(argv: string[], io: Io): Promise<number> {
   const out = args.options.get('out');
   const format = formatOption(args.options.get('format'), out);
   const planYear = planYearOption(args.options.get('plan-year'));
-  const { plan, encoding } = parsePlan(readInput(io, args.positionals[0]), planYear === undefined ? {} : { planYear });
+  const options = planYear === undefined ? {} : { planYear };
+  const bytes = readInput(io, args.positionals[0]);
+  const source = await readPlanDocument(bytes);
+  const { plan, encoding } = source.text === null ? parsePlan(bytes, options) : parsePlan(source.text, options);
   switch (format) {
     case 'text':
       emit(io, out, formatPlanText(plan));
@@ -92,7 +105,12 @@ export async function planParse(argv: string[], io: Io): Promise<number> {
     }
   }
   if (format !== 'text' || out !== undefined) {
-    const enc = encoding === 'gb18030' ? ' (converted from GBK/GB18030)' : '';
+    const enc =
+      source.text !== null
+        ? ` (read from ${DOCUMENT_KIND_LABEL[source.kind]})`
+        : encoding === 'gb18030'
+          ? ' (converted from GBK/GB18030)'
+          : '';
     io.stderr(
       `duban: ${plan.tasks.length} tasks, ${plan.units.length} units, ${plan.warnings.length} warnings${enc}` +
         `${out ? ` → ${out}` : ''}\n`,

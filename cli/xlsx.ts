@@ -1,12 +1,14 @@
 /**
  * XLSX for the task table, through exceljs: sheet 任务分解表 holds the rows, sheet 计划信息 the plan's metadata so an
- * imported workbook keeps its title, 文号 and plan year.
+ * imported workbook keeps its title, 文号 and plan year, and sheet 实施步骤 the plan's phases when it names any.
  */
 import ExcelJS from 'exceljs';
-import { TASK_TABLE_COLUMNS, type ParsedPlan, type TableMetadata } from '../domain/plan';
+import { TASK_TABLE_COLUMNS, readDateCell, type ParsedPlan, type Phase, type TableMetadata } from '../domain/plan';
 
 export const TASK_SHEET = '任务分解表';
 export const META_SHEET = '计划信息';
+export const PHASE_SHEET = '实施步骤';
+const PHASE_COLUMNS = ['阶段', '开始日期', '结束日期', '内容', '行号'] as const;
 
 const WIDTHS: Record<string, number> = {
   序号: 6,
@@ -19,6 +21,7 @@ const WIDTHS: Record<string, number> = {
   时限类型: 9,
   截止日期: 12,
   行号: 7,
+  备注: 30,
 };
 
 /** The task table and metadata as an .xlsx file. */
@@ -45,6 +48,12 @@ export async function writeXlsx(rows: string[][], plan: ParsedPlan): Promise<Buf
     ['计划年度', String(plan.planYear)],
   ]);
   meta.getRow(1).font = { bold: true };
+  if (plan.phases.length > 0) {
+    const ps = wb.addWorksheet(PHASE_SHEET);
+    ps.columns = PHASE_COLUMNS.map((h) => ({ header: h, key: h, width: h === '内容' ? 60 : h === '阶段' ? 20 : 12 }));
+    for (const ph of plan.phases) ps.addRow([ph.name, ph.start ?? '', ph.end ?? '', ph.text, String(ph.line)]);
+    ps.getRow(1).font = { bold: true };
+  }
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
@@ -92,5 +101,25 @@ export async function readXlsx(bytes: Uint8Array): Promise<XlsxTable> {
     else if (k === '成文日期') meta.issuedOn = v || null;
     else if (k === '计划年度' && /^\d{4}$/.test(v)) meta.planYear = Number(v);
   });
+  const ps = wb.getWorksheet(PHASE_SHEET);
+  if (ps) meta.phases = readPhases(ps);
   return { rows, meta };
+}
+
+/** The phases sheet back: a row without a name is skipped; dates in any form a spreadsheet writes them. */
+function readPhases(ws: ExcelJS.Worksheet): Phase[] {
+  const phases: Phase[] = [];
+  ws.eachRow((row, n) => {
+    if (n === 1) return;
+    const [name, start, end, text, line] = [1, 2, 3, 4, 5].map((c) => cellText(row.getCell(c).value).trim());
+    if (!name) return;
+    phases.push({
+      name,
+      text: text ?? '',
+      start: start ? readDateCell(start) : null,
+      end: end ? readDateCell(end) : null,
+      line: /^\d+$/.test(line ?? '') ? Number(line) : 0,
+    });
+  });
+  return phases;
 }

@@ -15,7 +15,7 @@ interface DatePoint {
 
 /* One date expression: an exact day, a month (底/末/上旬…), a year's end, a half-year or a quarter. */
 const DATE_POINT =
-  /(?:(?:(次年|明年|下一年|翌年)|(\d{4})\s*年)\s*)?(?:(\d{1,2})\s*月\s*(?:(\d{1,2})\s*[日号]|(底|末|份|中旬|上旬|下旬|初))?|(上半年|下半年|年底|年末|年内|底|末)|(?:第?([一二三四1-4])\s*季度(?:末|底)?))?/g;
+  /(?:(?:(次年|明年|下一年|翌年|今年|当年|本年)|(\d{4})\s*年)\s*)?(?:(\d{1,2})\s*月\s*(?:(\d{1,2})\s*[日号]|(底|末|份|中旬|上旬|下旬|初))?|(上半年|下半年|年底|年末|年内|底|末)|(?:第?([一二三四1-4])\s*季度(?:末|底)?))?/g;
 
 /** Every date point in `s` (already in Arabic numerals), resolving a missing year to the plan year. */
 export function findDatePoints(s: string, planYear: number): DatePoint[] {
@@ -24,7 +24,8 @@ export function findDatePoints(s: string, planYear: number): DatePoint[] {
     const [whole, rel, year, month, day, monthPart, yearPart, quarter] = m;
     if (whole.trim() === '') continue;
     const hasYear = rel !== undefined || year !== undefined;
-    const y = rel !== undefined ? planYear + 1 : year !== undefined ? Number(year) : planYear;
+    const next = rel !== undefined && !/今年|当年|本年/.test(rel);
+    const y = next ? planYear + 1 : year !== undefined ? Number(year) : planYear;
     let iso: string;
     if (month !== undefined) {
       const mo = Number(month);
@@ -124,10 +125,17 @@ export function parseDeadline(text: string, planYear: number): Deadline | null {
 
 /*
  * A deadline phrase inside running text: a date followed by 前/之前/以前, e.g. "于2017年6月底前完成", or a date
- * directly followed by the verb that finishes the work ("2016年上半年完成A级景区复核", "年内完成…").
+ * directly followed by the verb that finishes the work ("2016年上半年完成A级景区复核", "年内完成…"). The year may be
+ * relative to the plan's (明年3月底前, 今年6月底前); the point may be a quarter (第三季度前) or part of a month (9月中旬前).
  */
-const TEXT_DEADLINE =
-  /(?:(?:于|在|到|至)\s*)?((?:(?:\d{4}|次年)\s*年)?\s*(?:\d{1,2}\s*月\s*(?:\d{1,2}\s*[日号]|底|末|份)?|年底|年末|上半年|下半年|年内|底)(?:\s*(?:和|、|及)\s*(?:(?:\d{4}|次年)\s*年)?\s*\d{1,2}\s*月\s*(?:\d{1,2}\s*[日号]|底|末)?)*)\s*(?:(?:之|以)?前|(?=完成|建成|出台|实现|制定|印发))/;
+const TEXT_YEAR = '(?:\\d{4}\\s*年|次年|明年|翌年|下一年|今年|当年|本年)';
+const TEXT_POINT =
+  '(?:\\d{1,2}\\s*月\\s*(?:\\d{1,2}\\s*[日号]|底|末|份|上旬|中旬|下旬|初)?|年底|年末|上半年|下半年|年内|底|第?[一二三四1-4]\\s*季度(?:末|底)?)';
+const TEXT_DEADLINE = new RegExp(
+  `(?:(?:于|在|到|至)\\s*)?((?:(?:${TEXT_YEAR}\\s*)?${TEXT_POINT}|${TEXT_YEAR}\\s*内)` +
+    `(?:\\s*(?:和|、|及)\\s*(?:${TEXT_YEAR})?\\s*\\d{1,2}\\s*月\\s*(?:\\d{1,2}\\s*[日号]|底|末)?)*)` +
+    `\\s*(?:(?:之|以)?前|(?=完成|建成|出台|实现|制定|印发))`,
+);
 
 /* Continuous work said as the item's closing clause: "…开展质量宣传活动,长期坚持。" */
 const TEXT_CONTINUOUS = /(?:^|[,;。])\s*(长期坚持|持续推进|长期开展|持续开展|常态化开展)\s*[。;.]?\s*$/;

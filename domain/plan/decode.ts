@@ -1,8 +1,10 @@
 /**
  * Bytes → text. Plans come from web pages and old desktops: UTF-8 with or without BOM, GBK/GB18030, now and then
- * UTF-16. We decode them all and refuse what is not text, so the parser never sees mojibake.
+ * UTF-16. We decode them all and refuse what is not text, so the parser never sees mojibake. Refusals are in Chinese
+ * and say what the file seems to be and what to do (Word and PDF files are read by the CLI before they get here).
  */
 import { PlanError } from './errors';
+import { adviceFor, DOCUMENT_KIND_LABEL, sniffDocument } from './sniff';
 
 export type SourceEncoding = 'utf-8' | 'gb18030' | 'utf-16le' | 'utf-16be';
 
@@ -17,10 +19,7 @@ export interface DecodedText {
  */
 export function decodePlanBytes(bytes: Uint8Array): DecodedText {
   if (bytes.length === 0 || isOnlyWhitespace(bytes)) {
-    throw new PlanError(
-      'EMPTY_INPUT',
-      'the file is empty: export the plan document as plain text (.txt) and try again',
-    );
+    throw new PlanError('EMPTY_INPUT', '文件是空的：请导出计划正文（.docx、.doc、.pdf 或 .txt）后重试');
   }
   if (bytes[0] === 0xff && bytes[1] === 0xfe) {
     return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'utf-16le' };
@@ -29,10 +28,9 @@ export function decodePlanBytes(bytes: Uint8Array): DecodedText {
     return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'utf-16be' };
   }
   if (looksBinary(bytes)) {
-    throw new PlanError(
-      'BINARY_INPUT',
-      'the file is binary, not text (a .doc, .pdf or image?): save the plan as plain text (.txt, UTF-8) and try again',
-    );
+    const kind = sniffDocument(bytes);
+    const label = kind === 'text' || kind === 'html' ? DOCUMENT_KIND_LABEL.binary : DOCUMENT_KIND_LABEL[kind];
+    throw new PlanError('BINARY_INPUT', `文件看起来是${label}，不是文字：${adviceFor(kind)}`);
   }
   const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
   try {
@@ -48,7 +46,8 @@ export function decodePlanBytes(bytes: Uint8Array): DecodedText {
   }
   throw new PlanError(
     'UNKNOWN_ENCODING',
-    'the file is neither UTF-8 nor GBK/GB18030 text: re-save it as UTF-8 (e.g. `iconv -f <encoding> -t UTF-8`) and try again',
+    '文件既不是 UTF-8 也不是 GBK/GB18030 编码的文字（可能是 Big5、Latin-1 或其他编码）：' +
+      '请另存为 UTF-8（如 iconv -f BIG5 -t UTF-8 原文件 > 新文件.txt）后重试',
   );
 }
 

@@ -1,6 +1,13 @@
 /** Why a document cannot become a plan. Each code has one fix the message spells out. */
 export type PlanErrorCode =
-  'EMPTY_INPUT' | 'BINARY_INPUT' | 'UNKNOWN_ENCODING' | 'NO_TASKS' | 'NO_PLAN_YEAR' | 'INVALID_TABLE';
+  | 'EMPTY_INPUT'
+  | 'BINARY_INPUT'
+  | 'UNKNOWN_ENCODING'
+  | 'NO_TEXT_LAYER'
+  | 'UNREADABLE_DOCUMENT'
+  | 'NO_TASKS'
+  | 'NO_PLAN_YEAR'
+  | 'INVALID_TABLE';
 
 /**
  * An expected refusal (空文件, 二进制, 无任务条目…), as opposed to a bug: the CLI prints its message without a

@@ -2,6 +2,7 @@
 export * from './schema';
 export { PlanError, type PlanErrorCode } from './errors';
 export { decodePlanBytes, type SourceEncoding } from './decode';
+export { adviceFor, DOCUMENT_KIND_LABEL, sniffDocument, type DocumentKind } from './sniff';
 export { parsePlan, type ParseOptions, type ParseResult } from './parse-plan';
 export { parseDeadline, defaultDeadline } from './deadline';
 export { findTargets } from './targets';

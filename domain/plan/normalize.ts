@@ -3,7 +3,8 @@
  * characters, punctuation as written — what we show) and `norm` (full-width punctuation and digits folded to ASCII —
  * what the grammar reads). Seeds are stored with ASCII punctuation, originals use full-width; both read the same.
  */
-import * as OpenCC from 'opencc-js';
+import * as OpenCC from 'opencc-js/t2cn';
+import { TRADITIONAL_CHARS } from './traditional-chars';
 
 export interface SourceLine {
   /** 1-based line number in the input. */
@@ -14,12 +15,24 @@ export interface SourceLine {
   norm: string;
   /** The line as written before traditional→simplified conversion, when that changed it (same trim). */
   original: string | null;
+  /**
+   * A line with tabs: its cells (simplified, trimmed), the way a Word table row reads as text. Absent otherwise.
+   * A row a table ends with a tab ("序号\t工作任务\t…\t", as Word's row mark reads) has `rowEnd`.
+   */
+  cells?: string[];
+  rowEnd?: boolean;
 }
 
 let toSimplified: ((s: string) => string) | null = null;
+let traditional: RegExp | null = null;
 
-/** Traditional → simplified (繁→简) with OpenCC's dictionaries; built once, it is the slow part of start-up. */
+/**
+ * Traditional → simplified (繁→简) with OpenCC's dictionaries. Building the converter is the slow part of a first
+ * parse, so it is built only for a text that holds a traditional character; a simplified text is returned as it is.
+ */
 export function simplify(s: string): string {
+  traditional ??= new RegExp(`[${TRADITIONAL_CHARS}]`, 'u');
+  if (!traditional.test(s)) return s;
   toSimplified ??= OpenCC.Converter({ from: 't', to: 'cn' });
   return toSimplified(s);
 }
@@ -52,17 +65,23 @@ const FOLD: Record<string, string> = {
   '﹚': ')',
 };
 
+/* Every character `fold` changes: full-width digits and letters, and the punctuation of FOLD. */
+const FOLDABLE = new RegExp(
+  `[\uFF10-\uFF19\uFF21-\uFF5A${Object.keys(FOLD)
+    .join('')
+    .replace(/[\]\\^-]/g, '\\$&')}]`,
+  'g',
+);
+
+function foldChar(ch: string): string {
+  const c = ch.charCodeAt(0);
+  if ((c >= 0xff10 && c <= 0xff19) || (c >= 0xff21 && c <= 0xff5a)) return String.fromCharCode(c - 0xfee0);
+  return FOLD[ch] ?? ch;
+}
+
 /** Fold full-width punctuation and digits to ASCII, one character for one, so offsets agree with the shown text. */
 export function fold(s: string): string {
-  let out = '';
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i]!;
-    const c = ch.charCodeAt(0);
-    if (c >= 0xff10 && c <= 0xff19) out += String.fromCharCode(c - 0xff10 + 48);
-    else if (c >= 0xff21 && c <= 0xff5a) out += String.fromCharCode(c - 0xfee0);
-    else out += FOLD[ch] ?? ch;
-  }
-  return out;
+  return s.replace(FOLDABLE, foldChar);
 }
 
 /** Split the document into lines in both views; a document in traditional characters is converted here. */
@@ -80,7 +99,14 @@ export function toSourceLines(raw: string): SourceLine[] {
     const end = n.trimEnd().length;
     const orig = aligned ? rawLines[i]! : null;
     const original = orig !== null && orig !== s && orig.length === s.length ? orig.slice(start, end) : null;
-    out.push({ no: i + 1, text: s.slice(start, end), norm: n.slice(start, end), original });
+    const line: SourceLine = { no: i + 1, text: s.slice(start, end), norm: n.slice(start, end), original };
+    if (s.includes('\t')) {
+      const cells = s.split('\t').map((c) => c.trim());
+      line.rowEnd = /\t\s*$/.test(s);
+      if (line.rowEnd) cells.pop();
+      line.cells = cells;
+    }
+    out.push(line);
   }
   return out;
 }

@@ -20,12 +20,15 @@ export interface Marker {
 
 const CN = '[一二三四五六七八九十百零〇]+';
 const CIRCLED = '①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳';
+const CN_MARKER = new RegExp(`^(${CN})\\s*[、.]`);
+const PAREN_CN_MARKER = new RegExp(`^\\(\\s*(${CN})\\s*\\)`);
+const BROKEN_MARKER = new RegExp(`^(${CN})?\\)\\s*(?=[\\u4e00-\\u9fff])`);
 
 /** The numbering marker at the start of a (normalised, trimmed) line, or null. */
 export function readMarker(norm: string): Marker | null {
-  let m = new RegExp(`^(${CN})\\s*[、.]`).exec(norm);
+  let m = CN_MARKER.exec(norm);
   if (m) return { kind: 'cn', n: chineseToNumber(m[1]!), label: m[1]!, length: m[0].length, broken: false };
-  m = new RegExp(`^\\(\\s*(${CN})\\s*\\)`).exec(norm);
+  m = PAREN_CN_MARKER.exec(norm);
   if (m)
     return { kind: 'paren-cn', n: chineseToNumber(m[1]!), label: `(${m[1]!})`, length: m[0].length, broken: false };
   m = /^([一二三四五六七八九十]{1,3})是(?=\S)/.exec(norm);
@@ -37,12 +40,23 @@ export function readMarker(norm: string): Marker | null {
   const c = CIRCLED.indexOf(norm[0] ?? '');
   if (c >= 0) return { kind: 'circled', n: c + 1, label: norm[0]!, length: 1, broken: false };
   // a heading whose "(三" was lost: ")优化钢铁产能…" — or "三)…" whose "(" was lost
-  m = new RegExp(`^(${CN})?\\)\\s*(?=[\\u4e00-\\u9fff])`).exec(norm);
+  m = BROKEN_MARKER.exec(norm);
   if (m) {
     const n = m[1] !== undefined ? chineseToNumber(m[1]) : null;
     return { kind: 'paren-cn', n, label: m[1] !== undefined ? `(${m[1]})` : '', length: m[0].length, broken: true };
   }
   return null;
+}
+
+/**
+ * An arabic item number glued to the digits its title starts with: "11.121人才梯队项目" is item 11 titled
+ * "121人才梯队项目", "7.4S店…" item 7. The dot between digits also writes decimals ("3.5万户"), so the number counts
+ * only when it is one the numbering expects next (`expected`); otherwise the line is the prose it looks like.
+ */
+export function readGluedMarker(norm: string, expected: number[]): Marker | null {
+  const m = /^(\d{1,3})\s*\.\s*(?=\d)/.exec(norm);
+  if (!m || !expected.includes(Number(m[1]))) return null;
+  return { kind: 'arabic', n: Number(m[1]), label: m[1]!, length: m[0].length, broken: false };
 }
 
 /** "--组织保障" / "——经费保障": a group label inside a list; it does not take part in the numbering path. */

@@ -5,23 +5,28 @@
  */
 import { decodePlanBytes, type SourceEncoding } from './decode';
 import { defaultDeadline, findDeadlineInText, parseDeadline } from './deadline';
+import { isAttachmentEntry, isAttachmentList, isEndMatter } from './end-matter';
+import { htmlToText } from './html';
 import { PlanError } from './errors';
 import { readMetadata } from './metadata';
 import { fold, toSourceLines, type SourceLine } from './normalize';
-import { isGroupLabel, numberToChinese, readMarker, type Marker, type MarkerKind } from './numbering';
+import { isGroupLabel, numberToChinese, readGluedMarker, readMarker, type Marker, type MarkerKind } from './numbering';
 import { findReportingRules } from './reporting';
 import {
   deadlineLineValue,
   findResponsibility,
+  forgetClauses,
   isKeyedResponsibilityLine,
   isResponsibilityLine,
   parseClause,
   statesFirstListedLeads,
+  type CatchAll,
   type Responsibility,
 } from './responsibility';
-import type { Deadline, ParsedPlan, PlanWarning, Task } from './schema';
+import { isStepsHeading, readPhase } from './phases';
+import type { Deadline, ParsedPlan, Phase, PlanWarning, Task } from './schema';
 import { findTableRegions, parseIndicatorTable, parseTaskTable, type TableRegion } from './tables';
-import { targetsOfText } from './task-text';
+import { reportingOfText, targetsOfText } from './task-text';
 import { findAbbreviations, localityOf, UnitDirectory } from './unit-directory';
 
 export interface ParseOptions {
@@ -51,20 +56,22 @@ export function parsePlan(input: Uint8Array | string, options: ParseOptions = {}
   let encoding: SourceEncoding | 'text' = 'text';
   if (typeof input === 'string') {
     text = input;
-    if (text.trim() === '') throw new PlanError('EMPTY_INPUT', 'the text is empty: paste or load the plan document');
+    if (text.trim() === '') throw new PlanError('EMPTY_INPUT', '文字是空的：请载入计划正文');
   } else {
     const decoded = decodePlanBytes(input);
     text = decoded.text;
     encoding = decoded.encoding;
   }
+  // a web page saved from a browser: its text, tables as rows
+  if (/^\s*<(!doctype\s+html|html[\s>]|head[\s>]|meta\s)/i.test(text.replace(/^\uFEFF/, ''))) text = htmlToText(text);
   return { plan: parseText(text, options), encoding };
 }
 
 function parseText(raw: string, options: ParseOptions): ParsedPlan {
+  forgetClauses();
   const warnings: PlanWarning[] = [];
   const lines = toSourceLines(raw);
-  if (lines.every((l) => l.norm === ''))
-    throw new PlanError('EMPTY_INPUT', 'the text is empty: load the plan document');
+  if (lines.every((l) => l.norm === '')) throw new PlanError('EMPTY_INPUT', '文字是空的：请载入计划正文');
   const regions = findTableRegions(lines);
   const inTable = new Set<number>();
   for (const r of regions) for (let i = r.start; i < r.end; i++) inTable.add(i);
@@ -77,7 +84,16 @@ function parseText(raw: string, options: ParseOptions): ParsedPlan {
   const firstTableLine = regions.length > 0 ? lines[regions[0]!.start]!.no : lines.length + 1;
   const firstRootLine = Math.min(roots[0]?.line.no ?? lines.length + 1, firstTableLine);
   const head = lines.filter((l) => l.no < firstRootLine);
-  const meta = readMetadata(head, warnings);
+  const lastTaskLine = Math.max(
+    0,
+    ...taskNodes.flatMap((n) => [n.line.no, ...n.body.map((b) => b.no)]),
+    ...taskTables.map((r) => lines[r.end - 1]?.no ?? 0),
+  );
+  const meta = readMetadata(
+    head,
+    warnings,
+    lines.filter((l) => l.no > lastTaskLine),
+  );
   const planYear = options.planYear ?? meta.planYear ?? firstYearIn(lines);
   if (planYear === null) {
     throw new PlanError(
@@ -90,12 +106,12 @@ function parseText(raw: string, options: ParseOptions): ParsedPlan {
   }
 
   const fullText = lines.map((l) => l.norm).join('\n');
-  const firstListed = statesFirstListedLeads(fullText);
+  const firstListedFrom = firstListedRuleLine(lines, taskNodes);
   const directory = new UnitDirectory(findAbbreviations(fullText), localityOf(meta.issuer ?? meta.title));
 
-  const drafts = taskNodes.map((node) => draftFromNode(node, firstListed, planYear, warnings));
+  const drafts = taskNodes.map((node) => draftFromNode(node, node.line.no >= firstListedFrom, planYear, warnings));
   const tableDrafts = taskTables.flatMap((r) =>
-    draftsFromTable(lines, r, firstListed, planYear, drafts.length > 0, warnings),
+    draftsFromTable(lines, r, lines[r.start]!.no >= firstListedFrom, planYear, drafts.length > 0, warnings),
   );
   const all = [...drafts, ...tableDrafts];
   if (all.length === 0) throw noTasks();
@@ -119,7 +135,7 @@ function parseText(raw: string, options: ParseOptions): ParsedPlan {
             : `task ${d.ref} names no responsible unit; assign one before launch`,
       });
     }
-    return {
+    const task: Task = {
       ref: d.ref,
       title: d.title,
       text: d.text,
@@ -129,6 +145,11 @@ function parseText(raw: string, options: ParseOptions): ParsedPlan {
       deadline: d.deadline,
       targets: d.targets,
     };
+    const notes = [...(d.resp?.catchAll ?? []).map(catchAllNote), ...d.notes];
+    if (notes.length > 0) task.notes = notes;
+    const reporting = reportingOfText(d.text, d.line, planYear, d.deadline.due);
+    if (reporting) task.reporting = reporting;
+    return task;
   });
   dedupeRefs(tasks, warnings);
 
@@ -136,6 +157,7 @@ function parseText(raw: string, options: ParseOptions): ParsedPlan {
   const reportingRules = findReportingRules(
     lines.filter((_, i) => !inTable.has(i)),
     planYear,
+    new Set(tasks.flatMap((t) => (t.reporting ? [fold(t.reporting.text)] : []))),
   );
   warnMissingAttachment(lines, regions, warnings);
 
@@ -147,10 +169,27 @@ function parseText(raw: string, options: ParseOptions): ParsedPlan {
     planYear,
     units: directory.units(),
     reportingRules,
+    phases: findPhases(roots, planYear),
     tasks,
     indicators,
     warnings: warnings.sort((a, b) => a.line - b.line),
   };
+}
+
+/**
+ * The plan's phases: every item of a steps section (实施步骤/进度安排/工作安排) that names a date range, and any item
+ * elsewhere whose heading is a phase with its dates ("动员部署阶段(2017年1月—3月)").
+ */
+function findPhases(roots: Node[], planYear: number): Phase[] {
+  const out: Phase[] = [];
+  const visit = (node: Node, inSteps: boolean): void => {
+    const steps = inSteps || isStepsHeading(node.head.norm);
+    const phase = readPhase(node.head.norm, node.line.text, node.line.no, planYear, inSteps);
+    if (phase) out.push(phase);
+    for (const c of node.children) visit(c, steps);
+  };
+  for (const r of roots) visit(r, false);
+  return out;
 }
 
 function noTasks(): PlanError {
@@ -159,6 +198,22 @@ function noTasks(): PlanError {
     'no task items found: the document has no numbered items (一、/(一)/1./(1)) or task table (序号/工作任务/责任单位); ' +
       'check that this is the plan text itself and not only its cover notice',
   );
+}
+
+/**
+ * From which line the first-listed rule holds: 0 when the notice or a note states it for the whole plan, the item's
+ * own line when an item's bracket states it ("…负责,排在第一位的部门为牵头部门,下同"), Infinity when never.
+ */
+function firstListedRuleLine(lines: SourceLine[], taskNodes: Node[]): number {
+  const stated = lines.find((l) => statesFirstListedLeads(l.norm));
+  if (!stated) return Infinity;
+  const item = taskNodes.find((n) => n.line.no === stated.no || n.body.some((b) => b.no === stated.no));
+  return item ? item.line.no : 0;
+}
+
+/** How a catch-all tail shows on its item: "配合单位还写有“有关部门”(泛指,不作为单位)". */
+function catchAllNote(c: CatchAll): string {
+  return `${c.role === 'lead' ? '牵头单位' : '配合单位'}还写有“${c.text}”（泛指，不作为单位）`;
 }
 
 function firstYearIn(lines: SourceLine[]): number | null {
@@ -182,25 +237,32 @@ function buildTree(lines: SourceLine[], inTable: Set<number>, warnings: PlanWarn
   const stack: Node[] = [];
   const lastOfKind = new Map<MarkerKind, number>();
   let open: Node | null = null;
+  let attachmentList = false;
   lines.forEach((line, i) => {
     if (inTable.has(i)) {
       if (open) open.closed = true;
       return;
     }
     if (line.norm === '') return;
+    // end matter closes the item before it; the entries of an attachment list are no items
+    if (attachmentList && isAttachmentEntry(line.norm)) return;
+    attachmentList = isAttachmentList(line.norm);
+    if (attachmentList || isEndMatter(line.norm)) {
+      open = null;
+      return;
+    }
     if (isGroupLabel(line.norm)) {
       if (open) open.closed = true;
       return;
     }
-    const marker = readMarker(line.norm);
+    const marker =
+      readMarker(line.norm) ??
+      (/^\d/.test(line.norm) ? readGluedMarker(line.norm, expectedArabic(stack, roots, lastOfKind)) : null);
     if (marker === null) {
-      if (
-        open &&
-        !open.closed &&
-        (isResponsibilityLine(line.norm) || deadlineLineValue(line.norm) !== null || isProse(line.norm))
-      ) {
+      const clauseLine = open !== null && isResponsibilityLine(line.norm);
+      if (open && !open.closed && (clauseLine || deadlineLineValue(line.norm) !== null || isProse(line.norm))) {
         open.body.push(line);
-        if (findResponsibility(line.norm, false) !== null || isResponsibilityLine(line.norm)) open.closed = true; // after a clause only a 完成时限 line may follow
+        if (clauseLine || findResponsibility(line.norm, false) !== null) open.closed = true; // after a clause only a 完成时限 line may follow
       } else if (
         open &&
         open.closed &&
@@ -256,6 +318,15 @@ function buildTree(lines: SourceLine[], inTable: Set<number>, warnings: PlanWarn
     open = node;
   });
   return roots;
+}
+
+/** The arabic numbers that would continue the numbering here: the next sibling's, or the next across sections. */
+function expectedArabic(stack: Node[], roots: Node[], lastOfKind: Map<MarkerKind, number>): number[] {
+  const at = stack.findIndex((n) => n.marker.kind === 'arabic');
+  const parent = at >= 0 ? (stack[at - 1] ?? null) : (stack[stack.length - 1] ?? null);
+  const siblings = parent ? parent.children : roots;
+  const prev = [...siblings].reverse().find((n) => n.marker.kind === 'arabic');
+  return [(prev?.marker.n ?? 0) + 1, (lastOfKind.get('arabic') ?? 0) + 1];
 }
 
 /**
@@ -331,6 +402,8 @@ interface Draft {
   resp: Responsibility | null;
   deadline: Deadline;
   targets: Task['targets'];
+  /** Notes the source itself carries (a table's 备注 cell). */
+  notes: string[];
 }
 
 /** Responsibility named by the item itself: a clause line of its own, or a clause closing its text. */
@@ -370,6 +443,7 @@ function draftFromNode(node: Node, firstListed: boolean, planYear: number, warni
     resp,
     deadline,
     targets: targetsOfText(text),
+    notes: [],
   };
 }
 
@@ -459,6 +533,7 @@ function draftsFromTable(
       resp,
       deadline,
       targets: targetsOfText(row.text),
+      notes: row.note ? [row.note] : [],
     };
   });
 }

@@ -79,8 +79,15 @@ function periodWords(s: string): ReportFrequency[] {
   return out;
 }
 
-/** Every reporting rule in the document. */
-export function findReportingRules(lines: SourceLine[], planYear: number): ReportingRule[] {
+/**
+ * Every reporting rule in the document. Sentences holding an item's own rule (`itemClauses`, see
+ * {@link itemReporting}) are that item's, not the whole plan's.
+ */
+export function findReportingRules(
+  lines: SourceLine[],
+  planYear: number,
+  itemClauses: ReadonlySet<string> = new Set(),
+): ReportingRule[] {
   const rules: ReportingRule[] = [];
   for (const l of lines) {
     if (!REPORT_VERB.test(l.norm)) continue;
@@ -88,6 +95,7 @@ export function findReportingRules(lines: SourceLine[], planYear: number): Repor
     const shown = l.text.split(/(?<=。)/);
     sentences.forEach((sentence, k) => {
       if (!REPORT_VERB.test(sentence)) return;
+      if ([...itemClauses].some((c) => sentence.includes(c))) return;
       const s = arabicDates(sentence);
       const text = (shown[k] ?? sentence).trim();
       const stamped = /盖章|加盖[^,;。]{0,6}(公章|印章)/.test(s);
@@ -133,4 +141,53 @@ export function findReportingRules(lines: SourceLine[], planYear: number): Repor
     });
   }
   return rules;
+}
+
+/* Recurring work in an item's words: "每季度开展一次…", "每半年报送…", "每年专题研究…". */
+const RECURRING_WORK = /每月|按月|每季度?|按季度?|每半年|每年|每一年/;
+const FREQUENCY_ORDER: ReportFrequency[] = ['monthly', 'quarterly', 'half-yearly', 'annual'];
+
+/**
+ * An item's own reporting rule, from recurring work in its own words (`norm`, the item's text without its
+ * responsibility clause, and `shown`, the same text as written): the most frequent period named, its report days in
+ * the plan year up to the item's due day. A sentence addressed to every unit ("各单位每月5日前将…报…") is the whole
+ * plan's rule instead. The rule's `text` is the clause; `line` is the item's line.
+ */
+export function itemReporting(
+  norm: string,
+  shown: string,
+  line: number,
+  planYear: number,
+  due: string | null,
+): ReportingRule | null {
+  let best: { freq: ReportFrequency; from: number; to: number } | null = null;
+  for (const sentence of norm.matchAll(/[^。\n]+/g)) {
+    if (/^\s*(请)?(各|全市各|全省各|全县各)/.test(sentence[0])) continue;
+    for (const clause of sentence[0].matchAll(/[^,;:]+/g)) {
+      if (!RECURRING_WORK.test(clause[0])) continue;
+      const freq = frequencyOf(clause[0]);
+      if (freq === null || freq === 'once') continue;
+      if (best === null || FREQUENCY_ORDER.indexOf(freq) < FREQUENCY_ORDER.indexOf(best.freq)) {
+        const from = sentence.index + clause.index;
+        best = { freq, from, to: from + clause[0].length };
+      }
+    }
+  }
+  if (best === null) return null;
+  const clause = arabicDates(norm.slice(best.from, best.to));
+  const days =
+    best.freq === 'annual'
+      ? findDatePoints(clause, planYear).filter((p) => /月/.test(clause.slice(p.index, p.index + p.length)))
+      : [];
+  let dueDates = days.length > 0 ? [days[0]!.iso] : scheduleOf(best.freq, clause, planYear);
+  if (due !== null) dueDates = dueDates.filter((d) => d <= due).concat(dueDates.some((d) => d <= due) ? [] : [due]);
+  return {
+    text: shown.slice(best.from, best.to).trim(),
+    line,
+    frequency: best.freq,
+    dueDates,
+    recipient: recipientOf(clause),
+    stamped: /盖章|加盖[^,;。]{0,6}(公章|印章)/.test(clause),
+    electronic: /电子(文档|版|文件|稿)|电子邮件|邮箱/.test(clause),
+  };
 }

@@ -64,20 +64,6 @@ export const unitSchema = z.object({
 });
 export type Unit = z.infer<typeof unitSchema>;
 
-export const taskSchema = z.object({
-  /** Numbering path as written, ASCII brackets, joined with '.': "二.(三).一是", "五.(二).29.(1)". */
-  ref: z.string().min(1),
-  title: z.string(),
-  text: z.string(),
-  /** 1-based source line of the item's number. */
-  line: z.number().int().nonnegative(),
-  lead: z.array(z.string()),
-  cooperating: z.array(z.string()),
-  deadline: deadlineSchema,
-  targets: z.array(targetSchema),
-});
-export type Task = z.infer<typeof taskSchema>;
-
 export const reportFrequencySchema = z.enum(['monthly', 'quarterly', 'half-yearly', 'annual', 'once']);
 export type ReportFrequency = z.infer<typeof reportFrequencySchema>;
 
@@ -97,6 +83,27 @@ export const reportingRuleSchema = z.object({
 });
 export type ReportingRule = z.infer<typeof reportingRuleSchema>;
 
+export const taskSchema = z.object({
+  /** Numbering path as written, ASCII brackets, joined with '.': "二.(三).一是", "五.(二).29.(1)". */
+  ref: z.string().min(1),
+  title: z.string(),
+  text: z.string(),
+  /** 1-based source line of the item's number. */
+  line: z.number().int().nonnegative(),
+  lead: z.array(z.string()),
+  cooperating: z.array(z.string()),
+  deadline: deadlineSchema,
+  targets: z.array(targetSchema),
+  /**
+   * What the coordinator must see beside the units: catch-all words written among them ("有关部门", not an office
+   * anyone can remind), a task table's 备注 cell. Absent when there is none.
+   */
+  notes: z.array(z.string()).optional(),
+  /** The item's own reporting rule, from recurring work in its text ("每季度开展一次…"). Absent when there is none. */
+  reporting: reportingRuleSchema.optional(),
+});
+export type Task = z.infer<typeof taskSchema>;
+
 /** One row of the plan's own indicator table (具体指标). */
 export const indicatorSchema = z.object({
   seq: z.number().int().nullable(),
@@ -107,6 +114,20 @@ export const indicatorSchema = z.object({
   line: z.number().int().nonnegative(),
 });
 export type Indicator = z.infer<typeof indicatorSchema>;
+
+/** A phase of the plan (实施步骤): "动员部署阶段(2017年1月—3月)" → 2017-01-01 … 2017-03-31. */
+export const phaseSchema = z.object({
+  /** "动员部署阶段", "第一阶段" */
+  name: z.string().min(1),
+  /** The phase's line as written. */
+  text: z.string(),
+  /** First day; null when the plan names only the end ("2017年3月底前"). */
+  start: isoDateSchema.nullable(),
+  /** Last day. */
+  end: isoDateSchema.nullable(),
+  line: z.number().int().nonnegative(),
+});
+export type Phase = z.infer<typeof phaseSchema>;
 
 export const warningSchema = z.object({ line: z.number().int().nonnegative(), message: z.string() });
 export type PlanWarning = z.infer<typeof warningSchema>;
@@ -120,6 +141,8 @@ export const parsedPlanSchema = z
     planYear: z.number().int().min(1949).max(2200),
     units: z.array(unitSchema),
     reportingRules: z.array(reportingRuleSchema),
+    /** The plan's phases (实施步骤), in order; absent in a plan JSON written before phases were read. */
+    phases: z.array(phaseSchema).default([]),
     tasks: z.array(taskSchema).min(1, 'a plan needs at least one task'),
     indicators: z.array(indicatorSchema),
     warnings: z.array(warningSchema),

@@ -7,8 +7,8 @@ import { isoDate, isRealDate } from '../calendar';
 import { parseDeadline } from './deadline';
 import { PlanError } from './errors';
 import { isCollectiveName } from './responsibility';
-import { parsedPlanSchema, type Deadline, type DeadlineKind, type ParsedPlan, type Task } from './schema';
-import { targetsOfText } from './task-text';
+import { parsedPlanSchema, type Deadline, type DeadlineKind, type ParsedPlan, type Phase, type Task } from './schema';
+import { reportingOfText, targetsOfText } from './task-text';
 
 export const TASK_TABLE_COLUMNS = [
   '序号',
@@ -21,6 +21,7 @@ export const TASK_TABLE_COLUMNS = [
   '时限类型',
   '截止日期',
   '行号',
+  '备注',
 ] as const;
 export type TaskTableColumn = (typeof TASK_TABLE_COLUMNS)[number];
 
@@ -52,6 +53,9 @@ const COLUMN_ALIASES: Record<string, TaskTableColumn> = {
   完成日期: '截止日期',
   行号: '行号',
   line: '行号',
+  备注: '备注',
+  说明: '备注',
+  notes: '备注',
 };
 
 /** Deadline kinds as the table shows them; import accepts these or the English codes. */
@@ -81,6 +85,7 @@ export function planToRows(plan: ParsedPlan): string[][] {
       KIND_LABELS[t.deadline.kind],
       t.deadline.due ?? '',
       String(t.line),
+      (t.notes ?? []).join('\n'),
     ]);
   });
   return rows;
@@ -92,6 +97,7 @@ export interface TableMetadata {
   issuer?: string | null;
   issuedOn?: string | null;
   planYear?: number;
+  phases?: Phase[];
 }
 
 interface CellError {
@@ -244,6 +250,7 @@ export function rowsToPlan(table: string[][], meta: TableMetadata = {}): ParsedP
     planYear,
     units: names.map((name) => ({ name, aliases: [], collective: isCollectiveName(name) })),
     reportingRules: [],
+    phases: meta.phases ?? [],
     tasks,
     indicators: [],
     warnings: [],
@@ -277,7 +284,24 @@ function readRow(row: number, r: Record<TaskTableColumn, string>, planYear: numb
     }
   }
   if (errors.length > before || deadline === null) return null;
-  return { ref, title, text: text || title, line, lead, cooperating, deadline, targets: targetsOfText(text || title) };
+  const task: Task = {
+    ref,
+    title,
+    text: text || title,
+    line,
+    lead,
+    cooperating,
+    deadline,
+    targets: targetsOfText(text || title),
+  };
+  const notes = r.备注
+    .split(/\r?\n/)
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
+  if (notes.length > 0) task.notes = notes;
+  const reporting = reportingOfText(text || title, line, planYear, deadline.due);
+  if (reporting) task.reporting = reporting;
+  return task;
 }
 
 function readDeadline(

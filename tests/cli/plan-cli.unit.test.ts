@@ -57,7 +57,7 @@ describe('duban plan parse', () => {
       expect(r1).toMatchObject({ code: 0, stdout: '' });
       expect(r1.stderr).toMatch(new RegExp(`→ ${seed}\\.csv\n$`));
       expect(readFileSync(tmp(`${seed}.csv`), 'utf8').split('\r\n')[0]).toBe(
-        '\uFEFF序号,编号,任务,任务内容,牵头单位,配合单位,完成时限,时限类型,截止日期,行号',
+        '\uFEFF序号,编号,任务,任务内容,牵头单位,配合单位,完成时限,时限类型,截止日期,行号,备注',
       );
       const r = await duban('plan', 'import', `${seed}.csv`, '--out', `${seed}.csv.json`);
       expect(r.code).toBe(0);
@@ -174,8 +174,8 @@ describe('bad usage and bad input: one message, exit code 2, no stack trace', ()
     writeFileSync(tmp('plan.doc'), Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0, 0]));
     writeFileSync(tmp('notice.txt'), '关于召开会议的通知\n请各单位于3月5日参加会议。\n');
     for (const [file, msg] of [
-      ['empty.txt', /the file is empty.*\[EMPTY_INPUT\]/],
-      ['plan.doc', /binary.*\[BINARY_INPUT\]/],
+      ['empty.txt', /文件是空的.*\[EMPTY_INPUT\]/],
+      ['plan.doc', /文件看起来是.*\[BINARY_INPUT\]/],
       ['notice.txt', /no task items found.*\[NO_TASKS\]/],
     ] as const) {
       const r = await duban('plan', 'parse', file);

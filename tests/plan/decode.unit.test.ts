@@ -36,18 +36,23 @@ describe('decoding plan bytes', () => {
   it('refuses an empty file, naming the fix', () => {
     expect(codeOf(() => decodePlanBytes(new Uint8Array()))).toBe('EMPTY_INPUT');
     expect(codeOf(() => parsePlan(Buffer.from(' \n\r\n ')))).toBe('EMPTY_INPUT');
-    expect(() => parsePlan(new Uint8Array())).toThrow(/empty.*plain text/);
+    expect(() => parsePlan(new Uint8Array())).toThrow(/文件是空的：请导出计划正文/);
   });
 
-  it('refuses binary input (a .doc, a PDF, an image)', () => {
-    const pdfish = Buffer.from([0x25, 0x50, 0x44, 0x46, 0x00, 0x01, 0x02, 0xff, 0xd8]);
-    expect(codeOf(() => parsePlan(pdfish))).toBe('BINARY_INPUT');
-    expect(() => parsePlan(pdfish)).toThrow(/binary.*\.txt/);
+  it('refuses binary input, saying in Chinese what the file seems to be and what to do', () => {
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52]);
+    expect(codeOf(() => parsePlan(png))).toBe('BINARY_INPUT');
+    expect(() => parsePlan(png)).toThrow('文件看起来是图片，不是文字：图片里的文字需要先做文字识别（OCR）');
+    const zip = Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(26), Buffer.from('xl/workbook.xml')]);
+    expect(() => parsePlan(zip)).toThrow(/Excel 工作簿（\.xlsx）.*duban plan import/);
+    const elf = Buffer.concat([Buffer.from('\x7fELF', 'latin1'), Buffer.alloc(40)]);
+    expect(() => parsePlan(elf)).toThrow(/程序文件/);
   });
 
   it('refuses bytes that are neither UTF-8 nor GBK', () => {
     const latin1 = Buffer.from('caf\xe9 na\xefve r\xe9sum\xe9 \xe0 la carte', 'latin1');
     expect(codeOf(() => decodePlanBytes(latin1))).toBe('UNKNOWN_ENCODING');
+    expect(() => decodePlanBytes(latin1)).toThrow(/既不是 UTF-8 也不是 GBK.*请另存为 UTF-8/);
   });
 
   it('refuses a document without task items instead of returning an empty table', () => {

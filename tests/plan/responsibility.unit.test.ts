@@ -24,6 +24,8 @@ describe('responsibility clauses', () => {
       lead: ['市质监局'],
       cooperating: [],
       deadlineText: '2017年底前',
+      catchAll: [],
+      statesFirstListed: false,
     });
   });
 

@@ -1,4 +1,6 @@
 /** The reviewed task table read back: every bad cell named by row and column, with the fix. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { parsePlan, planToRows, PlanError, rowsToPlan, TASK_TABLE_COLUMNS } from '../../domain/plan';
 import { NOTICE_PLAN } from './fixtures';
 import { readSeed } from './seeds';
@@ -16,6 +18,7 @@ const row = (over: Partial<Record<(typeof TASK_TABLE_COLUMNS)[number], string>> 
     时限类型: '限期',
     截止日期: '2017-12-31',
     行号: '3',
+    备注: '',
   };
   return header.map((h) => over[h] ?? base[h]!);
 };
@@ -37,6 +40,14 @@ describe('task table round trip', () => {
     }
   });
 
+  it('keeps the notes in the 备注 column and reads the item reporting rules again from the text', () => {
+    const plan = parsePlan(readFileSync(path.join(__dirname, 'unseen', 'guoban-2014-web.txt'), 'utf8')).plan;
+    const rows = planToRows(plan);
+    expect(rows[0]!.at(-1)).toBe('备注');
+    expect(rows.find((r) => r[1] === '三.(七)')!.at(-1)).toBe('配合单位还写有“有关部门和单位”（泛指，不作为单位）');
+    expect(rowsToPlan(rows, { planYear: 2014 }).tasks).toEqual(plan.tasks);
+  });
+
   it('infers the plan year from default and recurring deadlines when not told', () => {
     const plan = parsePlan(readSeed('ezhou-2017')).plan;
     expect(rowsToPlan(planToRows(plan)).planYear).toBe(2017);
@@ -46,7 +57,7 @@ describe('task table round trip', () => {
 describe('task table validation', () => {
   it('names an unknown column and the fix', () => {
     expect(messageOf(() => rowsToPlan([[...header, '备注x'], row()]))).toMatch(
-      /INVALID_TABLE: .*row 1, column 备注x: unknown column "备注x" \(column 11\); rename it/s,
+      /INVALID_TABLE: .*row 1, column 备注x: unknown column "备注x" \(column 12\); rename it/s,
     );
   });
 

@@ -337,10 +337,17 @@ describe('gansu-2018: body items and an attachment table (multi-line cells, 时�
       '二.(一)': [['省农牧厅'], ['省林业厅', '省质监局', '省食品药品监管局'], 'default', '2018-12-31'],
       '二.(二)': [['省质监局', '省工商局', '省食品药品监管局'], [], 'default', '2018-12-31'],
       '二.(三)': [['省质监局'], [], 'date', '2018-09-30'],
-      '附件.2': [['省质监局'], ['省直有关部门'], 'date', '2018-11-30'],
+      '附件.2': [['省质监局'], [], 'date', '2018-11-30'],
       '附件.4': [['省工商局'], [], 'recurring', '2018-03-31'],
       '附件.6': [['省住房城乡建设厅'], ['省交通运输厅', '省水利厅'], 'continuous', null],
     });
+  });
+
+  it('keeps the catch-all 省直有关部门 of a table cell as a note, not as a unit', () => {
+    expect(plan.tasks.find((t) => t.ref === '附件.2')?.notes).toEqual([
+      '配合单位还写有“省直有关部门”（泛指，不作为单位）',
+    ]);
+    expect(plan.units.map((u) => u.name)).not.toContain('省直有关部门');
   });
 
   it('pairs 7月10日 and 次年1月10日 with the half-year and the year', () => {
