@@ -1,11 +1,14 @@
 /** duban — the command line. Subcommands are registered in this file. */
 import { PlanError } from '../domain/plan';
+import { ServerUnreachableError } from '../infra/reachability';
 import { UsageError } from './args';
+import { OUTBOX_USAGE, outboxCommand } from './outbox-command';
 import { PLAN_USAGE, planImport, planParse, type Io } from './plan-command';
 
 const USAGE = `duban — 督办, supervision of government action plans
 
 ${PLAN_USAGE}
+${OUTBOX_USAGE}
 
 exit codes: 0 success, 2 bad usage or input (the message says what to fix), 1 unexpected failure`;
 
@@ -30,6 +33,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       }
       throw new UsageError(`unknown plan command ${sub ?? '(none)'}; use parse or import`);
     }
+    if (command === 'outbox') return await outboxCommand(sub, rest, io);
     throw new UsageError(`unknown command ${command}`);
   } catch (e) {
     if (e instanceof UsageError) {
@@ -39,6 +43,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (e instanceof PlanError) {
       io.stderr(`duban: ${e.message} [${e.code}]\n`);
       return 2;
+    }
+    if (e instanceof ServerUnreachableError) {
+      io.stderr(`duban: ${e.message}\n`);
+      return 1;
     }
     const err = e as Error;
     io.stderr(

@@ -202,13 +202,14 @@ export class OutboxRelay {
     const blocked = new Set<string>();
     const pending: OutgoingRecord[] = [];
     for (const record of records) {
+      if (blocked.has(record.row.assignment_id)) continue;
       if (record.bytes > this.maxRecordBytes) {
         setAside.push({
           row: record.row,
           reason: `记录 ${record.bytes} 字节，超过 Kafka 单条记录上限 ${this.maxRecordBytes} 字节`,
         });
         blocked.add(record.row.assignment_id);
-      } else if (!blocked.has(record.row.assignment_id)) {
+      } else {
         pending.push(record);
       }
     }
@@ -347,4 +348,54 @@ function* bySize(records: OutgoingRecord[], limit: number): Generator<OutgoingRe
 function isRefusedForGood(error: unknown): boolean {
   const e = error as { name?: string; retriable?: boolean } | null;
   return e?.name === 'KafkaJSProtocolError' && e.retriable === false;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// For operators: what the outbox holds, and putting set-aside rows back (`npx duban outbox status|retry`).
+
+export interface SetAsideRow {
+  assignmentId: string;
+  seq: number;
+  topic: string;
+  setAsideAt: Date;
+  attempts: number;
+  lastError: string;
+}
+
+export interface OutboxStatus {
+  pending: number;
+  oldestPending?: Date;
+  setAside: SetAsideRow[];
+}
+
+export async function outboxStatus(pool: Pool, limit = 50): Promise<OutboxStatus> {
+  const [{ rows: counts }, { rows: setAside }] = await Promise.all([
+    pool.query<{ pending: number; oldest: Date | null }>(
+      'SELECT count(*)::int AS pending, min(enqueued_at) AS oldest FROM outbox WHERE set_aside_at IS NULL',
+    ),
+    pool.query<SetAsideRow>(
+      `SELECT assignment_id AS "assignmentId", seq, topic, set_aside_at AS "setAsideAt", attempts,
+              last_error AS "lastError"
+       FROM outbox WHERE set_aside_at IS NOT NULL ORDER BY id LIMIT $1`,
+      [limit],
+    ),
+  ]);
+  const { pending, oldest } = counts[0]!;
+  return { pending, ...(oldest && { oldestPending: oldest }), setAside };
+}
+
+/**
+ * Puts set-aside rows back in line — all, or one assignment's — and wakes the relays: after the cause was dealt with
+ * (a broker's size limit raised, say). A row Kafka still refuses is set aside again, with one attempt more.
+ */
+export async function retrySetAside(pool: Pool, assignmentId?: string): Promise<number> {
+  return withTransaction(pool, async (client) => {
+    const { rowCount } = await client.query(
+      `UPDATE outbox SET set_aside_at = NULL
+       WHERE set_aside_at IS NOT NULL AND ($1::text IS NULL OR assignment_id = $1)`,
+      [assignmentId ?? null],
+    );
+    if (rowCount) await client.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, String(rowCount)]);
+    return rowCount ?? 0;
+  });
 }

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { NativeConnection } from '@temporalio/worker';
+import { Runtime, type NativeConnection } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import type { Kafka } from 'kafkajs';
 import { loadConfig, type Config } from '../../infra/config';
@@ -18,8 +18,15 @@ import { OutboxRelay, type OutboxRelayOptions } from '../../worker/outbox-relay'
 
 /** Library and relay logs in tests: warnings and errors only, as a person running the tests would want them. */
 export const testLogger = createLogger('test', { level: 'warn' });
-// Workers log every state change at INFO; through the application's logger, tests see warnings and errors only.
-installTemporalLogging(testLogger);
+/**
+ * Temporal's logs through the tests' logger (workers log every state change at INFO; tests see warnings and errors
+ * only), installed before the first Temporal connection or worker of a test file, and only then: a runtime that
+ * forwards logs keeps the process alive until its last connection and worker are closed, so a file that uses no
+ * Temporal must not install one.
+ */
+function useTemporal(): void {
+  if (!Runtime._instance) installTemporalLogging(testLogger);
+}
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const config: Config = loadConfig();
@@ -46,6 +53,7 @@ export async function connectKafka(topic = config.KAFKA_EVENTS_TOPIC): Promise<K
 
 /** The time-skipping test server; a clear failure when `scripts/stack.sh install` has not fetched it. */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  useTemporal();
   if (!existsSync(path.join(ROOT, '.tools', 'temporal-test-server', 'libs'))) {
     throw new Error('the Temporal time-skipping test server is not installed: run `scripts/stack.sh install`');
   }
@@ -73,6 +81,7 @@ export function connectTemporal(): ReturnType<typeof connectClient> {
 
 /** A worker connection to the dev server of the local stack. */
 export function connectWorkerToStack(): Promise<NativeConnection> {
+  useTemporal();
   return connectWorker(config);
 }
 

@@ -9,11 +9,12 @@ import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import { PassThrough } from 'node:stream';
 import { createActivities } from '../../activities';
+import { main } from '../../cli/main';
 import { createKafka, createProducer } from '../../infra/kafka';
 import { createLogger } from '../../infra/logger';
 import type { RecordedEvent } from '../../workflows/assignment/events';
 import { OutboxRelay } from '../../worker/outbox-relay';
-import { config, connectKafka, connectPostgres, startRelay, uniqueId } from '../support/stack';
+import { config, connectKafka, connectPostgres, ROOT, startRelay, uniqueId } from '../support/stack';
 
 jest.setTimeout(120_000);
 
@@ -204,3 +205,41 @@ test('while Kafka does not answer the rows stay in the outbox, and go out when i
     await relay.stop();
   }
 });
+
+test('an operator sees what was set aside, puts it back once the cause is dealt with, and it goes out', async () => {
+  const topic = uniqueId('duban.relay-retry');
+  await connectKafka(topic);
+  const id = uniqueId('retried');
+  await record(topic, stream(id, 2, 3_000));
+  const strict = await startRelay(pool, { maxRecordBytes: 2_000, logger: createLogger('test', { level: 'error' }) });
+  await strict.relay.drain();
+  await strict.stop();
+
+  const status = await duban('outbox', 'status');
+  expect(status.code).toBe(1);
+  expect(status.stdout).toMatch(
+    new RegExp(
+      `^  ${id}/1 → ${topic}，\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d 搁置，已试 1 次：记录 \\d+ 字节，超过 Kafka 单条记录上限 2000 字节$`,
+      'm',
+    ),
+  );
+  expect(status.stdout).not.toContain(`${id}/2`); // waiting behind it, not set aside
+
+  expect(await duban('outbox', 'retry', '--stream', id)).toMatchObject({
+    code: 0,
+    stdout: '已放回 1 条被搁置的事件，等待重新发布\n',
+  });
+  const relay = await startRelay(pool); // the broker's limit, not the strict one
+  try {
+    expect(byStream(await readTopic(topic, 2))).toEqual(new Map([[id, [1, 2]]]));
+  } finally {
+    await relay.stop();
+  }
+});
+
+async function duban(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { stdout: (s) => (stdout += s.toString()), stderr: (s) => (stderr += s), cwd: ROOT });
+  return { code, stdout, stderr };
+}
