@@ -138,7 +138,10 @@ const TEMPORAL_BENIGN = /did not advertise the activity_failure_include_heartbea
 export function temporalLogger(logger: Logger): TemporalLogger {
   const temporal = logger.child({ name: 'temporal' });
   const log = (level: TemporalLogLevel, message: string, meta?: LogMetadata) => {
-    const fields = { ...meta };
+    // The SDK passes errors as `error`; an Error's fields are not enumerable, so say its message instead.
+    const fields = Object.fromEntries(
+      Object.entries(meta ?? {}).map(([key, value]) => [key, value instanceof Error ? value.message : value]),
+    );
     switch (level) {
       case 'ERROR':
         temporal.error(fields, message);

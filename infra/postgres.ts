@@ -29,7 +29,7 @@ export async function checkPostgres(pool: Pool, databaseUrl: string): Promise<vo
  * hides the error that caused it: the connection is discarded and the original error is what the caller sees.
  */
 export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
+  const client = await checkOut(pool);
   let broken = false;
   try {
     await client.query('BEGIN');
@@ -42,6 +42,24 @@ export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) 
   } finally {
     client.release(broken);
   }
+}
+
+/**
+ * A client from the pool that survives the server going away while it is checked out: pg emits 'error' on a
+ * checked-out client when its connection is terminated (a restart), and an 'error' event with no listener ends the
+ * process. The query in flight fails with the same error, which is what the caller handles; the listener only keeps
+ * the event from crashing the process, and is removed when the client goes back to the pool.
+ */
+export async function checkOut(pool: Pool): Promise<PoolClient> {
+  const client = await pool.connect();
+  const ignore = () => undefined;
+  client.on('error', ignore);
+  const release = client.release.bind(client);
+  client.release = (error?: Error | boolean) => {
+    client.off('error', ignore);
+    return release(error);
+  };
+  return client;
 }
 
 /**
@@ -74,7 +92,7 @@ const MIGRATIONS_DIR = path.join(__dirname, 'migrations');
  */
 export async function migrate(pool: Pool): Promise<string[]> {
   const files = (await readdir(MIGRATIONS_DIR)).filter((f) => /^\d{3}_[\w-]+\.sql$/.test(f)).sort();
-  const client = await pool.connect();
+  const client = await checkOut(pool);
   try {
     await client.query('SELECT pg_advisory_lock(hashtext($1))', ['duban.migrate']);
     await client.query(
