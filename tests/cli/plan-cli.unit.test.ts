@@ -109,8 +109,8 @@ describe('duban plan import refuses bad tables with exit code 2', () => {
     expect((await duban('plan', 'parse', seedPath('xian-2017'), '--out', 'xian.csv')).code).toBe(0);
     const r = await duban('plan', 'import', 'xian.csv');
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('row 2, column 牵头单位: no lead unit');
-    expect(r.stderr).toContain('row 21, column 牵头单位: no lead unit');
+    expect(r.stderr).toContain('  第 2 行“牵头单位”列：没有牵头单位，请至少填写一个');
+    expect(r.stderr).toContain('  第 21 行“牵头单位”列：没有牵头单位，请至少填写一个');
     expect(r.stdout).toBe('');
   });
 
@@ -118,11 +118,11 @@ describe('duban plan import refuses bad tables with exit code 2', () => {
     writeFileSync(tmp('bad.csv'), '编号,任务,牵头单位,截止日期,备注2\n一.(一),甲,市甲局,2017-02-30,x\n');
     const r = await duban('plan', 'import', 'bad.csv');
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('row 1, column 备注2: unknown column');
+    expect(r.stderr).toContain('  第 1 行“备注2”列：未知的列名（第 5 列），请改为 序号/编号/');
     writeFileSync(tmp('bad2.csv'), '编号,任务,牵头单位,截止日期\n一.(一),甲,市甲局,2017-02-30\n');
     const r2 = await duban('plan', 'import', 'bad2.csv', '--plan-year', '2017');
     expect(r2.code).toBe(2);
-    expect(r2.stderr).toContain('row 2, column 截止日期: "2017-02-30" is not a date; write it as YYYY-MM-DD');
+    expect(r2.stderr).toContain('  第 2 行“截止日期”列：“2017-02-30”不是有效日期，请写作 YYYY-MM-DD，如 2017-12-31');
   });
 
   it('validates a plan JSON against the schema, naming the path', async () => {
@@ -176,7 +176,7 @@ describe('bad usage and bad input: one message, exit code 2, no stack trace', ()
     for (const [file, msg] of [
       ['empty.txt', /文件是空的.*\[EMPTY_INPUT\]/],
       ['plan.doc', /文件看起来是.*\[BINARY_INPUT\]/],
-      ['notice.txt', /no task items found.*\[NO_TASKS\]/],
+      ['notice.txt', /没有找到任务条目：.*请确认这是计划正文，而不只是印发通知 \[NO_TASKS\]\n$/],
     ] as const) {
       const r = await duban('plan', 'parse', file);
       expect(r.code).toBe(2);
