@@ -14,7 +14,7 @@ if (Number(process.versions.node.split('.')[0]) < needed) {
   });
   if (result.error) {
     process.stderr.write(
-      `duban: needs Node.js ${engines.node} (this is ${process.version}): ${result.error.message}\n`,
+      `duban：需要 Node.js ${engines.node}（当前为 ${process.version}），改由 scripts/with-node.sh 运行也失败了：${result.error.message}\n`,
     );
     process.exit(1);
   }

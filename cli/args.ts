@@ -31,13 +31,14 @@ export function parseArgs(argv: string[], optionNames: string[], flagNames: stri
       continue;
     }
     if (!optionNames.includes(name)) {
+      const known = [...optionNames, ...flagNames].map((o) => `--${o}`);
       throw new UsageError(
-        `unknown option --${name}; known: ${[...optionNames, ...flagNames].map((o) => `--${o}`).join(' ')}`,
+        `未知的选项 --${name}；${known.length > 0 ? `可用：${known.join(' ')}` : '这个命令没有选项'}`,
       );
     }
     const value = eq > 0 ? a.slice(eq + 1) : argv[++i];
     if (value === undefined || (eq < 0 && value.startsWith('--')))
-      throw new UsageError(`option --${name} needs a value`);
+      throw new UsageError(`选项 --${name} 后面要跟一个值`);
     options.set(name, value);
   }
   return { positionals, options, flags };

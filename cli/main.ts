@@ -5,12 +5,12 @@ import { UsageError } from './args';
 import { OUTBOX_USAGE, outboxCommand } from './outbox-command';
 import { PLAN_USAGE, planImport, planParse, type Io } from './plan-command';
 
-const USAGE = `duban — 督办, supervision of government action plans
+const USAGE = `duban — 督办：政府工作计划的督查督办
 
 ${PLAN_USAGE}
 ${OUTBOX_USAGE}
 
-exit codes: 0 success, 2 bad usage or input (the message says what to fix), 1 unexpected failure`;
+退出码：0 成功；2 用法或输入有误（提示中写明如何改正）；1 意外错误`;
 
 /**
  * Runs one command and resolves to its exit code, touching nothing of the process but the files it names: so the
@@ -31,26 +31,26 @@ export async function main(argv: string[], io: Io): Promise<number> {
         io.stdout(`${PLAN_USAGE}\n`);
         return 0;
       }
-      throw new UsageError(`unknown plan command ${sub ?? '(none)'}; use parse or import`);
+      throw new UsageError(`未知的 plan 子命令 ${sub ?? '（无）'}；可用：parse、import`);
     }
     if (command === 'outbox') return await outboxCommand(sub, rest, io);
-    throw new UsageError(`unknown command ${command}`);
+    throw new UsageError(`未知的命令 ${command}；可用：plan、outbox、help`);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr(`duban: ${e.message}\n${USAGE.split('\n').slice(2).join('\n')}\n`);
+      io.stderr(`duban：${e.message}\n${USAGE.split('\n').slice(2).join('\n')}\n`);
       return 2;
     }
     if (e instanceof PlanError) {
-      io.stderr(`duban: ${e.message} [${e.code}]\n`);
+      io.stderr(`duban：${e.message} [${e.code}]\n`);
       return 2;
     }
     if (e instanceof ServerUnreachableError) {
-      io.stderr(`duban: ${e.message}\n`);
+      io.stderr(`duban：${e.message}\n`);
       return 1;
     }
     const err = e as Error;
     io.stderr(
-      `duban: unexpected failure: ${err.message}\n${(io.env ?? process.env).DUBAN_DEBUG ? `${err.stack}\n` : '(set DUBAN_DEBUG=1 for the stack trace)\n'}`,
+      `duban：意外错误：${err.message}\n${(io.env ?? process.env).DUBAN_DEBUG ? `${err.stack}\n` : '（设置 DUBAN_DEBUG=1 可看到调用栈）\n'}`,
     );
     return 1;
   }

@@ -4,6 +4,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
+import { z } from 'zod';
 import {
   DOCUMENT_KIND_LABEL,
   PlanError,
@@ -19,13 +20,12 @@ import { formatPlanText } from './format-text';
 import { readPlanDocument } from './plan-documents';
 import { readXlsx, writeXlsx } from './xlsx';
 
-export const PLAN_USAGE = `usage:
+export const PLAN_USAGE = `用法：
   duban plan parse FILE [--format text|json|csv|xlsx] [--out FILE] [--plan-year YYYY]
-      read a plan document (.docx, .doc, .pdf with a text layer, a saved web page, or .txt in UTF-8 or
-      GBK; simplified or traditional) and print its tasks;
-      csv/xlsx write the task table (任务分解表) to review in a spreadsheet
+      读取计划文件（.docx、.doc、有文字层的 .pdf、另存的网页，或 UTF-8/GBK 编码的 .txt；简体或繁体），
+      列出其中的任务；csv/xlsx 输出任务分解表，供在电子表格中审核
   duban plan import FILE.(csv|xlsx|json) [--out plan.json] [--plan-year YYYY]
-      read a reviewed task table back, validate every row and print the plan JSON a cycle is launched from`;
+      读回审核过的任务分解表，逐行校验，输出启动督办周期所用的计划 JSON`;
 
 /** Where a command reads and writes: the process's stdio and directory, or a test's buffers and temporary one. */
 export interface Io {
@@ -40,21 +40,27 @@ export interface Io {
 }
 
 function readInput(io: Io, file: string | undefined): Buffer {
-  if (file === undefined) throw new UsageError('missing FILE');
+  if (file === undefined) throw new UsageError('缺少 FILE：请给出要读取的文件');
   try {
     return readFileSync(resolve(io.cwd, file));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UsageError(`no such file: ${file}`);
-    if (code === 'EISDIR') throw new UsageError(`${file} is a directory; pass a plan file`);
-    if (code === 'EACCES') throw new UsageError(`cannot read ${file}: permission denied`);
+    if (code === 'ENOENT') throw new UsageError(`找不到文件 ${file}：请检查路径`);
+    if (code === 'EISDIR') throw new UsageError(`${file} 是目录：请给出计划文件`);
+    if (code === 'EACCES') throw new UsageError(`无权读取 ${file}：请检查文件权限`);
     throw e;
   }
 }
 
+/** The one FILE a command reads: several are refused rather than all but one silently ignored. */
+function oneFile(positionals: string[]): string | undefined {
+  if (positionals.length > 1) throw new UsageError(`一次只能给一个 FILE（收到：${positionals.join('、')}）`);
+  return positionals[0];
+}
+
 function planYearOption(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
-  if (!/^(19|20|21)\d{2}$/.test(v)) throw new UsageError(`--plan-year must be a year such as 2017, not "${v}"`);
+  if (!/^(19|20|21)\d{2}$/.test(v)) throw new UsageError(`--plan-year 应为年份，如 2017，而不是“${v}”`);
   return Number(v);
 }
 
@@ -71,18 +77,18 @@ function formatOption(v: string | undefined, out: string | undefined): Format {
     return ext === '.json' ? 'json' : ext === '.csv' ? 'csv' : ext === '.xlsx' ? 'xlsx' : 'text';
   }
   if (v === 'text' || v === 'json' || v === 'csv' || v === 'xlsx') return v;
-  throw new UsageError(`--format must be text, json, csv or xlsx, not "${v}"`);
+  throw new UsageError(`--format 应为 text、json、csv 或 xlsx，而不是“${v}”`);
 }
 
 /** `duban plan parse FILE …` */
 export async function planParse(argv: string[], io: Io): Promise<number> {
   const args = parseArgs(argv, ['format', 'out', 'plan-year']);
-  if (args.positionals.length > 1) throw new UsageError(`one FILE at a time (got ${args.positionals.join(', ')})`);
+  const file = oneFile(args.positionals);
   const out = args.options.get('out');
   const format = formatOption(args.options.get('format'), out);
   const planYear = planYearOption(args.options.get('plan-year'));
   const options = planYear === undefined ? {} : { planYear };
-  const bytes = readInput(io, args.positionals[0]);
+  const bytes = readInput(io, file);
   const source = await readPlanDocument(bytes);
   const { plan, encoding } = source.text === null ? parsePlan(bytes, options) : parsePlan(source.text, options);
   switch (format) {
@@ -96,7 +102,8 @@ export async function planParse(argv: string[], io: Io): Promise<number> {
       emit(io, out, writeCsv(planToRows(plan)));
       break;
     case 'xlsx':
-      if (out === undefined && io.isTty) throw new UsageError('xlsx is a binary format: add --out FILE.xlsx');
+      if (out === undefined && io.isTty)
+        throw new UsageError('xlsx 是二进制格式，不能输出到终端：请加 --out FILE.xlsx');
       emit(io, out, await writeXlsx(planToRows(plan), plan));
       break;
     default: {
@@ -105,14 +112,14 @@ export async function planParse(argv: string[], io: Io): Promise<number> {
     }
   }
   if (format !== 'text' || out !== undefined) {
-    const enc =
+    const from =
       source.text !== null
-        ? ` (read from ${DOCUMENT_KIND_LABEL[source.kind]})`
+        ? `，读自 ${DOCUMENT_KIND_LABEL[source.kind]}`
         : encoding === 'gb18030'
-          ? ' (converted from GBK/GB18030)'
+          ? '，已从 GBK/GB18030 转换'
           : '';
     io.stderr(
-      `duban: ${plan.tasks.length} tasks, ${plan.units.length} units, ${plan.warnings.length} warnings${enc}` +
+      `duban：${plan.tasks.length} 项任务，${plan.units.length} 个单位，${plan.warnings.length} 条提示${from}` +
         `${out ? ` → ${out}` : ''}\n`,
     );
   }
@@ -122,8 +129,7 @@ export async function planParse(argv: string[], io: Io): Promise<number> {
 /** `duban plan import FILE …` */
 export async function planImport(argv: string[], io: Io): Promise<number> {
   const args = parseArgs(argv, ['out', 'plan-year']);
-  if (args.positionals.length > 1) throw new UsageError(`one FILE at a time (got ${args.positionals.join(', ')})`);
-  const file = args.positionals[0];
+  const file = oneFile(args.positionals);
   const bytes = readInput(io, file);
   const planYear = planYearOption(args.options.get('plan-year'));
   const ext = extname(file ?? '').toLowerCase();
@@ -137,10 +143,7 @@ export async function planImport(argv: string[], io: Io): Promise<number> {
       try {
         table = await readXlsx(bytes);
       } catch {
-        throw new PlanError(
-          'INVALID_TABLE',
-          `${file} is not a readable .xlsx workbook: save it again from Excel/WPS as .xlsx`,
-        );
+        throw new PlanError('INVALID_TABLE', `${file} 不是可读取的 .xlsx 工作簿：请用 Excel 或 WPS 重新另存为 .xlsx`);
       }
       plan = rowsToPlan(table.rows, planYear === undefined ? table.meta : { ...table.meta, planYear });
       break;
@@ -149,11 +152,11 @@ export async function planImport(argv: string[], io: Io): Promise<number> {
       plan = importJson(bytes, file ?? '');
       break;
     default:
-      throw new UsageError(`cannot import "${ext || file}": give a .csv, .xlsx or .json file`);
+      throw new UsageError(`无法导入“${ext || file}”：请给出 .csv、.xlsx 或 .json 文件`);
   }
   emit(io, args.options.get('out'), `${JSON.stringify(plan, null, 2)}\n`);
   io.stderr(
-    `duban: ${plan.tasks.length} tasks valid${args.options.get('out') ? ` → ${args.options.get('out')}` : ''}\n`,
+    `duban：${plan.tasks.length} 项任务校验通过${args.options.get('out') ? ` → ${args.options.get('out')}` : ''}\n`,
   );
   return 0;
 }
@@ -163,16 +166,14 @@ function importJson(bytes: Buffer, file: string): ParsedPlan {
   try {
     data = JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, ''));
   } catch (e) {
-    throw new PlanError(
-      'INVALID_TABLE',
-      `${file} is not valid JSON (${(e as Error).message}); fix the syntax and retry`,
-    );
+    throw new PlanError('INVALID_TABLE', `${file} 不是有效的 JSON（${(e as Error).message}）：请改正语法后重试`);
   }
-  const r = parsedPlanSchema.safeParse(data);
+  // zod's own messages (a wrong type, a missing field) in Chinese too, beside the ones the schema words itself
+  const r = parsedPlanSchema.safeParse(data, { error: z.locales.zhCN().localeError });
   if (r.success) return r.data;
-  const lines = r.error.issues.slice(0, 30).map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+  const lines = r.error.issues.slice(0, 30).map((i) => `  ${i.path.join('.') || '（整个文件）'}：${i.message}`);
   throw new PlanError(
     'INVALID_TABLE',
-    `${file} does not match the plan shape (${r.error.issues.length} problem(s)):\n${lines.join('\n')}`,
+    `${file} 不符合计划结构（${r.error.issues.length} 处问题），请改正后重试：\n${lines.join('\n')}`,
   );
 }

@@ -21,7 +21,7 @@ const schema = z.object({
         .map((b) => b.trim())
         .filter(Boolean),
     )
-    .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'each broker is host:port')).min(1)),
+    .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, '每个 broker 应写作 host:port')).min(1)),
   KAFKA_CLIENT_ID: z.string().default('duban'),
   KAFKA_EVENTS_TOPIC: z.string().default('duban.assignment-events'),
   API_HOST: z.string().default('127.0.0.1'),
@@ -37,10 +37,9 @@ export type Config = z.infer<typeof schema>;
 
 /** Reads and checks the configuration; a bad value stops the process with the variable's name and the problem. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const result = schema.safeParse(env);
+  // zod's own messages ("too big", "invalid URL") in Chinese too, like the ones worded here
+  const result = schema.safeParse(env, { error: z.locales.zhCN().localeError });
   if (result.success) return result.data;
-  const problems = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
-  throw new Error(
-    `invalid configuration in the environment:\n${problems}\nfix these variables or unset them to use the defaults`,
-  );
+  const problems = result.error.issues.map((i) => `  ${i.path.join('.')}：${i.message}`).join('\n');
+  throw new Error(`环境变量中的配置无效：\n${problems}\n请改正这些变量，或删去它们以使用默认值`);
 }

@@ -101,10 +101,7 @@ export async function readAssignmentEvents(kafka: Kafka, options: ReadOptions): 
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
-        () =>
-          reject(
-            new Error(`${seqs.size} of ${count} events of ${assignmentId} arrived from ${topic} in ${timeoutMs} ms`),
-          ),
+        () => reject(new Error(`${timeoutMs} ms 内只从 ${topic} 收到 ${assignmentId} 的 ${seqs.size}/${count} 个事件`)),
         timeoutMs,
       );
       void consumer.run({

@@ -1,5 +1,5 @@
 /** The one message every entry point gives when a server it needs does not answer. */
-const HOW_TO_START = 'start the local stack with `scripts/stack.sh up` (or `docker compose up -d`)';
+const HOW_TO_START = '请先启动本地服务栈 `scripts/stack.sh up`（或 `docker compose up -d`）';
 
 export class ServerUnreachableError extends Error {
   constructor(
@@ -7,7 +7,7 @@ export class ServerUnreachableError extends Error {
     readonly address: string,
     cause: unknown,
   ) {
-    super(`${server} is not reachable at ${address} (${describe(cause)}): ${HOW_TO_START}`);
+    super(`无法连接 ${server}（${address}：${describe(cause)}）：${HOW_TO_START}`);
     this.name = 'ServerUnreachableError';
   }
 }

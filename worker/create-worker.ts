@@ -36,7 +36,7 @@ export function createAssignmentWorker(options: AssignmentWorkerOptions): Promis
 function defaultWorkflowCode(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
   if (!COMPILED) return { workflowsPath: WORKFLOWS_PATH };
   if (!existsSync(BUILT_WORKFLOW_BUNDLE)) {
-    throw new Error(`the workflow bundle ${BUILT_WORKFLOW_BUNDLE} is missing: build with \`npm run build\``);
+    throw new Error(`找不到工作流代码包 ${BUILT_WORKFLOW_BUNDLE}：请先运行 \`npm run build\` 构建`);
   }
   return { workflowBundle: { codePath: BUILT_WORKFLOW_BUNDLE } };
 }

@@ -180,7 +180,7 @@ function readDocNumber(head: SourceLine[], warnings: PlanWarning[]): string | nu
       if (m[4] === undefined) {
         warnings.push({
           line: l.no,
-          message: `document number "${m[0].trim()}" has lost its 号; read as ${prefix}〔${m[2]}〕${m[3]}号`,
+          message: `文号“${m[0].trim()}”缺了“号”字，已按 ${prefix}〔${m[2]}〕${m[3]}号 读取`,
         });
       }
       return `${prefix}〔${m[2]}〕${m[3]}号`;
@@ -212,8 +212,8 @@ function readIssueDate(
         warnings.push({
           line: l.no,
           message: issuedOn
-            ? `issue date "${l.text}" has lost 月/日; read as ${issuedOn}`
-            : `issue date "${l.text}" has lost characters and cannot be read`,
+            ? `成文日期“${l.text}”缺了“月”“日”，已按 ${issuedOn} 读取`
+            : `成文日期“${l.text}”有字缺失，无法读取：请对照原文核对`,
         });
         if (!issuedOn) continue;
       }

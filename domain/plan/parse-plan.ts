@@ -98,11 +98,14 @@ function parseText(raw: string, options: ParseOptions): ParsedPlan {
   if (planYear === null) {
     throw new PlanError(
       'NO_PLAN_YEAR',
-      'cannot tell the plan year: the title, signature date and 文号 name none; pass --plan-year YYYY',
+      '无法确定计划年度：标题、成文日期和文号都没有写明年份；请用 --plan-year YYYY 指定',
     );
   }
   if (meta.planYear === null && options.planYear === undefined) {
-    warnings.push({ line: 0, message: `the plan does not state its year; assumed ${planYear} from the text` });
+    warnings.push({
+      line: 0,
+      message: `计划没有写明年度，按正文中最先出现的年份计为 ${planYear} 年；如有误，请用 --plan-year 指定`,
+    });
   }
 
   const fullText = lines.map((l) => l.norm).join('\n');
@@ -131,8 +134,8 @@ function parseText(raw: string, options: ParseOptions): ParsedPlan {
         line: d.line,
         message:
           cooperating.length > 0
-            ? `task ${d.ref} names cooperating units but no lead unit; assign one before launch`
-            : `task ${d.ref} names no responsible unit; assign one before launch`,
+            ? `任务 ${d.ref} 只写了配合单位，没有牵头单位：请在启动前指定牵头单位`
+            : `任务 ${d.ref} 没有写明责任单位：请在启动前指定牵头单位`,
       });
     }
     const task: Task = {
@@ -195,8 +198,8 @@ function findPhases(roots: Node[], planYear: number): Phase[] {
 function noTasks(): PlanError {
   return new PlanError(
     'NO_TASKS',
-    'no task items found: the document has no numbered items (一、/(一)/1./(1)) or task table (序号/工作任务/责任单位); ' +
-      'check that this is the plan text itself and not only its cover notice',
+    '没有找到任务条目：文中既没有编号的条目（一、/（一）/1./（1）），也没有任务表（序号/工作任务/责任单位）；' +
+      '请确认这是计划正文，而不只是印发通知',
   );
 }
 
@@ -285,20 +288,20 @@ function buildTree(lines: SourceLine[], inTable: Set<number>, warnings: PlanWarn
       marker.label = `(${numberToChinese(n)})`;
       warnings.push({
         line: line.no,
-        message: `heading "${line.text.slice(0, 20)}" has lost its number; read as ${marker.label}`,
+        message: `标题“${line.text.slice(0, 20)}”缺了序号，已按 ${marker.label} 读取`,
       });
     } else if (marker.broken) {
       warnings.push({
         line: line.no,
-        message: `heading "${line.text.slice(0, 20)}" has lost its opening bracket; read as ${marker.label}`,
+        message: `标题“${line.text.slice(0, 20)}”缺了左括号，已按 ${marker.label} 读取`,
       });
     } else if (marker.n !== null && marker.n !== 1) {
       const expected = [(prevSibling?.marker.n ?? 0) + 1, (lastOfKind.get(marker.kind) ?? 0) + 1];
       if (!expected.includes(marker.n)) {
-        warnings.push({
-          line: line.no,
-          message: `numbering jumps to ${marker.label} after ${prevSibling?.marker.label ?? 'nothing'}: an item may be lost in copying`,
-        });
+        const jump = prevSibling
+          ? `编号在 ${prevSibling.marker.label} 之后跳到 ${marker.label}`
+          : `编号从 ${marker.label} 开始`;
+        warnings.push({ line: line.no, message: `${jump}：可能有条目在复制时丢失，请对照原文核对` });
       }
     }
     if (marker.n !== null) lastOfKind.set(marker.kind, marker.n);
@@ -337,14 +340,14 @@ function warnDamagedText(node: Node, warnings: PlanWarning[]): void {
   for (const l of [{ no: node.line.no, norm: node.head.norm }, ...node.body]) {
     const shi = /[;。,]\s*([二三四五六七八九十])是/.exec(l.norm);
     if (shi && !node.children.some((c) => c.marker.kind === 'shi')) {
-      warnings.push({ line: l.no, message: `"${shi[1]}是" appears inside a paragraph; kept as one task` });
+      warnings.push({ line: l.no, message: `“${shi[1]}是”出现在段落中间，整段仍作为一项任务` });
     }
     for (const m of l.norm.matchAll(
       /(?<![\d.])((?:19|20)\d{2})(\d{1,3})(?=\s*(?:微克|毫克|天|%|个|项|家|万|亿|吨))/g,
     )) {
       warnings.push({
         line: l.no,
-        message: `"${m[0]}" looks like ${m[1]}年${m[2]} with 年 lost in copying; check the number`,
+        message: `“${m[0]}”像是“${m[1]}年${m[2]}”在复制时丢了“年”字：请核对数字`,
       });
     }
   }
@@ -461,7 +464,7 @@ function deadlineOf(
     if (d) return d;
     warnings.push({
       line: node.line.no,
-      message: `deadline "${stated}" of task ${ref} cannot be placed on a calendar; used the end of ${planYear}`,
+      message: unplacedDeadline(stated, ref, planYear),
     });
     return defaultDeadline(planYear, stated);
   }
@@ -475,6 +478,11 @@ function deadlineOf(
     }
   }
   return defaultDeadline(planYear);
+}
+
+/** A deadline the plan words but no calendar can hold ("按省里部署"): the task is kept, due at the plan year's end. */
+function unplacedDeadline(stated: string, ref: string, planYear: number): string {
+  return `任务 ${ref} 的完成时限“${stated}”无法换算成日期，暂按 ${planYear}-12-31 计；请在任务分解表中核定截止日期`;
 }
 
 /** The item's title: its heading line when it has a body, else its first phrase (up to 。/,/; outside brackets). */
@@ -520,7 +528,7 @@ function draftsFromTable(
     if (deadline === null) {
       warnings.push({
         line: row.line,
-        message: `deadline "${row.deadline}" of task ${ref} cannot be placed; used the end of ${planYear}`,
+        message: unplacedDeadline(row.deadline, ref, planYear),
       });
       deadline = defaultDeadline(planYear, row.deadline);
     }
@@ -557,7 +565,7 @@ function dedupeRefs(tasks: Task[], warnings: PlanWarning[]): void {
     seen.set(t.ref, n + 1);
     if (n > 0) {
       const ref = `${t.ref}#${n + 1}`;
-      warnings.push({ line: t.line, message: `ref ${t.ref} is used twice; the second item at this line is ${ref}` });
+      warnings.push({ line: t.line, message: `编号 ${t.ref} 重复出现：本行的条目记为 ${ref}` });
       t.ref = ref;
     }
   }
@@ -570,7 +578,7 @@ function warnMissingAttachment(lines: SourceLine[], regions: TableRegion[], warn
   if (named) {
     warnings.push({
       line: named.no,
-      message: `attachment "${named.text.replace(/^附件\s*\d*\s*[:：]\s*/, '')}" is named but its table is not in the text; units and deadlines come from the body only`,
+      message: `文中列出了附件“${named.text.replace(/^附件\s*\d*\s*[:：]\s*/, '')}”，但没有这张表：单位和完成时限只按正文读取`,
     });
   }
 }

@@ -9,7 +9,7 @@ import { isCalendarDate } from '../calendar';
  * real date is (no 2月30日), so the plan and the workflow accept the same days. */
 export const isoDateSchema = z
   .string()
-  .refine(isCalendarDate, { message: 'must be a real calendar date written YYYY-MM-DD, e.g. 2027-03-31' });
+  .refine(isCalendarDate, { message: '应为实际存在的日期，写作 YYYY-MM-DD，如 2027-03-31' });
 
 /**
  * How a deadline (完成时限) reads:
@@ -143,7 +143,7 @@ export const parsedPlanSchema = z
     reportingRules: z.array(reportingRuleSchema),
     /** The plan's phases (实施步骤), in order; absent in a plan JSON written before phases were read. */
     phases: z.array(phaseSchema).default([]),
-    tasks: z.array(taskSchema).min(1, 'a plan needs at least one task'),
+    tasks: z.array(taskSchema).min(1, '计划至少要有一项任务'),
     indicators: z.array(indicatorSchema),
     warnings: z.array(warningSchema),
   })
@@ -152,7 +152,7 @@ export const parsedPlanSchema = z
     const refs = new Set<string>();
     plan.tasks.forEach((task, i) => {
       if (refs.has(task.ref)) {
-        ctx.addIssue({ code: 'custom', path: ['tasks', i, 'ref'], message: `task ref ${task.ref} appears twice` });
+        ctx.addIssue({ code: 'custom', path: ['tasks', i, 'ref'], message: `任务编号 ${task.ref} 重复出现` });
       }
       refs.add(task.ref);
       for (const role of ['lead', 'cooperating'] as const) {
@@ -161,7 +161,7 @@ export const parsedPlanSchema = z
             ctx.addIssue({
               code: 'custom',
               path: ['tasks', i, role, j],
-              message: `unit ${name} of task ${task.ref} is not in the unit directory (units)`,
+              message: `任务 ${task.ref} 的单位 ${name} 不在单位名录（units）中：请在 units 中补上，或改用名录中的名称`,
             });
           }
         });
@@ -170,7 +170,7 @@ export const parsedPlanSchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['tasks', i, 'deadline', 'due'],
-          message: `task ${task.ref}: only continuous work may have no due date`,
+          message: `任务 ${task.ref} 没有截止日期：只有持续性工作（continuous）可以不设截止日期`,
         });
       }
     });

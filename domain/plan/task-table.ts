@@ -174,10 +174,7 @@ export function rowsToPlan(table: string[][], meta: TableMetadata = {}): ParsedP
   const errors: CellError[] = [];
   const header = table[0];
   if (!header || header.every((h) => h.trim() === '')) {
-    throw new PlanError(
-      'INVALID_TABLE',
-      `the table is empty: its first row must be the header (${TASK_TABLE_COLUMNS.join(', ')})`,
-    );
+    throw new PlanError('INVALID_TABLE', `表格是空的：第一行应为表头（${TASK_TABLE_COLUMNS.join('、')}）`);
   }
   const columns: (TaskTableColumn | null)[] = header.map((h, i) => {
     const name = h.trim();
@@ -187,18 +184,18 @@ export function rowsToPlan(table: string[][], meta: TableMetadata = {}): ParsedP
       errors.push({
         row: 1,
         column: name,
-        message: `unknown column "${name}" (column ${i + 1}); rename it to one of ${TASK_TABLE_COLUMNS.join('/')} or delete it`,
+        message: `未知的列名（第 ${i + 1} 列），请改为 ${TASK_TABLE_COLUMNS.join('/')} 之一，或删除该列`,
       });
     }
     return col;
   });
   for (const required of ['编号', '牵头单位'] as const) {
     if (!columns.includes(required)) {
-      errors.push({ row: 1, column: required, message: `the header has no ${required} column; add it back` });
+      errors.push({ row: 1, column: required, message: '表头缺少这一列，请补上' });
     }
   }
   if (!columns.includes('任务') && !columns.includes('任务内容')) {
-    errors.push({ row: 1, column: '任务', message: 'the header has neither 任务 nor 任务内容; add one of them back' });
+    errors.push({ row: 1, column: '任务', message: '表头既没有“任务”列，也没有“任务内容”列，请至少补上其中一列' });
   }
   if (errors.length > 0) throw tableError(errors);
 
@@ -211,15 +208,11 @@ export function rowsToPlan(table: string[][], meta: TableMetadata = {}): ParsedP
     });
     records.push({ row: k + 2, r });
   });
-  if (records.length === 0)
-    throw new PlanError('INVALID_TABLE', 'the table has a header but no task rows: add at least one task');
+  if (records.length === 0) throw new PlanError('INVALID_TABLE', '表格只有表头，没有任务行：请至少填写一项任务');
 
   const planYear = meta.planYear ?? inferPlanYear(records.map((x) => x.r));
   if (planYear === null) {
-    throw new PlanError(
-      'INVALID_TABLE',
-      'cannot tell the plan year from the table: fill in 截止日期 or pass --plan-year YYYY',
-    );
+    throw new PlanError('INVALID_TABLE', '无法从表格确定计划年度：请填写截止日期，或用 --plan-year YYYY 指定');
   }
   const tasks: Task[] = [];
   const refs = new Map<string, number>();
@@ -231,7 +224,7 @@ export function rowsToPlan(table: string[][], meta: TableMetadata = {}): ParsedP
       errors.push({
         row,
         column: '编号',
-        message: `ref ${task.ref} is already used in row ${first}; give each task its own ref`,
+        message: `编号 ${task.ref} 已在第 ${first} 行用过，请给每项任务各自的编号`,
       });
       continue;
     }
@@ -262,14 +255,14 @@ function readRow(row: number, r: Record<TaskTableColumn, string>, planYear: numb
   const before = errors.length;
   const ref = r.编号.trim();
   if (ref === '')
-    errors.push({ row, column: '编号', message: 'empty; give each task a ref such as 一.(一) or 五.(二).29.(1)' });
+    errors.push({ row, column: '编号', message: '为空，请给每项任务填写编号，如 一.(一) 或 五.(二).29.(1)' });
   const text = r.任务内容.replace(/\r\n?/g, '\n').trim();
   const title = r.任务.trim() || text.split(/[。\n]/)[0]!.trim();
-  if (title === '' && text === '') errors.push({ row, column: '任务', message: 'empty; write what the task is' });
+  if (title === '' && text === '') errors.push({ row, column: '任务', message: '为空，请写明任务是什么' });
   const lead = splitUnitCell(r.牵头单位);
   const cooperating = splitUnitCell(r.配合单位).filter((u) => !lead.includes(u));
   if (lead.length === 0) {
-    errors.push({ row, column: '牵头单位', message: 'no lead unit; name at least one (several separated by 、)' });
+    errors.push({ row, column: '牵头单位', message: '没有牵头单位，请至少填写一个（多个单位用“、”分隔）' });
   }
   const deadline = readDeadline(row, r, planYear, errors);
   let line = 0;
@@ -279,7 +272,7 @@ function readRow(row: number, r: Record<TaskTableColumn, string>, planYear: numb
       errors.push({
         row,
         column: '行号',
-        message: `"${r.行号}" is not a line number; write a whole number or leave it empty`,
+        message: `“${r.行号}”不是行号，请填写整数，或留空`,
       });
     }
   }
@@ -320,7 +313,7 @@ function readDeadline(
     errors.push({
       row,
       column: '时限类型',
-      message: `"${kindCell}" is not a deadline kind; write one of ${Object.values(KIND_LABELS).join('/')}`,
+      message: `“${kindCell}”不是时限类型，请填写 ${Object.values(KIND_LABELS).join('/')} 之一`,
     });
     kind = 'date';
   }
@@ -331,7 +324,7 @@ function readDeadline(
       errors.push({
         row,
         column: '截止日期',
-        message: `"${dueCell}" is not a date; write it as YYYY-MM-DD, e.g. ${planYear}-12-31`,
+        message: `“${dueCell}”不是有效日期，请写作 YYYY-MM-DD，如 ${planYear}-12-31`,
       });
       return null;
     }
@@ -341,7 +334,7 @@ function readDeadline(
       errors.push({
         row,
         column: '截止日期',
-        message: `empty, and 完成时限 "${text}" names no date; write the due date as YYYY-MM-DD or set 时限类型 to 持续`,
+        message: `为空，完成时限“${text}”中也没有日期，请按 YYYY-MM-DD 填写截止日期，或把时限类型改为“持续”`,
       });
       return null;
     }
@@ -358,10 +351,10 @@ function readDeadline(
 }
 
 function tableError(errors: CellError[]): PlanError {
-  const shown = errors.slice(0, 30).map((e) => `  row ${e.row}, column ${e.column}: ${e.message}`);
-  const more = errors.length > 30 ? [`  … and ${errors.length - 30} more`] : [];
+  const shown = errors.slice(0, 30).map((e) => `  第 ${e.row} 行“${e.column}”列：${e.message}`);
+  const more = errors.length > 30 ? [`  ……另有 ${errors.length - 30} 处`] : [];
   return new PlanError(
     'INVALID_TABLE',
-    `the task table has ${errors.length} error(s):\n${[...shown, ...more].join('\n')}`,
+    `任务分解表有 ${errors.length} 处错误，请改正后重新导入：\n${[...shown, ...more].join('\n')}`,
   );
 }

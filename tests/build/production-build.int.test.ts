@@ -80,7 +80,7 @@ test('the built worker will not start without the bundle, and says to build', as
     const worker = startBuilt('worker/main.js');
     const code = await new Promise<number | null>((resolve) => worker.child.once('exit', resolve));
     expect(code).toBe(1);
-    expect(worker.output()).toContain(`the workflow bundle ${BUNDLE} is missing: build with \`npm run build\``);
+    expect(worker.output()).toContain(`找不到工作流代码包 ${BUNDLE}：请先运行 \`npm run build\` 构建`);
   } finally {
     renameSync(`${BUNDLE}.aside`, BUNDLE);
   }

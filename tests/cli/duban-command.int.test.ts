@@ -21,12 +21,12 @@ test('npx duban: the result on stdout, the summary on stderr, the exit code on t
   expect(parsed.status).toBe(0);
   expect(JSON.parse(parsed.stdout)).toEqual(golden);
   // npm may print its own warnings (about the machine's npm configuration) before the command's line.
-  expect(parsed.stderr.split('\n').filter((line) => line.startsWith('duban:'))).toEqual([
-    `duban: ${golden.tasks.length} tasks, ${golden.units.length} units, ${golden.warnings.length} warnings`,
+  expect(parsed.stderr.split('\n').filter((line) => line.startsWith('duban：'))).toEqual([
+    `duban：${golden.tasks.length} 项任务，${golden.units.length} 个单位，${golden.warnings.length} 条提示`,
   ]);
 
   const refused = duban('plan', 'parse', 'no-such-plan.txt');
   expect(refused.status).toBe(2);
-  expect(refused.stderr).toMatch(/(^|\n)duban: no such file: no-such-plan\.txt\n/);
+  expect(refused.stderr).toMatch(/(^|\n)duban：找不到文件 no-such-plan\.txt：请检查路径\n/);
   expect(refused.stdout).toBe('');
 });

@@ -39,16 +39,16 @@ describe('duban plan parse', () => {
   it('prints a readable Chinese summary by default', async () => {
     const r = await duban('plan', 'parse', seedPath('hebei-2015'));
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('文号: 冀政办字〔2015〕84号');
-    expect(r.stdout).toContain('任务: 15 项');
-    expect(r.stdout).toContain('一.(一)  进一步简政放权  (第12行)');
+    expect(r.stdout).toContain('文号：冀政办字〔2015〕84号');
+    expect(r.stdout).toContain('任务：15 项');
+    expect(r.stdout).toContain('一.(一)  进一步简政放权  （第12行）');
   });
 
   it('prints JSON equal to the golden file', async () => {
     const r = await duban('plan', 'parse', seedPath('tianjin-2013'), '--format', 'json');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual(golden('tianjin-2013'));
-    expect(r.stderr).toBe('duban: 21 tasks, 28 units, 3 warnings\n');
+    expect(r.stderr).toBe('duban：21 项任务，28 个单位，3 条提示\n');
   });
 
   it('round-trips through CSV: parse → csv → import gives the same tasks', async () => {
@@ -92,7 +92,7 @@ describe('duban plan parse', () => {
       isTty: true,
     });
     expect(code).toBe(2);
-    expect(stderr).toContain('xlsx is a binary format: add --out FILE.xlsx');
+    expect(stderr).toContain('duban：xlsx 是二进制格式，不能输出到终端：请加 --out FILE.xlsx\n');
   });
 
   it('reads a GBK file and says it converted it', async () => {
@@ -100,7 +100,7 @@ describe('duban plan parse', () => {
     const r = await duban('plan', 'parse', 'gbk.txt', '--format', 'json');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).tasks[0].lead).toEqual(['市质监局']);
-    expect(r.stderr).toContain('converted from GBK/GB18030');
+    expect(r.stderr).toBe('duban：1 项任务，1 个单位，0 条提示，已从 GBK/GB18030 转换\n');
   });
 });
 
@@ -109,8 +109,8 @@ describe('duban plan import refuses bad tables with exit code 2', () => {
     expect((await duban('plan', 'parse', seedPath('xian-2017'), '--out', 'xian.csv')).code).toBe(0);
     const r = await duban('plan', 'import', 'xian.csv');
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('row 2, column 牵头单位: no lead unit');
-    expect(r.stderr).toContain('row 21, column 牵头单位: no lead unit');
+    expect(r.stderr).toContain('  第 2 行“牵头单位”列：没有牵头单位，请至少填写一个');
+    expect(r.stderr).toContain('  第 21 行“牵头单位”列：没有牵头单位，请至少填写一个');
     expect(r.stdout).toBe('');
   });
 
@@ -118,11 +118,11 @@ describe('duban plan import refuses bad tables with exit code 2', () => {
     writeFileSync(tmp('bad.csv'), '编号,任务,牵头单位,截止日期,备注2\n一.(一),甲,市甲局,2017-02-30,x\n');
     const r = await duban('plan', 'import', 'bad.csv');
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('row 1, column 备注2: unknown column');
+    expect(r.stderr).toContain('  第 1 行“备注2”列：未知的列名（第 5 列），请改为 序号/编号/');
     writeFileSync(tmp('bad2.csv'), '编号,任务,牵头单位,截止日期\n一.(一),甲,市甲局,2017-02-30\n');
     const r2 = await duban('plan', 'import', 'bad2.csv', '--plan-year', '2017');
     expect(r2.code).toBe(2);
-    expect(r2.stderr).toContain('row 2, column 截止日期: "2017-02-30" is not a date; write it as YYYY-MM-DD');
+    expect(r2.stderr).toContain('  第 2 行“截止日期”列：“2017-02-30”不是有效日期，请写作 YYYY-MM-DD，如 2017-12-31');
   });
 
   it('validates a plan JSON against the schema, naming the path', async () => {
@@ -131,7 +131,10 @@ describe('duban plan import refuses bad tables with exit code 2', () => {
     writeFileSync(tmp('plan.json'), JSON.stringify(g));
     const r = await duban('plan', 'import', 'plan.json');
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('tasks.0.deadline.due');
+    expect(r.stderr).toContain('不符合计划结构（1 处问题），请改正后重试：\n');
+    expect(r.stderr).toContain(
+      '  tasks.0.deadline.due：应为实际存在的日期，写作 YYYY-MM-DD，如 2027-03-31 [INVALID_TABLE]\n',
+    );
   });
 });
 
@@ -145,7 +148,7 @@ describe('help', () => {
       const r = await duban(...args);
       expect(r.code).toBe(code);
       expect(r.stdout).toContain('duban plan parse FILE');
-      expect(r.stdout).toContain('exit codes: 0 success, 2 bad usage or input');
+      expect(r.stdout).toContain('退出码：0 成功；2 用法或输入有误（提示中写明如何改正）；1 意外错误');
     }
     expect((await duban('plan', '--help')).stdout).toContain('duban plan import FILE.(csv|xlsx|json)');
   });
@@ -153,15 +156,27 @@ describe('help', () => {
 
 describe('bad usage and bad input: one message, exit code 2, no stack trace', () => {
   it.each([
-    [['plan', 'parse', '/no/such/plan.txt'], /no such file: \/no\/such\/plan\.txt/],
-    [['plan', 'parse', 'no-such-plan.txt'], /no such file: no-such-plan\.txt/],
-    [['plan', 'parse', '.'], /\. is a directory; pass a plan file/],
-    [['plan', 'parse', seedPath('hebei-2015'), '--format', 'pdf'], /--format must be text, json, csv or xlsx/],
-    [['plan', 'parse', seedPath('hebei-2015'), '--colour'], /unknown option --colour/],
-    [['plan', 'parse', seedPath('hebei-2015'), '--plan-year', '17'], /--plan-year must be a year such as 2017/],
-    [['plan', 'frobnicate'], /unknown plan command frobnicate/],
-    [['launch'], /unknown command launch/],
-    [['plan', 'import', seedPath('hebei-2015')], /cannot import "\.txt"/],
+    [['plan', 'parse', '/no/such/plan.txt'], /^duban：找不到文件 \/no\/such\/plan\.txt：请检查路径\n/],
+    [['plan', 'parse', 'no-such-plan.txt'], /^duban：找不到文件 no-such-plan\.txt：请检查路径\n/],
+    [['plan', 'parse', '.'], /^duban：\. 是目录：请给出计划文件\n/],
+    [['plan', 'parse', 'a.txt', 'b.txt'], /^duban：一次只能给一个 FILE（收到：a\.txt、b\.txt）\n/],
+    [['plan', 'parse'], /^duban：缺少 FILE：请给出要读取的文件\n/],
+    [
+      ['plan', 'parse', seedPath('hebei-2015'), '--format', 'pdf'],
+      /^duban：--format 应为 text、json、csv 或 xlsx，而不是“pdf”\n/,
+    ],
+    [
+      ['plan', 'parse', seedPath('hebei-2015'), '--colour'],
+      /^duban：未知的选项 --colour；可用：--format --out --plan-year\n/,
+    ],
+    [['plan', 'parse', seedPath('hebei-2015'), '--out'], /^duban：选项 --out 后面要跟一个值\n/],
+    [
+      ['plan', 'parse', seedPath('hebei-2015'), '--plan-year', '17'],
+      /^duban：--plan-year 应为年份，如 2017，而不是“17”\n/,
+    ],
+    [['plan', 'frobnicate'], /^duban：未知的 plan 子命令 frobnicate；可用：parse、import\n/],
+    [['launch'], /^duban：未知的命令 launch；可用：plan、outbox、help\n/],
+    [['plan', 'import', seedPath('hebei-2015')], /^duban：无法导入“\.txt”：请给出 \.csv、\.xlsx 或 \.json 文件\n/],
   ])('%j', async (args, message) => {
     const r = await duban(...args);
     expect(r.code).toBe(2);
@@ -176,7 +191,7 @@ describe('bad usage and bad input: one message, exit code 2, no stack trace', ()
     for (const [file, msg] of [
       ['empty.txt', /文件是空的.*\[EMPTY_INPUT\]/],
       ['plan.doc', /文件看起来是.*\[BINARY_INPUT\]/],
-      ['notice.txt', /no task items found.*\[NO_TASKS\]/],
+      ['notice.txt', /^duban：没有找到任务条目：.*请确认这是计划正文，而不只是印发通知 \[NO_TASKS\]\n$/],
     ] as const) {
       const r = await duban('plan', 'parse', file);
       expect(r.code).toBe(2);
@@ -201,9 +216,9 @@ it('an unexpected failure (output closed under it) gives exit code 1 and one lin
   };
   expect(await run({})).toEqual({
     code: 1,
-    stderr: 'duban: unexpected failure: write EPIPE\n(set DUBAN_DEBUG=1 for the stack trace)\n',
+    stderr: 'duban：意外错误：write EPIPE\n（设置 DUBAN_DEBUG=1 可看到调用栈）\n',
   });
   const debug = await run({ DUBAN_DEBUG: '1' });
   expect(debug.code).toBe(1);
-  expect(debug.stderr).toMatch(/^duban: unexpected failure: write EPIPE\nError: write EPIPE\n\s+at /);
+  expect(debug.stderr).toMatch(/^duban：意外错误：write EPIPE\nError: write EPIPE\n\s+at /);
 });

@@ -48,7 +48,7 @@ describe('Word files', () => {
     expect(facts(plan)).toEqual(EXPECTED);
     expect(plan.tasks[2]!.text).toBe('建设国家级服务业标准化试点2个，\n完成中期评估。');
     expect(plan.warnings).toEqual([]);
-    expect(r.stderr).toBe('duban: 5 tasks, 8 units, 0 warnings (read from Word 文档（.docx）)\n');
+    expect(r.stderr).toBe('duban：5 项任务，8 个单位，0 条提示，读自 Word 文档（.docx）\n');
   });
 
   it('reads a legacy .doc (Word 97-2003), whatever the file is called', async () => {
@@ -56,7 +56,7 @@ describe('Word files', () => {
     const r = await duban('plan', 'parse', doc, '--format', 'json');
     expect(r.code).toBe(0);
     expect(facts(JSON.parse(r.stdout) as PlanJson)).toEqual(EXPECTED);
-    expect(r.stderr).toContain('(read from Word 97-2003 文档（.doc）)');
+    expect(r.stderr).toContain('，读自 Word 97-2003 文档（.doc）\n');
   });
 
   it('writes the task table from a .docx like from text', async () => {
@@ -69,7 +69,7 @@ describe('Word files', () => {
 
 describe('bad input: a Chinese message naming what the file seems to be and what to do, exit 2, nothing written', () => {
   it.each<[string, () => Promise<Buffer> | Buffer, RegExp]>([
-    ['an empty file', () => Buffer.alloc(0), /^duban: 文件是空的：请导出计划正文.* \[EMPTY_INPUT\]\n$/],
+    ['an empty file', () => Buffer.alloc(0), /^duban：文件是空的：请导出计划正文.* \[EMPTY_INPUT\]\n$/],
     [
       'a photograph of the plan',
       () => Buffer.concat([Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'), Buffer.alloc(64)]),

@@ -13,7 +13,7 @@ describe('phases in the outputs', () => {
   it('the text summary lists each phase with its dates and line', () => {
     const text = formatPlanText(plan);
     expect(text).toContain(
-      '== 实施步骤 ==\n动员部署阶段  2019-03-01 至 2019-04-30  (第27行)\n集中整治阶段  2019-05-01 至 2019-10-31  (第28行)\n',
+      '== 实施步骤 ==\n动员部署阶段  2019-03-01 至 2019-04-30  （第27行）\n集中整治阶段  2019-05-01 至 2019-10-31  （第28行）\n',
     );
   });
 

@@ -34,7 +34,7 @@ function dubanProcess(...argv: string[]): { code: number | null; stdout: string;
 describe('PDF files', () => {
   it('reads a PDF with a text layer into the same tasks', () => {
     const r = dubanProcess('plan', 'parse', file('plan.pdf', makePdf(pdfPages())), '--format', 'json');
-    expect(r.stderr).toContain('(read from PDF 文件)');
+    expect(r.stderr).toContain('，读自 PDF 文件\n');
     expect(r.code).toBe(0);
     expect(facts(JSON.parse(r.stdout) as PlanJson)).toEqual(EXPECTED);
   });
@@ -43,7 +43,7 @@ describe('PDF files', () => {
     const r = dubanProcess('plan', 'parse', file('itext.pdf', makePdf(pdfPages(), true)));
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      'duban: 文件看起来是PDF 文件，但文字用了读不出的字体编码（字体未嵌入，也没有 ToUnicode 对照表，' +
+      'duban：文件看起来是PDF 文件，但文字用了读不出的字体编码（字体未嵌入，也没有 ToUnicode 对照表，' +
         '如 STSong-Light/UniGB-UCS2-H）：请向发文单位要 .docx，或用 PDF 阅读器把文字另存为 .txt（UTF-8）后重试 ' +
         '[UNREADABLE_DOCUMENT]\n',
     );
@@ -54,7 +54,7 @@ describe('PDF files', () => {
     const r = dubanProcess('plan', 'parse', file('scan.pdf', makeScannedPdf(3)), '--out', out);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      'duban: 文件看起来是扫描成的 PDF（3 页，没有文字层）：请先用文字识别（OCR）转成可复制的文字，' +
+      'duban：文件看起来是扫描成的 PDF（3 页，没有文字层）：请先用文字识别（OCR）转成可复制的文字，' +
         '或向发文单位要 .docx / 有文字层的 PDF，再重试 [NO_TEXT_LAYER]\n',
     );
     expect(existsSync(out)).toBe(false);

@@ -33,12 +33,12 @@ test.each([
 ])('%s with Temporal unreachable', async (entry, prefix) => {
   const { code, stderr } = await start(entry, { TEMPORAL_ADDRESS: '127.0.0.1:3', API_PORT: '0' });
   expect(code).toBe(1);
-  expect(stderr).toContain(`${prefix} Temporal is not reachable at 127.0.0.1:3 (`);
-  expect(stderr).toContain('start the local stack with `scripts/stack.sh up`');
+  expect(stderr).toContain(`${prefix} 无法连接 Temporal（127.0.0.1:3：`);
+  expect(stderr).toContain('）：请先启动本地服务栈 `scripts/stack.sh up`（或 `docker compose up -d`）');
 });
 
 test('the worker with PostgreSQL unreachable', async () => {
   const { code, stderr } = await start('worker/main.ts', { DATABASE_URL: 'postgres://duban:duban@127.0.0.1:1/duban' });
   expect(code).toBe(1);
-  expect(stderr).toContain('[worker] PostgreSQL is not reachable at 127.0.0.1:1 (connect ECONNREFUSED 127.0.0.1:1)');
+  expect(stderr).toContain('[worker] 无法连接 PostgreSQL（127.0.0.1:1：connect ECONNREFUSED 127.0.0.1:1）');
 });

@@ -10,13 +10,13 @@ import { checkPostgres, createPool } from '../../infra/postgres';
 
 jest.setTimeout(30_000);
 
-const HOW = 'start the local stack with `scripts/stack.sh up` (or `docker compose up -d`)';
+const HOW = '请先启动本地服务栈 `scripts/stack.sh up`（或 `docker compose up -d`）';
 
 test('PostgreSQL', async () => {
   const url = 'postgres://duban:duban@127.0.0.1:1/duban';
   const pool = createPool(url);
   await expect(checkPostgres(pool, url)).rejects.toThrow(
-    `PostgreSQL is not reachable at 127.0.0.1:1 (connect ECONNREFUSED 127.0.0.1:1): ${HOW}`,
+    `无法连接 PostgreSQL（127.0.0.1:1：connect ECONNREFUSED 127.0.0.1:1）：${HOW}`,
   );
   await pool.end();
 });
@@ -24,7 +24,7 @@ test('PostgreSQL', async () => {
 test('Kafka', async () => {
   const config = { ...loadConfig({}), KAFKA_BROKERS: ['127.0.0.1:2'] };
   await expect(ensureTopic(createKafka(config), config)).rejects.toThrow(
-    /^Kafka is not reachable at 127\.0\.0\.1:2 \(.*\): start the local stack/,
+    /^无法连接 Kafka（127\.0\.0\.1:2：.*）：请先启动本地服务栈 `scripts\/stack\.sh up`/,
   );
 });
 

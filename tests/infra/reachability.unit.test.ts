@@ -5,7 +5,7 @@
 import { loadConfig } from '../../infra/config';
 import { ServerUnreachableError, unreachable } from '../../infra/reachability';
 
-const HOW = 'start the local stack with `scripts/stack.sh up` (or `docker compose up -d`)';
+const HOW = '请先启动本地服务栈 `scripts/stack.sh up`（或 `docker compose up -d`）';
 
 const refused = (address: string) =>
   Object.assign(new Error(`connect ECONNREFUSED ${address}`), { code: 'ECONNREFUSED', address });
@@ -13,14 +13,14 @@ const refused = (address: string) =>
 describe('a server that does not answer is named, with its address, what went wrong and how to start it', () => {
   test('a refused connection, as pg and kafkajs give it', () => {
     expect(unreachable('PostgreSQL', '127.0.0.1:1', refused('127.0.0.1:1')).message).toBe(
-      `PostgreSQL is not reachable at 127.0.0.1:1 (connect ECONNREFUSED 127.0.0.1:1): ${HOW}`,
+      `无法连接 PostgreSQL（127.0.0.1:1：connect ECONNREFUSED 127.0.0.1:1）：${HOW}`,
     );
   });
 
   test('localhost tried on IPv6, then IPv4: the first attempt, not the empty message of the AggregateError', () => {
     const both = new AggregateError([refused('::1:55432'), refused('127.0.0.1:55432')], '');
     expect(unreachable('PostgreSQL', 'localhost:55432', both).message).toBe(
-      `PostgreSQL is not reachable at localhost:55432 (connect ECONNREFUSED ::1:55432): ${HOW}`,
+      `无法连接 PostgreSQL（localhost:55432：connect ECONNREFUSED ::1:55432）：${HOW}`,
     );
   });
 
@@ -29,7 +29,7 @@ describe('a server that does not answer is named, with its address, what went wr
       'Failed to connect to 127.0.0.1:3\n  caused by: tcp connect error\n  Connection refused',
     );
     expect(unreachable('Temporal', '127.0.0.1:3', transport).message).toBe(
-      `Temporal is not reachable at 127.0.0.1:3 (Failed to connect to 127.0.0.1:3): ${HOW}`,
+      `无法连接 Temporal（127.0.0.1:3：Failed to connect to 127.0.0.1:3）：${HOW}`,
     );
   });
 
@@ -37,10 +37,10 @@ describe('a server that does not answer is named, with its address, what went wr
     const timeout = new Error('');
     timeout.name = 'KafkaJSConnectionTimeout';
     expect(unreachable('Kafka', '127.0.0.1:2', timeout).message).toBe(
-      `Kafka is not reachable at 127.0.0.1:2 (KafkaJSConnectionTimeout): ${HOW}`,
+      `无法连接 Kafka（127.0.0.1:2：KafkaJSConnectionTimeout）：${HOW}`,
     );
     expect(unreachable('Kafka', '127.0.0.1:2', 'timeout').message).toBe(
-      `Kafka is not reachable at 127.0.0.1:2 (timeout): ${HOW}`,
+      `无法连接 Kafka（127.0.0.1:2：timeout）：${HOW}`,
     );
   });
 
@@ -53,6 +53,11 @@ describe('a server that does not answer is named, with its address, what went wr
 
 test('a bad setting names the variable and the fix, instead of failing later', () => {
   expect(() => loadConfig({ KAFKA_BROKERS: 'localhost', API_PORT: '70000' })).toThrow(
-    /KAFKA_BROKERS.*each broker is host:port[\s\S]*API_PORT[\s\S]*fix these variables or unset them to use the defaults/,
+    [
+      '环境变量中的配置无效：',
+      '  KAFKA_BROKERS.0：每个 broker 应写作 host:port',
+      '  API_PORT：数值过大：期望 number <=65535',
+      '请改正这些变量，或删去它们以使用默认值',
+    ].join('\n'),
   );
 });

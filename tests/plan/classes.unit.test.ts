@@ -144,9 +144,7 @@ describe('class 4: catch-all tails are not units; they are kept as a note on the
   it('a lead that is only a catch-all leaves the item without a lead, with a warning and the note', () => {
     const p = inline('一、任务\n（一）甲。（有关部门负责）\n');
     expect([p.tasks[0]!.lead, p.tasks[0]!.notes]).toEqual([[], ['牵头单位还写有“有关部门”（泛指，不作为单位）']]);
-    expect(p.warnings.map((w) => w.message)).toEqual([
-      'task 一.(一) names no responsible unit; assign one before launch',
-    ]);
+    expect(p.warnings.map((w) => w.message)).toEqual(['任务 一.(一) 没有写明责任单位：请在启动前指定牵头单位']);
   });
 });
 
@@ -185,7 +183,7 @@ describe('class 5: an item number glued to the digits of its title', () => {
     ]);
     expect(p.tasks[0]!.text).toContain('3.5万户');
     expect(p.warnings.map((w) => w.message)).toContainEqual(
-      'numbering jumps to 4 after 2: an item may be lost in copying',
+      '编号在 2 之后跳到 4：可能有条目在复制时丢失，请对照原文核对',
     );
   });
 });

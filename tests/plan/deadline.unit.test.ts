@@ -72,7 +72,7 @@ describe('deadlines of tasks', () => {
     expect(p.warnings).toEqual([
       {
         line: 3,
-        message: 'deadline "按省里部署" of task 一.(一) cannot be placed on a calendar; used the end of 2017',
+        message: '任务 一.(一) 的完成时限“按省里部署”无法换算成日期，暂按 2017-12-31 计；请在任务分解表中核定截止日期',
       },
     ]);
   });

@@ -58,7 +58,7 @@ describe('decoding plan bytes', () => {
   it('refuses a document without task items instead of returning an empty table', () => {
     const notice = '关于召开质量工作会议的通知\n各有关单位:\n定于3月5日召开会议,请准时参加。\n';
     expect(codeOf(() => parsePlan(Buffer.from(notice)))).toBe('NO_TASKS');
-    expect(() => parsePlan(notice)).toThrow(/no task items found/);
+    expect(() => parsePlan(notice)).toThrow(/^没有找到任务条目：.*请确认这是计划正文，而不只是印发通知$/);
     expect(codeOf(() => parsePlan('hello world, this is not a plan at all'))).toBe('NO_TASKS');
   });
 });

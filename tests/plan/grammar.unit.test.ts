@@ -76,12 +76,15 @@ describe('ref paths', () => {
 `;
     const plan = parse(text);
     expect(plan.tasks.map((t) => t.ref)).toEqual(['一.(一)', '一.(二)', '一.(三)', '一.(四)']);
-    expect(plan.warnings).toEqual([{ line: 5, message: 'heading ")丙工作" has lost its number; read as (三)' }]);
+    expect(plan.warnings).toEqual([{ line: 5, message: '标题“)丙工作”缺了序号，已按 (三) 读取' }]);
   });
 
   it('warns when the numbering jumps', () => {
     const text = '某市2017年行动计划\n一、任务\n(一)甲。(市甲局负责)\n(三)丙。(市丙局负责)\n';
-    expect(parse(text).warnings[0]).toMatchObject({ line: 4, message: expect.stringMatching(/jumps to \(三\)/) });
+    expect(parse(text).warnings[0]).toEqual({
+      line: 4,
+      message: '编号在 (一) 之后跳到 (三)：可能有条目在复制时丢失，请对照原文核对',
+    });
   });
 });
 
@@ -116,7 +119,7 @@ describe('which numbered items are tasks', () => {
     ]);
     expect(plan.warnings).toContainEqual({
       line: 5,
-      message: 'task 二.(二) names no responsible unit; assign one before launch',
+      message: '任务 二.(二) 没有写明责任单位：请在启动前指定牵头单位',
     });
   });
 
@@ -170,8 +173,8 @@ describe('item text and title', () => {
     const text =
       '某市2017年行动计划\n一、任务\n(一)改善空气质量,浓度在201570微克/立方米的基础上降低15%;二是减少重污染天数。(市环保局负责)\n';
     expect(parse(text).warnings.map((w) => w.message)).toEqual([
-      '"二是" appears inside a paragraph; kept as one task',
-      '"201570" looks like 2015年70 with 年 lost in copying; check the number',
+      '“二是”出现在段落中间，整段仍作为一项任务',
+      '“201570”像是“2015年70”在复制时丢了“年”字：请核对数字',
     ]);
   });
 

@@ -23,13 +23,13 @@ describe('plan metadata', () => {
   it('normalises a 文号 written with [] and without 号, and says so', () => {
     const p = parsePlan('某市2017年行动计划\n某质办[2017]4\n一、任务\n(一)甲。(市甲局负责)\n').plan;
     expect(p.docNumber).toBe('某质办〔2017〕4号');
-    expect(p.warnings[0]!.message).toMatch(/lost its 号/);
+    expect(p.warnings[0]!.message).toBe('文号“某质办[2017]4”缺了“号”字，已按 某质办〔2017〕4号 读取');
   });
 
   it('recovers a signature date that lost 月/日 when only one reading is a real date', () => {
     const p = parsePlan('某市2017年行动计划\n某市人民政府\n2017年612\n一、任务\n(一)甲。(市甲局负责)\n').plan;
     expect(p.issuedOn).toBe('2017-06-12');
-    expect(p.warnings[0]).toEqual({ line: 3, message: 'issue date "2017年612" has lost 月/日; read as 2017-06-12' });
+    expect(p.warnings[0]).toEqual({ line: 3, message: '成文日期“2017年612”缺了“月”“日”，已按 2017-06-12 读取' });
   });
 
   it('takes the plan year from the signature when the title has none', () => {
@@ -43,7 +43,9 @@ describe('plan metadata', () => {
 
   it('refuses a plan whose year cannot be told unless the caller gives it', () => {
     const text = '某市工作方案\n一、任务\n(一)甲。(市甲局负责)\n';
-    expect(() => parsePlan(text)).toThrow(/--plan-year/);
+    expect(() => parsePlan(text)).toThrow(
+      '无法确定计划年度：标题、成文日期和文号都没有写明年份；请用 --plan-year YYYY 指定',
+    );
     expect(parsePlan(text, { planYear: 2020 }).plan.tasks[0]!.deadline.due).toBe('2020-12-31');
   });
 });

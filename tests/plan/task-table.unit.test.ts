@@ -57,19 +57,19 @@ describe('task table round trip', () => {
 describe('task table validation', () => {
   it('names an unknown column and the fix', () => {
     expect(messageOf(() => rowsToPlan([[...header, '备注x'], row()]))).toMatch(
-      /INVALID_TABLE: .*row 1, column 备注x: unknown column "备注x" \(column 12\); rename it/s,
+      /^INVALID_TABLE: 任务分解表有 1 处错误，请改正后重新导入：\n {2}第 1 行“备注x”列：未知的列名（第 12 列），请改为 序号\/编号\/.*之一，或删除该列$/,
     );
   });
 
   it('names an empty lead unit by row', () => {
     expect(messageOf(() => rowsToPlan([header, row(), row({ 编号: '一.(二)', 牵头单位: ' ' })]))).toMatch(
-      /row 3, column 牵头单位: no lead unit; name at least one/,
+      /第 3 行“牵头单位”列：没有牵头单位，请至少填写一个（多个单位用“、”分隔）/,
     );
   });
 
   it('names an unparseable date and shows the format', () => {
     expect(messageOf(() => rowsToPlan([header, row({ 截止日期: '2017-13-45' })]))).toMatch(
-      /row 2, column 截止日期: "2017-13-45" is not a date; write it as YYYY-MM-DD, e\.g\. 2017-12-31/,
+      /第 2 行“截止日期”列：“2017-13-45”不是有效日期，请写作 YYYY-MM-DD，如 2017-12-31/,
     );
   });
 
@@ -77,9 +77,14 @@ describe('task table validation', () => {
     const msg = messageOf(() =>
       rowsToPlan([header, row({ 时限类型: '很急' }), row({ 编号: '' }), row(), row()], { planYear: 2017 }),
     );
-    expect(msg).toMatch(/row 2, column 时限类型: "很急" is not a deadline kind/);
-    expect(msg).toMatch(/row 3, column 编号: empty/);
-    expect(msg).toMatch(/row 5, column 编号: ref 一.\(一\) is already used in row 4/);
+    expect(msg).toBe(
+      [
+        'INVALID_TABLE: 任务分解表有 3 处错误，请改正后重新导入：',
+        '  第 2 行“时限类型”列：“很急”不是时限类型，请填写 限期/周期/持续/阶段/默认 之一',
+        '  第 3 行“编号”列：为空，请给每项任务填写编号，如 一.(一) 或 五.(二).29.(1)',
+        '  第 5 行“编号”列：编号 一.(一) 已在第 4 行用过，请给每项任务各自的编号',
+      ].join('\n'),
+    );
   });
 
   it('accepts other date spellings and English kind codes, and continuous work without a date', () => {
@@ -100,7 +105,7 @@ describe('task table validation', () => {
   });
 
   it('refuses a table without rows or header', () => {
-    expect(messageOf(() => rowsToPlan([]))).toMatch(/empty/);
-    expect(messageOf(() => rowsToPlan([header]))).toMatch(/no task rows/);
+    expect(messageOf(() => rowsToPlan([]))).toMatch(/^INVALID_TABLE: 表格是空的：第一行应为表头（序号、编号、/);
+    expect(messageOf(() => rowsToPlan([header]))).toBe('INVALID_TABLE: 表格只有表头，没有任务行：请至少填写一项任务');
   });
 });

@@ -281,9 +281,7 @@ describe('luoyang-2020: ASCII brackets, 等负责, collective units, keyed lines
       ...[11, 12].map((n) => `四.${n}`),
       ...[13, 14, 15].map((n) => `五.${n}`),
     ]);
-    expect(plan.warnings).toEqual([
-      { line: 19, message: 'task 二.8 names no responsible unit; assign one before launch' },
-    ]);
+    expect(plan.warnings).toEqual([{ line: 19, message: '任务 二.8 没有写明责任单位：请在启动前指定牵头单位' }]);
   });
 
   it('reads units and deadlines', () => {
