@@ -30,12 +30,23 @@ die() { printf '[stack] error: %s\n' "$*" >&2; exit 1; }
 TEMPORAL_ADDRESS="${TEMPORAL_ADDRESS:-127.0.0.1:7233}"
 TEMPORAL_UI_PORT="${TEMPORAL_UI_PORT:-8233}"
 DATABASE_URL="${DATABASE_URL:-postgres://duban:duban@127.0.0.1:55432/duban}"
-[[ "$DATABASE_URL" =~ ^postgres(ql)?://([^:@/]+):([^@/]*)@([^:/]+):([0-9]+)/([^?]+) ]] ||
-  die "DATABASE_URL must look like postgres://USER:PASSWORD@127.0.0.1:PORT/DATABASE to start a local server"
-PG_USER=${BASH_REMATCH[2]} PG_PASSWORD=${BASH_REMATCH[3]} PG_PORT=${BASH_REMATCH[5]} PG_DATABASE=${BASH_REMATCH[6]}
+# Read here, checked where a server is started: `install` (run by with-node.sh before any npm script) needs none of
+# them, and the application names a bad value in its own words.
+PG_USER='' PG_PASSWORD='' PG_PORT='' PG_DATABASE=''
+if [[ "$DATABASE_URL" =~ ^postgres(ql)?://([^:@/]+):([^@/]*)@([^:/]+):([0-9]+)/([^?]+) ]]; then
+  PG_USER=${BASH_REMATCH[2]} PG_PASSWORD=${BASH_REMATCH[3]} PG_PORT=${BASH_REMATCH[5]} PG_DATABASE=${BASH_REMATCH[6]}
+fi
+require_pg_url() {
+  [ -n "$PG_PORT" ] ||
+    die "DATABASE_URL must look like postgres://USER:PASSWORD@127.0.0.1:PORT/DATABASE to start a local server"
+}
 KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:19092}"
-KAFKA_PORT=${KAFKA_BROKERS%%,*}; KAFKA_PORT=${KAFKA_PORT##*:}
-KAFKA_CONTROLLER_PORT=$((KAFKA_PORT + 1))
+KAFKA_PORT=''
+if [[ "${KAFKA_BROKERS%%,*}" =~ :([0-9]+)$ ]]; then KAFKA_PORT=${BASH_REMATCH[1]}; fi
+KAFKA_CONTROLLER_PORT=$((${KAFKA_PORT:-0} + 1))
+require_kafka_port() {
+  [ -n "$KAFKA_PORT" ] || die "KAFKA_BROKERS must start with HOST:PORT (e.g. 127.0.0.1:19092) to start a local broker"
+}
 KAFKA_HEAP="${KAFKA_HEAP:-384m}"
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 
@@ -236,6 +247,7 @@ pg_locate() {
 }
 
 start_postgres() {
+  require_pg_url
   pg_locate
   if [ ! -f "$PG_DATA/PG_VERSION" ]; then
     say "initialising PostgreSQL in $PG_DATA"
@@ -286,6 +298,7 @@ kafka_java() {
 }
 
 start_kafka() {
+  require_kafka_port
   if running kafka; then return; fi
   require_free Kafka "$KAFKA_PORT"
   require_free "the Kafka controller" "$KAFKA_CONTROLLER_PORT"
@@ -361,6 +374,8 @@ cmd_down() {
 }
 
 cmd_status() {
+  require_pg_url
+  require_kafka_port
   local host=${TEMPORAL_ADDRESS%:*} port=${TEMPORAL_ADDRESS##*:} ok=0
   if port_open "$host" "$port"; then say "Temporal   up    $TEMPORAL_ADDRESS"; else say "Temporal   down  $TEMPORAL_ADDRESS"; ok=1; fi
   if port_open 127.0.0.1 "$KAFKA_PORT"; then say "Kafka      up    127.0.0.1:$KAFKA_PORT"; else say "Kafka      down  127.0.0.1:$KAFKA_PORT"; ok=1; fi
