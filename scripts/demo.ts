@@ -137,7 +137,9 @@ async function oneTask({ config, kafka, ...deps }: Deps & { config: ReturnType<t
   );
   say(`${unit}收件箱：${inbox.map((n) => n.subject).join('  ')}`);
   const [host] = config.TEMPORAL_ADDRESS.split(':');
-  say(`Temporal UI：http://${host}:${process.env.TEMPORAL_UI_PORT ?? '8233'}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows/${encodeURIComponent(id)}`);
+  say(
+    `Temporal UI：http://${host}:${process.env.TEMPORAL_UI_PORT ?? '8233'}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows/${encodeURIComponent(id)}`,
+  );
   say();
 }
 
