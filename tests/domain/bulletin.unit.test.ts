@@ -1,7 +1,8 @@
 /**
  * The quarterly 督查通报: a small cycle of ten units whose every figure was worked out by hand (below), then the
- * text and Markdown a 督查室 reads, checked line by line.
+ * text, Markdown and XLSX a 督查室 reads, checked line by line and cell by cell.
  */
+import ExcelJS from 'exceljs';
 import {
   BULLETIN_LEVELS,
   DEFAULT_SCORING,
@@ -16,6 +17,7 @@ import {
   type BulletinInput,
   type BulletinLevel,
 } from '../../domain/cycle/bulletin';
+import { BULLETIN_SHEET, bulletinToXlsx } from '../../domain/cycle/bulletin-xlsx';
 import { escalationLevelSchema } from '../../workflows/assignment/events';
 
 const Q2 = { key: '2017-Q2', label: '2017年第二季度' };
@@ -446,5 +448,71 @@ describe('formatBulletin: Markdown', () => {
   test('a unit name with Markdown markup is escaped, so the table keeps its columns', () => {
     const odd = computeBulletin(input({ assignments: [item('市|直*单位', '一.1', { report: onTime() })] }));
     expect(formatBulletin(odd, 'md')).toContain('| 1 | 市\\|直\\*单位 | 1 | 1 |');
+  });
+});
+
+describe('bulletinToXlsx', () => {
+  const text = (v: ExcelJS.CellValue) => (v === null || v === undefined ? '' : v);
+
+  async function sheet(b: Bulletin): Promise<ExcelJS.Worksheet> {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await bulletinToXlsx(b)) as unknown as ArrayBuffer);
+    const ws = wb.getWorksheet(BULLETIN_SHEET);
+    if (!ws) throw new Error(`no sheet ${BULLETIN_SHEET}`);
+    return ws;
+  }
+
+  function rowsFrom(ws: ExcelJS.Worksheet, first: number, width: number, offset = 1): unknown[][] {
+    const rows: unknown[][] = [];
+    for (let n = first; ; n++) {
+      const row = ws.getRow(n);
+      if (row.cellCount === 0 || text(row.getCell(offset + 1).value) === '') return rows;
+      rows.push(Array.from({ length: width }, (_, i) => text(row.getCell(offset + i).value)));
+    }
+  }
+
+  test('title, date and the ranked table read back as numbers, the rate formatted as a percentage', async () => {
+    const ws = await sheet(bulletin);
+    expect(ws.getCell('A1').value).toBe('关于2017年第二季度重点工作任务推进情况的督查通报');
+    expect(ws.getCell('A2').value).toBe('2017年7月12日');
+    expect(String(ws.getCell('A3').value)).toContain('按时报送率 52.6%');
+    let header = 0;
+    ws.eachRow((row, n) => {
+      if (row.getCell(1).value === '排名') header = n;
+    });
+    expect(rowsFrom(ws, header, HEADER.length)).toEqual([
+      HEADER,
+      [1, '市城管局', 3, 2, 0, 0, 0, 0, 0, 0, 2, 0, 0, 1, 100],
+      [1, '市民政局', 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 100],
+      [3, '市教育局', 2, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, '—', 100],
+      [4, '市林业局', 4, 3, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0.75, 98],
+      [5, '市农业局', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0.5, 98],
+      [6, '市交通运输局', 2, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0.5, 97],
+      [7, '市卫健委', 2, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0.5, 95],
+      [8, '市商务局', 2, 1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0.5, 95],
+      [9, '市审计局', 2, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 95],
+      [10, '市水务局', 3, 0, 2, 1, 0, 2, 1, 1, 0, 0, 0, 0, 84],
+      ['', '合计', 23, 10, 6, 3, 1, 4, 2, 1, 2, 2, 1, 10 / 19, ''],
+    ]);
+    expect(ws.getRow(header + 1).getCell(14).numFmt).toBe('0.0%');
+    expect(ws.pageSetup.orientation).toBe('landscape');
+  });
+
+  test('the deductions, one row per unit and reason, with the items they came from', async () => {
+    const ws = await sheet(bulletin);
+    let header = 0;
+    ws.eachRow((row, n) => {
+      if (row.getCell(2).value === '单位' && row.getCell(3).value === '得分') header = n;
+    });
+    const rows = rowsFrom(ws, header, 7, 2);
+    expect(rows[0]).toEqual(['单位', '得分', '扣分事项', '数量', '每项（次）扣分', '扣分', '涉及任务']);
+    expect(rows.filter((r) => r[0] === '市水务局')).toEqual([
+      ['市水务局', 84, '逾期报送', 2, 2, -4, '五.(二).29、六.(一)'],
+      ['市水务局', 84, '未报送', 1, 5, -5, '七.3'],
+      ['市水务局', 84, '催办', 2, 1, -2, '六.(一)、七.3'],
+      ['市水务局', 84, '督办', 1, 2, -2, '七.3'],
+      ['市水务局', 84, '通报', 1, 3, -3, '七.3'],
+    ]);
+    expect(rows.map((r) => r[0])).not.toContain('市城管局');
   });
 });
