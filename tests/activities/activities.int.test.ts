@@ -11,6 +11,7 @@ import { createActivities } from '../../activities';
 import { shanghaiInstant } from '../../domain/calendar';
 import { readAssignmentEvents } from '../../infra/kafka';
 import type { AssignmentEvent, RecordedEvent } from '../../workflows/assignment/events';
+import { normalizeSpec } from '../../workflows/assignment/decider';
 import { noticesFor } from '../../workflows/assignment/notices';
 import { DEFAULT_POLICY } from '../../workflows/assignment/policy';
 import { connectKafka, connectPostgres, startRelay, uniqueId } from '../support/stack';
@@ -208,7 +209,7 @@ test('notices land once in each recipient inbox, however often delivery is retri
   const id = uniqueId('assignment');
   const [assigned] = lifecycle(id);
   if (assigned?.event.type !== 'TaskAssigned') throw new Error('fixture starts with TaskAssigned');
-  const notices = noticesFor(assigned, assigned.event.spec);
+  const notices = noticesFor(assigned, normalizeSpec(assigned.event.spec));
   const { deliverNotices } = createActivities({ pool, topic });
   await run(deliverNotices, notices);
   await run(deliverNotices, notices);

@@ -1,5 +1,5 @@
 import { shanghaiInstant } from '../../domain/calendar';
-import { decide, fold, nextAlarm, type AssignmentCommand } from '../../workflows/assignment/decider';
+import { decide, fold, nextAlarm, normalizeSpec, type AssignmentCommand } from '../../workflows/assignment/decider';
 import { assignmentSpecSchema, type AssignmentEvent, type AssignmentSpec } from '../../workflows/assignment/events';
 import { noticesFor } from '../../workflows/assignment/notices';
 import { DEFAULT_POLICY } from '../../workflows/assignment/policy';
@@ -366,7 +366,7 @@ describe('notices', () => {
           daysOverdue: 4,
         },
       },
-      spec,
+      normalizeSpec(spec),
     );
     expect(head).toEqual([
       expect.objectContaining({
@@ -390,7 +390,7 @@ describe('notices', () => {
           daysOverdue: 9,
         },
       },
-      spec,
+      normalizeSpec(spec),
     );
     expect(coordinator[0]?.recipient).toBe('市质强委办公室');
     expect(coordinator[0]?.key).toBe('a#8#市质强委办公室');

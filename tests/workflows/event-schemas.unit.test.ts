@@ -1,17 +1,20 @@
 /**
  * Event schemas describe what was written: every event ever stored, published or recorded in a workflow's history
- * must go on parsing, and the workflow parses its own input with the TaskAssigned spec schema on every replay. So
- * they never change shape in place; a new shape is a new version beside the old, with an upcaster. This test holds
- * them to the snapshot in event-schemas.json (as JSON Schema). Tighter bounds for new input belong at the edge
- * (api/assignments.ts, workflows/assignment/messages.ts), where a change alters no replay.
+ * must go on parsing, and the workflow parses its own input with the TaskAssigned spec schemas on every replay. So
+ * they never change shape in place; a new shape is a new version beside the old (TaskAssigned version 2 beside 1),
+ * read by the decider as the newest. Two guards: every event and every workflow input in the recorded histories
+ * parses, as it was written; and the schemas, as JSON Schema, equal the snapshot in event-schemas.json, so that any
+ * change to them is a deliberate, reviewed one. Tighter bounds for new input belong at the edge (api/assignments.ts,
+ * workflows/assignment/messages.ts), where a change alters no replay.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { assignmentEventSchema, recordedEventSchema } from '../../workflows/assignment/events';
 import { assignmentInputSchema } from '../../workflows/assignment/messages';
 
 const SNAPSHOT = path.join(__dirname, 'event-schemas.json');
+const HISTORIES = path.join(__dirname, '..', 'replay', 'histories');
 
 function shapes() {
   const json = (schema: z.ZodType) => z.toJSONSchema(schema, { unrepresentable: 'any' });
@@ -22,7 +25,47 @@ function shapes() {
   };
 }
 
-test('the event schemas and the workflow input schema are the ones events were written with', () => {
+interface Payloads {
+  payloads?: Array<{ data: string }>;
+}
+interface HistoryEvent {
+  workflowExecutionStartedEventAttributes?: { input?: Payloads };
+  activityTaskScheduledEventAttributes?: { activityType: { name: string }; input?: Payloads };
+}
+
+const decoded = (payloads: Payloads | undefined): unknown[] =>
+  (payloads?.payloads ?? []).map((p) => JSON.parse(Buffer.from(p.data, 'base64').toString('utf8')) as unknown);
+
+/** Each recorded history's workflow input and the batches its runs stored, decoded from the history's payloads. */
+function recorded(): Array<{ file: string; inputs: unknown[]; batches: unknown[] }> {
+  return readdirSync(HISTORIES)
+    .filter((f) => f.endsWith('.json'))
+    .map((file) => {
+      const { events } = JSON.parse(readFileSync(path.join(HISTORIES, file), 'utf8')) as { events: HistoryEvent[] };
+      return {
+        file,
+        inputs: events.flatMap((e) => decoded(e.workflowExecutionStartedEventAttributes?.input)),
+        batches: events.flatMap((e) =>
+          e.activityTaskScheduledEventAttributes?.activityType.name === 'recordEvents'
+            ? decoded(e.activityTaskScheduledEventAttributes.input)
+            : [],
+        ),
+      };
+    });
+}
+
+test('every event and every workflow input in the recorded histories parses as it was written', () => {
+  const histories = recorded();
+  expect(histories.length).toBeGreaterThan(0);
+  for (const { file, inputs, batches } of histories) {
+    expect([file, inputs.map((input) => assignmentInputSchema.parse(input))]).toEqual([file, inputs]);
+    const events = batches.flatMap((batch) => z.array(recordedEventSchema).parse(batch));
+    expect([file, events.length > 0]).toEqual([file, true]);
+    expect([file, events]).toEqual([file, batches.flat()]);
+  }
+});
+
+test('the event schemas and the workflow input schema are the ones in the reviewed snapshot', () => {
   const frozen = JSON.parse(readFileSync(SNAPSHOT, 'utf8')) as unknown;
   expect(shapes()).toEqual(frozen);
 });

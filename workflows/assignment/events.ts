@@ -1,5 +1,5 @@
 /**
- * Domain events of one assignment (one task item × one lead unit), version 1.
+ * Domain events of one assignment (one task item × one lead unit).
  *
  * Past-tense names, a literal `type` and `version` each, so a reader of the Kafka topic or the event store can
  * parse exactly the shape it was written in; a later shape gets its own schema and an upcaster beside this file.
@@ -51,10 +51,69 @@ export const assignmentSpecSchema = z.object({
 });
 export type AssignmentSpec = z.infer<typeof assignmentSpecSchema>;
 
+// ---------------------------------------------------------------------------------------------------------------
+// Version 2 of the assignment: what a supervision cycle launches (and the API since). Its reporting periods are
+// given (quarterly, monthly, half-yearly, annual, or one date), its reminders and escalation steps count working
+// days on the calendar slice it carries — so its schedule never changes on replay, whatever later calendars say —
+// and it knows its cycle, its cooperating units and its light thresholds.
+
+export const reportingPeriodSchema = z.object({
+  /** '2017-Q1', '2017-07', '2017-H1', '2017', or the due date itself for a one-off report. */
+  key: z.string().min(1),
+  /** For people: '2017年第一季度'. */
+  label: z.string().min(1),
+  /** The day the report is due, as the plan states it (kept as written, even on a non-working day). */
+  due: calendarDate,
+});
+export type ReportingPeriodSpec = z.infer<typeof reportingPeriodSchema>;
+
+export const workingCalendarSchema = z.object({
+  from: calendarDate,
+  to: calendarDate,
+  holidays: z.array(calendarDate),
+  workdays: z.array(calendarDate),
+  unknownYears: z.array(z.number().int()),
+});
+
+export const supervisionPolicyV2Schema = supervisionPolicySchema.extend({
+  /** What reminders and escalation delays count: working days (工作日), or calendar days as version 1 did. */
+  days: z.enum(['working', 'calendar']),
+});
+export type SupervisionPolicyV2 = z.infer<typeof supervisionPolicyV2Schema>;
+
+export const lightThresholdsSchema = z.object({
+  /** Yellow when less than this share of the open period is left and no report is in (0.3: the last 30 %). */
+  yellowWhenLeft: z.number().min(0).max(1),
+});
+export type LightThresholds = z.infer<typeof lightThresholdsSchema>;
+
+export const assignmentSpecV2Schema = z.object({
+  taskId: z.string().min(1),
+  ref: z.string().min(1),
+  title: z.string().min(1),
+  unit: z.string().min(1),
+  coordinator: z.string().min(1),
+  deadlineText: z.string(),
+  due: calendarDate,
+  /** The supervision cycle that launched it; absent for an assignment made on its own. */
+  cycleId: z.string().min(1).optional(),
+  /** 配合单位: told what they support; their own turns come with the conversation's next version. */
+  cooperating: z.array(z.string().min(1)),
+  /** Ascending by due date, distinct keys. */
+  periods: z.array(reportingPeriodSchema).min(1),
+  policy: supervisionPolicyV2Schema,
+  calendar: workingCalendarSchema,
+  lights: lightThresholdsSchema,
+});
+export type AssignmentSpecV2 = z.infer<typeof assignmentSpecV2Schema>;
+
 const base = { version: z.literal(1), at: instant };
 const period = { period: z.string(), due: calendarDate };
 
-export const taskAssignedSchema = z.object({ type: z.literal('TaskAssigned'), ...base, spec: assignmentSpecSchema });
+export const taskAssignedSchema = z.discriminatedUnion('version', [
+  z.object({ type: z.literal('TaskAssigned'), ...base, spec: assignmentSpecSchema }),
+  z.object({ type: z.literal('TaskAssigned'), version: z.literal(2), at: instant, spec: assignmentSpecV2Schema }),
+]);
 export const assignmentAcknowledgedSchema = z.object({
   type: z.literal('AssignmentAcknowledged'),
   ...base,
@@ -94,6 +153,23 @@ export const taskCompletedSchema = z.object({
   summary: z.string(),
 });
 
+/** The coordinator stops the clock of one assignment (or the cycle of it does): no reminders, no escalations. */
+export const assignmentPausedSchema = z.object({
+  type: z.literal('AssignmentPaused'),
+  ...base,
+  by: z.string(),
+  reason: z.string(),
+});
+/** The clock goes on: what came due meanwhile is sent once, a late period's ladder at its highest step reached. */
+export const assignmentResumedSchema = z.object({ type: z.literal('AssignmentResumed'), ...base, by: z.string() });
+/** 撤销: the item is withdrawn from supervision; nothing more is due, and it is never counted late. */
+export const assignmentCancelledSchema = z.object({
+  type: z.literal('AssignmentCancelled'),
+  ...base,
+  by: z.string(),
+  reason: z.string(),
+});
+
 export const assignmentEventSchema = z.discriminatedUnion('type', [
   taskAssignedSchema,
   assignmentAcknowledgedSchema,
@@ -102,6 +178,9 @@ export const assignmentEventSchema = z.discriminatedUnion('type', [
   reportingPeriodOverdueSchema,
   overdueEscalatedSchema,
   taskCompletedSchema,
+  assignmentPausedSchema,
+  assignmentResumedSchema,
+  assignmentCancelledSchema,
 ]);
 export type AssignmentEvent = z.infer<typeof assignmentEventSchema>;
 

@@ -7,8 +7,8 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import { boundedText } from '../../domain/text';
-import type { AssignmentState } from './decider';
-import { assignmentSpecSchema } from './events';
+import type { AssignmentState, Light } from './decider';
+import { assignmentSpecSchema, assignmentSpecV2Schema } from './events';
 
 /**
  * The workflow's input, checked when a run starts — also on every replay — with the TaskAssigned event's own spec
@@ -16,7 +16,7 @@ import { assignmentSpecSchema } from './events';
  * tests/workflows/event-schemas.unit.test.ts guards them), so this check reads every recorded input the same way
  * for good. The edge's tighter bounds live in api/assignments.ts.
  */
-export const assignmentInputSchema = z.object({ spec: assignmentSpecSchema });
+export const assignmentInputSchema = z.object({ spec: z.union([assignmentSpecV2Schema, assignmentSpecSchema]) });
 export type AssignmentInput = z.infer<typeof assignmentInputSchema>;
 
 /** Bounds every store behind the edge can take; a title travels into every event, record and notice of its task. */
@@ -57,10 +57,24 @@ export const completePayloadSchema = z
   .strict();
 export type CompletePayload = z.infer<typeof completePayloadSchema>;
 
-/** What callers see of an assignment: its state and when the clock will next act on it. */
+export const coordinatorActionSchema = z
+  .object({
+    by: boundedText('办理人（督办单位，如 市政府督查室）', LIMITS.unit),
+    reason: boundedText('原因', LIMITS.closingSummary, { multiline: true }),
+  })
+  .strict();
+export type CoordinatorAction = z.infer<typeof coordinatorActionSchema>;
+
+export const resumePayloadSchema = z.object({ by: boundedText('办理人（督办单位，如 市政府督查室）', LIMITS.unit) }).strict();
+export type ResumePayload = z.infer<typeof resumePayloadSchema>;
+
+/** What callers see of an assignment: its state, its light, and when the clock will next act on it. */
 export interface AssignmentView extends AssignmentState {
   assignmentId: string;
+  light: Light;
   nextAlarm?: { at: string; command: string; period: string };
+  /** What the coordinator and the unit must know about how it is supervised (a calendar year nobody knows). */
+  warnings: string[];
 }
 
 /**
@@ -74,4 +88,10 @@ export const acknowledgeUpdate = defineUpdate<AssignmentView, [AcknowledgePayloa
 export const submitReportUpdate = defineUpdate<AssignmentView, [ProgressReportPayload]>('submitReport');
 /** 办结/销号: the coordinator closes the task; the workflow ends. */
 export const completeUpdate = defineUpdate<AssignmentView, [CompletePayload]>('complete');
+/** 暂停: the coordinator stops the clock — no reminders, no escalations — with a reason. */
+export const pauseUpdate = defineUpdate<AssignmentView, [CoordinatorAction]>('pause');
+/** 恢复: the clock goes on; what came due meanwhile goes out once. */
+export const resumeUpdate = defineUpdate<AssignmentView, [ResumePayload]>('resume');
+/** 撤销: the coordinator withdraws the item, with a reason; the workflow ends, and the item is never counted late. */
+export const cancelUpdate = defineUpdate<AssignmentView, [CoordinatorAction]>('cancel');
 export const statusQuery = defineQuery<AssignmentView>('status');

@@ -3,9 +3,20 @@
  * Pure, so the wording is tested without servers and the workflow only decides *that* a notice goes out.
  */
 import { chineseMonthDay, quarterLabel } from '../../domain/calendar';
-import type { AssignmentSpec, EscalationLevel, RecordedEvent } from './events';
+import type { Spec } from './decider';
+import type { EscalationLevel, RecordedEvent } from './events';
 
-export type NoticeKind = 'assignment' | 'reminder' | 'urge' | 'notify-head' | 'report-coordinator' | 'completion';
+export type NoticeKind =
+  | 'assignment'
+  | 'cooperation'
+  | 'reminder'
+  | 'urge'
+  | 'notify-head'
+  | 'report-coordinator'
+  | 'completion'
+  | 'paused'
+  | 'resumed'
+  | 'cancelled';
 
 export interface Notice {
   /** Unique per event and recipient, so a retried delivery never writes a second copy. */
@@ -31,9 +42,11 @@ export function unitHead(unit: string): string {
   return `${unit}主要负责人`;
 }
 
-export function noticesFor(recorded: RecordedEvent, spec: AssignmentSpec): Notice[] {
+/** The notices an event of an assignment sends, and to whom; none for events nobody needs to be told of. */
+export function noticesFor(recorded: RecordedEvent, spec: Spec): Notice[] {
   const { event, assignmentId, seq } = recorded;
   const task = `「${spec.ref} ${spec.title}」`;
+  const label = (key: string, due: string) => spec.periods.find((p) => p.key === key)?.label ?? quarterLabel(due);
   const notice = (recipient: string, kind: NoticeKind, subject: string, body: string): Notice => ({
     key: `${assignmentId}#${seq}#${recipient}`,
     assignmentId,
@@ -46,28 +59,52 @@ export function noticesFor(recorded: RecordedEvent, spec: AssignmentSpec): Notic
   });
 
   switch (event.type) {
-    case 'TaskAssigned':
+    case 'TaskAssigned': {
+      const deadline = spec.deadlineText || spec.due;
+      if (spec.version === 1) {
+        return [
+          notice(
+            spec.unit,
+            'assignment',
+            `【交办】${task}`,
+            `${spec.unit}：任务${task}由你单位牵头落实，完成时限：${deadline}。请及时签收，并于每季度末前报送进展。`,
+          ),
+        ];
+      }
+      const first = spec.periods[0]!;
       return [
         notice(
           spec.unit,
           'assignment',
           `【交办】${task}`,
-          `${spec.unit}：任务${task}由你单位牵头落实，完成时限：${spec.deadlineText || spec.due}。请及时签收，并于每季度末前报送进展。`,
+          `${spec.unit}：任务${task}由你单位牵头落实，完成时限：${deadline}。请及时签收，并于各报送周期截止前` +
+            `报送进展（首次：${first.label}，${chineseMonthDay(first.due)}前）。` +
+            (spec.cooperating.length > 0 ? `配合单位：${spec.cooperating.join('、')}。` : ''),
+        ),
+        ...spec.cooperating.map((unit) =>
+          notice(
+            unit,
+            'cooperation',
+            `【协办】${task}`,
+            `${unit}：任务${task}由${spec.unit}牵头落实，你单位为配合单位，完成时限：${deadline}。` +
+              `请主动对接${spec.unit}，支持其按期完成。`,
+          ),
         ),
       ];
+    }
     case 'DeadlineReminderSent':
       return [
         notice(
           spec.unit,
           'reminder',
-          `【提醒】${quarterLabel(event.due)}进展报送`,
-          `${spec.unit}：任务${task}${quarterLabel(event.due)}进展情况应于${chineseMonthDay(event.due)}前报送，` +
+          `【提醒】${label(event.period, event.due)}进展报送`,
+          `${spec.unit}：任务${task}${label(event.period, event.due)}进展情况应于${chineseMonthDay(event.due)}前报送，` +
             (event.daysLeft > 0 ? `还有${event.daysLeft}天。` : '今天截止。'),
         ),
       ];
     case 'OverdueEscalated': {
       const word = LEVEL_WORD[event.level];
-      const late = `任务${task}${quarterLabel(event.due)}进展情况应于${chineseMonthDay(event.due)}前报送，已逾期${event.daysOverdue}天`;
+      const late = `任务${task}${label(event.period, event.due)}进展情况应于${chineseMonthDay(event.due)}前报送，已逾期${event.daysOverdue}天`;
       switch (event.level) {
         case 'urge':
           return [notice(spec.unit, 'urge', `【${word}】${task}`, `${spec.unit}：${late}，请立即报送。`)];
@@ -94,6 +131,33 @@ export function noticesFor(recorded: RecordedEvent, spec: AssignmentSpec): Notic
     }
     case 'TaskCompleted':
       return [notice(spec.unit, 'completion', `【办结】${task}`, `${spec.unit}：任务${task}已由${event.by}办结销号。`)];
+    case 'AssignmentPaused':
+      return [
+        notice(
+          spec.unit,
+          'paused',
+          `【暂停督办】${task}`,
+          `${spec.unit}：任务${task}的督办已由${event.by}暂停（${event.reason}），暂停期间不再提醒和催办；恢复时另行通知。`,
+        ),
+      ];
+    case 'AssignmentResumed':
+      return [
+        notice(
+          spec.unit,
+          'resumed',
+          `【恢复督办】${task}`,
+          `${spec.unit}：任务${task}的督办已由${event.by}恢复，请按报送周期报送进展；暂停期间到期的事项随后一并提醒。`,
+        ),
+      ];
+    case 'AssignmentCancelled':
+      return [
+        notice(
+          spec.unit,
+          'cancelled',
+          `【撤销】${task}`,
+          `${spec.unit}：任务${task}已由${event.by}撤销督办（${event.reason}），不再报送。`,
+        ),
+      ];
     case 'AssignmentAcknowledged':
     case 'ProgressReportSubmitted':
     case 'ReportingPeriodOverdue':

@@ -18,15 +18,31 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
 import type { Activities } from '../../activities/types';
 import { describeIssues } from '../../domain/validation';
-import { decide, DomainError, fold, initialState, nextAlarm, type Alarm, type AssignmentCommand } from './decider';
+import {
+  decide,
+  DomainError,
+  fold,
+  initialState,
+  isClosed,
+  lightOf,
+  nextAlarm,
+  normalizeSpec,
+  type Alarm,
+  type AssignmentCommand,
+} from './decider';
 import type { AssignmentEvent, RecordedEvent } from './events';
 import {
   acknowledgePayloadSchema,
   acknowledgeUpdate,
   assignedUpdate,
   assignmentInputSchema,
+  cancelUpdate,
   completePayloadSchema,
   completeUpdate,
+  coordinatorActionSchema,
+  pauseUpdate,
+  resumePayloadSchema,
+  resumeUpdate,
   progressReportPayloadSchema,
   statusQuery,
   submitReportUpdate,
@@ -62,7 +78,8 @@ export const STORED_BEFORE_COUNTED = 'stored-before-counted';
 
 export async function assignmentWorkflow(input: AssignmentInput): Promise<AssignmentView> {
   // A bad input must fail the run at once: left to the decider's clock it would fail workflow tasks forever.
-  const { spec } = parse(assignmentInputSchema, input);
+  const { spec: assignedSpec } = parse(assignmentInputSchema, input);
+  const spec = normalizeSpec(assignedSpec);
   const assignmentId = workflowInfo().workflowId;
   const storedBeforeCounted = patched(STORED_BEFORE_COUNTED);
   let state = initialState;
@@ -71,10 +88,13 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
   let recording: Promise<void> = Promise.resolve();
 
   const view = (): AssignmentView => {
-    const alarm = nextAlarm(state, workflowNow());
+    const now = workflowNow();
+    const alarm = nextAlarm(state, now);
     return {
       assignmentId,
       ...state,
+      light: lightOf(state, now),
+      warnings: calendarWarnings(spec.calendar.unknownYears),
       ...(alarm && {
         nextAlarm: { at: alarm.at.toISOString(), command: alarm.command.type, period: alarm.command.period },
       }),
@@ -130,7 +150,9 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
    * stored, the state it is about to have, so that a 签收 sent right after the start is not refused as "not assigned".
    * Either way the update is applied in its turn, after the assignment, and decided again there.
    */
-  const assignedPreview = fold(asFailure(() => decide({ type: 'AssignTask', now: workflowNow(), spec }, initialState)));
+  const assignedPreview = fold(
+    asFailure(() => decide({ type: 'AssignTask', now: workflowNow(), spec: assignedSpec }, initialState)),
+  );
   const validationState = () => (state.status === 'unassigned' ? assignedPreview : state);
 
   /**
@@ -168,9 +190,12 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
     ...report,
   }));
   handleUpdate(completeUpdate, completePayloadSchema, (closure, now) => ({ type: 'CompleteTask', now, ...closure }));
+  handleUpdate(pauseUpdate, coordinatorActionSchema, (action, now) => ({ type: 'PauseAssignment', now, ...action }));
+  handleUpdate(resumeUpdate, resumePayloadSchema, (action, now) => ({ type: 'ResumeAssignment', now, ...action }));
+  handleUpdate(cancelUpdate, coordinatorActionSchema, (action, now) => ({ type: 'CancelAssignment', now, ...action }));
   setHandler(statusQuery, view);
 
-  const assigned = execute({ type: 'AssignTask', now: workflowNow(), spec });
+  const assigned = execute({ type: 'AssignTask', now: workflowNow(), spec: assignedSpec });
   setHandler(assignedUpdate, async () => {
     await assigned;
     return view();
@@ -178,7 +203,7 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
   await assigned;
 
   // The clock: sleep until the next alarm, or until a message changes the state and the next alarm with it.
-  while (state.status !== 'completed') {
+  while (!isClosed(state)) {
     const alarm = nextAlarm(state, workflowNow());
     const seen = seq;
     if (!alarm) {
@@ -194,6 +219,15 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
   await recording;
   await condition(allHandlersFinished);
   return view();
+}
+
+/** What an assignment in a year nobody has the official calendar of must say, on the assignment itself. */
+function calendarWarnings(unknownYears: readonly number[]): string[] {
+  return unknownYears.map(
+    (year) =>
+      `${year}年的法定节假日安排尚未导入，该年只按周末计算工作日；` +
+      '请用 `npx duban calendar import` 导入，此后新交办的任务按节假日计算',
+  );
 }
 
 /**
