@@ -138,6 +138,11 @@ async function project(client: PoolClient, assignmentId: string, seq: number, ev
     case 'TaskCompleted':
       await touch(`status = 'completed'`);
       return;
+    case 'AssignmentCancelled':
+      await touch(`status = 'cancelled'`);
+      return;
+    case 'AssignmentPaused':
+    case 'AssignmentResumed':
     case 'DeadlineReminderSent':
     case 'OverdueEscalated':
       await touch('');

@@ -433,7 +433,8 @@ export function evolve(state: AssignmentState, event: AssignmentEvent): Assignme
     case 'AssignmentPaused':
       return { ...next, paused: { at: event.at, by: event.by, reason: event.reason } };
     case 'AssignmentResumed': {
-      const { paused: _resumed, ...resumed } = next;
+      const resumed: AssignmentState = { ...next };
+      delete resumed.paused;
       return resumed;
     }
     case 'AssignmentCancelled':
