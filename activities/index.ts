@@ -11,6 +11,8 @@ import type { Pool, PoolClient } from 'pg';
 import { isPermanentPgError, withTransaction } from '../infra/postgres';
 import type { AssignmentEvent, RecordedEvent } from '../workflows/assignment/events';
 import type { Notice } from '../workflows/assignment/notices';
+import type { CycleEvent, RecordedCycleEvent } from '../workflows/cycle/events';
+import { createCycleActivities, type TemporalTarget } from './cycle';
 import type { Activities } from './types';
 
 export type { Activities } from './types';
@@ -22,10 +24,13 @@ export interface ActivityDependencies {
   pool: Pool;
   /** The Kafka topic the stored events are to be published to; each outbox row names it. */
   topic: string;
+  /** Where a cycle starts and messages its assignments: the worker's own server and task queue. */
+  temporal?: TemporalTarget;
 }
 
-export function createActivities({ pool, topic }: ActivityDependencies): Activities {
+export function createActivities({ pool, topic, temporal }: ActivityDependencies): Activities {
   return {
+    ...createCycleActivities({ pool, temporal }),
     async recordEvents(batch) {
       if (batch.length === 0) return;
       await permanentFailuresStop(() => withTransaction(pool, (client) => store(client, topic, batch)));
@@ -61,7 +66,11 @@ async function permanentFailuresStop<T>(work: () => Promise<T>): Promise<T> {
  * Appends the batch with its read-model changes and outbox rows; events already there are left untouched (a retried
  * activity), and the relay is woken when the transaction commits.
  */
-async function store(client: PoolClient, topic: string, batch: RecordedEvent[]): Promise<void> {
+async function store(
+  client: PoolClient,
+  topic: string,
+  batch: Array<RecordedEvent | RecordedCycleEvent>,
+): Promise<void> {
   let appended = 0;
   for (const recorded of batch) {
     const { assignmentId, seq, event } = recorded;
@@ -74,7 +83,8 @@ async function store(client: PoolClient, topic: string, batch: RecordedEvent[]):
       await requireSameEvent(client, recorded);
       continue;
     }
-    await project(client, assignmentId, seq, event);
+    if (isCycleEvent(event)) await projectCycle(client, event);
+    else await project(client, assignmentId, seq, event);
     await client.query('INSERT INTO outbox (assignment_id, seq, topic) VALUES ($1, $2, $3)', [
       assignmentId,
       seq,
@@ -90,7 +100,10 @@ async function store(client: PoolClient, topic: string, batch: RecordedEvent[]):
  * histories claim one stream — a reset or a reused workflow id — and storing on would silently drop the second:
  * fail loudly instead, without retrying.
  */
-async function requireSameEvent(client: PoolClient, { assignmentId, seq, event }: RecordedEvent): Promise<void> {
+async function requireSameEvent(
+  client: PoolClient,
+  { assignmentId, seq, event }: RecordedEvent | RecordedCycleEvent,
+): Promise<void> {
   const { rows } = await client.query<{ same: boolean }>(
     'SELECT payload = $3::jsonb AS same FROM assignment_events WHERE assignment_id = $1 AND seq = $2',
     [assignmentId, seq, JSON.stringify(event)],
@@ -104,6 +117,30 @@ async function requireSameEvent(client: PoolClient, { assignmentId, seq, event }
   }
 }
 
+const CYCLE_EVENT_TYPES = new Set<string>([
+  'CycleLaunched',
+  'CycleAssignmentsStarted',
+  'CyclePaused',
+  'CycleResumed',
+  'CycleCancelled',
+  'CycleNoticeSent',
+  'BulletinIssued',
+]);
+
+function isCycleEvent(event: AssignmentEvent | CycleEvent): event is CycleEvent {
+  return CYCLE_EVENT_TYPES.has(event.type);
+}
+
+/** A cycle's events change one read model: the bulletins it issued. */
+async function projectCycle(client: PoolClient, event: CycleEvent): Promise<void> {
+  if (event.type !== 'BulletinIssued') return;
+  await client.query(
+    `INSERT INTO bulletins (cycle_id, period, issued_at, bulletin) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (cycle_id, period) DO NOTHING`,
+    [event.bulletin.cycleId, event.period, event.at, event.bulletin],
+  );
+}
+
 /** Keeps the `assignments` and `progress_reports` read models in step with the events. */
 async function project(client: PoolClient, assignmentId: string, seq: number, event: AssignmentEvent): Promise<void> {
   const touch = (set: string, params: unknown[] = []) =>
@@ -114,10 +151,23 @@ async function project(client: PoolClient, assignmentId: string, seq: number, ev
   switch (event.type) {
     case 'TaskAssigned': {
       const { spec } = event;
+      const cycleId = 'cycleId' in spec ? (spec.cycleId ?? null) : null;
       await client.query(
-        `INSERT INTO assignments (assignment_id, task_id, ref, title, unit, deadline_text, due, status, last_seq, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'assigned', $8, $9)`,
-        [assignmentId, spec.taskId, spec.ref, spec.title, spec.unit, spec.deadlineText, spec.due, seq, event.at],
+        `INSERT INTO assignments (assignment_id, task_id, ref, title, unit, deadline_text, due, status, last_seq,
+                                  updated_at, cycle_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'assigned', $8, $9, $10)`,
+        [
+          assignmentId,
+          spec.taskId,
+          spec.ref,
+          spec.title,
+          spec.unit,
+          spec.deadlineText,
+          spec.due,
+          seq,
+          event.at,
+          cycleId,
+        ],
       );
       return;
     }

@@ -1,17 +1,54 @@
 /**
  * The activities the workflows call, as types only: workflow code imports this file, never the implementations
- * (which hold database and Kafka clients and must stay out of the workflow bundle).
+ * (which hold database, Kafka and Temporal clients and must stay out of the workflow bundle).
  */
+import type { Bulletin, ScoringRules } from '../domain/cycle/bulletin';
 import type { RecordedEvent } from '../workflows/assignment/events';
 import type { Notice } from '../workflows/assignment/notices';
+import type { RecordedCycleEvent } from '../workflows/cycle/events';
+
+/** What the cycle asks of all its running assignments at once. */
+export type CycleBroadcast =
+  | { action: 'pause' | 'cancel'; payload: { by: string; reason: string } }
+  | { action: 'resume'; payload: { by: string } };
 
 export interface Activities {
   /**
    * Appends events to the event store, its read models and the outbox in one transaction; the outbox relay
-   * publishes them to Kafka afterwards. Idempotent by (assignmentId, seq): Temporal retries it until PostgreSQL has
-   * the events, and fails it at once (non-retryable) for what PostgreSQL can never store.
+   * publishes them to Kafka afterwards. Idempotent by (stream, seq): Temporal retries it until PostgreSQL has the
+   * events, and fails it at once (non-retryable) for what PostgreSQL can never store.
    */
-  recordEvents(events: RecordedEvent[]): Promise<void>;
+  recordEvents(events: Array<RecordedEvent | RecordedCycleEvent>): Promise<void>;
   /** Puts notices in their recipients' inboxes; idempotent by notice key. */
   deliverNotices(notices: Notice[]): Promise<void>;
+
+  /**
+   * Starts the assignments at positions [offset, offset + limit) of a cycle's task table (cycle_items), each under
+   * its own id: one already started — by an earlier launch, or an earlier attempt of this one — is counted, not
+   * started again. Heartbeats its progress.
+   */
+  startCycleAssignments(input: { cycleId: string; offset: number; limit: number }): Promise<{
+    started: number;
+    existing: number;
+  }>;
+  /** The reporting periods of a cycle's assignments, each with the latest due date any assignment has in it. */
+  cycleSchedule(input: { cycleId: string }): Promise<Array<{ key: string; label: string; lastDue: string }>>;
+  /**
+   * Sends one action to every running assignment of the cycle, as an update whose id is `requestId`, so a retried
+   * broadcast applies it once per assignment. Closed assignments are skipped.
+   */
+  broadcastToCycle(input: { cycleId: string; requestId: string } & CycleBroadcast): Promise<{
+    applied: number;
+    skipped: number;
+  }>;
+  /** A period's 督查通报, from the stored events of the cycle's assignments folded with the decider's evolve. */
+  computeCycleBulletin(input: {
+    cycleId: string;
+    title: string;
+    period: { key: string; label: string };
+    issuedAt: string;
+    scoring: ScoringRules;
+  }): Promise<Bulletin>;
+  /** Every unit the cycle supervises: lead units and cooperating units. */
+  cycleUnits(input: { cycleId: string }): Promise<string[]>;
 }

@@ -9,6 +9,12 @@ export type AppErrorCode =
   | DomainErrorCode
   | 'INVALID_PAYLOAD'
   | 'UNKNOWN_TASK'
+  | 'UNKNOWN_CYCLE'
+  | 'CYCLE_EXISTS'
+  | 'CYCLE_LAUNCHING'
+  | 'CYCLE_NOT_RUNNING'
+  | 'CYCLE_NOT_PAUSED'
+  | 'CYCLE_CLOSED'
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'NOT_FOUND'
   | 'METHOD_NOT_ALLOWED'
@@ -23,6 +29,12 @@ const ERRORS: Record<AppErrorCode, { status: number; title: string }> = {
   WRONG_UNIT: { status: 403, title: '非本单位任务' },
   NOT_COORDINATOR: { status: 403, title: '非督办单位' },
   UNKNOWN_TASK: { status: 404, title: '任务不存在' },
+  UNKNOWN_CYCLE: { status: 404, title: '督办周期不存在' },
+  CYCLE_EXISTS: { status: 409, title: '督办周期已存在' },
+  CYCLE_LAUNCHING: { status: 409, title: '督办周期正在发布' },
+  CYCLE_NOT_RUNNING: { status: 409, title: '督办周期未在运行' },
+  CYCLE_NOT_PAUSED: { status: 409, title: '督办周期未暂停' },
+  CYCLE_CLOSED: { status: 409, title: '督办周期已结束' },
   UNKNOWN_PERIOD: { status: 404, title: '报送周期不存在' },
   NOT_ASSIGNED: { status: 404, title: '任务尚未交办' },
   NOT_FOUND: { status: 404, title: '地址不存在' },

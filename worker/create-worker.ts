@@ -19,7 +19,8 @@ export interface AssignmentWorkerOptions {
   connection: NativeConnection;
   namespace?: string;
   taskQueue: string;
-  activities: Activities;
+  /** All of them in the worker process; a test may give only those its workflows call. */
+  activities: Partial<Activities>;
   /** A prebuilt bundle (bundleWorkflowCode), so tests do not bundle once per worker. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }

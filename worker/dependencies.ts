@@ -6,6 +6,7 @@
 import type { Kafka, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { createActivities, type Activities } from '../activities';
+import type { TemporalTarget } from '../activities/cycle';
 import type { Config } from '../infra/config';
 import { createKafka, createProducer, ensureTopic } from '../infra/kafka';
 import type { Logger } from '../infra/logger';
@@ -24,7 +25,11 @@ export interface WorkerDependencies {
 }
 
 /** Fails with the unreachable server's name and how to start it, before any workflow is polled. */
-export async function openDependencies(config: Config, logger: Logger): Promise<WorkerDependencies> {
+export async function openDependencies(
+  config: Config,
+  logger: Logger,
+  temporal?: TemporalTarget,
+): Promise<WorkerDependencies> {
   const pool = createPool(config.DATABASE_URL, logger);
   try {
     await checkPostgres(pool, config.DATABASE_URL);
@@ -39,7 +44,7 @@ export async function openDependencies(config: Config, logger: Logger): Promise<
       pool,
       kafka,
       producer,
-      activities: createActivities({ pool, topic: config.KAFKA_EVENTS_TOPIC }),
+      activities: createActivities({ pool, topic: config.KAFKA_EVENTS_TOPIC, ...(temporal && { temporal }) }),
       relay,
       migrationsApplied,
       async close() {

@@ -5,7 +5,7 @@
  */
 import { loadConfig } from '../infra/config';
 import { createLogger } from '../infra/logger';
-import { connectWorker, installTemporalLogging } from '../infra/temporal';
+import { connectClient, connectWorker, installTemporalLogging } from '../infra/temporal';
 import { createAssignmentWorker } from './create-worker';
 import { openDependencies } from './dependencies';
 
@@ -15,7 +15,12 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('worker', { level: config.LOG_LEVEL, format: config.LOG_FORMAT });
   installTemporalLogging(logger);
-  const deps = await openDependencies(config, logger);
+  // The cycle's activities start and message assignments through a client on the same server and task queue.
+  const temporal = await connectClient(config);
+  const deps = await openDependencies(config, logger, {
+    client: temporal.client,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+  });
   if (deps.migrationsApplied.length > 0) logger.info(`已执行数据库迁移：${deps.migrationsApplied.join(', ')}`);
 
   const connection = await connectWorker(config);
@@ -34,6 +39,7 @@ async function main(): Promise<void> {
   } finally {
     await deps.close();
     await connection.close();
+    await temporal.connection.close();
   }
 }
 

@@ -1,2 +1,3 @@
 // Every workflow the worker runs; the worker bundles this file (workflowsPath).
 export { assignmentWorkflow } from './assignment/workflow';
+export { cycleWorkflow } from './cycle/workflow';

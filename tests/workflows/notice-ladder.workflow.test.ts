@@ -49,8 +49,10 @@ function createInMemoryActivities(
   const received: RecordedEvent[] = [];
   const notices = new Map<string, Notice>();
   const failedAttempts: number[] = [];
-  const activities: Activities = {
-    async recordEvents(batch) {
+  // Assignments only: the cycle's activities are not called by these workflows, so they are not registered.
+  const activities: Pick<Activities, 'recordEvents' | 'deliverNotices'> = {
+    async recordEvents(stored) {
+      const batch = stored as RecordedEvent[];
       if (refuse(batch)) {
         throw ApplicationFailure.nonRetryable('PostgreSQL refuses to store this (in memory)', 'STORAGE_REFUSED');
       }

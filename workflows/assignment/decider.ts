@@ -365,12 +365,7 @@ function findPeriod(state: AssignmentState, spec: Spec, key: string): PeriodStat
  * after the previous one was due (the first, at assignment), so a unit cannot report every quarter on day one and
  * silence all reminders and escalations.
  */
-function periodToReport(
-  state: AssignmentState,
-  spec: Spec,
-  key: string | undefined,
-  today: CalendarDate,
-): PeriodState {
+function periodToReport(state: AssignmentState, spec: Spec, key: string | undefined, today: CalendarDate): PeriodState {
   const period = key === undefined ? state.periods.find((p) => !p.report) : findPeriod(state, spec, key);
   if (!period) {
     throw new DomainError('NOTHING_TO_REPORT', `任务 ${spec.ref} 的各报送周期均已报送`);
@@ -521,7 +516,8 @@ function reminderExpiry(p: PeriodState, spec: Spec, kind: 'advance' | 'due-day')
 function escalationInstant(p: PeriodState, spec: Spec, step: number): Date {
   const { policy, calendar } = spec;
   const days = policy.ladder.slice(0, step).reduce((sum, s) => sum + s.afterDays, 0);
-  const day = policy.days === 'calendar' ? addDays(p.due, days) : addWorkingDays(calendar as WorkingCalendar, p.due, days);
+  const day =
+    policy.days === 'calendar' ? addDays(p.due, days) : addWorkingDays(calendar as WorkingCalendar, p.due, days);
   return shanghaiInstant(day, policy.noticeTime);
 }
 

@@ -65,7 +65,9 @@ export const coordinatorActionSchema = z
   .strict();
 export type CoordinatorAction = z.infer<typeof coordinatorActionSchema>;
 
-export const resumePayloadSchema = z.object({ by: boundedText('办理人（督办单位，如 市政府督查室）', LIMITS.unit) }).strict();
+export const resumePayloadSchema = z
+  .object({ by: boundedText('办理人（督办单位，如 市政府督查室）', LIMITS.unit) })
+  .strict();
 export type ResumePayload = z.infer<typeof resumePayloadSchema>;
 
 /** What callers see of an assignment: its state, its light, and when the clock will next act on it. */

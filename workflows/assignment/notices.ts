@@ -16,7 +16,9 @@ export type NoticeKind =
   | 'completion'
   | 'paused'
   | 'resumed'
-  | 'cancelled';
+  | 'cancelled'
+  | 'cycle-notice'
+  | 'bulletin';
 
 export interface Notice {
   /** Unique per event and recipient, so a retried delivery never writes a second copy. */

@@ -1,0 +1,159 @@
+/**
+ * The cycle workflow's activities: starting a cycle's assignments from its stored task table, sending one action to
+ * all of them, and computing a period's bulletin from their stored events. They reach Temporal through the worker's
+ * own client, on the worker's own task queue.
+ */
+import { ApplicationFailure, heartbeat } from '@temporalio/activity';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+} from '@temporalio/client';
+import type { Pool } from 'pg';
+import { computeBulletin, type BulletinAssignment } from '../domain/cycle/bulletin';
+import { fold } from '../workflows/assignment/decider';
+import type { AnySpec } from '../workflows/assignment/decider';
+import type { AssignmentEvent } from '../workflows/assignment/events';
+import { cancelUpdate, pauseUpdate, resumeUpdate } from '../workflows/assignment/messages';
+import type { assignmentWorkflow } from '../workflows/assignment/workflow';
+import { cycleStartOptions } from '../workflows/cycle/start-options';
+import type { Activities } from './types';
+
+export interface TemporalTarget {
+  client: Client;
+  taskQueue: string;
+}
+
+type CycleActivities = Pick<
+  Activities,
+  'startCycleAssignments' | 'cycleSchedule' | 'broadcastToCycle' | 'computeCycleBulletin' | 'cycleUnits'
+>;
+
+/** Workflow starts and updates in flight at once: enough to keep the server busy, not so many it queues them. */
+const CONCURRENCY = 32;
+
+export function createCycleActivities({ pool, temporal }: { pool: Pool; temporal?: TemporalTarget }): CycleActivities {
+  const requireTemporal = (): TemporalTarget => {
+    if (!temporal)
+      throw ApplicationFailure.nonRetryable('this worker was built without a Temporal client', 'NO_CLIENT');
+    return temporal;
+  };
+
+  return {
+    async startCycleAssignments({ cycleId, offset, limit }) {
+      const { client, taskQueue } = requireTemporal();
+      const { rows } = await pool.query<{ assignment_id: string; unit: string; spec: AnySpec }>(
+        `SELECT assignment_id, unit, spec FROM cycle_items WHERE cycle_id = $1 ORDER BY position OFFSET $2 LIMIT $3`,
+        [cycleId, offset, limit],
+      );
+      let started = 0;
+      let existing = 0;
+      await eachLimited(rows, CONCURRENCY, async (row) => {
+        try {
+          await client.workflow.start<typeof assignmentWorkflow>('assignmentWorkflow', {
+            taskQueue,
+            workflowId: row.assignment_id,
+            args: [{ spec: row.spec }],
+            ...cycleStartOptions(cycleId, row.unit),
+          });
+          started++;
+        } catch (error) {
+          if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+          existing++;
+        }
+        heartbeat({ started, existing });
+      });
+      return { started, existing };
+    },
+
+    async cycleSchedule({ cycleId }) {
+      const { rows } = await pool.query<{ key: string; label: string; last_due: string }>(
+        `SELECT p->>'key' AS key, min(p->>'label') AS label, max(p->>'due') AS last_due
+         FROM cycle_items, jsonb_array_elements(spec->'periods') AS p
+         WHERE cycle_id = $1 GROUP BY p->>'key' ORDER BY max(p->>'due'), p->>'key'`,
+        [cycleId],
+      );
+      return rows.map((r) => ({ key: r.key, label: r.label, lastDue: r.last_due }));
+    },
+
+    async broadcastToCycle({ cycleId, requestId, action, payload }) {
+      const { client } = requireTemporal();
+      const { rows } = await pool.query<{ assignment_id: string }>(
+        'SELECT assignment_id FROM cycle_items WHERE cycle_id = $1 ORDER BY position',
+        [cycleId],
+      );
+      let applied = 0;
+      let skipped = 0;
+      await eachLimited(rows, CONCURRENCY, async ({ assignment_id: id }) => {
+        const handle = client.workflow.getHandle(id);
+        const options = { updateId: requestId };
+        try {
+          if (action === 'resume') await handle.executeUpdate(resumeUpdate, { ...options, args: [payload] });
+          else if (action === 'pause') await handle.executeUpdate(pauseUpdate, { ...options, args: [payload] });
+          else await handle.executeUpdate(cancelUpdate, { ...options, args: [payload] });
+          applied++;
+        } catch (error) {
+          // Closed (办结, 撤销) or refused for its own state: nothing to do for this one.
+          if (!(error instanceof WorkflowNotFoundError || error instanceof WorkflowUpdateFailedError)) throw error;
+          skipped++;
+        }
+        heartbeat({ applied, skipped });
+      });
+      return { applied, skipped };
+    },
+
+    async computeCycleBulletin({ cycleId, title, period, issuedAt, scoring }) {
+      const { rows } = await pool.query<{ assignment_id: string; events: AssignmentEvent[] }>(
+        `SELECT c.assignment_id, coalesce(jsonb_agg(e.payload ORDER BY e.seq) FILTER (WHERE e.seq IS NOT NULL), '[]')
+                AS events
+         FROM cycle_items c
+         LEFT JOIN assignment_events e ON e.assignment_id = c.assignment_id AND e.occurred_at <= $2
+         WHERE c.cycle_id = $1 GROUP BY c.assignment_id, c.position ORDER BY c.position`,
+        [cycleId, issuedAt],
+      );
+      const assignments: BulletinAssignment[] = [];
+      for (const { assignment_id: assignmentId, events } of rows) {
+        const state = fold(events);
+        if (!state.spec || state.status === 'unassigned') continue;
+        const p = state.periods.find((x) => x.period === period.key);
+        assignments.push({
+          assignmentId,
+          ref: state.spec.ref,
+          title: state.spec.title,
+          unit: state.spec.unit,
+          status: state.status,
+          ...(p && {
+            period: {
+              key: p.period,
+              due: p.due,
+              overdue: p.overdue,
+              ...(p.report && { report: { at: p.report.at, late: p.report.late } }),
+              escalations: p.escalations,
+            },
+          }),
+        });
+      }
+      return computeBulletin({ cycleId, cycleTitle: title, period, issuedAt, assignments, scoring });
+    },
+
+    async cycleUnits({ cycleId }) {
+      const { rows } = await pool.query<{ unit: string }>(
+        `SELECT unit FROM cycle_items WHERE cycle_id = $1
+         UNION SELECT jsonb_array_elements_text(spec->'cooperating') FROM cycle_items WHERE cycle_id = $1
+         ORDER BY 1`,
+        [cycleId],
+      );
+      return rows.map((r) => r.unit);
+    },
+  };
+}
+
+/** Runs `work` on every item, at most `limit` at a time; the first failure fails the whole. */
+async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  });
+  await Promise.all(lanes);
+}

@@ -1,0 +1,216 @@
+/**
+ * The application's cycle functions: the CLI (and later the API and the web page) launch a supervision cycle from a
+ * launch plan, watch it, act on it and read its bulletins through these, never Temporal or SQL directly.
+ */
+import { createHash } from 'node:crypto';
+import {
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  isGrpcServiceError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Pool } from 'pg';
+import { canonicalJson } from '../domain/canonical-json';
+import type { Bulletin } from '../domain/cycle/bulletin';
+import { withTransaction } from '../infra/postgres';
+import type { AssignmentSpecV2, ReportingPeriodSpec } from '../workflows/assignment/events';
+import { assignmentSpecV2Schema } from '../workflows/assignment/events';
+import { cycleStream, type CycleConfig } from '../workflows/cycle/events';
+import {
+  cancelCycleUpdate,
+  cycleStatusQuery,
+  notifyUnitsUpdate,
+  pauseCycleUpdate,
+  resumeCycleUpdate,
+  type CycleAction,
+  type CycleInput,
+  type CycleNotice,
+  type CycleResume,
+  type CycleView,
+} from '../workflows/cycle/messages';
+import type { cycleWorkflow } from '../workflows/cycle/workflow';
+import { AppError, isAppErrorCode } from './errors';
+
+/** One assignment a launch plan gives: a task item × one lead unit (see domain/cycle/launch-plan.ts). */
+export interface CycleItem {
+  assignmentId: string;
+  ref: string;
+  title: string;
+  unit: string;
+  cooperating: string[];
+  deadlineText: string;
+  due: string;
+  periods: ReportingPeriodSpec[];
+}
+
+export interface LaunchRequest {
+  cycleId: string;
+  config: CycleConfig;
+  items: CycleItem[];
+  launchedBy: string;
+}
+
+export interface LaunchResult {
+  /** True when this call started the cycle; false when it was launched before from the same table. */
+  fresh: boolean;
+  handle: WorkflowHandle<typeof cycleWorkflow>;
+}
+
+export function cycleWorkflowId(cycleId: string): string {
+  return cycleStream(cycleId);
+}
+
+/** The spec an item's assignment is started with: the item, and what the cycle's configuration says for all. */
+export function specOf(item: CycleItem, cycleId: string, config: CycleConfig): AssignmentSpecV2 {
+  return assignmentSpecV2Schema.parse({
+    taskId: `${config.planId}:${item.ref}`,
+    ref: item.ref,
+    title: item.title,
+    unit: item.unit,
+    coordinator: config.coordinator,
+    deadlineText: item.deadlineText,
+    due: item.due,
+    cycleId,
+    cooperating: item.cooperating,
+    periods: item.periods,
+    policy: config.policy,
+    calendar: config.calendar,
+    lights: config.lights,
+  });
+}
+
+export class CycleService {
+  constructor(private readonly options: { client: Client; pool: Pool; taskQueue: string }) {}
+
+  /**
+   * 发布: stores the cycle and its items in one transaction, then starts the cycle's workflow, which starts the
+   * assignments. The same cycle launched again from the same table starts nothing twice: the stored launch is
+   * found, and the workflow (already running, or started again when the first launch stopped before it) goes on
+   * from where it was. From another table it is refused.
+   */
+  async launch({ cycleId, config, items, launchedBy }: LaunchRequest): Promise<LaunchResult> {
+    const specs = items.map((item) => ({ item, spec: specOf(item, cycleId, config) }));
+    const tableHash = createHash('sha256')
+      .update(canonicalJson(specs.map((s) => s.spec)))
+      .digest('hex');
+    const fresh = await withTransaction(this.options.pool, async (db) => {
+      const { rows } = await db.query<{ table_hash: string }>(
+        'SELECT table_hash FROM cycles WHERE cycle_id = $1 FOR UPDATE',
+        [cycleId],
+      );
+      if (rows[0]) {
+        if (rows[0].table_hash !== tableHash) {
+          throw new AppError(
+            'CYCLE_EXISTS',
+            `督办周期 ${cycleId} 已用另一份任务分解表发布；沿用原表请重新发布同一份表，另起周期请换一个周期名称`,
+          );
+        }
+        return false;
+      }
+      await db.query(
+        `INSERT INTO cycles (cycle_id, title, coordinator, config, table_hash, items, launched_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [cycleId, config.title, config.coordinator, config, tableHash, items.length, launchedBy],
+      );
+      await db.query(
+        `INSERT INTO cycle_items (cycle_id, position, assignment_id, ref, unit, spec)
+         SELECT $1, position, assignment_id, ref, unit, spec
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::jsonb[]) WITH ORDINALITY
+              AS t(assignment_id, ref, unit, spec, position)`,
+        [
+          cycleId,
+          specs.map((s) => s.item.assignmentId),
+          specs.map((s) => s.item.ref),
+          specs.map((s) => s.item.unit),
+          specs.map((s) => JSON.stringify(s.spec)),
+        ],
+      );
+      return true;
+    });
+    const input: CycleInput = { cycleId, config, items: items.length, tableHash, launchedBy };
+    const handle = await this.options.client.workflow
+      .start<typeof cycleWorkflow>('cycleWorkflow', {
+        taskQueue: this.options.taskQueue,
+        workflowId: cycleWorkflowId(cycleId),
+        args: [input],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      })
+      .catch((error: unknown) => {
+        // A cycle whose workflow has ended (finished, cancelled) is not started again.
+        if ((error as Error).name === 'WorkflowExecutionAlreadyStartedError') {
+          return this.options.client.workflow.getHandle<typeof cycleWorkflow>(cycleWorkflowId(cycleId));
+        }
+        throw this.translate(error, cycleId);
+      });
+    return { fresh, handle };
+  }
+
+  async status(cycleId: string): Promise<CycleView> {
+    const handle = this.options.client.workflow.getHandle<typeof cycleWorkflow>(cycleWorkflowId(cycleId));
+    try {
+      const { status } = await handle.describe();
+      if (status.name === 'COMPLETED') return await handle.result();
+      return await handle.query(cycleStatusQuery);
+    } catch (error) {
+      throw this.translate(error, cycleId);
+    }
+  }
+
+  pause(cycleId: string, action: CycleAction): Promise<CycleView> {
+    return this.update(cycleId, (h) => h.executeUpdate(pauseCycleUpdate, { args: [action] }));
+  }
+
+  resume(cycleId: string, action: CycleResume): Promise<CycleView> {
+    return this.update(cycleId, (h) => h.executeUpdate(resumeCycleUpdate, { args: [action] }));
+  }
+
+  cancel(cycleId: string, action: CycleAction): Promise<CycleView> {
+    return this.update(cycleId, (h) => h.executeUpdate(cancelCycleUpdate, { args: [action] }));
+  }
+
+  notify(cycleId: string, notice: CycleNotice): Promise<CycleView> {
+    return this.update(cycleId, (h) => h.executeUpdate(notifyUnitsUpdate, { args: [notice] }));
+  }
+
+  /** The bulletins a cycle issued, oldest first, from the read model. */
+  async bulletins(cycleId: string): Promise<Bulletin[]> {
+    const { rows } = await this.options.pool.query<{ bulletin: Bulletin }>(
+      'SELECT bulletin FROM bulletins WHERE cycle_id = $1 ORDER BY issued_at, period',
+      [cycleId],
+    );
+    return rows.map((r) => r.bulletin);
+  }
+
+  private async update(
+    cycleId: string,
+    send: (h: WorkflowHandle<typeof cycleWorkflow>) => Promise<CycleView>,
+  ): Promise<CycleView> {
+    try {
+      return await send(this.options.client.workflow.getHandle(cycleWorkflowId(cycleId)));
+    } catch (error) {
+      throw this.translate(error, cycleId);
+    }
+  }
+
+  private translate(error: unknown, cycleId: string): unknown {
+    for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+      if (isGrpcServiceError(e) && (e.code === 14 || e.code === 4)) {
+        return new AppError(
+          'SERVER_UNREACHABLE',
+          'Temporal 服务暂时无法连接；请稍后重试（运维人员：检查 Temporal 是否运行）',
+        );
+      }
+    }
+    if (error instanceof WorkflowNotFoundError) {
+      return new AppError('UNKNOWN_CYCLE', `没有名为 ${cycleId} 的督办周期；请核对名称，或先发布该周期`);
+    }
+    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+      const code = error.cause.type ?? undefined;
+      if (isAppErrorCode(code)) return new AppError(code, error.cause.message);
+    }
+    return error;
+  }
+}

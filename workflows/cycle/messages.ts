@@ -1,0 +1,66 @@
+/**
+ * The cycle workflow's messages and payload schemas, for the API and the CLI to call it without loading workflow
+ * code. Validators parse with these schemas; handlers apply a payload as accepted (see the assignment's messages).
+ */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { z } from 'zod';
+import { boundedText } from '../../domain/text';
+import { LIMITS } from '../assignment/messages';
+import { cycleConfigSchema, type BulletinSchedule, type CycleConfig } from './events';
+
+export const cycleInputSchema = z.object({
+  cycleId: z.string().min(1),
+  config: cycleConfigSchema,
+  /** How many assignments the cycle's task table gives, stored in cycle_items before the workflow starts. */
+  items: z.number().int().min(0),
+  tableHash: z.string().min(1),
+  launchedBy: z.string().min(1),
+});
+export type CycleInput = z.infer<typeof cycleInputSchema>;
+
+const by = boundedText('办理人（督办单位，如 市政府督查室）', LIMITS.unit);
+
+export const cycleActionSchema = z
+  .object({ by, reason: boundedText('原因', LIMITS.closingSummary, { multiline: true }) })
+  .strict();
+export type CycleAction = z.infer<typeof cycleActionSchema>;
+
+export const cycleResumeSchema = z.object({ by }).strict();
+export type CycleResume = z.infer<typeof cycleResumeSchema>;
+
+export const cycleNoticeSchema = z
+  .object({
+    by,
+    subject: boundedText('通知标题', 100),
+    body: boundedText('通知正文', LIMITS.summary, { multiline: true }),
+  })
+  .strict();
+export type CycleNotice = z.infer<typeof cycleNoticeSchema>;
+
+export type CycleStatus = 'launching' | 'running' | 'paused' | 'cancelled' | 'finished';
+
+/** What callers see of a cycle: how far its launch is, its state, and its bulletins so far. */
+export interface CycleView {
+  cycleId: string;
+  title: string;
+  coordinator: string;
+  status: CycleStatus;
+  items: number;
+  started: number;
+  existing: number;
+  paused?: { at: string; by: string; reason: string };
+  cancelled?: { at: string; by: string; reason: string };
+  schedule: BulletinSchedule[];
+  bulletins: Array<{ period: string; label: string; issuedAt: string }>;
+  config: CycleConfig;
+}
+
+/** 暂停 the whole cycle: every running assignment of it stops its clock. */
+export const pauseCycleUpdate = defineUpdate<CycleView, [CycleAction]>('pauseCycle');
+/** 恢复 the cycle: what came due meanwhile goes out once per assignment. */
+export const resumeCycleUpdate = defineUpdate<CycleView, [CycleResume]>('resumeCycle');
+/** 撤销 the whole cycle: every running assignment is withdrawn, with the reason. */
+export const cancelCycleUpdate = defineUpdate<CycleView, [CycleAction]>('cancelCycle');
+/** A notice to every unit of the cycle. */
+export const notifyUnitsUpdate = defineUpdate<CycleView, [CycleNotice]>('notifyUnits');
+export const cycleStatusQuery = defineQuery<CycleView>('cycleStatus');

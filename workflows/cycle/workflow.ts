@@ -1,0 +1,338 @@
+/**
+ * One supervision cycle (督办周期) as a durable workflow: it holds the cycle's configuration, starts its assignments
+ * in batches (from the task table stored in PostgreSQL at launch), issues each period's 督查通报 after the period's
+ * last escalation step, and carries out the coordinator's actions on the whole cycle — pause, resume, cancel, a
+ * notice to every unit — each recorded with who did it and why.
+ *
+ * Assignments are workflows of their own, started by an activity with ids derived from the table, so a relaunch or a
+ * launch taken up again after a crash starts only what is missing, and they go on if this workflow restarts. Its
+ * history stays small — a handful of events per batch of 500 assignments and per bulletin — and it continues as new
+ * when Temporal suggests it, carrying its state.
+ */
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { z } from 'zod';
+import type { Activities } from '../../activities/types';
+import { describeIssues } from '../../domain/validation';
+import type { BulletinSchedule, CycleEvent, RecordedCycleEvent } from './events';
+import { cycleStream } from './events';
+import {
+  cancelCycleUpdate,
+  cycleActionSchema,
+  cycleInputSchema,
+  cycleNoticeSchema,
+  cycleResumeSchema,
+  cycleStatusQuery,
+  notifyUnitsUpdate,
+  pauseCycleUpdate,
+  resumeCycleUpdate,
+  type CycleInput,
+  type CycleStatus,
+  type CycleView,
+} from './messages';
+import { bulletinInstant } from './schedule';
+
+const { recordEvents, deliverNotices } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/** Starting a batch and acting on every assignment take longer; they heartbeat their progress. */
+const { startCycleAssignments, broadcastToCycle, cycleSchedule, computeCycleBulletin, cycleUnits } =
+  proxyActivities<Activities>({
+    startToCloseTimeout: '30 minutes',
+    heartbeatTimeout: '1 minute',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  });
+
+/** Assignments started per activity: its heartbeats show the progress in between. */
+export const LAUNCH_BATCH = 500;
+
+/** What a cycle carries into its next run when it continues as new. */
+export interface CycleCarry {
+  status: CycleStatus;
+  launched: number;
+  started: number;
+  existing: number;
+  seq: number;
+  schedule: BulletinSchedule[];
+  bulletins: CycleView['bulletins'];
+  paused?: CycleView['paused'];
+  cancelled?: CycleView['cancelled'];
+}
+
+export async function cycleWorkflow(input: CycleInput, carried?: CycleCarry): Promise<CycleView> {
+  const { cycleId, config, items, tableHash, launchedBy } = parse(cycleInputSchema, input);
+  const stream = cycleStream(cycleId);
+  const state: CycleCarry = carried ?? {
+    status: 'launching',
+    launched: 0,
+    started: 0,
+    existing: 0,
+    seq: 0,
+    schedule: [],
+    bulletins: [],
+  };
+  let recording: Promise<void> = Promise.resolve();
+
+  const view = (): CycleView => ({
+    cycleId,
+    title: config.title,
+    coordinator: config.coordinator,
+    status: state.status,
+    items,
+    started: state.started,
+    existing: state.existing,
+    ...(state.paused && { paused: state.paused }),
+    ...(state.cancelled && { cancelled: state.cancelled }),
+    schedule: state.schedule,
+    bulletins: state.bulletins,
+    config,
+  });
+
+  /** Records an event of the cycle's stream in its turn; it counts once stored, as an assignment's do. */
+  const record = (event: CycleEvent, apply: () => void = () => undefined): Promise<void> => {
+    const turn = recording.then(async () => {
+      const recorded: RecordedCycleEvent = { assignmentId: stream, seq: state.seq + 1, event };
+      await recordEvents([recorded]);
+      state.seq++;
+      apply();
+    });
+    recording = turn.catch(() => undefined);
+    return turn;
+  };
+
+  const now = () => new Date();
+  const requireCoordinator = (by: string, what: string) => {
+    if (by !== config.coordinator) {
+      throw ApplicationFailure.nonRetryable(
+        `${by}不是督办周期 ${cycleId} 的督办单位，不能${what}；请由${config.coordinator}办理`,
+        'NOT_COORDINATOR',
+      );
+    }
+  };
+  const refuse = (code: string, message: string): never => {
+    throw ApplicationFailure.nonRetryable(message, code);
+  };
+
+  const handle = <S extends z.ZodType>(
+    update: UpdateDefinition<CycleView, [z.infer<S>]>,
+    schema: S,
+    check: (payload: z.infer<S>) => void,
+    act: (payload: z.infer<S>, at: string) => Promise<void>,
+  ) =>
+    setHandler(
+      update,
+      async (payload) => {
+        await act(payload, now().toISOString());
+        return view();
+      },
+      {
+        validator: (payload) => {
+          parse(schema, payload);
+          check(payload);
+        },
+      },
+    );
+
+  handle(
+    pauseCycleUpdate,
+    cycleActionSchema,
+    ({ by }) => {
+      requireCoordinator(by, '暂停');
+      if (state.status === 'launching')
+        refuse('CYCLE_LAUNCHING', `督办周期 ${cycleId} 正在发布任务，请发布完成后再暂停`);
+      if (state.status !== 'running')
+        refuse('CYCLE_NOT_RUNNING', `督办周期 ${cycleId} 当前${STATUS_WORD[state.status]}，不能暂停`);
+    },
+    async ({ by, reason }, at) => {
+      await record({ type: 'CyclePaused', version: 1, at, by, reason }, () => {
+        state.status = 'paused';
+        state.paused = { at, by, reason };
+      });
+      await broadcastToCycle({
+        cycleId,
+        action: 'pause',
+        payload: { by, reason },
+        requestId: `${stream}#${state.seq}`,
+      });
+    },
+  );
+  handle(
+    resumeCycleUpdate,
+    cycleResumeSchema,
+    ({ by }) => {
+      requireCoordinator(by, '恢复');
+      if (state.status !== 'paused')
+        refuse('CYCLE_NOT_PAUSED', `督办周期 ${cycleId} 当前${STATUS_WORD[state.status]}，无需恢复`);
+    },
+    async ({ by }, at) => {
+      await record({ type: 'CycleResumed', version: 1, at, by }, () => {
+        state.status = 'running';
+        delete state.paused;
+      });
+      await broadcastToCycle({ cycleId, action: 'resume', payload: { by }, requestId: `${stream}#${state.seq}` });
+    },
+  );
+  handle(
+    cancelCycleUpdate,
+    cycleActionSchema,
+    ({ by }) => {
+      requireCoordinator(by, '撤销');
+      if (state.status === 'cancelled' || state.status === 'finished') {
+        refuse('CYCLE_CLOSED', `督办周期 ${cycleId} 已${STATUS_WORD[state.status]}`);
+      }
+    },
+    async ({ by, reason }, at) => {
+      await record({ type: 'CycleCancelled', version: 1, at, by, reason }, () => {
+        state.status = 'cancelled';
+        state.cancelled = { at, by, reason };
+      });
+      await broadcastToCycle({
+        cycleId,
+        action: 'cancel',
+        payload: { by, reason },
+        requestId: `${stream}#${state.seq}`,
+      });
+    },
+  );
+  handle(
+    notifyUnitsUpdate,
+    cycleNoticeSchema,
+    ({ by }) => {
+      requireCoordinator(by, '发通知');
+      if (state.status === 'cancelled') refuse('CYCLE_CLOSED', `督办周期 ${cycleId} 已撤销`);
+    },
+    async ({ by, subject, body }, at) => {
+      const recipients = await cycleUnits({ cycleId });
+      await record({ type: 'CycleNoticeSent', version: 1, at, by, subject, body, recipients });
+      await deliverNotices(
+        recipients.map((recipient) => ({
+          key: `${stream}#${state.seq}#${recipient}`,
+          assignmentId: stream,
+          seq: state.seq,
+          at,
+          recipient,
+          kind: 'cycle-notice' as const,
+          subject: `【通知】${subject}`,
+          body: `${recipient}：${body}（${by}）`,
+        })),
+      );
+    },
+  );
+  setHandler(cycleStatusQuery, view);
+
+  /** Continues as new at a quiet moment when the history grows long, carrying the state. */
+  const keepHistoryShort = async () => {
+    if (!workflowInfo().continueAsNewSuggested) return;
+    await recording;
+    await condition(allHandlersFinished);
+    await continueAsNew<typeof cycleWorkflow>(input, state);
+  };
+
+  if (!carried) {
+    await record({
+      type: 'CycleLaunched',
+      version: 1,
+      at: now().toISOString(),
+      by: launchedBy,
+      cycleId,
+      config,
+      items,
+      tableHash,
+    });
+  }
+
+  // 发布: start the assignments, a batch at a time.
+  while (state.status === 'launching' && state.launched < items) {
+    const { started, existing } = await startCycleAssignments({
+      cycleId,
+      offset: state.launched,
+      limit: LAUNCH_BATCH,
+    });
+    state.launched = Math.min(items, state.launched + LAUNCH_BATCH);
+    state.started += started;
+    state.existing += existing;
+    await keepHistoryShort();
+  }
+  if (state.status === 'launching') {
+    const periods = await cycleSchedule({ cycleId });
+    const schedule = periods.map((p) => ({ ...p, at: bulletinInstant(config, p.lastDue).toISOString() }));
+    await record(
+      {
+        type: 'CycleAssignmentsStarted',
+        version: 1,
+        at: now().toISOString(),
+        started: state.started,
+        existing: state.existing,
+        schedule,
+      },
+      () => {
+        state.schedule = schedule;
+        state.status = 'running';
+      },
+    );
+  }
+
+  // 督查通报: each period's, after its last escalation step; a paused cycle issues nothing until it resumes.
+  for (const period of state.schedule) {
+    if (state.bulletins.some((b) => b.period === period.key)) continue;
+    const due = new Date(period.at).getTime();
+    while (state.status !== 'cancelled' && now().getTime() < due) {
+      await condition(() => state.status === 'cancelled', due - now().getTime());
+    }
+    await condition(() => state.status !== 'paused');
+    if (state.status === 'cancelled') break;
+    const issuedAt = now().toISOString();
+    const bulletin = await computeCycleBulletin({
+      cycleId,
+      title: config.title,
+      period: { key: period.key, label: period.label },
+      issuedAt,
+      scoring: config.scoring,
+    });
+    await record({ type: 'BulletinIssued', version: 1, at: issuedAt, period: period.key, bulletin }, () => {
+      state.bulletins.push({ period: period.key, label: period.label, issuedAt });
+    });
+    await deliverNotices([
+      {
+        key: `${stream}#${state.seq}#${config.coordinator}`,
+        assignmentId: stream,
+        seq: state.seq,
+        at: issuedAt,
+        recipient: config.coordinator,
+        kind: 'bulletin',
+        subject: `【督查通报】${period.label}`,
+        body: `${config.coordinator}：${config.title}${period.label}督查通报已生成，共 ${bulletin.units.length} 个单位参加排名。`,
+      },
+    ]);
+    await keepHistoryShort();
+  }
+
+  if (state.status === 'running') state.status = 'finished';
+  await recording;
+  await condition(allHandlersFinished);
+  return view();
+}
+
+const STATUS_WORD: Record<CycleStatus, string> = {
+  launching: '正在发布',
+  running: '运行中',
+  paused: '已暂停',
+  cancelled: '撤销',
+  finished: '结束',
+};
+
+function parse<S extends z.ZodType>(schema: S, payload: unknown): z.infer<S> {
+  const result = schema.safeParse(payload);
+  if (result.success) return result.data;
+  throw ApplicationFailure.nonRetryable(`请求格式有误：${describeIssues(result.error)}`, 'INVALID_PAYLOAD');
+}
