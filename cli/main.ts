@@ -2,6 +2,7 @@
 import { PlanError } from '../domain/plan';
 import { ServerUnreachableError } from '../infra/reachability';
 import { UsageError } from './args';
+import { CALENDAR_USAGE, calendarCommand } from './calendar-command';
 import { OUTBOX_USAGE, outboxCommand } from './outbox-command';
 import { PLAN_USAGE, planImport, planParse, type Io } from './plan-command';
 
@@ -9,6 +10,7 @@ const USAGE = `duban — 督办, supervision of government action plans
 
 ${PLAN_USAGE}
 ${OUTBOX_USAGE}
+${CALENDAR_USAGE}
 
 exit codes: 0 success, 2 bad usage or input (the message says what to fix), 1 unexpected failure`;
 
@@ -34,6 +36,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       throw new UsageError(`unknown plan command ${sub ?? '(none)'}; use parse or import`);
     }
     if (command === 'outbox') return await outboxCommand(sub, rest, io);
+    if (command === 'calendar') return await calendarCommand(sub, rest, io);
     throw new UsageError(`unknown command ${command}`);
   } catch (e) {
     if (e instanceof UsageError) {
