@@ -11,10 +11,9 @@ import { CalendarFileError, parseCalendarCsv, parseCalendarJson } from '../domai
 import { CALENDAR_PACKAGE, mergeCalendarYears, packageCalendarYears, packageCoverage } from '../domain/calendar-years';
 import { calendarSlice, isWeekend, weekdayOf, workingDaysBetween, type YearDates } from '../domain/working-days';
 import { importedCalendarYears, saveCalendarYear, type ImportedCalendarYear } from '../infra/calendar-store';
-import { loadConfig } from '../infra/config';
-import { checkPostgres, createPool, migrate } from '../infra/postgres';
 import { parseArgs, UsageError } from './args';
 import { readCsv } from './csv';
+import { withPool } from './outbox-command';
 import type { Io } from './plan-command';
 
 export const CALENDAR_USAGE = `  duban calendar import FILE.(json|csv) [--source 通知标题]
@@ -22,18 +21,6 @@ export const CALENDAR_USAGE = `  duban calendar import FILE.(json|csv) [--source
       同一年再导入即替换。CSV 的列：日期,类型（放假|上班）,说明；CSV 须用 --source 写明通知标题
   duban calendar show YEAR
       列出一年的放假和调休上班日期、全年工作日天数，以及这些日期的来源`;
-
-async function withPool<T>(io: Io, work: (pool: ReturnType<typeof createPool>) => Promise<T>): Promise<T> {
-  const config = loadConfig(io.env ?? process.env);
-  const pool = createPool(config.DATABASE_URL);
-  try {
-    await checkPostgres(pool, config.DATABASE_URL);
-    await migrate(pool);
-    return await work(pool);
-  } finally {
-    await pool.end();
-  }
-}
 
 function readFile(io: Io, file: string): Buffer {
   try {
