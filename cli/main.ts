@@ -2,6 +2,7 @@
 import { PlanError } from '../domain/plan';
 import { ServerUnreachableError } from '../infra/reachability';
 import { UsageError } from './args';
+import { CALENDAR_USAGE, calendarCommand } from './calendar-command';
 import { OUTBOX_USAGE, outboxCommand } from './outbox-command';
 import { PLAN_USAGE, planImport, planParse, type Io } from './plan-command';
 
@@ -9,6 +10,7 @@ const USAGE = `duban — 督办：政府工作计划的督查督办
 
 ${PLAN_USAGE}
 ${OUTBOX_USAGE}
+${CALENDAR_USAGE}
 
 退出码：0 成功；2 用法或输入有误（提示中写明如何改正）；1 意外错误`;
 
@@ -34,7 +36,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
       throw new UsageError(`未知的 plan 子命令 ${sub ?? '（无）'}；可用：parse、import`);
     }
     if (command === 'outbox') return await outboxCommand(sub, rest, io);
-    throw new UsageError(`未知的命令 ${command}；可用：plan、outbox、help`);
+    if (command === 'calendar') return await calendarCommand(sub, rest, io);
+    throw new UsageError(`未知的命令 ${command}；可用：plan、outbox、calendar、help`);
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr(`duban：${e.message}\n${USAGE.split('\n').slice(2).join('\n')}\n`);

@@ -14,7 +14,11 @@ export const OUTBOX_USAGE = `  duban outbox status
   duban outbox retry [--stream ASSIGNMENT_ID]
       把被搁置的事件（全部，或一个任务的）放回发件箱，由 worker 的发布进程重新发布`;
 
-async function withPool<T>(io: Io, work: (pool: ReturnType<typeof createPool>) => Promise<T>): Promise<T> {
+/**
+ * Runs `work` on a pool to the configured PostgreSQL, checked and migrated first, and always closed after: what every
+ * command that reads or writes the database needs.
+ */
+export async function withPool<T>(io: Io, work: (pool: ReturnType<typeof createPool>) => Promise<T>): Promise<T> {
   const config = loadConfig(io.env ?? process.env);
   const pool = createPool(config.DATABASE_URL);
   try {
