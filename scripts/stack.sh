@@ -80,6 +80,23 @@ install_maven_libs() {
   echo "$sum" >"$stamp"
 }
 
+# The project's own main for the test server (scripts/java/DubanTestServer.java: the stock server started at a chosen
+# instant), compiled against the fetched jars into .tools/temporal-test-server/classes. The stamp is the source's hash
+# with the jars' (the pom's), so a second install reuses the class and a new server version recompiles it.
+install_test_server_main() {
+  local src="$ROOT/scripts/java/DubanTestServer.java" out="$TOOLS/temporal-test-server/classes"
+  local stamp="$out/.sha256" sum
+  sum=$( (sha256sum "$src" | cut -d' ' -f1; cat "$TOOLS/temporal-test-server/.pom.sha256") | sha256sum | cut -d' ' -f1)
+  if [ -f "$out/DubanTestServer.class" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$sum" ]; then return; fi
+  command -v javac >/dev/null || die "javac (a JDK 17+) is needed to compile $src: apt-get install openjdk-17-jdk-headless, then rerun"
+  local t0; t0=$(date +%s%N)
+  rm -rf "$out" && mkdir -p "$out"
+  javac -nowarn -Xlint:none -d "$out" -cp "$TOOLS/temporal-test-server/libs/*" "$src" ||
+    die "could not compile $src against $TOOLS/temporal-test-server/libs"
+  echo "$sum" >"$stamp"
+  say "compiled DubanTestServer in $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+}
+
 # The machine's Node.js is enough when it is at least NODE_MIN_MAJOR.
 machine_node_supported() {
   local major; major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
@@ -122,6 +139,7 @@ cmd_install() {
   install_postgres
   install_maven_libs kafka
   install_maven_libs temporal-test-server
+  install_test_server_main
   install_temporal_cli
   say "tools ready in $(( $(now) - t0 ))s"
 }

@@ -3,6 +3,7 @@
  * quarter ends. One reports two days before every due date, one two days after it, one never. The demo shows it,
  * the workflow test asserts on it, and scripts/record-histories.ts records it for replay.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -13,14 +14,39 @@ import { DEFAULT_POLICY } from '../workflows/assignment/policy';
 import type { assignmentWorkflow } from '../workflows/assignment/workflow';
 
 export const TEST_SERVER = path.join(__dirname, 'temporal-test-server');
+/** scripts/java/DubanTestServer.java as `scripts/stack.sh install` compiles it. */
+const TEST_SERVER_MAIN = path.join(__dirname, '../.tools/temporal-test-server/classes/DubanTestServer.class');
+
+export interface TimeSkippingOptions {
+  /**
+   * Where the server's clock starts (default: the present). A past plan year runs on its own calendar only when
+   * the server starts in that year: its clock only moves forward.
+   */
+  initialTime?: Date;
+}
 
 /**
- * Starts the time-skipping test server fetched by `scripts/stack.sh install`. @temporalio/testing would download
- * its own, which cannot work here, so it is always given the existing path.
+ * Starts the time-skipping test server fetched by `scripts/stack.sh install`. @temporalio/testing would download its
+ * own server, which cannot work here, so it is always given the existing path; an initial time goes to it as
+ * `--initial-time`, which scripts/temporal-test-server hands to the project's own main
+ * (scripts/java/DubanTestServer.java), the stock one having no such option.
  */
-export function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
+export async function startTimeSkippingServer({
+  initialTime,
+}: TimeSkippingOptions = {}): Promise<TestWorkflowEnvironment> {
+  if (initialTime && !(initialTime.getTime() > 0)) {
+    throw new Error(`initialTime must be a valid instant after 1970-01-01, not ${String(initialTime)}`);
+  }
+  if (initialTime && !existsSync(TEST_SERVER_MAIN)) {
+    throw new Error(
+      `${TEST_SERVER_MAIN}, which starts the server at an initial time, is missing: run \`scripts/stack.sh install\``,
+    );
+  }
   return TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: TEST_SERVER } },
+    server: {
+      executable: { type: 'existing-path', path: TEST_SERVER },
+      extraArgs: initialTime ? ['--initial-time', initialTime.toISOString()] : [],
+    },
   });
 }
 

@@ -1,9 +1,18 @@
 /**
- * Workflows for the tests of the servers themselves (not the product's workflows): the project's search attributes
- * upserted as an assignment will upsert them. Bundled from this file by tests/infra/search-attributes.int.test.ts.
+ * Workflows for the tests of the servers themselves (not the product's workflows): what the workflow clock reads on
+ * a server started at a chosen instant, and the project's search attributes upserted as an assignment will upsert
+ * them. Bundled from this file by tests/workflows/initial-time.workflow.test.ts,
+ * tests/workflows/search-attributes.workflow.test.ts and tests/infra/search-attributes.int.test.ts.
  */
-import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { DUBAN_CYCLE, DUBAN_LIGHT, DUBAN_NEXT_DUE, DUBAN_STATUS, DUBAN_UNIT } from '../../infra/search-attributes';
+
+/** Reads the workflow clock, sleeps until `until` (an ISO instant) and reads it again. */
+export async function sleepUntilWorkflow(until: string): Promise<{ started: string; woke: string }> {
+  const started = new Date();
+  await sleep(new Date(until).getTime() - started.getTime());
+  return { started: started.toISOString(), woke: new Date().toISOString() };
+}
 
 export interface DubanAttributes {
   cycle: string;
