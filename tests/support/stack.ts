@@ -52,8 +52,8 @@ export async function connectKafka(topic = config.KAFKA_EVENTS_TOPIC): Promise<K
 }
 
 /**
- * The time-skipping test server (at the present, or at `initialTime`); a clear failure when `scripts/stack.sh install`
- * has not fetched it.
+ * The time-skipping test server (at the present, or at `initialTime`), with the project's search attributes; a clear
+ * failure when `scripts/stack.sh install` has not fetched it.
  */
 export async function createTimeSkippingEnv(options: TimeSkippingOptions = {}): Promise<TestWorkflowEnvironment> {
   useTemporal();
