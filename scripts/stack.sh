@@ -80,6 +80,23 @@ install_maven_libs() {
   echo "$sum" >"$stamp"
 }
 
+# The project's own main for the test server (scripts/java/DubanTestServer.java: the stock server started at a chosen
+# instant), compiled against the fetched jars into .tools/temporal-test-server/classes. The stamp is the source's hash
+# with the jars' (the pom's), so a second install reuses the class and a new server version recompiles it.
+install_test_server_main() {
+  local src="$ROOT/scripts/java/DubanTestServer.java" out="$TOOLS/temporal-test-server/classes"
+  local stamp="$out/.sha256" sum
+  sum=$( (sha256sum "$src" | cut -d' ' -f1; cat "$TOOLS/temporal-test-server/.pom.sha256") | sha256sum | cut -d' ' -f1)
+  if [ -f "$out/DubanTestServer.class" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$sum" ]; then return; fi
+  command -v javac >/dev/null || die "javac (a JDK 17+) is needed to compile $src: apt-get install openjdk-17-jdk-headless, then rerun"
+  local t0; t0=$(date +%s%N)
+  rm -rf "$out" && mkdir -p "$out"
+  javac -nowarn -Xlint:none -d "$out" -cp "$TOOLS/temporal-test-server/libs/*" "$src" ||
+    die "could not compile $src against $TOOLS/temporal-test-server/libs"
+  echo "$sum" >"$stamp"
+  say "compiled DubanTestServer in $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+}
+
 # The machine's Node.js is enough when it is at least NODE_MIN_MAJOR.
 machine_node_supported() {
   local major; major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
@@ -122,6 +139,7 @@ cmd_install() {
   install_postgres
   install_maven_libs kafka
   install_maven_libs temporal-test-server
+  install_test_server_main
   install_temporal_cli
   say "tools ready in $(( $(now) - t0 ))s"
 }
@@ -276,17 +294,42 @@ SQL
 # Temporal dev server on SQLite, so workflows survive a restart. WAL and synchronous=normal commit several times
 # faster than SQLite's defaults and still survive a process crash.
 
+# The custom search attributes assignments are found by (infra/search-attributes.txt, NAME=TYPE a line; the code's
+# keys are infra/search-attributes.ts): the UI and `duban cycle status` filter on them, and a workflow that upserts
+# one the server does not know fails its workflow task.
+search_attributes() { grep -Ev '^[[:space:]]*(#|$)' "$ROOT/infra/search-attributes.txt"; }
+
+# start-dev registers them on a new database; one made by an earlier stack.sh, or a server already running, gets
+# the missing ones here (asked first: creating one that exists makes the server log a warning).
+ensure_search_attributes() {
+  local registered name type out
+  registered=$("$TOOLS/bin/temporal" operator search-attribute list --address "$TEMPORAL_ADDRESS" --namespace default \
+    --output text 2>&1) || die "could not list the search attributes of Temporal at $TEMPORAL_ADDRESS: $registered"
+  registered=$(awk 'NR > 1 { print $1 "=" $2 }' <<<"$registered")
+  while IFS='=' read -r name type; do
+    if grep -qxF "$name=$type" <<<"$registered"; then continue; fi
+    if grep -q "^$name=" <<<"$registered"; then
+      die "the search attribute $name is registered on Temporal at $TEMPORAL_ADDRESS as $(grep "^$name=" <<<"$registered" | cut -d= -f2), not $type: remove it (\`$TOOLS/bin/temporal operator search-attribute remove --name $name --address $TEMPORAL_ADDRESS\`) and rerun"
+    fi
+    out=$("$TOOLS/bin/temporal" operator search-attribute create --address "$TEMPORAL_ADDRESS" --namespace default \
+      --name "$name" --type "$type" 2>&1) || die "could not register the search attribute $name ($type) on Temporal at $TEMPORAL_ADDRESS: $out"
+    say "registered the search attribute $name ($type)"
+  done < <(search_attributes)
+}
+
 start_temporal() {
-  if running temporal; then return; fi
+  if running temporal; then ensure_search_attributes; return; fi
   mkdir -p "$DATA/temporal"
-  local host=${TEMPORAL_ADDRESS%:*} port=${TEMPORAL_ADDRESS##*:}
+  local host=${TEMPORAL_ADDRESS%:*} port=${TEMPORAL_ADDRESS##*:} attributes=() line
   require_free Temporal "$port"
   require_free "the Temporal UI" "$TEMPORAL_UI_PORT"
+  while read -r line; do attributes+=(--search-attribute "$line"); done < <(search_attributes)
   spawn temporal "$TOOLS/bin/temporal" server start-dev --ip "$host" --port "$port" --ui-port "$TEMPORAL_UI_PORT" \
     --db-filename "$DATA/temporal/temporal.db" --sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal \
-    --namespace default --log-level warn
+    --namespace default --log-level warn "${attributes[@]}"
   wait_for temporal 90 "$TOOLS/bin/temporal" operator cluster health --address "$TEMPORAL_ADDRESS"
-  say "Temporal on $TEMPORAL_ADDRESS, UI on http://$host:$TEMPORAL_UI_PORT"
+  ensure_search_attributes
+  say "Temporal on $TEMPORAL_ADDRESS, UI on http://$host:$TEMPORAL_UI_PORT; search attributes $(search_attributes | cut -d= -f1 | paste -sd' ')"
 }
 
 # ---------------------------------------------------------------------------------------------------------------

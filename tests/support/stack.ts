@@ -13,7 +13,7 @@ import { createKafka, createProducer, ensureTopic } from '../../infra/kafka';
 import { createLogger } from '../../infra/logger';
 import { checkPostgres, createPool, migrate } from '../../infra/postgres';
 import { connectClient, connectWorker, installTemporalLogging } from '../../infra/temporal';
-import { startTimeSkippingServer, TEST_SERVER } from '../../scripts/year-simulation';
+import { startTimeSkippingServer, TEST_SERVER, type TimeSkippingOptions } from '../../scripts/year-simulation';
 import { OutboxRelay, type OutboxRelayOptions } from '../../worker/outbox-relay';
 
 /** Library and relay logs in tests: warnings and errors only, as a person running the tests would want them. */
@@ -51,14 +51,17 @@ export async function connectKafka(topic = config.KAFKA_EVENTS_TOPIC): Promise<K
   return kafka;
 }
 
-/** The time-skipping test server; a clear failure when `scripts/stack.sh install` has not fetched it. */
-export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+/**
+ * The time-skipping test server (at the present, or at `initialTime`), with the project's search attributes; a clear
+ * failure when `scripts/stack.sh install` has not fetched it.
+ */
+export async function createTimeSkippingEnv(options: TimeSkippingOptions = {}): Promise<TestWorkflowEnvironment> {
   useTemporal();
   if (!existsSync(path.join(ROOT, '.tools', 'temporal-test-server', 'libs'))) {
     throw new Error('the Temporal time-skipping test server is not installed: run `scripts/stack.sh install`');
   }
   try {
-    return await startTimeSkippingServer();
+    return await startTimeSkippingServer(options);
   } catch (error) {
     throw new Error(
       `the Temporal time-skipping test server (${TEST_SERVER}) did not start: ${(error as Error).message}`,
