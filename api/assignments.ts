@@ -23,8 +23,15 @@ import {
   acknowledgePayloadSchema,
   acknowledgeUpdate,
   assignedUpdate,
+  cancelUpdate,
   completePayloadSchema,
   completeUpdate,
+  coordinatorActionSchema,
+  pauseUpdate,
+  resumePayloadSchema,
+  resumeUpdate,
+  type CoordinatorAction,
+  type ResumePayload,
   LIMITS,
   progressReportPayloadSchema,
   statusQuery,
@@ -184,6 +191,27 @@ export class AssignmentService {
     const args: [CompletePayload] = [parse(completePayloadSchema, body)];
     await this.bindKey(requestId, 'complete', assignmentId, args[0]);
     return this.update(assignmentId, (h) => h.executeUpdate(completeUpdate, { args, ...updateId(requestId) }));
+  }
+
+  /** 暂停: the coordinator stops the assignment's clock, with a reason. */
+  async pause(assignmentId: string, body: unknown, requestId?: string): Promise<AssignmentView> {
+    const args: [CoordinatorAction] = [parse(coordinatorActionSchema, body)];
+    await this.bindKey(requestId, 'pause', assignmentId, args[0]);
+    return this.update(assignmentId, (h) => h.executeUpdate(pauseUpdate, { args, ...updateId(requestId) }));
+  }
+
+  /** 恢复: the clock goes on. */
+  async resume(assignmentId: string, body: unknown, requestId?: string): Promise<AssignmentView> {
+    const args: [ResumePayload] = [parse(resumePayloadSchema, body)];
+    await this.bindKey(requestId, 'resume', assignmentId, args[0]);
+    return this.update(assignmentId, (h) => h.executeUpdate(resumeUpdate, { args, ...updateId(requestId) }));
+  }
+
+  /** 撤销: the coordinator withdraws the item, with a reason. */
+  async cancel(assignmentId: string, body: unknown, requestId?: string): Promise<AssignmentView> {
+    const args: [CoordinatorAction] = [parse(coordinatorActionSchema, body)];
+    await this.bindKey(requestId, 'cancel', assignmentId, args[0]);
+    return this.update(assignmentId, (h) => h.executeUpdate(cancelUpdate, { args, ...updateId(requestId) }));
   }
 
   /** The current state; a completed assignment answers from its result. */

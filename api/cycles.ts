@@ -13,7 +13,6 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
 import { canonicalJson } from '../domain/canonical-json';
-import type { Bulletin } from '../domain/cycle/bulletin';
 import { withTransaction } from '../infra/postgres';
 import type { AssignmentSpecV2, ReportingPeriodSpec } from '../workflows/assignment/events';
 import { assignmentSpecV2Schema } from '../workflows/assignment/events';
@@ -173,15 +172,6 @@ export class CycleService {
 
   notify(cycleId: string, notice: CycleNotice): Promise<CycleView> {
     return this.update(cycleId, (h) => h.executeUpdate(notifyUnitsUpdate, { args: [notice] }));
-  }
-
-  /** The bulletins a cycle issued, oldest first, from the read model. */
-  async bulletins(cycleId: string): Promise<Bulletin[]> {
-    const { rows } = await this.options.pool.query<{ bulletin: Bulletin }>(
-      'SELECT bulletin FROM bulletins WHERE cycle_id = $1 ORDER BY issued_at, period',
-      [cycleId],
-    );
-    return rows.map((r) => r.bulletin);
   }
 
   private async update(

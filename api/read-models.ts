@@ -2,6 +2,7 @@
  * What the API reads from PostgreSQL's read models, one query each, beside nothing else: the routes never hold SQL.
  */
 import type { Pool } from 'pg';
+import type { Bulletin } from '../domain/cycle/bulletin';
 
 export interface InboxNotice {
   occurredAt: Date;
@@ -19,4 +20,13 @@ export async function inboxOf(pool: Pool, recipient: string, limit = 500): Promi
     [recipient, limit],
   );
   return rows;
+}
+
+/** The bulletins a cycle issued, oldest first. */
+export async function bulletinsOf(pool: Pool, cycleId: string): Promise<Bulletin[]> {
+  const { rows } = await pool.query<{ bulletin: Bulletin }>(
+    'SELECT bulletin FROM bulletins WHERE cycle_id = $1 ORDER BY issued_at, period',
+    [cycleId],
+  );
+  return rows.map((r) => r.bulletin);
 }

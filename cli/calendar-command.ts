@@ -13,7 +13,7 @@ import { calendarSlice, isWeekend, weekdayOf, workingDaysBetween, type YearDates
 import { importedCalendarYears, saveCalendarYear, type ImportedCalendarYear } from '../infra/calendar-store';
 import { parseArgs, UsageError } from './args';
 import { readCsv } from './csv';
-import { withPool } from './outbox-command';
+import { withPool } from './connections';
 import type { Io } from './plan-command';
 
 export const CALENDAR_USAGE = `  duban calendar import FILE.(json|csv) [--source 通知标题]

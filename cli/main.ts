@@ -1,4 +1,5 @@
 /** duban — the command line. Subcommands are registered in this file. */
+import { AppError } from '../api/errors';
 import { PlanError } from '../domain/plan';
 import { ServerUnreachableError } from '../infra/reachability';
 import { UsageError } from './args';
@@ -46,6 +47,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (e instanceof PlanError) {
       io.stderr(`duban：${e.message} [${e.code}]\n`);
       return 2;
+    }
+    if (e instanceof AppError) {
+      io.stderr(`duban：${e.message} [${e.code}]\n`);
+      return e.status >= 500 ? 1 : 2;
     }
     if (e instanceof ServerUnreachableError) {
       io.stderr(`duban：${e.message}\n`);

@@ -3,32 +3,15 @@
  * events it set aside because Kafka refused them, once the cause is dealt with.
  */
 import { formatShanghai } from '../domain/calendar';
-import { loadConfig } from '../infra/config';
-import { checkPostgres, createPool, migrate } from '../infra/postgres';
 import { outboxStatus, retrySetAside } from '../worker/outbox-relay';
 import { parseArgs, UsageError } from './args';
+import { withPool } from './connections';
 import type { Io } from './plan-command';
 
 export const OUTBOX_USAGE = `  duban outbox status
       发件箱：还有多少事件等待发布到 Kafka、最早的一条等了多久，以及被搁置的事件和原因
   duban outbox retry [--stream ASSIGNMENT_ID]
       把被搁置的事件（全部，或一个任务的）放回发件箱，由 worker 的发布进程重新发布`;
-
-/**
- * Runs `work` on a pool to the configured PostgreSQL, checked and migrated first, and always closed after: what every
- * command that reads or writes the database needs.
- */
-export async function withPool<T>(io: Io, work: (pool: ReturnType<typeof createPool>) => Promise<T>): Promise<T> {
-  const config = loadConfig(io.env ?? process.env);
-  const pool = createPool(config.DATABASE_URL);
-  try {
-    await checkPostgres(pool, config.DATABASE_URL);
-    await migrate(pool);
-    return await work(pool);
-  } finally {
-    await pool.end();
-  }
-}
 
 export async function outboxCommand(sub: string | undefined, argv: string[], io: Io): Promise<number> {
   if (sub === 'status') {

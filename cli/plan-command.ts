@@ -80,17 +80,22 @@ function formatOption(v: string | undefined, out: string | undefined): Format {
   throw new UsageError(`--format 应为 text、json、csv 或 xlsx，而不是“${v}”`);
 }
 
+/** A plan document read and parsed: plain text, a saved web page, Word or a PDF with a text layer. */
+export async function readPlanDocumentFile(io: Io, file: string | undefined, planYear?: number) {
+  const options = planYear === undefined ? {} : { planYear };
+  const bytes = readInput(io, file);
+  const source = await readPlanDocument(bytes);
+  const { plan, encoding } = source.text === null ? parsePlan(bytes, options) : parsePlan(source.text, options);
+  return { plan, encoding, source };
+}
+
 /** `duban plan parse FILE …` */
 export async function planParse(argv: string[], io: Io): Promise<number> {
   const args = parseArgs(argv, ['format', 'out', 'plan-year']);
   const file = oneFile(args.positionals);
   const out = args.options.get('out');
   const format = formatOption(args.options.get('format'), out);
-  const planYear = planYearOption(args.options.get('plan-year'));
-  const options = planYear === undefined ? {} : { planYear };
-  const bytes = readInput(io, file);
-  const source = await readPlanDocument(bytes);
-  const { plan, encoding } = source.text === null ? parsePlan(bytes, options) : parsePlan(source.text, options);
+  const { plan, encoding, source } = await readPlanDocumentFile(io, file, planYearOption(args.options.get('plan-year')));
   switch (format) {
     case 'text':
       emit(io, out, formatPlanText(plan));
@@ -126,18 +131,16 @@ export async function planParse(argv: string[], io: Io): Promise<number> {
   return 0;
 }
 
-/** `duban plan import FILE …` */
-export async function planImport(argv: string[], io: Io): Promise<number> {
-  const args = parseArgs(argv, ['out', 'plan-year']);
-  const file = oneFile(args.positionals);
+/** The extensions of a reviewed task table (任务分解表), as `plan parse` writes it. */
+export const TABLE_EXTENSIONS = ['.csv', '.xlsx', '.json'];
+
+/** A reviewed task table read back and validated row by row: CSV, XLSX or the plan JSON. */
+export async function readTaskTable(io: Io, file: string | undefined, planYear?: number): Promise<ParsedPlan> {
   const bytes = readInput(io, file);
-  const planYear = planYearOption(args.options.get('plan-year'));
   const ext = extname(file ?? '').toLowerCase();
-  let plan: ParsedPlan;
   switch (ext) {
     case '.csv':
-      plan = rowsToPlan(readCsv(bytes), planYear === undefined ? {} : { planYear });
-      break;
+      return rowsToPlan(readCsv(bytes), planYear === undefined ? {} : { planYear });
     case '.xlsx': {
       let table;
       try {
@@ -145,15 +148,26 @@ export async function planImport(argv: string[], io: Io): Promise<number> {
       } catch {
         throw new PlanError('INVALID_TABLE', `${file} 不是可读取的 .xlsx 工作簿：请用 Excel 或 WPS 重新另存为 .xlsx`);
       }
-      plan = rowsToPlan(table.rows, planYear === undefined ? table.meta : { ...table.meta, planYear });
-      break;
+      return rowsToPlan(table.rows, planYear === undefined ? table.meta : { ...table.meta, planYear });
     }
     case '.json':
-      plan = importJson(bytes, file ?? '');
-      break;
+      return importJson(bytes, file ?? '');
     default:
       throw new UsageError(`无法导入“${ext || file}”：请给出 .csv、.xlsx 或 .json 文件`);
   }
+}
+
+/** A task table (.csv, .xlsx, .json) or, failing that extension, a plan document to parse first. */
+export async function readPlanOrTable(io: Io, file: string | undefined, planYear?: number): Promise<ParsedPlan> {
+  const ext = extname(file ?? '').toLowerCase();
+  if (TABLE_EXTENSIONS.includes(ext)) return readTaskTable(io, file, planYear);
+  return (await readPlanDocumentFile(io, file, planYear)).plan;
+}
+
+/** `duban plan import FILE …` */
+export async function planImport(argv: string[], io: Io): Promise<number> {
+  const args = parseArgs(argv, ['out', 'plan-year']);
+  const plan = await readTaskTable(io, oneFile(args.positionals), planYearOption(args.options.get('plan-year')));
   emit(io, args.options.get('out'), `${JSON.stringify(plan, null, 2)}\n`);
   io.stderr(
     `duban：${plan.tasks.length} 项任务校验通过${args.options.get('out') ? ` → ${args.options.get('out')}` : ''}\n`,

@@ -12,6 +12,7 @@ import {
   patched,
   proxyActivities,
   setHandler,
+  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
@@ -26,6 +27,7 @@ import {
   isClosed,
   lightOf,
   nextAlarm,
+  nextLightChange,
   normalizeSpec,
   type Alarm,
   type AssignmentCommand,
@@ -50,6 +52,7 @@ import {
   type AssignmentView,
 } from './messages';
 import { noticesFor } from './notices';
+import { searchAttributesOf } from './search';
 
 /**
  * Storage and Kafka may be down for a while: the activities retry without a limit (backing off to a minute), so an
@@ -202,19 +205,41 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
   });
   await assigned;
 
-  // The clock: sleep until the next alarm, or until a message changes the state and the next alarm with it.
+  /**
+   * Version 2 shows its cycle, unit, status, light and next due date to Temporal's visibility, upserted whenever
+   * they change. Version 1 never does: its recorded histories have no such command, and must replay as recorded.
+   */
+  const searchable = spec.version === 2;
+  let shown = '';
+  const showInSearch = () => {
+    if (!searchable) return;
+    const attributes = searchAttributesOf(state, workflowNow());
+    const key = JSON.stringify(attributes);
+    if (key === shown) return;
+    shown = key;
+    upsertSearchAttributes(attributes);
+  };
+
+  // The clock: sleep until the next alarm (or, for version 2, the next change of light), or until a message changes
+  // the state and the next alarm with it.
   while (!isClosed(state)) {
-    const alarm = nextAlarm(state, workflowNow());
+    showInSearch();
+    const now = workflowNow();
+    const alarm = nextAlarm(state, now);
+    const lightChange = searchable ? nextLightChange(state, now) : undefined;
+    const wakeAt = [alarm?.at, lightChange].filter((d): d is Date => d !== undefined).sort((a, b) => +a - +b)[0];
     const seen = seq;
-    if (!alarm) {
+    if (!wakeAt) {
       await condition(() => seq !== seen);
       continue;
     }
-    const wait = alarm.at.getTime() - workflowNow().getTime();
+    const wait = wakeAt.getTime() - now.getTime();
     if (wait > 0 && (await condition(() => seq !== seen, wait))) continue;
+    if (!alarm || alarm.at > workflowNow()) continue; // the light changed; show it
     await execute({ ...alarm.command, now: workflowNow() });
     if (seq === seen) refuseClockLoop(alarm, nextAlarm(state, workflowNow()));
   }
+  showInSearch();
 
   await recording;
   await condition(allHandlersFinished);
