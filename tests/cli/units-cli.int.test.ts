@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Pool } from 'pg';
-import { main } from '../../cli/main';
 import type { DirectoryUnit } from '../../domain/units';
 import { loadDirectory, replaceDirectory } from '../../infra/unit-store';
+import { dubanIn } from '../support/duban-cli';
 import { connectPostgres } from '../support/stack';
 
 jest.setTimeout(60_000);
@@ -33,16 +33,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function duban(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: (s) => (stdout += s.toString()),
-    stderr: (s) => (stderr += s),
-    cwd: dir,
-  });
-  return { code, stdout, stderr };
-}
+const duban = dubanIn(() => dir);
 
 const FIRST = `单位,别名,所属分组
 鄂城区人民政府,鄂城区,各区人民政府

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import { main } from '../../cli/main';
+import { dubanIn } from '../support/duban-cli';
 
 let dir: string;
 beforeAll(() => {
@@ -17,16 +17,7 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function duban(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: (s) => (stdout += s.toString()),
-    stderr: (s) => (stderr += s),
-    cwd: dir,
-  });
-  return { code, stdout, stderr };
-}
+const duban = dubanIn(() => dir);
 
 describe('duban units import refuses a bad file before reaching the database', () => {
   it('a CSV with an unknown column and a unit twice: each named with its row and fix', async () => {
