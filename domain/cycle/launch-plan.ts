@@ -124,6 +124,8 @@ function ruleSource(rule: ReportingRule, shift: number): PeriodSource {
 
 interface Prepared {
   task: Task;
+  /** Position in the plan's tasks. */
+  index: number;
   row: number;
   due: CalendarDate;
   sources: PeriodSource[];
@@ -284,7 +286,7 @@ export function planLaunch(input: LaunchInput): LaunchPlan {
         sources.push({ span: null, dates: milestones.map((d) => shiftYears(d, shift)), repeat: false });
       }
     }
-    if (due !== null) prepared.push({ task, row, due, sources, ok });
+    if (due !== null) prepared.push({ task, index: i, row, due, sources, ok });
   });
 
   const latest = prepared.reduce<CalendarDate | null>((m, p) => (m === null || p.due > m ? p.due : m), null);
@@ -372,21 +374,25 @@ export function planLaunch(input: LaunchInput): LaunchPlan {
     return units ?? [];
   };
 
+  // every task's units, those refused for other reasons too: one launch attempt names every collective to define
+  const unitsOfTask = plan.tasks.map((task) => {
+    const leads = [...new Set(task.lead.flatMap((n) => unitsOf(n, task.ref)))];
+    const cooperating = [...new Set(task.cooperating.flatMap((n) => unitsOf(n, task.ref)))];
+    return { leads, cooperating: cooperating.filter((u) => !leads.includes(u)) };
+  });
+
   const items: LaunchItem[] = [];
   const collisions: Array<{ ref: string; key: string; kept: string; dropped: string }> = [];
-  const afterDue = new Map<string, { label: string; refs: string[]; due: CalendarDate }>();
+  const afterDue = new Map<string, { label: string; refs: string[] }>();
   for (const p of prepared) {
-    const { task } = p;
-    const leads = [...new Set(task.lead.flatMap((n) => unitsOf(n, task.ref)))];
-    const cooperating = [...new Set(task.cooperating.flatMap((n) => unitsOf(n, task.ref)))].filter(
-      (u) => !leads.includes(u),
-    );
     if (!p.ok) continue;
+    const { task } = p;
+    const { leads, cooperating } = unitsOfTask[p.index]!;
     const { periods, collisions: c, afterDue: late } = itemPeriods(p.sources, p.due, today);
     for (const x of c) collisions.push({ ref: task.ref, ...x });
     for (const period of late) {
       const key = `${period.due}|${period.key}`;
-      const entry = afterDue.get(key) ?? { label: `${period.due}（${period.label}）`, refs: [], due: p.due };
+      const entry = afterDue.get(key) ?? { label: `${period.due}（${period.label}）`, refs: [] };
       if (!entry.refs.includes(task.ref)) entry.refs.push(task.ref);
       afterDue.set(key, entry);
     }
@@ -397,11 +403,11 @@ export function planLaunch(input: LaunchInput): LaunchPlan {
         title: task.title,
         text: task.text,
         unit,
-        cooperating,
+        cooperating: [...cooperating],
         deadlineText: task.deadline.text,
         due: p.due,
-        periods,
-        targets: task.targets,
+        periods: periods.map((period) => ({ ...period })),
+        targets: task.targets.map((target) => ({ ...target })),
       });
     }
   }

@@ -242,6 +242,17 @@ describe('a launch is refused, nothing starting, with the row, the problem and t
     ]);
   });
 
+  it('with every problem of the table at once: a task refused for its date still names its collective', () => {
+    const l = launch(
+      plan([task('一', { lead: [], cooperating: ['各县级市'], deadline: { text: '', kind: 'date', due: null } })]),
+    );
+    expect(l.errors.map((e) => [e.code, e.ref])).toEqual([
+      ['MISSING_LEAD', '一'],
+      ['UNREADABLE_DATE', '一'],
+      ['COLLECTIVE_WITHOUT_GROUP', undefined],
+    ]);
+  });
+
   it('when the cycle name cannot begin an assignment id', () => {
     for (const cycleId of ['', 'ezhou 2017', 'ezhou:2017']) {
       expect(codes(launch(plan([task('一')]), { cycleId }).errors)).toEqual(['INVALID_CYCLE_ID']);
