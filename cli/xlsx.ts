@@ -58,7 +58,7 @@ export async function writeXlsx(rows: string[][], plan: ParsedPlan): Promise<Buf
 }
 
 /** Any exceljs cell value as the text a person sees (dates as YYYY-MM-DD). */
-function cellText(v: ExcelJS.CellValue): string {
+export function cellText(v: ExcelJS.CellValue): string {
   if (v === null || v === undefined) return '';
   if (v instanceof Date) return v.toISOString().slice(0, 10);
   if (typeof v === 'object') {

@@ -1,0 +1,22 @@
+/** `duban ARGS…` run in-process through cli/main.ts's `main`, in a given working directory, collecting its output. */
+import { main } from '../../cli/main';
+
+export interface DubanRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A runner of `duban` whose relative paths are taken from `cwd()` (read at each call, so it may be set in beforeAll). */
+export function dubanIn(cwd: () => string): (...args: string[]) => Promise<DubanRun> {
+  return async (...args) => {
+    let stdout = '';
+    let stderr = '';
+    const code = await main(args, {
+      stdout: (s) => (stdout += s.toString()),
+      stderr: (s) => (stderr += s),
+      cwd: cwd(),
+    });
+    return { code, stdout, stderr };
+  };
+}
