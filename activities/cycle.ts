@@ -18,6 +18,7 @@ import type { AssignmentEvent } from '../workflows/assignment/events';
 import { cancelUpdate, pauseUpdate, resumeUpdate } from '../workflows/assignment/messages';
 import type { assignmentWorkflow } from '../workflows/assignment/workflow';
 import { cycleStartOptions } from '../workflows/cycle/start-options';
+import { eachLimited } from '../infra/each-limited';
 import type { Activities } from './types';
 
 export interface TemporalTarget {
@@ -147,13 +148,4 @@ export function createCycleActivities({ pool, temporal }: { pool: Pool; temporal
       return rows.map((r) => r.unit);
     },
   };
-}
-
-/** Runs `work` on every item, at most `limit` at a time; the first failure fails the whole. */
-async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  });
-  await Promise.all(lanes);
 }

@@ -31,14 +31,19 @@ export interface ActivityDependencies {
 export function createActivities({ pool, topic, temporal }: ActivityDependencies): Activities {
   return {
     ...createCycleActivities({ pool, temporal }),
-    async recordEvents(batch) {
+    async recordEvents(batch, notices = []) {
       if (batch.length === 0) return;
-      await permanentFailuresStop(() => withTransaction(pool, (client) => store(client, topic, batch)));
+      await permanentFailuresStop(() =>
+        withTransaction(pool, async (client) => {
+          await store(client, topic, batch);
+          await deliver(client, notices);
+        }),
+      );
     },
 
     async deliverNotices(notices) {
       const delivered = await permanentFailuresStop(() => deliver(pool, notices));
-      for (const n of delivered) log.info(`[通知] → ${n.recipient} ${n.subject}`, { key: n.key });
+      for (const n of delivered) log.debug(`[通知] → ${n.recipient} ${n.subject}`, { key: n.key });
     },
   };
 }
@@ -200,15 +205,26 @@ async function project(client: PoolClient, assignmentId: string, seq: number, ev
   }
 }
 
-async function deliver(pool: Pool, notices: Notice[]): Promise<Notice[]> {
-  const delivered: Notice[] = [];
-  for (const n of notices) {
-    const result = await pool.query(
-      `INSERT INTO inbox (key, recipient, assignment_id, seq, occurred_at, kind, subject, body)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (key) DO NOTHING`,
-      [n.key, n.recipient, n.assignmentId, n.seq, n.at, n.kind, n.subject, n.body],
-    );
-    if (result.rowCount === 1) delivered.push(n);
-  }
-  return delivered;
+/** Puts the notices in their recipients' inboxes in one statement; those already there (a retry) are left alone. */
+async function deliver(db: Pool | PoolClient, notices: Notice[]): Promise<Notice[]> {
+  if (notices.length === 0) return [];
+  const { rows } = await db.query<{ key: string }>(
+    `INSERT INTO inbox (key, recipient, assignment_id, seq, occurred_at, kind, subject, body)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::timestamptz[], $6::text[], $7::text[],
+                          $8::text[])
+     ON CONFLICT (key) DO NOTHING
+     RETURNING key`,
+    [
+      notices.map((n) => n.key),
+      notices.map((n) => n.recipient),
+      notices.map((n) => n.assignmentId),
+      notices.map((n) => n.seq),
+      notices.map((n) => n.at),
+      notices.map((n) => n.kind),
+      notices.map((n) => n.subject),
+      notices.map((n) => n.body),
+    ],
+  );
+  const inserted = new Set(rows.map((r) => r.key));
+  return notices.filter((n) => inserted.has(n.key));
 }

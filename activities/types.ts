@@ -14,11 +14,12 @@ export type CycleBroadcast =
 
 export interface Activities {
   /**
-   * Appends events to the event store, its read models and the outbox in one transaction; the outbox relay
-   * publishes them to Kafka afterwards. Idempotent by (stream, seq): Temporal retries it until PostgreSQL has the
-   * events, and fails it at once (non-retryable) for what PostgreSQL can never store.
+   * Appends events to the event store, its read models and the outbox — and the notices they send to the inbox — in
+   * one transaction; the outbox relay publishes the events to Kafka afterwards. Idempotent by (stream, seq) and by
+   * notice key: Temporal retries it until PostgreSQL has them, and fails it at once (non-retryable) for what
+   * PostgreSQL can never store.
    */
-  recordEvents(events: Array<RecordedEvent | RecordedCycleEvent>): Promise<void>;
+  recordEvents(events: Array<RecordedEvent | RecordedCycleEvent>, notices?: Notice[]): Promise<void>;
   /** Puts notices in their recipients' inboxes; idempotent by notice key. */
   deliverNotices(notices: Notice[]): Promise<void>;
 

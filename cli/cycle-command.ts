@@ -73,8 +73,11 @@ export async function cycleCommand(sub: string | undefined, argv: string[], io: 
     case 'cancel':
     case 'notify':
       return cycleAction(sub, argv, io);
+    case undefined:
     default:
-      throw new UsageError(`未知的 cycle 子命令 ${sub ?? '（无）'}；可用：launch、status、bulletin、pause、resume、cancel、notify`);
+      throw new UsageError(
+        `未知的 cycle 子命令 ${sub ?? '（无）'}；可用：launch、status、bulletin、pause、resume、cancel、notify`,
+      );
   }
 }
 
@@ -96,7 +99,11 @@ async function cycleStatus(argv: string[], io: Io): Promise<number> {
         LIGHTS.map(async (l) => (await client.workflow.count(`${base} AND DubanLight = ${quoted(l)}`)).count),
       );
       io.stdout(`灯色：${LIGHTS.map((l, i) => `${LIGHT_WORD[l]} ${counts[i]}`).join('，')}\n`);
-      const filters = [base, ...(unit ? [`DubanUnit = ${quoted(unit)}`] : []), ...(light ? [`DubanLight = ${quoted(light)}`] : [])];
+      const filters = [
+        base,
+        ...(unit ? [`DubanUnit = ${quoted(unit)}`] : []),
+        ...(light ? [`DubanLight = ${quoted(light)}`] : []),
+      ];
       if (unit || light) {
         const rows = await listAssignments(client, filters.join(' AND '));
         io.stdout(rows.length === 0 ? '没有符合条件的督办事项\n' : rows.join('\n') + '\n');
@@ -162,7 +169,8 @@ async function cycleBulletin(argv: string[], io: Io): Promise<number> {
     throw new UsageError(`--format 应为 text、md 或 xlsx，不是“${format}”`);
   }
   const out = args.options.get('out');
-  if (format === 'xlsx' && out === undefined && io.isTty) throw new UsageError('xlsx 是二进制格式：请加 --out 文件名.xlsx');
+  if (format === 'xlsx' && out === undefined && io.isTty)
+    throw new UsageError('xlsx 是二进制格式：请加 --out 文件名.xlsx');
   const bulletins = await withPool(io, (pool) => bulletinsOf(pool, cycleId));
   const bulletin = bulletins.find((b) => b.period.key === period);
   if (!bulletin) {
@@ -180,7 +188,12 @@ async function cycleBulletin(argv: string[], io: Io): Promise<number> {
 }
 
 async function cycleAction(action: 'pause' | 'resume' | 'cancel' | 'notify', argv: string[], io: Io): Promise<number> {
-  const names = { pause: ['by', 'reason'], resume: ['by'], cancel: ['by', 'reason', 'item', 'unit'], notify: ['by', 'subject', 'body'] };
+  const names = {
+    pause: ['by', 'reason'],
+    resume: ['by'],
+    cancel: ['by', 'reason', 'item', 'unit'],
+    notify: ['by', 'subject', 'body'],
+  };
   const args = parseArgs(argv, names[action]);
   const cycleId = one(args, '周期名称');
   const by = required(args, 'by', '办理的督办单位，如 --by 市政府督查室');

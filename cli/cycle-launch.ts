@@ -1,0 +1,107 @@
+/**
+ * `duban cycle launch TABLE --cycle NAME --by 督办单位 [--year YYYY] [--title 标题] [--dry-run]`: plans the launch
+ * from the reviewed task table, the stored unit directory and the working-day calendar; refuses it with every
+ * problem named when there is one; with `--dry-run` says what would start; otherwise launches the cycle and shows
+ * the launch's progress until every assignment is started (a bar on a terminal, a line per tenth otherwise).
+ */
+import { CycleService, type CycleItem } from '../api/cycles';
+import { prepareLaunch } from '../api/cycle-launch';
+import { shanghaiDate } from '../domain/calendar';
+import { formatDryRun } from '../domain/cycle/launch-plan';
+import { loadCalendarYears } from '../infra/calendar-store';
+import { loadDirectory } from '../infra/unit-store';
+import { cycleStatusQuery, type CycleView } from '../workflows/cycle/messages';
+import { parseArgs, UsageError } from './args';
+import { withPool, withTemporal } from './connections';
+import { readPlanOrTable, type Io } from './plan-command';
+
+const CYCLE_ID = /^[\p{L}\p{N}][\p{L}\p{N}._-]{0,63}$/u;
+
+export async function cycleLaunch(argv: string[], io: Io): Promise<number> {
+  const args = parseArgs(argv, ['cycle', 'by', 'year', 'title'], ['dry-run']);
+  if (args.positionals.length !== 1) throw new UsageError('请给出一份任务分解表（.json、.csv、.xlsx）或计划文件');
+  const cycleId = args.options.get('cycle');
+  if (!cycleId) throw new UsageError('缺少 --cycle：督办周期的名称，如 --cycle ezhou-2017');
+  if (!CYCLE_ID.test(cycleId)) {
+    throw new UsageError(`周期名称“${cycleId}”只能由文字、数字和 . _ - 组成，最长 64 个字符，如 ezhou-2017`);
+  }
+  const by = args.options.get('by')?.trim();
+  if (!by) throw new UsageError('缺少 --by：发布并督办这个周期的单位，如 --by 市政府督查室');
+  const yearText = args.options.get('year');
+  if (yearText !== undefined && !/^(19|20|21)\d{2}$/.test(yearText)) {
+    throw new UsageError(`--year 应为年份，如 2027，而不是“${yearText}”`);
+  }
+  const plan = await readPlanOrTable(io, args.positionals[0]);
+  const dryRun = args.flags.has('dry-run');
+
+  const prepared = await withPool(io, async (pool) =>
+    prepareLaunch({
+      plan,
+      directory: await loadDirectory(pool),
+      calendarYears: await loadCalendarYears(pool),
+      cycleId,
+      today: shanghaiDate(new Date()),
+      coordinator: by,
+      ...(yearText !== undefined && { year: Number(yearText) }),
+      ...(args.options.get('title') && { title: args.options.get('title')! }),
+    }),
+  );
+  const { launch, config, calendarWarning } = prepared;
+  if (launch.errors.length > 0) {
+    io.stderr(`duban：任务分解表有 ${launch.errors.length} 处问题，未发布任何督办：\n${formatDryRun(launch)}`);
+    return 2;
+  }
+  if (calendarWarning) io.stderr(`duban：${calendarWarning}\n`);
+  if (dryRun) {
+    io.stdout(formatDryRun(launch));
+    return 0;
+  }
+
+  const items: CycleItem[] = launch.items;
+  return withTemporal(io, (client, appConfig) =>
+    withPool(io, async (pool) => {
+      const cycles = new CycleService({ client, pool, taskQueue: appConfig.TEMPORAL_TASK_QUEUE });
+      const { fresh, handle } = await cycles.launch({ cycleId, config, items, launchedBy: by });
+      io.stderr(
+        fresh
+          ? `duban：发布督办周期 ${cycleId}，共 ${items.length} 项督办\n`
+          : `duban：督办周期 ${cycleId} 已发布过，核对并补发缺少的督办\n`,
+      );
+      const progress = progressReporter(io, items.length);
+      let view: CycleView = await handle.query(cycleStatusQuery);
+      while (view.status === 'launching') {
+        progress(view.started + view.existing);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        view = await handle.query(cycleStatusQuery);
+      }
+      progress(view.started + view.existing, true);
+      io.stdout(
+        `督办周期 ${cycleId}：新发布 ${view.started} 项，已在运行 ${view.existing} 项，共 ${view.items} 项；` +
+          `督查通报 ${view.schedule.length} 期，首期 ${view.schedule[0]?.label ?? '—'}\n`,
+      );
+      return 0;
+    }),
+  );
+}
+
+/** A bar redrawn in place on a terminal; plain lines at each tenth otherwise (a log, CI). */
+function progressReporter(io: Io, total: number): (done: number, last?: boolean) => void {
+  let lastTenth = -1;
+  return (done, last = false) => {
+    const share = total === 0 ? 1 : done / total;
+    if (io.isTty) {
+      const width = 30;
+      const filled = Math.round(share * width);
+      io.stderr(
+        `\r发布中 [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${Math.round(share * 100)}% ${done}/${total}`,
+      );
+      if (last) io.stderr('\n');
+      return;
+    }
+    const tenth = Math.floor(share * 10);
+    if (tenth > lastTenth || last) {
+      if (tenth !== lastTenth) io.stderr(`发布中：${done}/${total}（${Math.round(share * 100)}%）\n`);
+      lastTenth = tenth;
+    }
+  };
+}

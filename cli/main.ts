@@ -4,6 +4,8 @@ import { PlanError } from '../domain/plan';
 import { ServerUnreachableError } from '../infra/reachability';
 import { UsageError } from './args';
 import { CALENDAR_USAGE, calendarCommand } from './calendar-command';
+import { CYCLE_USAGE, cycleCommand } from './cycle-command';
+import { SIMULATE_USAGE, simulateCommand } from './simulate-command';
 import { OUTBOX_USAGE, outboxCommand } from './outbox-command';
 import { PLAN_USAGE, planImport, planParse, type Io } from './plan-command';
 import { UNITS_USAGE, unitsCommand } from './units-command';
@@ -11,9 +13,11 @@ import { UNITS_USAGE, unitsCommand } from './units-command';
 const USAGE = `duban — 督办：政府工作计划的督查督办
 
 ${PLAN_USAGE}
-${OUTBOX_USAGE}
-${CALENDAR_USAGE}
 ${UNITS_USAGE}
+${CALENDAR_USAGE}
+${CYCLE_USAGE}
+${SIMULATE_USAGE}
+${OUTBOX_USAGE}
 
 退出码：0 成功；2 用法或输入有误（提示中写明如何改正）；1 意外错误`;
 
@@ -41,7 +45,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (command === 'outbox') return await outboxCommand(sub, rest, io);
     if (command === 'calendar') return await calendarCommand(sub, rest, io);
     if (command === 'units') return await unitsCommand(sub, rest, io);
-    throw new UsageError(`未知的命令 ${command}；可用：plan、outbox、calendar、units、help`);
+    if (command === 'cycle') return await cycleCommand(sub, rest, io);
+    if (command === 'simulate') return await simulateCommand(argv.slice(1), io);
+    throw new UsageError(`未知的命令 ${command}；可用：plan、units、calendar、cycle、simulate、outbox、help`);
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr(`duban：${e.message}\n${USAGE.split('\n').slice(2).join('\n')}\n`);

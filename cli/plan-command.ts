@@ -95,7 +95,11 @@ export async function planParse(argv: string[], io: Io): Promise<number> {
   const file = oneFile(args.positionals);
   const out = args.options.get('out');
   const format = formatOption(args.options.get('format'), out);
-  const { plan, encoding, source } = await readPlanDocumentFile(io, file, planYearOption(args.options.get('plan-year')));
+  const { plan, encoding, source } = await readPlanDocumentFile(
+    io,
+    file,
+    planYearOption(args.options.get('plan-year')),
+  );
   switch (format) {
     case 'text':
       emit(io, out, formatPlanText(plan));

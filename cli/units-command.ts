@@ -16,7 +16,7 @@ import {
 import { loadDirectory, replaceDirectory } from '../infra/unit-store';
 import { parseArgs, UsageError } from './args';
 import { readCsv, writeCsv } from './csv';
-import { withPool } from './outbox-command';
+import { withPool } from './connections';
 import type { Io } from './plan-command';
 import { cellText } from './xlsx';
 

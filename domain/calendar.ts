@@ -46,10 +46,12 @@ export function monthEnd(year: number, month: number): CalendarDate {
   return isoDate(year, month, daysInMonth(year, month));
 }
 
+/** Year, month and day of a date; the schedule asks this many times a day per assignment, so it parses once. */
 function parts(date: CalendarDate): [number, number, number] {
   const m = DATE_RE.exec(date);
-  if (!m || !isCalendarDate(date)) throw new RangeError(`not a calendar date: ${date} (expected YYYY-MM-DD)`);
-  return [Number(m[1]), Number(m[2]), Number(m[3])];
+  const ymd: [number, number, number] | undefined = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
+  if (!ymd || !isRealDate(...ymd)) throw new RangeError(`not a calendar date: ${date} (expected YYYY-MM-DD)`);
+  return ymd;
 }
 
 /** The instant at which the Shanghai wall clock shows `time` on `date`. */

@@ -105,7 +105,12 @@ export function scriptActions(
     const script = byUnit.get(a.unit);
     if (!script) continue;
     const ackDay = nextWorkingDay(calendar, addDays(a.assignedOn, 1));
-    actions.push({ at: shanghaiInstant(ackDay, '10:00'), assignmentId: a.assignmentId, unit: a.unit, kind: 'acknowledge' });
+    actions.push({
+      at: shanghaiInstant(ackDay, '10:00'),
+      assignmentId: a.assignmentId,
+      unit: a.unit,
+      kind: 'acknowledge',
+    });
     if (script.behaviour === 'silent') continue;
     let opens = addDays(a.assignedOn, 1);
     a.periods.forEach((p, i) => {

@@ -35,10 +35,13 @@ export type AcknowledgePayload = z.infer<typeof acknowledgePayloadSchema>;
 export const progressReportPayloadSchema = z
   .object({
     unit: unitName,
-    /** '2017-Q1'; when absent, the earliest period not yet reported. */
+    /** '2017-Q1', '2017-07', '2017-H1', '2017' or a one-off date; when absent, the earliest period not yet reported. */
     period: z
       .string()
-      .regex(/^\d{4}-Q[1-4]$/, '报送周期应写作 2017-Q1 这样的形式')
+      .regex(
+        /^\d{4}(-Q[1-4]|-H[12]|-(0[1-9]|1[0-2])|-\d{2}-\d{2})?$/,
+        '报送周期应写作 2017-Q1（季度）、2017-07（月）、2017-H1（半年）、2017（年度）或 2017-09-30（某一天）',
+      )
       .optional(),
     summary: boundedText('进展情况', LIMITS.summary, { multiline: true }),
     percentComplete: z

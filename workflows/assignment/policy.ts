@@ -1,4 +1,4 @@
-import type { SupervisionPolicy } from './events';
+import type { SupervisionPolicy, SupervisionPolicyV2 } from './events';
 
 /**
  * The supervision policy a cycle uses unless the coordinator sets another: remind five days before each quarter
@@ -14,3 +14,10 @@ export const DEFAULT_POLICY: SupervisionPolicy = {
     { level: 'report-coordinator', afterDays: 5 },
   ],
 };
+
+/**
+ * What a supervision cycle launches with unless the coordinator sets another: the same steps, counted in working
+ * days — a reminder five working days before each due day, 催办 on the next working day after it, 督办 three working
+ * days later, 通报 five more.
+ */
+export const DEFAULT_CYCLE_POLICY: SupervisionPolicyV2 = { ...DEFAULT_POLICY, days: 'working' };

@@ -123,6 +123,16 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
       const events = asFailure(() => decide(command, state));
       if (events.length === 0) return;
       const batch = batchOf(events, seq);
+      if (spec.version === 2) {
+        // Version 2 stores its notices with its events, in one activity and one transaction.
+        await recordEvents(
+          batch,
+          batch.flatMap((recorded) => noticesFor(recorded, spec)),
+        );
+        state = fold(events, state);
+        seq += events.length;
+        return;
+      }
       await recordEvents(batch);
       state = fold(events, state);
       seq += events.length;

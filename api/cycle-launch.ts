@@ -1,0 +1,60 @@
+/**
+ * Preparing a launch: the task table planned into assignments (domain/cycle/launch-plan.ts), and the cycle's
+ * configuration around them — the working-day calendar slice every assignment carries, the policy, the lights and
+ * the scoring. Pure: `duban cycle launch`, its `--dry-run` and `duban simulate` prepare alike, and start exactly
+ * what this gives.
+ */
+import { addDays, type CalendarDate } from '../domain/calendar';
+import { DEFAULT_SCORING } from '../domain/cycle/bulletin';
+import { planLaunch, type LaunchPlan } from '../domain/cycle/launch-plan';
+import type { ParsedPlan } from '../domain/plan';
+import { UnitDirectory, type DirectoryUnit } from '../domain/units';
+import { calendarSlice, describeUnknownYears, type YearDates } from '../domain/working-days';
+import { DEFAULT_CYCLE_POLICY } from '../workflows/assignment/policy';
+import type { CycleConfig } from '../workflows/cycle/events';
+import { DEFAULT_LIGHTS } from '../workflows/assignment/decider';
+
+export interface LaunchPreparation {
+  plan: ParsedPlan;
+  directory: readonly DirectoryUnit[];
+  calendarYears: readonly YearDates[];
+  cycleId: string;
+  today: CalendarDate;
+  year?: number;
+  coordinator: string;
+  title?: string;
+}
+
+export interface PreparedLaunch {
+  launch: LaunchPlan;
+  config: CycleConfig;
+  /** Said loudly when a year the cycle runs into has no official calendar: weekends only there. */
+  calendarWarning?: string;
+}
+
+/** How long after the last due date the calendar slice reaches: the whole escalation ladder and the bulletin. */
+const CALENDAR_MARGIN_DAYS = 60;
+
+export function prepareLaunch(p: LaunchPreparation): PreparedLaunch {
+  const launch = planLaunch({
+    plan: p.plan,
+    directory: new UnitDirectory(p.directory),
+    cycleId: p.cycleId,
+    today: p.today,
+    ...(p.year !== undefined && { year: p.year }),
+  });
+  const lastDue = launch.items.reduce((last, item) => (item.due > last ? item.due : last), p.today);
+  const calendar = calendarSlice({ from: p.today, to: addDays(lastDue, CALENDAR_MARGIN_DAYS) }, p.calendarYears);
+  const calendarWarning = describeUnknownYears(calendar);
+  const config: CycleConfig = {
+    title: p.title ?? p.plan.title,
+    planId: p.cycleId,
+    coordinator: p.coordinator,
+    policy: DEFAULT_CYCLE_POLICY,
+    lights: DEFAULT_LIGHTS,
+    scoring: DEFAULT_SCORING,
+    calendar,
+    ...(launch.yearShift !== undefined && { yearShift: launch.yearShift }),
+  };
+  return { launch, config, ...(calendarWarning && { calendarWarning }) };
+}
