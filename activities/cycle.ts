@@ -12,8 +12,7 @@ import {
 } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { computeBulletin, type BulletinAssignment } from '../domain/cycle/bulletin';
-import { fold } from '../workflows/assignment/decider';
-import type { AnySpec } from '../workflows/assignment/decider';
+import { fold, type AnySpec, type AssignmentState } from '../workflows/assignment/decider';
 import type { AssignmentEvent } from '../workflows/assignment/events';
 import { cancelUpdate, pauseUpdate, resumeUpdate } from '../workflows/assignment/messages';
 import type { assignmentWorkflow } from '../workflows/assignment/workflow';
@@ -113,28 +112,9 @@ export function createCycleActivities({ pool, temporal }: { pool: Pool; temporal
          WHERE c.cycle_id = $1 GROUP BY c.assignment_id, c.position ORDER BY c.position`,
         [cycleId, issuedAt],
       );
-      const assignments: BulletinAssignment[] = [];
-      for (const { assignment_id: assignmentId, events } of rows) {
-        const state = fold(events);
-        if (!state.spec || state.status === 'unassigned') continue;
-        const p = state.periods.find((x) => x.period === period.key);
-        assignments.push({
-          assignmentId,
-          ref: state.spec.ref,
-          title: state.spec.title,
-          unit: state.spec.unit,
-          status: state.status,
-          ...(p && {
-            period: {
-              key: p.period,
-              due: p.due,
-              overdue: p.overdue,
-              ...(p.report && { report: { at: p.report.at, late: p.report.late } }),
-              escalations: p.escalations,
-            },
-          }),
-        });
-      }
+      const assignments = rows.flatMap(
+        ({ assignment_id: assignmentId, events }) => bulletinAssignmentOf(assignmentId, fold(events), period.key) ?? [],
+      );
       return computeBulletin({ cycleId, cycleTitle: title, period, issuedAt, assignments, scoring });
     },
 
@@ -147,5 +127,34 @@ export function createCycleActivities({ pool, temporal }: { pool: Pool; temporal
       );
       return rows.map((r) => r.unit);
     },
+  };
+}
+
+/**
+ * What a bulletin counts of one assignment: its state as the decider folds it (from stored events, or as its
+ * workflow answers), and its period with the bulletin's key. None for an assignment not yet assigned.
+ */
+export function bulletinAssignmentOf(
+  assignmentId: string,
+  state: AssignmentState,
+  periodKey: string,
+): BulletinAssignment | undefined {
+  if (!state.spec || state.status === 'unassigned') return undefined;
+  const p = state.periods.find((x) => x.period === periodKey);
+  return {
+    assignmentId,
+    ref: state.spec.ref,
+    title: state.spec.title,
+    unit: state.spec.unit,
+    status: state.status,
+    ...(p && {
+      period: {
+        key: p.period,
+        due: p.due,
+        overdue: p.overdue,
+        ...(p.report && { report: { at: p.report.at, late: p.report.late } }),
+        escalations: p.escalations,
+      },
+    }),
   };
 }

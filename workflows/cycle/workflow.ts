@@ -67,7 +67,12 @@ export interface CycleCarry {
   bulletins: CycleView['bulletins'];
   paused?: CycleView['paused'];
   cancelled?: CycleView['cancelled'];
+  /** When the cycle last resumed: a bulletin held back by the pause waits a little for the catch-up to be stored. */
+  resumedAt?: string;
 }
+
+/** How long after a resume a held-back bulletin waits, so the assignments' catch-up notices are in it. */
+const RESUME_SETTLE_MS = 60 * 60 * 1000;
 
 export async function cycleWorkflow(input: CycleInput, carried?: CycleCarry): Promise<CycleView> {
   const { cycleId, config, items, tableHash, launchedBy } = parse(cycleInputSchema, input);
@@ -177,6 +182,7 @@ export async function cycleWorkflow(input: CycleInput, carried?: CycleCarry): Pr
     async ({ by }, at) => {
       await record({ type: 'CycleResumed', version: 1, at, by }, () => {
         state.status = 'running';
+        state.resumedAt = at;
         delete state.paused;
       });
       await broadcastToCycle({ cycleId, action: 'resume', payload: { by }, requestId: `${stream}#${state.seq}` });
@@ -290,6 +296,10 @@ export async function cycleWorkflow(input: CycleInput, carried?: CycleCarry): Pr
       await condition(() => state.status === 'cancelled', due - now().getTime());
     }
     await condition(() => state.status !== 'paused');
+    const settled = state.resumedAt ? new Date(state.resumedAt).getTime() + RESUME_SETTLE_MS : 0;
+    while (state.status === 'running' && now().getTime() < settled) {
+      await condition(() => state.status !== 'running', settled - now().getTime());
+    }
     if (state.status === 'cancelled') break;
     const issuedAt = now().toISOString();
     const bulletin = await computeCycleBulletin({

@@ -1,0 +1,276 @@
+/**
+ * Supervision cycles on Temporal's time-skipping server started on 2017-01-03 (a Tuesday), with the real activities
+ * and PostgreSQL, and the working days of 2017 as the State Council's notices set them (from the chinese-days
+ * package). What a coordinator checks, to the minute in Beijing time: the Spring Festival week delays the ladder, a
+ * silent unit climbs it on working days, a late report stops it, a withdrawn item stops and is never counted late,
+ * a bulletin agrees with the assignments' own states, National Day moves a reminder to the make-up Saturday, a
+ * paused cycle sends nothing and resumes with one notice per assignment, not a storm, and a relaunch starts nothing
+ * twice. The environment's clock is shared: the tests run in the order written, each moving it forward.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
+import type { Pool } from 'pg';
+import { createActivities } from '../../activities';
+import { AssignmentService } from '../../api/assignments';
+import { CycleService, type CycleItem } from '../../api/cycles';
+import { formatShanghai, shanghaiInstant } from '../../domain/calendar';
+import { packageCalendarYears } from '../../domain/calendar-years';
+import { DEFAULT_SCORING, computeBulletin, type Bulletin } from '../../domain/cycle/bulletin';
+import { calendarSlice } from '../../domain/working-days';
+import { createAssignmentWorker, WORKFLOWS_PATH } from '../../worker/create-worker';
+import { DEFAULT_LIGHTS } from '../../workflows/assignment/decider';
+import { statusQuery, submitReportUpdate } from '../../workflows/assignment/messages';
+import { DEFAULT_CYCLE_POLICY } from '../../workflows/assignment/policy';
+import type { CycleConfig } from '../../workflows/cycle/events';
+import { cycleStatusQuery } from '../../workflows/cycle/messages';
+import { bulletinAssignmentOf } from '../../activities/cycle';
+import { config, connectPostgres, createTimeSkippingEnv, uniqueId } from '../support/stack';
+
+jest.setTimeout(180_000);
+
+const COORDINATOR = '市政府督查室';
+let env: TestWorkflowEnvironment;
+let pool: Pool;
+let worker: Worker;
+let running: Promise<void>;
+let cycles: CycleService;
+let assignments: AssignmentService;
+const run = uniqueId('cycle');
+const taskQueue = `${run}-queue`;
+
+const configOf = (title: string): CycleConfig => ({
+  title,
+  planId: run,
+  coordinator: COORDINATOR,
+  policy: DEFAULT_CYCLE_POLICY,
+  lights: DEFAULT_LIGHTS,
+  scoring: DEFAULT_SCORING,
+  calendar: calendarSlice({ from: '2017-01-01', to: '2018-03-31' }, packageCalendarYears()),
+});
+
+/** Cycle X: a January period due on 2017-01-26, the day before the Spring Festival week, and the third quarter. */
+const X = `${run}-x`;
+const itemOf = (cycleId: string, ref: string, unit: string, periods: CycleItem['periods']): CycleItem => ({
+  assignmentId: `${cycleId}:${ref}:${unit}`,
+  ref,
+  title: '推进质量提升行动',
+  unit,
+  cooperating: [],
+  deadlineText: '2017年9月底前',
+  due: periods.at(-1)!.due,
+  periods,
+});
+const JANUARY = { key: '2017-01', label: '2017年1月', due: '2017-01-26' };
+const Q3 = { key: '2017-Q3', label: '2017年第三季度', due: '2017-09-30' };
+const X_ITEMS = [
+  itemOf(X, '一.(一)', '市商务局', [JANUARY, Q3]), // silent
+  itemOf(X, '一.(二)', '市农委', [JANUARY, Q3]), // reports January late
+  itemOf(X, '一.(三)', '市林业局', [JANUARY, Q3]), // withdrawn
+];
+/** Cycle Y: a first-quarter period, paused before it is due and resumed after its ladder would have ended. */
+const Y = `${run}-y`;
+const Y_ITEMS = [
+  itemOf(Y, '二.(一)', '市环保局', [{ key: '2017-Q1', label: '2017年第一季度', due: '2017-03-31' }]),
+  itemOf(Y, '二.(二)', '市水务局', [{ key: '2017-Q1', label: '2017年第一季度', due: '2017-03-31' }]),
+];
+
+beforeAll(async () => {
+  pool = await connectPostgres();
+  env = await createTimeSkippingEnv({ initialTime: new Date('2017-01-03T08:58:00+08:00') });
+  const noop = () => undefined;
+  worker = await createAssignmentWorker({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await bundleWorkflowCode({
+      workflowsPath: WORKFLOWS_PATH,
+      logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop },
+    }),
+    activities: createActivities({
+      pool,
+      topic: config.KAFKA_EVENTS_TOPIC,
+      temporal: { client: env.client, taskQueue },
+    }),
+  });
+  running = worker.run();
+  cycles = new CycleService({ client: env.client, pool, taskQueue });
+  assignments = new AssignmentService({ client: env.client, taskQueue, coordinator: COORDINATOR });
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+  await pool?.end();
+});
+
+async function skipTo(date: string, time: string): Promise<void> {
+  const ms = shanghaiInstant(date, time).getTime() - (await env.currentTimeMs());
+  if (ms > 0) await env.sleep(ms);
+}
+
+/** Every notice about an assignment, as `2017-02-03 09:00 市商务局 【催办】…`. */
+async function inbox(assignmentId: string): Promise<string[]> {
+  const { rows } = await pool.query<{ occurred_at: Date; recipient: string; subject: string }>(
+    'SELECT occurred_at, recipient, subject FROM inbox WHERE assignment_id = $1 ORDER BY seq, recipient',
+    [assignmentId],
+  );
+  return rows.map((r) => `${formatShanghai(r.occurred_at)} ${r.recipient} ${r.subject}`);
+}
+
+async function launched(cycleId: string, items: CycleItem[]) {
+  const { handle } = await cycles.launch({
+    cycleId,
+    config: configOf(`测试周期 ${cycleId}`),
+    items,
+    launchedBy: COORDINATOR,
+  });
+  for (;;) {
+    const view = await handle.query(cycleStatusQuery);
+    if (view.status !== 'launching') return view;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+test('a launch starts one assignment per item and schedules a bulletin after each period’s last ladder step', async () => {
+  await skipTo('2017-01-03', '09:00');
+  const x = await launched(X, X_ITEMS);
+  expect({ started: x.started, existing: x.existing, status: x.status }).toEqual({
+    started: 3,
+    existing: 0,
+    status: 'running',
+  });
+  // 2017-01-26 + 9 working days over the Spring Festival week (01-27…02-02 off, 02-04 worked) is 02-14.
+  expect(x.schedule.map((s) => [s.key, formatShanghai(new Date(s.at))])).toEqual([
+    ['2017-01', '2017-02-14 17:00'],
+    ['2017-Q3', '2017-10-19 17:00'],
+  ]);
+  const y = await launched(Y, Y_ITEMS);
+  expect(y.started).toBe(2);
+});
+
+test('withdrawing an item (撤销) stops it; only its coordinator may', async () => {
+  await skipTo('2017-01-10', '10:00');
+  const id = X_ITEMS[2]!.assignmentId;
+  await expect(assignments.cancel(id, { by: '市林业局', reason: '不是本单位职责' })).rejects.toMatchObject({
+    code: 'NOT_COORDINATOR',
+  });
+  expect((await assignments.cancel(id, { by: COORDINATOR, reason: '任务已调整' })).status).toBe('cancelled');
+});
+
+test('the Spring Festival week delays the ladder; a silent unit climbs it on working days, a late report stops it', async () => {
+  await skipTo('2017-02-06', '15:00');
+  await env.client.workflow.getHandle(X_ITEMS[1]!.assignmentId).executeUpdate(submitReportUpdate, {
+    args: [{ unit: '市农委', period: '2017-01', summary: '1月工作已完成', percentComplete: 10 }],
+  });
+  await skipTo('2017-02-15', '09:00');
+  const task = '「一.(一) 推进质量提升行动」';
+  expect(await inbox(X_ITEMS[0]!.assignmentId)).toEqual([
+    `2017-01-03 09:00 市商务局 【交办】${task}`,
+    '2017-01-20 09:00 市商务局 【提醒】2017年1月进展报送',
+    '2017-01-26 09:00 市商务局 【提醒】2017年1月进展报送',
+    `2017-02-03 09:00 市商务局 【催办】${task}`,
+    `2017-02-07 09:00 市商务局主要负责人 【督办】${task}`,
+    '2017-02-14 09:00 市政府督查室 【通报】市商务局逾期未报',
+  ]);
+  const late = await inbox(X_ITEMS[1]!.assignmentId);
+  expect(late.slice(-2)).toEqual([
+    '2017-01-26 09:00 市农委 【提醒】2017年1月进展报送',
+    '2017-02-03 09:00 市农委 【催办】「一.(二) 推进质量提升行动」',
+  ]);
+  expect(await inbox(X_ITEMS[2]!.assignmentId)).toEqual([
+    '2017-01-03 09:00 市林业局 【交办】「一.(三) 推进质量提升行动」',
+    '2017-01-10 10:00 市林业局 【撤销】「一.(三) 推进质量提升行动」',
+  ]);
+});
+
+test("the period's bulletin is issued on time and agrees with the assignments' own states", async () => {
+  const view = await env.client.workflow.getHandle(`cycle:${X}`).query(cycleStatusQuery);
+  expect(view.bulletins.map((b) => [b.period, formatShanghai(new Date(b.issuedAt))])).toEqual([
+    ['2017-01', '2017-02-14 17:00'],
+  ]);
+  const { rows } = await pool.query<{ bulletin: Bulletin }>(
+    'SELECT bulletin FROM bulletins WHERE cycle_id = $1 AND period = $2',
+    [X, '2017-01'],
+  );
+  const stored = rows[0]!.bulletin;
+  expect(stored.units.map((u) => [u.unit, u.onTime, u.late, u.missing, u.cancelled, u.score])).toEqual([
+    ['市林业局', 0, 0, 0, 1, 100],
+    ['市农委', 0, 1, 0, 0, 97],
+    ['市商务局', 0, 0, 1, 0, 89],
+  ]);
+  // The same bulletin from each assignment's own state, as its workflow answers it now (nothing changed since).
+  const states = await Promise.all(
+    X_ITEMS.map(async (item) => {
+      const handle = env.client.workflow.getHandle(item.assignmentId);
+      const { status } = await handle.describe();
+      return status.name === 'RUNNING' ? handle.query(statusQuery) : handle.result();
+    }),
+  );
+  const recomputed = computeBulletin({
+    cycleId: X,
+    cycleTitle: stored.cycleTitle,
+    period: stored.period,
+    issuedAt: stored.issuedAt,
+    assignments: states.flatMap((state, i) => bulletinAssignmentOf(X_ITEMS[i]!.assignmentId, state, '2017-01') ?? []),
+    scoring: DEFAULT_SCORING,
+  });
+  expect(recomputed).toEqual(stored);
+});
+
+test('a paused cycle sends nothing; on resuming, each assignment gets one notice, not a storm', async () => {
+  const cycleY = env.client.workflow.getHandle(`cycle:${Y}`);
+  await skipTo('2017-03-20', '10:00');
+  await expect(cycles.pause(Y, { by: '市环保局', reason: '自行暂停' })).rejects.toMatchObject({
+    code: 'NOT_COORDINATOR',
+  });
+  const beforePause = await inbox(Y_ITEMS[0]!.assignmentId);
+  expect((await cycles.pause(Y, { by: COORDINATOR, reason: '机构改革，职责调整中' })).status).toBe('paused');
+  await skipTo('2017-04-20', '10:00');
+  expect(await inbox(Y_ITEMS[0]!.assignmentId)).toEqual([
+    ...beforePause,
+    '2017-03-20 10:00 市环保局 【暂停督办】「二.(一) 推进质量提升行动」',
+  ]);
+  expect((await cycleY.query(cycleStatusQuery)).bulletins).toEqual([]);
+
+  expect((await cycles.resume(Y, { by: COORDINATOR })).status).toBe('running');
+  await skipTo('2017-04-20', '12:00');
+  const after = (await inbox(Y_ITEMS[0]!.assignmentId)).slice(beforePause.length + 1);
+  expect(after).toEqual([
+    '2017-04-20 10:00 市环保局 【恢复督办】「二.(一) 推进质量提升行动」',
+    '2017-04-20 10:00 市政府督查室 【通报】市环保局逾期未报',
+  ]);
+  // The bulletin the pause held back goes out an hour after the resume, with the catch-up in it.
+  const issued = (await cycleY.query(cycleStatusQuery)).bulletins;
+  expect(issued.map((b) => [b.period, formatShanghai(new Date(b.issuedAt))])).toEqual([
+    ['2017-Q1', '2017-04-20 11:00'],
+  ]);
+  const { rows } = await pool.query<{ bulletin: Bulletin }>('SELECT bulletin FROM bulletins WHERE cycle_id = $1', [Y]);
+  expect(rows[0]!.bulletin.units.map((u) => [u.unit, u.missing, u.escalations])).toEqual([
+    ['市水务局', 1, { urge: 0, 'notify-head': 0, 'report-coordinator': 1 }],
+    ['市环保局', 1, { urge: 0, 'notify-head': 0, 'report-coordinator': 1 }],
+  ]);
+});
+
+test('National Day: the due-day reminder goes on the make-up Saturday, 催办 after the holiday week', async () => {
+  await skipTo('2017-10-10', '09:00');
+  const q3 = (await inbox(X_ITEMS[0]!.assignmentId)).filter((line) => line >= '2017-09');
+  expect(q3).toEqual([
+    '2017-09-25 09:00 市商务局 【提醒】2017年第三季度进展报送',
+    '2017-09-30 09:00 市商务局 【提醒】2017年第三季度进展报送',
+    '2017-10-09 09:00 市商务局 【催办】「一.(一) 推进质量提升行动」',
+  ]);
+});
+
+test('launching the same cycle again starts nothing twice', async () => {
+  const { fresh, handle } = await cycles.launch({
+    cycleId: X,
+    config: configOf(`测试周期 ${X}`),
+    items: X_ITEMS,
+    launchedBy: COORDINATOR,
+  });
+  expect(fresh).toBe(false);
+  expect((await handle.query(cycleStatusQuery)).started).toBe(3);
+  await expect(
+    cycles.launch({ cycleId: X, config: configOf('另一份表'), items: X_ITEMS.slice(0, 1), launchedBy: COORDINATOR }),
+  ).rejects.toMatchObject({ code: 'CYCLE_EXISTS' });
+});
