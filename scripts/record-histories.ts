@@ -11,6 +11,10 @@
  *                                         the whole escalation ladder (ended by termination at the year's end)
  *   lifecycle-completed                   assign, 签收, report, 办结 on the dev server, through the updates
  *   refused-updates                       the same, with a refused call before and after each accepted one
+ *   cycle                                 a supervision cycle of 2017 on the time-skipping server started in that
+ *                                         year: its workflow (cycle.json) and three of its version-2 assignments —
+ *                                         silent through the Spring Festival week, paused and resumed, withdrawn
+ *                                         (cycle-silent.json, cycle-paused.json, cycle-cancelled.json); no prefix
  */
 import { access, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -26,6 +30,16 @@ import { connectClient, connectWorker, installTemporalLogging } from '../infra/t
 import { createAssignmentWorker, WORKFLOWS_PATH } from '../worker/create-worker';
 import { openDependencies } from '../worker/dependencies';
 import { submitReportUpdate } from '../workflows/assignment/messages';
+import type { Pool } from 'pg';
+import { createActivities } from '../activities';
+import { CycleService } from '../api/cycles';
+import { shanghaiInstant } from '../domain/calendar';
+import { packageCalendarYears } from '../domain/calendar-years';
+import { DEFAULT_SCORING } from '../domain/cycle/bulletin';
+import { calendarSlice } from '../domain/working-days';
+import { DEFAULT_LIGHTS } from '../workflows/assignment/decider';
+import { DEFAULT_CYCLE_POLICY } from '../workflows/assignment/policy';
+import { cycleStatusQuery } from '../workflows/cycle/messages';
 import { simulateYear, startTimeSkippingServer } from './year-simulation';
 
 const run = promisify(execFile);
@@ -36,11 +50,13 @@ const PREFIX = 'v2-';
 
 const YEAR = ['year-on-time', 'year-late', 'year-never'] as const;
 const DEV = ['lifecycle-completed', 'refused-updates'] as const;
-type Scenario = (typeof YEAR)[number] | (typeof DEV)[number];
-const SCENARIOS: readonly Scenario[] = [...YEAR, ...DEV];
+const CYCLE = ['cycle', 'cycle-silent', 'cycle-paused', 'cycle-cancelled'] as const;
+type Scenario = (typeof YEAR)[number] | (typeof DEV)[number] | (typeof CYCLE)[number];
+const SCENARIOS: readonly Scenario[] = [...YEAR, ...DEV, 'cycle'];
 
+/** The cycle's histories carry no version prefix: the cycle workflow and version-2 assignments began with them. */
 function fileOf(scenario: Scenario): string {
-  return path.join(OUT, `${PREFIX}${scenario}.json`);
+  return path.join(OUT, `${(CYCLE as readonly string[]).includes(scenario) ? '' : PREFIX}${scenario}.json`);
 }
 
 /**
@@ -65,7 +81,8 @@ async function main(): Promise<void> {
       `请指定要录制的场景（${SCENARIOS.join('、')}）${unknown.length ? `；不认识：${unknown.join('、')}` : ''}`,
     );
   }
-  for (const scenario of wanted) {
+  const files = wanted.flatMap((scenario) => (scenario === 'cycle' ? [...CYCLE] : [scenario]));
+  for (const scenario of files) {
     const exists = await access(fileOf(scenario)).then(
       () => true,
       () => false,
@@ -81,7 +98,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('record', { level: 'warn' });
   installTemporalLogging(logger);
-  const { activities, close } = await openDependencies(config, logger);
+  const { activities, pool, close } = await openDependencies(config, logger);
   const workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
   const prefix = `record-${Date.now().toString(36)}`;
 
@@ -107,6 +124,8 @@ async function main(): Promise<void> {
       await env.teardown();
     }
   }
+
+  if (wanted.includes('cycle')) await recordCycle(pool, config.KAFKA_EVENTS_TOPIC, workflowBundle, prefix);
 
   const dev = wanted.filter((s): s is (typeof DEV)[number] => (DEV as readonly string[]).includes(s));
   if (dev.length > 0) {
@@ -182,6 +201,88 @@ async function refusals(client: Client, taskQueue: string, prefix: string): Prom
   await refused(svc.submitReport(id, { unit: '市质监局', summary: '再报一次', percentComplete: 50 }));
   await svc.complete(id, { by: '市政府督查室', summary: '办结销号' });
   return id;
+}
+
+/**
+ * A small cycle of 2017, as tests/cycle/cycle.workflow.test.ts runs it: three items with a January period due on
+ * 2017-01-26 and the third quarter; one unit silent through the Spring Festival week, one item withdrawn, then the
+ * whole cycle paused and resumed. Saved at the third quarter's close, running workflows terminated.
+ */
+async function recordCycle(pool: Pool, topic: string, workflowBundle: { code: string }, prefix: string) {
+  const env = await startTimeSkippingServer({ initialTime: new Date('2017-01-03T08:58:00+08:00') });
+  const skipTo = async (date: string, time: string) => {
+    const ms = shanghaiInstant(date, time).getTime() - (await env.currentTimeMs());
+    if (ms > 0) await env.sleep(ms);
+  };
+  try {
+    const taskQueue = `${prefix}-cycle`;
+    const activities = createActivities({ pool, topic, temporal: { client: env.client, taskQueue } });
+    const worker = await createAssignmentWorker({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle,
+      activities,
+    });
+    await worker.runUntil(async () => {
+      const coordinator = '市政府督查室';
+      const cycleId = `${prefix}-cycle`;
+      const cycles = new CycleService({ client: env.client, pool, taskQueue });
+      const assignments = new AssignmentService({ client: env.client, taskQueue, coordinator });
+      const periods = [
+        { key: '2017-01', label: '2017年1月', due: '2017-01-26' },
+        { key: '2017-Q3', label: '2017年第三季度', due: '2017-09-30' },
+      ];
+      const item = (ref: string, unit: string) => ({
+        assignmentId: `${cycleId}:${ref}:${unit}`,
+        ref,
+        title: '推进质量提升行动',
+        unit,
+        cooperating: ['市工商局'],
+        deadlineText: '2017年9月底前',
+        due: '2017-09-30',
+        periods,
+      });
+      const items = [item('一.(一)', '市商务局'), item('一.(二)', '市农委'), item('一.(三)', '市林业局')];
+      await skipTo('2017-01-03', '09:00');
+      const { handle } = await cycles.launch({
+        cycleId,
+        items,
+        launchedBy: coordinator,
+        config: {
+          title: '录制用督办周期',
+          planId: cycleId,
+          coordinator,
+          policy: DEFAULT_CYCLE_POLICY,
+          lights: DEFAULT_LIGHTS,
+          scoring: DEFAULT_SCORING,
+          calendar: calendarSlice({ from: '2017-01-01', to: '2018-03-31' }, packageCalendarYears()),
+        },
+      });
+      while ((await handle.query(cycleStatusQuery)).status === 'launching')
+        await new Promise((r) => setTimeout(r, 100));
+      await skipTo('2017-01-10', '10:00');
+      await assignments.cancel(items[2]!.assignmentId, { by: coordinator, reason: '任务已调整' });
+      await skipTo('2017-02-06', '15:00');
+      await env.client.workflow.getHandle(items[1]!.assignmentId).executeUpdate(submitReportUpdate, {
+        args: [{ unit: '市农委', period: '2017-01', summary: '1月工作已完成', percentComplete: 10 }],
+      });
+      await skipTo('2017-03-20', '10:00');
+      await cycles.pause(cycleId, { by: coordinator, reason: '机构改革' });
+      await skipTo('2017-04-20', '10:00');
+      await cycles.resume(cycleId, { by: coordinator });
+      await skipTo('2017-10-20', '18:00');
+      for (const id of [`cycle:${cycleId}`, ...items.map((i) => i.assignmentId)]) {
+        const running = env.client.workflow.getHandle(id);
+        if ((await running.describe()).status.name === 'RUNNING') await running.terminate('end of the recording');
+      }
+      await save('cycle', env.address, `cycle:${cycleId}`);
+      await save('cycle-silent', env.address, items[0]!.assignmentId);
+      await save('cycle-paused', env.address, items[1]!.assignmentId);
+      await save('cycle-cancelled', env.address, items[2]!.assignmentId);
+    });
+  } finally {
+    await env.teardown();
+  }
 }
 
 main().catch((error: unknown) => {

@@ -5,8 +5,14 @@
  */
 import { sleep } from '@temporalio/workflow';
 import { assignmentWorkflow as current } from '../../workflows/assignment/workflow';
+import { cycleWorkflow as currentCycle } from '../../workflows/cycle/workflow';
 
 export async function assignmentWorkflow(...args: Parameters<typeof current>): ReturnType<typeof current> {
   await sleep('1 hour');
   return current(...args);
+}
+
+export async function cycleWorkflow(...args: Parameters<typeof currentCycle>): ReturnType<typeof currentCycle> {
+  await sleep('1 hour');
+  return currentCycle(...args);
 }

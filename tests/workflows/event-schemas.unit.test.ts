@@ -12,6 +12,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { assignmentEventSchema, recordedEventSchema } from '../../workflows/assignment/events';
 import { assignmentInputSchema } from '../../workflows/assignment/messages';
+import { cycleEventSchema, recordedCycleEventSchema } from '../../workflows/cycle/events';
+import { cycleInputSchema } from '../../workflows/cycle/messages';
 
 const SNAPSHOT = path.join(__dirname, 'event-schemas.json');
 const HISTORIES = path.join(__dirname, '..', 'replay', 'histories');
@@ -22,6 +24,8 @@ function shapes() {
     event: json(assignmentEventSchema),
     recorded: json(recordedEventSchema),
     workflowInput: json(assignmentInputSchema),
+    cycleEvent: json(cycleEventSchema),
+    cycleInput: json(cycleInputSchema),
   };
 }
 
@@ -45,9 +49,10 @@ function recorded(): Array<{ file: string; inputs: unknown[]; batches: unknown[]
       return {
         file,
         inputs: events.flatMap((e) => decoded(e.workflowExecutionStartedEventAttributes?.input)),
+        // recordEvents(events, notices?): the first argument is the batch of events.
         batches: events.flatMap((e) =>
           e.activityTaskScheduledEventAttributes?.activityType.name === 'recordEvents'
-            ? decoded(e.activityTaskScheduledEventAttributes.input)
+            ? decoded(e.activityTaskScheduledEventAttributes.input).slice(0, 1)
             : [],
         ),
       };
@@ -58,8 +63,11 @@ test('every event and every workflow input in the recorded histories parses as i
   const histories = recorded();
   expect(histories.length).toBeGreaterThan(0);
   for (const { file, inputs, batches } of histories) {
-    expect([file, inputs.map((input) => assignmentInputSchema.parse(input))]).toEqual([file, inputs]);
-    const events = batches.flatMap((batch) => z.array(recordedEventSchema).parse(batch));
+    const input = file === 'cycle.json' ? cycleInputSchema : assignmentInputSchema;
+    expect([file, inputs.map((i) => input.parse(i))]).toEqual([file, inputs]);
+    const events = batches.flatMap((batch) =>
+      z.array(z.union([recordedEventSchema, recordedCycleEventSchema])).parse(batch),
+    );
     expect([file, events.length > 0]).toEqual([file, true]);
     expect([file, events]).toEqual([file, batches.flat()]);
   }
