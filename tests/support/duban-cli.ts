@@ -7,8 +7,11 @@ export interface DubanRun {
   stderr: string;
 }
 
-/** A runner of `duban` whose relative paths are taken from `cwd()` (read at each call, so it may be set in beforeAll). */
-export function dubanIn(cwd: () => string): (...args: string[]) => Promise<DubanRun> {
+/**
+ * A runner of `duban` whose relative paths are taken from `cwd()` (read at each call, so it may be set in beforeAll),
+ * with the process's environment and `env` over it (a test's own task queue, say).
+ */
+export function dubanIn(cwd: () => string, env: NodeJS.ProcessEnv = {}): (...args: string[]) => Promise<DubanRun> {
   return async (...args) => {
     let stdout = '';
     let stderr = '';
@@ -16,6 +19,7 @@ export function dubanIn(cwd: () => string): (...args: string[]) => Promise<Duban
       stdout: (s) => (stdout += s.toString()),
       stderr: (s) => (stderr += s),
       cwd: cwd(),
+      env: { ...process.env, ...env },
     });
     return { code, stdout, stderr };
   };

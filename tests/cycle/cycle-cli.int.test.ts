@@ -1,0 +1,168 @@
+/**
+ * `duban cycle …` on the dev server, as a coordinator runs it, with a worker on the test's own task queue: a dry run
+ * starts nothing; a table with a problem is refused whole and starts nothing; a launch shows its progress, says
+ * loudly that 2027's holidays are not known yet, and ends with counts; a launch interrupted before its cycle began
+ * starts, run again, only what is missing; a relaunch starts nothing twice; the status lists the lights; only the
+ * coordinator may pause.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, type NativeConnection, type Worker } from '@temporalio/worker';
+import type { Pool } from 'pg';
+import { createActivities } from '../../activities';
+import { CycleService, specOf } from '../../api/cycles';
+import { prepareLaunch } from '../../api/cycle-launch';
+import { parsePlan } from '../../domain/plan';
+import { loadCalendarYears } from '../../infra/calendar-store';
+import { shanghaiDate } from '../../domain/calendar';
+import { createAssignmentWorker, WORKFLOWS_PATH } from '../../worker/create-worker';
+import { dubanIn } from '../support/duban-cli';
+import { config, connectPostgres, connectTemporal, connectWorkerToStack, uniqueId } from '../support/stack';
+
+jest.setTimeout(180_000);
+
+const taskQueue = uniqueId('cycle-cli');
+const PLAN = `某某市2027年质量工作要点
+一、质量提升
+（一）开展产品质量提升行动。（责任单位：市市场监管局；完成时限：2027年6月底前）
+（二）推进标准化建设。（责任单位：市工信局；配合单位：市商务局；完成时限：2027年9月底前）
+（三）加强计量工作。（责任单位：市科技局；完成时限：2027年12月底前）
+（四）开展质量提升示范。（责任单位：市市场监管局、市科技局；完成时限：2027年12月底前）
+`;
+let dir: string;
+let pool: Pool;
+let temporal: { connection: Connection; client: Client };
+let workerConnection: NativeConnection;
+let worker: Worker;
+let running: Promise<void>;
+const duban = dubanIn(() => dir, { TEMPORAL_TASK_QUEUE: taskQueue });
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'duban-cycle-'));
+  writeFileSync(path.join(dir, 'plan.txt'), PLAN);
+  writeFileSync(path.join(dir, 'plan.json'), JSON.stringify(parsePlan(PLAN).plan));
+  const leadless = parsePlan(PLAN).plan;
+  leadless.tasks[1] = { ...leadless.tasks[1]!, lead: [] };
+  leadless.tasks[3] = { ...leadless.tasks[3]!, lead: [] };
+  writeFileSync(path.join(dir, 'leadless.json'), JSON.stringify(leadless));
+  const repeated = parsePlan(PLAN).plan;
+  repeated.tasks[2] = { ...repeated.tasks[2]!, ref: repeated.tasks[0]!.ref };
+  writeFileSync(path.join(dir, 'repeated.json'), JSON.stringify(repeated));
+  pool = await connectPostgres();
+  temporal = await connectTemporal();
+  workerConnection = await connectWorkerToStack();
+  const noop = () => undefined;
+  worker = await createAssignmentWorker({
+    connection: workerConnection,
+    taskQueue,
+    workflowBundle: await bundleWorkflowCode({
+      workflowsPath: WORKFLOWS_PATH,
+      logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop },
+    }),
+    activities: createActivities({
+      pool,
+      topic: config.KAFKA_EVENTS_TOPIC,
+      temporal: { client: temporal.client, taskQueue },
+    }),
+  });
+  running = worker.run();
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await workerConnection?.close();
+  await temporal?.connection.close();
+  await pool?.end();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function storedCycle(cycleId: string): Promise<number> {
+  const { rows } = await pool.query('SELECT count(*)::int AS n FROM cycles WHERE cycle_id = $1', [cycleId]);
+  return rows[0].n;
+}
+
+test('a dry run says what would start, and starts nothing', async () => {
+  const cycleId = uniqueId('dry');
+  const r = await duban('cycle', 'launch', 'plan.txt', '--cycle', cycleId, '--by', '市政府督查室', '--dry-run');
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/^试运行：不启动任何督办事项。/);
+  expect(r.stdout).toContain('将启动 5 项督办（4 项任务，每个牵头单位一项）');
+  expect(await storedCycle(cycleId)).toBe(0);
+});
+
+test('a table with items without a lead unit is refused whole, each item named with the fix, nothing started', async () => {
+  const cycleId = uniqueId('leadless');
+  const r = await duban('cycle', 'launch', 'leadless.json', '--cycle', cycleId, '--by', '市政府督查室');
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(/^duban：任务分解表有 2 处问题，未发布任何督办/);
+  expect(r.stderr).toContain('一.(二)');
+  expect(r.stderr).toContain('一.(四)');
+  expect(await storedCycle(cycleId)).toBe(0);
+});
+
+test('a table with a repeated ref is refused as it is read, nothing started', async () => {
+  const cycleId = uniqueId('repeated');
+  const r = await duban('cycle', 'launch', 'repeated.json', '--cycle', cycleId, '--by', '市政府督查室');
+  expect(r).toMatchObject({ code: 2, stderr: expect.stringContaining('任务编号 一.(一) 重复出现 [INVALID_TABLE]') });
+  expect(await storedCycle(cycleId)).toBe(0);
+});
+
+test('a launch shows its progress, says 2027 has no official calendar yet, and ends with counts', async () => {
+  const cycleId = uniqueId('launch');
+  const r = await duban('cycle', 'launch', 'plan.txt', '--cycle', cycleId, '--by', '市政府督查室');
+  expect(r.code).toBe(0);
+  expect(r.stderr).toMatch(/2027年.*的法定节假日和调休安排尚未知晓/);
+  expect(r.stderr).toContain(`duban：发布督办周期 ${cycleId}，共 5 项督办`);
+  expect(r.stderr).toMatch(/发布中：5\/5（100%）/);
+  expect(r.stdout).toMatch(new RegExp(`^督办周期 ${cycleId}：新发布 5 项，已在运行 0 项，共 5 项；督查通报 \\d+ 期`));
+
+  const again = await duban('cycle', 'launch', 'plan.txt', '--cycle', cycleId, '--by', '市政府督查室');
+  expect(again.stderr).toContain(`duban：督办周期 ${cycleId} 已发布过，核对并补发缺少的督办`);
+
+  const status = await duban('cycle', 'status', cycleId, '--light', 'green');
+  expect(status.stdout).toContain(`督办周期 ${cycleId}：某某市2027年质量工作要点`);
+  expect(status.stdout).toMatch(/灯色：红灯 0，黄灯 0，绿灯 \d/);
+
+  const refused = await duban('cycle', 'pause', cycleId, '--by', '市科技局', '--reason', '自行暂停');
+  expect(refused.code).toBe(2);
+  expect(refused.stderr).toBe(
+    `duban：市科技局不是督办周期 ${cycleId} 的督办单位，不能暂停；请由市政府督查室办理 [NOT_COORDINATOR]\n`,
+  );
+});
+
+test('a launch interrupted before its cycle began starts, run again, only what is missing', async () => {
+  const cycleId = uniqueId('interrupted');
+  const plan = parsePlan(PLAN).plan;
+  const prepared = prepareLaunch({
+    plan,
+    directory: [],
+    calendarYears: await loadCalendarYears(pool),
+    cycleId,
+    today: shanghaiDate(new Date()),
+    coordinator: '市政府督查室',
+  });
+  // The first launch stored the cycle, started two assignments and died before the cycle's own workflow began:
+  // its client could reach PostgreSQL, and Temporal only for those two.
+  const dead = { workflow: { start: () => Promise.reject(new Error('killed')) } } as unknown as Client;
+  await expect(
+    new CycleService({ client: dead, pool, taskQueue }).launch({
+      cycleId,
+      config: prepared.config,
+      items: prepared.launch.items,
+      launchedBy: '市政府督查室',
+    }),
+  ).rejects.toThrow('killed');
+  for (const item of prepared.launch.items.slice(0, 2)) {
+    await temporal.client.workflow.start('assignmentWorkflow', {
+      taskQueue,
+      workflowId: item.assignmentId,
+      args: [{ spec: specOf(item, cycleId, prepared.config) }],
+    });
+  }
+  const r = await duban('cycle', 'launch', 'plan.txt', '--cycle', cycleId, '--by', '市政府督查室');
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(new RegExp(`^督办周期 ${cycleId}：新发布 3 项，已在运行 2 项，共 5 项`));
+});
