@@ -1,25 +1,31 @@
 /**
  * The demo (`npm run demo`): on the local stack that scripts/stack.sh brought up, one task item from a real
- * published plan goes through its lifecycle on the Temporal dev server — 交办, 签收, 报送, 办结 — and then a whole
- * supervision year runs in seconds on the time-skipping server: reminders, late reports and the escalation ladder.
- * Everything is stored in PostgreSQL and published to Kafka, and the demo reads it back from there.
+ * published plan goes through its lifecycle on the Temporal dev server — 交办, 签收, 报送, 办结 — read back from
+ * PostgreSQL and Kafka; then the product's main job: a year of the whole Ezhou plan supervised in seconds on the
+ * time-skipping server — 212 assignments, reminders and escalations on 2017's working days, a 督查通报 each quarter.
  */
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { Activities } from '../activities';
 import { AssignmentService, assignmentIdOf } from '../api/assignments';
+import { simulateCycle } from '../api/simulation';
+import { readCsv } from '../cli/csv';
 import { formatShanghai, shanghaiDate } from '../domain/calendar';
+import { formatBulletin } from '../domain/cycle/bulletin';
 import { parsePlan } from '../domain/plan';
+import { readDirectoryTable } from '../domain/units';
+import { loadCalendarYears } from '../infra/calendar-store';
 import { loadConfig } from '../infra/config';
 import { readAssignmentEvents } from '../infra/kafka';
 import { createLogger } from '../infra/logger';
 import { connectClient, connectWorker, installTemporalLogging } from '../infra/temporal';
-import { seedPath } from '../seeds';
+import { readSeed, seedPath, SEEDS_DIR } from '../seeds';
 import { createAssignmentWorker, WORKFLOWS_PATH } from '../worker/create-worker';
 import { openDependencies } from '../worker/dependencies';
-import { simulateYear, startTimeSkippingServer } from './year-simulation';
 
 const SEED = seedPath('ezhou-2017');
 
@@ -37,7 +43,7 @@ async function main(): Promise<void> {
   const run = `demo-${Date.now().toString(36)}`;
 
   await oneTask({ config, pool, kafka, activities, workflowBundle, run });
-  await aYear({ pool, activities, workflowBundle, run });
+  await ezhouYear({ pool, workflowBundle, run, topic: config.KAFKA_EVENTS_TOPIC });
 
   await close();
 }
@@ -143,43 +149,71 @@ async function oneTask({ config, kafka, ...deps }: Deps & { config: ReturnType<t
   say();
 }
 
-/** Part two: a whole year on the time-skipping server, with the same worker code and the real storage. */
-async function aYear({ pool, activities, workflowBundle, run }: Deps) {
-  say('━━ 二、模拟一个督办年度（时间跳跃测试服务器：一年压缩为数秒）');
+/**
+ * Part two: a year of the Ezhou plan, the product's main job. Its 97 items become 212 assignments (a shared lead
+ * gives each unit its own; 各区人民政府 and 市质强委相关成员单位 expanded through the unit directory in
+ * seeds/units/), supervised through 2017 on the time-skipping server started in 2017, so that year's Spring Festival,
+ * 清明, May Day and National Day weeks and their make-up Saturdays are the working days counted. Scripted units
+ * report on time, late or never (a seeded mix); each quarter ends in a 督查通报.
+ */
+async function ezhouYear({ pool, workflowBundle, run, topic }: Omit<Deps, 'activities'> & { topic: string }) {
+  say('━━ 二、鄂州市方案的一个督办年度（2017年；时间跳跃测试服务器，按2017年的节假日和调休计算工作日）');
+  const plan = parsePlan(readSeed('ezhou-2017')).plan;
+  const directory = readDirectoryTable(readCsv(readFileSync(path.join(SEEDS_DIR, 'units', 'ezhou-2017.csv'))));
   const started = Date.now();
-  const env = await startTimeSkippingServer();
+  const result = await simulateCycle({
+    plan,
+    directory,
+    calendarYears: await loadCalendarYears(pool),
+    year: 2017,
+    pool,
+    topic,
+    runId: run,
+    workflowBundle,
+    onProgress: (message) => say(`  ${((Date.now() - started) / 1000).toFixed(0).padStart(3)} 秒  ${message}`),
+  });
   try {
-    const worker = await createAssignmentWorker({
-      connection: env.nativeConnection,
-      taskQueue: `${run}-year`,
-      workflowBundle,
-      activities,
-    });
-    const { handles } = await worker.runUntil(async () => {
-      const sim = await simulateYear({
-        env,
-        taskQueue: `${run}-year`,
-        prefix: `${run}-year`,
-        onStep: (m) => say(`  ${m}`),
-      });
-      for (const handle of Object.values(sim.handles)) await handle.terminate('模拟年度结束');
-      return sim;
-    });
-    const ids = Object.values(handles).map((h) => h.workflowId);
-    const { rows } = await pool.query<{ occurred_at: Date; recipient: string; kind: string; subject: string }>(
-      `SELECT occurred_at, recipient, kind, subject FROM inbox
-       WHERE assignment_id = ANY($1) AND kind <> 'assignment' ORDER BY occurred_at, recipient`,
-      [ids],
-    );
-    say('时间线（收件箱，北京时间）：');
-    for (const r of rows) say(`  ${formatShanghai(r.occurred_at)}  ${r.recipient.padEnd(10, '　')} ${r.subject}`);
-    const count = (kind: string) => rows.filter((r) => r.kind === kind).length;
+    const behaviours = { 'on-time': 0, late: 0, silent: 0 };
+    for (const s of result.scripts) behaviours[s.behaviour]++;
     say(
-      `合计：提醒 ${count('reminder')} 条，催办 ${count('urge')} 条，督办 ${count('notify-head')} 条，通报 ${count('report-coordinator')} 条；` +
-        `用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒`,
+      `单位脚本（固定种子，可复现）：${result.scripts.length} 个牵头单位中，按期报送 ${behaviours['on-time']} 个，` +
+        `逾期报送 ${behaviours.late} 个，不报送 ${behaviours.silent} 个`,
+    );
+    say();
+    for (const b of result.bulletins) {
+      const t = b.totals;
+      const rate =
+        t.onTime + t.late + t.missing > 0 ? ((t.onTime / (t.onTime + t.late + t.missing)) * 100).toFixed(1) : '—';
+      say(
+        `${b.period.label}督查通报：${t.units} 个单位、${t.assigned} 项督办；按时报送 ${t.onTime}，逾期 ${t.late}，` +
+          `未报送 ${t.missing}；按时报送率 ${rate}%；第一名 ${b.units[0]?.unit}（${b.units[0]?.score} 分），` +
+          `末位 ${b.units.at(-1)?.unit}（${b.units.at(-1)?.score} 分）`,
+      );
+    }
+    const q2 = result.bulletins.find((b) => b.period.key === '2017-Q2');
+    if (q2) {
+      say();
+      say(formatBulletin(q2, 'text'));
+    }
+    const word: Record<string, string> = {
+      assignment: '交办',
+      cooperation: '协办',
+      reminder: '提醒',
+      urge: '催办',
+      'notify-head': '督办',
+      'report-coordinator': '通报',
+      bulletin: '督查通报',
+    };
+    say(
+      `合计：${result.assignments} 项督办；通知 ${Object.entries(result.notices)
+        .map(([k, n]) => `${word[k] ?? k} ${n} 条`)
+        .join('，')}；用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒`,
+    );
+    say(
+      `每期通报可用 npx duban cycle bulletin ${result.cycleId} --period 2017-Q2 --format md|xlsx 导出（本次模拟的服务器已关闭，通报存于 PostgreSQL）`,
     );
   } finally {
-    await env.teardown();
+    await result.close();
   }
 }
 
