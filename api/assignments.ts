@@ -14,11 +14,25 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
-import { addDays, formatShanghai, isCalendarDate, reportDueDates, shanghaiDate } from '../domain/calendar';
+import {
+  addDays,
+  formatShanghai,
+  isCalendarDate,
+  quarterKey,
+  quarterLabel,
+  reportDueDates,
+  shanghaiDate,
+} from '../domain/calendar';
+import { calendarSlice, type YearDates } from '../domain/working-days';
 import { boundedText, trimStrings } from '../domain/text';
 import { describeIssues } from '../domain/validation';
-import { decide, DomainError, initialState } from '../workflows/assignment/decider';
-import { assignmentSpecSchema, supervisionPolicySchema, type AssignmentSpec } from '../workflows/assignment/events';
+import { decide, DEFAULT_LIGHTS, DomainError, initialState } from '../workflows/assignment/decider';
+import {
+  assignmentSpecSchema,
+  supervisionPolicySchema,
+  type AssignmentSpec,
+  type AssignmentSpecV2,
+} from '../workflows/assignment/events';
 import {
   acknowledgePayloadSchema,
   acknowledgeUpdate,
@@ -42,7 +56,7 @@ import {
   type CompletePayload,
   type ProgressReportPayload,
 } from '../workflows/assignment/messages';
-import { DEFAULT_POLICY } from '../workflows/assignment/policy';
+import { DEFAULT_CYCLE_POLICY, DEFAULT_POLICY } from '../workflows/assignment/policy';
 import type { assignmentWorkflow } from '../workflows/assignment/workflow';
 import { AppError, isAppErrorCode } from './errors';
 import type { IdempotencyKeys } from './idempotency';
@@ -90,6 +104,12 @@ export interface AssignmentServiceOptions {
   idempotency?: IdempotencyKeys;
   /** The moment "now" for new assignments; the real clock outside tests. */
   now?: () => Date;
+  /**
+   * The working-day calendar's years (the package's and those imported). Given, an assignment is made as version 2:
+   * its reminders and escalations count working days on the calendar slice it carries. Without, as version 1
+   * (calendar days), which only tools that replay or record the first assignments still make.
+   */
+  calendarYears?: () => Promise<readonly YearDates[]>;
 }
 
 /** One workflow per task item × lead unit, so its id says which: "ezhou-2017:五.(二).29:市质监局". */
@@ -112,7 +132,8 @@ export class AssignmentService {
   async assign(body: unknown): Promise<AssignmentView> {
     const request = parse(assignRequestSchema, body);
     const now = this.now();
-    const spec = this.specOf(request, shanghaiDate(now));
+    const v1 = this.specOf(request, shanghaiDate(now));
+    const spec = this.options.calendarYears ? await this.workingDaySpec(v1, request, shanghaiDate(now)) : v1;
     try {
       decide({ type: 'AssignTask', now, spec }, initialState);
     } catch (error) {
@@ -139,6 +160,24 @@ export class AssignmentService {
       }
       throw this.translate(error, assignmentId);
     }
+  }
+
+  /** The same assignment as version 2: its periods named as version 1 names them, its days counted as working days. */
+  private async workingDaySpec(
+    v1: AssignmentSpec,
+    request: z.output<typeof assignRequestSchema>,
+    today: string,
+  ): Promise<AssignmentSpecV2> {
+    const years = await this.options.calendarYears!();
+    const { reportsDue, policy, ...rest } = v1;
+    return {
+      ...rest,
+      cooperating: [],
+      periods: reportsDue.map((due) => ({ key: quarterKey(due), label: quarterLabel(due), due })),
+      policy: request.policy ? { ...policy, days: 'working' } : DEFAULT_CYCLE_POLICY,
+      calendar: calendarSlice({ from: today, to: addDays(v1.due, 60) }, years),
+      lights: DEFAULT_LIGHTS,
+    };
   }
 
   private specOf(request: z.output<typeof assignRequestSchema>, today: string): AssignmentSpec {

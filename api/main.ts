@@ -1,5 +1,6 @@
 /** The API process: HTTP on API_HOST:API_PORT, talking to Temporal and the PostgreSQL read models. */
 import { loadConfig } from '../infra/config';
+import { loadCalendarYears } from '../infra/calendar-store';
 import { createLogger } from '../infra/logger';
 import { checkPostgres, createPool, migrate } from '../infra/postgres';
 import { connectClient } from '../infra/temporal';
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     coordinator: config.DUBAN_COORDINATOR,
     idempotency: new IdempotencyKeys(pool),
+    calendarYears: () => loadCalendarYears(pool),
   });
   const app = buildApi({ assignments, pool, logger });
   const address = await app.listen({ host: config.API_HOST, port: config.API_PORT });

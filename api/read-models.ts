@@ -12,11 +12,11 @@ export interface InboxNotice {
   assignmentId: string;
 }
 
-/** A recipient's notices, oldest first, at most `limit` of them. */
+/** A recipient's latest notices, newest first, at most `limit` of them. */
 export async function inboxOf(pool: Pool, recipient: string, limit = 500): Promise<InboxNotice[]> {
   const { rows } = await pool.query<InboxNotice>(
     `SELECT occurred_at AS "occurredAt", kind, subject, body, assignment_id AS "assignmentId"
-     FROM inbox WHERE recipient = $1 ORDER BY occurred_at, seq LIMIT $2`,
+     FROM inbox WHERE recipient = $1 ORDER BY occurred_at DESC, seq DESC LIMIT $2`,
     [recipient, limit],
   );
   return rows;

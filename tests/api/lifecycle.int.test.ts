@@ -10,6 +10,7 @@ import type { Pool } from 'pg';
 import { createActivities } from '../../activities';
 import { AssignmentService, assignmentIdOf } from '../../api/assignments';
 import { IdempotencyKeys } from '../../api/idempotency';
+import { loadCalendarYears } from '../../infra/calendar-store';
 import { buildApi } from '../../api/server';
 import { addDays, shanghaiDate } from '../../domain/calendar';
 import { createAssignmentWorker, WORKFLOWS_PATH } from '../../worker/create-worker';
@@ -54,6 +55,7 @@ beforeAll(async () => {
     taskQueue,
     coordinator: '市政府督查室',
     idempotency: new IdempotencyKeys(pool),
+    calendarYears: () => loadCalendarYears(pool),
   });
   api = buildApi({ assignments, pool, logger: testLogger });
   base = await api.listen({ host: '127.0.0.1', port: 0 });
@@ -176,8 +178,8 @@ test('assign, acknowledge, report, complete: each step is a workflow event, a Ka
     .filter((n: { assignmentId: string }) => n.assignmentId === id)
     .map((n: { subject: string }) => n.subject);
   expect(mine).toEqual([
-    '【交办】「二.(三).一是 强化农产品质量安全监管」',
     '【办结】「二.(三).一是 强化农产品质量安全监管」',
+    '【交办】「二.(三).一是 强化农产品质量安全监管」',
   ]);
 
   const history = await temporal.client.workflow.getHandle(id).fetchHistory();
