@@ -4,14 +4,15 @@
  * file and stored in PostgreSQL, replacing the package's dates for that year. A file is checked in full before
  * anything is connected to, so a file with a problem stores nothing.
  */
-import { readFileSync } from 'node:fs';
-import { basename, extname, resolve } from 'node:path';
+
+import { basename, extname } from 'node:path';
 import { chineseMonthDay, formatShanghai, isoDate, type CalendarDate } from '../domain/calendar';
 import { CalendarFileError, parseCalendarCsv, parseCalendarJson } from '../domain/calendar-file';
 import { CALENDAR_PACKAGE, mergeCalendarYears, packageCalendarYears, packageCoverage } from '../domain/calendar-years';
 import { calendarSlice, isWeekend, weekdayOf, workingDaysBetween, type YearDates } from '../domain/working-days';
 import { importedCalendarYears, saveCalendarYear, type ImportedCalendarYear } from '../infra/calendar-store';
 import { parseArgs, UsageError } from './args';
+import { readInputFile } from './files';
 import { readCsv } from './csv';
 import { withPool } from './connections';
 import type { Io } from './plan-command';
@@ -22,25 +23,13 @@ export const CALENDAR_USAGE = `  duban calendar import FILE.(json|csv) [--source
   duban calendar show YEAR
       列出一年的放假和调休上班日期、全年工作日天数，以及这些日期的来源`;
 
-function readFile(io: Io, file: string): Buffer {
-  try {
-    return readFileSync(resolve(io.cwd, file));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UsageError(`找不到文件 ${file}`);
-    if (code === 'EISDIR') throw new UsageError(`${file} 是目录；请给出一个 .json 或 .csv 文件`);
-    if (code === 'EACCES') throw new UsageError(`没有权限读取 ${file}`);
-    throw e;
-  }
-}
-
 /** Reads and checks a calendar file; throws CalendarFileError (nothing to store) or UsageError. */
 function readCalendarFile(io: Io, file: string, source: string | undefined): YearDates {
   const ext = extname(file).toLowerCase();
   if (ext !== '.json' && ext !== '.csv') {
     throw new UsageError(`日历文件须是 .json 或 .csv（${file}）；格式见 README 的“Working days”一节`);
   }
-  const bytes = readFile(io, file);
+  const bytes = readInputFile(io, file, '一个 .json 或 .csv 文件');
   if (ext === '.json') {
     if (source !== undefined) {
       throw new UsageError('JSON 文件的来源写在它的 "source" 字段里；--source 只用于 CSV 文件，请去掉它');

@@ -2,7 +2,7 @@
  * `duban plan parse` and `duban plan import`: file I/O around the pure plan reader. Expected failures (bad usage,
  * unreadable plan, invalid table) are thrown as UsageError/PlanError; main turns them into exit code 2.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { z } from 'zod';
 import {
@@ -15,6 +15,7 @@ import {
   type ParsedPlan,
 } from '../domain/plan';
 import { UsageError, parseArgs } from './args';
+import { readInputFile } from './files';
 import { readCsv, writeCsv } from './csv';
 import { formatPlanText } from './format-text';
 import { readPlanDocument } from './plan-documents';
@@ -37,19 +38,6 @@ export interface Io {
   isTty?: boolean;
   /** The environment (DUBAN_DEBUG); the process's when not given. */
   env?: NodeJS.ProcessEnv;
-}
-
-function readInput(io: Io, file: string | undefined): Buffer {
-  if (file === undefined) throw new UsageError('缺少 FILE：请给出要读取的文件');
-  try {
-    return readFileSync(resolve(io.cwd, file));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UsageError(`找不到文件 ${file}：请检查路径`);
-    if (code === 'EISDIR') throw new UsageError(`${file} 是目录：请给出计划文件`);
-    if (code === 'EACCES') throw new UsageError(`无权读取 ${file}：请检查文件权限`);
-    throw e;
-  }
 }
 
 /** The one FILE a command reads: several are refused rather than all but one silently ignored. */
@@ -83,7 +71,7 @@ function formatOption(v: string | undefined, out: string | undefined): Format {
 /** A plan document read and parsed: plain text, a saved web page, Word or a PDF with a text layer. */
 export async function readPlanDocumentFile(io: Io, file: string | undefined, planYear?: number) {
   const options = planYear === undefined ? {} : { planYear };
-  const bytes = readInput(io, file);
+  const bytes = readInputFile(io, file, '计划文件');
   const source = await readPlanDocument(bytes);
   const { plan, encoding } = source.text === null ? parsePlan(bytes, options) : parsePlan(source.text, options);
   return { plan, encoding, source };
@@ -140,7 +128,7 @@ export const TABLE_EXTENSIONS = ['.csv', '.xlsx', '.json'];
 
 /** A reviewed task table read back and validated row by row: CSV, XLSX or the plan JSON. */
 export async function readTaskTable(io: Io, file: string | undefined, planYear?: number): Promise<ParsedPlan> {
-  const bytes = readInput(io, file);
+  const bytes = readInputFile(io, file, '计划文件');
   const ext = extname(file ?? '').toLowerCase();
   switch (ext) {
     case '.csv':

@@ -14,6 +14,7 @@ import { createLogger } from '../infra/logger';
 import { installTemporalLogging } from '../infra/temporal';
 import { loadDirectory } from '../infra/unit-store';
 import { parseArgs, UsageError } from './args';
+import { NOTICE_KIND_NAMES, type NoticeKind } from '../workflows/assignment/notices';
 import { configOf, withPool } from './connections';
 import { readPlanOrTable, type Io } from './plan-command';
 import { readDirectoryFile } from './units-command';
@@ -104,26 +105,11 @@ function asJson(r: SimulationResult) {
   };
 }
 
-const NOTICE_WORD: Record<string, string> = {
-  assignment: '交办',
-  cooperation: '协办',
-  reminder: '提醒',
-  urge: '催办',
-  'notify-head': '督办',
-  'report-coordinator': '通报',
-  completion: '办结',
-  paused: '暂停',
-  resumed: '恢复',
-  cancelled: '撤销',
-  'cycle-notice': '通知',
-  bulletin: '督查通报',
-};
-
 function asText(r: SimulationResult, seconds: number): string {
   const behaviours = { 'on-time': 0, late: 0, silent: 0 };
   for (const s of r.scripts) behaviours[s.behaviour]++;
   const notices = Object.entries(r.notices)
-    .map(([kind, n]) => `${NOTICE_WORD[kind] ?? kind} ${n}`)
+    .map(([kind, n]) => `${NOTICE_KIND_NAMES[kind as NoticeKind] ?? kind} ${n}`)
     .join('，');
   return (
     r.bulletins.map((b) => formatBulletin(b, 'text')).join('\n\n') +

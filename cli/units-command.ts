@@ -3,8 +3,8 @@
  * read from the coordinator's spreadsheet and kept in PostgreSQL. A file with any problem is refused whole, with
  * every problem named by row and fix, and nothing is stored.
  */
-import { readFileSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
+
+import { extname } from 'node:path';
 import ExcelJS from 'exceljs';
 import {
   DirectoryTableError,
@@ -15,6 +15,7 @@ import {
 } from '../domain/units';
 import { loadDirectory, replaceDirectory } from '../infra/unit-store';
 import { parseArgs, UsageError } from './args';
+import { readInputFile } from './files';
 import { readCsv, writeCsv } from './csv';
 import { withPool } from './connections';
 import type { Io } from './plan-command';
@@ -28,18 +29,6 @@ export const UNITS_USAGE = `  duban units import FILE.(csv|xlsx)
 
 /** The sheet a directory workbook keeps its table in; otherwise the first sheet is read. */
 export const UNITS_SHEET = '单位名录';
-
-function readInput(io: Io, file: string): Buffer {
-  try {
-    return readFileSync(resolve(io.cwd, file));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UsageError(`找不到文件 ${file}：请检查路径`);
-    if (code === 'EISDIR') throw new UsageError(`${file} 是目录：请给出名录文件`);
-    if (code === 'EACCES') throw new UsageError(`无权读取 ${file}：请检查文件权限`);
-    throw e;
-  }
-}
 
 async function readXlsxRows(bytes: Buffer, file: string): Promise<string[][]> {
   const wb = new ExcelJS.Workbook();
@@ -62,8 +51,9 @@ async function readXlsxRows(bytes: Buffer, file: string): Promise<string[][]> {
 /** The directory a file describes, or a DirectoryTableError naming every problem. */
 export async function readDirectoryFile(io: Io, file: string): Promise<DirectoryUnit[]> {
   const ext = extname(file).toLowerCase();
-  if (ext === '.csv') return readDirectoryTable(readCsv(readInput(io, file)));
-  if (ext === '.xlsx') return readDirectoryTable(await readXlsxRows(readInput(io, file), file));
+  if (ext === '.csv') return readDirectoryTable(readCsv(readInputFile(io, file, '名录文件（.csv 或 .xlsx）')));
+  if (ext === '.xlsx')
+    return readDirectoryTable(await readXlsxRows(readInputFile(io, file, '名录文件（.csv 或 .xlsx）'), file));
   throw new UsageError(`不能导入“${ext || file}”：单位名录请用 .csv 或 .xlsx 文件`);
 }
 

@@ -25,6 +25,7 @@ import { createLogger } from '../infra/logger';
 import { connectClient, connectWorker, installTemporalLogging } from '../infra/temporal';
 import { readSeed, seedPath, SEEDS_DIR } from '../seeds';
 import { createAssignmentWorker, WORKFLOWS_PATH } from '../worker/create-worker';
+import { NOTICE_KIND_NAMES, type NoticeKind } from '../workflows/assignment/notices';
 import { openDependencies } from '../worker/dependencies';
 
 const SEED = seedPath('ezhou-2017');
@@ -195,18 +196,9 @@ async function ezhouYear({ pool, workflowBundle, run, topic }: Omit<Deps, 'activ
       say();
       say(formatBulletin(q2, 'text'));
     }
-    const word: Record<string, string> = {
-      assignment: '交办',
-      cooperation: '协办',
-      reminder: '提醒',
-      urge: '催办',
-      'notify-head': '督办',
-      'report-coordinator': '通报',
-      bulletin: '督查通报',
-    };
     say(
       `合计：${result.assignments} 项督办；通知 ${Object.entries(result.notices)
-        .map(([k, n]) => `${word[k] ?? k} ${n} 条`)
+        .map(([k, n]) => `${NOTICE_KIND_NAMES[k as NoticeKind] ?? k} ${n} 条`)
         .join('，')}；用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒`,
     );
     say(

@@ -64,7 +64,7 @@ describe('duban calendar import refuses a bad file before touching the database'
     writeFileSync(path.join(dir, 'ok.json'), '{}');
     const cases: Array<[string[], string]> = [
       [['calendar', 'import'], 'duban：缺少 FILE：要导入的 .json 或 .csv 文件\n'],
-      [['calendar', 'import', 'none.json'], 'duban：找不到文件 none.json\n'],
+      [['calendar', 'import', 'none.json'], 'duban：找不到文件 none.json：请检查路径\n'],
       [
         ['calendar', 'import', 'notice.xlsx'],
         'duban：日历文件须是 .json 或 .csv（notice.xlsx）；格式见 README 的“Working days”一节\n',

@@ -160,7 +160,7 @@ describe('bad usage and bad input: one message, exit code 2, no stack trace', ()
     [['plan', 'parse', 'no-such-plan.txt'], /^duban：找不到文件 no-such-plan\.txt：请检查路径\n/],
     [['plan', 'parse', '.'], /^duban：\. 是目录：请给出计划文件\n/],
     [['plan', 'parse', 'a.txt', 'b.txt'], /^duban：一次只能给一个 FILE（收到：a\.txt、b\.txt）\n/],
-    [['plan', 'parse'], /^duban：缺少 FILE：请给出要读取的文件\n/],
+    [['plan', 'parse'], /^duban：缺少 FILE：请给出计划文件\n/],
     [
       ['plan', 'parse', seedPath('hebei-2015'), '--format', 'pdf'],
       /^duban：--format 应为 text、json、csv 或 xlsx，而不是“pdf”\n/,

@@ -87,14 +87,8 @@ export const lightThresholdsSchema = z.object({
 });
 export type LightThresholds = z.infer<typeof lightThresholdsSchema>;
 
-export const assignmentSpecV2Schema = z.object({
-  taskId: z.string().min(1),
-  ref: z.string().min(1),
-  title: z.string().min(1),
-  unit: z.string().min(1),
-  coordinator: z.string().min(1),
-  deadlineText: z.string(),
-  due: calendarDate,
+/** Version 1's item, unit, coordinator and deadline; its own periods, policy, calendar, cycle and lights. */
+export const assignmentSpecV2Schema = assignmentSpecSchema.omit({ reportsDue: true, policy: true }).extend({
   /** The supervision cycle that launched it; absent for an assignment made on its own. */
   cycleId: z.string().min(1).optional(),
   /** 配合单位: told what they support; their own turns come with the conversation's next version. */

@@ -20,6 +20,22 @@ export type NoticeKind =
   | 'cycle-notice'
   | 'bulletin';
 
+/** What each kind of notice is called in the offices: for summaries and counts. */
+export const NOTICE_KIND_NAMES: Record<NoticeKind, string> = {
+  assignment: '交办',
+  cooperation: '协办',
+  reminder: '提醒',
+  urge: '催办',
+  'notify-head': '督办',
+  'report-coordinator': '通报',
+  completion: '办结',
+  paused: '暂停',
+  resumed: '恢复',
+  cancelled: '撤销',
+  'cycle-notice': '通知',
+  bulletin: '督查通报',
+};
+
 export interface Notice {
   /** Unique per event and recipient, so a retried delivery never writes a second copy. */
   key: string;

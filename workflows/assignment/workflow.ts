@@ -51,16 +51,14 @@ import {
   type AssignmentInput,
   type AssignmentView,
 } from './messages';
+import { UNTIL_IT_WORKS } from '../retry';
 import { noticesFor } from './notices';
 import { searchAttributesOf } from './search';
 
-/**
- * Storage and Kafka may be down for a while: the activities retry without a limit (backing off to a minute), so an
- * event is never dropped, only delayed. A failed attempt shows in the workflow's pending activities.
- */
+/** Storage may be down for a while: the activities retry until it answers (workflows/retry.ts). */
 const { recordEvents, deliverNotices } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  retry: UNTIL_IT_WORKS,
 });
 
 /**

@@ -38,11 +38,12 @@ import {
   type CycleStatus,
   type CycleView,
 } from './messages';
+import { UNTIL_IT_WORKS } from '../retry';
 import { bulletinInstant } from './schedule';
 
 const { recordEvents, deliverNotices } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  retry: UNTIL_IT_WORKS,
 });
 
 /** Starting a batch and acting on every assignment take longer; they heartbeat their progress. */
@@ -50,7 +51,7 @@ const { startCycleAssignments, broadcastToCycle, cycleSchedule, computeCycleBull
   proxyActivities<Activities>({
     startToCloseTimeout: '30 minutes',
     heartbeatTimeout: '1 minute',
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+    retry: UNTIL_IT_WORKS,
   });
 
 /** Assignments started per activity: its heartbeats show the progress in between. */
