@@ -6,22 +6,17 @@
  * checked in full. Xi'an and Tianjin name no lead for some items: the launch is refused with their refs, and the
  * tests fix the table as a coordinator would and launch again.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { readCsv } from '../../cli/csv';
 import { formatDryRun, planLaunch, type LaunchItem, type LaunchPlan } from '../../domain/cycle';
-import { planToRows, rowsToPlan, type ParsedPlan } from '../../domain/plan';
-import { UnitDirectory, readDirectoryTable } from '../../domain/units';
-import { goldenPath, SEED_NAMES, type SeedName } from '../plan/seeds';
-
-const plans = new Map(SEED_NAMES.map((n) => [n, JSON.parse(readFileSync(goldenPath(n), 'utf8')) as ParsedPlan]));
-const planOf = (seed: SeedName) => structuredClone(plans.get(seed)!);
-
-function directoryOf(seed: SeedName): UnitDirectory {
-  return new UnitDirectory(
-    readDirectoryTable(readCsv(readFileSync(path.join(__dirname, 'directories', `${seed}.csv`)))),
-  );
-}
+import type { ParsedPlan } from '../../domain/plan';
+import {
+  directoryOf,
+  fillLeads,
+  launchablePlanOf,
+  planOf,
+  withTianjinLeads,
+  XIAN_LEADS,
+  type SeedName,
+} from './seed-plans';
 
 function launch(seed: SeedName, plan: ParsedPlan = planOf(seed)): LaunchPlan {
   return planLaunch({ plan, directory: directoryOf(seed), cycleId: seed, today: `${plan.planYear}-01-01` });
@@ -48,16 +43,6 @@ function expectWellFormed(l: LaunchPlan): void {
     expect(item.periods.at(-1)!.due).toBe(item.due);
     expect(item.cooperating).not.toContain(item.unit);
   }
-}
-
-/** The coordinator's fix: the reviewed table with lead units filled in, read back as `plan import` reads it. */
-function fillLeads(plan: ParsedPlan, leads: Record<string, string>): ParsedPlan {
-  const rows = planToRows(plan);
-  const [header, ...body] = rows;
-  const ref = header!.indexOf('编号');
-  const lead = header!.indexOf('牵头单位');
-  for (const row of body) if (leads[row[ref]!] !== undefined) row[lead] = leads[row[ref]!]!;
-  return rowsToPlan(rows, { planYear: plan.planYear, title: plan.title });
 }
 
 describe('Ezhou 2017 (97 items; 各区人民政府, 开发区管委会 and 市质强委相关成员单位 as units)', () => {
@@ -201,12 +186,8 @@ describe("Xi'an 2017 (21 items, four with no lead unit; 各区县政府, 开发�
   });
 
   it('launches once the coordinator fills the lead units in the table: 436 assignments', () => {
-    const fixed = fillLeads(planOf('xian-2017'), {
-      '一.(一)': '市质监局',
-      '一.(二)': '市质监局',
-      '六.(十九)': '市委宣传部',
-      '六.(二十)': '市质监局、市委宣传部',
-    });
+    const fixed = fillLeads(planOf('xian-2017'), XIAN_LEADS);
+    expect(fixed).toEqual(launchablePlanOf('xian-2017'));
     const l = launch('xian-2017', fixed);
     expect(l.errors).toEqual([]);
     // 17 items led by 各区县政府 (13) and 开发区管委会 (7): 15 × 20 + 69 named offices, 2 × (20 + 11 成员单位);
@@ -232,16 +213,11 @@ describe('Tianjin 2013 (21 items, three with no lead; reports by 7月15日 and �
   });
 
   describe('with the lead units filled in the plan JSON (keeping its reporting rules)', () => {
-    const plan = planOf('tianjin-2013');
-    const leads: Record<string, string[]> = {
-      '七.(十九)': ['各区县人民政府'],
-      '七.(二十)': ['市质监局'],
-      '七.(二十一)': ['市质监局'],
-    };
-    for (const t of plan.tasks) t.lead = leads[t.ref] ?? t.lead;
+    const plan = withTianjinLeads(planOf('tianjin-2013'));
     const l = launch('tianjin-2013', plan);
 
     it('starts 173 assignments: 107 lead units, 有关企业总公司 → 4, 各区县人民政府 → 16 in four items, 2 more', () => {
+      expect(launchablePlanOf('tianjin-2013')).toEqual(plan);
       expect(l.errors).toEqual([]);
       expect(l.items).toHaveLength(173);
       expectWellFormed(l);
