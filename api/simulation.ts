@@ -60,8 +60,12 @@ export interface SimulationResult {
   refused: string[];
   cycle: CycleView;
   prepared: PreparedLaunch;
-  /** The environment, still up, for a caller that checks more (tests); torn down by `close`. */
+  /**
+   * The environment, still up with the simulation's worker on `taskQueue`, for a caller that checks more (tests): the
+   * workflows answer queries from the worker's cache, and the clock stands still. Both stop at `close`.
+   */
   env: TestWorkflowEnvironment;
+  taskQueue: string;
   close(): Promise<void>;
 }
 
@@ -92,7 +96,14 @@ export async function simulateCycle(input: SimulationInput): Promise<SimulationR
   }
 
   const env = await startTimeSkippingServer({ initialTime: shanghaiInstant(launchDay, '08:55') });
-  const close = () => env.teardown();
+  let stopWorker = async () => undefined;
+  const close = async () => {
+    try {
+      await stopWorker();
+    } finally {
+      await env.teardown();
+    }
+  };
   try {
     const taskQueue = `simulate-${input.runId}`;
     const activities = createActivities({
@@ -106,8 +117,15 @@ export async function simulateCycle(input: SimulationInput): Promise<SimulationR
       activities,
       ...(input.workflowBundle && { workflowBundle: input.workflowBundle }),
     });
+    // The worker runs until `close`, not only until the year's end: a caller checking the result queries the
+    // workflows while they are still in its cache, rather than a new worker replaying every history to answer.
+    const running = worker.run();
+    stopWorker = async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    };
     const scripts = unitScripts(units, input.behaviour);
-    const result = await worker.runUntil(async () => {
+    const simulate = async () => {
       await skipTo(env, shanghaiInstant(launchDay, '09:00'));
       const cycles = new CycleService({ client: env.client, pool: input.pool, taskQueue });
       const { handle } = await cycles.launch({
@@ -141,7 +159,13 @@ export async function simulateCycle(input: SimulationInput): Promise<SimulationR
       const cycle = await handle.query(cycleStatusQuery);
       say(`模拟至 ${shanghaiDate(stopAt)}：督查通报 ${cycle.bulletins.length} 期`);
       return { cycle, refused };
-    });
+    };
+    const result = await Promise.race([
+      simulate(),
+      running.then(() => {
+        throw new Error('模拟所用的 Temporal worker 在模拟结束前已停止');
+      }),
+    ]);
     const bulletins = await bulletinsOf(input.pool, cycleId);
     const { rows } = await input.pool.query<{ kind: string; n: number }>(
       `SELECT kind, count(*)::int AS n FROM inbox
@@ -159,6 +183,7 @@ export async function simulateCycle(input: SimulationInput): Promise<SimulationR
       cycle: result.cycle,
       prepared,
       env,
+      taskQueue,
       close,
     };
   } catch (error) {

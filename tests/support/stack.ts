@@ -24,7 +24,7 @@ export const testLogger = createLogger('test', { level: 'warn' });
  * forwards logs keeps the process alive until its last connection and worker are closed, so a file that uses no
  * Temporal must not install one.
  */
-function useTemporal(): void {
+export function useTemporal(): void {
   if (!Runtime._instance) installTemporalLogging(testLogger);
 }
 
