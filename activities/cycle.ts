@@ -31,7 +31,7 @@ type CycleActivities = Pick<
 >;
 
 /** Workflow starts and updates in flight at once: enough to keep the server busy, not so many it queues them. */
-const CONCURRENCY = 32;
+export const CONCURRENCY = 32;
 
 export function createCycleActivities({ pool, temporal }: { pool: Pool; temporal?: TemporalTarget }): CycleActivities {
   const requireTemporal = (): TemporalTarget => {

@@ -23,6 +23,8 @@ export interface AssignmentWorkerOptions {
   activities: Partial<Activities>;
   /** A prebuilt bundle (bundleWorkflowCode), so tests do not bundle once per worker. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** What workflows report to the worker's process without a server round trip (the benchmarks time with them). */
+  sinks?: WorkerOptions['sinks'];
 }
 
 /**

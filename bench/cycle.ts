@@ -1,0 +1,501 @@
+/**
+ * A supervision cycle at scale on the Temporal dev server (`npm run bench:cycle -- --assignments N [--no-year]`), the
+ * stack up and no other worker on the benchmark's task queue (a fresh one per run). The worker runs in this process,
+ * built as worker/main.ts builds it (openDependencies: PostgreSQL, Kafka, the outbox relay, the cycle's activities
+ * with a client on the same server and task queue), so the figures are the product's worker, and the baselines are
+ * measured by the same process on the same server in the same run:
+ *
+ * 1. Launch: a synthetic task table of N items (N/10 lead units, two cooperating units each, quarterly reports, due
+ *    at the end of next year), launched as `duban cycle launch` does — prepareLaunch, CycleService.launch, the cycle
+ *    workflow's batches — and timed until the cycle leaves 'launching' and every TaskAssigned is stored; against N
+ *    empty workflows started with client.workflow.start at the launch activity's concurrency.
+ * 2. Quarter-end fan-out: each item also has a stage report due today, and the cycle's policy sends the due-day
+ *    reminder at a whole minute T after the launch (noticeTime = T, calendar days), so all N reminders fall at T;
+ *    timed from T until every one is in the inbox table; against N waiting workflows each signalled once, timed
+ *    until every signal is handled.
+ * 3. The worker's memory while the N assignments wait: RSS, the main thread's heap, the workflow thread's heap.
+ * 4. Largest history: the cycle workflow's at N assignments, and one assignment's after a simulated Ezhou year (the
+ *    whole of `duban simulate` on the time-skipping server; `--no-year` leaves it out).
+ *
+ * Figures, not assertions: the README quotes what this prints. Everything it started is terminated at the end.
+ */
+import { createRequire } from 'node:module';
+import { loadavg, cpus } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { readFileSync } from 'node:fs';
+import { runInNewContext } from 'node:vm';
+import { setFlagsFromString } from 'node:v8';
+import type { Worker as ThreadWorker } from 'node:worker_threads';
+import type { Client } from '@temporalio/client';
+import { bundleWorkflowCode, type InjectedSinks } from '@temporalio/worker';
+import type { Pool } from 'pg';
+import { CONCURRENCY as START_CONCURRENCY } from '../activities/cycle';
+import { prepareLaunch } from '../api/cycle-launch';
+import { CycleService } from '../api/cycles';
+import { simulateCycle } from '../api/simulation';
+import { readCsv } from '../cli/csv';
+import { formatShanghai, isoDate, quarterEnd, shanghaiDate } from '../domain/calendar';
+import type { ParsedPlan, Task } from '../domain/plan';
+import { parsePlan } from '../domain/plan';
+import { readDirectoryTable } from '../domain/units';
+import { loadCalendarYears } from '../infra/calendar-store';
+import { loadConfig } from '../infra/config';
+import { createPool } from '../infra/postgres';
+import { eachLimited } from '../infra/each-limited';
+import { createLogger } from '../infra/logger';
+import { connectClient, connectWorker, installTemporalLogging } from '../infra/temporal';
+import { loadDirectory } from '../infra/unit-store';
+import { seedPath } from '../seeds';
+import { createAssignmentWorker } from '../worker/create-worker';
+import { openDependencies } from '../worker/dependencies';
+import { cycleStatusQuery, type CycleView } from '../workflows/cycle/messages';
+import { pokeSignal, type BenchSinks } from './cycle-workflows';
+
+function option(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} 应为正整数`);
+  return value;
+}
+
+const N = option('assignments', 1000);
+const YEAR = !process.argv.includes('--no-year');
+const COORDINATOR = '市政府督查室';
+const WARM_UP = 64;
+const logger = createLogger('bench', { level: 'warn' });
+
+// ---------------------------------------------------------------------------------------------------------------
+// measuring
+
+const seconds = (ms: number) => (ms / 1000).toFixed(1);
+const perSecond = (count: number, ms: number) => ((count * 1000) / ms).toFixed(0);
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A full collection, so the heap figures are live objects: the flag is set before the first use. */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
+/**
+ * The SDK runs workflow code in worker threads with heaps of their own, which process.memoryUsage() does not see; the
+ * threads it creates are noted here (before the worker is built) so their heaps can be read.
+ */
+function watchWorkflowThreads(): ThreadWorker[] {
+  const threads: ThreadWorker[] = [];
+  const workerThreads = createRequire(__filename)('node:worker_threads') as { Worker: typeof ThreadWorker };
+  const Original = workerThreads.Worker;
+  workerThreads.Worker = class extends Original {
+    constructor(...args: ConstructorParameters<typeof ThreadWorker>) {
+      super(...args);
+      if (String(args[0]).includes('workflow-worker-thread')) threads.push(this);
+    }
+  };
+  return threads;
+}
+
+interface Memory {
+  rss: number;
+  heap: number;
+  workflowHeap: number;
+}
+
+async function memory(threads: ThreadWorker[]): Promise<Memory> {
+  collectGarbage();
+  await sleep(200);
+  collectGarbage();
+  const { rss, heapUsed } = process.memoryUsage();
+  const stats = await Promise.all(threads.map((t) => t.getHeapStatistics()));
+  return { rss, heap: heapUsed, workflowHeap: stats.reduce((sum, s) => sum + s.used_heap_size, 0) };
+}
+
+const MB = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+const KB = (bytes: number) => (bytes / 1024).toFixed(1);
+
+/** Counts what the bench workflows report through their sink, and when the last of each arrived. */
+class Tally {
+  count = 0;
+  last = 0;
+  private waiters: Array<{ n: number; resolve: () => void }> = [];
+
+  add(): void {
+    this.count++;
+    this.last = performance.now();
+    this.waiters = this.waiters.filter((w) => (this.count >= w.n ? (w.resolve(), false) : true));
+  }
+
+  reach(n: number): Promise<void> {
+    return this.count >= n ? Promise.resolve() : new Promise((resolve) => this.waiters.push({ n, resolve }));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// the synthetic task table
+
+/** N items, N/10 lead units, two cooperating units each, reported quarterly and on a stage date, due next year. */
+function syntheticPlan(year: number, stageDate: string): ParsedPlan {
+  const unitCount = Math.max(1, Math.round(N / 10));
+  const unit = (k: number) => `基准测试第${(k % unitCount) + 1}局`;
+  const due = isoDate(year + 1, 12, 31);
+  const tasks: Task[] = Array.from({ length: N }, (_, i) => {
+    const title = `第${i + 1}项：推进重点产品质量提升，开展质量对标和标准化建设，完善质量监管和追溯体系`;
+    return {
+      ref: `${Math.floor(i / 100) + 1}.(${(i % 100) + 1})`,
+      title,
+      text: `${title}，按季度报送工作进展，${year + 1}年底前全面完成。`,
+      line: i + 1,
+      lead: [unit(i)],
+      cooperating: [unit(i + 1), unit(i + 2)].filter((u) => u !== unit(i)),
+      deadline: { text: `${year + 1}年底前`, kind: 'date', due, milestones: [stageDate, due] },
+      targets: [],
+    };
+  });
+  return {
+    title: `基准测试计划（${N} 项）`,
+    docNumber: null,
+    issuer: null,
+    issuedOn: null,
+    planYear: year,
+    units: [...new Set(tasks.flatMap((t) => [...t.lead, ...t.cooperating]))].map((name) => ({
+      name,
+      aliases: [],
+      collective: false,
+    })),
+    reportingRules: [
+      {
+        text: '各责任单位于每季度末报送工作进展',
+        line: 0,
+        frequency: 'quarterly',
+        dueDates: [1, 2, 3, 4].map((q) => quarterEnd(year, q as 1 | 2 | 3 | 4)),
+        recipient: COORDINATOR,
+        stamped: false,
+        electronic: true,
+      },
+    ],
+    phases: [],
+    tasks,
+    indicators: [],
+    warnings: [],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// the run
+
+async function countStored(pool: Pool, cycleId: string): Promise<number> {
+  const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM assignments WHERE cycle_id = $1', [
+    cycleId,
+  ]);
+  return rows[0]!.n;
+}
+
+async function lastStored(pool: Pool, cycleId: string): Promise<number> {
+  const { rows } = await pool.query<{ at: Date }>(
+    `SELECT max(e.recorded_at) AS at FROM cycle_items c
+     JOIN assignment_events e ON e.assignment_id = c.assignment_id AND e.seq = 1 WHERE c.cycle_id = $1`,
+    [cycleId],
+  );
+  return rows[0]!.at.getTime();
+}
+
+async function reminders(pool: Pool, cycleId: string): Promise<{ n: number; last: number }> {
+  const { rows } = await pool.query<{ n: number; at: Date | null }>(
+    `SELECT count(*)::int AS n, max(delivered_at) AS at FROM inbox
+     WHERE kind = 'reminder' AND assignment_id LIKE $1 || ':%'`,
+    [cycleId],
+  );
+  return { n: rows[0]!.n, last: rows[0]!.at?.getTime() ?? 0 };
+}
+
+async function historyLength(client: Client, workflowId: string): Promise<number> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  return history.events?.length ?? 0;
+}
+
+async function terminateAll(client: Client, ids: readonly string[]): Promise<number> {
+  let terminated = 0;
+  await eachLimited(ids, START_CONCURRENCY, async (id) => {
+    try {
+      await client.workflow.getHandle(id).terminate('基准测试结束');
+      terminated++;
+    } catch {
+      // already closed
+    }
+  });
+  return terminated;
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  installTemporalLogging(logger);
+  const threads = watchWorkflowThreads();
+  const runId = Date.now().toString(36);
+  const cycleId = `bench-${runId}`;
+  const taskQueue = `bench-cycle-${runId}`;
+  const temporal = await connectClient(config);
+  const { client } = temporal;
+  const deps = await openDependencies(config, logger, { client, taskQueue });
+  const { pool } = deps;
+  const started = new Tally();
+  const handled = new Tally();
+  const sinks: InjectedSinks<BenchSinks> = {
+    bench: {
+      started: { fn: () => started.add(), callDuringReplay: false },
+      handled: { fn: () => handled.add(), callDuringReplay: false },
+    },
+  };
+  const noop = () => undefined;
+  const workflowBundle = await bundleWorkflowCode({
+    workflowsPath: path.join(__dirname, 'cycle-workflows.ts'),
+    logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop },
+  });
+  const connection = await connectWorker(config);
+  const worker = await createAssignmentWorker({
+    connection,
+    taskQueue,
+    activities: deps.activities,
+    workflowBundle,
+    sinks,
+  });
+  const running = worker.run();
+  const cacheLimit = (worker.options as { maxCachedWorkflows: number }).maxCachedWorkflows;
+
+  console.log(
+    `督办周期基准：${N} 项督办（${Math.max(1, Math.round(N / 10))} 个牵头单位，每项 2 个配合单位）；` +
+      `Temporal 开发服务器 ${config.TEMPORAL_ADDRESS}，worker 在本进程内（与 worker/main.ts 同样构建），任务队列 ${taskQueue}`,
+  );
+  console.log(`机器：${cpus().length} 核，开始时负载 ${load()}`);
+
+  const emptyIds = Array.from({ length: N }, (_, i) => `${runId}-empty-${i}`);
+  const cycleHandleIds: string[] = [];
+  let fanoutT: Date | undefined;
+  try {
+    // warm-up: the JIT, the connections, the worker's pollers; not timed
+    const warmIds = Array.from({ length: WARM_UP }, (_, i) => `${runId}-warm-${i}`);
+    await eachLimited(warmIds, START_CONCURRENCY, async (workflowId) => {
+      await client.workflow.start('benchWaitWorkflow', { taskQueue, workflowId });
+    });
+    await started.reach(WARM_UP);
+    await eachLimited(warmIds, START_CONCURRENCY, (id) => client.workflow.getHandle(id).signal(pokeSignal));
+    await handled.reach(WARM_UP);
+
+    // 1a. the baseline: N empty workflows, started as the launch activity starts assignments
+    console.log('\n一、发布');
+    const s0 = performance.now();
+    await eachLimited(emptyIds, START_CONCURRENCY, async (workflowId) => {
+      await client.workflow.start('benchWaitWorkflow', {
+        taskQueue,
+        workflowId,
+        workflowIdConflictPolicy: 'FAIL',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      });
+    });
+    const startMs = performance.now() - s0;
+    await started.reach(WARM_UP + N);
+    const emptyRate = (N * 1000) / startMs;
+    console.log(
+      `  空工作流：并发 ${START_CONCURRENCY} 个启动 ${N} 个，用时 ${seconds(startMs)} 秒，${emptyRate.toFixed(0)} 个/秒` +
+        `（第一个工作流任务全部执行完：${seconds(started.last - s0)} 秒）`,
+    );
+
+    // 2a. the baseline of the fan-out: each waiting workflow signalled once, until every signal is handled
+    const g0 = performance.now();
+    await eachLimited(emptyIds, START_CONCURRENCY, (id) => client.workflow.getHandle(id).signal(pokeSignal));
+    const sentMs = performance.now() - g0;
+    await handled.reach(WARM_UP + N);
+    const signalMs = handled.last - g0;
+    await sleep(2_000); // the empty workflows complete and leave the worker's cache
+
+    // 3a. memory before the launch
+    const before = await memory(threads);
+
+    // 1b. the launch, with its reminders set at T: a whole minute far enough ahead for the launch to end before it
+    const ahead = Math.max(60_000, (4 * N * 1000) / emptyRate + 30_000);
+    fanoutT = new Date(Math.ceil((Date.now() + ahead) / 60_000) * 60_000);
+    const today = shanghaiDate(new Date());
+    const plan = syntheticPlan(Number(today.slice(0, 4)), shanghaiDate(fanoutT));
+    const p0 = performance.now();
+    const prepared = prepareLaunch({
+      plan,
+      directory: await loadDirectory(pool),
+      calendarYears: await loadCalendarYears(pool),
+      cycleId,
+      today,
+      coordinator: COORDINATOR,
+      title: plan.title,
+    });
+    const prepareMs = performance.now() - p0;
+    if (prepared.launch.errors.length > 0) {
+      throw new Error(`合成的任务表有问题：${prepared.launch.errors.map((e) => e.message).join('；')}`);
+    }
+    const noticeTime = formatShanghai(fanoutT).slice(11, 16);
+    const config2 = {
+      ...prepared.config,
+      policy: { ...prepared.config.policy, noticeTime, days: 'calendar' as const },
+    };
+    const items = prepared.launch.items;
+    cycleHandleIds.push(...items.map((i) => i.assignmentId));
+    const cycles = new CycleService({ client, pool, taskQueue });
+    const l0 = performance.now();
+    const wall0 = Date.now();
+    const { handle } = await cycles.launch({ cycleId, config: config2, items, launchedBy: COORDINATOR });
+    const storedMs = performance.now() - l0;
+    let view: CycleView = await handle.query(cycleStatusQuery);
+    let leftLaunchingMs = 0;
+    let stored = 0;
+    const limit = Date.now() + Math.max(600_000, N * 200);
+    while ((view.status === 'launching' || stored < N) && Date.now() < limit) {
+      await sleep(200);
+      if (view.status === 'launching') {
+        view = await handle.query(cycleStatusQuery);
+        if (view.status !== 'launching') leftLaunchingMs = performance.now() - l0;
+      }
+      stored = await countStored(pool, cycleId);
+    }
+    if (stored < N || view.status === 'launching') {
+      throw new Error(`发布 ${seconds(Date.now() - wall0)} 秒后仍未完成：已入库 ${stored}/${N}，状态 ${view.status}`);
+    }
+    const launchMs = Math.max(leftLaunchingMs, (await lastStored(pool, cycleId)) - wall0);
+    const launchRate = (N * 1000) / launchMs;
+    console.log(
+      `  任务分解表 → 发布计划（prepareLaunch，不计入发布用时）：${seconds(prepareMs)} 秒，${items.length} 项督办，` +
+        `每项 ${items[0]!.periods.length} 个报送周期`,
+    );
+    console.log(
+      `  发布督办周期：写入周期和 ${N} 项 ${seconds(storedMs)} 秒；周期离开“发布中” ${seconds(leftLaunchingMs)} 秒；` +
+        `${N} 个 TaskAssigned 全部入库 ${seconds(launchMs)} 秒 → ${launchRate.toFixed(0)} 项/秒`,
+    );
+    console.log(`  发布速率 ÷ 空工作流启动速率 = ${(launchRate / emptyRate).toFixed(2)}（目标 ≥ 0.8）`);
+
+    // 3b. memory while the assignments wait
+    await sleep(2_000);
+    const after = await memory(threads);
+    const cached = worker.getStatus().numCachedWorkflows;
+
+    // 4a. the cycle workflow's history at N assignments
+    const cycleDescription = await handle.describe();
+    const cycleHistory = await historyLength(client, handle.workflowId);
+    const firstRunId = cycleDescription.raw.workflowExecutionInfo?.firstRunId;
+    const continued = Boolean(firstRunId) && firstRunId !== cycleDescription.runId;
+
+    // 2b. the fan-out at T
+    console.log('\n二、季度末集中提醒');
+    console.log(
+      `  原始信号：${N} 个等待中的工作流各发一个信号（并发 ${START_CONCURRENCY}），发出 ${seconds(sentMs)} 秒，` +
+        `全部处理完 ${seconds(signalMs)} 秒 → ${perSecond(N, signalMs)} 个/秒`,
+    );
+    const launchEnded = wall0 + launchMs;
+    if (launchEnded > fanoutT.getTime() - 2_000) {
+      console.log(
+        `  提醒时刻 ${formatShanghai(fanoutT)} 前发布未完成（完成于其后 ${seconds(launchEnded - fanoutT.getTime())} 秒），` +
+          '本次不测集中提醒',
+      );
+    } else {
+      const fanLimit = fanoutT.getTime() + Math.max(300_000, N * 100);
+      await sleep(fanoutT.getTime() - Date.now());
+      let seen = { n: 0, last: 0 };
+      while (seen.n < N && Date.now() < fanLimit) {
+        await sleep(200);
+        seen = await reminders(pool, cycleId);
+      }
+      const fanMs = seen.last - fanoutT.getTime();
+      if (seen.n < N) {
+        console.log(`  提醒时刻后 ${seconds(Date.now() - fanoutT.getTime())} 秒只有 ${seen.n}/${N} 条提醒入收件箱`);
+      } else {
+        const fanRate = (N * 1000) / fanMs;
+        console.log(
+          `  提醒时刻 ${formatShanghai(fanoutT)}（北京时间）起，${N} 条提醒全部进入收件箱：${seconds(fanMs)} 秒 → ` +
+            `${fanRate.toFixed(0)} 条/秒`,
+        );
+        console.log(`  集中提醒速率 ÷ 原始信号速率 = ${(fanRate / ((N * 1000) / signalMs)).toFixed(2)}（目标 ≥ 0.7）`);
+      }
+    }
+
+    console.log(`\n三、worker 内存（${N} 项督办等待中；本进程 = worker + 基准的客户端）`);
+    const per = (a: number, b: number) => `${KB((b - a) / N)} KB/项`;
+    console.log(`  RSS：发布前 ${MB(before.rss)} MB，发布后 ${MB(after.rss)} MB，${per(before.rss, after.rss)}`);
+    console.log(
+      `  主线程堆：发布前 ${MB(before.heap)} MB，发布后 ${MB(after.heap)} MB，${per(before.heap, after.heap)}`,
+    );
+    console.log(
+      `  工作流线程堆（${threads.length} 个线程，未强制回收）：发布前 ${MB(before.workflowHeap)} MB，` +
+        `发布后 ${MB(after.workflowHeap)} MB，${per(before.workflowHeap, after.workflowHeap)}`,
+    );
+    console.log(`  worker 缓存中的工作流：${cached} 个（上限 maxCachedWorkflows = ${cacheLimit}）`);
+
+    console.log('\n四、最长历史');
+    const oneId = items[0]!.assignmentId;
+    console.log(
+      `  督办周期工作流（${N} 项）：${cycleHistory} 个事件${continued ? '（已 continue-as-new，为当前一轮）' : ''}；` +
+        `一项督办发布并提醒后：${await historyLength(client, oneId)} 个事件`,
+    );
+    await handle.terminate('基准测试结束').catch(() => undefined);
+  } finally {
+    const terminated = await terminateAll(client, cycleHandleIds);
+    worker.shutdown();
+    await running;
+    await connection.close();
+    await deps.close();
+    if (cycleHandleIds.length > 0) console.log(`  （已终止本次发布的 ${terminated} 个督办工作流）`);
+  }
+
+  if (YEAR) await yearOfEzhou(config.DATABASE_URL, config.KAFKA_EVENTS_TOPIC, runId);
+  await temporal.connection.close();
+  console.log(`\n结束时负载 ${load()}`);
+}
+
+/** The Ezhou plan's 2017 on the time-skipping server, as `duban simulate` runs it: its time and its histories. */
+async function yearOfEzhou(databaseUrl: string, topic: string, runId: string): Promise<void> {
+  const own = createPool(databaseUrl);
+  try {
+    const plan = parsePlan(readFileSync(seedPath('ezhou-2017'))).plan;
+    const directory = readDirectoryTable(
+      readCsv(readFileSync(path.join(__dirname, '..', 'tests', 'cycle', 'directories', 'ezhou-2017.csv'))),
+    );
+    const t0 = performance.now();
+    const result = await simulateCycle({
+      plan,
+      directory,
+      calendarYears: await loadCalendarYears(own),
+      year: 2017,
+      pool: own,
+      topic,
+      runId,
+    });
+    const simMs = performance.now() - t0;
+    try {
+      const { rows } = await own.query<{ assignment_id: string }>(
+        'SELECT assignment_id FROM cycle_items WHERE cycle_id = $1',
+        [result.cycleId],
+      );
+      const lengths: Array<{ id: string; n: number }> = [];
+      await eachLimited(rows, 16, async ({ assignment_id: id }) => {
+        lengths.push({ id, n: await historyLength(result.env.client, id) });
+      });
+      lengths.sort((a, b) => b.n - a.n);
+      const cycleLength = await historyLength(result.env.client, `cycle:${result.cycleId}`);
+      console.log(
+        `  鄂州计划 2017 年全年模拟（${result.assignments} 项督办，时间跳跃服务器，含启动和打包）：${seconds(simMs)} 秒` +
+          `（目标 < 60 秒）`,
+      );
+      console.log(
+        `  一项督办一年的历史：最长 ${lengths[0]!.n} 个事件（${lengths[0]!.id}），中位 ${lengths[Math.floor(lengths.length / 2)]!.n}；` +
+          `督办周期工作流：${cycleLength} 个事件，督查通报 ${result.bulletins.length} 期`,
+      );
+    } finally {
+      await result.close();
+    }
+  } finally {
+    await own.end();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exit(1);
+});
