@@ -204,8 +204,12 @@ async function queryAll(result: SimulationResult, ids: string[]): Promise<Map<st
 
 /** The decider's state within a workflow's view: what the view adds (its id, light, warnings, next alarm) left out. */
 function stateOf(view: AssignmentView): AssignmentState {
-  const { assignmentId: _id, light: _light, warnings: _warnings, nextAlarm: _alarm, ...state } = view;
-  return state;
+  const state: Partial<AssignmentView> = { ...view };
+  delete state.assignmentId;
+  delete state.light;
+  delete state.warnings;
+  delete state.nextAlarm;
+  return state as AssignmentState;
 }
 
 /** As it travels: a state through JSON, as the workflow's query answer does (no undefined fields). */
@@ -274,7 +278,7 @@ function expectScriptsFollowed(result: SimulationResult, bulletin: Bulletin, rec
           'report-coordinator': n,
         });
         break;
-      default:
+      case undefined:
         throw new Error(`unit ${line.unit} in the bulletin of ${bulletin.period.key} has no script`);
     }
   }
