@@ -28,6 +28,16 @@ const schema = z.object({
   API_PORT: port.default(3000),
   /** Who receives 通报 when nobody else is named: the coordinator's office. */
   DUBAN_COORDINATOR: z.string().default('市政府督查室'),
+  /**
+   * The largest file of evidence (佐证材料) accepted, in bytes: 20 MB holds a scanned report of a few dozen pages. At
+   * most 100 MB: a file is held whole in memory on its way in and out of PostgreSQL.
+   */
+  EVIDENCE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100 * 1024 * 1024)
+    .default(20 * 1024 * 1024),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** text: one readable line per record (Beijing time); json: one JSON object per line, for log collectors. */
   LOG_FORMAT: z.enum(['text', 'json']).default('text'),
