@@ -3,6 +3,7 @@
  * that names the problem and the fix for the people who read it, and the HTTP status the API maps it to. Domain
  * error codes from the decider pass through unchanged.
  */
+import type { EvidenceRefusalCode } from '../domain/evidence/sniff';
 import type { DomainErrorCode } from '../workflows/assignment/decider';
 
 export type AppErrorCode =
@@ -16,6 +17,8 @@ export type AppErrorCode =
   | 'CYCLE_NOT_PAUSED'
   | 'CYCLE_CLOSED'
   | 'IDEMPOTENCY_KEY_REUSED'
+  | EvidenceRefusalCode
+  | 'UNKNOWN_EVIDENCE'
   | 'NOT_FOUND'
   | 'METHOD_NOT_ALLOWED'
   | 'PAYLOAD_TOO_LARGE'
@@ -38,6 +41,11 @@ const ERRORS: Record<AppErrorCode, { status: number; title: string }> = {
   UNKNOWN_PERIOD: { status: 404, title: '报送周期不存在' },
   NOT_ASSIGNED: { status: 404, title: '任务尚未交办' },
   NOT_FOUND: { status: 404, title: '地址不存在' },
+  UNKNOWN_EVIDENCE: { status: 404, title: '佐证材料不存在' },
+  EVIDENCE_EMPTY: { status: 400, title: '佐证材料为空' },
+  EVIDENCE_NAME_INVALID: { status: 400, title: '佐证材料文件名有误' },
+  EVIDENCE_TOO_LARGE: { status: 413, title: '佐证材料过大' },
+  EVIDENCE_TYPE_REFUSED: { status: 415, title: '佐证材料类型不受支持' },
   METHOD_NOT_ALLOWED: { status: 405, title: '不支持该请求方法' },
   OUT_OF_ORDER: { status: 409, title: '时间顺序有误' },
   ALREADY_ASSIGNED: { status: 409, title: '任务已交办' },

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     idempotency: new IdempotencyKeys(pool),
     calendarYears: () => loadCalendarYears(pool),
   });
-  const app = buildApi({ assignments, pool, logger });
+  const app = buildApi({ assignments, pool, logger, evidence: { maxBytes: config.EVIDENCE_MAX_BYTES } });
   const address = await app.listen({ host: config.API_HOST, port: config.API_PORT });
   logger.info(`API 已在 ${address} 上监听`);
 

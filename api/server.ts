@@ -16,14 +16,18 @@ import type { Logger } from '../infra/logger';
 import { isPostgresUnreachable } from '../infra/postgres';
 import { ServerUnreachableError } from '../infra/reachability';
 import { unitName } from '../workflows/assignment/messages';
+import type { EvidenceLimits } from '../domain/evidence/sniff';
 import type { AssignmentService } from './assignments';
 import { AppError } from './errors';
+import { EVIDENCE_ROUTES, evidenceRoutes } from './evidence';
 import { inboxOf } from './read-models';
 
 export interface ApiDependencies {
   assignments: AssignmentService;
   pool: Pool;
   logger: Logger;
+  /** EVIDENCE_MAX_BYTES; 20 MB when not given. */
+  evidence?: EvidenceLimits;
 }
 
 /** Larger than any request the bounds on its fields allow, far smaller than what Kafka or PostgreSQL would refuse. */
@@ -38,7 +42,7 @@ interface Route {
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
-export function buildApi({ assignments, pool, logger }: ApiDependencies): FastifyInstance {
+export function buildApi({ assignments, pool, logger, evidence }: ApiDependencies): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
@@ -93,7 +97,8 @@ export function buildApi({ assignments, pool, logger }: ApiDependencies): Fastif
     },
   ];
   for (const route of routes) app.route(route);
-  refuseOtherMethods(app, routes);
+  void app.register(evidenceRoutes, { pool, limits: evidence ?? { maxBytes: 20 * 1024 * 1024 } });
+  refuseOtherMethods(app, [...routes, ...EVIDENCE_ROUTES]);
 
   app.setNotFoundHandler((request) => {
     throw new AppError(
@@ -117,7 +122,7 @@ export function buildApi({ assignments, pool, logger }: ApiDependencies): Fastif
  * A known address asked with another method answers 405 with the methods it has (Allow), not 404 as if it did not
  * exist. Fastify answers HEAD wherever it answers GET.
  */
-function refuseOtherMethods(app: FastifyInstance, routes: Route[]): void {
+function refuseOtherMethods(app: FastifyInstance, routes: ReadonlyArray<Pick<Route, 'method' | 'url'>>): void {
   const methodsByUrl = new Map<string, Method[]>();
   for (const { method, url } of routes) methodsByUrl.set(url, [...(methodsByUrl.get(url) ?? []), method]);
   const all = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;

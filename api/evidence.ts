@@ -1,0 +1,166 @@
+/**
+ * Evidence (佐证材料) over HTTP: a unit uploads a file before citing it in a report or a closure request, and gets
+ * back the reference to put in that request; units and coordinators download it through the assignment that cites
+ * it. The upload's body is the file itself (any Content-Type: the type is sniffed from the bytes), its name in an
+ * X-File-Name header, percent-encoded UTF-8 (encodeURIComponent) so that Chinese names pass through HTTP headers.
+ *
+ * These routes live in their own Fastify scope: only here is a body read raw and allowed up to EVIDENCE_MAX_BYTES;
+ * every other route keeps JSON and the API's 64 KB.
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { Pool } from 'pg';
+import type { Readable } from 'node:stream';
+import { SHA256_HEX } from '../domain/evidence/ref';
+import { EvidenceRefused, tooLarge, type EvidenceLimits } from '../domain/evidence/sniff';
+import { evidenceCitedBy, readEvidence, storeEvidence } from '../infra/evidence-store';
+import { AppError } from './errors';
+
+export interface EvidenceRouteOptions {
+  pool: Pool;
+  limits: EvidenceLimits;
+}
+
+/** The addresses served here, for the API's answer to other methods (405 with Allow). */
+export const EVIDENCE_ROUTES = [
+  { method: 'POST', url: '/evidence' },
+  { method: 'GET', url: '/evidence/:sha256' },
+  { method: 'GET', url: '/assignments/:id/evidence/:sha256' },
+] as const;
+
+export const evidenceRoutes: FastifyPluginAsync<EvidenceRouteOptions> = async (scope, { pool, limits }) => {
+  scope.removeAllContentTypeParsers();
+  scope.addContentTypeParser('*', (request: FastifyRequest, payload: Readable) => readBody(request, payload, limits));
+
+  /** 201 with the reference when the bytes are new, 200 with it when the same bytes were stored before. */
+  scope.post('/evidence', async (request, reply) => {
+    const name = fileName(request.headers['x-file-name']);
+    const bytes = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const { ref, created } = await refusing(() => storeEvidence(pool, { name, bytes }, limits));
+    return reply.code(created ? 201 : 200).send(ref);
+  });
+
+  scope.get('/evidence/:sha256', async (request, reply) => {
+    const sha256 = hash((request.params as { sha256: string }).sha256);
+    const file = await readEvidence(pool, sha256);
+    if (file === undefined) throw unknown(sha256);
+    return serve(reply, file.bytes, file.type, file.firstName);
+  });
+
+  /**
+   * The file as the assignment's own events cite it, under the name they give it; 404 when none of them does, the
+   * same answer as for a hash never stored, so the route does not tell which files exist. Issue 11 (sign-in) adds
+   * who may see which assignment.
+   */
+  scope.get('/assignments/:id/evidence/:sha256', async (request, reply) => {
+    const params = request.params as { id: string; sha256: string };
+    const sha256 = hash(params.sha256);
+    const cited = await evidenceCitedBy(pool, params.id, sha256);
+    const file = cited && (await readEvidence(pool, sha256));
+    if (cited === undefined || file === undefined) {
+      throw new AppError(
+        'UNKNOWN_EVIDENCE',
+        `任务 ${params.id} 的报送材料中没有哈希为 ${sha256} 的佐证材料；请核对任务编号和材料哈希`,
+      );
+    }
+    return serve(reply, file.bytes, file.type, cited.name);
+  });
+};
+
+/**
+ * The raw body, refused as soon as it is known to be over the limit: from Content-Length before a byte is read, or
+ * while it streams in (chunked uploads). The listeners are removed, not the stream destroyed, so the 413 answer still
+ * reaches the client; Node discards the rest of the upload.
+ */
+function readBody(request: FastifyRequest, payload: Readable, limits: EvidenceLimits): Promise<Buffer> {
+  const declared = Number(request.headers['content-length']);
+  if (declared > limits.maxBytes) return Promise.reject(appError(tooLarge(declared, limits)));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    const stop = () => {
+      payload.off('data', onData);
+      payload.off('end', onEnd);
+      payload.off('error', onError);
+    };
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > limits.maxBytes) {
+        stop();
+        reject(appError(tooLarge(undefined, limits)));
+      } else chunks.push(chunk);
+    };
+    const onEnd = () => {
+      stop();
+      resolve(Buffer.concat(chunks, received));
+    };
+    const onError = (error: Error) => {
+      stop();
+      reject(error);
+    };
+    payload.on('data', onData);
+    payload.on('end', onEnd);
+    payload.on('error', onError);
+  });
+}
+
+function fileName(header: string | string[] | undefined): string {
+  const how = '请在 X-File-Name 头中给出文件名，按 UTF-8 百分号编码（如 encodeURIComponent("整改报告.pdf")）';
+  if (typeof header !== 'string' || header.trim() === '') {
+    throw new AppError('EVIDENCE_NAME_INVALID', `缺少文件名；${how}`);
+  }
+  try {
+    return decodeURIComponent(header);
+  } catch {
+    throw new AppError('EVIDENCE_NAME_INVALID', `文件名的百分号编码有误；${how}`);
+  }
+}
+
+function hash(value: string): string {
+  const sha256 = value.toLowerCase();
+  if (!SHA256_HEX.test(sha256)) {
+    throw new AppError(
+      'INVALID_PAYLOAD',
+      `佐证材料哈希有误：应为 64 位十六进制的 SHA-256，收到「${value.slice(0, 80)}」`,
+    );
+  }
+  return sha256;
+}
+
+const unknown = (sha256: string) =>
+  new AppError('UNKNOWN_EVIDENCE', `没有哈希为 ${sha256} 的佐证材料；请核对哈希，或先通过 POST /evidence 上传`);
+
+async function refusing<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw error instanceof EvidenceRefused ? appError(error) : error;
+  }
+}
+
+const appError = (refusal: EvidenceRefused) => new AppError(refusal.code, refusal.message);
+
+/** Types a browser may show in its own tab; anything else is saved as a file. */
+const VIEWABLE = /^(application\/pdf|image\/(jpeg|png|gif|webp))$/;
+
+/**
+ * The file with its stored type and its name (RFC 6266: an ASCII fallback and the UTF-8 name as RFC 5987
+ * `filename*`). It is content a unit uploaded, so the browser is told not to guess another type (nosniff) and to run
+ * nothing in it (a sandbox CSP).
+ */
+function serve(reply: FastifyReply, bytes: Buffer, type: string, name: string) {
+  const fallback = name.replace(/[^\x20-\x7e]|["\\%]/g, '_');
+  return reply
+    .type(type)
+    .header(
+      'content-disposition',
+      `${VIEWABLE.test(type) ? 'inline' : 'attachment'}; filename="${fallback}"; filename*=UTF-8''${rfc5987(name)}`,
+    )
+    .header('x-content-type-options', 'nosniff')
+    .header('content-security-policy', 'sandbox')
+    .header('cache-control', 'private, max-age=31536000, immutable')
+    .send(bytes);
+}
+
+/** encodeURIComponent leaves ' ( ) * unencoded, which RFC 5987's attr-char does not allow. */
+const rfc5987 = (name: string) =>
+  encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
