@@ -4,7 +4,7 @@
  * the bytes never travel through Temporal or Kafka, and a file cited by ten reports is stored once.
  */
 import { createHash } from 'node:crypto';
-import type { Pool, QueryConfig } from 'pg';
+import type { Pool } from 'pg';
 import { evidenceName } from '../domain/evidence/name';
 import { evidenceRefSchema, type EvidenceRef } from '../domain/evidence/ref';
 import { sniffEvidence, type EvidenceLimits } from '../domain/evidence/sniff';
@@ -62,17 +62,15 @@ export interface EvidenceFile {
 }
 
 /**
- * A stored file, or undefined when no file has this hash. The bytes come back in PostgreSQL's binary format: the
- * default text format would first build a hex string twice the file's size.
+ * A stored file, or undefined when no file has this hash. (The bytes come as PostgreSQL's hex text, twice the file's
+ * size for a moment: pg decodes each column of a row as UTF-8 text before its per-query `binary` option applies,
+ * which mangles binary bytea.)
  */
 export async function readEvidence(pool: Pool, sha256: string): Promise<EvidenceFile | undefined> {
-  // pg reads `binary` from the query config; @types/pg does not declare it.
-  const binary: QueryConfig & { binary: true } = {
-    text: 'SELECT bytes, type, first_name FROM evidence WHERE sha256 = $1',
-    values: [sha256],
-    binary: true,
-  };
-  const { rows } = await pool.query<{ bytes: Buffer; type: string; first_name: string }>(binary);
+  const { rows } = await pool.query<{ bytes: Buffer; type: string; first_name: string }>(
+    'SELECT bytes, type, first_name FROM evidence WHERE sha256 = $1',
+    [sha256],
+  );
   const row = rows[0];
   return row && { bytes: row.bytes, type: row.type, firstName: row.first_name };
 }
