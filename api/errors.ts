@@ -23,6 +23,7 @@ export type AppErrorCode =
   | 'METHOD_NOT_ALLOWED'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'UNKNOWN_EVIDENCE'
   | 'SERVER_UNREACHABLE'
   | 'INTERNAL';
 
@@ -54,6 +55,13 @@ const ERRORS: Record<AppErrorCode, { status: number; title: string }> = {
   ALREADY_REPORTED: { status: 409, title: '本期已报送' },
   NOTHING_TO_REPORT: { status: 409, title: '没有待报送的周期' },
   PERIOD_NOT_OPEN: { status: 409, title: '报送周期尚未开始' },
+  NO_REPORT: { status: 409, title: '没有可审核的报告' },
+  ALREADY_REVIEWED: { status: 409, title: '报告已审核' },
+  REQUEST_PENDING: { status: 409, title: '已有待答复的申请' },
+  NO_REQUEST: { status: 409, title: '没有待答复的申请' },
+  INVALID_DATE: { status: 400, title: '日期有误' },
+  COMMENT_REQUIRED: { status: 400, title: '须写明意见' },
+  UNKNOWN_EVIDENCE: { status: 400, title: '佐证材料不存在' },
   PAYLOAD_TOO_LARGE: { status: 413, title: '请求体过大' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: '请求体类型不受支持' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: '幂等键已用于其他请求' },

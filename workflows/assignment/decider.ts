@@ -6,6 +6,11 @@
  *   assigned ──签收──► acknowledged ──(a report per period)──► … ──办结──► completed
  *        └──────────── 暂停 ⇄ 恢复 (the clock stops) ───────────┘   └──撤销──► cancelled
  *
+ * Between these, the 督办 conversation: a unit asks for a later due date (延期申请) or for closure (申请办结) and the
+ * coordinator grants or refuses; the coordinator accepts a report or returns it for rework (退回重报), and may move a
+ * due date on their own. One request of each kind is pending at a time; each answer moves what it must — a granted
+ * extension moves the period's due date and with it the reminders, the light and the escalation ladder.
+ *
  * Per reporting period: an advance reminder N days before the due date, a reminder on the due day, and if no report
  * has come when the day is over, the period is overdue (逾期) and escalates along the policy's ladder (催办 → 督办 →
  * 通报), one step after another, until the report arrives.
@@ -26,6 +31,7 @@ import {
   shanghaiInstant,
   type CalendarDate,
 } from '../../domain/calendar';
+import type { EvidenceRef } from '../../domain/evidence/ref';
 import { addWorkingDays, previousWorkingDay, type WorkingCalendar } from '../../domain/working-days';
 import type {
   AssignmentEvent,
@@ -84,8 +90,16 @@ export type AssignmentCommand =
       period?: string;
       summary: string;
       percentComplete: number;
+      /** Files of evidence, already in the evidence store. */
+      evidence?: EvidenceRef[];
     }
   | { type: 'CompleteTask'; now: Date; by: string; summary: string }
+  | { type: 'ReviewReport'; now: Date; by: string; period: string; accept: boolean; comment: string }
+  | { type: 'RequestExtension'; now: Date; unit: string; period?: string; to: CalendarDate; reason: string }
+  | { type: 'DecideExtension'; now: Date; by: string; grant: boolean; comment: string }
+  | { type: 'MoveDeadline'; now: Date; by: string; period?: string; to: CalendarDate; reason: string }
+  | { type: 'RequestClosure'; now: Date; unit: string; summary: string; evidence: EvidenceRef[] }
+  | { type: 'DecideClosure'; now: Date; by: string; approve: boolean; comment: string }
   | { type: 'PauseAssignment'; now: Date; by: string; reason: string }
   | { type: 'ResumeAssignment'; now: Date; by: string }
   | { type: 'CancelAssignment'; now: Date; by: string; reason: string }
@@ -110,7 +124,21 @@ export interface PeriodState {
   label: string;
   due: CalendarDate;
   remindersSent: Array<'advance' | 'due-day'>;
-  report?: { at: string; summary: string; percentComplete: number; late: boolean };
+  report?: {
+    at: string;
+    summary: string;
+    percentComplete: number;
+    late: boolean;
+    evidence?: EvidenceRef[];
+    /** 审核通过: by whom and when; an accepted report can no longer be replaced. */
+    accepted?: { at: string; by: string; comment: string };
+  };
+  /** The last 退回重报 of this period's report: the period is open again until its (moved) due date. */
+  returned?: { at: string; by: string; comment: string; late: boolean };
+  /** The due date first assigned, once an extension, a move or a rework has changed `due`. */
+  originalDue?: CalendarDate;
+  /** When `due` last moved: reminders whose time had passed by then are not sent late. */
+  movedAt?: string;
   overdue: boolean;
   /** Levels of the escalation notices sent for this period, in order. */
   escalations: EscalationLevel[];
@@ -128,9 +156,32 @@ export interface AssignmentState {
   cancelled?: { at: string; by: string; reason: string };
   /** The clock is stopped: by whom, since when, why. */
   paused?: { at: string; by: string; reason: string };
+  /** 延期申请 awaiting the coordinator's answer. */
+  extensionRequest?: DateChangeRequest;
+  /** 申请办结 awaiting the coordinator's answer. */
+  closureRequest?: { at: string; unit: string; summary: string; evidence: EvidenceRef[] };
+  /** Due dates moved after assignment, in order: extensions granted and the coordinator's own moves. */
+  dateChanges?: Array<{
+    at: string;
+    by: string;
+    period?: string;
+    from: CalendarDate;
+    to: CalendarDate;
+    granted: boolean;
+  }>;
   periods: PeriodState[];
   /** Instant of the latest event, ISO; commands dated earlier are refused. */
   lastEventAt?: string;
+}
+
+export interface DateChangeRequest {
+  at: string;
+  unit: string;
+  /** The period whose due date is to move; absent: the item's 完成时限. */
+  period?: string;
+  from: CalendarDate;
+  to: CalendarDate;
+  reason: string;
 }
 
 export const initialState: AssignmentState = { status: 'unassigned', periods: [] };
@@ -150,7 +201,13 @@ export type DomainErrorCode =
   | 'NOTHING_TO_REPORT'
   | 'PERIOD_NOT_OPEN'
   | 'INVALID_SPEC'
-  | 'OUT_OF_ORDER';
+  | 'OUT_OF_ORDER'
+  | 'NO_REPORT'
+  | 'ALREADY_REVIEWED'
+  | 'REQUEST_PENDING'
+  | 'NO_REQUEST'
+  | 'INVALID_DATE'
+  | 'COMMENT_REQUIRED';
 
 export class DomainError extends Error {
   constructor(
@@ -203,21 +260,110 @@ export function decide(command: AssignmentCommand, state: AssignmentState): Assi
         state.status === 'assigned'
           ? [{ type: 'AssignmentAcknowledged', version: 1, at, unit: command.unit, implicit: true }]
           : [];
+      const report = {
+        type: 'ProgressReportSubmitted',
+        at,
+        period: period.period,
+        due: period.due,
+        unit: command.unit,
+        summary: command.summary,
+        percentComplete: command.percentComplete,
+        // Late by the calendar, even when the clock has not closed the period yet (a worker that was down); a
+        // replacement is as late as the report it replaces — the unit had reported by then.
+        late:
+          period.report?.late ??
+          (period.returned?.late === true || period.overdue || shanghaiDate(command.now) > period.due),
+      } as const;
+      const evidence = command.evidence ?? [];
+      if (!period.report && evidence.length === 0) return [...acknowledgement, { ...report, version: 1 }];
+      return [...acknowledgement, { ...report, version: 2, evidence, replaces: period.report !== undefined }];
+    }
+
+    case 'ReviewReport': {
+      requireCoordinator(spec, command.by, '审核报告');
+      const period = findPeriod(state, spec, command.period);
+      if (!period.report) {
+        throw new DomainError(
+          'NO_REPORT',
+          `任务 ${spec.ref} 的 ${period.period} 还没有报送进展，没有可审核的报告；请待${spec.unit}报送后再审核`,
+        );
+      }
+      if (period.report.accepted) {
+        throw new DomainError(
+          'ALREADY_REVIEWED',
+          `任务 ${spec.ref} 的 ${period.period} 进展已于 ${beijing(period.report.accepted.at)} 审核通过，不能再审核`,
+        );
+      }
+      const base = { version: 1, at, period: period.period, by: command.by, comment: command.comment } as const;
+      if (command.accept) return [{ type: 'ReportAccepted', ...base }];
+      requireComment(command.comment, '退回重报');
+      return [{ type: 'ReportReturned', ...base, reworkDue: reworkDue(period, spec, shanghaiDate(command.now)) }];
+    }
+
+    case 'RequestExtension': {
+      requireUnit(spec, command.unit);
+      if (state.extensionRequest) {
+        throw new DomainError(
+          'REQUEST_PENDING',
+          `${spec.unit}已于 ${beijing(state.extensionRequest.at)} 申请延期至 ${state.extensionRequest.to}，` +
+            `尚待${spec.coordinator}答复；请待答复后再申请`,
+        );
+      }
+      const change = dateChange(state, spec, command.period, command.to, shanghaiDate(command.now), 'extend');
+      return [{ type: 'ExtensionRequested', version: 1, at, unit: command.unit, ...change, reason: command.reason }];
+    }
+
+    case 'DecideExtension': {
+      requireCoordinator(spec, command.by, '答复延期申请');
+      const request = state.extensionRequest;
+      if (!request) {
+        throw new DomainError('NO_REQUEST', `任务 ${spec.ref} 没有待答复的延期申请`);
+      }
+      const { period, from, to } = request;
+      const change = { ...(period !== undefined && { period }), from, to };
+      if (command.grant)
+        return [{ type: 'ExtensionGranted', version: 1, at, by: command.by, ...change, comment: command.comment }];
+      requireComment(command.comment, '不同意延期');
+      return [{ type: 'ExtensionRefused', version: 1, at, by: command.by, ...change, comment: command.comment }];
+    }
+
+    case 'MoveDeadline': {
+      requireCoordinator(spec, command.by, '调整时限');
+      const change = dateChange(state, spec, command.period, command.to, shanghaiDate(command.now), 'move');
+      return [{ type: 'DeadlineMoved', version: 1, at, by: command.by, ...change, reason: command.reason }];
+    }
+
+    case 'RequestClosure': {
+      requireUnit(spec, command.unit);
+      if (state.closureRequest) {
+        throw new DomainError(
+          'REQUEST_PENDING',
+          `${spec.unit}已于 ${beijing(state.closureRequest.at)} 申请办结，尚待${spec.coordinator}答复；` +
+            '请待答复后再申请',
+        );
+      }
       return [
-        ...acknowledgement,
         {
-          type: 'ProgressReportSubmitted',
+          type: 'ClosureRequested',
           version: 1,
           at,
-          period: period.period,
-          due: period.due,
           unit: command.unit,
           summary: command.summary,
-          percentComplete: command.percentComplete,
-          // Late by the calendar, even when the clock has not closed the period yet (a worker that was down).
-          late: period.overdue || shanghaiDate(command.now) > period.due,
+          evidence: command.evidence,
         },
       ];
+    }
+
+    case 'DecideClosure': {
+      requireCoordinator(spec, command.by, '答复办结申请');
+      const request = state.closureRequest;
+      if (!request) throw new DomainError('NO_REQUEST', `任务 ${spec.ref} 没有待答复的办结申请`);
+      if (command.approve) {
+        const summary = command.comment ? `${request.summary}（审核意见：${command.comment}）` : request.summary;
+        return [{ type: 'TaskCompleted', version: 1, at, by: command.by, summary }];
+      }
+      requireComment(command.comment, '退办');
+      return [{ type: 'ClosureReturned', version: 1, at, by: command.by, comment: command.comment }];
     }
 
     case 'CompleteTask':
@@ -351,6 +497,85 @@ function requireCoordinator(spec: Spec, by: string, what: string): void {
   }
 }
 
+/** A refusal or a return says why: the unit must know what to do next. */
+function requireComment(comment: string, what: string): void {
+  if (comment.trim() === '') {
+    throw new DomainError('COMMENT_REQUIRED', `${what}须写明意见（comment），说明原因和需要怎样改`);
+  }
+}
+
+/** Working days a unit has to rework a returned report when its period's due date is too close or past. */
+export const REWORK_DAYS = 5;
+
+/** The day a returned report is due again: the period's due date, or `REWORK_DAYS` (working) days from today. */
+function reworkDue(p: PeriodState, spec: Spec, today: CalendarDate): CalendarDate {
+  const earliest =
+    spec.policy.days === 'calendar' ? addDays(today, REWORK_DAYS) : addWorkingDays(spec.calendar, today, REWORK_DAYS);
+  return earliest > p.due ? earliest : p.due;
+}
+
+/**
+ * A due date to move — one period's, or (no period) the item's 完成时限 together with the periods due on it — checked
+ * so that the periods stay in order within the item's deadline. A unit's extension must move the date later; the
+ * coordinator may move it either way. Neither may set a date in the past.
+ */
+function dateChange(
+  state: AssignmentState,
+  spec: Spec,
+  key: string | undefined,
+  to: CalendarDate,
+  today: CalendarDate,
+  kind: 'extend' | 'move',
+): { period?: string; from: CalendarDate; to: CalendarDate } {
+  const what = key === undefined ? `任务 ${spec.ref} 的完成时限` : `任务 ${spec.ref} ${key} 的报送截止日期`;
+  if (to < today) {
+    throw new DomainError('INVALID_DATE', `${what}不能改到已经过去的 ${to}；请给出 ${today} 及以后的日期`);
+  }
+  if (key === undefined) {
+    const from = spec.due;
+    checkDirection(what, from, to, kind);
+    const blocking = state.periods.find((p) => p.due > to && p.due !== from);
+    if (blocking) {
+      throw new DomainError(
+        'INVALID_DATE',
+        `${what}不能早于 ${blocking.period} 的报送截止日期 ${blocking.due}；请先调整该周期，或选 ${blocking.due} 及以后的日期`,
+      );
+    }
+    return { from, to };
+  }
+  const period = findPeriod(state, spec, key);
+  if (period.report && !period.returned) {
+    throw new DomainError('ALREADY_REPORTED', `${spec.unit}已报送任务 ${spec.ref} 的 ${key} 进展，无需调整其截止日期`);
+  }
+  checkDirection(what, period.due, to, kind);
+  const index = state.periods.indexOf(period);
+  const previous = state.periods[index - 1];
+  const next = state.periods[index + 1];
+  if (previous && to <= previous.due) {
+    throw new DomainError('INVALID_DATE', `${what}须晚于上一周期 ${previous.period} 的截止日期 ${previous.due}`);
+  }
+  if (next && to >= next.due) {
+    throw new DomainError(
+      'INVALID_DATE',
+      `${what}须早于下一周期 ${next.period} 的截止日期 ${next.due}；如需更久，请申请调整任务完成时限（不指定周期）`,
+    );
+  }
+  if (to > spec.due) {
+    throw new DomainError(
+      'INVALID_DATE',
+      `${what}不能晚于任务完成时限 ${spec.due}；如需更久，请申请调整任务完成时限（不指定周期）`,
+    );
+  }
+  return { period: key, from: period.due, to };
+}
+
+function checkDirection(what: string, from: CalendarDate, to: CalendarDate, kind: 'extend' | 'move'): void {
+  if (to === from) throw new DomainError('INVALID_DATE', `${what}已是 ${from}；请给出不同的日期`);
+  if (kind === 'extend' && to < from) {
+    throw new DomainError('INVALID_DATE', `延期后的${what}须晚于当前的 ${from}；请给出 ${from} 之后的日期`);
+  }
+}
+
 function findPeriod(state: AssignmentState, spec: Spec, key: string): PeriodState {
   const period = state.periods.find((p) => p.period === key);
   if (!period) {
@@ -370,15 +595,16 @@ function periodToReport(state: AssignmentState, spec: Spec, key: string | undefi
   if (!period) {
     throw new DomainError('NOTHING_TO_REPORT', `任务 ${spec.ref} 的各报送周期均已报送`);
   }
-  if (period.report) {
+  if (period.report && (key === undefined || period.report.accepted || state.spec?.version === 1)) {
     throw new DomainError(
       'ALREADY_REPORTED',
-      `${spec.unit}已于 ${beijing(period.report.at)} 报送任务 ${spec.ref} 的 ${period.period} 进展`,
+      `${spec.unit}已于 ${beijing(period.report.at)} 报送任务 ${spec.ref} 的 ${period.period} 进展` +
+        (period.report.accepted ? '，且已审核通过，不能更改' : ''),
     );
   }
   const index = state.periods.indexOf(period);
   const previous = state.periods[index - 1];
-  const opensOn = previous ? addDays(previous.due, 1) : undefined;
+  const opensOn = previous ? addDays(scheduledDue(previous), 1) : undefined;
   if (opensOn && today < opensOn) {
     throw new DomainError(
       'PERIOD_NOT_OPEN',
@@ -413,8 +639,73 @@ export function evolve(state: AssignmentState, event: AssignmentEvent): Assignme
     case 'ProgressReportSubmitted':
       return withPeriod(next, event.period, (p) => ({
         ...p,
-        report: { at: event.at, summary: event.summary, percentComplete: event.percentComplete, late: event.late },
+        report: {
+          at: event.at,
+          summary: event.summary,
+          percentComplete: event.percentComplete,
+          late: event.late,
+          ...(event.version === 2 && event.evidence.length > 0 && { evidence: event.evidence }),
+        },
       }));
+    case 'ReportAccepted':
+      return withPeriod(next, event.period, (p) =>
+        p.report
+          ? { ...p, report: { ...p.report, accepted: { at: event.at, by: event.by, comment: event.comment } } }
+          : p,
+      );
+    case 'ReportReturned':
+      return withPeriod(next, event.period, (p) => {
+        const reopened: PeriodState = {
+          ...moveDue(p, event.reworkDue, event.at),
+          returned: { at: event.at, by: event.by, comment: event.comment, late: p.report?.late ?? false },
+        };
+        delete reopened.report;
+        return reopened;
+      });
+    case 'ExtensionRequested':
+      return {
+        ...next,
+        extensionRequest: {
+          at: event.at,
+          unit: event.unit,
+          ...(event.period !== undefined && { period: event.period }),
+          from: event.from,
+          to: event.to,
+          reason: event.reason,
+        },
+      };
+    case 'ExtensionGranted':
+    case 'DeadlineMoved': {
+      const moved = withoutExtensionRequest(
+        changeDate(next, event.period, event.from, event.to, event.at),
+        event.type === 'ExtensionGranted',
+      );
+      const change = {
+        at: event.at,
+        by: event.by,
+        ...(event.period !== undefined && { period: event.period }),
+        from: event.from,
+        to: event.to,
+        granted: event.type === 'ExtensionGranted',
+      };
+      return { ...moved, dateChanges: [...(state.dateChanges ?? []), change] };
+    }
+    case 'ExtensionRefused':
+      return withoutExtensionRequest(next, true);
+    case 'ClosureRequested':
+      return {
+        ...next,
+        closureRequest: { at: event.at, unit: event.unit, summary: event.summary, evidence: event.evidence },
+      };
+    case 'ClosureReturned': {
+      const returned: AssignmentState = { ...next };
+      delete returned.closureRequest;
+      return returned;
+    }
+    case 'AssignmentSentBack':
+    case 'SendBackRefused':
+    case 'AssignmentReassigned':
+      return next;
     case 'ReportingPeriodOverdue':
       return withPeriod(next, event.period, (p) => ({ ...p, overdue: true }));
     case 'OverdueEscalated':
@@ -449,6 +740,40 @@ function openPeriod(p: ReportingPeriodSpec): PeriodState {
     escalations: [],
     step: 0,
   };
+}
+
+/** A period due on another day: its reminders and ladder start over for the new date; what was sent stays sent. */
+function moveDue(p: PeriodState, to: CalendarDate, at: string): PeriodState {
+  if (p.due === to) return p;
+  return { ...p, due: to, originalDue: p.originalDue ?? p.due, movedAt: at, remindersSent: [], overdue: false, step: 0 };
+}
+
+/** The item's 完成时限 and the periods due on it, or one period, moved from `from` to `to`. */
+function changeDate(
+  state: AssignmentState,
+  key: string | undefined,
+  from: CalendarDate,
+  to: CalendarDate,
+  at: string,
+): AssignmentState {
+  if (key !== undefined) return withPeriod(state, key, (p) => moveDue(p, to, at));
+  return {
+    ...state,
+    ...(state.spec && { spec: { ...state.spec, due: to } }),
+    periods: state.periods.map((p) => (p.due === from && !p.report ? moveDue(p, to, at) : p)),
+  };
+}
+
+function withoutExtensionRequest(state: AssignmentState, answered: boolean): AssignmentState {
+  if (!answered) return state;
+  const rest: AssignmentState = { ...state };
+  delete rest.extensionRequest;
+  return rest;
+}
+
+/** The due date a period was given at assignment: where the next period's span begins, however this one moved. */
+function scheduledDue(p: PeriodState): CalendarDate {
+  return p.originalDue ?? p.due;
 }
 
 function withPeriod(state: AssignmentState, key: string, change: (p: PeriodState) => PeriodState): AssignmentState {
@@ -533,7 +858,8 @@ function periodAlarm(p: PeriodState, spec: Spec, assignedAt: Date, now: Date | u
       if (day === undefined) continue;
       const at = shanghaiInstant(day, spec.policy.noticeTime);
       const stale = now !== undefined && now >= reminderExpiry(p, spec, kind);
-      if (!stale && !p.remindersSent.includes(kind) && at >= assignedAt) {
+      const sinceMoved = p.movedAt === undefined || at >= new Date(p.movedAt);
+      if (!stale && !p.remindersSent.includes(kind) && at >= assignedAt && sinceMoved) {
         return { at, command: { type: 'SendDeadlineReminder', period: p.period, kind } };
       }
     }
@@ -563,7 +889,7 @@ export function lightOf(state: AssignmentState, now: Date): Light {
   const today = shanghaiDate(now);
   if (state.periods.some((p) => !p.report && (p.overdue || today > p.due))) return 'red';
   const open = state.periods.find((p) => !p.report);
-  if (open && now >= yellowFrom(state, open)) return 'yellow';
+  if (open && (open.returned || now >= yellowFrom(state, open))) return 'yellow';
   return 'green';
 }
 
@@ -574,7 +900,7 @@ export function nextLightChange(state: AssignmentState, now: Date): Date | undef
   const open = state.periods.find((p) => !p.report);
   if (!open || open.overdue) return undefined;
   const yellow = yellowFrom(state, open);
-  if (now < yellow) return yellow;
+  if (now < yellow && !open.returned) return yellow;
   const red = shanghaiInstant(addDays(open.due, 1));
   return now < red ? red : undefined;
 }
@@ -584,7 +910,7 @@ function yellowFrom(state: AssignmentState, p: PeriodState): Date {
   const index = state.periods.indexOf(p);
   const previous = state.periods[index - 1];
   const start = previous
-    ? shanghaiInstant(addDays(previous.due, 1)).getTime()
+    ? shanghaiInstant(addDays(scheduledDue(previous), 1)).getTime()
     : new Date(state.assignedAt ?? 0).getTime();
   const end = shanghaiInstant(addDays(p.due, 1)).getTime();
   const share = state.spec?.lights.yellowWhenLeft ?? DEFAULT_LIGHTS.yellowWhenLeft;

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { isCalendarDate } from '../../domain/calendar';
+import { evidenceRefSchema } from '../../domain/evidence/ref';
 
 const calendarDate = z
   .string()
@@ -164,17 +165,136 @@ export const assignmentCancelledSchema = z.object({
   reason: z.string(),
 });
 
+// ---------------------------------------------------------------------------------------------------------------
+// The 督办 conversation: the turns a unit and the coordinator take on a running assignment. A request names what it
+// asks for; the coordinator's answer names the request it answers only by coming after it (one is pending at a time).
+
+/** What a date change applies to: one reporting period's due date, or (no period) the item's 完成时限. */
+const dateChange = { period: z.string().optional(), from: calendarDate, to: calendarDate };
+
+/** A progress report with files of evidence; version 1 carries none. */
+export const progressReportSubmittedV2Schema = progressReportSubmittedSchema.extend({
+  version: z.literal(2),
+  evidence: z.array(evidenceRefSchema),
+  /** True when it replaces the period's report not yet reviewed. */
+  replaces: z.boolean(),
+});
+
+/** 审核通过: the report stands; it can no longer be replaced. */
+export const reportAcceptedSchema = z.object({
+  type: z.literal('ReportAccepted'),
+  ...base,
+  period: z.string(),
+  by: z.string(),
+  comment: z.string(),
+});
+/** 退回重报: the report is set aside (it stays in the history), the period is open again until `reworkDue`. */
+export const reportReturnedSchema = z.object({
+  type: z.literal('ReportReturned'),
+  ...base,
+  period: z.string(),
+  by: z.string(),
+  comment: z.string(),
+  /** The day the reworked report is due: the period's due date, or later when that is too close or past. */
+  reworkDue: calendarDate,
+});
+
+/** 延期申请: the unit asks for a later due date, for one period or for the item. */
+export const extensionRequestedSchema = z.object({
+  type: z.literal('ExtensionRequested'),
+  ...base,
+  unit: z.string(),
+  ...dateChange,
+  reason: z.string(),
+});
+/** The coordinator grants the pending extension: the due date, reminders, light and ladder move with it. */
+export const extensionGrantedSchema = z.object({
+  type: z.literal('ExtensionGranted'),
+  ...base,
+  by: z.string(),
+  ...dateChange,
+  comment: z.string(),
+});
+export const extensionRefusedSchema = z.object({
+  type: z.literal('ExtensionRefused'),
+  ...base,
+  by: z.string(),
+  ...dateChange,
+  comment: z.string(),
+});
+/** The coordinator moves a due date on their own, with a reason (调整时限). */
+export const deadlineMovedSchema = z.object({
+  type: z.literal('DeadlineMoved'),
+  ...base,
+  by: z.string(),
+  ...dateChange,
+  reason: z.string(),
+});
+
+/** 申请办结: the unit asks for the item to be closed, with a summary and evidence. */
+export const closureRequestedSchema = z.object({
+  type: z.literal('ClosureRequested'),
+  ...base,
+  unit: z.string(),
+  summary: z.string(),
+  evidence: z.array(evidenceRefSchema),
+});
+/** 退办: the coordinator does not close the item yet; reporting goes on. (Approval is TaskCompleted.) */
+export const closureReturnedSchema = z.object({
+  type: z.literal('ClosureReturned'),
+  ...base,
+  by: z.string(),
+  comment: z.string(),
+});
+
+/** 退回: the unit says the item is not its own. */
+export const assignmentSentBackSchema = z.object({
+  type: z.literal('AssignmentSentBack'),
+  ...base,
+  unit: z.string(),
+  reason: z.string(),
+});
+/** The coordinator insists: the item is the unit's again. */
+export const sendBackRefusedSchema = z.object({
+  type: z.literal('SendBackRefused'),
+  ...base,
+  by: z.string(),
+  comment: z.string(),
+});
+/** The coordinator hands the item to another unit: this assignment ends; a new one begins with `to`. */
+export const assignmentReassignedSchema = z.object({
+  type: z.literal('AssignmentReassigned'),
+  ...base,
+  by: z.string(),
+  from: z.string(),
+  to: z.string(),
+  reason: z.string(),
+  /** The new unit's assignment. */
+  successor: z.string(),
+});
+
 export const assignmentEventSchema = z.discriminatedUnion('type', [
   taskAssignedSchema,
   assignmentAcknowledgedSchema,
   deadlineReminderSentSchema,
-  progressReportSubmittedSchema,
+  z.discriminatedUnion('version', [progressReportSubmittedSchema, progressReportSubmittedV2Schema]),
   reportingPeriodOverdueSchema,
   overdueEscalatedSchema,
   taskCompletedSchema,
   assignmentPausedSchema,
   assignmentResumedSchema,
   assignmentCancelledSchema,
+  reportAcceptedSchema,
+  reportReturnedSchema,
+  extensionRequestedSchema,
+  extensionGrantedSchema,
+  extensionRefusedSchema,
+  deadlineMovedSchema,
+  closureRequestedSchema,
+  closureReturnedSchema,
+  assignmentSentBackSchema,
+  sendBackRefusedSchema,
+  assignmentReassignedSchema,
 ]);
 export type AssignmentEvent = z.infer<typeof assignmentEventSchema>;
 

@@ -6,6 +6,8 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
+import { isCalendarDate } from '../../domain/calendar';
+import { evidenceRefSchema } from '../../domain/evidence/ref';
 import { boundedText } from '../../domain/text';
 import type { AssignmentState, Light } from './decider';
 import { assignmentSpecSchema, assignmentSpecV2Schema } from './events';
@@ -25,6 +27,8 @@ export const LIMITS = {
   unit: 64,
   summary: 5_000,
   closingSummary: 2_000,
+  comment: 2_000,
+  evidence: 20,
 } as const;
 
 export const unitName = boundedText('单位名称（如 市质监局）', LIMITS.unit);
@@ -48,6 +52,7 @@ export const progressReportPayloadSchema = z
       .number({ error: '完成进度应为 0 到 100 之间的数字' })
       .min(0, '完成进度不能小于 0')
       .max(100, '完成进度不能大于 100'),
+    evidence: z.array(evidenceRefSchema).max(LIMITS.evidence, `佐证材料最多 ${LIMITS.evidence} 份`).optional(),
   })
   .strict();
 export type ProgressReportPayload = z.infer<typeof progressReportPayloadSchema>;
@@ -72,6 +77,66 @@ export const resumePayloadSchema = z
   .object({ by: boundedText('办理人（督办单位，如 市政府督查室）', LIMITS.unit) })
   .strict();
 export type ResumePayload = z.infer<typeof resumePayloadSchema>;
+
+const periodKey = z.string().min(1, '请写明报送周期，如 2017-Q1').max(32);
+const dueDate = z
+  .string()
+  .refine(isCalendarDate, { message: '日期应写作 YYYY-MM-DD，且是真实存在的日期，如 2027-03-31' });
+const byCoordinator = boundedText('办理人（督办单位，如 市政府督查室）', LIMITS.unit);
+const comment = z.string().max(LIMITS.comment, `意见不能超过 ${LIMITS.comment} 字`);
+
+/** 审核: accept a period's report, or return it for rework with a comment that says what to change. */
+export const reviewPayloadSchema = z
+  .object({
+    by: byCoordinator,
+    period: periodKey,
+    decision: z.enum(['accept', 'return'], { error: '审核结论应为 accept（通过）或 return（退回重报）' }),
+    comment: comment.default(''),
+  })
+  .strict();
+export type ReviewPayload = z.infer<typeof reviewPayloadSchema>;
+
+/** 延期申请: a later due date for one period, or (no period) for the item's 完成时限. */
+export const extensionPayloadSchema = z
+  .object({
+    unit: unitName,
+    period: periodKey.optional(),
+    to: dueDate,
+    reason: boundedText('延期理由', LIMITS.comment, { multiline: true }),
+  })
+  .strict();
+export type ExtensionPayload = z.infer<typeof extensionPayloadSchema>;
+
+/** The coordinator's answer to a pending request: yes, or no with a comment. */
+export const decisionPayloadSchema = z
+  .object({
+    by: byCoordinator,
+    decision: z.enum(['approve', 'refuse'], { error: '答复应为 approve（同意）或 refuse（不同意）' }),
+    comment: comment.default(''),
+  })
+  .strict();
+export type DecisionPayload = z.infer<typeof decisionPayloadSchema>;
+
+/** 调整时限: the coordinator moves a due date, with a reason. */
+export const moveDeadlinePayloadSchema = z
+  .object({
+    by: byCoordinator,
+    period: periodKey.optional(),
+    to: dueDate,
+    reason: boundedText('调整原因', LIMITS.comment, { multiline: true }),
+  })
+  .strict();
+export type MoveDeadlinePayload = z.infer<typeof moveDeadlinePayloadSchema>;
+
+/** 申请办结: the unit's summary of what was done, with evidence. */
+export const closureRequestPayloadSchema = z
+  .object({
+    unit: unitName,
+    summary: boundedText('办结情况', LIMITS.closingSummary, { multiline: true }),
+    evidence: z.array(evidenceRefSchema).max(LIMITS.evidence, `佐证材料最多 ${LIMITS.evidence} 份`).default([]),
+  })
+  .strict();
+export type ClosureRequestPayload = z.infer<typeof closureRequestPayloadSchema>;
 
 /** What callers see of an assignment: its state, its light, and when the clock will next act on it. */
 export interface AssignmentView extends AssignmentState {
@@ -99,4 +164,16 @@ export const pauseUpdate = defineUpdate<AssignmentView, [CoordinatorAction]>('pa
 export const resumeUpdate = defineUpdate<AssignmentView, [ResumePayload]>('resume');
 /** 撤销: the coordinator withdraws the item, with a reason; the workflow ends, and the item is never counted late. */
 export const cancelUpdate = defineUpdate<AssignmentView, [CoordinatorAction]>('cancel');
+/** 审核报告: the coordinator accepts a report or returns it for rework (退回重报). */
+export const reviewReportUpdate = defineUpdate<AssignmentView, [ReviewPayload]>('reviewReport');
+/** 延期申请: the unit asks for a later due date. */
+export const requestExtensionUpdate = defineUpdate<AssignmentView, [ExtensionPayload]>('requestExtension');
+/** The coordinator's answer to the pending extension request. */
+export const decideExtensionUpdate = defineUpdate<AssignmentView, [DecisionPayload]>('decideExtension');
+/** 调整时限: the coordinator moves a due date on their own. */
+export const moveDeadlineUpdate = defineUpdate<AssignmentView, [MoveDeadlinePayload]>('moveDeadline');
+/** 申请办结: the unit asks for closure. */
+export const requestClosureUpdate = defineUpdate<AssignmentView, [ClosureRequestPayload]>('requestClosure');
+/** The coordinator's answer to the pending closure request: 办结（销号） or 退办. */
+export const decideClosureUpdate = defineUpdate<AssignmentView, [DecisionPayload]>('decideClosure');
 export const statusQuery = defineQuery<AssignmentView>('status');

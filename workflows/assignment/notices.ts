@@ -18,7 +18,14 @@ export type NoticeKind =
   | 'resumed'
   | 'cancelled'
   | 'cycle-notice'
-  | 'bulletin';
+  | 'bulletin'
+  | 'review'
+  | 'rework'
+  | 'extension-request'
+  | 'extension-answer'
+  | 'deadline-moved'
+  | 'closure-request'
+  | 'closure-returned';
 
 /** What each kind of notice is called in the offices: for summaries and counts. */
 export const NOTICE_KIND_NAMES: Record<NoticeKind, string> = {
@@ -34,6 +41,13 @@ export const NOTICE_KIND_NAMES: Record<NoticeKind, string> = {
   cancelled: '撤销',
   'cycle-notice': '通知',
   bulletin: '督查通报',
+  review: '审核通过',
+  rework: '退回重报',
+  'extension-request': '延期申请',
+  'extension-answer': '延期答复',
+  'deadline-moved': '调整时限',
+  'closure-request': '办结申请',
+  'closure-returned': '退办',
 };
 
 export interface Notice {
@@ -55,6 +69,11 @@ const LEVEL_WORD: Record<EscalationLevel, string> = {
   'report-coordinator': '通报',
 };
 
+/** What a date change is about: a period's report deadline, or the item's 完成时限. */
+function dateWhat(period: string | undefined): string {
+  return period === undefined ? '的完成时限' : ` ${period} 进展的报送时限`;
+}
+
 /** The head of a unit, who receives 督办 notices: "市质监局主要负责人". */
 export function unitHead(unit: string): string {
   return `${unit}主要负责人`;
@@ -64,7 +83,8 @@ export function unitHead(unit: string): string {
 export function noticesFor(recorded: RecordedEvent, spec: Spec): Notice[] {
   const { event, assignmentId, seq } = recorded;
   const task = `「${spec.ref} ${spec.title}」`;
-  const label = (key: string, due: string) => spec.periods.find((p) => p.key === key)?.label ?? quarterLabel(due);
+  const label = (key: string, due: string) =>
+    spec.periods.find((p) => p.key === key)?.label ?? (due ? quarterLabel(due) : key);
   const notice = (recipient: string, kind: NoticeKind, subject: string, body: string): Notice => ({
     key: `${assignmentId}#${seq}#${recipient}`,
     assignmentId,
@@ -176,9 +196,88 @@ export function noticesFor(recorded: RecordedEvent, spec: Spec): Notice[] {
           `${spec.unit}：任务${task}已由${event.by}撤销督办（${event.reason}），不再报送。`,
         ),
       ];
+    case 'ReportAccepted':
+      return [
+        notice(
+          spec.unit,
+          'review',
+          `【审核通过】${label(event.period, '')}进展`,
+          `${spec.unit}：任务${task}${label(event.period, '')}进展情况已由${event.by}审核通过。` +
+            (event.comment ? `审核意见：${event.comment}` : ''),
+        ),
+      ];
+    case 'ReportReturned':
+      return [
+        notice(
+          spec.unit,
+          'rework',
+          `【退回重报】${label(event.period, event.reworkDue)}进展`,
+          `${spec.unit}：任务${task}${label(event.period, event.reworkDue)}进展情况已由${event.by}退回重报。` +
+            `意见：${event.comment}。请于${chineseMonthDay(event.reworkDue)}前修改后重新报送。`,
+        ),
+      ];
+    case 'ExtensionRequested':
+      return [
+        notice(
+          spec.coordinator,
+          'extension-request',
+          `【延期申请】${spec.unit}：${task}`,
+          `${spec.coordinator}：${spec.unit}申请将任务${task}${dateWhat(event.period)}由${chineseMonthDay(event.from)}` +
+            `延至${chineseMonthDay(event.to)}。理由：${event.reason}。请审核答复。`,
+        ),
+      ];
+    case 'ExtensionGranted':
+    case 'ExtensionRefused': {
+      const granted = event.type === 'ExtensionGranted';
+      return [
+        notice(
+          spec.unit,
+          'extension-answer',
+          `【延期${granted ? '同意' : '不同意'}】${task}`,
+          `${spec.unit}：你单位关于任务${task}${dateWhat(event.period)}延至${chineseMonthDay(event.to)}的申请，` +
+            (granted
+              ? `${event.by}已同意，请于${chineseMonthDay(event.to)}前报送。`
+              : `${event.by}不同意，仍须于${chineseMonthDay(event.from)}前报送。`) +
+            (event.comment ? `意见：${event.comment}` : ''),
+        ),
+      ];
+    }
+    case 'DeadlineMoved':
+      return [
+        notice(
+          spec.unit,
+          'deadline-moved',
+          `【调整时限】${task}`,
+          `${spec.unit}：任务${task}${dateWhat(event.period)}已由${event.by}由${chineseMonthDay(event.from)}` +
+            `调整为${chineseMonthDay(event.to)}（${event.reason}），请按新的时限报送。`,
+        ),
+      ];
+    case 'ClosureRequested':
+      return [
+        notice(
+          spec.coordinator,
+          'closure-request',
+          `【办结申请】${spec.unit}：${task}`,
+          `${spec.coordinator}：${spec.unit}申请办结任务${task}。办结情况：${event.summary}` +
+            (event.evidence.length > 0 ? `（佐证材料 ${event.evidence.length} 份）` : '') +
+            '。请审核：同意办结（销号）或退办。',
+        ),
+      ];
+    case 'ClosureReturned':
+      return [
+        notice(
+          spec.unit,
+          'closure-returned',
+          `【退办】${task}`,
+          `${spec.unit}：你单位关于任务${task}的办结申请未获同意（${event.comment}），请继续落实并按期报送进展。`,
+        ),
+      ];
     case 'AssignmentAcknowledged':
     case 'ProgressReportSubmitted':
     case 'ReportingPeriodOverdue':
+    case 'AssignmentSentBack':
+    case 'SendBackRefused':
+    case 'AssignmentReassigned':
       return [];
   }
   return [];

@@ -48,6 +48,17 @@ import {
   progressReportPayloadSchema,
   statusQuery,
   submitReportUpdate,
+  reviewPayloadSchema,
+  reviewReportUpdate,
+  extensionPayloadSchema,
+  requestExtensionUpdate,
+  decisionPayloadSchema,
+  decideExtensionUpdate,
+  moveDeadlinePayloadSchema,
+  moveDeadlineUpdate,
+  closureRequestPayloadSchema,
+  requestClosureUpdate,
+  decideClosureUpdate,
   type AssignmentInput,
   type AssignmentView,
 } from './messages';
@@ -204,6 +215,35 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
   handleUpdate(pauseUpdate, coordinatorActionSchema, (action, now) => ({ type: 'PauseAssignment', now, ...action }));
   handleUpdate(resumeUpdate, resumePayloadSchema, (action, now) => ({ type: 'ResumeAssignment', now, ...action }));
   handleUpdate(cancelUpdate, coordinatorActionSchema, (action, now) => ({ type: 'CancelAssignment', now, ...action }));
+  handleUpdate(reviewReportUpdate, reviewPayloadSchema, ({ decision, ...review }, now) => ({
+    type: 'ReviewReport',
+    now,
+    ...review,
+    accept: decision === 'accept',
+  }));
+  handleUpdate(requestExtensionUpdate, extensionPayloadSchema, (request, now) => ({
+    type: 'RequestExtension',
+    now,
+    ...request,
+  }));
+  handleUpdate(decideExtensionUpdate, decisionPayloadSchema, ({ decision, ...answer }, now) => ({
+    type: 'DecideExtension',
+    now,
+    ...answer,
+    grant: decision === 'approve',
+  }));
+  handleUpdate(moveDeadlineUpdate, moveDeadlinePayloadSchema, (move, now) => ({ type: 'MoveDeadline', now, ...move }));
+  handleUpdate(requestClosureUpdate, closureRequestPayloadSchema, (request, now) => ({
+    type: 'RequestClosure',
+    now,
+    ...request,
+  }));
+  handleUpdate(decideClosureUpdate, decisionPayloadSchema, ({ decision, ...answer }, now) => ({
+    type: 'DecideClosure',
+    now,
+    ...answer,
+    approve: decision === 'approve',
+  }));
   setHandler(statusQuery, view);
 
   const assigned = execute({ type: 'AssignTask', now: workflowNow(), spec: assignedSpec });

@@ -1,0 +1,404 @@
+/**
+ * The 督办 conversation on a version-2 assignment, turn by turn: a report replaced, accepted or returned for rework;
+ * an extension asked for, granted or refused, and a due date the coordinator moves; a closure asked for, returned or
+ * approved. Each turn's refusals name the problem and the fix. Dates are on 2017's working days (the fixture's
+ * calendar): the Spring Festival week 01-27…02-02 off, 02-04 (Saturday) worked; the National Day week 10-01…10-08
+ * off, 09-30 (Saturday) worked.
+ */
+import type { EvidenceRef } from '../../domain/evidence/ref';
+import {
+  decide,
+  fold,
+  lightOf,
+  nextAlarm,
+  normalizeSpec,
+  type AssignmentCommand,
+  type AssignmentState,
+} from '../../workflows/assignment/decider';
+import type { AssignmentEvent } from '../../workflows/assignment/events';
+import { noticesFor } from '../../workflows/assignment/notices';
+import { given } from '../support/specification';
+import { assigned, at, iso, runClock, spec, timeline } from './decider-v2-fixtures';
+
+const UNIT = '市质监局';
+const COORDINATOR = '市质强委办公室';
+const PDF: EvidenceRef = {
+  sha256: 'a'.repeat(64),
+  name: '质量提升行动总结.pdf',
+  size: 48_213,
+  type: 'application/pdf',
+};
+
+/** Applies commands one after another, as the workflow does, and returns every event and the state they lead to. */
+function play(commands: AssignmentCommand[], from: AssignmentEvent[] = [assigned]) {
+  let state = fold(from);
+  const events: AssignmentEvent[] = [];
+  for (const command of commands) {
+    const produced = decide(command, state);
+    state = fold(produced, state);
+    events.push(...produced);
+  }
+  return { state, events, history: [...from, ...events] };
+}
+
+const report = (date: string, period?: string, evidence?: EvidenceRef[]): AssignmentCommand => ({
+  type: 'SubmitProgressReport',
+  now: at(date),
+  unit: UNIT,
+  ...(period && { period }),
+  summary: `${date} 进展`,
+  percentComplete: 40,
+  ...(evidence && { evidence }),
+});
+const review = (date: string, period: string, accept: boolean, comment = ''): AssignmentCommand => ({
+  type: 'ReviewReport',
+  now: at(date, '14:00'),
+  by: COORDINATOR,
+  period,
+  accept,
+  comment,
+});
+const notices = (state: AssignmentState, events: AssignmentEvent[], seq = 10) =>
+  events.flatMap((event, i) =>
+    noticesFor({ assignmentId: 'a', seq: seq + i, event }, state.spec ?? normalizeSpec(spec)),
+  );
+
+describe('report review (审核)', () => {
+  test('a report not yet reviewed can be replaced; the replacement keeps the evidence it brings', () => {
+    const { events, state } = play([report('2017-01-20', '2017-01'), report('2017-01-24', '2017-01', [PDF])]);
+    expect(events[2]).toEqual({
+      type: 'ProgressReportSubmitted',
+      version: 2,
+      at: iso('2017-01-24'),
+      period: '2017-01',
+      due: '2017-01-26',
+      unit: UNIT,
+      summary: '2017-01-24 进展',
+      percentComplete: 40,
+      late: false,
+      evidence: [PDF],
+      replaces: true,
+    });
+    expect(state.periods[0]!.report).toMatchObject({ at: iso('2017-01-24'), evidence: [PDF] });
+  });
+
+  test('an accepted report stands: it can no longer be replaced or reviewed again', () => {
+    const { history, state } = play([
+      report('2017-01-20', '2017-01'),
+      review('2017-01-23', '2017-01', true, '内容翔实'),
+    ]);
+    expect(state.periods[0]!.report!.accepted).toEqual({
+      at: iso('2017-01-23', '14:00'),
+      by: COORDINATOR,
+      comment: '内容翔实',
+    });
+    given(...history)
+      .when(report('2017-01-24', '2017-01'))
+      .thenRefused('ALREADY_REPORTED', /已审核通过，不能更改/);
+    given(...history)
+      .when(review('2017-01-24', '2017-01', false, '补充数据'))
+      .thenRefused('ALREADY_REVIEWED', /已于 2017-01-23 14:00 审核通过/);
+  });
+
+  test('a review of a report that does not exist, by someone else, or a return without a comment is refused', () => {
+    given(assigned)
+      .when(review('2017-01-20', '2017-01', true))
+      .thenRefused('NO_REPORT', /还没有报送进展，没有可审核的报告；请待市质监局报送后再审核/);
+    const reported = play([report('2017-01-20', '2017-01')]).history;
+    given(...reported)
+      .when({ ...review('2017-01-21', '2017-01', true), by: '市工商局' } as AssignmentCommand)
+      .thenRefused('NOT_COORDINATOR', /请由市质强委办公室办理/);
+    given(...reported)
+      .when(review('2017-01-21', '2017-01', false, '  '))
+      .thenRefused('COMMENT_REQUIRED', /退回重报须写明意见/);
+    given(...reported)
+      .when(review('2017-01-21', '2017-09', true))
+      .thenRefused('UNKNOWN_PERIOD');
+  });
+
+  test('a returned report reopens its period until five working days later, turns the light yellow and reminds', () => {
+    // Returned on Wednesday 01-25, the day before the period is due: five working days, over the Spring Festival
+    // week, are 01-26, 02-03, 02-04 (a Saturday worked), 02-06 and 02-07.
+    const { state, events } = play([
+      report('2017-01-20', '2017-01'),
+      review('2017-01-25', '2017-01', false, '请补充抽检数据'),
+    ]);
+    expect(events[2]).toEqual({
+      type: 'ReportReturned',
+      version: 1,
+      at: iso('2017-01-25', '14:00'),
+      period: '2017-01',
+      by: COORDINATOR,
+      comment: '请补充抽检数据',
+      reworkDue: '2017-02-07',
+    });
+    const period = state.periods[0]!;
+    expect(period).toMatchObject({ due: '2017-02-07', originalDue: '2017-01-26', returned: { late: false } });
+    expect(period.report).toBeUndefined();
+    expect(lightOf(state, at('2017-01-25', '15:00'))).toBe('yellow');
+    expect(notices(state, events.slice(2)).map((n) => [n.recipient, n.kind, n.body])).toEqual([
+      [
+        UNIT,
+        'rework',
+        '市质监局：任务「五.(二).29 开展重点产品质量提升行动」2017年1月进展情况已由市质强委办公室退回重报。' +
+          '意见：请补充抽检数据。请于2月7日前修改后重新报送。',
+      ],
+    ]);
+    // The clock now runs for the rework's due date: the due-day reminder (the advance one's day, 01-25, had passed
+    // when the report was returned), then the ladder if nothing comes.
+    const { events: clock } = runClock(state, at('2017-02-09', '23:00'));
+    expect(timeline(clock)).toEqual([
+      '2017-02-07 09:00 DeadlineReminderSent 2017-01 due-day',
+      '2017-02-08 00:00 ReportingPeriodOverdue 2017-01',
+      '2017-02-08 09:00 OverdueEscalated 2017-01 urge',
+    ]);
+    // The next period opened after the date first set, as it always would have.
+    expect(() => decide(report('2017-01-28', '2017-Q3'), state)).not.toThrow();
+  });
+
+  test('the reworked report is on time when it comes by the rework date, and late when the first one was', () => {
+    const returned = play([report('2017-01-20', '2017-01'), review('2017-01-25', '2017-01', false, '补充')]);
+    expect(decide(report('2017-02-06', '2017-01'), returned.state)).toMatchObject([{ late: false }]);
+    const lateFirst = play([report('2017-01-27', '2017-01'), review('2017-02-03', '2017-01', false, '补充')]);
+    expect(decide(report('2017-02-06', '2017-01'), lateFirst.state)).toMatchObject([{ late: true }]);
+  });
+});
+
+describe('extensions (延期申请) and moved deadlines (调整时限)', () => {
+  const januaryReported = play([report('2017-01-20', '2017-01')]).history;
+  const ask = (date: string, to: string, period?: string): AssignmentCommand => ({
+    type: 'RequestExtension',
+    now: at(date),
+    unit: UNIT,
+    ...(period && { period }),
+    to,
+    reason: '抽检样品送检周期延长',
+  });
+  const answer = (date: string, grant: boolean, comment = ''): AssignmentCommand => ({
+    type: 'DecideExtension',
+    now: at(date, '15:00'),
+    by: COORDINATOR,
+    grant,
+    comment,
+  });
+
+  test('granted, the period is due on the new date: its reminders, light and ladder move with it', () => {
+    const { events, state } = play(
+      [ask('2017-09-01', '2017-10-20', '2017-Q3'), answer('2017-09-04', true, '同意')],
+      januaryReported,
+    );
+    expect(events).toEqual([
+      {
+        type: 'ExtensionRequested',
+        version: 1,
+        at: iso('2017-09-01'),
+        unit: UNIT,
+        period: '2017-Q3',
+        from: '2017-09-30',
+        to: '2017-10-20',
+        reason: '抽检样品送检周期延长',
+      },
+      {
+        type: 'ExtensionGranted',
+        version: 1,
+        at: iso('2017-09-04', '15:00'),
+        by: COORDINATOR,
+        period: '2017-Q3',
+        from: '2017-09-30',
+        to: '2017-10-20',
+        comment: '同意',
+      },
+    ]);
+    expect(state.extensionRequest).toBeUndefined();
+    expect(state.dateChanges).toEqual([
+      {
+        at: iso('2017-09-04', '15:00'),
+        by: COORDINATOR,
+        period: '2017-Q3',
+        from: '2017-09-30',
+        to: '2017-10-20',
+        granted: true,
+      },
+    ]);
+    // Past the date first set, the light shows the new one: yellow (the last 30 % of the period), not red.
+    expect(lightOf(state, at('2017-10-01'))).toBe('yellow');
+    expect(lightOf(state, at('2017-10-21', '00:01'))).toBe('red');
+    const { events: clock } = runClock(state, at('2017-10-24', '23:00'));
+    // Five working days before Friday 10-20 is 10-13; the urge on the next working day after it, Monday 10-23.
+    expect(timeline(clock)).toEqual([
+      '2017-10-13 09:00 DeadlineReminderSent 2017-Q3 advance',
+      '2017-10-20 09:00 DeadlineReminderSent 2017-Q3 due-day',
+      '2017-10-21 00:00 ReportingPeriodOverdue 2017-Q3',
+      '2017-10-23 09:00 OverdueEscalated 2017-Q3 urge',
+    ]);
+    expect(notices(state, events).map((n) => [n.recipient, n.kind, n.subject])).toEqual([
+      [COORDINATOR, 'extension-request', '【延期申请】市质监局：「五.(二).29 开展重点产品质量提升行动」'],
+      [UNIT, 'extension-answer', '【延期同意】「五.(二).29 开展重点产品质量提升行动」'],
+    ]);
+  });
+
+  test('granted on an overdue period, the ladder starts again from the new date', () => {
+    // Due Saturday 09-30 (worked); after the National Day week, 催办 on 10-09 and 督办 three working days later.
+    const overdue = runClock(fold(januaryReported), at('2017-10-13', '10:00'));
+    expect(overdue.state.periods[1]).toMatchObject({ overdue: true, escalations: ['urge', 'notify-head'] });
+    const granted = [ask('2017-10-13', '2017-10-31', '2017-Q3'), answer('2017-10-13', true)];
+    const state = granted.reduce((s, command) => fold(decide(command, s), s), overdue.state);
+    expect(state.periods[1]).toMatchObject({
+      due: '2017-10-31',
+      overdue: false,
+      step: 0,
+      escalations: ['urge', 'notify-head'],
+    });
+    expect(lightOf(state, at('2017-10-16'))).not.toBe('red');
+    // Five working days before Tuesday 10-31 is Tuesday 10-24.
+    expect(nextAlarm(state, at('2017-10-16'))).toEqual({
+      at: at('2017-10-24'),
+      command: { type: 'SendDeadlineReminder', period: '2017-Q3', kind: 'advance' },
+    });
+  });
+
+  test('refused with a comment, the date stands and the unit is told it must still report by it', () => {
+    const { events, state } = play([
+      ask('2017-09-01', '2017-10-20', '2017-Q3'),
+      answer('2017-09-04', false, '时间充足，请按期报送'),
+    ]);
+    expect(state.periods[1]!.due).toBe('2017-09-30');
+    expect(state.extensionRequest).toBeUndefined();
+    expect(notices(state, events.slice(1))[0]!.body).toBe(
+      '市质监局：你单位关于任务「五.(二).29 开展重点产品质量提升行动」 2017-Q3 进展的报送时限延至10月20日的申请，' +
+        '市质强委办公室不同意，仍须于9月30日前报送。意见：时间充足，请按期报送',
+    );
+  });
+
+  test('the item itself: its 完成时限 and the report due on it move together', () => {
+    const { state } = play([ask('2017-12-01', '2018-03-30'), answer('2017-12-04', true)]);
+    expect(state.spec!.due).toBe('2018-03-30');
+    expect(state.periods.map((p) => [p.period, p.due])).toEqual([
+      ['2017-01', '2017-01-26'],
+      ['2017-Q3', '2017-09-30'],
+      ['2017-Q4', '2018-03-30'],
+    ]);
+  });
+
+  test('an extension to the past, not later, past the next period or the item, or asked twice, is refused', () => {
+    const refused: Array<[AssignmentCommand, string, RegExp]> = [
+      [
+        ask('2017-09-01', '2017-08-31', '2017-Q3'),
+        'INVALID_DATE',
+        /不能改到已经过去的 2017-08-31；请给出 2017-09-01 及以后的日期/,
+      ],
+      [ask('2017-09-01', '2017-09-20', '2017-Q3'), 'INVALID_DATE', /须晚于当前的 2017-09-30/],
+      [ask('2017-09-01', '2017-09-30', '2017-Q3'), 'INVALID_DATE', /已是 2017-09-30；请给出不同的日期/],
+      [
+        ask('2017-09-01', '2017-12-31', '2017-Q3'),
+        'INVALID_DATE',
+        /须早于下一周期 2017-Q4 的截止日期 2017-12-31；如需更久，请申请调整任务完成时限/,
+      ],
+      [ask('2017-09-01', '2018-01-31', '2017-Q4'), 'INVALID_DATE', /不能晚于任务完成时限 2017-12-31/],
+      [ask('2017-09-01', '2017-10-20', '2017-Q9'), 'UNKNOWN_PERIOD', /没有报送周期 2017-Q9/],
+      [
+        { ...ask('2017-09-01', '2017-10-20', '2017-Q3'), unit: '市工商局' } as AssignmentCommand,
+        'WRONG_UNIT',
+        /不是任务/,
+      ],
+    ];
+    for (const [command, code, message] of refused)
+      given(assigned)
+        .when(command)
+        .thenRefused(code as never, message);
+    const pending = play([ask('2017-09-01', '2017-10-20', '2017-Q3')]).history;
+    given(...pending)
+      .when(ask('2017-09-02', '2017-10-25', '2017-Q3'))
+      .thenRefused('REQUEST_PENDING', /已于 2017-09-01 09:00 申请延期至 2017-10-20，尚待市质强委办公室答复/);
+    given(assigned)
+      .when(answer('2017-09-02', true))
+      .thenRefused('NO_REQUEST', /没有待答复的延期申请/);
+    given(...pending)
+      .when(answer('2017-09-02', false))
+      .thenRefused('COMMENT_REQUIRED');
+    const reported = play([report('2017-01-20', '2017-01')]).history;
+    given(...reported)
+      .when(ask('2017-01-21', '2017-01-30', '2017-01'))
+      .thenRefused('ALREADY_REPORTED', /无需调整其截止日期/);
+  });
+
+  test('the coordinator moves a due date either way, with a reason, and the unit is told', () => {
+    const move: AssignmentCommand = {
+      type: 'MoveDeadline',
+      now: at('2017-09-01'),
+      by: COORDINATOR,
+      period: '2017-Q3',
+      to: '2017-09-15',
+      reason: '市政府常务会议提前听取汇报',
+    };
+    const { events, state } = play([move]);
+    expect(events[0]).toMatchObject({ type: 'DeadlineMoved', from: '2017-09-30', to: '2017-09-15' });
+    expect(state.periods[1]).toMatchObject({ due: '2017-09-15', originalDue: '2017-09-30' });
+    expect(notices(state, events)[0]!.body).toBe(
+      '市质监局：任务「五.(二).29 开展重点产品质量提升行动」 2017-Q3 进展的报送时限已由市质强委办公室由9月30日' +
+        '调整为9月15日（市政府常务会议提前听取汇报），请按新的时限报送。',
+    );
+    given(assigned)
+      .when({ ...move, by: UNIT } as AssignmentCommand)
+      .thenRefused('NOT_COORDINATOR');
+  });
+});
+
+describe('closure requests (申请办结)', () => {
+  const request = (date: string): AssignmentCommand => ({
+    type: 'RequestClosure',
+    now: at(date),
+    unit: UNIT,
+    summary: '重点产品抽检合格率达到 95%',
+    evidence: [PDF],
+  });
+  const answer = (date: string, approve: boolean, comment = ''): AssignmentCommand => ({
+    type: 'DecideClosure',
+    now: at(date, '16:00'),
+    by: COORDINATOR,
+    approve,
+    comment,
+  });
+
+  test('returned (退办), reporting goes on and the next period is still supervised', () => {
+    const { events, state } = play([request('2017-09-01'), answer('2017-09-05', false, '第四季度任务尚未完成')]);
+    expect(events.map((e) => e.type)).toEqual(['ClosureRequested', 'ClosureReturned']);
+    expect(state.status).toBe('assigned');
+    expect(state.closureRequest).toBeUndefined();
+    expect(nextAlarm(state, at('2017-09-05', '17:00'))?.command).toMatchObject({ period: '2017-01' });
+    expect(notices(state, events).map((n) => [n.recipient, n.kind])).toEqual([
+      [COORDINATOR, 'closure-request'],
+      [UNIT, 'closure-returned'],
+    ]);
+    expect(notices(state, events)[0]!.body).toContain('（佐证材料 1 份）');
+  });
+
+  test("approved, the item ends (办结/销号) with the unit's summary and the review", () => {
+    const { events, state } = play([request('2017-09-01'), answer('2017-09-05', true, '同意销号')]);
+    expect(events[1]).toEqual({
+      type: 'TaskCompleted',
+      version: 1,
+      at: iso('2017-09-05', '16:00'),
+      by: COORDINATOR,
+      summary: '重点产品抽检合格率达到 95%（审核意见：同意销号）',
+    });
+    expect(state.status).toBe('completed');
+    expect(nextAlarm(state)).toBeUndefined();
+  });
+
+  test('a second request while one is pending, or an answer with none, is refused', () => {
+    const pending = play([request('2017-09-01')]).history;
+    given(...pending)
+      .when(request('2017-09-02'))
+      .thenRefused('REQUEST_PENDING', /已于 2017-09-01 09:00 申请办结，尚待市质强委办公室答复；请待答复后再申请/);
+    given(assigned)
+      .when(answer('2017-09-02', true))
+      .thenRefused('NO_REQUEST', /没有待答复的办结申请/);
+    given(...pending)
+      .when(answer('2017-09-02', false))
+      .thenRefused('COMMENT_REQUIRED', /退办须写明意见/);
+    given(...pending)
+      .when({ ...answer('2017-09-02', true), by: UNIT } as AssignmentCommand)
+      .thenRefused('NOT_COORDINATOR');
+  });
+});
