@@ -182,7 +182,9 @@ async function project(client: PoolClient, assignmentId: string, seq: number, ev
     case 'ProgressReportSubmitted':
       await client.query(
         `INSERT INTO progress_reports (assignment_id, period, due, unit, summary, percent_complete, late, submitted_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (assignment_id, period) DO UPDATE
+           SET summary = excluded.summary, percent_complete = excluded.percent_complete, submitted_at = excluded.submitted_at`,
         [assignmentId, event.period, event.due, event.unit, event.summary, event.percentComplete, event.late, event.at],
       );
       await touch('overdue_periods = array_remove(overdue_periods, $4)', [event.period]);
@@ -196,10 +198,33 @@ async function project(client: PoolClient, assignmentId: string, seq: number, ev
     case 'AssignmentCancelled':
       await touch(`status = 'cancelled'`);
       return;
+    case 'ReportReturned':
+      // The returned report stays in the event history; the read model shows the period as awaiting its rework.
+      await client.query('DELETE FROM progress_reports WHERE assignment_id = $1 AND period = $2', [
+        assignmentId,
+        event.period,
+      ]);
+      await touch('overdue_periods = array_remove(overdue_periods, $4)', [event.period]);
+      return;
+    case 'ExtensionGranted':
+    case 'DeadlineMoved':
+      if (event.period === undefined) await touch('due = $4', [event.to]);
+      else await touch('overdue_periods = array_remove(overdue_periods, $4)', [event.period]);
+      return;
+    case 'AssignmentReassigned':
+      await touch(`status = 'reassigned'`);
+      return;
     case 'AssignmentPaused':
     case 'AssignmentResumed':
     case 'DeadlineReminderSent':
     case 'OverdueEscalated':
+    case 'ReportAccepted':
+    case 'ExtensionRequested':
+    case 'ExtensionRefused':
+    case 'ClosureRequested':
+    case 'ClosureReturned':
+    case 'AssignmentSentBack':
+    case 'SendBackRefused':
       await touch('');
       return;
   }
