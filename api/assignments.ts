@@ -23,6 +23,7 @@ import {
   reportDueDates,
   shanghaiDate,
 } from '../domain/calendar';
+import type { EvidenceRef } from '../domain/evidence/ref';
 import { calendarSlice, type YearDates } from '../domain/working-days';
 import { boundedText, trimStrings } from '../domain/text';
 import { describeIssues } from '../domain/validation';
@@ -46,6 +47,22 @@ import {
   resumeUpdate,
   type CoordinatorAction,
   type ResumePayload,
+  reviewPayloadSchema,
+  reviewReportUpdate,
+  extensionPayloadSchema,
+  requestExtensionUpdate,
+  decisionPayloadSchema,
+  decideExtensionUpdate,
+  moveDeadlinePayloadSchema,
+  moveDeadlineUpdate,
+  closureRequestPayloadSchema,
+  requestClosureUpdate,
+  decideClosureUpdate,
+  type ReviewPayload,
+  type ExtensionPayload,
+  type DecisionPayload,
+  type MoveDeadlinePayload,
+  type ClosureRequestPayload,
   LIMITS,
   progressReportPayloadSchema,
   statusQuery,
@@ -110,6 +127,14 @@ export interface AssignmentServiceOptions {
    * (calendar days), which only tools that replay or record the first assignments still make.
    */
   calendarYears?: () => Promise<readonly YearDates[]>;
+  /**
+   * The evidence store's view of the files a report or a closure request cites (infra/evidence-store.ts
+   * resolveEvidence). Without it, a call citing evidence is refused: nothing can vouch for the files.
+   */
+  resolveEvidence?: (cited: ReadonlyArray<Pick<EvidenceRef, 'sha256' | 'name'>>) => Promise<{
+    refs: EvidenceRef[];
+    missing: string[];
+  }>;
 }
 
 /** One workflow per task item × lead unit, so its id says which: "ezhou-2017:五.(二).29:市质监局". */
@@ -220,10 +245,76 @@ export class AssignmentService {
     return this.update(assignmentId, (h) => h.executeUpdate(acknowledgeUpdate, { args, ...updateId(requestId) }));
   }
 
+  /** 报送进展, with evidence already uploaded (POST /evidence); a report not yet reviewed may be replaced. */
   async submitReport(assignmentId: string, body: unknown, requestId?: string): Promise<AssignmentView> {
-    const args: [ProgressReportPayload] = [parse(progressReportPayloadSchema, body)];
+    const payload = parse(progressReportPayloadSchema, body);
+    const args: [ProgressReportPayload] = [
+      payload.evidence ? { ...payload, evidence: await this.vouchFor(payload.evidence) } : payload,
+    ];
     await this.bindKey(requestId, 'submitReport', assignmentId, args[0]);
     return this.update(assignmentId, (h) => h.executeUpdate(submitReportUpdate, { args, ...updateId(requestId) }));
+  }
+
+  /** 审核: the coordinator accepts a period's report, or returns it for rework with a comment. */
+  async reviewReport(assignmentId: string, body: unknown, requestId?: string): Promise<AssignmentView> {
+    const args: [ReviewPayload] = [parse(reviewPayloadSchema, body)];
+    await this.bindKey(requestId, 'reviewReport', assignmentId, args[0]);
+    return this.update(assignmentId, (h) => h.executeUpdate(reviewReportUpdate, { args, ...updateId(requestId) }));
+  }
+
+  /** 延期申请: the unit asks for a later due date for a period, or for the item. */
+  async requestExtension(assignmentId: string, body: unknown, requestId?: string): Promise<AssignmentView> {
+    const args: [ExtensionPayload] = [parse(extensionPayloadSchema, body)];
+    await this.bindKey(requestId, 'requestExtension', assignmentId, args[0]);
+    return this.update(assignmentId, (h) => h.executeUpdate(requestExtensionUpdate, { args, ...updateId(requestId) }));
+  }
+
+  /** The coordinator's answer to the pending extension request. */
+  async decideExtension(assignmentId: string, body: unknown, requestId?: string): Promise<AssignmentView> {
+    const args: [DecisionPayload] = [parse(decisionPayloadSchema, body)];
+    await this.bindKey(requestId, 'decideExtension', assignmentId, args[0]);
+    return this.update(assignmentId, (h) => h.executeUpdate(decideExtensionUpdate, { args, ...updateId(requestId) }));
+  }
+
+  /** 调整时限: the coordinator moves a due date, with a reason. */
+  async moveDeadline(assignmentId: string, body: unknown, requestId?: string): Promise<AssignmentView> {
+    const args: [MoveDeadlinePayload] = [parse(moveDeadlinePayloadSchema, body)];
+    await this.bindKey(requestId, 'moveDeadline', assignmentId, args[0]);
+    return this.update(assignmentId, (h) => h.executeUpdate(moveDeadlineUpdate, { args, ...updateId(requestId) }));
+  }
+
+  /** 申请办结: the unit asks for closure with a summary and evidence. */
+  async requestClosure(assignmentId: string, body: unknown, requestId?: string): Promise<AssignmentView> {
+    const payload = parse(closureRequestPayloadSchema, body);
+    const args: [ClosureRequestPayload] = [{ ...payload, evidence: await this.vouchFor(payload.evidence) }];
+    await this.bindKey(requestId, 'requestClosure', assignmentId, args[0]);
+    return this.update(assignmentId, (h) => h.executeUpdate(requestClosureUpdate, { args, ...updateId(requestId) }));
+  }
+
+  /** The coordinator's answer to the pending closure request: 办结（销号）, or 退办 with a comment. */
+  async decideClosure(assignmentId: string, body: unknown, requestId?: string): Promise<AssignmentView> {
+    const args: [DecisionPayload] = [parse(decisionPayloadSchema, body)];
+    await this.bindKey(requestId, 'decideClosure', assignmentId, args[0]);
+    return this.update(assignmentId, (h) => h.executeUpdate(decideClosureUpdate, { args, ...updateId(requestId) }));
+  }
+
+  /**
+   * The cited files as the evidence store knows them — their stored size and type, whatever the caller said — or a
+   * refusal naming the ones never uploaded, before anything is recorded.
+   */
+  private async vouchFor(cited: readonly EvidenceRef[]): Promise<EvidenceRef[]> {
+    if (cited.length === 0) return [];
+    if (!this.options.resolveEvidence) {
+      throw new AppError('EVIDENCE_NOT_STORED', '本服务未连接佐证材料库，不能引用佐证材料');
+    }
+    const { refs, missing } = await this.options.resolveEvidence(cited);
+    if (missing.length > 0) {
+      throw new AppError(
+        'EVIDENCE_NOT_STORED',
+        `佐证材料 ${missing.map((h) => h.slice(0, 12)).join('、')} 尚未上传；请先用 POST /evidence 上传文件，再引用它返回的 sha256`,
+      );
+    }
+    return refs;
   }
 
   async complete(assignmentId: string, body: unknown, requestId?: string): Promise<AssignmentView> {

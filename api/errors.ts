@@ -23,7 +23,7 @@ export type AppErrorCode =
   | 'METHOD_NOT_ALLOWED'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'UNKNOWN_EVIDENCE'
+  | 'EVIDENCE_NOT_STORED'
   | 'SERVER_UNREACHABLE'
   | 'INTERNAL';
 
@@ -61,7 +61,7 @@ const ERRORS: Record<AppErrorCode, { status: number; title: string }> = {
   NO_REQUEST: { status: 409, title: '没有待答复的申请' },
   INVALID_DATE: { status: 400, title: '日期有误' },
   COMMENT_REQUIRED: { status: 400, title: '须写明意见' },
-  UNKNOWN_EVIDENCE: { status: 400, title: '佐证材料不存在' },
+  EVIDENCE_NOT_STORED: { status: 400, title: '佐证材料尚未上传' },
   PAYLOAD_TOO_LARGE: { status: 413, title: '请求体过大' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: '请求体类型不受支持' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: '幂等键已用于其他请求' },

@@ -1,6 +1,7 @@
 /** The API process: HTTP on API_HOST:API_PORT, talking to Temporal and the PostgreSQL read models. */
 import { loadConfig } from '../infra/config';
 import { loadCalendarYears } from '../infra/calendar-store';
+import { resolveEvidence } from '../infra/evidence-store';
 import { createLogger } from '../infra/logger';
 import { checkPostgres, createPool, migrate } from '../infra/postgres';
 import { connectClient } from '../infra/temporal';
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
     coordinator: config.DUBAN_COORDINATOR,
     idempotency: new IdempotencyKeys(pool),
     calendarYears: () => loadCalendarYears(pool),
+    resolveEvidence: (cited) => resolveEvidence(pool, cited),
   });
   const app = buildApi({ assignments, pool, logger, evidence: { maxBytes: config.EVIDENCE_MAX_BYTES } });
   const address = await app.listen({ host: config.API_HOST, port: config.API_PORT });

@@ -80,12 +80,23 @@ export function buildApi({ assignments, pool, logger, evidence }: ApiDependencie
       handler: async (request) =>
         assignments.submitReport((request.params as ById['Params']).id, request.body, idempotencyKey(request.headers)),
     },
-    {
+    // The turns of the 督办 conversation: each an update on the assignment's workflow, refused before it is recorded.
+    ...(
+      [
+        ['complete', 'complete'],
+        ['reviews', 'reviewReport'],
+        ['extensions', 'requestExtension'],
+        ['extensions/decision', 'decideExtension'],
+        ['deadline', 'moveDeadline'],
+        ['closure', 'requestClosure'],
+        ['closure/decision', 'decideClosure'],
+      ] as const
+    ).map(([path, turn]): Route => ({
       method: 'POST',
-      url: '/assignments/:id/complete',
+      url: `/assignments/:id/${path}`,
       handler: async (request) =>
-        assignments.complete((request.params as ById['Params']).id, request.body, idempotencyKey(request.headers)),
-    },
+        assignments[turn]((request.params as ById['Params']).id, request.body, idempotencyKey(request.headers)),
+    })),
     {
       method: 'GET',
       url: '/units/:unit/inbox',

@@ -99,3 +99,28 @@ export async function evidenceCitedBy(
   const parsed = evidenceRefSchema.safeParse(rows[0]?.ref);
   return parsed.success ? parsed.data : undefined;
 }
+
+/**
+ * The references a report or a closure request may cite, as the store knows them: each hash's stored size and type
+ * (what the caller says of them is not trusted), under the caller's name. The hashes not stored are returned apart,
+ * for the edge to refuse before anything is recorded.
+ */
+export async function resolveEvidence(
+  pool: Pool,
+  cited: ReadonlyArray<Pick<EvidenceRef, 'sha256' | 'name'>>,
+): Promise<{ refs: EvidenceRef[]; missing: string[] }> {
+  if (cited.length === 0) return { refs: [], missing: [] };
+  const { rows } = await pool.query<{ sha256: string; size: string; type: string }>(
+    'SELECT sha256, size, type FROM evidence WHERE sha256 = ANY($1)',
+    [cited.map((c) => c.sha256)],
+  );
+  const stored = new Map(rows.map((r) => [r.sha256, r]));
+  const refs: EvidenceRef[] = [];
+  const missing: string[] = [];
+  for (const { sha256, name } of cited) {
+    const row = stored.get(sha256);
+    if (row) refs.push({ sha256, name, size: Number(row.size), type: row.type });
+    else missing.push(sha256);
+  }
+  return { refs, missing };
+}

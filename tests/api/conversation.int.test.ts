@@ -1,0 +1,377 @@
+/**
+ * The 督办 conversation through the HTTP API on the real stack (the Temporal dev server, PostgreSQL, Kafka), as a
+ * unit's liaison and the coordinator's office take its turns on one item: a report replaced with evidence, returned
+ * for rework, reported again and accepted; an extension asked for and granted; a due date moved; a closure asked
+ * for, returned (退办), asked again and approved. Every refusal answers problem+json with its code and leaves
+ * nothing behind: not an event in the store, not an event in the workflow's history.
+ */
+import { bundleWorkflowCode, type NativeConnection, type Worker } from '@temporalio/worker';
+import type { Client, Connection } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
+import type { Pool } from 'pg';
+import { createActivities } from '../../activities';
+import { AssignmentService, assignmentIdOf } from '../../api/assignments';
+import { IdempotencyKeys } from '../../api/idempotency';
+import { buildApi } from '../../api/server';
+import { addDays, shanghaiDate } from '../../domain/calendar';
+import { loadCalendarYears } from '../../infra/calendar-store';
+import { resolveEvidence } from '../../infra/evidence-store';
+import { createAssignmentWorker, WORKFLOWS_PATH } from '../../worker/create-worker';
+import { pdf } from '../evidence/files';
+import { config, connectPostgres, connectTemporal, connectWorkerToStack, testLogger, uniqueId } from '../support/stack';
+
+jest.setTimeout(120_000);
+
+const COORDINATOR = '市政府督查室';
+const UNIT = '市市场监管局';
+const taskQueue = uniqueId('conversation-test');
+let pool: Pool;
+let temporal: { connection: Connection; client: Client };
+let workerConnection: NativeConnection;
+let worker: Worker;
+let running: Promise<void>;
+let api: FastifyInstance;
+let base: string;
+
+beforeAll(async () => {
+  pool = await connectPostgres();
+  temporal = await connectTemporal();
+  workerConnection = await connectWorkerToStack();
+  const noop = () => undefined;
+  worker = await createAssignmentWorker({
+    connection: workerConnection,
+    taskQueue,
+    workflowBundle: await bundleWorkflowCode({
+      workflowsPath: WORKFLOWS_PATH,
+      logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop },
+    }),
+    activities: createActivities({ pool, topic: config.KAFKA_EVENTS_TOPIC }),
+  });
+  running = worker.run();
+  const assignments = new AssignmentService({
+    client: temporal.client,
+    taskQueue,
+    coordinator: COORDINATOR,
+    idempotency: new IdempotencyKeys(pool),
+    calendarYears: () => loadCalendarYears(pool),
+    resolveEvidence: (cited) => resolveEvidence(pool, cited),
+  });
+  api = buildApi({ assignments, pool, logger: testLogger });
+  base = await api.listen({ host: '127.0.0.1', port: 0 });
+});
+
+afterAll(async () => {
+  await api?.close();
+  worker?.shutdown();
+  await running;
+  await workerConnection?.close();
+  await temporal?.connection.close();
+  await pool?.end();
+});
+
+async function call(method: string, url: string, payload?: unknown) {
+  const response = await fetch(base + encodeURI(url), {
+    method,
+    headers: payload !== undefined ? { 'content-type': 'application/json' } : {},
+    ...(payload !== undefined && { body: JSON.stringify(payload) }),
+  });
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON body, asserted field by field
+  return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as any };
+}
+
+/** What the store and the workflow hold: a refused call must change neither. */
+async function traces(id: string): Promise<{ stored: string[]; history: number }> {
+  const { rows } = await pool.query<{ type: string }>(
+    'SELECT type FROM assignment_events WHERE assignment_id = $1 ORDER BY seq',
+    [id],
+  );
+  const history = await temporal.client.workflow.getHandle(id).fetchHistory();
+  return { stored: rows.map((r) => r.type), history: history.events?.length ?? 0 };
+}
+
+async function expectRefused(id: string, url: string, payload: unknown, status: number, code: string, detail: RegExp) {
+  const before = await traces(id);
+  const answer = await call('POST', url, payload);
+  expect({ status: answer.status, type: answer.type, code: answer.body.code }).toEqual({
+    status,
+    type: 'application/problem+json; charset=utf-8',
+    code,
+  });
+  expect(answer.body.detail).toMatch(detail);
+  expect(await traces(id)).toEqual(before);
+}
+
+async function inboxOf(recipient: string, id: string): Promise<Array<{ kind: string; subject: string }>> {
+  const { rows } = await pool.query<{ kind: string; subject: string }>(
+    'SELECT kind, subject FROM inbox WHERE recipient = $1 AND assignment_id = $2 ORDER BY seq',
+    [recipient, id],
+  );
+  return rows;
+}
+
+async function upload(bytes: Buffer, name: string): Promise<{ sha256: string; name: string }> {
+  const response = await fetch(`${base}/evidence`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent(name) },
+    body: bytes,
+  });
+  expect(response.status).toBeLessThan(300);
+  const ref = (await response.json()) as { sha256: string };
+  return { sha256: ref.sha256, name };
+}
+
+test('a report replaced with evidence, returned for rework, reported again and accepted', async () => {
+  const planId = uniqueId('talk');
+  const id = assignmentIdOf(planId, '三.(一).5', UNIT);
+  const today = shanghaiDate(new Date());
+  const assigned = await call('POST', '/assignments', {
+    planId,
+    ref: '三.(一).5',
+    title: '开展食品安全抽检',
+    unit: UNIT,
+    deadlineText: '持续推进',
+    due: addDays(today, 200),
+  });
+  expect(assigned.status).toBe(201);
+  const period = assigned.body.periods[0].period as string;
+  const url = `/assignments/${id}`;
+
+  await expectRefused(
+    id,
+    `${url}/reviews`,
+    { by: COORDINATOR, period, decision: 'accept' },
+    409,
+    'NO_REPORT',
+    /没有可审核的报告/,
+  );
+
+  expect(
+    (await call('POST', `${url}/reports`, { unit: UNIT, summary: '已抽检 120 批次', percentComplete: 30 })).status,
+  ).toBe(200);
+  const missing = { sha256: 'f'.repeat(64), name: '抽检报告.pdf', size: 10, type: 'application/pdf' };
+  await expectRefused(
+    id,
+    `${url}/reports`,
+    { unit: UNIT, period, summary: '已抽检 150 批次', percentComplete: 35, evidence: [missing] },
+    400,
+    'EVIDENCE_NOT_STORED',
+    /尚未上传；请先用 POST \/evidence 上传文件/,
+  );
+  const file = pdf(`抽检报告 ${planId}`);
+  const cited = await upload(file, '抽检报告.pdf');
+  // What the caller says of size and type is not trusted: the store's figures are recorded.
+  const replaced = await call('POST', `${url}/reports`, {
+    unit: UNIT,
+    period,
+    summary: '已抽检 150 批次',
+    percentComplete: 35,
+    evidence: [{ ...cited, size: 1, type: 'image/png' }],
+  });
+  expect(replaced.status).toBe(200);
+  expect(replaced.body.periods[0].report).toMatchObject({
+    summary: '已抽检 150 批次',
+    evidence: [{ sha256: cited.sha256, name: '抽检报告.pdf', size: file.length, type: 'application/pdf' }],
+  });
+  const download = await fetch(`${base}${encodeURI(url)}/evidence/${cited.sha256}`);
+  expect(download.status).toBe(200);
+  expect(Buffer.from(await download.arrayBuffer()).equals(file)).toBe(true);
+
+  await expectRefused(
+    id,
+    `${url}/reviews`,
+    { by: COORDINATOR, period, decision: 'return' },
+    400,
+    'COMMENT_REQUIRED',
+    /须写明意见/,
+  );
+  await expectRefused(
+    id,
+    `${url}/reviews`,
+    { by: UNIT, period, decision: 'accept' },
+    403,
+    'NOT_COORDINATOR',
+    /请由市政府督查室办理/,
+  );
+  const returned = await call('POST', `${url}/reviews`, {
+    by: COORDINATOR,
+    period,
+    decision: 'return',
+    comment: '请附抽检不合格批次的处置情况',
+  });
+  expect(returned.status).toBe(200);
+  expect(returned.body.light).toBe('yellow');
+  expect(returned.body.periods[0].report).toBeUndefined();
+  expect(returned.body.periods[0].returned).toMatchObject({ by: COORDINATOR, comment: '请附抽检不合格批次的处置情况' });
+
+  expect(
+    (await call('POST', `${url}/reports`, { unit: UNIT, period, summary: '已补充处置情况', percentComplete: 40 }))
+      .status,
+  ).toBe(200);
+  const accepted = await call('POST', `${url}/reviews`, {
+    by: COORDINATOR,
+    period,
+    decision: 'accept',
+    comment: '同意',
+  });
+  expect(accepted.body.periods[0].report.accepted).toMatchObject({ by: COORDINATOR, comment: '同意' });
+  await expectRefused(
+    id,
+    `${url}/reports`,
+    { unit: UNIT, period, summary: '再改一次', percentComplete: 41 },
+    409,
+    'ALREADY_REPORTED',
+    /已审核通过，不能更改/,
+  );
+
+  expect((await traces(id)).stored).toEqual([
+    'TaskAssigned',
+    'AssignmentAcknowledged',
+    'ProgressReportSubmitted',
+    'ProgressReportSubmitted',
+    'ReportReturned',
+    'ProgressReportSubmitted',
+    'ReportAccepted',
+  ]);
+  expect((await inboxOf(UNIT, id)).map((n) => n.kind)).toEqual(['assignment', 'rework', 'review']);
+});
+
+test('an extension granted, a due date moved, a closure returned and then approved', async () => {
+  const planId = uniqueId('talk');
+  const id = assignmentIdOf(planId, '三.(二).7', UNIT);
+  const today = shanghaiDate(new Date());
+  const assigned = await call('POST', '/assignments', {
+    planId,
+    ref: '三.(二).7',
+    title: '推进质量品牌建设',
+    unit: UNIT,
+    deadlineText: '持续推进',
+    due: addDays(today, 300),
+  });
+  expect(assigned.status).toBe(201);
+  const [first, second, third] = assigned.body.periods as Array<{ period: string; due: string }>;
+  const url = `/assignments/${id}`;
+  const later = addDays(second!.due, 10);
+
+  await expectRefused(
+    id,
+    `${url}/extensions`,
+    { unit: UNIT, period: second!.period, to: addDays(today, -1), reason: '样品送检' },
+    400,
+    'INVALID_DATE',
+    /不能改到已经过去的/,
+  );
+  await expectRefused(
+    id,
+    `${url}/extensions`,
+    { unit: UNIT, period: second!.period, to: third!.due, reason: '样品送检' },
+    400,
+    'INVALID_DATE',
+    /须早于下一周期/,
+  );
+  await expectRefused(
+    id,
+    `${url}/extensions/decision`,
+    { by: COORDINATOR, decision: 'approve' },
+    409,
+    'NO_REQUEST',
+    /没有待答复的延期申请/,
+  );
+  const asked = await call('POST', `${url}/extensions`, {
+    unit: UNIT,
+    period: second!.period,
+    to: later,
+    reason: '样品送检周期延长',
+  });
+  expect(asked.status).toBe(200);
+  expect(asked.body.extensionRequest).toMatchObject({ period: second!.period, from: second!.due, to: later });
+  await expectRefused(
+    id,
+    `${url}/extensions`,
+    { unit: UNIT, period: second!.period, to: addDays(later, 1), reason: '再延' },
+    409,
+    'REQUEST_PENDING',
+    /尚待市政府督查室答复/,
+  );
+  const granted = await call('POST', `${url}/extensions/decision`, {
+    by: COORDINATOR,
+    decision: 'approve',
+    comment: '同意',
+  });
+  expect(granted.status).toBe(200);
+  expect(granted.body.periods[1]).toMatchObject({ due: later, originalDue: second!.due });
+  expect(granted.body.extensionRequest).toBeUndefined();
+
+  const moved = await call('POST', `${url}/deadline`, {
+    by: COORDINATOR,
+    period: first!.period,
+    to: addDays(first!.due, -1) > today ? addDays(first!.due, -1) : addDays(first!.due, 1),
+    reason: '市政府常务会议提前听取汇报',
+  });
+  expect(moved.status).toBe(200);
+
+  await expectRefused(
+    id,
+    `${url}/closure`,
+    { unit: '市教育局', summary: '已完成' },
+    403,
+    'WRONG_UNIT',
+    /不是任务 三.\(二\).7 的责任单位/,
+  );
+  expect((await call('POST', `${url}/closure`, { unit: UNIT, summary: '品牌建设任务已完成' })).status).toBe(200);
+  await expectRefused(
+    id,
+    `${url}/closure`,
+    { unit: UNIT, summary: '再申请' },
+    409,
+    'REQUEST_PENDING',
+    /申请办结，尚待/,
+  );
+  await expectRefused(
+    id,
+    `${url}/closure/decision`,
+    { by: COORDINATOR, decision: 'refuse' },
+    400,
+    'COMMENT_REQUIRED',
+    /退办须写明意见/,
+  );
+  const refused = await call('POST', `${url}/closure/decision`, {
+    by: COORDINATOR,
+    decision: 'refuse',
+    comment: '尚缺年度总结',
+  });
+  expect(refused.body).toMatchObject({ status: 'assigned', nextAlarm: { command: expect.any(String) } });
+  expect((await call('POST', `${url}/closure`, { unit: UNIT, summary: '已补年度总结' })).status).toBe(200);
+  const approved = await call('POST', `${url}/closure/decision`, {
+    by: COORDINATOR,
+    decision: 'approve',
+    comment: '同意销号',
+  });
+  expect(approved.body).toMatchObject({ status: 'completed' });
+
+  expect((await traces(id)).stored).toEqual([
+    'TaskAssigned',
+    'ExtensionRequested',
+    'ExtensionGranted',
+    'DeadlineMoved',
+    'ClosureRequested',
+    'ClosureReturned',
+    'ClosureRequested',
+    'TaskCompleted',
+  ]);
+  expect((await inboxOf(COORDINATOR, id)).map((n) => n.kind)).toEqual([
+    'extension-request',
+    'closure-request',
+    'closure-request',
+  ]);
+  expect((await inboxOf(UNIT, id)).map((n) => n.kind)).toEqual([
+    'assignment',
+    'extension-answer',
+    'deadline-moved',
+    'closure-returned',
+    'completion',
+  ]);
+  const { rows } = await pool.query<{ status: string }>('SELECT status FROM assignments WHERE assignment_id = $1', [
+    id,
+  ]);
+  expect(rows[0]?.status).toBe('completed');
+});
