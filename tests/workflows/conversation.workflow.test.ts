@@ -1,0 +1,151 @@
+/**
+ * The 督办 conversation on a running version-2 assignment, on the time-skipping test server started in 2017 with the
+ * real activities and PostgreSQL: what reaches each inbox, and when, to the minute in Beijing time. A report
+ * returned for rework reminds on the rework's due day and escalates after it; an extension granted moves the
+ * reminders and the ladder; a closure returned leaves the next quarter supervised. Dates are on 2017's working days
+ * (the State Council's notice): the Spring Festival week 01-27…02-02 off and 02-04 (Saturday) worked; the National
+ * Day week 10-01…10-08 off and 09-30 (Saturday) worked.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { Pool } from 'pg';
+import { createActivities } from '../../activities';
+import { formatShanghai, shanghaiInstant } from '../../domain/calendar';
+import { createAssignmentWorker, WORKFLOWS_PATH } from '../../worker/create-worker';
+import {
+  decideClosureUpdate,
+  decideExtensionUpdate,
+  requestClosureUpdate,
+  requestExtensionUpdate,
+  reviewReportUpdate,
+  statusQuery,
+  submitReportUpdate,
+} from '../../workflows/assignment/messages';
+import type { assignmentWorkflow } from '../../workflows/assignment/workflow';
+import { config, connectPostgres, createTimeSkippingEnv, uniqueId } from '../support/stack';
+import { spec } from './decider-v2-fixtures';
+
+jest.setTimeout(180_000);
+
+const UNIT = spec.unit;
+const COORDINATOR = spec.coordinator;
+let env: TestWorkflowEnvironment;
+let pool: Pool;
+let worker: Worker;
+let running: Promise<void>;
+const taskQueue = uniqueId('conversation');
+
+beforeAll(async () => {
+  pool = await connectPostgres();
+  env = await createTimeSkippingEnv({ initialTime: new Date('2017-01-03T08:58:00+08:00') });
+  const noop = () => undefined;
+  worker = await createAssignmentWorker({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await bundleWorkflowCode({
+      workflowsPath: WORKFLOWS_PATH,
+      logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop },
+    }),
+    activities: createActivities({ pool, topic: config.KAFKA_EVENTS_TOPIC }),
+  });
+  running = worker.run();
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+  await pool?.end();
+});
+
+async function skipTo(date: string, time: string): Promise<void> {
+  const ms = shanghaiInstant(date, time).getTime() - (await env.currentTimeMs());
+  if (ms > 0) await env.sleep(ms);
+}
+
+/** Every notice of the assignment, as its recipients read them: Beijing time, recipient, subject. */
+async function inbox(id: string, since = '2017-01-01'): Promise<string[]> {
+  const { rows } = await pool.query<{ occurred_at: Date; recipient: string; subject: string }>(
+    `SELECT occurred_at, recipient, subject FROM inbox
+      WHERE assignment_id = $1 AND occurred_at >= $2 ORDER BY seq, recipient`,
+    [id, shanghaiInstant(since, '00:00')],
+  );
+  return rows.map((r) => `${formatShanghai(r.occurred_at)} ${r.recipient} ${r.subject}`);
+}
+
+test('a year of conversation: rework, an extension, a closure returned — each moving exactly what it must', async () => {
+  const id = uniqueId('talk-2017');
+  await skipTo('2017-01-03', '09:00');
+  const handle: WorkflowHandle<typeof assignmentWorkflow> = await env.client.workflow.start('assignmentWorkflow', {
+    taskQueue,
+    workflowId: id,
+    args: [{ spec: { ...spec, taskId: id } }],
+  });
+  const task = `「${spec.ref} ${spec.title}」`;
+
+  // January: reported, returned on 01-25 with five working days to rework (over the Spring Festival week: 02-07).
+  await skipTo('2017-01-20', '10:00');
+  await handle.executeUpdate(submitReportUpdate, {
+    args: [{ unit: UNIT, period: '2017-01', summary: '已部署', percentComplete: 10 }],
+  });
+  await skipTo('2017-01-25', '14:00');
+  const returned = await handle.executeUpdate(reviewReportUpdate, {
+    args: [{ by: COORDINATOR, period: '2017-01', decision: 'return', comment: '请补充抽检数据' }],
+  });
+  expect(returned.light).toBe('yellow');
+  await skipTo('2017-02-08', '10:00');
+  expect(await inbox(id, '2017-01-25')).toEqual([
+    `2017-01-25 14:00 ${UNIT} 【退回重报】2017年1月进展`,
+    `2017-02-07 09:00 ${UNIT} 【提醒】2017年1月进展报送`,
+    `2017-02-08 09:00 ${UNIT} 【催办】${task}`,
+  ]);
+  await handle.executeUpdate(submitReportUpdate, {
+    args: [{ unit: UNIT, period: '2017-01', summary: '已补充抽检数据', percentComplete: 15 }],
+  });
+
+  // The third quarter, due Saturday 09-30 (worked): extended to Friday 10-20 before its advance reminder (09-25).
+  await skipTo('2017-09-01', '09:00');
+  await handle.executeUpdate(requestExtensionUpdate, {
+    args: [{ unit: UNIT, period: '2017-Q3', to: '2017-10-20', reason: '抽检样品送检周期延长' }],
+  });
+  await skipTo('2017-09-04', '15:00');
+  const granted = await handle.executeUpdate(decideExtensionUpdate, {
+    args: [{ by: COORDINATOR, decision: 'approve', comment: '同意' }],
+  });
+  expect(granted.periods[1]).toMatchObject({ due: '2017-10-20', originalDue: '2017-09-30' });
+  await skipTo('2017-10-24', '10:00');
+  expect(await inbox(id, '2017-09-01')).toEqual([
+    `2017-09-01 09:00 ${COORDINATOR} 【延期申请】${UNIT}：${task}`,
+    `2017-09-04 15:00 ${UNIT} 【延期同意】${task}`,
+    `2017-10-13 09:00 ${UNIT} 【提醒】2017年第三季度进展报送`,
+    `2017-10-20 09:00 ${UNIT} 【提醒】2017年第三季度进展报送`,
+    `2017-10-23 09:00 ${UNIT} 【催办】${task}`,
+  ]);
+
+  // A closure asked for on 10-24 and returned the next day: the fourth quarter is still supervised. Due Sunday
+  // 12-31, its reminders go on working days: five working days before (12-25), and on Friday 12-29.
+  await handle.executeUpdate(requestClosureUpdate, { args: [{ unit: UNIT, summary: '任务已完成', evidence: [] }] });
+  await skipTo('2017-10-25', '11:00');
+  const reopened = await handle.executeUpdate(decideClosureUpdate, {
+    args: [{ by: COORDINATOR, decision: 'refuse', comment: '第三季度进展尚未报送' }],
+  });
+  expect(reopened.status).toBe('acknowledged');
+  await handle.executeUpdate(submitReportUpdate, {
+    args: [{ unit: UNIT, period: '2017-Q3', summary: '已完成抽检', percentComplete: 80 }],
+  });
+  await skipTo('2017-12-30', '10:00');
+  expect(await inbox(id, '2017-10-24')).toEqual([
+    `2017-10-24 10:00 ${COORDINATOR} 【办结申请】${UNIT}：${task}`,
+    `2017-10-25 11:00 ${UNIT} 【退办】${task}`,
+    `2017-12-25 09:00 ${UNIT} 【提醒】2017年第四季度进展报送`,
+    `2017-12-29 09:00 ${UNIT} 【提醒】2017年第四季度进展报送`,
+  ]);
+  const view = await handle.query(statusQuery);
+  expect(view.periods.map((p) => [p.period, p.due, p.report?.late ?? null])).toEqual([
+    ['2017-01', '2017-02-07', true],
+    ['2017-Q3', '2017-10-20', true],
+    ['2017-Q4', '2017-12-31', null],
+  ]);
+  await handle.terminate('the scenario is over');
+});
