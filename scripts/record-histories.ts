@@ -11,6 +11,10 @@
  *                                         the whole escalation ladder (ended by termination at the year's end)
  *   lifecycle-completed                   assign, 签收, report, 办结 on the dev server, through the updates
  *   refused-updates                       the same, with a refused call before and after each accepted one
+ *   conversation                          a version-2 assignment on the dev server through the 督办 conversation:
+ *                                         a report replaced with evidence, returned, reported again and accepted;
+ *                                         an extension asked and granted, a due date moved, a closure returned and
+ *                                         then approved — with refused calls in between
  *   cycle                                 a supervision cycle of 2017 on the time-skipping server started in that
  *                                         year: its workflow (cycle.json) and three of its version-2 assignments —
  *                                         silent through the Spring Festival week, paused and resumed, withdrawn
@@ -29,6 +33,8 @@ import { createLogger } from '../infra/logger';
 import { connectClient, connectWorker, installTemporalLogging } from '../infra/temporal';
 import { createAssignmentWorker, WORKFLOWS_PATH } from '../worker/create-worker';
 import { openDependencies } from '../worker/dependencies';
+import { loadCalendarYears } from '../infra/calendar-store';
+import { resolveEvidence, storeEvidence } from '../infra/evidence-store';
 import { submitReportUpdate } from '../workflows/assignment/messages';
 import type { Pool } from 'pg';
 import { createActivities } from '../activities';
@@ -49,7 +55,7 @@ const OUT = path.join(ROOT, 'tests', 'replay', 'histories');
 const PREFIX = 'v2-';
 
 const YEAR = ['year-on-time', 'year-late', 'year-never'] as const;
-const DEV = ['lifecycle-completed', 'refused-updates'] as const;
+const DEV = ['lifecycle-completed', 'refused-updates', 'conversation'] as const;
 const CYCLE = ['cycle', 'cycle-silent', 'cycle-paused', 'cycle-cancelled'] as const;
 type Scenario = (typeof YEAR)[number] | (typeof DEV)[number] | (typeof CYCLE)[number];
 const SCENARIOS: readonly Scenario[] = [...YEAR, ...DEV, 'cycle'];
@@ -140,7 +146,10 @@ async function main(): Promise<void> {
     });
     await worker.runUntil(async () => {
       for (const scenario of dev) {
-        const id = await (scenario === 'lifecycle-completed' ? lifecycle : refusals)(client, taskQueue, prefix);
+        const id =
+          scenario === 'conversation'
+            ? await conversation(client, taskQueue, prefix, pool)
+            : await (scenario === 'lifecycle-completed' ? lifecycle : refusals)(client, taskQueue, prefix);
         await save(scenario, config.TEMPORAL_ADDRESS, id);
       }
     });
@@ -183,13 +192,6 @@ async function lifecycle(client: Client, taskQueue: string, prefix: string): Pro
 async function refusals(client: Client, taskQueue: string, prefix: string): Promise<string> {
   const svc = service(client, taskQueue);
   const id = await assign(svc, `${prefix}-refusals`);
-  const refused = (call: Promise<unknown>) =>
-    call.then(
-      () => {
-        throw new Error('录制失败：本应被拒绝的调用被接受了');
-      },
-      () => undefined,
-    );
   const handle = client.workflow.getHandle(id);
   await refused(svc.submitReport(id, { unit: '市商务局', summary: '越权报送', percentComplete: 10 }));
   // Past the edge, straight to the workflow: its validator refuses what the API would have.
@@ -200,6 +202,71 @@ async function refusals(client: Client, taskQueue: string, prefix: string): Prom
   await svc.submitReport(id, { unit: '市质监局', summary: '完成抽检1200批次', percentComplete: 40 });
   await refused(svc.submitReport(id, { unit: '市质监局', summary: '再报一次', percentComplete: 50 }));
   await svc.complete(id, { by: '市政府督查室', summary: '办结销号' });
+  return id;
+}
+
+/** Calls that must be refused; one accepted fails the recording. */
+function refused(call: Promise<unknown>): Promise<void> {
+  return call.then(
+    () => {
+      throw new Error('录制失败：本应被拒绝的调用被接受了');
+    },
+    () => undefined,
+  );
+}
+
+/** The 督办 conversation's turns on one version-2 assignment, each refusal between them leaving no trace. */
+async function conversation(client: Client, taskQueue: string, prefix: string, pool: Pool): Promise<string> {
+  const coordinator = '市政府督查室';
+  const unit = '市质监局';
+  const svc = new AssignmentService({
+    client,
+    taskQueue,
+    coordinator,
+    calendarYears: () => loadCalendarYears(pool),
+    resolveEvidence: (cited) => resolveEvidence(pool, cited),
+  });
+  const id = await assign(svc, `${prefix}-conversation`);
+  const { periods } = await svc.status(id);
+  const [first, second] = periods;
+  const { ref } = await storeEvidence(
+    pool,
+    { name: '抽检报告.pdf', bytes: Buffer.from(`%PDF-1.4\n% duban ${prefix}\n%%EOF\n`) },
+    { maxBytes: 1024 * 1024 },
+  );
+  await svc.submitReport(id, { unit, summary: '完成抽检1200批次', percentComplete: 40 });
+  await svc.submitReport(id, {
+    unit,
+    period: first!.period,
+    summary: '完成抽检1250批次',
+    percentComplete: 42,
+    evidence: [ref],
+  });
+  await refused(svc.reviewReport(id, { by: coordinator, period: first!.period, decision: 'return' }));
+  await svc.reviewReport(id, {
+    by: coordinator,
+    period: first!.period,
+    decision: 'return',
+    comment: '请补充不合格批次处置',
+  });
+  await svc.submitReport(id, { unit, period: first!.period, summary: '已补充处置情况', percentComplete: 45 });
+  await svc.reviewReport(id, { by: coordinator, period: first!.period, decision: 'accept', comment: '同意' });
+  await refused(svc.submitReport(id, { unit, period: first!.period, summary: '再改', percentComplete: 46 }));
+  const later = addDays(second!.due, 7);
+  await svc.requestExtension(id, { unit, period: second!.period, to: later, reason: '样品送检周期延长' });
+  await refused(svc.requestExtension(id, { unit, period: second!.period, to: addDays(later, 1), reason: '再延' }));
+  await svc.decideExtension(id, { by: coordinator, decision: 'approve', comment: '同意' });
+  await svc.moveDeadline(id, {
+    by: coordinator,
+    period: second!.period,
+    to: addDays(later, -3),
+    reason: '提前听取汇报',
+  });
+  await svc.requestClosure(id, { unit, summary: '任务已完成', evidence: [ref] });
+  await refused(svc.requestClosure(id, { unit, summary: '再申请' }));
+  await svc.decideClosure(id, { by: coordinator, decision: 'refuse', comment: '尚缺年度总结' });
+  await svc.requestClosure(id, { unit, summary: '已补年度总结' });
+  await svc.decideClosure(id, { by: coordinator, decision: 'approve', comment: '同意销号' });
   return id;
 }
 

@@ -51,7 +51,9 @@ const RECORDED = [
   'cycle',
   // Before the stored-before-counted patch: these replay on the path that changed the state when deciding.
   'lifecycle-completed',
-  // After it: the same scenarios, and one with refused calls around each accepted one.
+  // After it: the same scenarios, one with refused calls around each accepted one, and the 督办 conversation's turns
+  // (rework, extension, moved deadline, closure returned and approved) on a version-2 assignment.
+  'v2-conversation',
   'v2-lifecycle-completed',
   'v2-refused-updates',
   'v2-year-late',
