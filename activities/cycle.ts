@@ -141,6 +141,10 @@ export function bulletinAssignmentOf(
 ): BulletinAssignment | undefined {
   if (!state.spec || state.status === 'unassigned') return undefined;
   const p = state.periods.find((x) => x.period === periodKey);
+  // Extensions granted for this period, or for the item while this period was due on its 完成时限.
+  const extensionsGranted = (state.dateChanges ?? []).filter(
+    (c) => c.granted && (c.period === periodKey || (c.period === undefined && p?.originalDue === c.from)),
+  ).length;
   return {
     assignmentId,
     ref: state.spec.ref,
@@ -156,5 +160,6 @@ export function bulletinAssignmentOf(
         escalations: p.escalations,
       },
     }),
+    ...(extensionsGranted > 0 && { extensionsGranted }),
   };
 }

@@ -5,6 +5,8 @@
  * calendar): the Spring Festival week 01-27…02-02 off, 02-04 (Saturday) worked; the National Day week 10-01…10-08
  * off, 09-30 (Saturday) worked.
  */
+import { bulletinAssignmentOf } from '../../activities/cycle';
+import { computeBulletin, DEFAULT_SCORING, formatBulletin } from '../../domain/cycle/bulletin';
 import type { EvidenceRef } from '../../domain/evidence/ref';
 import {
   decide,
@@ -255,6 +257,26 @@ describe('extensions (延期申请) and moved deadlines (调整时限)', () => {
       at: at('2017-10-24'),
       command: { type: 'SendDeadlineReminder', period: '2017-Q3', kind: 'advance' },
     });
+  });
+
+  test('a granted extension shows on the bulletin of its period, and the report by the new date is on time', () => {
+    const { history } = play(
+      [ask('2017-09-01', '2017-10-20', '2017-Q3'), answer('2017-09-04', true), report('2017-10-18', '2017-Q3')],
+      januaryReported,
+    );
+    const record = bulletinAssignmentOf('a', fold(history), '2017-Q3')!;
+    expect(record).toMatchObject({ extensionsGranted: 1, period: { due: '2017-10-20', report: { late: false } } });
+    expect(bulletinAssignmentOf('a', fold(history), '2017-01')!.extensionsGranted).toBeUndefined();
+    const bulletin = computeBulletin({
+      cycleId: 'ezhou-2017',
+      cycleTitle: '鄂州市2017年质量工作督办',
+      period: { key: '2017-Q3', label: '2017年第三季度' },
+      issuedAt: iso('2017-10-31', '17:00'),
+      assignments: [record],
+      scoring: DEFAULT_SCORING,
+    });
+    expect(bulletin.units[0]).toMatchObject({ unit: UNIT, onTime: 1, extensionsGranted: 1, score: 100 });
+    expect(formatBulletin(bulletin, 'text')).toContain('准予延期 1 次，不扣分。');
   });
 
   test('refused with a comment, the date stands and the unit is told it must still report by it', () => {
