@@ -27,7 +27,12 @@ export interface TemporalTarget {
 
 type CycleActivities = Pick<
   Activities,
-  'startCycleAssignments' | 'cycleSchedule' | 'broadcastToCycle' | 'computeCycleBulletin' | 'cycleUnits'
+  | 'startCycleAssignments'
+  | 'cycleSchedule'
+  | 'broadcastToCycle'
+  | 'computeCycleBulletin'
+  | 'cycleUnits'
+  | 'startSuccessor'
 >;
 
 /** Workflow starts and updates in flight at once: enough to keep the server busy, not so many it queues them. */
@@ -127,6 +132,31 @@ export function createCycleActivities({ pool, temporal }: { pool: Pool; temporal
       );
       return rows.map((r) => r.unit);
     },
+
+    async startSuccessor({ workflowId, spec, handover }) {
+      const { client, taskQueue } = requireTemporal();
+      if (spec.cycleId) {
+        await pool.query(
+          `INSERT INTO cycle_items (cycle_id, position, assignment_id, ref, unit, spec)
+           SELECT $1, coalesce(max(position), -1) + 1, $2, $3, $4, $5 FROM cycle_items WHERE cycle_id = $1
+           HAVING EXISTS (SELECT 1 FROM cycles WHERE cycle_id = $1)
+           ON CONFLICT (assignment_id) DO NOTHING`,
+          [spec.cycleId, workflowId, spec.ref, spec.unit, spec],
+        );
+      }
+      try {
+        await client.workflow.start<typeof assignmentWorkflow>('assignmentWorkflow', {
+          taskQueue,
+          workflowId,
+          args: [{ spec, handover }],
+          ...cycleStartOptions(spec.cycleId ?? '', spec.unit),
+        });
+        return { started: true };
+      } catch (error) {
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+        return { started: false };
+      }
+    },
   };
 }
 
@@ -150,7 +180,8 @@ export function bulletinAssignmentOf(
     ref: state.spec.ref,
     title: state.spec.title,
     unit: state.spec.unit,
-    status: state.status,
+    // A reassigned item is counted on its successor's line, the new unit's: here it is out of the count, as withdrawn.
+    status: state.status === 'reassigned' ? 'cancelled' : state.status,
     ...(p && {
       period: {
         key: p.period,

@@ -225,6 +225,7 @@ async function project(client: PoolClient, assignmentId: string, seq: number, ev
     case 'ClosureReturned':
     case 'AssignmentSentBack':
     case 'SendBackRefused':
+    case 'AssignmentHandedOver':
       await touch('');
       return;
   }

@@ -3,7 +3,7 @@
  * (which hold database, Kafka and Temporal clients and must stay out of the workflow bundle).
  */
 import type { Bulletin, ScoringRules } from '../domain/cycle/bulletin';
-import type { RecordedEvent } from '../workflows/assignment/events';
+import type { AssignmentSpecV2, RecordedEvent } from '../workflows/assignment/events';
 import type { Notice } from '../workflows/assignment/notices';
 import type { RecordedCycleEvent } from '../workflows/cycle/events';
 
@@ -50,6 +50,16 @@ export interface Activities {
     issuedAt: string;
     scoring: ScoringRules;
   }): Promise<Bulletin>;
+  /**
+   * 改派: starts the assignment that takes over a handed-over item, under `workflowId`, with the handover as its
+   * input; one already started under that id (an earlier attempt, or the unit's own assignment of the item) is left
+   * as it is. A cycle's successor joins the cycle's task table, so its bulletins count it.
+   */
+  startSuccessor(input: {
+    workflowId: string;
+    spec: AssignmentSpecV2;
+    handover: { predecessor: string; from: string; by: string; reason: string };
+  }): Promise<{ started: boolean }>;
   /** Every unit the cycle supervises: lead units and cooperating units. */
   cycleUnits(input: { cycleId: string }): Promise<string[]>;
 }

@@ -63,6 +63,15 @@ import {
   type DecisionPayload,
   type MoveDeadlinePayload,
   type ClosureRequestPayload,
+  sendBackPayloadSchema,
+  sendBackUpdate,
+  insistPayloadSchema,
+  insistUpdate,
+  reassignPayloadSchema,
+  reassignUpdate,
+  type SendBackPayload,
+  type InsistPayload,
+  type ReassignPayload,
   LIMITS,
   progressReportPayloadSchema,
   statusQuery,
@@ -298,6 +307,27 @@ export class AssignmentService {
     return this.update(assignmentId, (h) => h.executeUpdate(decideClosureUpdate, { args, ...updateId(requestId) }));
   }
 
+  /** 退回: the unit says the item is not its own. */
+  async sendBack(assignmentId: string, body: unknown, requestId?: string): Promise<AssignmentView> {
+    const args: [SendBackPayload] = [parse(sendBackPayloadSchema, body)];
+    await this.bindKey(requestId, 'sendBack', assignmentId, args[0]);
+    return this.update(assignmentId, (h) => h.executeUpdate(sendBackUpdate, { args, ...updateId(requestId) }));
+  }
+
+  /** 坚持交办: the coordinator keeps a sent-back item with its unit, saying why. */
+  async insist(assignmentId: string, body: unknown, requestId?: string): Promise<AssignmentView> {
+    const args: [InsistPayload] = [parse(insistPayloadSchema, body)];
+    await this.bindKey(requestId, 'insist', assignmentId, args[0]);
+    return this.update(assignmentId, (h) => h.executeUpdate(insistUpdate, { args, ...updateId(requestId) }));
+  }
+
+  /** 改派: the coordinator hands the item to another unit; the answer names the new assignment (`reassigned`). */
+  async reassign(assignmentId: string, body: unknown, requestId?: string): Promise<AssignmentView> {
+    const args: [ReassignPayload] = [parse(reassignPayloadSchema, body)];
+    await this.bindKey(requestId, 'reassign', assignmentId, args[0]);
+    return this.update(assignmentId, (h) => h.executeUpdate(reassignUpdate, { args, ...updateId(requestId) }));
+  }
+
   /**
    * The cited files as the evidence store knows them — their stored size and type, whatever the caller said — or a
    * refusal naming the ones never uploaded, before anything is recorded.
@@ -378,6 +408,16 @@ export class AssignmentService {
     const description = await handle.describe().catch(() => undefined);
     if (description?.status.name === 'COMPLETED') {
       const closed = description.closeTime ? `已于 ${formatShanghai(description.closeTime)} ` : '已';
+      const ended = (await handle.result().catch(() => undefined)) as AssignmentView | undefined;
+      if (ended?.reassigned) {
+        return new AppError(
+          'ALREADY_REASSIGNED',
+          `任务 ${assignmentId} ${closed}改由${ended.reassigned.to}牵头，不再办理；请对新任务 ${ended.reassigned.successor} 办理`,
+        );
+      }
+      if (ended?.status === 'cancelled') {
+        return new AppError('ALREADY_CANCELLED', `任务 ${assignmentId} ${closed}撤销，不能再记录任何事项`);
+      }
       return new AppError('ALREADY_COMPLETED', `任务 ${assignmentId} ${closed}办结，不能再记录任何事项`);
     }
     return error;

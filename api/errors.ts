@@ -61,6 +61,8 @@ const ERRORS: Record<AppErrorCode, { status: number; title: string }> = {
   NO_REQUEST: { status: 409, title: '没有待答复的申请' },
   INVALID_DATE: { status: 400, title: '日期有误' },
   COMMENT_REQUIRED: { status: 400, title: '须写明意见' },
+  ALREADY_REASSIGNED: { status: 409, title: '任务已改派' },
+  SAME_UNIT: { status: 400, title: '改派给了同一单位' },
   EVIDENCE_NOT_STORED: { status: 400, title: '佐证材料尚未上传' },
   PAYLOAD_TOO_LARGE: { status: 413, title: '请求体过大' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: '请求体类型不受支持' },

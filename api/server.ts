@@ -90,6 +90,9 @@ export function buildApi({ assignments, pool, logger, evidence }: ApiDependencie
         ['deadline', 'moveDeadline'],
         ['closure', 'requestClosure'],
         ['closure/decision', 'decideClosure'],
+        ['send-back', 'sendBack'],
+        ['send-back/insist', 'insist'],
+        ['reassign', 'reassign'],
       ] as const
     ).map(([path, turn]): Route => ({
       method: 'POST',

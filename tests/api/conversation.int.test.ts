@@ -45,7 +45,11 @@ beforeAll(async () => {
       workflowsPath: WORKFLOWS_PATH,
       logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop },
     }),
-    activities: createActivities({ pool, topic: config.KAFKA_EVENTS_TOPIC }),
+    activities: createActivities({
+      pool,
+      topic: config.KAFKA_EVENTS_TOPIC,
+      temporal: { client: temporal.client, taskQueue },
+    }),
   });
   running = worker.run();
   const assignments = new AssignmentService({
@@ -375,3 +379,70 @@ test('an extension granted, a due date moved, a closure returned and then approv
   ]);
   expect(rows[0]?.status).toBe('completed');
 });
+
+test('a send-back insisted on, sent back again and answered by 改派: the new unit has the item, the old one ends', async () => {
+  const planId = uniqueId('talk');
+  const id = assignmentIdOf(planId, '三.(三).2', UNIT);
+  const successor = assignmentIdOf(planId, '三.(三).2', '市教育局');
+  const today = shanghaiDate(new Date());
+  expect(
+    (
+      await call('POST', '/assignments', {
+        planId,
+        ref: '三.(三).2',
+        title: '加强校园食品安全管理',
+        unit: UNIT,
+        deadlineText: '持续推进',
+        due: addDays(today, 200),
+      })
+    ).status,
+  ).toBe(201);
+  const url = `/assignments/${id}`;
+  const reason = { unit: UNIT, reason: '校园食堂由教育部门牵头管理' };
+  expect((await call('POST', `${url}/send-back`, reason)).body.sentBack).toMatchObject({ unit: UNIT });
+  await expectRefused(id, `${url}/send-back`, reason, 409, 'REQUEST_PENDING', /尚待市政府督查室答复/);
+  await expectRefused(
+    id,
+    `${url}/send-back/insist`,
+    { by: COORDINATOR, comment: '' },
+    400,
+    'COMMENT_REQUIRED',
+    /坚持交办须写明意见/,
+  );
+  expect((await call('POST', `${url}/send-back/insist`, { by: COORDINATOR, comment: '属市场监管职责' })).status).toBe(
+    200,
+  );
+  expect((await call('POST', `${url}/send-back`, reason)).status).toBe(200);
+  await expectRefused(
+    id,
+    `${url}/reassign`,
+    { by: COORDINATOR, to: UNIT, reason: '改派' },
+    400,
+    'SAME_UNIT',
+    /不能改派给同一单位/,
+  );
+  const ended = await call('POST', `${url}/reassign`, { by: COORDINATOR, to: '市教育局', reason: '按职责分工改派' });
+  expect(ended.body).toMatchObject({ status: 'reassigned', reassigned: { to: '市教育局', successor } });
+
+  const taken = await waitForStatus(successor);
+  expect(taken).toMatchObject({ status: 'assigned', spec: { unit: '市教育局' }, handover: { predecessor: id } });
+  const refused = await call('POST', `${url}/reports`, { unit: UNIT, summary: '迟到的报送', percentComplete: 5 });
+  expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 409, code: 'ALREADY_REASSIGNED' });
+  expect(refused.body.detail).toContain(`请对新任务 ${successor} 办理`);
+  expect((await inboxOf('市教育局', successor)).map((n) => n.kind)).toEqual(['assignment', 'handed-over']);
+  expect((await inboxOf(COORDINATOR, id)).map((n) => n.kind)).toEqual(['send-back', 'send-back']);
+  const { rows } = await pool.query<{ status: string }>('SELECT status FROM assignments WHERE assignment_id = $1', [
+    id,
+  ]);
+  expect(rows[0]?.status).toBe('reassigned');
+});
+
+/** The successor is started by the old assignment's workflow after it ends: wait until its TaskAssigned is stored. */
+async function waitForStatus(id: string) {
+  for (let i = 0; i < 50; i++) {
+    const answer = await call('GET', `/assignments/${id}`);
+    if (answer.status === 200 && answer.body.status !== 'unassigned') return answer.body;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`assignment ${id} did not start`);
+}

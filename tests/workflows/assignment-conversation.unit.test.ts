@@ -11,9 +11,11 @@ import type { EvidenceRef } from '../../domain/evidence/ref';
 import {
   decide,
   fold,
+  isClosed,
   lightOf,
   nextAlarm,
   normalizeSpec,
+  successorSpec,
   type AssignmentCommand,
   type AssignmentState,
 } from '../../workflows/assignment/decider';
@@ -422,5 +424,102 @@ describe('closure requests (申请办结)', () => {
     given(...pending)
       .when({ ...answer('2017-09-02', true), by: UNIT } as AssignmentCommand)
       .thenRefused('NOT_COORDINATOR');
+  });
+});
+
+describe('send-back (退回), insisting (坚持交办) and reassignment (改派)', () => {
+  const sendBack = (date: string): AssignmentCommand => ({
+    type: 'SendBack',
+    now: at(date),
+    unit: UNIT,
+    reason: '该项属于市场主体登记，由市工商局负责',
+  });
+  const reassign = (date: string, to = '市工商局'): AssignmentCommand => ({
+    type: 'ReassignAssignment',
+    now: at(date, '11:00'),
+    by: COORDINATOR,
+    to,
+    reason: '按职责分工改派',
+    successor: `ezhou:五.(二).29:${to}`,
+  });
+
+  test("sent back and insisted on, the item is the unit's again; the coordinator and the unit are told", () => {
+    const insist: AssignmentCommand = {
+      type: 'InsistOnUnit',
+      now: at('2017-01-06'),
+      by: COORDINATOR,
+      comment: '属本单位职责',
+    };
+    const { events, state } = play([sendBack('2017-01-05'), insist]);
+    expect(events.map((e) => e.type)).toEqual(['AssignmentSentBack', 'SendBackRefused']);
+    expect(state.sentBack).toBeUndefined();
+    expect(notices(state, events).map((n) => [n.recipient, n.kind])).toEqual([
+      [COORDINATOR, 'send-back'],
+      [UNIT, 'send-back-refused'],
+    ]);
+    given(...play([sendBack('2017-01-05')]).history)
+      .when(sendBack('2017-01-06'))
+      .thenRefused('REQUEST_PENDING', /已于 2017-01-05 09:00 退回任务/);
+    given(assigned)
+      .when(insist)
+      .thenRefused('NO_REQUEST', /没有待答复的退回/);
+    given(...play([sendBack('2017-01-05')]).history)
+      .when({ ...insist, comment: '' } as AssignmentCommand)
+      .thenRefused('COMMENT_REQUIRED');
+  });
+
+  test('reassigned, this assignment ends and its successor takes the item as it stands', () => {
+    const { events, state } = play([report('2017-01-20', '2017-01'), sendBack('2017-03-01'), reassign('2017-03-02')]);
+    expect(events.at(-1)).toEqual({
+      type: 'AssignmentReassigned',
+      version: 1,
+      at: iso('2017-03-02', '11:00'),
+      by: COORDINATOR,
+      from: UNIT,
+      to: '市工商局',
+      reason: '按职责分工改派',
+      successor: 'ezhou:五.(二).29:市工商局',
+    });
+    expect(state).toMatchObject({ status: 'reassigned', reassigned: { to: '市工商局' } });
+    expect(isClosed(state)).toBe(true);
+    expect(nextAlarm(state)).toBeUndefined();
+    expect(lightOf(state, at('2017-03-03'))).toBe('none');
+    given(...play([reassign('2017-03-02')]).history)
+      .when(report('2017-03-03', '2017-Q3'))
+      .thenRefused(
+        'ALREADY_REASSIGNED',
+        /改由市工商局牵头，本任务不再办理；请对新任务 ezhou:五.\(二\).29:市工商局 办理/,
+      );
+    const next = successorSpec(state, '市工商局');
+    expect(next).toMatchObject({ unit: '市工商局', cooperating: ['市经信委'], cycleId: 'ezhou-2017' });
+    expect(next.periods.map((p) => p.key)).toEqual(['2017-Q3', '2017-Q4']);
+    const handedOver = decide(
+      {
+        type: 'AssignTask',
+        now: at('2017-03-02', '11:00'),
+        spec: next,
+        handover: { predecessor: 'ezhou:五.(二).29:市质监局', from: UNIT, by: COORDINATOR, reason: '按职责分工改派' },
+      },
+      fold([]),
+    );
+    expect(handedOver.map((e) => e.type)).toEqual(['TaskAssigned', 'AssignmentHandedOver']);
+    expect(fold(handedOver).handover).toMatchObject({ from: UNIT, predecessor: 'ezhou:五.(二).29:市质监局' });
+  });
+
+  test('a reassignment to the same unit, by someone else, or with nothing left to report is refused', () => {
+    given(assigned)
+      .when(reassign('2017-03-02', UNIT))
+      .thenRefused('SAME_UNIT', /不能改派给同一单位；请给出另一个单位，或坚持交办/);
+    given(assigned)
+      .when({ ...reassign('2017-03-02'), by: '市工商局' } as AssignmentCommand)
+      .thenRefused('NOT_COORDINATOR');
+    const allReported = play([
+      report('2017-01-20', '2017-01'),
+      report('2017-09-20', '2017-Q3'),
+      report('2017-12-20', '2017-Q4'),
+    ]).history;
+    given(...allReported)
+      .when(reassign('2017-12-21'))
+      .thenRefused('NOTHING_TO_REPORT', /已没有今后到期的报送周期/);
   });
 });

@@ -12,10 +12,16 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { createActivities } from '../../activities';
 import { formatShanghai, shanghaiInstant } from '../../domain/calendar';
+import { packageCalendarYears } from '../../domain/calendar-years';
+import { calendarSlice } from '../../domain/working-days';
 import { createAssignmentWorker, WORKFLOWS_PATH } from '../../worker/create-worker';
 import {
+  assignedUpdate,
   decideClosureUpdate,
   decideExtensionUpdate,
+  moveDeadlineUpdate,
+  reassignUpdate,
+  sendBackUpdate,
   requestClosureUpdate,
   requestExtensionUpdate,
   reviewReportUpdate,
@@ -26,7 +32,7 @@ import type { assignmentWorkflow } from '../../workflows/assignment/workflow';
 import { config, connectPostgres, createTimeSkippingEnv, uniqueId } from '../support/stack';
 import { spec } from './decider-v2-fixtures';
 
-jest.setTimeout(180_000);
+jest.setTimeout(60_000);
 
 const UNIT = spec.unit;
 const COORDINATOR = spec.coordinator;
@@ -47,7 +53,11 @@ beforeAll(async () => {
       workflowsPath: WORKFLOWS_PATH,
       logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop },
     }),
-    activities: createActivities({ pool, topic: config.KAFKA_EVENTS_TOPIC }),
+    activities: createActivities({
+      pool,
+      topic: config.KAFKA_EVENTS_TOPIC,
+      temporal: { client: env.client, taskQueue },
+    }),
   });
   running = worker.run();
 });
@@ -148,4 +158,74 @@ test('a year of conversation: rework, an extension, a closure returned — each 
     ['2017-Q4', '2017-12-31', null],
   ]);
   await handle.terminate('the scenario is over');
+});
+
+test('a send-back answered by 改派: the new unit takes over with the dates as they stand, the old one ends', async () => {
+  const run = uniqueId('handover');
+  const id = `${run}:${spec.ref}:${UNIT}`;
+  const successor = `${run}:${spec.ref}:市工商局`;
+  await skipTo('2018-01-01', '00:00'); // this test's year is 2018: the environment's clock only moves forward
+  const spec2018 = {
+    ...spec,
+    taskId: run,
+    deadlineText: '2018年12月底之前',
+    due: '2018-12-31',
+    calendar: calendarSlice({ from: '2018-01-01', to: '2019-03-31' }, packageCalendarYears()),
+    periods: [
+      { key: '2018-Q1', label: '2018年第一季度', due: '2018-03-31' },
+      { key: '2018-Q2', label: '2018年第二季度', due: '2018-06-30' },
+    ],
+  };
+  await skipTo('2018-01-02', '09:00');
+  const handle: WorkflowHandle<typeof assignmentWorkflow> = await env.client.workflow.start('assignmentWorkflow', {
+    taskQueue,
+    workflowId: id,
+    args: [{ spec: spec2018 }],
+  });
+  await skipTo('2018-01-05', '10:00');
+  const sentBack = await handle.executeUpdate(sendBackUpdate, {
+    args: [{ unit: UNIT, reason: '该项属于市场主体登记，由市工商局负责' }],
+  });
+  expect(sentBack.sentBack).toMatchObject({ unit: UNIT });
+  // The first quarter is extended before the hand-over; the new unit inherits the date as it stands.
+  await handle.executeUpdate(moveDeadlineUpdate, {
+    args: [{ by: COORDINATOR, period: '2018-Q1', to: '2018-04-13', reason: '交接需要时间' }],
+  });
+  await skipTo('2018-01-08', '11:00');
+  const ended = await handle.executeUpdate(reassignUpdate, {
+    args: [{ by: COORDINATOR, to: '市工商局', reason: '按职责分工改由市工商局牵头' }],
+  });
+  expect(ended).toMatchObject({ status: 'reassigned', reassigned: { to: '市工商局', successor } });
+  expect(await handle.result()).toMatchObject({ status: 'reassigned' });
+
+  const next: WorkflowHandle<typeof assignmentWorkflow> = env.client.workflow.getHandle(successor);
+  const taken = await next.executeUpdate(assignedUpdate); // answers once its TaskAssigned is stored
+  expect(taken).toMatchObject({
+    status: 'assigned',
+    spec: { unit: '市工商局', cooperating: ['市经信委'] },
+    handover: { predecessor: id, from: UNIT, by: COORDINATOR },
+  });
+  expect(taken.periods.map((p) => [p.period, p.due])).toEqual([
+    ['2018-Q1', '2018-04-13'],
+    ['2018-Q2', '2018-06-30'],
+  ]);
+  // Friday 04-13: five working days before it is Sunday 04-08, worked for 清明 (04-05 to 04-07 off).
+  await skipTo('2018-04-16', '10:00');
+  expect(await inbox(id)).toEqual([
+    `2018-01-02 09:00 市工商局 【协办】「${spec.ref} ${spec.title}」`,
+    `2018-01-02 09:00 市经信委 【协办】「${spec.ref} ${spec.title}」`,
+    `2018-01-02 09:00 ${UNIT} 【交办】「${spec.ref} ${spec.title}」`,
+    `2018-01-05 10:00 ${COORDINATOR} 【退回】${UNIT}：「${spec.ref} ${spec.title}」`,
+    `2018-01-05 10:00 ${UNIT} 【调整时限】「${spec.ref} ${spec.title}」`,
+    `2018-01-08 11:00 ${UNIT} 【改派】「${spec.ref} ${spec.title}」`,
+  ]);
+  expect(await inbox(successor)).toEqual([
+    `2018-01-08 11:00 市工商局 【交办】「${spec.ref} ${spec.title}」`,
+    `2018-01-08 11:00 市经信委 【协办】「${spec.ref} ${spec.title}」`,
+    `2018-01-08 11:00 市工商局 【转办】「${spec.ref} ${spec.title}」`,
+    `2018-04-08 09:00 市工商局 【提醒】2018年第一季度进展报送`,
+    `2018-04-13 09:00 市工商局 【提醒】2018年第一季度进展报送`,
+    `2018-04-16 09:00 市工商局 【催办】「${spec.ref} ${spec.title}」`,
+  ]);
+  await next.terminate('the scenario is over');
 });

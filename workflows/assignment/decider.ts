@@ -79,8 +79,19 @@ export function normalizeSpec(spec: AnySpec): Spec {
 // ---------------------------------------------------------------------------------------------------------------
 // commands: imperatives; `now` always comes with the command, the decider never reads a clock.
 
+/** Where a handed-over assignment comes from (退回 → 改派). */
+export interface Handover {
+  predecessor: string;
+  from: string;
+  by: string;
+  reason: string;
+}
+
 export type AssignmentCommand =
-  | { type: 'AssignTask'; now: Date; spec: AnySpec }
+  | { type: 'AssignTask'; now: Date; spec: AnySpec; handover?: Handover }
+  | { type: 'SendBack'; now: Date; unit: string; reason: string }
+  | { type: 'InsistOnUnit'; now: Date; by: string; comment: string }
+  | { type: 'ReassignAssignment'; now: Date; by: string; to: string; reason: string; successor: string }
   | { type: 'AcknowledgeAssignment'; now: Date; unit: string }
   | {
       type: 'SubmitProgressReport';
@@ -116,7 +127,7 @@ type AlarmCommandWithoutTime = AlarmCommand extends infer C ? (C extends AlarmCo
 // ---------------------------------------------------------------------------------------------------------------
 // state
 
-export type AssignmentStatus = 'unassigned' | 'assigned' | 'acknowledged' | 'completed' | 'cancelled';
+export type AssignmentStatus = 'unassigned' | 'assigned' | 'acknowledged' | 'completed' | 'cancelled' | 'reassigned';
 
 export interface PeriodState {
   /** The period's key: '2017-Q1'. */
@@ -156,6 +167,12 @@ export interface AssignmentState {
   cancelled?: { at: string; by: string; reason: string };
   /** The clock is stopped: by whom, since when, why. */
   paused?: { at: string; by: string; reason: string };
+  /** 退回: the unit says the item is not its own, awaiting the coordinator's answer. */
+  sentBack?: { at: string; unit: string; reason: string };
+  /** 改派: the item went to another unit's assignment; this one has ended. */
+  reassigned?: { at: string; by: string; to: string; reason: string; successor: string };
+  /** Handed over from another unit's assignment. */
+  handover?: Handover & { at: string };
   /** 延期申请 awaiting the coordinator's answer. */
   extensionRequest?: DateChangeRequest;
   /** 申请办结 awaiting the coordinator's answer. */
@@ -207,7 +224,9 @@ export type DomainErrorCode =
   | 'REQUEST_PENDING'
   | 'NO_REQUEST'
   | 'INVALID_DATE'
-  | 'COMMENT_REQUIRED';
+  | 'COMMENT_REQUIRED'
+  | 'ALREADY_REASSIGNED'
+  | 'SAME_UNIT';
 
 export class DomainError extends Error {
   constructor(
@@ -224,7 +243,11 @@ export class DomainError extends Error {
 
 export function decide(command: AssignmentCommand, state: AssignmentState): AssignmentEvent[] {
   const at = command.now.toISOString();
-  if (command.type === 'AssignTask') return assign(command.spec, at, state);
+  if (command.type === 'AssignTask') {
+    const assigned = assign(command.spec, at, state);
+    const { handover } = command;
+    return handover ? [...assigned, { type: 'AssignmentHandedOver', version: 1, at, ...handover }] : assigned;
+  }
 
   const spec = requireAssigned(state);
   if (state.status === 'completed') {
@@ -237,6 +260,13 @@ export function decide(command: AssignmentCommand, state: AssignmentState): Assi
     throw new DomainError(
       'ALREADY_CANCELLED',
       `任务 ${spec.ref} 已于 ${beijing(state.cancelled?.at)} 撤销（${state.cancelled?.reason}），不能再记录任何事项`,
+    );
+  }
+  if (state.status === 'reassigned') {
+    throw new DomainError(
+      'ALREADY_REASSIGNED',
+      `任务 ${spec.ref} 已于 ${beijing(state.reassigned?.at)} 改由${state.reassigned?.to}牵头，本任务不再办理；` +
+        `请对新任务 ${state.reassigned?.successor} 办理`,
     );
   }
   if (state.lastEventAt && at < state.lastEventAt) {
@@ -331,6 +361,52 @@ export function decide(command: AssignmentCommand, state: AssignmentState): Assi
       requireCoordinator(spec, command.by, '调整时限');
       const change = dateChange(state, spec, command.period, command.to, shanghaiDate(command.now), 'move');
       return [{ type: 'DeadlineMoved', version: 1, at, by: command.by, ...change, reason: command.reason }];
+    }
+
+    case 'SendBack': {
+      requireUnit(spec, command.unit);
+      if (state.sentBack) {
+        throw new DomainError(
+          'REQUEST_PENDING',
+          `${spec.unit}已于 ${beijing(state.sentBack.at)} 退回任务 ${spec.ref}，尚待${spec.coordinator}答复`,
+        );
+      }
+      return [{ type: 'AssignmentSentBack', version: 1, at, unit: command.unit, reason: command.reason }];
+    }
+
+    case 'InsistOnUnit':
+      requireCoordinator(spec, command.by, '答复退回');
+      if (!state.sentBack) throw new DomainError('NO_REQUEST', `任务 ${spec.ref} 没有待答复的退回`);
+      requireComment(command.comment, '坚持交办');
+      return [{ type: 'SendBackRefused', version: 1, at, by: command.by, comment: command.comment }];
+
+    case 'ReassignAssignment': {
+      requireCoordinator(spec, command.by, '改派');
+      if (command.to === spec.unit) {
+        throw new DomainError(
+          'SAME_UNIT',
+          `任务 ${spec.ref} 已由${spec.unit}牵头，不能改派给同一单位；请给出另一个单位，或坚持交办`,
+        );
+      }
+      const today = shanghaiDate(command.now);
+      if (!state.periods.some((p) => !p.report && p.due >= today)) {
+        throw new DomainError(
+          'NOTHING_TO_REPORT',
+          `任务 ${spec.ref} 已没有今后到期的报送周期，改派后新单位无事可报；请调整时限后再改派，或办结、撤销`,
+        );
+      }
+      return [
+        {
+          type: 'AssignmentReassigned',
+          version: 1,
+          at,
+          by: command.by,
+          from: spec.unit,
+          to: command.to,
+          reason: command.reason,
+          successor: command.successor,
+        },
+      ];
     }
 
     case 'RequestClosure': {
@@ -703,9 +779,32 @@ export function evolve(state: AssignmentState, event: AssignmentEvent): Assignme
       return returned;
     }
     case 'AssignmentSentBack':
-    case 'SendBackRefused':
-    case 'AssignmentReassigned':
-      return next;
+      return { ...next, sentBack: { at: event.at, unit: event.unit, reason: event.reason } };
+    case 'SendBackRefused': {
+      const insisted: AssignmentState = { ...next };
+      delete insisted.sentBack;
+      return insisted;
+    }
+    case 'AssignmentReassigned': {
+      const ended: AssignmentState = {
+        ...next,
+        status: 'reassigned',
+        reassigned: { at: event.at, by: event.by, to: event.to, reason: event.reason, successor: event.successor },
+      };
+      delete ended.sentBack;
+      return ended;
+    }
+    case 'AssignmentHandedOver':
+      return {
+        ...next,
+        handover: {
+          at: event.at,
+          predecessor: event.predecessor,
+          from: event.from,
+          by: event.by,
+          reason: event.reason,
+        },
+      };
     case 'ReportingPeriodOverdue':
       return withPeriod(next, event.period, (p) => ({ ...p, overdue: true }));
     case 'OverdueEscalated':
@@ -745,7 +844,15 @@ function openPeriod(p: ReportingPeriodSpec): PeriodState {
 /** A period due on another day: its reminders and ladder start over for the new date; what was sent stays sent. */
 function moveDue(p: PeriodState, to: CalendarDate, at: string): PeriodState {
   if (p.due === to) return p;
-  return { ...p, due: to, originalDue: p.originalDue ?? p.due, movedAt: at, remindersSent: [], overdue: false, step: 0 };
+  return {
+    ...p,
+    due: to,
+    originalDue: p.originalDue ?? p.due,
+    movedAt: at,
+    remindersSent: [],
+    overdue: false,
+    step: 0,
+  };
 }
 
 /** The item's 完成时限 and the periods due on it, or one period, moved from `from` to `to`. */
@@ -785,9 +892,25 @@ export function fold(events: readonly AssignmentEvent[], from: AssignmentState =
   return events.reduce(evolve, from);
 }
 
+/**
+ * The spec of the assignment that takes over an item handed to `to` (改派): the item as it stands — its 完成时限 and
+ * the due dates of the periods not yet reported, as extended or moved — now led by `to`, in version 2's shape.
+ */
+export function successorSpec(state: AssignmentState, to: string): AssignmentSpecV2 {
+  const spec = requireAssigned(state);
+  const { version: _version, ...rest } = spec;
+  void _version;
+  return {
+    ...rest,
+    unit: to,
+    cooperating: spec.cooperating.filter((u) => u !== to),
+    periods: state.periods.filter((p) => !p.report).map((p) => ({ key: p.period, label: p.label, due: p.due })),
+  };
+}
+
 /** Whether the assignment has ended (办结 or 撤销): nothing more happens to it. */
 export function isClosed(state: AssignmentState): boolean {
-  return state.status === 'completed' || state.status === 'cancelled';
+  return state.status === 'completed' || state.status === 'cancelled' || state.status === 'reassigned';
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -273,6 +273,16 @@ export const assignmentReassignedSchema = z.object({
   successor: z.string(),
 });
 
+/** The first turn of an assignment handed over from another unit's: who had it, who handed it over, and why. */
+export const assignmentHandedOverSchema = z.object({
+  type: z.literal('AssignmentHandedOver'),
+  ...base,
+  from: z.string(),
+  predecessor: z.string(),
+  by: z.string(),
+  reason: z.string(),
+});
+
 export const assignmentEventSchema = z.discriminatedUnion('type', [
   taskAssignedSchema,
   assignmentAcknowledgedSchema,
@@ -295,6 +305,7 @@ export const assignmentEventSchema = z.discriminatedUnion('type', [
   assignmentSentBackSchema,
   sendBackRefusedSchema,
   assignmentReassignedSchema,
+  assignmentHandedOverSchema,
 ]);
 export type AssignmentEvent = z.infer<typeof assignmentEventSchema>;
 

@@ -18,7 +18,13 @@ import { assignmentSpecSchema, assignmentSpecV2Schema } from './events';
  * tests/workflows/event-schemas.unit.test.ts guards them), so this check reads every recorded input the same way
  * for good. The edge's tighter bounds live in api/assignments.ts.
  */
-export const assignmentInputSchema = z.object({ spec: z.union([assignmentSpecV2Schema, assignmentSpecSchema]) });
+export const assignmentInputSchema = z.object({
+  spec: z.union([assignmentSpecV2Schema, assignmentSpecSchema]),
+  /** An assignment handed over from another unit's (改派): its first events say so. */
+  handover: z
+    .object({ predecessor: z.string().min(1), from: z.string().min(1), by: z.string().min(1), reason: z.string() })
+    .optional(),
+});
 export type AssignmentInput = z.infer<typeof assignmentInputSchema>;
 
 /** Bounds every store behind the edge can take; a title travels into every event, record and notice of its task. */
@@ -138,6 +144,22 @@ export const closureRequestPayloadSchema = z
   .strict();
 export type ClosureRequestPayload = z.infer<typeof closureRequestPayloadSchema>;
 
+/** 退回: the unit says the item is not its own, with a reason. */
+export const sendBackPayloadSchema = z
+  .object({ unit: unitName, reason: boundedText('退回理由', LIMITS.comment, { multiline: true }) })
+  .strict();
+export type SendBackPayload = z.infer<typeof sendBackPayloadSchema>;
+
+/** 坚持交办: the coordinator keeps the item with the unit, saying why. */
+export const insistPayloadSchema = z.object({ by: byCoordinator, comment }).strict();
+export type InsistPayload = z.infer<typeof insistPayloadSchema>;
+
+/** 改派: the coordinator hands the item to another lead unit. */
+export const reassignPayloadSchema = z
+  .object({ by: byCoordinator, to: unitName, reason: boundedText('改派理由', LIMITS.comment, { multiline: true }) })
+  .strict();
+export type ReassignPayload = z.infer<typeof reassignPayloadSchema>;
+
 /** What callers see of an assignment: its state, its light, and when the clock will next act on it. */
 export interface AssignmentView extends AssignmentState {
   assignmentId: string;
@@ -176,4 +198,10 @@ export const moveDeadlineUpdate = defineUpdate<AssignmentView, [MoveDeadlinePayl
 export const requestClosureUpdate = defineUpdate<AssignmentView, [ClosureRequestPayload]>('requestClosure');
 /** The coordinator's answer to the pending closure request: 办结（销号） or 退办. */
 export const decideClosureUpdate = defineUpdate<AssignmentView, [DecisionPayload]>('decideClosure');
+/** 退回: the unit sends the item back to the coordinator. */
+export const sendBackUpdate = defineUpdate<AssignmentView, [SendBackPayload]>('sendBack');
+/** 坚持交办: the coordinator's answer to a send-back that keeps the item with the unit. */
+export const insistUpdate = defineUpdate<AssignmentView, [InsistPayload]>('insist');
+/** 改派: the coordinator hands the item to another unit; this assignment ends and the new one starts. */
+export const reassignUpdate = defineUpdate<AssignmentView, [ReassignPayload]>('reassign');
 export const statusQuery = defineQuery<AssignmentView>('status');

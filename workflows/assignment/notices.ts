@@ -25,7 +25,11 @@ export type NoticeKind =
   | 'extension-answer'
   | 'deadline-moved'
   | 'closure-request'
-  | 'closure-returned';
+  | 'closure-returned'
+  | 'send-back'
+  | 'send-back-refused'
+  | 'reassigned'
+  | 'handed-over';
 
 /** What each kind of notice is called in the offices: for summaries and counts. */
 export const NOTICE_KIND_NAMES: Record<NoticeKind, string> = {
@@ -48,6 +52,10 @@ export const NOTICE_KIND_NAMES: Record<NoticeKind, string> = {
   'deadline-moved': '调整时限',
   'closure-request': '办结申请',
   'closure-returned': '退办',
+  'send-back': '退回',
+  'send-back-refused': '坚持交办',
+  reassigned: '改派',
+  'handed-over': '转办',
 };
 
 export interface Notice {
@@ -275,10 +283,45 @@ export function noticesFor(recorded: RecordedEvent, spec: Spec): Notice[] {
     case 'AssignmentAcknowledged':
     case 'ProgressReportSubmitted':
     case 'ReportingPeriodOverdue':
-    case 'AssignmentSentBack':
-    case 'SendBackRefused':
-    case 'AssignmentReassigned':
       return [];
+    case 'AssignmentSentBack':
+      return [
+        notice(
+          spec.coordinator,
+          'send-back',
+          `【退回】${spec.unit}：${task}`,
+          `${spec.coordinator}：${spec.unit}认为任务${task}不属于本单位职责，予以退回。理由：${event.reason}。` +
+            '请改派其他单位，或坚持交办并说明理由。',
+        ),
+      ];
+    case 'SendBackRefused':
+      return [
+        notice(
+          spec.unit,
+          'send-back-refused',
+          `【坚持交办】${task}`,
+          `${spec.unit}：你单位退回的任务${task}，${event.by}坚持由你单位牵头落实（${event.comment}），请按期报送进展。`,
+        ),
+      ];
+    case 'AssignmentReassigned':
+      return [
+        notice(
+          event.from,
+          'reassigned',
+          `【改派】${task}`,
+          `${event.from}：任务${task}已由${event.by}改由${event.to}牵头落实（${event.reason}），你单位不再报送。`,
+        ),
+      ];
+    case 'AssignmentHandedOver':
+      return [
+        notice(
+          spec.unit,
+          'handed-over',
+          `【转办】${task}`,
+          `${spec.unit}：任务${task}原由${event.from}牵头，经${event.by}改由你单位牵头落实（${event.reason}）。` +
+            '此前的办理情况可在任务记录中查阅。',
+        ),
+      ];
   }
   return [];
 }

@@ -6,11 +6,11 @@
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { shanghaiInstant } from '../../domain/calendar';
 import { DUBAN_CYCLE, DUBAN_LIGHT, DUBAN_NEXT_DUE, DUBAN_STATUS, DUBAN_UNIT } from '../../infra/search-attributes';
-import { lightOf, type AssignmentState } from './decider';
+import { isClosed, lightOf, type AssignmentState } from './decider';
 
 /** 'paused' while the clock is stopped; otherwise the state's status. */
 export function searchStatus(state: AssignmentState): string {
-  return state.paused && state.status !== 'completed' && state.status !== 'cancelled' ? 'paused' : state.status;
+  return state.paused && !isClosed(state) ? 'paused' : state.status;
 }
 
 /** The attributes for the state at `now`; the next due date is the start of the earliest unreported period's day. */

@@ -29,6 +29,7 @@ import {
   nextAlarm,
   nextLightChange,
   normalizeSpec,
+  successorSpec,
   type Alarm,
   type AssignmentCommand,
 } from './decider';
@@ -59,6 +60,12 @@ import {
   closureRequestPayloadSchema,
   requestClosureUpdate,
   decideClosureUpdate,
+  sendBackPayloadSchema,
+  sendBackUpdate,
+  insistPayloadSchema,
+  insistUpdate,
+  reassignPayloadSchema,
+  reassignUpdate,
   type AssignmentInput,
   type AssignmentView,
 } from './messages';
@@ -67,7 +74,7 @@ import { noticesFor } from './notices';
 import { searchAttributesOf } from './search';
 
 /** Storage may be down for a while: the activities retry until it answers (workflows/retry.ts). */
-const { recordEvents, deliverNotices } = proxyActivities<Activities>({
+const { recordEvents, deliverNotices, startSuccessor } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: UNTIL_IT_WORKS,
 });
@@ -90,7 +97,7 @@ export const STORED_BEFORE_COUNTED = 'stored-before-counted';
 
 export async function assignmentWorkflow(input: AssignmentInput): Promise<AssignmentView> {
   // A bad input must fail the run at once: left to the decider's clock it would fail workflow tasks forever.
-  const { spec: assignedSpec } = parse(assignmentInputSchema, input);
+  const { spec: assignedSpec, handover } = parse(assignmentInputSchema, input);
   const spec = normalizeSpec(assignedSpec);
   const assignmentId = workflowInfo().workflowId;
   const storedBeforeCounted = patched(STORED_BEFORE_COUNTED);
@@ -173,7 +180,12 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
    * Either way the update is applied in its turn, after the assignment, and decided again there.
    */
   const assignedPreview = fold(
-    asFailure(() => decide({ type: 'AssignTask', now: workflowNow(), spec: assignedSpec }, initialState)),
+    asFailure(() =>
+      decide(
+        { type: 'AssignTask', now: workflowNow(), spec: assignedSpec, ...(handover && { handover }) },
+        initialState,
+      ),
+    ),
   );
   const validationState = () => (state.status === 'unassigned' ? assignedPreview : state);
 
@@ -246,7 +258,21 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
   }));
   setHandler(statusQuery, view);
 
-  const assigned = execute({ type: 'AssignTask', now: workflowNow(), spec: assignedSpec });
+  handleUpdate(sendBackUpdate, sendBackPayloadSchema, (sendBack, now) => ({ type: 'SendBack', now, ...sendBack }));
+  handleUpdate(insistUpdate, insistPayloadSchema, (answer, now) => ({ type: 'InsistOnUnit', now, ...answer }));
+  handleUpdate(reassignUpdate, reassignPayloadSchema, (reassign, now) => ({
+    type: 'ReassignAssignment',
+    now,
+    ...reassign,
+    successor: successorIdOf(assignmentId, spec.unit, reassign.to),
+  }));
+
+  const assigned = execute({
+    type: 'AssignTask',
+    now: workflowNow(),
+    spec: assignedSpec,
+    ...(handover && { handover }),
+  });
   setHandler(assignedUpdate, async () => {
     await assigned;
     return view();
@@ -290,8 +316,26 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
   showInSearch();
 
   await recording;
+  if (state.reassigned) {
+    // 改派: the new unit's assignment starts with the item as it stands, its first events saying where it came from.
+    const { to, by, reason, successor } = state.reassigned;
+    await startSuccessor({
+      workflowId: successor,
+      spec: successorSpec(state, to),
+      handover: { predecessor: assignmentId, from: spec.unit, by, reason },
+    });
+  }
   await condition(allHandlersFinished);
   return view();
+}
+
+/**
+ * The id of the assignment an item is handed to: the one `assignmentIdOf` gives the new unit ("plan:ref:unit") when
+ * this one has that form, so callers find it as they find any assignment; otherwise this id and the new unit.
+ */
+export function successorIdOf(assignmentId: string, unit: string, to: string): string {
+  const suffix = `:${unit}`;
+  return assignmentId.endsWith(suffix) ? `${assignmentId.slice(0, -suffix.length)}:${to}` : `${assignmentId}:${to}`;
 }
 
 /** What an assignment in a year nobody has the official calendar of must say, on the assignment itself. */
