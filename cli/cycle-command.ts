@@ -14,7 +14,7 @@ import { bulletinToXlsx } from '../domain/cycle/bulletin-xlsx';
 import { formatBulletin } from '../domain/cycle/bulletin';
 import { DUBAN_LIGHT, DUBAN_NEXT_DUE, DUBAN_STATUS, DUBAN_UNIT } from '../infra/search-attributes';
 import type { CycleView } from '../workflows/cycle/messages';
-import { parseArgs, UsageError } from './args';
+import { one, parseArgs, required, UsageError } from './args';
 import { withPool, withTemporal } from './connections';
 import { cycleLaunch } from './cycle-launch';
 import type { Io } from './plan-command';
@@ -42,17 +42,6 @@ const STATUS_WORD: Record<string, string> = {
   completed: '办结',
   cancelled: '撤销',
 };
-
-function required(args: ReturnType<typeof parseArgs>, name: string, what: string): string {
-  const value = args.options.get(name);
-  if (value === undefined || value.trim() === '') throw new UsageError(`缺少 --${name}：${what}`);
-  return value.trim();
-}
-
-function one(args: ReturnType<typeof parseArgs>, what: string): string {
-  if (args.positionals.length !== 1) throw new UsageError(`请给出一个${what}（得到 ${args.positionals.length} 个）`);
-  return args.positionals[0]!;
-}
 
 /** A value for a visibility query, quoted; names with quotes or backslashes never reach one. */
 function quoted(value: string): string {
