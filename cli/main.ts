@@ -6,6 +6,7 @@ import { UsageError } from './args';
 import { CALENDAR_USAGE, calendarCommand } from './calendar-command';
 import { CYCLE_USAGE, cycleCommand } from './cycle-command';
 import { SIMULATE_USAGE, simulateCommand } from './simulate-command';
+import { TASK_USAGE, taskCommand } from './task-command';
 import { OUTBOX_USAGE, outboxCommand } from './outbox-command';
 import { PLAN_USAGE, planImport, planParse, type Io } from './plan-command';
 import { UNITS_USAGE, unitsCommand } from './units-command';
@@ -16,6 +17,7 @@ ${PLAN_USAGE}
 ${UNITS_USAGE}
 ${CALENDAR_USAGE}
 ${CYCLE_USAGE}
+${TASK_USAGE}
 ${SIMULATE_USAGE}
 ${OUTBOX_USAGE}
 
@@ -46,8 +48,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (command === 'calendar') return await calendarCommand(sub, rest, io);
     if (command === 'units') return await unitsCommand(sub, rest, io);
     if (command === 'cycle') return await cycleCommand(sub, rest, io);
+    if (command === 'task') return await taskCommand(sub, rest, io);
     if (command === 'simulate') return await simulateCommand(argv.slice(1), io);
-    throw new UsageError(`未知的命令 ${command}；可用：plan、units、calendar、cycle、simulate、outbox、help`);
+    throw new UsageError(`未知的命令 ${command}；可用：plan、units、calendar、cycle、task、simulate、outbox、help`);
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr(`duban：${e.message}\n${USAGE.split('\n').slice(2).join('\n')}\n`);
