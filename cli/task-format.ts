@@ -66,10 +66,11 @@ export function describeAssignment(view: AssignmentView): string {
     const cooperating = spec.cooperating.length > 0 ? `；配合单位：${spec.cooperating.join('、')}` : '';
     lines.push(`牵头单位：${spec.unit}${cooperating}；督办单位：${spec.coordinator}`);
     const firstItemChange = view.dateChanges?.find((c) => c.period === undefined);
-    lines.push(
-      `完成时限：${spec.due}${firstItemChange ? `（原定 ${firstItemChange.from}）` : ''}` +
-        `${spec.deadlineText ? `（原文：${spec.deadlineText}）` : ''}`,
-    );
+    const notes = [
+      ...(firstItemChange ? [`原定 ${firstItemChange.from}`] : []),
+      ...(spec.deadlineText ? [`原文：${spec.deadlineText}`] : []),
+    ];
+    lines.push(`完成时限：${spec.due}${notes.length > 0 ? `（${notes.join('；')}）` : ''}`);
   }
   const paused = view.paused ? `；已暂停（${view.paused.by}，${beijing(view.paused.at)}：${view.paused.reason}）` : '';
   const ended =
