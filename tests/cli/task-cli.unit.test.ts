@@ -8,6 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { dubanIn } from '../support/duban-cli';
+import { describeAssignment } from '../../cli/task-format';
+import type { AssignmentView } from '../../workflows/assignment/messages';
 import { exe, pdf } from '../evidence/files';
 
 let dir: string;
@@ -125,4 +127,57 @@ describe('an evidence file is checked before anything connects', () => {
       /^duban：佐证材料 整改报告\.pdf：文件大小 .*超过每个文件 100 字节 的上限.* \[EVIDENCE_TOO_LARGE\]\n$/,
     );
   });
+});
+
+test('task show reads a returned period, an escalation, a pending extension and a pause as a coordinator would', () => {
+  const view = {
+    assignmentId: ID,
+    status: 'acknowledged',
+    spec: {
+      ref: '五.(二).29',
+      title: '开展质量提升行动',
+      unit: '市质监局',
+      cooperating: ['市工商局', '市商务局'],
+      coordinator: '市政府督查室',
+      deadlineText: '2017年12月底前',
+      due: '2017-12-31',
+    },
+    light: 'red',
+    paused: { at: '2017-05-02T01:00:00.000Z', by: '市政府督查室', reason: '机构调整' },
+    periods: [
+      {
+        period: '2017-Q1',
+        label: '2017年第一季度',
+        due: '2017-04-10',
+        originalDue: '2017-03-31',
+        remindersSent: [],
+        returned: { at: '2017-04-01T02:30:00.000Z', by: '市政府督查室', comment: '请附抽检明细', late: false },
+        overdue: true,
+        escalations: ['urge', 'notify-head'],
+        step: 2,
+      },
+    ],
+    extensionRequest: {
+      at: '2017-04-05T08:00:00.000Z',
+      unit: '市质监局',
+      period: '2017-Q1',
+      from: '2017-04-10',
+      to: '2017-04-20',
+      reason: '检测设备未到货',
+    },
+    warnings: [],
+  } as unknown as AssignmentView;
+  expect(describeAssignment(view)).toBe(
+    `督办事项 ${ID}\n` +
+      '任务 五.(二).29：开展质量提升行动\n' +
+      '牵头单位：市质监局；配合单位：市工商局、市商务局；督办单位：市政府督查室\n' +
+      '完成时限：2017-12-31（原文：2017年12月底前）\n' +
+      '状态：已签收，办理中；灯色：红灯；已暂停（市政府督查室，2017-05-02 09:00：机构调整）\n' +
+      '报送周期：\n' +
+      '  2017-Q1（2017年第一季度）  截止 2017-04-10（原定 2017-03-31）  ' +
+      '已退回重报（市政府督查室，2017-04-01 10:30：请附抽检明细），待重报；已催办、督办\n' +
+      '待答复的申请：\n' +
+      '  延期申请：市质监局于 2017-04-05 16:00 申请将2017-Q1 的报送截止日期由 2017-04-10 延至 2017-04-20；' +
+      '理由：检测设备未到货\n',
+  );
 });
