@@ -30,6 +30,9 @@ import {
   progressReportPayloadSchema,
   resumePayloadSchema,
   reviewPayloadSchema,
+  sendBackPayloadSchema,
+  insistPayloadSchema,
+  reassignPayloadSchema,
   type AssignmentView,
 } from '../workflows/assignment/messages';
 import { one, parseArgs, required, UsageError, type ParsedArgs } from './args';
@@ -54,6 +57,10 @@ export const TASK_USAGE = `  duban task show ID [--json]
   duban task closure ID --by 督办单位 --approve|--refuse [--comment 意见]
       答复办结申请：同意即办结（销号），不同意即退办（须写明意见），继续报送
   duban task complete ID --by 督办单位 --summary 办结说明                       直接办结
+  duban task send-back ID --unit 单位 --reason 理由                          退回（认为不属本单位职责）
+  duban task insist ID --by 督办单位 --comment 理由                         坚持交办（答复退回）
+  duban task reassign ID --by 督办单位 --to 单位 --reason 理由
+      改派：本事项结束，新单位以当前的时限接办（新事项编号随输出给出）
   duban task pause|cancel ID --by 督办单位 --reason 原因 ；task resume ID --by 督办单位
       暂停（不再提醒、催办）、撤销、恢复
       以上各项均可加 --json（输出办理后的督办事项）和 --idempotency-key KEY（重试同一操作只办理一次）`;
@@ -242,6 +249,32 @@ const TURNS: Record<string, Turn> = {
     body: (args) => ({ by: required(args, 'by', BY) }),
     call: (s, id, body, key) => s.resume(id, body, key),
     said: (view) => `已恢复：${view.assignmentId}`,
+  },
+  'send-back': {
+    options: ['unit', 'reason'],
+    schema: sendBackPayloadSchema,
+    body: (args) => ({ unit: required(args, 'unit', UNIT), reason: required(args, 'reason', '退回理由') }),
+    call: (s, id, body, key) => s.sendBack(id, body, key),
+    said: (view) => `已退回：${view.assignmentId}，待${view.spec?.coordinator ?? '督办单位'}改派或坚持交办`,
+  },
+  insist: {
+    options: ['by', 'comment'],
+    schema: insistPayloadSchema,
+    body: (args) => ({ by: required(args, 'by', BY), comment: required(args, 'comment', '坚持交办的理由') }),
+    call: (s, id, body, key) => s.insist(id, body, key),
+    said: (view) => `已坚持交办：${view.assignmentId} 仍由${view.spec?.unit ?? ''}牵头`,
+  },
+  reassign: {
+    options: ['by', 'to', 'reason'],
+    schema: reassignPayloadSchema,
+    body: (args) => ({
+      by: required(args, 'by', BY),
+      to: required(args, 'to', '改派给的单位，如 --to 市工商局'),
+      reason: required(args, 'reason', '改派理由'),
+    }),
+    call: (s, id, body, key) => s.reassign(id, body, key),
+    said: (view) =>
+      `已改派：${view.assignmentId} 改由${view.reassigned?.to ?? ''}牵头，新的督办事项 ${view.reassigned?.successor ?? ''}`,
   },
   cancel: {
     options: ['by', 'reason'],

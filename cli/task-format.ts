@@ -17,6 +17,7 @@ const STATUS_WORD: Record<AssignmentView['status'], string> = {
   acknowledged: '已签收，办理中',
   completed: '已办结',
   cancelled: '已撤销',
+  reassigned: '已改派',
 };
 const ALARM_WORD: Record<string, string> = {
   SendDeadlineReminder: '到期提醒',
@@ -78,8 +79,15 @@ export function describeAssignment(view: AssignmentView): string {
       ? `（${beijing(view.completedAt)}）`
       : view.cancelled
         ? `（${view.cancelled.by}，${beijing(view.cancelled.at)}：${view.cancelled.reason}）`
-        : '';
+        : view.reassigned
+          ? `（${view.reassigned.by}于 ${beijing(view.reassigned.at)} 改由${view.reassigned.to}牵头：` +
+            `${view.reassigned.reason}；新的督办事项 ${view.reassigned.successor}）`
+          : '';
   lines.push(`状态：${STATUS_WORD[view.status]}${ended}；灯色：${LIGHT_WORD[view.light]}${paused}`);
+  if (view.handover) {
+    const h = view.handover;
+    lines.push(`转办：原由${h.from}牵头（${h.predecessor}），${h.by}于 ${beijing(h.at)} 改由本单位牵头：${h.reason}`);
+  }
   if (view.periods.length > 0) lines.push('报送周期：', ...view.periods.map(periodLine));
 
   const pending: string[] = [];
@@ -90,6 +98,8 @@ export function describeAssignment(view: AssignmentView): string {
         `理由：${ext.reason}`,
     );
   }
+  const sentBack = view.sentBack;
+  if (sentBack) pending.push(`  退回：${sentBack.unit}于 ${beijing(sentBack.at)} 退回，理由：${sentBack.reason}`);
   const closure = view.closureRequest;
   if (closure) {
     pending.push(
