@@ -226,6 +226,10 @@ async function project(client: PoolClient, assignmentId: string, seq: number, ev
     case 'AssignmentSentBack':
     case 'SendBackRefused':
     case 'AssignmentHandedOver':
+    case 'AcknowledgementUrged':
+    case 'CooperationReminderSent':
+    case 'ContributionSubmitted':
+    case 'ContributionsMissing':
       await touch('');
       return;
   }

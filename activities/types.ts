@@ -3,7 +3,7 @@
  * (which hold database, Kafka and Temporal clients and must stay out of the workflow bundle).
  */
 import type { Bulletin, ScoringRules } from '../domain/cycle/bulletin';
-import type { AssignmentSpecV2, RecordedEvent } from '../workflows/assignment/events';
+import type { AssignmentSpecV3, RecordedEvent } from '../workflows/assignment/events';
 import type { Notice } from '../workflows/assignment/notices';
 import type { RecordedCycleEvent } from '../workflows/cycle/events';
 
@@ -57,7 +57,7 @@ export interface Activities {
    */
   startSuccessor(input: {
     workflowId: string;
-    spec: AssignmentSpecV2;
+    spec: AssignmentSpecV3;
     handover: { predecessor: string; from: string; by: string; reason: string };
   }): Promise<{ started: boolean }>;
   /** Every unit the cycle supervises: lead units and cooperating units. */

@@ -32,7 +32,7 @@ import {
   assignmentSpecSchema,
   supervisionPolicySchema,
   type AssignmentSpec,
-  type AssignmentSpecV2,
+  type AssignmentSpecV3,
 } from '../workflows/assignment/events';
 import {
   acknowledgePayloadSchema,
@@ -65,6 +65,9 @@ import {
   type ClosureRequestPayload,
   sendBackPayloadSchema,
   sendBackUpdate,
+  contributionPayloadSchema,
+  contributeUpdate,
+  type ContributionPayload,
   insistPayloadSchema,
   insistUpdate,
   reassignPayloadSchema,
@@ -82,7 +85,7 @@ import {
   type CompletePayload,
   type ProgressReportPayload,
 } from '../workflows/assignment/messages';
-import { DEFAULT_CYCLE_POLICY, DEFAULT_POLICY } from '../workflows/assignment/policy';
+import { DEFAULT_CONVERSATION, DEFAULT_CYCLE_POLICY, DEFAULT_POLICY } from '../workflows/assignment/policy';
 import type { assignmentWorkflow } from '../workflows/assignment/workflow';
 import { AppError, isAppErrorCode } from './errors';
 import type { IdempotencyKeys } from './idempotency';
@@ -201,7 +204,7 @@ export class AssignmentService {
     v1: AssignmentSpec,
     request: z.output<typeof assignRequestSchema>,
     today: string,
-  ): Promise<AssignmentSpecV2> {
+  ): Promise<AssignmentSpecV3> {
     const years = await this.options.calendarYears!();
     const { reportsDue, policy, ...rest } = v1;
     return {
@@ -211,6 +214,7 @@ export class AssignmentService {
       policy: request.policy ? { ...policy, days: 'working' } : DEFAULT_CYCLE_POLICY,
       calendar: calendarSlice({ from: today, to: addDays(v1.due, 60) }, years),
       lights: DEFAULT_LIGHTS,
+      ...DEFAULT_CONVERSATION,
     };
   }
 
@@ -305,6 +309,16 @@ export class AssignmentService {
     const args: [DecisionPayload] = [parse(decisionPayloadSchema, body)];
     await this.bindKey(requestId, 'decideClosure', assignmentId, args[0]);
     return this.update(assignmentId, (h) => h.executeUpdate(decideClosureUpdate, { args, ...updateId(requestId) }));
+  }
+
+  /** 协办意见: a cooperating unit's contribution to the lead's report, with evidence already uploaded. */
+  async contribute(assignmentId: string, body: unknown, requestId?: string): Promise<AssignmentView> {
+    const payload = parse(contributionPayloadSchema, body);
+    const args: [ContributionPayload] = [
+      payload.evidence ? { ...payload, evidence: await this.vouchFor(payload.evidence) } : payload,
+    ];
+    await this.bindKey(requestId, 'contribute', assignmentId, args[0]);
+    return this.update(assignmentId, (h) => h.executeUpdate(contributeUpdate, { args, ...updateId(requestId) }));
   }
 
   /** 退回: the unit says the item is not its own. */

@@ -14,8 +14,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
 import { canonicalJson } from '../domain/canonical-json';
 import { withTransaction } from '../infra/postgres';
-import type { AssignmentSpecV2, ReportingPeriodSpec } from '../workflows/assignment/events';
-import { assignmentSpecV2Schema } from '../workflows/assignment/events';
+import type { AssignmentSpecV3, ReportingPeriodSpec } from '../workflows/assignment/events';
+import { assignmentSpecV3Schema } from '../workflows/assignment/events';
+import { DEFAULT_CONVERSATION } from '../workflows/assignment/policy';
 import { cycleStream, type CycleConfig } from '../workflows/cycle/events';
 import {
   cancelCycleUpdate,
@@ -62,8 +63,8 @@ export function cycleWorkflowId(cycleId: string): string {
 }
 
 /** The spec an item's assignment is started with: the item, and what the cycle's configuration says for all. */
-export function specOf(item: CycleItem, cycleId: string, config: CycleConfig): AssignmentSpecV2 {
-  return assignmentSpecV2Schema.parse({
+export function specOf(item: CycleItem, cycleId: string, config: CycleConfig): AssignmentSpecV3 {
+  return assignmentSpecV3Schema.parse({
     taskId: `${config.planId}:${item.ref}`,
     ref: item.ref,
     title: item.title,
@@ -77,6 +78,7 @@ export function specOf(item: CycleItem, cycleId: string, config: CycleConfig): A
     policy: config.policy,
     calendar: config.calendar,
     lights: config.lights,
+    ...DEFAULT_CONVERSATION,
   });
 }
 

@@ -90,6 +90,7 @@ export function buildApi({ assignments, pool, logger, evidence }: ApiDependencie
         ['deadline', 'moveDeadline'],
         ['closure', 'requestClosure'],
         ['closure/decision', 'decideClosure'],
+        ['contributions', 'contribute'],
         ['send-back', 'sendBack'],
         ['send-back/insist', 'insist'],
         ['reassign', 'reassign'],

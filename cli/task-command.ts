@@ -31,6 +31,7 @@ import {
   resumePayloadSchema,
   reviewPayloadSchema,
   sendBackPayloadSchema,
+  contributionPayloadSchema,
   insistPayloadSchema,
   reassignPayloadSchema,
   type AssignmentView,
@@ -57,6 +58,8 @@ export const TASK_USAGE = `  duban task show ID [--json]
   duban task closure ID --by 督办单位 --approve|--refuse [--comment 意见]
       答复办结申请：同意即办结（销号），不同意即退办（须写明意见），继续报送
   duban task complete ID --by 督办单位 --summary 办结说明                       直接办结
+  duban task contribute ID --unit 配合单位 [--period 2017-Q1] --summary 协办意见 [--evidence FILE]...
+      配合单位提交协办意见（不写 --period 即牵头单位当前的报送周期）
   duban task send-back ID --unit 单位 --reason 理由                          退回（认为不属本单位职责）
   duban task insist ID --by 督办单位 --comment 理由                         坚持交办（答复退回）
   duban task reassign ID --by 督办单位 --to 单位 --reason 理由
@@ -249,6 +252,23 @@ const TURNS: Record<string, Turn> = {
     body: (args) => ({ by: required(args, 'by', BY) }),
     call: (s, id, body, key) => s.resume(id, body, key),
     said: (view) => `已恢复：${view.assignmentId}`,
+  },
+  contribute: {
+    options: ['unit', 'period', 'summary'],
+    evidence: true,
+    schema: contributionPayloadSchema,
+    body: (args) => ({
+      unit: required(args, 'unit', '配合单位，如 --unit 市工商局'),
+      ...optional(args, 'period'),
+      summary: required(args, 'summary', '协办意见，如 --summary "已配合完成抽查 300 户"'),
+    }),
+    call: (s, id, body, key) => s.contribute(id, body, key),
+    said: (view, body) => {
+      const p = view.periods.find((q) =>
+        q.contributions?.some((c) => c.unit === body.unit && c.summary === body.summary),
+      );
+      return `已提交协办意见：${String(body.unit)}，${p ? `${p.period}（${p.label}）` : view.assignmentId}`;
+    },
   },
   'send-back': {
     options: ['unit', 'reason'],

@@ -37,6 +37,15 @@ function evidenceNames(evidence: readonly EvidenceRef[] | undefined): string {
   return evidence && evidence.length > 0 ? `；佐证材料：${evidence.map((e) => e.name).join('、')}` : '';
 }
 
+/** A period's line, and under it the 协办意见 in and the cooperating units not heard from (version 3 asks them). */
+function periodLines(p: PeriodState, cooperating: readonly string[]): string[] {
+  const heard = (p.contributions ?? []).map(
+    (c) => `    协办意见：${c.unit}（${beijing(c.at)}）：${c.summary}${evidenceNames(c.evidence)}`,
+  );
+  const missing = cooperating.filter((u) => !(p.contributions ?? []).some((c) => c.unit === u));
+  return [periodLine(p), ...heard, ...(missing.length > 0 ? [`    未提交协办意见：${missing.join('、')}`] : [])];
+}
+
 function periodLine(p: PeriodState): string {
   const due = `截止 ${p.due}${p.originalDue ? `（原定 ${p.originalDue}）` : ''}`;
   let state: string;
@@ -88,7 +97,8 @@ export function describeAssignment(view: AssignmentView): string {
     const h = view.handover;
     lines.push(`转办：原由${h.from}牵头（${h.predecessor}），${h.by}于 ${beijing(h.at)} 改由本单位牵头：${h.reason}`);
   }
-  if (view.periods.length > 0) lines.push('报送周期：', ...view.periods.map(periodLine));
+  const asked = spec && spec.version === 3 ? spec.cooperating : [];
+  if (view.periods.length > 0) lines.push('报送周期：', ...view.periods.flatMap((p) => periodLines(p, asked)));
 
   const pending: string[] = [];
   const ext = view.extensionRequest;

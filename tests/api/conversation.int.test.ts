@@ -148,6 +148,14 @@ test('a report replaced with evidence, returned for rework, reported again and a
     'NO_REPORT',
     /没有可审核的报告/,
   );
+  await expectRefused(
+    id,
+    `${url}/contributions`,
+    { unit: '市教育局', summary: '协办意见' },
+    403,
+    'NOT_COOPERATING',
+    /市教育局不是任务 三.\(一\).5 的配合单位，不能提交协办意见；该任务没有配合单位/,
+  );
 
   expect(
     (await call('POST', `${url}/reports`, { unit: UNIT, summary: '已抽检 120 批次', percentComplete: 30 })).status,

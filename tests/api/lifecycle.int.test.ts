@@ -134,7 +134,8 @@ test('assign, acknowledge, report, complete: each step is a workflow event, a Ka
   expect(assigned.body).toMatchObject({
     assignmentId: id,
     status: 'assigned',
-    nextAlarm: { command: 'SendDeadlineReminder' },
+    // Version 3: 签收 is expected within two working days, so the clock's next act is the 催签收.
+    nextAlarm: { command: 'UrgeAcknowledgement' },
   });
   expect(assigned.body.periods.length).toBeGreaterThanOrEqual(2);
   // Answered once the assignment is stored: no polling needed to find it in the event store.

@@ -42,7 +42,7 @@ test('an unknown or missing subcommand names the ones there are', async () => {
   const unknown = await duban('task', 'approve', ID);
   expect(unknown.code).toBe(2);
   expect(unknown.stderr).toMatch(
-    /^duban：未知的 task 子命令 approve；可用：show、ack、report、review、extend、extension、move-deadline、close-request、closure、complete、pause、resume、send-back、insist、reassign、cancel\n/,
+    /^duban：未知的 task 子命令 approve；可用：show、ack、report、review、extend、extension、move-deadline、close-request、closure、complete、pause、resume、contribute、send-back、insist、reassign、cancel\n/,
   );
   expect((await duban('task')).stderr).toMatch(/^duban：未知的 task 子命令 （无）/);
 });

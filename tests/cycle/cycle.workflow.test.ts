@@ -166,6 +166,8 @@ test('the Spring Festival week delays the ladder; a silent unit climbs it on wor
   const task = '「一.(一) 推进质量提升行动」';
   expect(await inbox(X_ITEMS[0]!.assignmentId)).toEqual([
     `2017-01-03 09:00 市商务局 【交办】${task}`,
+    // Not acknowledged within two working days (Wednesday and Thursday): urged on Friday.
+    `2017-01-06 09:00 市商务局 【催签收】${task}`,
     '2017-01-20 09:00 市商务局 【提醒】2017年1月进展报送',
     '2017-01-26 09:00 市商务局 【提醒】2017年1月进展报送',
     `2017-02-03 09:00 市商务局 【催办】${task}`,
@@ -179,6 +181,7 @@ test('the Spring Festival week delays the ladder; a silent unit climbs it on wor
   ]);
   expect(await inbox(X_ITEMS[2]!.assignmentId)).toEqual([
     '2017-01-03 09:00 市林业局 【交办】「一.(三) 推进质量提升行动」',
+    '2017-01-06 09:00 市林业局 【催签收】「一.(三) 推进质量提升行动」',
     '2017-01-10 10:00 市林业局 【撤销】「一.(三) 推进质量提升行动」',
   ]);
 });

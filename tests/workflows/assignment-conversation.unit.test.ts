@@ -13,6 +13,7 @@ import {
   fold,
   isClosed,
   lightOf,
+  missingContributors,
   nextAlarm,
   normalizeSpec,
   successorSpec,
@@ -21,6 +22,7 @@ import {
 } from '../../workflows/assignment/decider';
 import type { AssignmentEvent } from '../../workflows/assignment/events';
 import { noticesFor } from '../../workflows/assignment/notices';
+import { DEFAULT_CONVERSATION } from '../../workflows/assignment/policy';
 import { given } from '../support/specification';
 import { assigned, at, iso, runClock, spec, timeline } from './decider-v2-fixtures';
 
@@ -522,4 +524,89 @@ describe('send-back (退回), insisting (坚持交办) and reassignment (改派)
       .when(reassign('2017-12-21'))
       .thenRefused('NOTHING_TO_REPORT', /已没有今后到期的报送周期/);
   });
+});
+
+describe('version 3: 签收 expected in time, and the cooperating units (配合单位) heard', () => {
+  const v3 = { ...spec, ...DEFAULT_CONVERSATION };
+  const assignedV3: AssignmentEvent = { type: 'TaskAssigned', version: 3, at: iso('2017-01-03', '10:00'), spec: v3 };
+  const contribute = (date: string, unit: string, period?: string): AssignmentCommand => ({
+    type: 'SubmitContribution',
+    now: at(date),
+    unit,
+    ...(period && { period }),
+    summary: `${unit}已配合开展抽检`,
+  });
+
+  test('assigned as version 3; not acknowledged within two working days, the unit is urged once', () => {
+    expect(decide({ type: 'AssignTask', now: at('2017-01-03', '10:00'), spec: v3 }, fold([]))).toEqual([assignedV3]);
+    // Assigned on Tuesday 01-03: 签收 expected by Thursday 01-05, urged on Friday 01-06 at 09:00.
+    const { events, state } = runClock(fold([assignedV3]), at('2017-01-10'));
+    expect(timeline(events)).toEqual(['2017-01-06 09:00 AcknowledgementUrged']);
+    expect(events[0]).toMatchObject({ expectedBy: '2017-01-05' });
+    expect(notices(state, events)[0]!.body).toBe(
+      '市质监局：任务「五.(二).29 开展重点产品质量提升行动」的签收期限为1月5日，至今未签收，请立即签收并落实。',
+    );
+    const acknowledged = fold(
+      decide({ type: 'AcknowledgeAssignment', now: at('2017-01-05'), unit: UNIT }, fold([assignedV3])),
+      fold([assignedV3]),
+    );
+    expect(runClock(acknowledged, at('2017-01-10')).events).toEqual([]);
+  });
+
+  test('the units not yet heard from are reminded three working days before the due date', () => {
+    const one = play([contribute('2017-01-16', '市工商局')], [assignedV3, { ...acknowledgedOn('2017-01-04') }]);
+    expect(one.state.periods[0]!.contributions).toEqual([
+      { unit: '市工商局', at: iso('2017-01-16'), summary: '市工商局已配合开展抽检' },
+    ]);
+    // Thursday 01-26 is due; three working days before it is Monday 01-23 (five, for the lead: Friday 01-20, as Sunday
+    // 01-22 is worked before the Spring Festival).
+    const { events, state } = runClock(one.state, at('2017-01-25', '23:00'));
+    expect(timeline(events)).toEqual([
+      '2017-01-20 09:00 DeadlineReminderSent 2017-01 advance',
+      '2017-01-23 09:00 CooperationReminderSent 2017-01',
+    ]);
+    expect(events[1]).toMatchObject({ units: ['市经信委'] });
+    expect(notices(state, events.slice(1)).map((n) => [n.recipient, n.kind, n.subject])).toEqual([
+      ['市经信委', 'cooperation-reminder', '【协办提醒】2017年1月协办意见'],
+    ]);
+  });
+
+  test('the lead reports without a contribution: the report stands, and the coordinator is told who is missing', () => {
+    const { events, state } = play(
+      [contribute('2017-01-16', '市工商局'), report('2017-01-25', '2017-01')],
+      [assignedV3, acknowledgedOn('2017-01-04')],
+    );
+    expect(events.map((e) => e.type)).toEqual([
+      'ContributionSubmitted',
+      'ProgressReportSubmitted',
+      'ContributionsMissing',
+    ]);
+    expect(events[2]).toMatchObject({ period: '2017-01', units: ['市经信委'] });
+    expect(missingContributors(state.periods[0]!, state.spec!)).toEqual(['市经信委']);
+    expect(notices(state, events.slice(2))[0]).toMatchObject({
+      recipient: COORDINATOR,
+      kind: 'contribution-missing',
+      body: '市质强委办公室：市质监局已报送任务「五.(二).29 开展重点产品质量提升行动」2017年1月进展，配合单位市经信委未提交协办意见。',
+    });
+  });
+
+  test('a contribution from a unit that does not cooperate, or after the report was accepted, is refused', () => {
+    given(assignedV3)
+      .when(contribute('2017-01-16', '市教育局'))
+      .thenRefused(
+        'NOT_COOPERATING',
+        /市教育局不是任务 五.\(二\).29 的配合单位，不能提交协办意见；该任务的配合单位是市工商局、市经信委/,
+      );
+    const accepted = play(
+      [report('2017-01-20', '2017-01'), review('2017-01-23', '2017-01', true)],
+      [assignedV3],
+    ).history;
+    given(...accepted)
+      .when(contribute('2017-01-24', '市工商局', '2017-01'))
+      .thenRefused('ALREADY_REVIEWED', /不再接收协办意见/);
+  });
+
+  function acknowledgedOn(date: string): AssignmentEvent {
+    return { type: 'AssignmentAcknowledged', version: 1, at: iso(date), unit: UNIT, implicit: false };
+  }
 });

@@ -16,7 +16,9 @@ import { packageCalendarYears } from '../../domain/calendar-years';
 import { calendarSlice } from '../../domain/working-days';
 import { createAssignmentWorker, WORKFLOWS_PATH } from '../../worker/create-worker';
 import {
+  acknowledgeUpdate,
   assignedUpdate,
+  contributeUpdate,
   decideClosureUpdate,
   decideExtensionUpdate,
   moveDeadlineUpdate,
@@ -28,6 +30,7 @@ import {
   statusQuery,
   submitReportUpdate,
 } from '../../workflows/assignment/messages';
+import { DEFAULT_CONVERSATION } from '../../workflows/assignment/policy';
 import type { assignmentWorkflow } from '../../workflows/assignment/workflow';
 import { config, connectPostgres, createTimeSkippingEnv, uniqueId } from '../support/stack';
 import { spec } from './decider-v2-fixtures';
@@ -228,4 +231,51 @@ test('a send-back answered by 改派: the new unit takes over with the dates as 
     `2018-04-16 09:00 市工商局 【催办】「${spec.ref} ${spec.title}」`,
   ]);
   await next.terminate('the scenario is over');
+});
+
+test('version 3: 签收 in time, the cooperating units reminded, one never contributing shown as missing', async () => {
+  const id = uniqueId('cooperation-2018');
+  await skipTo('2018-06-04', '09:00'); // Monday; the Dragon Boat Festival is Monday 06-18
+  const handle: WorkflowHandle<typeof assignmentWorkflow> = await env.client.workflow.start('assignmentWorkflow', {
+    taskQueue,
+    workflowId: id,
+    args: [
+      {
+        spec: {
+          ...spec,
+          ...DEFAULT_CONVERSATION,
+          taskId: id,
+          deadlineText: '2018年6月底前',
+          due: '2018-06-29',
+          calendar: calendarSlice({ from: '2018-01-01', to: '2019-03-31' }, packageCalendarYears()),
+          periods: [{ key: '2018-06', label: '2018年6月', due: '2018-06-29' }],
+        },
+      },
+    ],
+  });
+  await skipTo('2018-06-05', '10:00');
+  await handle.executeUpdate(acknowledgeUpdate, { args: [{ unit: UNIT }] });
+  await skipTo('2018-06-27', '10:00');
+  await handle.executeUpdate(contributeUpdate, {
+    args: [{ unit: '市工商局', summary: '已配合完成市场主体抽查 300 户' }],
+  });
+  await skipTo('2018-06-28', '15:00');
+  const reported = await handle.executeUpdate(submitReportUpdate, {
+    args: [{ unit: UNIT, summary: '已完成重点产品抽检', percentComplete: 100 }],
+  });
+  expect(reported.periods[0]!.contributions?.map((c) => c.unit)).toEqual(['市工商局']);
+  const task = `「${spec.ref} ${spec.title}」`;
+  // Friday 06-29 due: the lead reminded five working days before (06-22, over the holiday of 06-18), the cooperating
+  // units three (06-26); acknowledged on the second day, so no 催签收.
+  expect(await inbox(id, '2018-06-04')).toEqual([
+    `2018-06-04 09:00 市工商局 【协办】${task}`,
+    `2018-06-04 09:00 市经信委 【协办】${task}`,
+    `2018-06-04 09:00 ${UNIT} 【交办】${task}`,
+    `2018-06-22 09:00 ${UNIT} 【提醒】2018年6月进展报送`,
+    `2018-06-26 09:00 市工商局 【协办提醒】2018年6月协办意见`,
+    `2018-06-26 09:00 市经信委 【协办提醒】2018年6月协办意见`,
+    `2018-06-27 10:00 ${UNIT} 【协办意见】市工商局：2018年6月`,
+    `2018-06-28 15:00 ${COORDINATOR} 【协办缺报】${task}`,
+  ]);
+  await handle.terminate('the scenario is over');
 });

@@ -37,6 +37,7 @@ import type {
   AssignmentEvent,
   AssignmentSpec,
   AssignmentSpecV2,
+  AssignmentSpecV3,
   EscalationLevel,
   LightThresholds,
   ReportingPeriodSpec,
@@ -46,28 +47,41 @@ import type {
 // ---------------------------------------------------------------------------------------------------------------
 // specs: as assigned (version 1 or 2), and as the decider reads them
 
-export type AnySpec = AssignmentSpec | AssignmentSpecV2;
+export type AnySpec = AssignmentSpec | AssignmentSpecV2 | AssignmentSpecV3;
 
-export function isSpecV2(spec: AnySpec): spec is AssignmentSpecV2 {
+/** Version 2 or later: periods, working days, a cycle, cooperating units, lights. */
+export function isSpecV2(spec: AnySpec): spec is AssignmentSpecV2 | AssignmentSpecV3 {
   return 'periods' in spec;
+}
+
+export function isSpecV3(spec: AnySpec): spec is AssignmentSpecV3 {
+  return 'acknowledgeWithinDays' in spec;
+}
+
+/** The version of the TaskAssigned event a spec is assigned with. */
+export function specVersion(spec: AnySpec): 1 | 2 | 3 {
+  return isSpecV3(spec) ? 3 : isSpecV2(spec) ? 2 : 1;
 }
 
 /** Lights for assignments whose spec names none (version 1). */
 export const DEFAULT_LIGHTS: LightThresholds = { yellowWhenLeft: 0.3 };
 
 /** Every spec in the shape version 2 gives it: what the decider, the notices and the views read. */
-export interface Spec extends Omit<AssignmentSpecV2, 'policy'> {
-  version: 1 | 2;
+export interface Spec extends Omit<AssignmentSpecV3, 'policy'> {
+  version: 1 | 2 | 3;
   policy: SupervisionPolicyV2;
 }
 
 /** A version-1 spec read as version 2: calendar days, a period per report date, no cycle, no cooperating units. */
 export function normalizeSpec(spec: AnySpec): Spec {
-  if (isSpecV2(spec)) return { ...spec, version: 2 };
+  if (isSpecV3(spec)) return { ...spec, version: 3 };
+  if (isSpecV2(spec)) return { ...spec, version: 2, acknowledgeWithinDays: 0, cooperationReminderDays: 0 };
   const { reportsDue, policy, ...rest } = spec;
   return {
     ...rest,
     version: 1,
+    acknowledgeWithinDays: 0,
+    cooperationReminderDays: 0,
     cooperating: [],
     periods: reportsDue.map((due) => ({ key: quarterKey(due), label: quarterLabel(due), due })),
     policy: { ...policy, days: 'calendar' },
@@ -90,6 +104,7 @@ export interface Handover {
 export type AssignmentCommand =
   | { type: 'AssignTask'; now: Date; spec: AnySpec; handover?: Handover }
   | { type: 'SendBack'; now: Date; unit: string; reason: string }
+  | { type: 'SubmitContribution'; now: Date; unit: string; period?: string; summary: string; evidence?: EvidenceRef[] }
   | { type: 'InsistOnUnit'; now: Date; by: string; comment: string }
   | { type: 'ReassignAssignment'; now: Date; by: string; to: string; reason: string; successor: string }
   | { type: 'AcknowledgeAssignment'; now: Date; unit: string }
@@ -119,6 +134,8 @@ export type AssignmentCommand =
 /** Commands the clock brings: the workflow sends them when `nextAlarm` says their time has come. */
 export type AlarmCommand =
   | { type: 'SendDeadlineReminder'; now: Date; period: string; kind: 'advance' | 'due-day' }
+  | { type: 'UrgeAcknowledgement'; now: Date; period: string }
+  | { type: 'RemindCooperatingUnits'; now: Date; period: string }
   | { type: 'ClosePeriod'; now: Date; period: string }
   | { type: 'EscalateOverdue'; now: Date; period: string; step: number };
 
@@ -150,6 +167,10 @@ export interface PeriodState {
   originalDue?: CalendarDate;
   /** When `due` last moved: reminders whose time had passed by then are not sent late. */
   movedAt?: string;
+  /** 协办意见 received for this period, the latest of each cooperating unit. */
+  contributions?: Array<{ unit: string; at: string; summary: string; evidence?: EvidenceRef[] }>;
+  /** The cooperating units were reminded for this period's due date. */
+  cooperationReminded?: boolean;
   overdue: boolean;
   /** Levels of the escalation notices sent for this period, in order. */
   escalations: EscalationLevel[];
@@ -163,6 +184,8 @@ export interface AssignmentState {
   spec?: Spec;
   assignedAt?: string;
   acknowledgedAt?: string;
+  /** 催签收 sent: the unit had not acknowledged in time. */
+  acknowledgementUrgedAt?: string;
   completedAt?: string;
   cancelled?: { at: string; by: string; reason: string };
   /** The clock is stopped: by whom, since when, why. */
@@ -226,6 +249,7 @@ export type DomainErrorCode =
   | 'INVALID_DATE'
   | 'COMMENT_REQUIRED'
   | 'ALREADY_REASSIGNED'
+  | 'NOT_COOPERATING'
   | 'SAME_UNIT';
 
 export class DomainError extends Error {
@@ -305,8 +329,18 @@ export function decide(command: AssignmentCommand, state: AssignmentState): Assi
           (period.returned?.late === true || period.overdue || shanghaiDate(command.now) > period.due),
       } as const;
       const evidence = command.evidence ?? [];
-      if (!period.report && evidence.length === 0) return [...acknowledgement, { ...report, version: 1 }];
-      return [...acknowledgement, { ...report, version: 2, evidence, replaces: period.report !== undefined }];
+      // Version 3 tells the coordinator which cooperating units the lead reported without.
+      const missing = spec.version === 3 && !period.report ? missingContributors(period, spec) : [];
+      const unheard: AssignmentEvent[] =
+        missing.length > 0
+          ? [{ type: 'ContributionsMissing', version: 1, at, period: period.period, units: missing }]
+          : [];
+      if (!period.report && evidence.length === 0) return [...acknowledgement, { ...report, version: 1 }, ...unheard];
+      return [
+        ...acknowledgement,
+        { ...report, version: 2, evidence, replaces: period.report !== undefined },
+        ...unheard,
+      ];
     }
 
     case 'ReviewReport': {
@@ -483,6 +517,53 @@ export function decide(command: AssignmentCommand, state: AssignmentState): Assi
       return [{ type: 'ReportingPeriodOverdue', version: 1, at, period: period.period, due: period.due }];
     }
 
+    case 'UrgeAcknowledgement': {
+      const expectedBy = acknowledgementExpectedBy(state, spec);
+      if (state.paused || !expectedBy || state.acknowledgementUrgedAt) return [];
+      return [{ type: 'AcknowledgementUrged', version: 1, at, expectedBy }];
+    }
+
+    case 'RemindCooperatingUnits': {
+      if (state.paused) return [];
+      const period = findPeriod(state, spec, command.period);
+      const units = missingContributors(period, spec);
+      if (period.report || period.cooperationReminded || units.length === 0) return [];
+      if (command.now >= shanghaiInstant(addDays(period.due, 1))) return []; // stale: nextAlarm skips it too
+      return [{ type: 'CooperationReminderSent', version: 1, at, period: period.period, due: period.due, units }];
+    }
+
+    case 'SubmitContribution': {
+      if (!spec.cooperating.includes(command.unit)) {
+        throw new DomainError(
+          'NOT_COOPERATING',
+          `${command.unit}不是任务 ${spec.ref} 的配合单位，不能提交协办意见；` +
+            (spec.cooperating.length > 0 ? `该任务的配合单位是${spec.cooperating.join('、')}` : '该任务没有配合单位'),
+        );
+      }
+      const period =
+        command.period === undefined
+          ? state.periods.find((p) => !p.report || !p.report.accepted)
+          : findPeriod(state, spec, command.period);
+      if (!period) throw new DomainError('NOTHING_TO_REPORT', `任务 ${spec.ref} 的各报送周期均已审核完毕`);
+      if (period.report?.accepted) {
+        throw new DomainError(
+          'ALREADY_REVIEWED',
+          `${spec.unit}的 ${period.period} 进展已审核通过，不再接收协办意见；请对下一报送周期提交`,
+        );
+      }
+      return [
+        {
+          type: 'ContributionSubmitted',
+          version: 1,
+          at,
+          period: period.period,
+          unit: command.unit,
+          summary: command.summary,
+          evidence: command.evidence ?? [],
+        },
+      ];
+    }
+
     case 'EscalateOverdue': {
       if (state.paused) return [];
       const period = findPeriod(state, spec, command.period);
@@ -491,7 +572,7 @@ export function decide(command: AssignmentCommand, state: AssignmentState): Assi
       // After a pause (version 2), the ladder goes at once to the highest step that came due, with one notice.
       let step = command.step;
       while (
-        spec.version === 2 &&
+        spec.version >= 2 &&
         step < spec.policy.ladder.length &&
         escalationInstant(period, spec, step + 1) <= command.now
       ) {
@@ -549,7 +630,24 @@ function assign(spec: AnySpec, at: string, state: AssignmentState): AssignmentEv
   if (late) {
     throw new DomainError('INVALID_SPEC', `任务 ${spec.ref} 的报送日期 ${late.due} 晚于完成时限 ${spec.due}`);
   }
-  return [{ type: 'TaskAssigned', version: 2, at, spec }];
+  return isSpecV3(spec)
+    ? [{ type: 'TaskAssigned', version: 3, at, spec }]
+    : [{ type: 'TaskAssigned', version: 2, at, spec }];
+}
+
+/** The cooperating units that have sent no 协办意见 for a period. */
+export function missingContributors(p: PeriodState, spec: Spec): string[] {
+  const heard = new Set((p.contributions ?? []).map((c) => c.unit));
+  return spec.cooperating.filter((u) => !heard.has(u));
+}
+
+/** The last day a 签收 is expected on (version 3): `acknowledgeWithinDays` working days after the assignment's day. */
+function acknowledgementExpectedBy(state: AssignmentState, spec: Spec): CalendarDate | undefined {
+  if (spec.acknowledgeWithinDays <= 0 || state.status !== 'assigned' || !state.assignedAt) return undefined;
+  const assignedOn = shanghaiDate(new Date(state.assignedAt));
+  return spec.policy.days === 'calendar'
+    ? addDays(assignedOn, spec.acknowledgeWithinDays)
+    : addWorkingDays(spec.calendar, assignedOn, spec.acknowledgeWithinDays);
 }
 
 function requireAssigned(state: AssignmentState): Spec {
@@ -794,6 +892,25 @@ export function evolve(state: AssignmentState, event: AssignmentEvent): Assignme
       delete ended.sentBack;
       return ended;
     }
+    case 'AcknowledgementUrged':
+      return { ...next, acknowledgementUrgedAt: event.at };
+    case 'CooperationReminderSent':
+      return withPeriod(next, event.period, (p) => ({ ...p, cooperationReminded: true }));
+    case 'ContributionSubmitted':
+      return withPeriod(next, event.period, (p) => ({
+        ...p,
+        contributions: [
+          ...(p.contributions ?? []).filter((c) => c.unit !== event.unit),
+          {
+            unit: event.unit,
+            at: event.at,
+            summary: event.summary,
+            ...(event.evidence.length > 0 && { evidence: event.evidence }),
+          },
+        ],
+      }));
+    case 'ContributionsMissing':
+      return next;
     case 'AssignmentHandedOver':
       return {
         ...next,
@@ -844,7 +961,7 @@ function openPeriod(p: ReportingPeriodSpec): PeriodState {
 /** A period due on another day: its reminders and ladder start over for the new date; what was sent stays sent. */
 function moveDue(p: PeriodState, to: CalendarDate, at: string): PeriodState {
   if (p.due === to) return p;
-  return {
+  const moved: PeriodState = {
     ...p,
     due: to,
     originalDue: p.originalDue ?? p.due,
@@ -853,6 +970,8 @@ function moveDue(p: PeriodState, to: CalendarDate, at: string): PeriodState {
     overdue: false,
     step: 0,
   };
+  delete moved.cooperationReminded;
+  return moved;
 }
 
 /** The item's 完成时限 and the periods due on it, or one period, moved from `from` to `to`. */
@@ -896,7 +1015,7 @@ export function fold(events: readonly AssignmentEvent[], from: AssignmentState =
  * The spec of the assignment that takes over an item handed to `to` (改派): the item as it stands — its 完成时限 and
  * the due dates of the periods not yet reported, as extended or moved — now led by `to`, in version 2's shape.
  */
-export function successorSpec(state: AssignmentState, to: string): AssignmentSpecV2 {
+export function successorSpec(state: AssignmentState, to: string): AssignmentSpecV3 {
   const spec = requireAssigned(state);
   const { version: _version, ...rest } = spec;
   void _version;
@@ -931,11 +1050,23 @@ export interface Alarm {
  */
 export function nextAlarm(state: AssignmentState, now?: Date): Alarm | undefined {
   if (isClosed(state) || state.status === 'unassigned' || !state.spec || state.paused) return undefined;
+  const spec = state.spec;
   const assignedAt = new Date(state.assignedAt ?? 0);
   let earliest: Alarm | undefined;
-  for (const p of state.periods) {
-    const alarm = periodAlarm(p, state.spec, assignedAt, now);
+  const consider = (alarm: Alarm | undefined) => {
     if (alarm && (!earliest || alarm.at < earliest.at)) earliest = alarm;
+  };
+  const expectedBy = acknowledgementExpectedBy(state, spec);
+  if (expectedBy && !state.acknowledgementUrgedAt && state.periods[0]) {
+    const day = spec.policy.days === 'calendar' ? addDays(expectedBy, 1) : addWorkingDays(spec.calendar, expectedBy, 1);
+    consider({
+      at: shanghaiInstant(day, spec.policy.noticeTime),
+      command: { type: 'UrgeAcknowledgement', period: state.periods[0].period },
+    });
+  }
+  for (const p of state.periods) {
+    consider(periodAlarm(p, spec, assignedAt, now));
+    consider(cooperationAlarm(p, spec, assignedAt, now));
   }
   return earliest;
 }
@@ -967,6 +1098,17 @@ function escalationInstant(p: PeriodState, spec: Spec, step: number): Date {
   const day =
     policy.days === 'calendar' ? addDays(p.due, days) : addWorkingDays(calendar as WorkingCalendar, p.due, days);
   return shanghaiInstant(day, policy.noticeTime);
+}
+
+/** Version 3: the cooperating units not yet heard from, `cooperationReminderDays` working days before the due date. */
+function cooperationAlarm(p: PeriodState, spec: Spec, assignedAt: Date, now: Date | undefined): Alarm | undefined {
+  const before = spec.cooperationReminderDays;
+  if (before <= 0 || p.report || p.cooperationReminded || missingContributors(p, spec).length === 0) return undefined;
+  const day = spec.policy.days === 'calendar' ? addDays(p.due, -before) : addWorkingDays(spec.calendar, p.due, -before);
+  const at = shanghaiInstant(day, spec.policy.noticeTime);
+  const stale = now !== undefined && now >= shanghaiInstant(addDays(p.due, 1));
+  if (stale || at < assignedAt || (p.movedAt !== undefined && at < new Date(p.movedAt))) return undefined;
+  return { at, command: { type: 'RemindCooperatingUnits', period: p.period } };
 }
 
 function periodAlarm(p: PeriodState, spec: Spec, assignedAt: Date, now: Date | undefined): Alarm | undefined {

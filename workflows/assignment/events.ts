@@ -102,12 +102,24 @@ export const assignmentSpecV2Schema = assignmentSpecSchema.omit({ reportsDue: tr
 });
 export type AssignmentSpecV2 = z.infer<typeof assignmentSpecV2Schema>;
 
+/**
+ * Version 3: version 2 with the turns of the conversation that run on the clock — 签收 expected within a number of
+ * working days (or urged), and the cooperating units reminded a number of working days before each due date to send
+ * their 协办意见. Zero turns either off.
+ */
+export const assignmentSpecV3Schema = assignmentSpecV2Schema.extend({
+  acknowledgeWithinDays: z.number().int().min(0).max(30),
+  cooperationReminderDays: z.number().int().min(0).max(30),
+});
+export type AssignmentSpecV3 = z.infer<typeof assignmentSpecV3Schema>;
+
 const base = { version: z.literal(1), at: instant };
 const period = { period: z.string(), due: calendarDate };
 
 export const taskAssignedSchema = z.discriminatedUnion('version', [
   z.object({ type: z.literal('TaskAssigned'), ...base, spec: assignmentSpecSchema }),
   z.object({ type: z.literal('TaskAssigned'), version: z.literal(2), at: instant, spec: assignmentSpecV2Schema }),
+  z.object({ type: z.literal('TaskAssigned'), version: z.literal(3), at: instant, spec: assignmentSpecV3Schema }),
 ]);
 export const assignmentAcknowledgedSchema = z.object({
   type: z.literal('AssignmentAcknowledged'),
@@ -283,6 +295,37 @@ export const assignmentHandedOverSchema = z.object({
   reason: z.string(),
 });
 
+/** 催签收: the unit has not acknowledged within the working days its spec allows. */
+export const acknowledgementUrgedSchema = z.object({
+  type: z.literal('AcknowledgementUrged'),
+  ...base,
+  /** The last day the 签收 was expected on. */
+  expectedBy: calendarDate,
+});
+/** The cooperating units not yet heard from are reminded to send their 协办意见 for the lead's period. */
+export const cooperationReminderSentSchema = z.object({
+  type: z.literal('CooperationReminderSent'),
+  ...base,
+  ...period,
+  units: z.array(z.string()).min(1),
+});
+/** 协办意见: a cooperating unit's contribution to the lead's report of one period. */
+export const contributionSubmittedSchema = z.object({
+  type: z.literal('ContributionSubmitted'),
+  ...base,
+  period: z.string(),
+  unit: z.string(),
+  summary: z.string(),
+  evidence: z.array(evidenceRefSchema),
+});
+/** The lead reported a period without the contributions of these cooperating units: the coordinator is told. */
+export const contributionsMissingSchema = z.object({
+  type: z.literal('ContributionsMissing'),
+  ...base,
+  period: z.string(),
+  units: z.array(z.string()).min(1),
+});
+
 export const assignmentEventSchema = z.discriminatedUnion('type', [
   taskAssignedSchema,
   assignmentAcknowledgedSchema,
@@ -306,6 +349,10 @@ export const assignmentEventSchema = z.discriminatedUnion('type', [
   sendBackRefusedSchema,
   assignmentReassignedSchema,
   assignmentHandedOverSchema,
+  acknowledgementUrgedSchema,
+  cooperationReminderSentSchema,
+  contributionSubmittedSchema,
+  contributionsMissingSchema,
 ]);
 export type AssignmentEvent = z.infer<typeof assignmentEventSchema>;
 

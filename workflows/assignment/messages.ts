@@ -10,7 +10,7 @@ import { isCalendarDate } from '../../domain/calendar';
 import { evidenceRefSchema } from '../../domain/evidence/ref';
 import { boundedText } from '../../domain/text';
 import type { AssignmentState, Light } from './decider';
-import { assignmentSpecSchema, assignmentSpecV2Schema } from './events';
+import { assignmentSpecSchema, assignmentSpecV2Schema, assignmentSpecV3Schema } from './events';
 
 /**
  * The workflow's input, checked when a run starts — also on every replay — with the TaskAssigned event's own spec
@@ -19,7 +19,8 @@ import { assignmentSpecSchema, assignmentSpecV2Schema } from './events';
  * for good. The edge's tighter bounds live in api/assignments.ts.
  */
 export const assignmentInputSchema = z.object({
-  spec: z.union([assignmentSpecV2Schema, assignmentSpecSchema]),
+  // Newest first: a version-3 spec would also pass version 2's schema, which would strip its own fields.
+  spec: z.union([assignmentSpecV3Schema, assignmentSpecV2Schema, assignmentSpecSchema]),
   /** An assignment handed over from another unit's (改派): its first events say so. */
   handover: z
     .object({ predecessor: z.string().min(1), from: z.string().min(1), by: z.string().min(1), reason: z.string() })
@@ -150,6 +151,17 @@ export const sendBackPayloadSchema = z
   .strict();
 export type SendBackPayload = z.infer<typeof sendBackPayloadSchema>;
 
+/** 协办意见: a cooperating unit's contribution to the lead's report of a period (the lead's current one if none). */
+export const contributionPayloadSchema = z
+  .object({
+    unit: unitName,
+    period: periodKey.optional(),
+    summary: boundedText('协办意见', LIMITS.summary, { multiline: true }),
+    evidence: z.array(evidenceRefSchema).max(LIMITS.evidence, `佐证材料最多 ${LIMITS.evidence} 份`).optional(),
+  })
+  .strict();
+export type ContributionPayload = z.infer<typeof contributionPayloadSchema>;
+
 /** 坚持交办: the coordinator keeps the item with the unit, saying why. */
 export const insistPayloadSchema = z.object({ by: byCoordinator, comment }).strict();
 export type InsistPayload = z.infer<typeof insistPayloadSchema>;
@@ -200,6 +212,8 @@ export const requestClosureUpdate = defineUpdate<AssignmentView, [ClosureRequest
 export const decideClosureUpdate = defineUpdate<AssignmentView, [DecisionPayload]>('decideClosure');
 /** 退回: the unit sends the item back to the coordinator. */
 export const sendBackUpdate = defineUpdate<AssignmentView, [SendBackPayload]>('sendBack');
+/** 协办意见: a cooperating unit contributes to the lead's report. */
+export const contributeUpdate = defineUpdate<AssignmentView, [ContributionPayload]>('contribute');
 /** 坚持交办: the coordinator's answer to a send-back that keeps the item with the unit. */
 export const insistUpdate = defineUpdate<AssignmentView, [InsistPayload]>('insist');
 /** 改派: the coordinator hands the item to another unit; this assignment ends and the new one starts. */

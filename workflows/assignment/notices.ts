@@ -29,7 +29,11 @@ export type NoticeKind =
   | 'send-back'
   | 'send-back-refused'
   | 'reassigned'
-  | 'handed-over';
+  | 'handed-over'
+  | 'acknowledge-urge'
+  | 'cooperation-reminder'
+  | 'contribution'
+  | 'contribution-missing';
 
 /** What each kind of notice is called in the offices: for summaries and counts. */
 export const NOTICE_KIND_NAMES: Record<NoticeKind, string> = {
@@ -56,6 +60,10 @@ export const NOTICE_KIND_NAMES: Record<NoticeKind, string> = {
   'send-back-refused': '坚持交办',
   reassigned: '改派',
   'handed-over': '转办',
+  'acknowledge-urge': '催签收',
+  'cooperation-reminder': '协办提醒',
+  contribution: '协办意见',
+  'contribution-missing': '协办缺报',
 };
 
 export interface Notice {
@@ -310,6 +318,45 @@ export function noticesFor(recorded: RecordedEvent, spec: Spec): Notice[] {
           'reassigned',
           `【改派】${task}`,
           `${event.from}：任务${task}已由${event.by}改由${event.to}牵头落实（${event.reason}），你单位不再报送。`,
+        ),
+      ];
+    case 'AcknowledgementUrged':
+      return [
+        notice(
+          spec.unit,
+          'acknowledge-urge',
+          `【催签收】${task}`,
+          `${spec.unit}：任务${task}的签收期限为${chineseMonthDay(event.expectedBy)}，至今未签收，请立即签收并落实。`,
+        ),
+      ];
+    case 'CooperationReminderSent':
+      return event.units.map((unit) =>
+        notice(
+          unit,
+          'cooperation-reminder',
+          `【协办提醒】${label(event.period, event.due)}协办意见`,
+          `${unit}：任务${task}由${spec.unit}牵头，${label(event.period, event.due)}进展应于` +
+            `${chineseMonthDay(event.due)}前报送。请你单位及时向${spec.unit}提交协办意见。`,
+        ),
+      );
+    case 'ContributionSubmitted':
+      return [
+        notice(
+          spec.unit,
+          'contribution',
+          `【协办意见】${event.unit}：${label(event.period, '')}`,
+          `${spec.unit}：${event.unit}已提交任务${task}${label(event.period, '')}的协办意见：${event.summary}` +
+            (event.evidence.length > 0 ? `（佐证材料 ${event.evidence.length} 份）` : ''),
+        ),
+      ];
+    case 'ContributionsMissing':
+      return [
+        notice(
+          spec.coordinator,
+          'contribution-missing',
+          `【协办缺报】${task}`,
+          `${spec.coordinator}：${spec.unit}已报送任务${task}${label(event.period, '')}进展，` +
+            `配合单位${event.units.join('、')}未提交协办意见。`,
         ),
       ];
     case 'AssignmentHandedOver':

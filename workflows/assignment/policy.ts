@@ -21,3 +21,9 @@ export const DEFAULT_POLICY: SupervisionPolicy = {
  * days later, 通报 five more.
  */
 export const DEFAULT_CYCLE_POLICY: SupervisionPolicyV2 = { ...DEFAULT_POLICY, days: 'working' };
+
+/**
+ * The conversation's clock for what a cycle launches (version 3): 签收 expected within two working days, or 催签收 on
+ * the next; the cooperating units not yet heard from reminded three working days before each due date.
+ */
+export const DEFAULT_CONVERSATION = { acknowledgeWithinDays: 2, cooperationReminderDays: 3 } as const;

@@ -62,6 +62,8 @@ import {
   decideClosureUpdate,
   sendBackPayloadSchema,
   sendBackUpdate,
+  contributionPayloadSchema,
+  contributeUpdate,
   insistPayloadSchema,
   insistUpdate,
   reassignPayloadSchema,
@@ -139,7 +141,7 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
       const events = asFailure(() => decide(command, state));
       if (events.length === 0) return;
       const batch = batchOf(events, seq);
-      if (spec.version === 2) {
+      if (spec.version >= 2) {
         // Version 2 stores its notices with its events, in one activity and one transaction.
         await recordEvents(
           batch,
@@ -259,6 +261,11 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
   setHandler(statusQuery, view);
 
   handleUpdate(sendBackUpdate, sendBackPayloadSchema, (sendBack, now) => ({ type: 'SendBack', now, ...sendBack }));
+  handleUpdate(contributeUpdate, contributionPayloadSchema, (contribution, now) => ({
+    type: 'SubmitContribution',
+    now,
+    ...contribution,
+  }));
   handleUpdate(insistUpdate, insistPayloadSchema, (answer, now) => ({ type: 'InsistOnUnit', now, ...answer }));
   handleUpdate(reassignUpdate, reassignPayloadSchema, (reassign, now) => ({
     type: 'ReassignAssignment',
@@ -283,7 +290,7 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
    * Version 2 shows its cycle, unit, status, light and next due date to Temporal's visibility, upserted whenever
    * they change. Version 1 never does: its recorded histories have no such command, and must replay as recorded.
    */
-  const searchable = spec.version === 2;
+  const searchable = spec.version >= 2;
   let shown = '';
   const showInSearch = () => {
     if (!searchable) return;
