@@ -15,6 +15,8 @@
  *                                         a report replaced with evidence, returned, reported again and accepted;
  *                                         an extension asked and granted, a due date moved, a closure returned and
  *                                         then approved — with refused calls in between
+ *   v3-cooperation                        a version-3 assignment of 2018 on the time-skipping server: 催签收,
+ *                                         协办意见 given and missing, 退回, 坚持交办, 改派 (and its successor)
  *   cycle                                 a supervision cycle of 2017 on the time-skipping server started in that
  *                                         year: its workflow (cycle.json) and three of its version-2 assignments —
  *                                         silent through the Spring Festival week, paused and resumed, withdrawn
@@ -35,7 +37,16 @@ import { createAssignmentWorker, WORKFLOWS_PATH } from '../worker/create-worker'
 import { openDependencies } from '../worker/dependencies';
 import { loadCalendarYears } from '../infra/calendar-store';
 import { resolveEvidence, storeEvidence } from '../infra/evidence-store';
-import { submitReportUpdate } from '../workflows/assignment/messages';
+import {
+  acknowledgeUpdate,
+  assignedUpdate,
+  contributeUpdate,
+  insistUpdate,
+  reassignUpdate,
+  sendBackUpdate,
+  submitReportUpdate,
+} from '../workflows/assignment/messages';
+import type { assignmentWorkflow } from '../workflows/assignment/workflow';
 import type { Pool } from 'pg';
 import { createActivities } from '../activities';
 import { CycleService } from '../api/cycles';
@@ -44,7 +55,7 @@ import { packageCalendarYears } from '../domain/calendar-years';
 import { DEFAULT_SCORING } from '../domain/cycle/bulletin';
 import { calendarSlice } from '../domain/working-days';
 import { DEFAULT_LIGHTS } from '../workflows/assignment/decider';
-import { DEFAULT_CYCLE_POLICY } from '../workflows/assignment/policy';
+import { DEFAULT_CONVERSATION, DEFAULT_CYCLE_POLICY } from '../workflows/assignment/policy';
 import { cycleStatusQuery } from '../workflows/cycle/messages';
 import { simulateYear, startTimeSkippingServer } from './year-simulation';
 
@@ -57,12 +68,14 @@ const PREFIX = 'v2-';
 const YEAR = ['year-on-time', 'year-late', 'year-never'] as const;
 const DEV = ['lifecycle-completed', 'refused-updates', 'conversation'] as const;
 const CYCLE = ['cycle', 'cycle-silent', 'cycle-paused', 'cycle-cancelled'] as const;
-type Scenario = (typeof YEAR)[number] | (typeof DEV)[number] | (typeof CYCLE)[number];
-const SCENARIOS: readonly Scenario[] = [...YEAR, ...DEV, 'cycle'];
+const COOPERATION = ['v3-cooperation', 'v3-cooperation-successor'] as const;
+type Scenario = (typeof YEAR)[number] | (typeof DEV)[number] | (typeof CYCLE)[number] | (typeof COOPERATION)[number];
+const SCENARIOS: readonly Scenario[] = [...YEAR, ...DEV, 'cycle', 'v3-cooperation'];
 
 /** The cycle's histories carry no version prefix: the cycle workflow and version-2 assignments began with them. */
 function fileOf(scenario: Scenario): string {
-  return path.join(OUT, `${(CYCLE as readonly string[]).includes(scenario) ? '' : PREFIX}${scenario}.json`);
+  const unprefixed = (CYCLE as readonly string[]).includes(scenario) || scenario.startsWith('v3-');
+  return path.join(OUT, `${unprefixed ? '' : PREFIX}${scenario}.json`);
 }
 
 /**
@@ -132,6 +145,9 @@ async function main(): Promise<void> {
   }
 
   if (wanted.includes('cycle')) await recordCycle(pool, config.KAFKA_EVENTS_TOPIC, workflowBundle, prefix);
+  if (wanted.includes('v3-cooperation')) {
+    await recordCooperation(pool, config.KAFKA_EVENTS_TOPIC, workflowBundle, prefix);
+  }
 
   const dev = wanted.filter((s): s is (typeof DEV)[number] => (DEV as readonly string[]).includes(s));
   if (dev.length > 0) {
@@ -268,6 +284,82 @@ async function conversation(client: Client, taskQueue: string, prefix: string, p
   await svc.requestClosure(id, { unit, summary: '已补年度总结' });
   await svc.decideClosure(id, { by: coordinator, decision: 'approve', comment: '同意销号' });
   return id;
+}
+
+/**
+ * A version-3 assignment of June 2018 on the time-skipping server started then: 签收 late and urged (催签收), one
+ * cooperating unit's 协办意见 and the other reminded and missing, the lead's report, a send-back insisted on, and
+ * 改派 to one of the cooperating units — whose successor is saved too (v3-cooperation-successor.json).
+ */
+async function recordCooperation(pool: Pool, topic: string, workflowBundle: { code: string }, prefix: string) {
+  const env = await startTimeSkippingServer({ initialTime: new Date('2018-06-04T08:58:00+08:00') });
+  const skipTo = async (date: string, time: string) => {
+    const ms = shanghaiInstant(date, time).getTime() - (await env.currentTimeMs());
+    if (ms > 0) await env.sleep(ms);
+  };
+  try {
+    const taskQueue = `${prefix}-cooperation`;
+    const activities = createActivities({ pool, topic, temporal: { client: env.client, taskQueue } });
+    const worker = await createAssignmentWorker({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle,
+      activities,
+    });
+    await worker.runUntil(async () => {
+      const coordinator = '市政府督查室';
+      const unit = '市质监局';
+      const id = `${prefix}-cooperation:五.(二).29:${unit}`;
+      await skipTo('2018-06-04', '09:00');
+      const handle = await env.client.workflow.start<typeof assignmentWorkflow>('assignmentWorkflow', {
+        taskQueue,
+        workflowId: id,
+        args: [
+          {
+            spec: {
+              taskId: `${prefix}-cooperation:五.(二).29`,
+              ref: '五.(二).29',
+              title: '开展重点产品质量提升行动',
+              unit,
+              coordinator,
+              deadlineText: '2018年12月底之前',
+              due: '2018-12-31',
+              cooperating: ['市工商局', '市经信委'],
+              periods: [
+                { key: '2018-06', label: '2018年6月', due: '2018-06-29' },
+                { key: '2018-Q3', label: '2018年第三季度', due: '2018-09-30' },
+              ],
+              policy: DEFAULT_CYCLE_POLICY,
+              calendar: calendarSlice({ from: '2018-01-01', to: '2019-03-31' }, packageCalendarYears()),
+              lights: DEFAULT_LIGHTS,
+              ...DEFAULT_CONVERSATION,
+            },
+          },
+        ],
+      });
+      await skipTo('2018-06-08', '10:00');
+      await handle.executeUpdate(acknowledgeUpdate, { args: [{ unit }] });
+      await skipTo('2018-06-27', '10:00');
+      await handle.executeUpdate(contributeUpdate, { args: [{ unit: '市工商局', summary: '已配合抽查 300 户' }] });
+      await skipTo('2018-06-28', '15:00');
+      await handle.executeUpdate(submitReportUpdate, { args: [{ unit, summary: '已完成抽检', percentComplete: 50 }] });
+      await skipTo('2018-07-02', '10:00');
+      await handle.executeUpdate(sendBackUpdate, { args: [{ unit, reason: '主要由工商部门负责' }] });
+      await handle.executeUpdate(insistUpdate, { args: [{ by: coordinator, comment: '质量提升由质监部门牵头' }] });
+      await handle.executeUpdate(sendBackUpdate, { args: [{ unit, reason: '机构调整后已无此职能' }] });
+      await skipTo('2018-07-03', '10:00');
+      await handle.executeUpdate(reassignUpdate, { args: [{ by: coordinator, to: '市工商局', reason: '机构调整' }] });
+      await handle.result();
+      const successor = env.client.workflow.getHandle(`${prefix}-cooperation:五.(二).29:市工商局`);
+      await successor.executeUpdate(assignedUpdate);
+      await skipTo('2018-07-10', '10:00');
+      await successor.terminate('end of the recording');
+      await save('v3-cooperation', env.address, id);
+      await save('v3-cooperation-successor', env.address, successor.workflowId);
+    });
+  } finally {
+    await env.teardown();
+  }
 }
 
 /**

@@ -58,6 +58,9 @@ const RECORDED = [
   'v2-refused-updates',
   'v2-year-late',
   'v2-year-never',
+  // Version 3: 催签收, 协办意见 given and missing, 退回, 坚持交办, 改派 — and the successor that took the item over.
+  'v3-cooperation-successor',
+  'v3-cooperation',
   'year-late',
   'year-never',
   'year-on-time',
@@ -78,7 +81,10 @@ test('the assignments recorded since the patch hold its marker, the earlier ones
           )
         : [],
     );
-    const patched = workflowId.startsWith('v2-') || (workflowId.startsWith('cycle-') && workflowId !== 'cycle');
+    const patched =
+      workflowId.startsWith('v2-') ||
+      workflowId.startsWith('v3-') ||
+      (workflowId.startsWith('cycle-') && workflowId !== 'cycle');
     expect([workflowId, patches]).toEqual([workflowId, patched ? [STORED_BEFORE_COUNTED] : []]);
   }
 });
