@@ -68,11 +68,14 @@ const PREFIX = 'v2-';
 const YEAR = ['year-on-time', 'year-late', 'year-never'] as const;
 const DEV = ['lifecycle-completed', 'refused-updates', 'conversation'] as const;
 const CYCLE = ['cycle', 'cycle-silent', 'cycle-paused', 'cycle-cancelled'] as const;
-const COOPERATION = ['v3-cooperation', 'v3-cooperation-successor'] as const;
-type Scenario = (typeof YEAR)[number] | (typeof DEV)[number] | (typeof CYCLE)[number] | (typeof COOPERATION)[number];
+type Scenario =
+  (typeof YEAR)[number] | (typeof DEV)[number] | (typeof CYCLE)[number] | 'v3-cooperation' | 'v3-cooperation-successor';
 const SCENARIOS: readonly Scenario[] = [...YEAR, ...DEV, 'cycle', 'v3-cooperation'];
 
-/** The cycle's histories carry no version prefix: the cycle workflow and version-2 assignments began with them. */
+/**
+ * The cycle's histories carry no version prefix (the cycle workflow and version-2 assignments began with them); the
+ * version-3 ones carry their own.
+ */
 function fileOf(scenario: Scenario): string {
   const unprefixed = (CYCLE as readonly string[]).includes(scenario) || scenario.startsWith('v3-');
   return path.join(OUT, `${unprefixed ? '' : PREFIX}${scenario}.json`);
