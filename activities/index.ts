@@ -230,6 +230,8 @@ async function project(client: PoolClient, assignmentId: string, seq: number, ev
     case 'CooperationReminderSent':
     case 'ContributionSubmitted':
     case 'ContributionsMissing':
+    case 'SupervisionPolicyChanged':
+    case 'CooperatingUnitsChanged':
       await touch('');
       return;
   }

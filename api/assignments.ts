@@ -65,6 +65,12 @@ import {
   type ClosureRequestPayload,
   sendBackPayloadSchema,
   sendBackUpdate,
+  changePolicyPayloadSchema,
+  changePolicyUpdate,
+  changeCooperatingPayloadSchema,
+  changeCooperatingUpdate,
+  type ChangePolicyPayload,
+  type ChangeCooperatingPayload,
   contributionPayloadSchema,
   contributeUpdate,
   type ContributionPayload,
@@ -319,6 +325,20 @@ export class AssignmentService {
     ];
     await this.bindKey(requestId, 'contribute', assignmentId, args[0]);
     return this.update(assignmentId, (h) => h.executeUpdate(contributeUpdate, { args, ...updateId(requestId) }));
+  }
+
+  /** 调整督办规则: the coordinator changes one item's reminders and escalation ladder, with a reason. */
+  async changePolicy(assignmentId: string, body: unknown, requestId?: string): Promise<AssignmentView> {
+    const args: [ChangePolicyPayload] = [parse(changePolicyPayloadSchema, body)];
+    await this.bindKey(requestId, 'changePolicy', assignmentId, args[0]);
+    return this.update(assignmentId, (h) => h.executeUpdate(changePolicyUpdate, { args, ...updateId(requestId) }));
+  }
+
+  /** 调整配合单位: the coordinator adds or removes cooperating units, with a reason. */
+  async changeCooperating(assignmentId: string, body: unknown, requestId?: string): Promise<AssignmentView> {
+    const args: [ChangeCooperatingPayload] = [parse(changeCooperatingPayloadSchema, body)];
+    await this.bindKey(requestId, 'changeCooperating', assignmentId, args[0]);
+    return this.update(assignmentId, (h) => h.executeUpdate(changeCooperatingUpdate, { args, ...updateId(requestId) }));
   }
 
   /** 退回: the unit says the item is not its own. */

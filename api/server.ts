@@ -91,6 +91,8 @@ export function buildApi({ assignments, pool, logger, evidence }: ApiDependencie
         ['closure', 'requestClosure'],
         ['closure/decision', 'decideClosure'],
         ['contributions', 'contribute'],
+        ['policy', 'changePolicy'],
+        ['cooperating', 'changeCooperating'],
         ['send-back', 'sendBack'],
         ['send-back/insist', 'insist'],
         ['reassign', 'reassign'],

@@ -14,6 +14,7 @@ import { AssignmentService } from '../api/assignments';
 import { AppError } from '../api/errors';
 import { IdempotencyKeys } from '../api/idempotency';
 import { evidenceName } from '../domain/evidence/name';
+import type { EscalationLevel } from '../workflows/assignment/events';
 import type { EvidenceRef } from '../domain/evidence/ref';
 import { EvidenceRefused, sniffEvidence } from '../domain/evidence/sniff';
 import { trimStrings } from '../domain/text';
@@ -31,6 +32,8 @@ import {
   resumePayloadSchema,
   reviewPayloadSchema,
   sendBackPayloadSchema,
+  changePolicyPayloadSchema,
+  changeCooperatingPayloadSchema,
   contributionPayloadSchema,
   insistPayloadSchema,
   reassignPayloadSchema,
@@ -60,6 +63,9 @@ export const TASK_USAGE = `  duban task show ID [--json]
   duban task complete ID --by 督办单位 --summary 办结说明                       直接办结
   duban task contribute ID --unit 配合单位 [--period 2017-Q1] --summary 协办意见 [--evidence FILE]...
       配合单位提交协办意见（不写 --period 即牵头单位当前的报送周期）
+  duban task policy ID --by 督办单位 --reminder-days 5 --ladder 催办:1,督办:3,通报:5 [--days working|calendar]
+      [--notice-time 09:00] --reason 原因          调整本事项的提醒和升级规则（此后生效）
+  duban task cooperating ID --by 督办单位 [--add 单位]... [--remove 单位]... --reason 原因     调整配合单位
   duban task send-back ID --unit 单位 --reason 理由                          退回（认为不属本单位职责）
   duban task insist ID --by 督办单位 --comment 理由                         坚持交办（答复退回）
   duban task reassign ID --by 督办单位 --to 单位 --reason 理由
@@ -77,6 +83,8 @@ interface Turn {
   flags?: string[];
   /** Takes `--evidence FILE`, repeatable: files stored before the turn is recorded. */
   evidence?: boolean;
+  /** Other options that may be given more than once. */
+  repeated?: string[];
   schema: z.ZodType;
   body(args: ParsedArgs): Body;
   call(service: Service, id: string, body: Body, requestId?: string): Promise<AssignmentView>;
@@ -270,6 +278,35 @@ const TURNS: Record<string, Turn> = {
       return `已提交协办意见：${String(body.unit)}，${p ? `${p.period}（${p.label}）` : view.assignmentId}`;
     },
   },
+  policy: {
+    options: ['by', 'reminder-days', 'notice-time', 'ladder', 'days', 'reason'],
+    schema: changePolicyPayloadSchema,
+    body: (args) => ({
+      by: required(args, 'by', BY),
+      policy: {
+        reminderDaysBefore: Number(required(args, 'reminder-days', '截止前几天提醒，如 --reminder-days 5')),
+        noticeTime: args.options.get('notice-time') ?? '09:00',
+        days: args.options.get('days') ?? 'working',
+        ladder: ladderOf(required(args, 'ladder', '升级阶梯，如 --ladder 催办:1,督办:3,通报:5')),
+      },
+      reason: required(args, 'reason', '调整原因'),
+    }),
+    call: (s, id, body, key) => s.changePolicy(id, body, key),
+    said: (view) => `已调整督办规则：${view.assignmentId}`,
+  },
+  cooperating: {
+    options: ['by', 'reason'],
+    repeated: ['add', 'remove'],
+    schema: changeCooperatingPayloadSchema,
+    body: (args) => ({
+      by: required(args, 'by', BY),
+      add: args.repeated.get('add') ?? [],
+      remove: args.repeated.get('remove') ?? [],
+      reason: required(args, 'reason', '调整原因'),
+    }),
+    call: (s, id, body, key) => s.changeCooperating(id, body, key),
+    said: (view) => `已调整配合单位：${view.spec?.cooperating.join('、') || '（无）'}`,
+  },
   'send-back': {
     options: ['unit', 'reason'],
     schema: sendBackPayloadSchema,
@@ -307,6 +344,25 @@ const TURNS: Record<string, Turn> = {
 
 const SUBCOMMANDS = ['show', ...Object.keys(TURNS)];
 
+const LEVELS: Record<string, EscalationLevel> = {
+  催办: 'urge',
+  督办: 'notify-head',
+  通报: 'report-coordinator',
+  urge: 'urge',
+  'notify-head': 'notify-head',
+  'report-coordinator': 'report-coordinator',
+};
+
+/** `催办:1,督办:3,通报:5` → the ladder's steps; a step the schema cannot take is refused there, by name. */
+function ladderOf(text: string): Array<{ level: string; afterDays: number }> {
+  return text.split(/[,，]/).map((step) => {
+    const [word, days] = step.split(/[:：]/).map((part) => part.trim());
+    const level = LEVELS[word ?? ''];
+    if (!level) throw new UsageError(`--ladder 的「${step}」无法识别；应写作 催办:1,督办:3,通报:5（级别:天数）`);
+    return { level, afterDays: Number(days) };
+  });
+}
+
 export async function taskCommand(sub: string | undefined, argv: string[], io: Io): Promise<number> {
   if (sub === 'show') return taskShow(argv, io);
   if (sub === '--help' || sub === 'help') {
@@ -340,7 +396,7 @@ async function taskTurn(turn: Turn, argv: string[], io: Io): Promise<number> {
     argv,
     [...turn.options, 'idempotency-key'],
     [...(turn.flags ?? []), 'json'],
-    turn.evidence ? ['evidence'] : [],
+    [...(turn.evidence ? ['evidence'] : []), ...(turn.repeated ?? [])],
   );
   const id = one(args, '督办事项编号（如 ezhou-2017:五.(二).29:市质监局）');
   const body = turn.body(args);

@@ -454,3 +454,66 @@ async function waitForStatus(id: string) {
   }
   throw new Error(`assignment ${id} did not start`);
 }
+
+test('the coordinator changes one item: its escalation ladder and its cooperating units, each recorded and told', async () => {
+  const planId = uniqueId('talk');
+  const id = assignmentIdOf(planId, '三.(四).1', UNIT);
+  const today = shanghaiDate(new Date());
+  const created = await call('POST', '/assignments', {
+    planId,
+    ref: '三.(四).1',
+    title: '开展质量提升示范',
+    unit: UNIT,
+    deadlineText: '持续推进',
+    due: addDays(today, 200),
+  });
+  expect(created.status).toBe(201);
+  const url = `/assignments/${id}`;
+  const policy = {
+    reminderDaysBefore: 3,
+    noticeTime: '09:00',
+    days: 'working',
+    ladder: [
+      { level: 'urge', afterDays: 1 },
+      { level: 'report-coordinator', afterDays: 2 },
+    ],
+  };
+  await expectRefused(
+    id,
+    `${url}/policy`,
+    { by: COORDINATOR, policy: { ...policy, ladder: [] }, reason: '加快' },
+    400,
+    'INVALID_PAYLOAD',
+    /请求格式有误/,
+  );
+  const changed = await call('POST', `${url}/policy`, { by: COORDINATOR, policy, reason: '列为重点事项' });
+  expect(changed.status).toBe(200);
+  expect(changed.body.spec.policy).toEqual(policy);
+
+  await expectRefused(
+    id,
+    `${url}/cooperating`,
+    { by: COORDINATOR, add: [UNIT], reason: '调整' },
+    400,
+    'SAME_UNIT',
+    /不能同时作为配合单位/,
+  );
+  const added = await call('POST', `${url}/cooperating`, { by: COORDINATOR, add: ['市教育局'], reason: '按职责调整' });
+  expect(added.body.spec.cooperating).toEqual(['市教育局']);
+  expect((await call('POST', `${url}/contributions`, { unit: '市教育局', summary: '已配合开展检查' })).status).toBe(
+    200,
+  );
+  expect((await traces(id)).stored).toEqual([
+    'TaskAssigned',
+    'SupervisionPolicyChanged',
+    'CooperatingUnitsChanged',
+    'ContributionSubmitted',
+  ]);
+  expect((await inboxOf('市教育局', id)).map((n) => n.kind)).toEqual(['cooperation']);
+  expect((await inboxOf(UNIT, id)).map((n) => n.kind)).toEqual([
+    'assignment',
+    'policy-changed',
+    'cooperation-changed',
+    'contribution',
+  ]);
+});

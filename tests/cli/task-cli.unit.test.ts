@@ -42,7 +42,7 @@ test('an unknown or missing subcommand names the ones there are', async () => {
   const unknown = await duban('task', 'approve', ID);
   expect(unknown.code).toBe(2);
   expect(unknown.stderr).toMatch(
-    /^duban：未知的 task 子命令 approve；可用：show、ack、report、review、extend、extension、move-deadline、close-request、closure、complete、pause、resume、contribute、send-back、insist、reassign、cancel\n/,
+    /^duban：未知的 task 子命令 approve；可用：show、ack、report、review、extend、extension、move-deadline、close-request、closure、complete、pause、resume、contribute、policy、cooperating、send-back、insist、reassign、cancel\n/,
   );
   expect((await duban('task')).stderr).toMatch(/^duban：未知的 task 子命令 （无）/);
 });
@@ -180,4 +180,22 @@ test('task show reads a returned period, an escalation, a pending extension and 
       '  延期申请：市质监局于 2017-04-05 16:00 申请将2017-Q1 的报送截止日期由 2017-04-10 延至 2017-04-20；' +
       '理由：检测设备未到货\n',
   );
+});
+
+test('task policy reads a ladder by its Chinese names, and refuses one it cannot read before anything connects', async () => {
+  const refused = await duban(
+    'task',
+    'policy',
+    ID,
+    '--by',
+    '市政府督查室',
+    '--reminder-days',
+    '3',
+    '--ladder',
+    '催办:1,约谈:2',
+    '--reason',
+    '加快督办',
+  );
+  expect(refused.code).toBe(2);
+  expect(refused.stderr).toContain('--ladder 的「约谈:2」无法识别；应写作 催办:1,督办:3,通报:5（级别:天数）');
 });

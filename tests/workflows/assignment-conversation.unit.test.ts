@@ -610,3 +610,82 @@ describe('version 3: 签收 expected in time, and the cooperating units (配合�
     return { type: 'AssignmentAcknowledged', version: 1, at: iso(date), unit: UNIT, implicit: false };
   }
 });
+
+describe('the coordinator changes a running item (调整督办规则, 调整配合单位)', () => {
+  const faster = {
+    ...spec.policy,
+    reminderDaysBefore: 3,
+    ladder: [
+      { level: 'urge' as const, afterDays: 1 },
+      { level: 'report-coordinator' as const, afterDays: 2 },
+    ],
+  };
+
+  test("a new ladder applies from now on: the item's next steps follow it", () => {
+    const change: AssignmentCommand = {
+      type: 'ChangePolicy',
+      now: at('2017-09-01'),
+      by: COORDINATOR,
+      policy: faster,
+      reason: '重点事项，加快督办',
+    };
+    const { state, events } = play([report('2017-01-20', '2017-01'), change]);
+    expect(events.at(-1)).toMatchObject({
+      type: 'SupervisionPolicyChanged',
+      policy: faster,
+      reason: '重点事项，加快督办',
+    });
+    // Saturday 09-30 (worked) due: three working days before is 09-27; 催办 10-09 after the National Day week, then
+    // 通报 two working days later — no 督办 step any more.
+    const { events: clock } = runClock(state, at('2017-10-12', '23:00'));
+    expect(timeline(clock)).toEqual([
+      '2017-09-27 09:00 DeadlineReminderSent 2017-Q3 advance',
+      '2017-09-30 09:00 DeadlineReminderSent 2017-Q3 due-day',
+      '2017-10-01 00:00 ReportingPeriodOverdue 2017-Q3',
+      '2017-10-09 09:00 OverdueEscalated 2017-Q3 urge',
+      '2017-10-11 09:00 OverdueEscalated 2017-Q3 report-coordinator',
+    ]);
+    expect(notices(state, events.slice(-1))[0]!.body).toBe(
+      '市质监局：任务「五.(二).29 开展重点产品质量提升行动」的督办规则已由市质强委办公室调整（重点事项，加快督办）：' +
+        '截止前3个工作日提醒；逾期后1个工作日后催办，2个工作日后通报。',
+    );
+    given(assigned)
+      .when({ ...change, by: UNIT } as AssignmentCommand)
+      .thenRefused('NOT_COORDINATOR');
+    given(assigned)
+      .when({ ...change, policy: spec.policy } as AssignmentCommand)
+      .thenRefused('INVALID_SPEC', /督办规则已是如此/);
+  });
+
+  test('cooperating units added and removed: each told, and only the current ones may contribute', () => {
+    const change: AssignmentCommand = {
+      type: 'ChangeCooperatingUnits',
+      now: at('2017-03-01'),
+      by: COORDINATOR,
+      add: ['市教育局'],
+      remove: ['市经信委'],
+      reason: '按职责调整',
+    };
+    const { state, events, history } = play([change]);
+    expect(state.spec!.cooperating).toEqual(['市工商局', '市教育局']);
+    expect(notices(state, events).map((n) => [n.recipient, n.kind])).toEqual([
+      ['市教育局', 'cooperation'],
+      ['市经信委', 'cooperation-changed'],
+      [UNIT, 'cooperation-changed'],
+    ]);
+    given(...history)
+      .when({ type: 'SubmitContribution', now: at('2017-03-02'), unit: '市经信委', summary: 'x' })
+      .thenRefused('NOT_COOPERATING', /该任务的配合单位是市工商局、市教育局/);
+    const refused: Array<[Partial<AssignmentCommand>, string, RegExp]> = [
+      [{ add: [UNIT], remove: [] }, 'SAME_UNIT', /是任务 五.\(二\).29 的牵头单位，不能同时作为配合单位/],
+      [{ add: ['市工商局'], remove: [] }, 'INVALID_SPEC', /已是任务 五.\(二\).29 的配合单位，无需增加/],
+      [{ add: [], remove: ['市教育局'] }, 'NOT_COOPERATING', /不是任务 五.\(二\).29 的配合单位，无法减少/],
+      [{ add: [], remove: [] }, 'INVALID_SPEC', /请给出要增加（add）或减少（remove）的配合单位/],
+    ];
+    for (const [edit, code, message] of refused) {
+      given(assigned)
+        .when({ ...change, ...edit } as AssignmentCommand)
+        .thenRefused(code as never, message);
+    }
+  });
+});

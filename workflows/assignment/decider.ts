@@ -104,6 +104,8 @@ export interface Handover {
 export type AssignmentCommand =
   | { type: 'AssignTask'; now: Date; spec: AnySpec; handover?: Handover }
   | { type: 'SendBack'; now: Date; unit: string; reason: string }
+  | { type: 'ChangePolicy'; now: Date; by: string; policy: SupervisionPolicyV2; reason: string }
+  | { type: 'ChangeCooperatingUnits'; now: Date; by: string; add: string[]; remove: string[]; reason: string }
   | { type: 'SubmitContribution'; now: Date; unit: string; period?: string; summary: string; evidence?: EvidenceRef[] }
   | { type: 'InsistOnUnit'; now: Date; by: string; comment: string }
   | { type: 'ReassignAssignment'; now: Date; by: string; to: string; reason: string; successor: string }
@@ -395,6 +397,58 @@ export function decide(command: AssignmentCommand, state: AssignmentState): Assi
       requireCoordinator(spec, command.by, '调整时限');
       const change = dateChange(state, spec, command.period, command.to, shanghaiDate(command.now), 'move');
       return [{ type: 'DeadlineMoved', version: 1, at, by: command.by, ...change, reason: command.reason }];
+    }
+
+    case 'ChangePolicy': {
+      requireCoordinator(spec, command.by, '调整督办规则');
+      if (JSON.stringify(command.policy) === JSON.stringify(spec.policy)) {
+        throw new DomainError('INVALID_SPEC', `任务 ${spec.ref} 的督办规则已是如此；请给出不同的提醒或升级设置`);
+      }
+      if (spec.version === 1 && command.policy.days !== 'calendar') {
+        throw new DomainError(
+          'INVALID_SPEC',
+          `任务 ${spec.ref} 按自然日督办（第一版），不能改为工作日；请保留 days: calendar`,
+        );
+      }
+      return [
+        {
+          type: 'SupervisionPolicyChanged',
+          version: 1,
+          at,
+          by: command.by,
+          policy: command.policy,
+          reason: command.reason,
+        },
+      ];
+    }
+
+    case 'ChangeCooperatingUnits': {
+      requireCoordinator(spec, command.by, '调整配合单位');
+      const added = [...new Set(command.add)];
+      const removed = [...new Set(command.remove)];
+      if (added.length === 0 && removed.length === 0) {
+        throw new DomainError('INVALID_SPEC', '请给出要增加（add）或减少（remove）的配合单位');
+      }
+      if (added.includes(spec.unit)) {
+        throw new DomainError('SAME_UNIT', `${spec.unit}是任务 ${spec.ref} 的牵头单位，不能同时作为配合单位`);
+      }
+      const already = added.filter((u) => spec.cooperating.includes(u));
+      if (already.length > 0) {
+        throw new DomainError('INVALID_SPEC', `${already.join('、')}已是任务 ${spec.ref} 的配合单位，无需增加`);
+      }
+      const strangers = removed.filter((u) => !spec.cooperating.includes(u));
+      if (strangers.length > 0) {
+        throw new DomainError(
+          'NOT_COOPERATING',
+          `${strangers.join('、')}不是任务 ${spec.ref} 的配合单位，无法减少；` +
+            (spec.cooperating.length > 0 ? `现有配合单位：${spec.cooperating.join('、')}` : '该任务没有配合单位'),
+        );
+      }
+      const both = added.filter((u) => removed.includes(u));
+      if (both.length > 0) throw new DomainError('INVALID_SPEC', `${both.join('、')}不能同时增加和减少`);
+      return [
+        { type: 'CooperatingUnitsChanged', version: 1, at, by: command.by, added, removed, reason: command.reason },
+      ];
     }
 
     case 'SendBack': {
@@ -911,6 +965,18 @@ export function evolve(state: AssignmentState, event: AssignmentEvent): Assignme
       }));
     case 'ContributionsMissing':
       return next;
+    case 'SupervisionPolicyChanged':
+      return { ...next, ...(next.spec && { spec: { ...next.spec, policy: event.policy } }) };
+    case 'CooperatingUnitsChanged':
+      return {
+        ...next,
+        ...(next.spec && {
+          spec: {
+            ...next.spec,
+            cooperating: [...next.spec.cooperating.filter((u) => !event.removed.includes(u)), ...event.added],
+          },
+        }),
+      };
     case 'AssignmentHandedOver':
       return {
         ...next,

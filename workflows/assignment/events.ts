@@ -326,6 +326,24 @@ export const contributionsMissingSchema = z.object({
   units: z.array(z.string()).min(1),
 });
 
+/** The coordinator changes how one item is supervised: its reminders and escalation ladder from now on. */
+export const supervisionPolicyChangedSchema = z.object({
+  type: z.literal('SupervisionPolicyChanged'),
+  ...base,
+  by: z.string(),
+  policy: supervisionPolicyV2Schema,
+  reason: z.string(),
+});
+/** The coordinator adds or removes cooperating units (配合单位) of one item. */
+export const cooperatingUnitsChangedSchema = z.object({
+  type: z.literal('CooperatingUnitsChanged'),
+  ...base,
+  by: z.string(),
+  added: z.array(z.string()),
+  removed: z.array(z.string()),
+  reason: z.string(),
+});
+
 export const assignmentEventSchema = z.discriminatedUnion('type', [
   taskAssignedSchema,
   assignmentAcknowledgedSchema,
@@ -353,6 +371,8 @@ export const assignmentEventSchema = z.discriminatedUnion('type', [
   cooperationReminderSentSchema,
   contributionSubmittedSchema,
   contributionsMissingSchema,
+  supervisionPolicyChangedSchema,
+  cooperatingUnitsChangedSchema,
 ]);
 export type AssignmentEvent = z.infer<typeof assignmentEventSchema>;
 

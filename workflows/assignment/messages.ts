@@ -10,7 +10,12 @@ import { isCalendarDate } from '../../domain/calendar';
 import { evidenceRefSchema } from '../../domain/evidence/ref';
 import { boundedText } from '../../domain/text';
 import type { AssignmentState, Light } from './decider';
-import { assignmentSpecSchema, assignmentSpecV2Schema, assignmentSpecV3Schema } from './events';
+import {
+  assignmentSpecSchema,
+  assignmentSpecV2Schema,
+  assignmentSpecV3Schema,
+  supervisionPolicyV2Schema,
+} from './events';
 
 /**
  * The workflow's input, checked when a run starts — also on every replay — with the TaskAssigned event's own spec
@@ -162,6 +167,27 @@ export const contributionPayloadSchema = z
   .strict();
 export type ContributionPayload = z.infer<typeof contributionPayloadSchema>;
 
+/** 调整督办规则: one item's reminders and escalation ladder from now on. */
+export const changePolicyPayloadSchema = z
+  .object({
+    by: byCoordinator,
+    policy: supervisionPolicyV2Schema,
+    reason: boundedText('调整原因', LIMITS.comment, { multiline: true }),
+  })
+  .strict();
+export type ChangePolicyPayload = z.infer<typeof changePolicyPayloadSchema>;
+
+/** 调整配合单位: add or remove cooperating units of one item. */
+export const changeCooperatingPayloadSchema = z
+  .object({
+    by: byCoordinator,
+    add: z.array(unitName).max(20).default([]),
+    remove: z.array(unitName).max(20).default([]),
+    reason: boundedText('调整原因', LIMITS.comment, { multiline: true }),
+  })
+  .strict();
+export type ChangeCooperatingPayload = z.infer<typeof changeCooperatingPayloadSchema>;
+
 /** 坚持交办: the coordinator keeps the item with the unit, saying why. */
 export const insistPayloadSchema = z.object({ by: byCoordinator, comment }).strict();
 export type InsistPayload = z.infer<typeof insistPayloadSchema>;
@@ -214,6 +240,10 @@ export const decideClosureUpdate = defineUpdate<AssignmentView, [DecisionPayload
 export const sendBackUpdate = defineUpdate<AssignmentView, [SendBackPayload]>('sendBack');
 /** 协办意见: a cooperating unit contributes to the lead's report. */
 export const contributeUpdate = defineUpdate<AssignmentView, [ContributionPayload]>('contribute');
+/** 调整督办规则: the coordinator changes one item's reminders and escalation ladder. */
+export const changePolicyUpdate = defineUpdate<AssignmentView, [ChangePolicyPayload]>('changePolicy');
+/** 调整配合单位: the coordinator adds or removes cooperating units. */
+export const changeCooperatingUpdate = defineUpdate<AssignmentView, [ChangeCooperatingPayload]>('changeCooperating');
 /** 坚持交办: the coordinator's answer to a send-back that keeps the item with the unit. */
 export const insistUpdate = defineUpdate<AssignmentView, [InsistPayload]>('insist');
 /** 改派: the coordinator hands the item to another unit; this assignment ends and the new one starts. */

@@ -33,7 +33,9 @@ export type NoticeKind =
   | 'acknowledge-urge'
   | 'cooperation-reminder'
   | 'contribution'
-  | 'contribution-missing';
+  | 'contribution-missing'
+  | 'policy-changed'
+  | 'cooperation-changed';
 
 /** What each kind of notice is called in the offices: for summaries and counts. */
 export const NOTICE_KIND_NAMES: Record<NoticeKind, string> = {
@@ -64,6 +66,8 @@ export const NOTICE_KIND_NAMES: Record<NoticeKind, string> = {
   'cooperation-reminder': '协办提醒',
   contribution: '协办意见',
   'contribution-missing': '协办缺报',
+  'policy-changed': '调整督办规则',
+  'cooperation-changed': '调整配合单位',
 };
 
 export interface Notice {
@@ -357,6 +361,51 @@ export function noticesFor(recorded: RecordedEvent, spec: Spec): Notice[] {
           `【协办缺报】${task}`,
           `${spec.coordinator}：${spec.unit}已报送任务${task}${label(event.period, '')}进展，` +
             `配合单位${event.units.join('、')}未提交协办意见。`,
+        ),
+      ];
+    case 'SupervisionPolicyChanged':
+      return [
+        notice(
+          spec.unit,
+          'policy-changed',
+          `【调整督办规则】${task}`,
+          `${spec.unit}：任务${task}的督办规则已由${event.by}调整（${event.reason}）：截止前` +
+            `${event.policy.reminderDaysBefore}个${event.policy.days === 'working' ? '工作日' : '日'}提醒；逾期后` +
+            event.policy.ladder
+              .map(
+                (s) => `${s.afterDays}${event.policy.days === 'working' ? '个工作日' : '日'}后${LEVEL_WORD[s.level]}`,
+              )
+              .join('，') +
+            '。',
+        ),
+      ];
+    case 'CooperatingUnitsChanged':
+      return [
+        ...event.added.map((unit) =>
+          notice(
+            unit,
+            'cooperation',
+            `【协办】${task}`,
+            `${unit}：任务${task}由${spec.unit}牵头落实，经${event.by}调整（${event.reason}），你单位为配合单位。` +
+              `请主动对接${spec.unit}，支持其按期完成。`,
+          ),
+        ),
+        ...event.removed.map((unit) =>
+          notice(
+            unit,
+            'cooperation-changed',
+            `【调整配合单位】${task}`,
+            `${unit}：经${event.by}调整（${event.reason}），你单位不再作为任务${task}的配合单位。`,
+          ),
+        ),
+        notice(
+          spec.unit,
+          'cooperation-changed',
+          `【调整配合单位】${task}`,
+          `${spec.unit}：任务${task}的配合单位已由${event.by}调整（${event.reason}）` +
+            (event.added.length > 0 ? `，增加${event.added.join('、')}` : '') +
+            (event.removed.length > 0 ? `，减少${event.removed.join('、')}` : '') +
+            '。',
         ),
       ];
     case 'AssignmentHandedOver':

@@ -62,6 +62,10 @@ import {
   decideClosureUpdate,
   sendBackPayloadSchema,
   sendBackUpdate,
+  changePolicyPayloadSchema,
+  changePolicyUpdate,
+  changeCooperatingPayloadSchema,
+  changeCooperatingUpdate,
   contributionPayloadSchema,
   contributeUpdate,
   insistPayloadSchema,
@@ -261,6 +265,16 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
   setHandler(statusQuery, view);
 
   handleUpdate(sendBackUpdate, sendBackPayloadSchema, (sendBack, now) => ({ type: 'SendBack', now, ...sendBack }));
+  handleUpdate(changePolicyUpdate, changePolicyPayloadSchema, (change, now) => ({
+    type: 'ChangePolicy',
+    now,
+    ...change,
+  }));
+  handleUpdate(changeCooperatingUpdate, changeCooperatingPayloadSchema, (change, now) => ({
+    type: 'ChangeCooperatingUnits',
+    now,
+    ...change,
+  }));
   handleUpdate(contributeUpdate, contributionPayloadSchema, (contribution, now) => ({
     type: 'SubmitContribution',
     now,
