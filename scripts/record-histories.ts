@@ -353,7 +353,7 @@ async function recordCooperation(pool: Pool, topic: string, workflowBundle: { co
       await skipTo('2018-07-03', '10:00');
       await handle.executeUpdate(reassignUpdate, { args: [{ by: coordinator, to: '市工商局', reason: '机构调整' }] });
       await handle.result();
-      const successor = env.client.workflow.getHandle(`${prefix}-cooperation:五.(二).29:市工商局`);
+      const successor = env.client.workflow.getHandle(`${id}>市工商局`);
       await successor.executeUpdate(assignedUpdate);
       await skipTo('2018-07-10', '10:00');
       await successor.terminate('end of the recording');

@@ -391,7 +391,7 @@ test('an extension granted, a due date moved, a closure returned and then approv
 test('a send-back insisted on, sent back again and answered by 改派: the new unit has the item, the old one ends', async () => {
   const planId = uniqueId('talk');
   const id = assignmentIdOf(planId, '三.(三).2', UNIT);
-  const successor = assignmentIdOf(planId, '三.(三).2', '市教育局');
+  const successor = `${id}>市教育局`;
   const today = shanghaiDate(new Date());
   expect(
     (

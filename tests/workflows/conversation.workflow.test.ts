@@ -166,7 +166,7 @@ test('a year of conversation: rework, an extension, a closure returned — each 
 test('a send-back answered by 改派: the new unit takes over with the dates as they stand, the old one ends', async () => {
   const run = uniqueId('handover');
   const id = `${run}:${spec.ref}:${UNIT}`;
-  const successor = `${run}:${spec.ref}:市工商局`;
+  const successor = `${id}>市工商局`;
   await skipTo('2018-01-01', '00:00'); // this test's year is 2018: the environment's clock only moves forward
   const spec2018 = {
     ...spec,

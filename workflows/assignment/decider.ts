@@ -531,6 +531,7 @@ export function decide(command: AssignmentCommand, state: AssignmentState): Assi
     }
 
     case 'CompleteTask':
+      requireCoordinator(spec, command.by, '办结');
       return [{ type: 'TaskCompleted', version: 1, at, by: command.by, summary: command.summary }];
 
     case 'PauseAssignment':

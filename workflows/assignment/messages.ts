@@ -95,7 +95,7 @@ const dueDate = z
   .string()
   .refine(isCalendarDate, { message: '日期应写作 YYYY-MM-DD，且是真实存在的日期，如 2027-03-31' });
 const byCoordinator = boundedText('办理人（督办单位，如 市政府督查室）', LIMITS.unit);
-const comment = z.string().max(LIMITS.comment, `意见不能超过 ${LIMITS.comment} 字`);
+const comment = boundedText('意见', LIMITS.comment, { multiline: true, optional: true });
 
 /** 审核: accept a period's report, or return it for rework with a comment that says what to change. */
 export const reviewPayloadSchema = z

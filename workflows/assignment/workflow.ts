@@ -285,7 +285,7 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
     type: 'ReassignAssignment',
     now,
     ...reassign,
-    successor: successorIdOf(assignmentId, spec.unit, reassign.to),
+    successor: successorIdOf(assignmentId, reassign.to),
   }));
 
   const assigned = execute({
@@ -351,12 +351,12 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
 }
 
 /**
- * The id of the assignment an item is handed to: the one `assignmentIdOf` gives the new unit ("plan:ref:unit") when
- * this one has that form, so callers find it as they find any assignment; otherwise this id and the new unit.
+ * The id of the assignment an item is handed to: this one's id, then `>` and the new unit ("plan:ref:A>B"). An
+ * assignment is handed over at most once (it ends), so the id is new even when the item comes back to a unit that
+ * led it before (A>B>A) or to one that already leads it in its own assignment; its event stream starts afresh.
  */
-export function successorIdOf(assignmentId: string, unit: string, to: string): string {
-  const suffix = `:${unit}`;
-  return assignmentId.endsWith(suffix) ? `${assignmentId.slice(0, -suffix.length)}:${to}` : `${assignmentId}:${to}`;
+export function successorIdOf(assignmentId: string, to: string): string {
+  return `${assignmentId}>${to}`;
 }
 
 /** What an assignment in a year nobody has the official calendar of must say, on the assignment itself. */
