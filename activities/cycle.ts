@@ -192,5 +192,7 @@ export function bulletinAssignmentOf(
       },
     }),
     ...(extensionsGranted > 0 && { extensionsGranted }),
+    ...(p?.values &&
+      p.values.length > 0 && { targets: { reported: p.values.length, met: p.values.filter((v) => v.met).length } }),
   };
 }

@@ -230,6 +230,7 @@ async function project(client: PoolClient, assignmentId: string, seq: number, ev
     case 'CooperationReminderSent':
     case 'ContributionSubmitted':
     case 'ContributionsMissing':
+    case 'TargetValuesReported':
     case 'SupervisionPolicyChanged':
     case 'CooperatingUnitsChanged':
       await touch('');

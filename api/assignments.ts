@@ -221,6 +221,7 @@ export class AssignmentService {
       calendar: calendarSlice({ from: today, to: addDays(v1.due, 60) }, years),
       lights: DEFAULT_LIGHTS,
       ...DEFAULT_CONVERSATION,
+      targets: [],
     };
   }
 

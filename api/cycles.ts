@@ -14,7 +14,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
 import { canonicalJson } from '../domain/canonical-json';
 import { withTransaction } from '../infra/postgres';
-import type { AssignmentSpecV3, ReportingPeriodSpec } from '../workflows/assignment/events';
+import type { AssignmentSpecV3, ItemTarget, ReportingPeriodSpec } from '../workflows/assignment/events';
 import { assignmentSpecV3Schema } from '../workflows/assignment/events';
 import { DEFAULT_CONVERSATION } from '../workflows/assignment/policy';
 import { cycleStream, type CycleConfig } from '../workflows/cycle/events';
@@ -43,6 +43,8 @@ export interface CycleItem {
   deadlineText: string;
   due: string;
   periods: ReportingPeriodSpec[];
+  /** The item's quantitative targets (量化指标), as the parser read them. */
+  targets?: ItemTarget[];
 }
 
 export interface LaunchRequest {
@@ -79,6 +81,7 @@ export function specOf(item: CycleItem, cycleId: string, config: CycleConfig): A
     calendar: config.calendar,
     lights: config.lights,
     ...DEFAULT_CONVERSATION,
+    targets: item.targets ?? [],
   });
 }
 

@@ -64,6 +64,8 @@ const ERRORS: Record<AppErrorCode, { status: number; title: string }> = {
   ALREADY_REASSIGNED: { status: 409, title: '任务已改派' },
   SAME_UNIT: { status: 400, title: '改派给了同一单位' },
   NOT_COOPERATING: { status: 403, title: '非配合单位' },
+  UNKNOWN_TARGET: { status: 400, title: '指标不存在' },
+  WRONG_MEASURE: { status: 400, title: '计量单位不符' },
   EVIDENCE_NOT_STORED: { status: 400, title: '佐证材料尚未上传' },
   PAYLOAD_TOO_LARGE: { status: 413, title: '请求体过大' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: '请求体类型不受支持' },

@@ -44,6 +44,8 @@ export interface BulletinAssignment {
   };
   /** Extensions granted to this assignment (issue 8); 0 when absent. Shown, never deducted. */
   extensionsGranted?: number;
+  /** The values its period's report gave for the item's targets (量化指标): how many, and how many met. */
+  targets?: { reported: number; met: number };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -140,6 +142,9 @@ const counts = {
   cancelled: count,
   /** 准予延期: extensions granted, shown and never deducted. */
   extensionsGranted: count,
+  /** 量化指标: target values reported, and those meeting their targets; absent when none was reported. */
+  targetsReported: count.optional(),
+  targetsMet: count.optional(),
   /** Escalation steps by level, cancelled items not included. */
   escalations: levelCounts,
   /** onTime / (onTime + late + missing); null when nothing was due. */
@@ -221,6 +226,8 @@ interface Tally {
   closed: number;
   cancelled: number;
   extensionsGranted: number;
+  targetsReported: number;
+  targetsMet: number;
   escalations: LevelCounts;
   /** Per reason: occurrences and the distinct refs, in input order. */
   reasons: Map<DeductionReason, { count: number; refs: string[] }>;
@@ -278,6 +285,8 @@ export function computeBulletin(input: BulletinInput): Bulletin {
     }
     if (result === 'late' || result === 'missing') note(t, result, a.ref, 1);
     t.extensionsGranted += a.extensionsGranted ?? 0;
+    t.targetsReported += a.targets?.reported ?? 0;
+    t.targetsMet += a.targets?.met ?? 0;
     for (const level of BULLETIN_LEVELS) {
       const steps = p.escalations.filter((l) => l === level).length;
       if (steps === 0) continue;
@@ -315,6 +324,10 @@ export function computeBulletin(input: BulletinInput): Bulletin {
       closed: sum((u) => u.closed),
       cancelled: sum((u) => u.cancelled),
       extensionsGranted: sum((u) => u.extensionsGranted),
+      ...targetCounts(
+        sum((u) => u.targetsReported ?? 0),
+        sum((u) => u.targetsMet ?? 0),
+      ),
       escalations: {
         urge: sum((u) => u.escalations.urge),
         'notify-head': sum((u) => u.escalations['notify-head']),
@@ -341,6 +354,8 @@ function tallyOf(tallies: Map<string, Tally>, unit: string): Tally {
       closed: 0,
       cancelled: 0,
       extensionsGranted: 0,
+      targetsReported: 0,
+      targetsMet: 0,
       escalations: noLevels(),
       reasons: new Map(),
     };
@@ -399,6 +414,7 @@ function toUnit(t: Tally, scoring: ScoringRules): BulletinUnit {
     closed: t.closed,
     cancelled: t.cancelled,
     extensionsGranted: t.extensionsGranted,
+    ...targetCounts(t.targetsReported, t.targetsMet),
     escalations: t.escalations,
     onTimeRate: rate(t.onTime, t.late, t.missing),
     score: deductions.reduce((s, d) => s - d.points, scoring.base),
@@ -499,6 +515,7 @@ export function bulletinSummary(b: Bulletin): string {
       : '本期没有任务被催办、督办或通报。',
   );
   if (t.extensionsGranted > 0) parts.push(`准予延期 ${t.extensionsGranted} 次，不扣分。`);
+  if (t.targetsReported) parts.push(`报送量化指标 ${t.targetsReported} 项，达标 ${t.targetsMet ?? 0} 项。`);
   if (b.praised.length > 0) parts.push(`${b.praised.join('、')}按时报送且未被催办，予以表扬。`);
   if (b.criticized.length > 0) parts.push(`${b.criticized.join('、')}有任务未报送或被通报，予以通报批评。`);
   return parts.join('');
@@ -557,6 +574,11 @@ export function bulletinColumns(b: Bulletin): BulletinColumn[] {
 }
 
 /** The table's rows: the units in ranking order, then 合计. */
+/** Target counts only when some value was reported, so a bulletin without them reads as it always did. */
+function targetCounts(reported: number, met: number): { targetsReported?: number; targetsMet?: number } {
+  return reported > 0 ? { targetsReported: reported, targetsMet: met } : {};
+}
+
 export function bulletinRows(b: Bulletin): BulletinRow[] {
   const t = b.totals;
   const totals: BulletinRow = {

@@ -527,7 +527,7 @@ describe('send-back (退回), insisting (坚持交办) and reassignment (改派)
 });
 
 describe('version 3: 签收 expected in time, and the cooperating units (配合单位) heard', () => {
-  const v3 = { ...spec, ...DEFAULT_CONVERSATION };
+  const v3 = { ...spec, ...DEFAULT_CONVERSATION, targets: [] };
   const assignedV3: AssignmentEvent = { type: 'TaskAssigned', version: 3, at: iso('2017-01-03', '10:00'), spec: v3 };
   const contribute = (date: string, unit: string, period?: string): AssignmentCommand => ({
     type: 'SubmitContribution',
@@ -687,5 +687,73 @@ describe('the coordinator changes a running item (调整督办规则, 调整配�
         .when({ ...change, ...edit } as AssignmentCommand)
         .thenRefused(code as never, message);
     }
+  });
+});
+
+describe('quantitative targets (量化指标) in reports', () => {
+  const targets = [
+    {
+      indicator: '重点产品抽检合格率',
+      comparator: '>=' as const,
+      value: 95,
+      unit: '%',
+      text: '重点产品抽检合格率达到95%以上',
+    },
+    { indicator: '投诉处理时间', comparator: '<=' as const, value: 5, unit: '天', text: '投诉处理时间不超过5天' },
+  ];
+  const withTargets: AssignmentEvent = {
+    type: 'TaskAssigned',
+    version: 3,
+    at: iso('2017-01-03', '10:00'),
+    spec: { ...spec, ...DEFAULT_CONVERSATION, cooperating: [], targets },
+  };
+  const reportWith = (values: Array<{ indicator: string; value: number; unit: string }>): AssignmentCommand => ({
+    ...(report('2017-01-20', '2017-01') as Extract<AssignmentCommand, { type: 'SubmitProgressReport' }>),
+    values,
+  });
+
+  test('a report gives the value reached for each target; each is shown with its target and whether it is met', () => {
+    const { events, state } = play(
+      [
+        reportWith([
+          { indicator: '重点产品抽检合格率', value: 96.4, unit: '%' },
+          { indicator: '投诉处理时间', value: 6, unit: '天' },
+        ]),
+      ],
+      [withTargets],
+    );
+    expect(events.map((e) => e.type)).toEqual([
+      'AssignmentAcknowledged',
+      'ProgressReportSubmitted',
+      'TargetValuesReported',
+    ]);
+    expect(state.periods[0]!.values).toEqual([
+      { indicator: '重点产品抽检合格率', unit: '%', value: 96.4, target: { comparator: '>=', value: 95 }, met: true },
+      { indicator: '投诉处理时间', unit: '天', value: 6, target: { comparator: '<=', value: 5 }, met: false },
+    ]);
+    const record = bulletinAssignmentOf('a', state, '2017-01')!;
+    expect(record.targets).toEqual({ reported: 2, met: 1 });
+    const bulletin = computeBulletin({
+      cycleId: 'ezhou-2017',
+      cycleTitle: '鄂州市2017年质量工作督办',
+      period: { key: '2017-01', label: '2017年1月' },
+      issuedAt: iso('2017-02-10', '17:00'),
+      assignments: [record],
+      scoring: DEFAULT_SCORING,
+    });
+    expect(bulletin.units[0]).toMatchObject({ targetsReported: 2, targetsMet: 1 });
+    expect(formatBulletin(bulletin, 'text')).toContain('报送量化指标 2 项，达标 1 项。');
+  });
+
+  test('a value for a target the item does not have, or in another unit of measure, is refused', () => {
+    given(withTargets)
+      .when(reportWith([{ indicator: '覆盖率', value: 30, unit: '%' }]))
+      .thenRefused('UNKNOWN_TARGET', /没有指标「覆盖率」；其指标为：重点产品抽检合格率（%）、投诉处理时间（天）/);
+    given(withTargets)
+      .when(reportWith([{ indicator: '投诉处理时间', value: 120, unit: '小时' }]))
+      .thenRefused('WRONG_MEASURE', /指标「投诉处理时间」的单位是「天」，不是「小时」；请按天填写/);
+    given(assigned)
+      .when(reportWith([{ indicator: '覆盖率', value: 30, unit: '%' }]))
+      .thenRefused('UNKNOWN_TARGET', /该任务没有量化指标，报送时不填指标值/);
   });
 });

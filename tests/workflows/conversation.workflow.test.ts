@@ -244,6 +244,7 @@ test('version 3: 签收 in time, the cooperating units reminded, one never contr
         spec: {
           ...spec,
           ...DEFAULT_CONVERSATION,
+          targets: [],
           taskId: id,
           deadlineText: '2018年6月底前',
           due: '2018-06-29',

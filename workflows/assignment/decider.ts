@@ -33,12 +33,14 @@ import {
 } from '../../domain/calendar';
 import type { EvidenceRef } from '../../domain/evidence/ref';
 import { addWorkingDays, previousWorkingDay, type WorkingCalendar } from '../../domain/working-days';
+import { ABOUT_TOLERANCE } from './policy';
 import type {
   AssignmentEvent,
   AssignmentSpec,
   AssignmentSpecV2,
   AssignmentSpecV3,
   EscalationLevel,
+  ItemTarget,
   LightThresholds,
   ReportingPeriodSpec,
   SupervisionPolicyV2,
@@ -75,13 +77,14 @@ export interface Spec extends Omit<AssignmentSpecV3, 'policy'> {
 /** A version-1 spec read as version 2: calendar days, a period per report date, no cycle, no cooperating units. */
 export function normalizeSpec(spec: AnySpec): Spec {
   if (isSpecV3(spec)) return { ...spec, version: 3 };
-  if (isSpecV2(spec)) return { ...spec, version: 2, acknowledgeWithinDays: 0, cooperationReminderDays: 0 };
+  if (isSpecV2(spec)) return { ...spec, version: 2, acknowledgeWithinDays: 0, cooperationReminderDays: 0, targets: [] };
   const { reportsDue, policy, ...rest } = spec;
   return {
     ...rest,
     version: 1,
     acknowledgeWithinDays: 0,
     cooperationReminderDays: 0,
+    targets: [],
     cooperating: [],
     periods: reportsDue.map((due) => ({ key: quarterKey(due), label: quarterLabel(due), due })),
     policy: { ...policy, days: 'calendar' },
@@ -99,6 +102,13 @@ export interface Handover {
   from: string;
   by: string;
   reason: string;
+}
+
+/** A value a unit reports for one of the item's targets: "合格率 92.5 %". */
+export interface ReportedValue {
+  indicator: string;
+  value: number;
+  unit: string;
 }
 
 export type AssignmentCommand =
@@ -120,6 +130,8 @@ export type AssignmentCommand =
       percentComplete: number;
       /** Files of evidence, already in the evidence store. */
       evidence?: EvidenceRef[];
+      /** The values reached for the item's targets (version 3). */
+      values?: ReportedValue[];
     }
   | { type: 'CompleteTask'; now: Date; by: string; summary: string }
   | { type: 'ReviewReport'; now: Date; by: string; period: string; accept: boolean; comment: string }
@@ -173,6 +185,14 @@ export interface PeriodState {
   contributions?: Array<{ unit: string; at: string; summary: string; evidence?: EvidenceRef[] }>;
   /** The cooperating units were reminded for this period's due date. */
   cooperationReminded?: boolean;
+  /** The values the latest report gave for the item's targets. */
+  values?: Array<{
+    indicator: string;
+    unit: string;
+    value: number;
+    target: { comparator: ItemTarget['comparator']; value: number };
+    met: boolean;
+  }>;
   overdue: boolean;
   /** Levels of the escalation notices sent for this period, in order. */
   escalations: EscalationLevel[];
@@ -252,6 +272,8 @@ export type DomainErrorCode =
   | 'COMMENT_REQUIRED'
   | 'ALREADY_REASSIGNED'
   | 'NOT_COOPERATING'
+  | 'UNKNOWN_TARGET'
+  | 'WRONG_MEASURE'
   | 'SAME_UNIT';
 
 export class DomainError extends Error {
@@ -331,16 +353,22 @@ export function decide(command: AssignmentCommand, state: AssignmentState): Assi
           (period.returned?.late === true || period.overdue || shanghaiDate(command.now) > period.due),
       } as const;
       const evidence = command.evidence ?? [];
+      const values = targetValues(spec, command.values ?? []);
+      const reached: AssignmentEvent[] =
+        values.length > 0 ? [{ type: 'TargetValuesReported', version: 1, at, period: period.period, values }] : [];
       // Version 3 tells the coordinator which cooperating units the lead reported without.
       const missing = spec.version === 3 && !period.report ? missingContributors(period, spec) : [];
       const unheard: AssignmentEvent[] =
         missing.length > 0
           ? [{ type: 'ContributionsMissing', version: 1, at, period: period.period, units: missing }]
           : [];
-      if (!period.report && evidence.length === 0) return [...acknowledgement, { ...report, version: 1 }, ...unheard];
+      if (!period.report && evidence.length === 0) {
+        return [...acknowledgement, { ...report, version: 1 }, ...reached, ...unheard];
+      }
       return [
         ...acknowledgement,
         { ...report, version: 2, evidence, replaces: period.report !== undefined },
+        ...reached,
         ...unheard,
       ];
     }
@@ -690,6 +718,61 @@ function assign(spec: AnySpec, at: string, state: AssignmentState): AssignmentEv
     : [{ type: 'TaskAssigned', version: 2, at, spec }];
 }
 
+/**
+ * A report's values checked against the item's targets — each names a target and is in its unit of measure — with
+ * whether each is met. "At least" targets (达到、不低于、提高、降低 by a share…) are met by a value at or above them,
+ * "at most" ones (不超过、控制在…以下) at or below, "about" ones (左右) within ABOUT_TOLERANCE.
+ */
+function targetValues(spec: Spec, reported: readonly ReportedValue[]) {
+  const seen = new Set<string>();
+  return reported.map((v) => {
+    const target = spec.targets.find((t) => t.indicator === v.indicator);
+    if (!target) {
+      throw new DomainError(
+        'UNKNOWN_TARGET',
+        `任务 ${spec.ref} 没有指标「${v.indicator}」` +
+          (spec.targets.length > 0
+            ? `；其指标为：${spec.targets.map((t) => `${t.indicator}（${t.unit}）`).join('、')}`
+            : '；该任务没有量化指标，报送时不填指标值'),
+      );
+    }
+    if (v.unit !== target.unit) {
+      throw new DomainError(
+        'WRONG_MEASURE',
+        `指标「${v.indicator}」的单位是「${target.unit}」，不是「${v.unit}」；请按${target.unit}填写`,
+      );
+    }
+    if (seen.has(v.indicator))
+      throw new DomainError('UNKNOWN_TARGET', `指标「${v.indicator}」填了两次；每个指标填一次`);
+    seen.add(v.indicator);
+    return {
+      indicator: v.indicator,
+      unit: v.unit,
+      value: v.value,
+      target: { comparator: target.comparator, value: target.value },
+      met: meets(v.value, target),
+    };
+  });
+}
+
+function meets(value: number, t: ItemTarget): boolean {
+  switch (t.comparator) {
+    case '<=':
+      return value <= t.value;
+    case '<':
+      return value < t.value;
+    case '>':
+      return value > t.value;
+    case '~':
+      return Math.abs(value - t.value) <= Math.abs(t.value) * ABOUT_TOLERANCE;
+    case '>=':
+    case '=':
+    case 'increase':
+    case 'decrease':
+      return value >= t.value;
+  }
+}
+
 /** The cooperating units that have sent no 协办意见 for a period. */
 export function missingContributors(p: PeriodState, spec: Spec): string[] {
   const heard = new Set((p.contributions ?? []).map((c) => c.unit));
@@ -966,6 +1049,8 @@ export function evolve(state: AssignmentState, event: AssignmentEvent): Assignme
       }));
     case 'ContributionsMissing':
       return next;
+    case 'TargetValuesReported':
+      return withPeriod(next, event.period, (p) => ({ ...p, values: event.values }));
     case 'SupervisionPolicyChanged':
       return { ...next, ...(next.spec && { spec: { ...next.spec, policy: event.policy } }) };
     case 'CooperatingUnitsChanged':

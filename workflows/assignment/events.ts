@@ -107,9 +107,22 @@ export type AssignmentSpecV2 = z.infer<typeof assignmentSpecV2Schema>;
  * working days (or urged), and the cooperating units reminded a number of working days before each due date to send
  * their 协办意见. Zero turns either off.
  */
+/** A quantitative target (量化指标) of the item, as the plan's parser read it: "合格率达到90%以上" → 合格率 >= 90 %. */
+export const itemTargetSchema = z.object({
+  indicator: z.string().min(1),
+  comparator: z.enum(['>=', '<=', '>', '<', '=', '~', 'decrease', 'increase']),
+  value: z.number(),
+  unit: z.string(),
+  /** The phrase it was read from. */
+  text: z.string(),
+});
+export type ItemTarget = z.infer<typeof itemTargetSchema>;
+
 export const assignmentSpecV3Schema = assignmentSpecV2Schema.extend({
   acknowledgeWithinDays: z.number().int().min(0).max(30),
   cooperationReminderDays: z.number().int().min(0).max(30),
+  /** The item's quantitative targets: each report may give the value reached for each. */
+  targets: z.array(itemTargetSchema).max(100),
 });
 export type AssignmentSpecV3 = z.infer<typeof assignmentSpecV3Schema>;
 
@@ -318,6 +331,22 @@ export const contributionSubmittedSchema = z.object({
   summary: z.string(),
   evidence: z.array(evidenceRefSchema),
 });
+/** The values a report gives for the item's targets, each with its target and whether it is met. */
+export const targetValuesReportedSchema = z.object({
+  type: z.literal('TargetValuesReported'),
+  ...base,
+  period: z.string(),
+  values: z.array(
+    z.object({
+      indicator: z.string(),
+      unit: z.string(),
+      value: z.number(),
+      target: itemTargetSchema.pick({ comparator: true, value: true }),
+      met: z.boolean(),
+    }),
+  ),
+});
+
 /** The lead reported a period without the contributions of these cooperating units: the coordinator is told. */
 export const contributionsMissingSchema = z.object({
   type: z.literal('ContributionsMissing'),
@@ -371,6 +400,7 @@ export const assignmentEventSchema = z.discriminatedUnion('type', [
   cooperationReminderSentSchema,
   contributionSubmittedSchema,
   contributionsMissingSchema,
+  targetValuesReportedSchema,
   supervisionPolicyChangedSchema,
   cooperatingUnitsChangedSchema,
 ]);

@@ -65,6 +65,19 @@ export const progressReportPayloadSchema = z
       .min(0, '完成进度不能小于 0')
       .max(100, '完成进度不能大于 100'),
     evidence: z.array(evidenceRefSchema).max(LIMITS.evidence, `佐证材料最多 ${LIMITS.evidence} 份`).optional(),
+    /** The values reached for the item's targets: "合格率" 92.5 "%". */
+    values: z
+      .array(
+        z
+          .object({
+            indicator: boundedText('指标名称', 100),
+            value: z.number({ error: '指标值应为数字，如 92.5' }).finite('指标值应为有限的数字'),
+            unit: z.string().max(20, '计量单位最长 20 个字符'),
+          })
+          .strict(),
+      )
+      .max(20, '指标最多 20 个')
+      .optional(),
   })
   .strict();
 export type ProgressReportPayload = z.infer<typeof progressReportPayloadSchema>;

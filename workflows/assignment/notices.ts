@@ -295,6 +295,7 @@ export function noticesFor(recorded: RecordedEvent, spec: Spec): Notice[] {
     case 'AssignmentAcknowledged':
     case 'ProgressReportSubmitted':
     case 'ReportingPeriodOverdue':
+    case 'TargetValuesReported':
       return [];
     case 'AssignmentSentBack':
       return [

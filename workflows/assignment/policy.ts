@@ -27,3 +27,6 @@ export const DEFAULT_CYCLE_POLICY: SupervisionPolicyV2 = { ...DEFAULT_POLICY, da
  * the next; the cooperating units not yet heard from reminded three working days before each due date.
  */
 export const DEFAULT_CONVERSATION = { acknowledgeWithinDays: 2, cooperationReminderDays: 3 } as const;
+
+/** How close to a "左右" (about) target a value must be to meet it: within 5 % of the target. */
+export const ABOUT_TOLERANCE = 0.05;
