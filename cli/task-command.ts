@@ -50,6 +50,7 @@ export const TASK_USAGE = `  duban task show ID [--json]
       佐证材料）、待答复的延期和办结申请、时限调整、下一步和提示
   duban task ack ID --unit 单位                                       签收
   duban task report ID --unit 单位 [--period 2017-Q1] --summary 进展 --percent 0-100 [--evidence FILE]...
+      [--value 指标=数值单位]...   量化指标的完成值，如 --value 重点产品抽检合格率=96.4%
       报送进展（不写 --period 即最早未报的周期）；每个佐证材料先检查类型和大小（EVIDENCE_MAX_BYTES）并存入材料库
   duban task review ID --by 督办单位 --period 2017-Q1 --accept|--return [--comment 意见]
       审核报告：通过，或退回重报（须写明意见）
@@ -160,12 +161,14 @@ const TURNS: Record<string, Turn> = {
   report: {
     options: ['unit', 'period', 'summary', 'percent'],
     evidence: true,
+    repeated: ['value'],
     schema: progressReportPayloadSchema,
     body: (args) => ({
       unit: required(args, 'unit', UNIT),
       ...optional(args, 'period'),
       summary: required(args, 'summary', '进展情况，如 --summary "已完成抽检 120 批次"'),
       percentComplete: percent(args),
+      ...(args.repeated.has('value') && { values: (args.repeated.get('value') ?? []).map(valueOf) }),
     }),
     call: (s, id, body, key) => s.submitReport(id, body, key),
     said: (view, body) => {
@@ -352,6 +355,14 @@ const LEVELS: Record<string, EscalationLevel> = {
   'notify-head': 'notify-head',
   'report-coordinator': 'report-coordinator',
 };
+
+/** `重点产品抽检合格率=96.4%` → the value reached for one target: its indicator, the number, its unit of measure. */
+function valueOf(text: string): { indicator: string; value: number; unit: string } {
+  const match = /^(.+?)\s*[=＝]\s*(-?\d+(?:\.\d+)?)\s*(.*)$/.exec(text.trim());
+  if (!match)
+    throw new UsageError(`--value「${text}」无法识别；应写作 指标=数值单位，如 --value 重点产品抽检合格率=96.4%`);
+  return { indicator: match[1]!, value: Number(match[2]), unit: match[3]!.trim() };
+}
 
 /** `催办:1,督办:3,通报:5` → the ladder's steps; a step the schema cannot take is refused there, by name. */
 function ladderOf(text: string): Array<{ level: string; afterDays: number }> {

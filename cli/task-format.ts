@@ -7,7 +7,7 @@ import { formatShanghai } from '../domain/calendar';
 import { LEVEL_NAMES } from '../domain/cycle/bulletin';
 import type { EvidenceRef } from '../domain/evidence/ref';
 import type { PeriodState } from '../workflows/assignment/decider';
-import type { EscalationLevel } from '../workflows/assignment/events';
+import type { EscalationLevel, ItemTarget } from '../workflows/assignment/events';
 import type { AssignmentView } from '../workflows/assignment/messages';
 
 const LIGHT_WORD: Record<AssignmentView['light'], string> = { red: '红灯', yellow: '黄灯', green: '绿灯', none: '无' };
@@ -62,10 +62,28 @@ function periodLine(p: PeriodState): string {
     state = p.overdue ? '逾期未报' : '未报送';
   }
   const escalations = p.escalations.length > 0 ? `；已${p.escalations.map(levelWord).join('、')}` : '';
-  return `  ${p.period}（${p.label}）  ${due}  ${state}${escalations}`;
+  const values = (p.values ?? [])
+    .map(
+      (v) =>
+        `；${v.indicator} ${v.value}${v.unit}` +
+        `（目标 ${COMPARATOR_WORD[v.target.comparator]}${v.target.value}${v.unit}，${v.met ? '达标' : '未达标'}）`,
+    )
+    .join('');
+  return `  ${p.period}（${p.label}）  ${due}  ${state}${values}${escalations}`;
 }
 
 const levelWord = (level: EscalationLevel) => LEVEL_NAMES[level];
+
+const COMPARATOR_WORD: Record<ItemTarget['comparator'], string> = {
+  '>=': '≥',
+  '<=': '≤',
+  '>': '>',
+  '<': '<',
+  '=': '达到',
+  '~': '约',
+  decrease: '降低',
+  increase: '提高',
+};
 
 /** `task show`: the item, its periods, what waits for an answer, the dates moved, what the clock does next. */
 export function describeAssignment(view: AssignmentView): string {

@@ -199,3 +199,53 @@ test('task policy reads a ladder by its Chinese names, and refuses one it cannot
   expect(refused.code).toBe(2);
   expect(refused.stderr).toContain('--ladder 的「约谈:2」无法识别；应写作 催办:1,督办:3,通报:5（级别:天数）');
 });
+
+test('task report reads --value as 指标=数值单位, and refuses one it cannot read before anything connects', async () => {
+  const refused = await duban(
+    'task',
+    'report',
+    ID,
+    '--unit',
+    '市质监局',
+    '--summary',
+    '已完成抽检',
+    '--percent',
+    '60',
+    '--value',
+    '重点产品抽检合格率 九成',
+  );
+  expect(refused.code).toBe(2);
+  expect(refused.stderr).toContain('--value「重点产品抽检合格率 九成」无法识别；应写作 指标=数值单位');
+});
+
+test('task show gives each target value against its target', () => {
+  const text = describeAssignment({
+    assignmentId: ID,
+    status: 'acknowledged',
+    light: 'green',
+    warnings: [],
+    periods: [
+      {
+        period: '2017-Q1',
+        label: '2017年第一季度',
+        due: '2017-03-31',
+        remindersSent: [],
+        overdue: false,
+        escalations: [],
+        step: 0,
+        report: { at: '2017-03-20T01:00:00.000Z', summary: '已完成抽检', percentComplete: 60, late: false },
+        values: [
+          {
+            indicator: '重点产品抽检合格率',
+            unit: '%',
+            value: 96.4,
+            target: { comparator: '>=', value: 95 },
+            met: true,
+          },
+          { indicator: '投诉处理时间', unit: '天', value: 6, target: { comparator: '<=', value: 5 }, met: false },
+        ],
+      },
+    ],
+  } as AssignmentView);
+  expect(text).toContain('；重点产品抽检合格率 96.4%（目标 ≥95%，达标）；投诉处理时间 6天（目标 ≤5天，未达标）');
+});
