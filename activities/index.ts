@@ -174,8 +174,25 @@ async function project(client: PoolClient, assignmentId: string, seq: number, ev
           cycleId,
         ],
       );
+      if ('cooperating' in spec && spec.cooperating.length > 0) {
+        await client.query(
+          `INSERT INTO cooperations (assignment_id, unit) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
+          [assignmentId, spec.cooperating],
+        );
+      }
       return;
     }
+    case 'CooperatingUnitsChanged':
+      await client.query(
+        `INSERT INTO cooperations (assignment_id, unit) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
+        [assignmentId, event.added],
+      );
+      await client.query('DELETE FROM cooperations WHERE assignment_id = $1 AND unit = ANY($2)', [
+        assignmentId,
+        event.removed,
+      ]);
+      await touch('');
+      return;
     case 'AssignmentAcknowledged':
       await touch(`status = 'acknowledged'`);
       return;
@@ -232,7 +249,6 @@ async function project(client: PoolClient, assignmentId: string, seq: number, ev
     case 'ContributionsMissing':
     case 'TargetValuesReported':
     case 'SupervisionPolicyChanged':
-    case 'CooperatingUnitsChanged':
       await touch('');
       return;
   }

@@ -22,6 +22,30 @@ export async function inboxOf(pool: Pool, recipient: string, limit = 500): Promi
   return rows;
 }
 
+export interface SupportedItem {
+  assignmentId: string;
+  ref: string;
+  title: string;
+  /** The lead unit (牵头单位) the cooperating unit supports. */
+  leadUnit: string;
+  status: string;
+  due: string;
+  deadlineText: string;
+}
+
+/** The items a cooperating unit (配合单位) supports, those still running first, then by due date. */
+export async function supportedBy(pool: Pool, unit: string, limit = 500): Promise<SupportedItem[]> {
+  const { rows } = await pool.query<SupportedItem>(
+    `SELECT a.assignment_id AS "assignmentId", a.ref, a.title, a.unit AS "leadUnit", a.status,
+            to_char(a.due, 'YYYY-MM-DD') AS due, a.deadline_text AS "deadlineText"
+     FROM cooperations c JOIN assignments a USING (assignment_id)
+     WHERE c.unit = $1
+     ORDER BY a.status IN ('completed', 'cancelled', 'reassigned'), a.due, a.assignment_id LIMIT $2`,
+    [unit, limit],
+  );
+  return rows;
+}
+
 /** The bulletins a cycle issued, oldest first. */
 export async function bulletinsOf(pool: Pool, cycleId: string): Promise<Bulletin[]> {
   const { rows } = await pool.query<{ bulletin: Bulletin }>(

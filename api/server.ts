@@ -20,7 +20,7 @@ import type { EvidenceLimits } from '../domain/evidence/sniff';
 import type { AssignmentService } from './assignments';
 import { AppError } from './errors';
 import { EVIDENCE_ROUTES, evidenceRoutes } from './evidence';
-import { inboxOf } from './read-models';
+import { inboxOf, supportedBy } from './read-models';
 
 export interface ApiDependencies {
   assignments: AssignmentService;
@@ -105,12 +105,13 @@ export function buildApi({ assignments, pool, logger, evidence }: ApiDependencie
     })),
     {
       method: 'GET',
+      url: '/units/:unit/supporting',
+      handler: async (request) => supportedBy(pool, unitParam(request.params)),
+    },
+    {
+      method: 'GET',
       url: '/units/:unit/inbox',
-      handler: async (request) => {
-        const unit = unitName.safeParse((request.params as { unit: string }).unit);
-        if (!unit.success) throw new AppError('INVALID_PAYLOAD', `收件单位名称有误：${unit.error.issues[0]?.message}`);
-        return inboxOf(pool, unit.data);
-      },
+      handler: async (request) => inboxOf(pool, unitParam(request.params)),
     },
   ];
   for (const route of routes) app.route(route);
@@ -133,6 +134,13 @@ export function buildApi({ assignments, pool, logger, evidence }: ApiDependencie
       .send({ ...problem, requestId: request.id });
   });
   return app;
+}
+
+/** The unit named in a /units/:unit/… address, checked as every unit name is. */
+function unitParam(params: unknown): string {
+  const unit = unitName.safeParse((params as { unit: string }).unit);
+  if (!unit.success) throw new AppError('INVALID_PAYLOAD', `单位名称有误：${unit.error.issues[0]?.message}`);
+  return unit.data;
 }
 
 /**

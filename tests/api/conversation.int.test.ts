@@ -469,6 +469,7 @@ test('the coordinator changes one item: its escalation ladder and its cooperatin
   });
   expect(created.status).toBe(201);
   const url = `/assignments/${id}`;
+  const helper = `市教育局${planId.slice(-6)}`; // a unit of its own, so its list holds this item only
   const policy = {
     reminderDaysBefore: 3,
     noticeTime: '09:00',
@@ -498,18 +499,29 @@ test('the coordinator changes one item: its escalation ladder and its cooperatin
     'SAME_UNIT',
     /不能同时作为配合单位/,
   );
-  const added = await call('POST', `${url}/cooperating`, { by: COORDINATOR, add: ['市教育局'], reason: '按职责调整' });
-  expect(added.body.spec.cooperating).toEqual(['市教育局']);
-  expect((await call('POST', `${url}/contributions`, { unit: '市教育局', summary: '已配合开展检查' })).status).toBe(
-    200,
-  );
+  const added = await call('POST', `${url}/cooperating`, { by: COORDINATOR, add: [helper], reason: '按职责调整' });
+  expect(added.body.spec.cooperating).toEqual([helper]);
+  expect((await call('POST', `${url}/contributions`, { unit: helper, summary: '已配合开展检查' })).status).toBe(200);
   expect((await traces(id)).stored).toEqual([
     'TaskAssigned',
     'SupervisionPolicyChanged',
     'CooperatingUnitsChanged',
     'ContributionSubmitted',
   ]);
-  expect((await inboxOf('市教育局', id)).map((n) => n.kind)).toEqual(['cooperation']);
+  expect((await inboxOf(helper, id)).map((n) => n.kind)).toEqual(['cooperation']);
+  // The cooperating unit sees the item among those it supports, with its lead unit.
+  const supporting = await call('GET', `/units/${helper}/supporting`);
+  expect(supporting.body).toEqual([
+    {
+      assignmentId: id,
+      ref: '三.(四).1',
+      title: '开展质量提升示范',
+      leadUnit: UNIT,
+      status: 'assigned',
+      due: addDays(today, 200),
+      deadlineText: '持续推进',
+    },
+  ]);
   expect((await inboxOf(UNIT, id)).map((n) => n.kind)).toEqual([
     'assignment',
     'policy-changed',

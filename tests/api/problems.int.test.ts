@@ -131,5 +131,5 @@ test('an inbox asked for with a unit name no unit could have', async () => {
   const { app } = await apiWith({}, { query: jest.fn() });
   const response = await app.inject({ method: 'GET', url: `/units/${encodeURIComponent('市'.repeat(100))}/inbox` });
   expect(response.statusCode).toBe(400);
-  expect(response.json().detail).toBe('收件单位名称有误：单位名称（如 市质监局）最长 64 个字符');
+  expect(response.json().detail).toBe('单位名称有误：单位名称（如 市质监局）最长 64 个字符');
 });
