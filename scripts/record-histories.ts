@@ -336,7 +336,15 @@ async function recordCooperation(pool: Pool, topic: string, workflowBundle: { co
               calendar: calendarSlice({ from: '2018-01-01', to: '2019-03-31' }, packageCalendarYears()),
               lights: DEFAULT_LIGHTS,
               ...DEFAULT_CONVERSATION,
-              targets: [{ indicator: '重点产品抽检合格率', comparator: '>=', value: 95, unit: '%', text: '重点产品抽检合格率达到95%以上' }],
+              targets: [
+                {
+                  indicator: '重点产品抽检合格率',
+                  comparator: '>=',
+                  value: 95,
+                  unit: '%',
+                  text: '重点产品抽检合格率达到95%以上',
+                },
+              ],
             },
           },
         ],
