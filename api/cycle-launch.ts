@@ -10,7 +10,7 @@ import { planLaunch, type LaunchPlan } from '../domain/cycle/launch-plan';
 import type { ParsedPlan } from '../domain/plan';
 import { UnitDirectory, type DirectoryUnit } from '../domain/units';
 import { calendarSlice, describeUnknownYears, type YearDates } from '../domain/working-days';
-import { DEFAULT_CYCLE_POLICY } from '../workflows/assignment/policy';
+import { DEFAULT_CONVERSATION, DEFAULT_CYCLE_POLICY } from '../workflows/assignment/policy';
 import type { CycleConfig } from '../workflows/cycle/events';
 import { DEFAULT_LIGHTS } from '../workflows/assignment/decider';
 
@@ -23,6 +23,8 @@ export interface LaunchPreparation {
   year?: number;
   coordinator: string;
   title?: string;
+  /** 签收 and 协办 days for the cycle's assignments; DEFAULT_CONVERSATION when absent. */
+  conversation?: CycleConfig['conversation'];
 }
 
 export interface PreparedLaunch {
@@ -55,6 +57,7 @@ export function prepareLaunch(p: LaunchPreparation): PreparedLaunch {
     scoring: DEFAULT_SCORING,
     calendar,
     ...(launch.yearShift !== undefined && { yearShift: launch.yearShift }),
+    conversation: p.conversation ?? { ...DEFAULT_CONVERSATION },
   };
   return { launch, config, ...(calendarWarning && { calendarWarning }) };
 }

@@ -80,7 +80,7 @@ export function specOf(item: CycleItem, cycleId: string, config: CycleConfig): A
     policy: config.policy,
     calendar: config.calendar,
     lights: config.lights,
-    ...DEFAULT_CONVERSATION,
+    ...(config.conversation ?? DEFAULT_CONVERSATION),
     targets: item.targets ?? [],
   });
 }

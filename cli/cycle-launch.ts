@@ -17,8 +17,17 @@ import { readPlanOrTable, type Io } from './plan-command';
 
 const CYCLE_ID = /^[\p{L}\p{N}][\p{L}\p{N}._-]{0,63}$/u;
 
+/** A number of working days for `--acknowledge-days` or `--cooperation-days`: 0 (off) to 30. */
+function workingDays(text: string | undefined, option: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  if (!/^\d{1,2}$/.test(text) || Number(text) > 30) {
+    throw new UsageError(`--${option} 应为 0 到 30 之间的工作日数（0 即不设），而不是“${text}”`);
+  }
+  return Number(text);
+}
+
 export async function cycleLaunch(argv: string[], io: Io): Promise<number> {
-  const args = parseArgs(argv, ['cycle', 'by', 'year', 'title'], ['dry-run']);
+  const args = parseArgs(argv, ['cycle', 'by', 'year', 'title', 'acknowledge-days', 'cooperation-days'], ['dry-run']);
   if (args.positionals.length !== 1) throw new UsageError('请给出一份任务分解表（.json、.csv、.xlsx）或计划文件');
   const cycleId = args.options.get('cycle');
   if (!cycleId) throw new UsageError('缺少 --cycle：督办周期的名称，如 --cycle ezhou-2017');
@@ -31,6 +40,8 @@ export async function cycleLaunch(argv: string[], io: Io): Promise<number> {
   if (yearText !== undefined && !/^(19|20|21)\d{2}$/.test(yearText)) {
     throw new UsageError(`--year 应为年份，如 2027，而不是“${yearText}”`);
   }
+  const acknowledgeWithinDays = workingDays(args.options.get('acknowledge-days'), 'acknowledge-days', 2);
+  const cooperationReminderDays = workingDays(args.options.get('cooperation-days'), 'cooperation-days', 3);
   const plan = await readPlanOrTable(io, args.positionals[0]);
   const dryRun = args.flags.has('dry-run');
 
@@ -44,6 +55,7 @@ export async function cycleLaunch(argv: string[], io: Io): Promise<number> {
       coordinator: by,
       ...(yearText !== undefined && { year: Number(yearText) }),
       ...(args.options.get('title') && { title: args.options.get('title')! }),
+      conversation: { acknowledgeWithinDays, cooperationReminderDays },
     }),
   );
   const { launch, config, calendarWarning } = prepared;

@@ -176,6 +176,10 @@ describe('bad usage and bad input: one message, exit code 2, no stack trace', ()
     ],
     [['plan', 'frobnicate'], /^duban：未知的 plan 子命令 frobnicate；可用：parse、import\n/],
     [['launch'], /^duban：未知的命令 launch；可用：/],
+    [
+      ['cycle', 'launch', 'plan.json', '--cycle', 'c-2017', '--by', '市政府督查室', '--acknowledge-days', '45'],
+      /^duban：--acknowledge-days 应为 0 到 30 之间的工作日数（0 即不设），而不是“45”\n/,
+    ],
     [['plan', 'import', seedPath('hebei-2015')], /^duban：无法导入“\.txt”：请给出 \.csv、\.xlsx 或 \.json 文件\n/],
   ])('%j', async (args, message) => {
     const r = await duban(...args);

@@ -8,8 +8,12 @@
  */
 import { formatDryRun, planLaunch, type LaunchItem, type LaunchPlan } from '../../domain/cycle';
 import type { ParsedPlan } from '../../domain/plan';
+import { prepareLaunch } from '../../api/cycle-launch';
+import { specOf } from '../../api/cycles';
+import { packageCalendarYears } from '../../domain/calendar-years';
 import {
   directoryOf,
+  directoryUnitsOf,
   fillLeads,
   launchablePlanOf,
   planOf,
@@ -249,4 +253,24 @@ describe('Tianjin 2013 (21 items, three with no lead; reports by 7月15日 and �
       ]);
     });
   });
+});
+
+test('a cycle sets its assignments’ 签收 and 协办 days, and carries each item’s targets into its version-3 spec', () => {
+  const input = {
+    plan: launchablePlanOf('ezhou-2017'),
+    directory: directoryUnitsOf('ezhou-2017'),
+    calendarYears: packageCalendarYears(),
+    cycleId: 'ezhou-2017',
+    today: '2017-01-03',
+    coordinator: '市质强委办公室',
+  };
+  const prepared = prepareLaunch({ ...input, conversation: { acknowledgeWithinDays: 3, cooperationReminderDays: 0 } });
+  expect(prepared.config.conversation).toEqual({ acknowledgeWithinDays: 3, cooperationReminderDays: 0 });
+  const withTargets = prepared.launch.items.find((item) => item.targets.length > 0)!;
+  expect(specOf(withTargets, 'ezhou-2017', prepared.config)).toMatchObject({
+    acknowledgeWithinDays: 3,
+    cooperationReminderDays: 0,
+    targets: withTargets.targets,
+  });
+  expect(prepareLaunch(input).config.conversation).toEqual({ acknowledgeWithinDays: 2, cooperationReminderDays: 3 });
 });

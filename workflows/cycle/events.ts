@@ -24,6 +24,16 @@ export const cycleConfigSchema = z.object({
   calendar: workingCalendarSchema,
   /** When the plan's dates were moved by whole years to this cycle's year (`--year`), by how many. */
   yearShift: z.number().int().optional(),
+  /**
+   * The conversation's clock for the cycle's assignments (version 3): working days for 签收, and before each due date
+   * for the cooperating units' reminder. Absent in cycles launched before it: the defaults (2 and 3) applied.
+   */
+  conversation: z
+    .object({
+      acknowledgeWithinDays: z.number().int().min(0).max(30),
+      cooperationReminderDays: z.number().int().min(0).max(30),
+    })
+    .optional(),
 });
 export type CycleConfig = z.infer<typeof cycleConfigSchema>;
 

@@ -1,0 +1,10 @@
+import { performance } from 'node:perf_hooks';
+import { parsePlan } from '../domain/plan';
+import { readSeed } from '../seeds';
+const ezhou = readSeed('ezhou-2017');
+const t0 = performance.now();
+parsePlan(ezhou);
+const t1 = performance.now();
+parsePlan(ezhou);
+const t2 = performance.now();
+console.log(`first ${(t1 - t0).toFixed(1)} ms, second ${(t2 - t1).toFixed(1)} ms`);
