@@ -5,20 +5,16 @@
  * for, returned (退办), asked again and approved. Every refusal answers problem+json with its code and leaves
  * nothing behind: not an event in the store, not an event in the workflow's history.
  */
-import { bundleWorkflowCode, type NativeConnection, type Worker } from '@temporalio/worker';
-import type { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
-import { createActivities } from '../../activities';
 import { AssignmentService, assignmentIdOf } from '../../api/assignments';
 import { IdempotencyKeys } from '../../api/idempotency';
 import { buildApi } from '../../api/server';
 import { addDays, shanghaiDate } from '../../domain/calendar';
 import { loadCalendarYears } from '../../infra/calendar-store';
 import { resolveEvidence } from '../../infra/evidence-store';
-import { createAssignmentWorker, WORKFLOWS_PATH } from '../../worker/create-worker';
 import { pdf } from '../evidence/files';
-import { config, connectPostgres, connectTemporal, connectWorkerToStack, testLogger, uniqueId } from '../support/stack';
+import { connectPostgres, startStackWorker, testLogger, uniqueId } from '../support/stack';
 
 jest.setTimeout(120_000);
 
@@ -26,34 +22,15 @@ const COORDINATOR = '市政府督查室';
 const UNIT = '市市场监管局';
 const taskQueue = uniqueId('conversation-test');
 let pool: Pool;
-let temporal: { connection: Connection; client: Client };
-let workerConnection: NativeConnection;
-let worker: Worker;
-let running: Promise<void>;
+let stack: Awaited<ReturnType<typeof startStackWorker>>;
 let api: FastifyInstance;
 let base: string;
 
 beforeAll(async () => {
   pool = await connectPostgres();
-  temporal = await connectTemporal();
-  workerConnection = await connectWorkerToStack();
-  const noop = () => undefined;
-  worker = await createAssignmentWorker({
-    connection: workerConnection,
-    taskQueue,
-    workflowBundle: await bundleWorkflowCode({
-      workflowsPath: WORKFLOWS_PATH,
-      logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop },
-    }),
-    activities: createActivities({
-      pool,
-      topic: config.KAFKA_EVENTS_TOPIC,
-      temporal: { client: temporal.client, taskQueue },
-    }),
-  });
-  running = worker.run();
+  stack = await startStackWorker(pool, taskQueue);
   const assignments = new AssignmentService({
-    client: temporal.client,
+    client: stack.client,
     taskQueue,
     coordinator: COORDINATOR,
     idempotency: new IdempotencyKeys(pool),
@@ -66,10 +43,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await api?.close();
-  worker?.shutdown();
-  await running;
-  await workerConnection?.close();
-  await temporal?.connection.close();
+  await stack?.stop();
   await pool?.end();
 });
 
@@ -89,7 +63,7 @@ async function traces(id: string): Promise<{ stored: string[]; history: number }
     'SELECT type FROM assignment_events WHERE assignment_id = $1 ORDER BY seq',
     [id],
   );
-  const history = await temporal.client.workflow.getHandle(id).fetchHistory();
+  const history = await stack.client.workflow.getHandle(id).fetchHistory();
   return { stored: rows.map((r) => r.type), history: history.events?.length ?? 0 };
 }
 

@@ -11,18 +11,14 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, type NativeConnection, type Worker } from '@temporalio/worker';
 import type { Pool } from 'pg';
-import { createActivities } from '../../activities';
 import { AssignmentService } from '../../api/assignments';
 import { addDays, shanghaiDate } from '../../domain/calendar';
 import { loadCalendarYears } from '../../infra/calendar-store';
 import type { AssignmentView } from '../../workflows/assignment/messages';
-import { createAssignmentWorker, WORKFLOWS_PATH } from '../../worker/create-worker';
 import { pdf } from '../evidence/files';
 import { dubanIn } from '../support/duban-cli';
-import { config, connectPostgres, connectTemporal, connectWorkerToStack, uniqueId } from '../support/stack';
+import { connectPostgres, startStackWorker, uniqueId } from '../support/stack';
 
 jest.setTimeout(180_000);
 
@@ -33,10 +29,7 @@ const REPORT_FILE = pdf(`抽检报告 ${taskQueue}`);
 const CLOSURE_FILE = pdf(`验收报告 ${taskQueue}`);
 let dir: string;
 let pool: Pool;
-let temporal: { connection: Connection; client: Client };
-let workerConnection: NativeConnection;
-let worker: Worker;
-let running: Promise<void>;
+let stack: Awaited<ReturnType<typeof startStackWorker>>;
 let assignments: AssignmentService;
 const duban = dubanIn(() => dir, { TEMPORAL_TASK_QUEUE: taskQueue });
 
@@ -45,21 +38,9 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, '抽检报告.pdf'), REPORT_FILE);
   writeFileSync(path.join(dir, '验收报告.pdf'), CLOSURE_FILE);
   pool = await connectPostgres();
-  temporal = await connectTemporal();
-  workerConnection = await connectWorkerToStack();
-  const noop = () => undefined;
-  worker = await createAssignmentWorker({
-    connection: workerConnection,
-    taskQueue,
-    workflowBundle: await bundleWorkflowCode({
-      workflowsPath: WORKFLOWS_PATH,
-      logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop },
-    }),
-    activities: createActivities({ pool, topic: config.KAFKA_EVENTS_TOPIC }),
-  });
-  running = worker.run();
+  stack = await startStackWorker(pool, taskQueue);
   assignments = new AssignmentService({
-    client: temporal.client,
+    client: stack.client,
     taskQueue,
     coordinator: COORDINATOR,
     calendarYears: () => loadCalendarYears(pool),
@@ -67,10 +48,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await workerConnection?.close();
-  await temporal?.connection.close();
+  await stack?.stop();
   await pool?.end();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -81,7 +59,7 @@ async function traces(id: string): Promise<{ stored: string[]; history: number }
     'SELECT type FROM assignment_events WHERE assignment_id = $1 ORDER BY seq',
     [id],
   );
-  const history = await temporal.client.workflow.getHandle(id).fetchHistory();
+  const history = await stack.client.workflow.getHandle(id).fetchHistory();
   return { stored: rows.map((r) => r.type), history: history.events?.length ?? 0 };
 }
 

@@ -8,18 +8,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, type NativeConnection, type Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { createActivities } from '../../activities';
 import { CycleService, specOf } from '../../api/cycles';
 import { prepareLaunch } from '../../api/cycle-launch';
 import { parsePlan } from '../../domain/plan';
 import { loadCalendarYears } from '../../infra/calendar-store';
 import { shanghaiDate } from '../../domain/calendar';
-import { createAssignmentWorker, WORKFLOWS_PATH } from '../../worker/create-worker';
 import { dubanIn } from '../support/duban-cli';
-import { config, connectPostgres, connectTemporal, connectWorkerToStack, uniqueId } from '../support/stack';
+import { connectPostgres, startStackWorker, uniqueId } from '../support/stack';
 
 jest.setTimeout(180_000);
 
@@ -33,10 +30,7 @@ const PLAN = `某某市2027年质量工作要点
 `;
 let dir: string;
 let pool: Pool;
-let temporal: { connection: Connection; client: Client };
-let workerConnection: NativeConnection;
-let worker: Worker;
-let running: Promise<void>;
+let stack: Awaited<ReturnType<typeof startStackWorker>>;
 const duban = dubanIn(() => dir, { TEMPORAL_TASK_QUEUE: taskQueue });
 
 beforeAll(async () => {
@@ -51,30 +45,11 @@ beforeAll(async () => {
   repeated.tasks[2] = { ...repeated.tasks[2]!, ref: repeated.tasks[0]!.ref };
   writeFileSync(path.join(dir, 'repeated.json'), JSON.stringify(repeated));
   pool = await connectPostgres();
-  temporal = await connectTemporal();
-  workerConnection = await connectWorkerToStack();
-  const noop = () => undefined;
-  worker = await createAssignmentWorker({
-    connection: workerConnection,
-    taskQueue,
-    workflowBundle: await bundleWorkflowCode({
-      workflowsPath: WORKFLOWS_PATH,
-      logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop },
-    }),
-    activities: createActivities({
-      pool,
-      topic: config.KAFKA_EVENTS_TOPIC,
-      temporal: { client: temporal.client, taskQueue },
-    }),
-  });
-  running = worker.run();
+  stack = await startStackWorker(pool, taskQueue);
 });
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await workerConnection?.close();
-  await temporal?.connection.close();
+  await stack?.stop();
   await pool?.end();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -156,7 +131,7 @@ test('a launch interrupted before its cycle began starts, run again, only what i
     }),
   ).rejects.toThrow('killed');
   for (const item of prepared.launch.items.slice(0, 2)) {
-    await temporal.client.workflow.start('assignmentWorkflow', {
+    await stack.client.workflow.start('assignmentWorkflow', {
       taskQueue,
       workflowId: item.assignmentId,
       args: [{ spec: specOf(item, cycleId, prepared.config) }],

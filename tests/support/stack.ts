@@ -5,7 +5,8 @@
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Runtime, type NativeConnection } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import { bundleWorkflowCode, Runtime, type NativeConnection } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import type { Kafka } from 'kafkajs';
 import { loadConfig, type Config } from '../../infra/config';
@@ -14,6 +15,8 @@ import { createLogger } from '../../infra/logger';
 import { checkPostgres, createPool, migrate } from '../../infra/postgres';
 import { connectClient, connectWorker, installTemporalLogging } from '../../infra/temporal';
 import { startTimeSkippingServer, TEST_SERVER, type TimeSkippingOptions } from '../../scripts/year-simulation';
+import { createActivities } from '../../activities';
+import { createAssignmentWorker, WORKFLOWS_PATH } from '../../worker/create-worker';
 import { OutboxRelay, type OutboxRelayOptions } from '../../worker/outbox-relay';
 
 /** Library and relay logs in tests: warnings and errors only, as a person running the tests would want them. */
@@ -113,6 +116,48 @@ export async function startRelay(
     async stop() {
       await relay.stop();
       await producer.disconnect();
+    },
+  };
+}
+
+/** The product's workflows, bundled for a test file's worker without webpack's progress lines. */
+export function bundleWorkflowsQuietly(): ReturnType<typeof bundleWorkflowCode> {
+  const noop = () => undefined;
+  return bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop },
+  });
+}
+
+/**
+ * The product's worker on the dev server of the local stack, on the test's own task queue, with the real activities
+ * and a client for those that start workflows (a cycle's assignments, a reassigned item's successor). `client` is
+ * for the test's own calls; `stop` shuts the worker down and closes both connections.
+ */
+export async function startStackWorker(
+  pool: Pool,
+  taskQueue: string,
+): Promise<{ client: Client; stop: () => Promise<void> }> {
+  const temporal = await connectTemporal();
+  const connection = await connectWorkerToStack();
+  const worker = await createAssignmentWorker({
+    connection,
+    taskQueue,
+    workflowBundle: await bundleWorkflowsQuietly(),
+    activities: createActivities({
+      pool,
+      topic: config.KAFKA_EVENTS_TOPIC,
+      temporal: { client: temporal.client, taskQueue },
+    }),
+  });
+  const running = worker.run();
+  return {
+    client: temporal.client,
+    async stop() {
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await temporal.connection.close();
     },
   };
 }
