@@ -14,7 +14,7 @@ import { addDays, shanghaiDate } from '../../domain/calendar';
 import { loadCalendarYears } from '../../infra/calendar-store';
 import { resolveEvidence } from '../../infra/evidence-store';
 import { pdf } from '../evidence/files';
-import { connectPostgres, startStackWorker, testLogger, uniqueId } from '../support/stack';
+import { connectPostgres, startStackWorker, tracesOf, testLogger, uniqueId } from '../support/stack';
 
 jest.setTimeout(120_000);
 
@@ -57,15 +57,7 @@ async function call(method: string, url: string, payload?: unknown) {
   return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as any };
 }
 
-/** What the store and the workflow hold: a refused call must change neither. */
-async function traces(id: string): Promise<{ stored: string[]; history: number }> {
-  const { rows } = await pool.query<{ type: string }>(
-    'SELECT type FROM assignment_events WHERE assignment_id = $1 ORDER BY seq',
-    [id],
-  );
-  const history = await stack.client.workflow.getHandle(id).fetchHistory();
-  return { stored: rows.map((r) => r.type), history: history.events?.length ?? 0 };
-}
+const traces = (id: string) => tracesOf(pool, stack.client, id);
 
 async function expectRefused(id: string, url: string, payload: unknown, status: number, code: string, detail: RegExp) {
   const before = await traces(id);

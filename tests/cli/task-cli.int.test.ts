@@ -18,7 +18,7 @@ import { loadCalendarYears } from '../../infra/calendar-store';
 import type { AssignmentView } from '../../workflows/assignment/messages';
 import { pdf } from '../evidence/files';
 import { dubanIn } from '../support/duban-cli';
-import { connectPostgres, startStackWorker, uniqueId } from '../support/stack';
+import { connectPostgres, startStackWorker, tracesOf, uniqueId } from '../support/stack';
 
 jest.setTimeout(180_000);
 
@@ -53,15 +53,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** What the store and the workflow hold: a refused command must change neither. */
-async function traces(id: string): Promise<{ stored: string[]; history: number }> {
-  const { rows } = await pool.query<{ type: string }>(
-    'SELECT type FROM assignment_events WHERE assignment_id = $1 ORDER BY seq',
-    [id],
-  );
-  const history = await stack.client.workflow.getHandle(id).fetchHistory();
-  return { stored: rows.map((r) => r.type), history: history.events?.length ?? 0 };
-}
+const traces = (id: string) => tracesOf(pool, stack.client, id);
 
 /** The command exits 2 with the service's message and code, and nothing is recorded. */
 async function expectRefused(id: string, args: string[], code: string, message: RegExp): Promise<void> {

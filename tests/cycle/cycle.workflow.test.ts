@@ -8,31 +8,27 @@
  * twice. The environment's clock is shared: the tests run in the order written, each moving it forward.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
 import type { Pool } from 'pg';
-import { createActivities } from '../../activities';
 import { AssignmentService } from '../../api/assignments';
 import { CycleService, type CycleItem } from '../../api/cycles';
 import { formatShanghai, shanghaiInstant } from '../../domain/calendar';
 import { packageCalendarYears } from '../../domain/calendar-years';
 import { DEFAULT_SCORING, computeBulletin, type Bulletin } from '../../domain/cycle/bulletin';
 import { calendarSlice } from '../../domain/working-days';
-import { createAssignmentWorker, WORKFLOWS_PATH } from '../../worker/create-worker';
 import { DEFAULT_LIGHTS } from '../../workflows/assignment/decider';
 import { statusQuery, submitReportUpdate } from '../../workflows/assignment/messages';
 import { DEFAULT_CYCLE_POLICY } from '../../workflows/assignment/policy';
 import type { CycleConfig } from '../../workflows/cycle/events';
 import { cycleStatusQuery } from '../../workflows/cycle/messages';
 import { bulletinAssignmentOf } from '../../activities/cycle';
-import { config, connectPostgres, createTimeSkippingEnv, uniqueId } from '../support/stack';
+import { connectPostgres, createTimeSkippingEnv, runProductWorker, uniqueId } from '../support/stack';
 
 jest.setTimeout(180_000);
 
 const COORDINATOR = '市政府督查室';
 let env: TestWorkflowEnvironment;
 let pool: Pool;
-let worker: Worker;
-let running: Promise<void>;
+let worker: Awaited<ReturnType<typeof runProductWorker>>;
 let cycles: CycleService;
 let assignments: AssignmentService;
 const run = uniqueId('cycle');
@@ -77,28 +73,13 @@ const Y_ITEMS = [
 beforeAll(async () => {
   pool = await connectPostgres();
   env = await createTimeSkippingEnv({ initialTime: new Date('2017-01-03T08:58:00+08:00') });
-  const noop = () => undefined;
-  worker = await createAssignmentWorker({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await bundleWorkflowCode({
-      workflowsPath: WORKFLOWS_PATH,
-      logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop },
-    }),
-    activities: createActivities({
-      pool,
-      topic: config.KAFKA_EVENTS_TOPIC,
-      temporal: { client: env.client, taskQueue },
-    }),
-  });
-  running = worker.run();
+  worker = await runProductWorker(pool, taskQueue, { connection: env.nativeConnection, client: env.client });
   cycles = new CycleService({ client: env.client, pool, taskQueue });
   assignments = new AssignmentService({ client: env.client, taskQueue, coordinator: COORDINATOR });
 });
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
+  await worker?.stop();
   await env?.teardown();
   await pool?.end();
 });

@@ -130,9 +130,32 @@ export function bundleWorkflowsQuietly(): ReturnType<typeof bundleWorkflowCode> 
 }
 
 /**
- * The product's worker on the dev server of the local stack, on the test's own task queue, with the real activities
- * and a client for those that start workflows (a cycle's assignments, a reassigned item's successor). `client` is
- * for the test's own calls; `stop` shuts the worker down and closes both connections.
+ * The product's worker on `connection`, on the test's own task queue, with the real activities and `client` for
+ * those that start workflows (a cycle's assignments, a reassigned item's successor). `stop` shuts it down.
+ */
+export async function runProductWorker(
+  pool: Pool,
+  taskQueue: string,
+  { connection, client }: { connection: NativeConnection; client: Client },
+): Promise<{ stop: () => Promise<void> }> {
+  const worker = await createAssignmentWorker({
+    connection,
+    taskQueue,
+    workflowBundle: await bundleWorkflowsQuietly(),
+    activities: createActivities({ pool, topic: config.KAFKA_EVENTS_TOPIC, temporal: { client, taskQueue } }),
+  });
+  const running = worker.run();
+  return {
+    async stop() {
+      worker.shutdown();
+      await running;
+    },
+  };
+}
+
+/**
+ * The product's worker on the dev server of the local stack (runProductWorker), with connections of its own:
+ * `client` is for the test's own calls; `stop` shuts the worker down and closes both connections.
  */
 export async function startStackWorker(
   pool: Pool,
@@ -140,24 +163,27 @@ export async function startStackWorker(
 ): Promise<{ client: Client; stop: () => Promise<void> }> {
   const temporal = await connectTemporal();
   const connection = await connectWorkerToStack();
-  const worker = await createAssignmentWorker({
-    connection,
-    taskQueue,
-    workflowBundle: await bundleWorkflowsQuietly(),
-    activities: createActivities({
-      pool,
-      topic: config.KAFKA_EVENTS_TOPIC,
-      temporal: { client: temporal.client, taskQueue },
-    }),
-  });
-  const running = worker.run();
+  const worker = await runProductWorker(pool, taskQueue, { connection, client: temporal.client });
   return {
     client: temporal.client,
     async stop() {
-      worker.shutdown();
-      await running;
+      await worker.stop();
       await connection.close();
       await temporal.connection.close();
     },
   };
+}
+
+/** What the event store and the workflow hold of an assignment: a refused call must change neither. */
+export async function tracesOf(
+  pool: Pool,
+  client: Client,
+  assignmentId: string,
+): Promise<{ stored: string[]; history: number }> {
+  const { rows } = await pool.query<{ type: string }>(
+    'SELECT type FROM assignment_events WHERE assignment_id = $1 ORDER BY seq',
+    [assignmentId],
+  );
+  const history = await client.workflow.getHandle(assignmentId).fetchHistory();
+  return { stored: rows.map((r) => r.type), history: history.events?.length ?? 0 };
 }

@@ -7,14 +7,11 @@
  * Day week 10-01…10-08 off and 09-30 (Saturday) worked.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { createActivities } from '../../activities';
 import { formatShanghai, shanghaiInstant } from '../../domain/calendar';
 import { packageCalendarYears } from '../../domain/calendar-years';
 import { calendarSlice } from '../../domain/working-days';
-import { createAssignmentWorker, WORKFLOWS_PATH } from '../../worker/create-worker';
 import {
   acknowledgeUpdate,
   assignedUpdate,
@@ -32,7 +29,7 @@ import {
 } from '../../workflows/assignment/messages';
 import { DEFAULT_CONVERSATION } from '../../workflows/assignment/policy';
 import type { assignmentWorkflow } from '../../workflows/assignment/workflow';
-import { config, connectPostgres, createTimeSkippingEnv, uniqueId } from '../support/stack';
+import { connectPostgres, createTimeSkippingEnv, runProductWorker, uniqueId } from '../support/stack';
 import { spec } from './decider-v2-fixtures';
 
 jest.setTimeout(60_000);
@@ -41,33 +38,17 @@ const UNIT = spec.unit;
 const COORDINATOR = spec.coordinator;
 let env: TestWorkflowEnvironment;
 let pool: Pool;
-let worker: Worker;
-let running: Promise<void>;
+let worker: Awaited<ReturnType<typeof runProductWorker>>;
 const taskQueue = uniqueId('conversation');
 
 beforeAll(async () => {
   pool = await connectPostgres();
   env = await createTimeSkippingEnv({ initialTime: new Date('2017-01-03T08:58:00+08:00') });
-  const noop = () => undefined;
-  worker = await createAssignmentWorker({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await bundleWorkflowCode({
-      workflowsPath: WORKFLOWS_PATH,
-      logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop },
-    }),
-    activities: createActivities({
-      pool,
-      topic: config.KAFKA_EVENTS_TOPIC,
-      temporal: { client: env.client, taskQueue },
-    }),
-  });
-  running = worker.run();
+  worker = await runProductWorker(pool, taskQueue, { connection: env.nativeConnection, client: env.client });
 });
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
+  await worker?.stop();
   await env?.teardown();
   await pool?.end();
 });
