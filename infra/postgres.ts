@@ -2,6 +2,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Pool, type PoolClient } from 'pg';
+import { chainUnchainedEvents } from './event-chain';
 import type { Logger } from './logger';
 import { unreachable } from './reachability';
 
@@ -88,7 +89,8 @@ const MIGRATIONS_DIR = path.join(__dirname, 'migrations');
 
 /**
  * Applies the migrations not yet applied, each in its own transaction, under an advisory lock so two processes
- * starting together do not race. Returns the names it applied.
+ * starting together do not race; then chains any stored event that has no hash yet (older rows, or rows an older
+ * worker appended during a rolling upgrade). Returns the names it applied.
  */
 export async function migrate(pool: Pool): Promise<string[]> {
   const files = (await readdir(MIGRATIONS_DIR)).filter((f) => /^\d{3}_[\w-]+\.sql$/.test(f)).sort();
@@ -114,6 +116,16 @@ export async function migrate(pool: Pool): Promise<string[]> {
         throw new Error(`数据库迁移 ${file} 失败：${(error as Error).message}`, { cause: error });
       }
       applied.push(file);
+    }
+    if (done.has('009_hash_chain.sql') || applied.includes('009_hash_chain.sql')) {
+      await client.query('BEGIN');
+      try {
+        await chainUnchainedEvents(client);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw new Error(`为已存事件补算哈希链失败：${(error as Error).message}`, { cause: error });
+      }
     }
     return applied;
   } finally {
