@@ -21,7 +21,7 @@ describe('the hash chain of a stream', () => {
   it('starts from the genesis value, the SHA-256 of duban:genesis', () => {
     // Written out so that an auditor with no duban installed can start a chain: printf 'duban:genesis' | sha256sum
     expect(GENESIS_HASH).toBe('50de8b43b545e56b109081897e76b70254033e00543196665c35556c2261f658');
-    expect(chainOf(events)[0].prevHash).toBe(GENESIS_HASH);
+    expect(chainOf(events)[0]!.prevHash).toBe(GENESIS_HASH);
   });
 
   it('hashes the same content alike whatever order its keys were written in', () => {
@@ -36,20 +36,20 @@ describe('the hash chain of a stream', () => {
 
   it('names the event whose content was changed after it was stored', () => {
     const links = chainOf(events);
-    links[1] = { ...links[1], event: { ...events[1], summary: '已全部完成' } };
+    links[1] = { ...links[1]!, event: { ...events[1]!, summary: '已全部完成' } };
     expect(firstBreak(links)).toMatchObject({ seq: 2, problem: 'hash' });
   });
 
   it('names the event after one that was deleted', () => {
     const links = chainOf(events);
-    expect(firstBreak([links[0], links[2]])).toMatchObject({ seq: 3, problem: 'seq-gap' });
+    expect(firstBreak([links[0]!, links[2]!])).toMatchObject({ seq: 3, problem: 'seq-gap' });
   });
 
   it('names the event whose previous hash was rewritten to hide a change', () => {
     const links = chainOf(events);
-    const forged = { ...links[1], event: { ...events[1], summary: '改' } };
+    const forged = { ...links[1]!, event: { ...events[1]!, summary: '改' } };
     forged.hash = eventHash(forged.prevHash, forged);
-    expect(firstBreak([links[0], forged, links[2]])).toMatchObject({ seq: 3, problem: 'prev-hash' });
+    expect(firstBreak([links[0]!, forged, links[2]!])).toMatchObject({ seq: 3, problem: 'prev-hash' });
   });
 
   it('covers the metadata: who acted and the run that decided it', () => {
