@@ -21,6 +21,7 @@ import type { AssignmentService } from './assignments';
 import { AppError } from './errors';
 import { EVIDENCE_ROUTES, evidenceRoutes } from './evidence';
 import { inboxOf, supportedBy } from './read-models';
+import { RefusalLog, withRefusalLog, type RefusalFilter } from './refusals';
 
 export interface ApiDependencies {
   assignments: AssignmentService;
@@ -42,7 +43,11 @@ interface Route {
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
-export function buildApi({ assignments, pool, logger, evidence }: ApiDependencies): FastifyInstance {
+export function buildApi({ assignments: service, pool, logger, evidence }: ApiDependencies): FastifyInstance {
+  const refusals = new RefusalLog(pool);
+  const assignments = withRefusalLog(service, refusals, 'api', (error) =>
+    logger.error({ err: error }, `拒绝记录未能写入：${(error as Error).message}`),
+  );
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
@@ -103,6 +108,17 @@ export function buildApi({ assignments, pool, logger, evidence }: ApiDependencie
       handler: async (request) =>
         assignments[turn]((request.params as ById['Params']).id, request.body, idempotencyKey(request.headers)),
     })),
+    // The refusal log, for auditors: who tried what on an assignment, a task, or as a caller, and why it was refused.
+    {
+      method: 'GET',
+      url: '/assignments/:id/refusals',
+      handler: async (request) => refusals.list({ assignmentId: (request.params as ById['Params']).id }),
+    },
+    {
+      method: 'GET',
+      url: '/refusals',
+      handler: async (request) => refusals.list(refusalFilter(request.query)),
+    },
     {
       method: 'GET',
       url: '/units/:unit/supporting',
@@ -134,6 +150,20 @@ export function buildApi({ assignments, pool, logger, evidence }: ApiDependencie
       .send({ ...problem, requestId: request.id });
   });
   return app;
+}
+
+/** GET /refusals?task=…|caller=…|assignment=…: at least one of them, so the log is never dumped whole by accident. */
+function refusalFilter(query: unknown): RefusalFilter {
+  const { task, caller, assignment } = (query ?? {}) as Record<string, unknown>;
+  const given = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
+  const filter = { taskId: given(task), caller: given(caller), assignmentId: given(assignment) };
+  if (!filter.taskId && !filter.caller && !filter.assignmentId) {
+    throw new AppError(
+      'INVALID_PAYLOAD',
+      '请写明要查哪些拒绝记录：?task=任务编号、?caller=单位名称 或 ?assignment=督办事项编号，可同时给出',
+    );
+  }
+  return filter;
 }
 
 /** The unit named in a /units/:unit/… address, checked as every unit name is. */

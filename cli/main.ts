@@ -9,6 +9,7 @@ import { SIMULATE_USAGE, simulateCommand } from './simulate-command';
 import { TASK_USAGE, taskCommand } from './task-command';
 import { OUTBOX_USAGE, outboxCommand } from './outbox-command';
 import { PLAN_USAGE, planImport, planParse, type Io } from './plan-command';
+import { REFUSALS_USAGE, auditRefusals } from './refusals-command';
 import { UNITS_USAGE, unitsCommand } from './units-command';
 
 const USAGE = `duban — 督办：政府工作计划的督查督办
@@ -20,6 +21,7 @@ ${CYCLE_USAGE}
 ${TASK_USAGE}
 ${SIMULATE_USAGE}
 ${OUTBOX_USAGE}
+${REFUSALS_USAGE}
 
 退出码：0 成功；2 用法或输入有误（提示中写明如何改正）；1 意外错误`;
 
@@ -50,7 +52,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (command === 'cycle') return await cycleCommand(sub, rest, io);
     if (command === 'task') return await taskCommand(sub, rest, io);
     if (command === 'simulate') return await simulateCommand(argv.slice(1), io);
-    throw new UsageError(`未知的命令 ${command}；可用：plan、units、calendar、cycle、task、simulate、outbox、help`);
+    if (command === 'audit' && sub === 'refusals') return await auditRefusals(rest, io);
+    throw new UsageError(
+      `未知的命令 ${command}；可用：plan、units、calendar、cycle、task、simulate、outbox、audit、help`,
+    );
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr(`duban：${e.message}\n${USAGE.split('\n').slice(2).join('\n')}\n`);

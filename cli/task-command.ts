@@ -13,6 +13,7 @@ import type { z } from 'zod';
 import { AssignmentService } from '../api/assignments';
 import { AppError } from '../api/errors';
 import { IdempotencyKeys } from '../api/idempotency';
+import { RefusalLog, withRefusalLog } from '../api/refusals';
 import { evidenceName } from '../domain/evidence/name';
 import type { EscalationLevel } from '../workflows/assignment/events';
 import type { EvidenceRef } from '../domain/evidence/ref';
@@ -414,12 +415,12 @@ async function taskTurn(turn: Turn, argv: string[], io: Io): Promise<number> {
   check(turn.schema, body);
   const requestId = args.options.get('idempotency-key');
   const uploads = (args.repeated.get('evidence') ?? []).map((file) => checkedUpload(io, file));
-  const needsPool = uploads.length > 0 || requestId !== undefined;
 
-  return withTemporal(io, async (client, config) => {
-    const act = async (pool?: Pool) => {
-      const service = serviceOf(client, config, pool);
-      if (pool && uploads.length > 0) {
+  // PostgreSQL too: for the evidence and the Idempotency-Key, and for the refusal log (a refused turn is recorded).
+  return withTemporal(io, async (client, config) =>
+    withPool(io, async (pool) => {
+      const service = withRefusalLog(serviceOf(client, config, pool), new RefusalLog(pool), 'cli');
+      if (uploads.length > 0) {
         const evidence: EvidenceRef[] = [];
         for (const upload of uploads) {
           const stored = await storeEvidence(pool, upload, { maxBytes: config.EVIDENCE_MAX_BYTES });
@@ -431,9 +432,8 @@ async function taskTurn(turn: Turn, argv: string[], io: Io): Promise<number> {
       const view = await turn.call(service, id, body, requestId);
       io.stdout(args.flags.has('json') ? `${JSON.stringify(view, null, 2)}\n` : `${turn.said(view, body, before)}\n`);
       return 0;
-    };
-    return needsPool ? withPool(io, act) : act();
-  });
+    }),
+  );
 }
 
 function serviceOf(client: Client, config: Config, pool?: Pool): AssignmentService {

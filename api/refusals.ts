@@ -1,0 +1,163 @@
+/**
+ * The refusal log (拒绝记录): a refused turn of the 督办 conversation leaves no event in its task's stream — the
+ * workflow's validator rejects it before anything is written — so the application records who tried what, when, and
+ * the refusal's code in a separate append-only table (migration 012), for the auditor to list per task and per
+ * caller. The API and the CLI both go through `withRefusalLog`, so a refusal is recorded whichever way it came.
+ */
+import type { Pool } from 'pg';
+import type { AssignmentService } from './assignments';
+import { AppError } from './errors';
+
+/** The turns whose refusals are recorded: every call that would change an assignment. */
+export const RECORDED_TURNS = [
+  'acknowledge',
+  'submitReport',
+  'reviewReport',
+  'requestExtension',
+  'decideExtension',
+  'moveDeadline',
+  'requestClosure',
+  'decideClosure',
+  'contribute',
+  'changePolicy',
+  'changeCooperating',
+  'sendBack',
+  'insist',
+  'reassign',
+  'complete',
+  'pause',
+  'resume',
+  'cancel',
+] as const satisfies ReadonlyArray<keyof AssignmentService>;
+export type RecordedTurn = (typeof RECORDED_TURNS)[number];
+
+export interface Refusal {
+  id: number;
+  refusedAt: Date;
+  /** Who tried: today the unit or office the request names; with sign-in (issue 11), the signed-in account. */
+  caller: string;
+  operation: string;
+  assignmentId: string;
+  code: string;
+  detail: string;
+  source: 'api' | 'cli';
+  /** The body as it was sent, as JSON text. */
+  request: string;
+}
+
+export interface RefusalFilter {
+  assignmentId?: string;
+  /** Every assignment of the task, successors (改派) included, as the assignments read model knows them. */
+  taskId?: string;
+  caller?: string;
+  limit?: number;
+}
+
+/** The most of a refused body kept: enough to see what was tried, bounded so that a refusal never fills the log. */
+export const REQUEST_TEXT_LIMIT = 8 * 1024;
+
+export class RefusalLog {
+  constructor(private readonly pool: Pool) {}
+
+  async record(refusal: Omit<Refusal, 'id' | 'refusedAt' | 'request'> & { request: unknown }): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO refusals (caller, operation, assignment_id, code, detail, source, request)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [
+        storable(refusal.caller),
+        refusal.operation,
+        storable(refusal.assignmentId),
+        refusal.code,
+        storable(refusal.detail),
+        refusal.source,
+        requestText(refusal.request),
+      ],
+    );
+  }
+
+  /** The refusals that match, oldest first. */
+  async list({ assignmentId, taskId, caller, limit = 1000 }: RefusalFilter): Promise<Refusal[]> {
+    const { rows } = await this.pool.query<Refusal>(
+      `SELECT id::int, refused_at AS "refusedAt", caller, operation, assignment_id AS "assignmentId", code, detail,
+              source, request
+       FROM refusals r
+       WHERE ($1::text IS NULL OR r.assignment_id = $1)
+         AND ($2::text IS NULL OR r.assignment_id IN (SELECT assignment_id FROM assignments WHERE task_id = $2))
+         AND ($3::text IS NULL OR r.caller = $3)
+       ORDER BY r.id LIMIT $4`,
+      [assignmentId ?? null, taskId ?? null, caller ?? null, limit],
+    );
+    return rows;
+  }
+}
+
+/**
+ * The service with its turns recording their refusals: a call refused with a 4xx AppError (a malformed body, a
+ * decider's refusal, a closed task) is recorded, then the same error goes on to the caller. Servers that could not be
+ * reached are not refusals: nothing was decided. A log that cannot be written does not hide the refusal either; the
+ * caller still gets it, and the failure to record goes to `onLogFailure`.
+ */
+export function withRefusalLog(
+  service: AssignmentService,
+  log: RefusalLog,
+  source: 'api' | 'cli',
+  onLogFailure: (error: unknown) => void = () => undefined,
+): AssignmentService {
+  const recording: AssignmentService = Object.create(service) as AssignmentService;
+  for (const operation of RECORDED_TURNS) {
+    Object.defineProperty(recording, operation, {
+      value: async (assignmentId: string, body: unknown, requestId?: string) => {
+        try {
+          const turn = service[operation] as (id: string, body: unknown, key?: string) => Promise<unknown>;
+          return await turn.call(service, assignmentId, body, requestId);
+        } catch (error) {
+          if (error instanceof AppError && error.status < 500) {
+            await log
+              .record({
+                caller: callerOf(body),
+                operation,
+                assignmentId,
+                code: error.code,
+                detail: error.message,
+                source,
+                request: body,
+              })
+              .catch(onLogFailure);
+          }
+          throw error;
+        }
+      },
+    });
+  }
+  return recording;
+}
+
+/** Who a request says it comes from: the unit (units' turns) or the office (the coordinator's). */
+export function callerOf(body: unknown): string {
+  if (body && typeof body === 'object') {
+    const { actor, unit, by } = body as { actor?: { name?: unknown }; unit?: unknown; by?: unknown };
+    for (const name of [actor?.name, unit, by]) {
+      if (typeof name === 'string' && name.trim() !== '') return name.trim();
+    }
+  }
+  return '（未署名）';
+}
+
+/** The body as JSON text: NULs and lone surrogates come out escaped (PostgreSQL's text refuses the raw ones). */
+function requestText(body: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(body) ?? 'null';
+  } catch {
+    text = String(body);
+  }
+  text = storable(text);
+  return text.length > REQUEST_TEXT_LIMIT ? `${text.slice(0, REQUEST_TEXT_LIMIT)}…（已截断）` : text;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** What PostgreSQL's text can hold: a NUL written as \u0000, a lone surrogate as U+FFFD. */
+function storable(text: string): string {
+  return text.replaceAll('\u0000', '\\u0000').replace(LONE_SURROGATE, '\uFFFD');
+}
