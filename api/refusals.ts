@@ -6,6 +6,7 @@
  */
 import type { Pool } from 'pg';
 import type { AssignmentService } from './assignments';
+import { cycleWorkflowId, type CycleService } from './cycles';
 import { AppError } from './errors';
 
 /** The turns whose refusals are recorded: every call that would change an assignment. */
@@ -103,20 +104,47 @@ export function withRefusalLog(
   source: 'api' | 'cli',
   onLogFailure: (error: unknown) => void = () => undefined,
 ): AssignmentService {
-  const recording: AssignmentService = Object.create(service) as AssignmentService;
-  for (const operation of RECORDED_TURNS) {
+  return recordingRefusals(service, RECORDED_TURNS, (assignmentId) => assignmentId, { log, source, onLogFailure });
+}
+
+/** The coordinator's actions on a whole cycle (暂停, 恢复, 撤销, 通知), recorded under the cycle's stream id. */
+export function withCycleRefusalLog(
+  cycles: CycleService,
+  log: RefusalLog,
+  source: 'api' | 'cli',
+  onLogFailure: (error: unknown) => void = () => undefined,
+): CycleService {
+  return recordingRefusals(cycles, RECORDED_CYCLE_ACTIONS, cycleWorkflowId, { log, source, onLogFailure });
+}
+
+export const RECORDED_CYCLE_ACTIONS = ['pause', 'resume', 'cancel', 'notify'] as const satisfies ReadonlyArray<
+  keyof CycleService
+>;
+
+/**
+ * `target` with the named methods — each called as (id, body, …) — recording their 4xx refusals under the stream
+ * `streamOf(id)`; every other method is the target's own.
+ */
+function recordingRefusals<T extends object>(
+  target: T,
+  operations: ReadonlyArray<keyof T & string>,
+  streamOf: (id: string) => string,
+  { log, source, onLogFailure }: { log: RefusalLog; source: 'api' | 'cli'; onLogFailure: (error: unknown) => void },
+): T {
+  const recording = Object.create(target) as T;
+  for (const operation of operations) {
     Object.defineProperty(recording, operation, {
-      value: async (assignmentId: string, body: unknown, requestId?: string) => {
+      value: async (id: string, body: unknown, ...rest: unknown[]) => {
         try {
-          const turn = service[operation] as (id: string, body: unknown, key?: string) => Promise<unknown>;
-          return await turn.call(service, assignmentId, body, requestId);
+          const call = target[operation] as (id: string, body: unknown, ...rest: unknown[]) => Promise<unknown>;
+          return await call.call(target, id, body, ...rest);
         } catch (error) {
           if (error instanceof AppError && error.status < 500) {
             await log
               .record({
                 caller: callerOf(body),
                 operation,
-                assignmentId,
+                assignmentId: streamOf(id),
                 code: error.code,
                 detail: error.message,
                 source,

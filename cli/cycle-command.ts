@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { AssignmentService } from '../api/assignments';
+import { RefusalLog, withCycleRefusalLog, withRefusalLog } from '../api/refusals';
 import { CycleService } from '../api/cycles';
 import { bulletinsOf } from '../api/read-models';
 import { formatShanghai } from '../domain/calendar';
@@ -192,13 +193,23 @@ async function cycleAction(action: 'pause' | 'resume' | 'cancel' | 'notify', arg
     if (action === 'cancel' && args.options.has('item')) {
       const unit = required(args, 'unit', '要撤销的是哪个单位的督办，如 --unit 市质监局');
       const id = `${cycleId}:${required(args, 'item', '任务编号')}:${unit}`;
-      const assignments = new AssignmentService({ client, taskQueue: config.TEMPORAL_TASK_QUEUE, coordinator: by });
-      const view = await assignments.cancel(id, { by, reason: required(args, 'reason', '撤销的原因') });
-      io.stdout(`已撤销 ${view.assignmentId}\n`);
-      return 0;
+      return withPool(io, async (pool) => {
+        const assignments = withRefusalLog(
+          new AssignmentService({ client, taskQueue: config.TEMPORAL_TASK_QUEUE, coordinator: by }),
+          new RefusalLog(pool),
+          'cli',
+        );
+        const view = await assignments.cancel(id, { by, reason: required(args, 'reason', '撤销的原因') });
+        io.stdout(`已撤销 ${view.assignmentId}\n`);
+        return 0;
+      });
     }
     return withPool(io, async (pool) => {
-      const cycles = new CycleService({ client, pool, taskQueue: config.TEMPORAL_TASK_QUEUE });
+      const cycles = withCycleRefusalLog(
+        new CycleService({ client, pool, taskQueue: config.TEMPORAL_TASK_QUEUE }),
+        new RefusalLog(pool),
+        'cli',
+      );
       const view =
         action === 'pause'
           ? await cycles.pause(cycleId, { by, reason: required(args, 'reason', '暂停的原因') })

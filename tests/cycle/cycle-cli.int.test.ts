@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { CycleService, specOf } from '../../api/cycles';
+import { CycleService, cycleWorkflowId, specOf } from '../../api/cycles';
 import { prepareLaunch } from '../../api/cycle-launch';
 import { parsePlan } from '../../domain/plan';
 import { loadCalendarYears } from '../../infra/calendar-store';
@@ -105,6 +105,11 @@ test('a launch shows its progress, says 2027 has no official calendar yet, and e
   expect(refused.code).toBe(2);
   expect(refused.stderr).toBe(
     `duban：市科技局不是督办周期 ${cycleId} 的督办单位，不能暂停；请由市政府督查室办理 [NOT_COORDINATOR]\n`,
+  );
+  // Refused, it changed nothing in the cycle, but the auditor sees who tried and why.
+  const log = await duban('audit', 'refusals', '--caller', '市科技局', '--format', 'json');
+  expect(JSON.parse(log.stdout)).toContainEqual(
+    expect.objectContaining({ operation: 'pause', code: 'NOT_COORDINATOR', assignmentId: cycleWorkflowId(cycleId) }),
   );
 });
 
