@@ -90,10 +90,14 @@ async function store(
     const { assignmentId, seq, event, meta } = recorded;
     const prevHash = heads.get(assignmentId) ?? (await hashBefore(client, assignmentId, seq));
     const hash = eventHash(prevHash, { assignmentId, seq, event, meta });
+    // The event and its outbox row in one statement (one round trip): the outbox row only if the event is new.
     const inserted = await client.query(
-      `INSERT INTO assignment_events (assignment_id, seq, type, version, occurred_at, payload, meta, prev_hash, hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (assignment_id, seq) DO NOTHING`,
-      [assignmentId, seq, event.type, event.version, event.at, event, meta ?? null, prevHash, hash],
+      `WITH appended AS (
+         INSERT INTO assignment_events (assignment_id, seq, type, version, occurred_at, payload, meta, prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (assignment_id, seq) DO NOTHING
+         RETURNING assignment_id, seq)
+       INSERT INTO outbox (assignment_id, seq, topic) SELECT assignment_id, seq, $10 FROM appended`,
+      [assignmentId, seq, event.type, event.version, event.at, event, meta ?? null, prevHash, hash, topic],
     );
     if (inserted.rowCount !== 1) {
       heads.set(assignmentId, await requireSameEvent(client, recorded));
@@ -102,11 +106,6 @@ async function store(
     heads.set(assignmentId, hash);
     if (isCycleEvent(event)) await projectCycle(client, event);
     else await project(client, assignmentId, seq, event);
-    await client.query('INSERT INTO outbox (assignment_id, seq, topic) VALUES ($1, $2, $3)', [
-      assignmentId,
-      seq,
-      topic,
-    ]);
     appended++;
   }
   if (appended > 0) await client.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, String(appended)]);
