@@ -29,6 +29,16 @@ function provenance(
   return decide(command, fold(history)).map((event) => [event.type, provenanceOf(command, event, caller)]);
 }
 
+/** The lead's report of January, before any 协办意见 came. */
+const report: AssignmentCommand = {
+  type: 'SubmitProgressReport',
+  now: at('2017-01-25'),
+  unit: UNIT,
+  period: '2017-01',
+  summary: '已完成抽检',
+  percentComplete: 40,
+};
+
 describe("a unit's turns name the unit", () => {
   test('签收', () => {
     expect(provenance({ type: 'AcknowledgeAssignment', now: at('2017-01-04'), unit: UNIT })).toEqual([
@@ -37,14 +47,6 @@ describe("a unit's turns name the unit", () => {
   });
 
   test('a report that acknowledges and finds a 协办意见 missing: the unit reports, the clock notes the gap', () => {
-    const report: AssignmentCommand = {
-      type: 'SubmitProgressReport',
-      now: at('2017-01-25'),
-      unit: UNIT,
-      period: '2017-01',
-      summary: '已完成抽检',
-      percentComplete: 40,
-    };
     expect(provenance(report)).toEqual([
       ['AssignmentAcknowledged', { actor: { role: 'unit', name: UNIT } }],
       ['ProgressReportSubmitted', { actor: { role: 'unit', name: UNIT } }],
@@ -73,20 +75,7 @@ describe("a unit's turns name the unit", () => {
 });
 
 describe("the coordinator's turns name its office and the reason it gave", () => {
-  const reported: AssignmentEvent[] = [
-    assigned,
-    ...decide(
-      {
-        type: 'SubmitProgressReport',
-        now: at('2017-01-25'),
-        unit: UNIT,
-        period: '2017-01',
-        summary: '已完成抽检',
-        percentComplete: 40,
-      },
-      fold([assigned]),
-    ),
-  ];
+  const reported: AssignmentEvent[] = [assigned, ...decide(report, fold([assigned]))];
 
   test('a report returned: the comment is the reason', () => {
     const review: AssignmentCommand = {
