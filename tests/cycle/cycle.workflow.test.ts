@@ -20,7 +20,7 @@ import { DEFAULT_LIGHTS } from '../../workflows/assignment/decider';
 import { statusQuery, submitReportUpdate } from '../../workflows/assignment/messages';
 import { DEFAULT_CYCLE_POLICY } from '../../workflows/assignment/policy';
 import type { CycleConfig } from '../../workflows/cycle/events';
-import { cycleStatusQuery } from '../../workflows/cycle/messages';
+import { cycleStatusQuery, resumeCycleUpdate } from '../../workflows/cycle/messages';
 import { bulletinAssignmentOf } from '../../activities/cycle';
 import { connectPostgres, createTimeSkippingEnv, runProductWorker, uniqueId } from '../support/stack';
 import { storedEvents } from '../support/stored-events';
@@ -218,7 +218,11 @@ test('a paused cycle sends nothing; on resuming, each assignment gets one notice
   ]);
   expect((await cycleY.query(cycleStatusQuery)).bulletins).toEqual([]);
 
-  expect((await cycles.resume(Y, { by: COORDINATOR })).status).toBe('running');
+  // Resumed with the caller the API would name after sign-in: the cycle and each of its assignments name that caller.
+  const signedIn = { role: 'coordinator' as const, name: `${COORDINATOR} 李四` };
+  expect((await cycleY.executeUpdate(resumeCycleUpdate, { args: [{ by: COORDINATOR, actor: signedIn }] })).status).toBe(
+    'running',
+  );
   await skipTo('2017-04-20', '12:00');
   const after = (await inbox(Y_ITEMS[0]!.assignmentId)).slice(beforePause.length + 1);
   expect(after).toEqual([
@@ -236,8 +240,9 @@ test('a paused cycle sends nothing; on resuming, each assignment gets one notice
     ['市环保局', 1, { urge: 0, 'notify-head': 0, 'report-coordinator': 1 }],
   ]);
 
-  // Who and why, as stored: the coordinator launched, paused (with the reason) and resumed the cycle, the system
-  // reported its assignments started, the clock issued the bulletin — all under the cycle's run, the chain intact.
+  // Who and why, as stored: the coordinator launched and paused (with the reason) the cycle, its signed-in caller
+  // resumed it, the system reported its assignments started, the clock issued the bulletin — all under the cycle's
+  // run, the chain intact.
   const { runId } = await cycleY.describe();
   const cycleEvents = await storedEvents(pool, `cycle:${Y}`);
   const coordinator = { role: 'coordinator', name: COORDINATOR };
@@ -246,7 +251,7 @@ test('a paused cycle sends nothing; on resuming, each assignment gets one notice
       ['CycleLaunched', { actor: coordinator }],
       ['CycleAssignmentsStarted', { actor: { role: 'system', name: '督办系统' } }],
       ['CyclePaused', { actor: coordinator, reason: '机构改革，职责调整中' }],
-      ['CycleResumed', { actor: coordinator }],
+      ['CycleResumed', { actor: signedIn }],
       ['BulletinIssued', { actor: { role: 'clock', name: '时钟' } }],
     ].map(([type, who]) => [type, { ...(who as object), workflowId: `cycle:${Y}`, runId }]),
   );
@@ -256,7 +261,7 @@ test('a paused cycle sends nothing; on resuming, each assignment gets one notice
   const paused = assignment.findIndex((e) => e.event.type === 'AssignmentPaused');
   expect(assignment.slice(paused).map(({ event, meta }) => [event.type, meta!.actor.name, meta!.reason])).toEqual([
     ['AssignmentPaused', COORDINATOR, '机构改革，职责调整中'],
-    ['AssignmentResumed', COORDINATOR, undefined],
+    ['AssignmentResumed', signedIn.name, undefined],
     ['ReportingPeriodOverdue', '时钟', undefined],
     ['OverdueEscalated', '时钟', undefined],
   ]);

@@ -185,7 +185,7 @@ export async function cycleWorkflow(input: CycleInput, carried?: CycleCarry): Pr
       await broadcastToCycle({
         cycleId,
         action: 'pause',
-        payload: { by, reason },
+        payload: { by, reason, ...(caller && { actor: caller }) },
         requestId: `${stream}#${state.seq}`,
       });
     },
@@ -208,7 +208,12 @@ export async function cycleWorkflow(input: CycleInput, carried?: CycleCarry): Pr
         },
         caller,
       );
-      await broadcastToCycle({ cycleId, action: 'resume', payload: { by }, requestId: `${stream}#${state.seq}` });
+      await broadcastToCycle({
+        cycleId,
+        action: 'resume',
+        payload: { by, ...(caller && { actor: caller }) },
+        requestId: `${stream}#${state.seq}`,
+      });
     },
   );
   handle(
@@ -232,7 +237,7 @@ export async function cycleWorkflow(input: CycleInput, carried?: CycleCarry): Pr
       await broadcastToCycle({
         cycleId,
         action: 'cancel',
-        payload: { by, reason },
+        payload: { by, reason, ...(caller && { actor: caller }) },
         requestId: `${stream}#${state.seq}`,
       });
     },
