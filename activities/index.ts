@@ -2,12 +2,14 @@
  * The activities, built from their dependencies (samples-typescript `activities-dependency-injection`): the worker
  * passes real clients, and tests pass the same real clients pointed at the local stack.
  *
- * Recording an event is storing it: the event, its read-model changes and its outbox row are written in one
- * transaction, and the activity returns. Only the outbox relay (worker/outbox-relay.ts) publishes to Kafka, so an
+ * Recording an event is storing it: the event with who made it happen and its link of the stream's hash chain, its
+ * read-model changes and its outbox row are written in one transaction, and the activity returns. Only the outbox relay (worker/outbox-relay.ts) publishes to Kafka, so an
  * update never waits for Kafka and no two publishers send the same row.
  */
 import { ApplicationFailure, log } from '@temporalio/activity';
 import type { Pool, PoolClient } from 'pg';
+import { eventHash, GENESIS_HASH } from '../domain/audit/chain';
+import { chainStream } from '../infra/event-chain';
 import { isPermanentPgError, withTransaction } from '../infra/postgres';
 import type { AssignmentEvent, RecordedEvent } from '../workflows/assignment/events';
 import type { Notice } from '../workflows/assignment/notices';
@@ -70,6 +72,11 @@ async function permanentFailuresStop<T>(work: () => Promise<T>): Promise<T> {
 /**
  * Appends the batch with its read-model changes and outbox rows; events already there are left untouched (a retried
  * activity), and the relay is woken when the transaction commits.
+ *
+ * Each event is chained as it is appended (domain/audit/chain.ts): `prev_hash` is the hash of the event before it in
+ * its stream — the genesis value for the first — and `hash` covers that and the event's content with its metadata.
+ * The chain is written in the same statement as the event, so no event is ever stored unchained by this worker; one
+ * appended by an older worker (without a hash) is chained before the event that follows it.
  */
 async function store(
   client: PoolClient,
@@ -77,38 +84,76 @@ async function store(
   batch: Array<RecordedEvent | RecordedCycleEvent>,
 ): Promise<void> {
   let appended = 0;
+  /** The hash of the latest event of each stream the batch has reached: the next one in that stream chains from it. */
+  const heads = new Map<string, string>();
   for (const recorded of batch) {
-    const { assignmentId, seq, event } = recorded;
+    const { assignmentId, seq, event, meta } = recorded;
+    const prevHash = heads.get(assignmentId) ?? (await hashBefore(client, assignmentId, seq));
+    const hash = eventHash(prevHash, { assignmentId, seq, event, meta });
+    // The event and its outbox row in one statement (one round trip): the outbox row only if the event is new.
     const inserted = await client.query(
-      `INSERT INTO assignment_events (assignment_id, seq, type, version, occurred_at, payload)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (assignment_id, seq) DO NOTHING`,
-      [assignmentId, seq, event.type, event.version, event.at, event],
+      `WITH appended AS (
+         INSERT INTO assignment_events (assignment_id, seq, type, version, occurred_at, payload, meta, prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (assignment_id, seq) DO NOTHING
+         RETURNING assignment_id, seq)
+       INSERT INTO outbox (assignment_id, seq, topic) SELECT assignment_id, seq, $10 FROM appended`,
+      [assignmentId, seq, event.type, event.version, event.at, event, meta ?? null, prevHash, hash, topic],
     );
     if (inserted.rowCount !== 1) {
-      await requireSameEvent(client, recorded);
+      heads.set(assignmentId, await requireSameEvent(client, recorded));
       continue;
     }
+    heads.set(assignmentId, hash);
     if (isCycleEvent(event)) await projectCycle(client, event);
     else await project(client, assignmentId, seq, event);
-    await client.query('INSERT INTO outbox (assignment_id, seq, topic) VALUES ($1, $2, $3)', [
-      assignmentId,
-      seq,
-      topic,
-    ]);
     appended++;
   }
   if (appended > 0) await client.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, String(appended)]);
 }
 
 /**
- * A retry stores what is already there: fine. A different event under the same (assignmentId, seq) means two
- * histories claim one stream — a reset or a reused workflow id — and storing on would silently drop the second:
- * fail loudly instead, without retrying.
+ * The hash the event at `seq` chains from: the genesis value for a stream's first event, otherwise the stored hash
+ * of the event before it — chaining the stream first when an older worker stored that one without a hash.
+ */
+async function hashBefore(client: PoolClient, assignmentId: string, seq: number): Promise<string> {
+  if (seq === 1) return GENESIS_HASH;
+  const hash = await storedHash(client, assignmentId, seq - 1);
+  if (hash === undefined) {
+    throw ApplicationFailure.nonRetryable(
+      `event ${assignmentId}/${seq} cannot be chained: event ${seq - 1} of its stream is not stored; a stream's ` +
+        'events are stored in order, one batch after another, so this batch is out of order (a workflow bug)',
+      'EVENT_STREAM_GAP',
+    );
+  }
+  return hash;
+}
+
+/** The stored hash of one event, chaining its stream first if it has none; undefined when no such event is stored. */
+async function storedHash(client: PoolClient, assignmentId: string, seq: number): Promise<string | undefined> {
+  const read = () =>
+    client.query<{ hash: string | null }>('SELECT hash FROM assignment_events WHERE assignment_id = $1 AND seq = $2', [
+      assignmentId,
+      seq,
+    ]);
+  let { rows } = await read();
+  if (!rows[0]) return undefined;
+  if (rows[0].hash === null) {
+    await chainStream(client, assignmentId);
+    ({ rows } = await read());
+  }
+  return rows[0]?.hash ?? undefined;
+}
+
+/**
+ * A retry stores what is already there: fine, and the next event chains from the stored one's hash. A different
+ * event under the same (assignmentId, seq) means two histories claim one stream — a reset or a reused workflow id —
+ * and storing on would silently drop the second: fail loudly instead, without retrying. The payload is what is
+ * compared: an event stored by an older worker, without metadata, is still the same event.
  */
 async function requireSameEvent(
   client: PoolClient,
   { assignmentId, seq, event }: RecordedEvent | RecordedCycleEvent,
-): Promise<void> {
+): Promise<string> {
   const { rows } = await client.query<{ same: boolean }>(
     'SELECT payload = $3::jsonb AS same FROM assignment_events WHERE assignment_id = $1 AND seq = $2',
     [assignmentId, seq, JSON.stringify(event)],
@@ -120,6 +165,7 @@ async function requireSameEvent(
       'EVENT_STREAM_CONFLICT',
     );
   }
+  return (await storedHash(client, assignmentId, seq))!;
 }
 
 const CYCLE_EVENT_TYPES = new Set<string>([

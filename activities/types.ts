@@ -4,13 +4,14 @@
  */
 import type { Bulletin, ScoringRules } from '../domain/cycle/bulletin';
 import type { AssignmentSpecV3, RecordedEvent } from '../workflows/assignment/events';
+import type { Caller } from '../workflows/assignment/messages';
 import type { Notice } from '../workflows/assignment/notices';
 import type { RecordedCycleEvent } from '../workflows/cycle/events';
 
-/** What the cycle asks of all its running assignments at once. */
+/** What the cycle asks of all its running assignments at once, and who asked (each assignment's events name them). */
 export type CycleBroadcast =
-  | { action: 'pause' | 'cancel'; payload: { by: string; reason: string } }
-  | { action: 'resume'; payload: { by: string } };
+  | { action: 'pause' | 'cancel'; payload: { by: string; reason: string; actor?: Caller } }
+  | { action: 'resume'; payload: { by: string; actor?: Caller } };
 
 export interface Activities {
   /**

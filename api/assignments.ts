@@ -93,6 +93,7 @@ import {
 } from '../workflows/assignment/messages';
 import { DEFAULT_CONVERSATION, DEFAULT_CYCLE_POLICY, DEFAULT_POLICY } from '../workflows/assignment/policy';
 import type { assignmentWorkflow } from '../workflows/assignment/workflow';
+import { called } from './caller';
 import { AppError, isAppErrorCode } from './errors';
 import type { IdempotencyKeys } from './idempotency';
 
@@ -262,7 +263,9 @@ export class AssignmentService {
   async acknowledge(assignmentId: string, body: unknown, requestId?: string): Promise<AssignmentView> {
     const args: [AcknowledgePayload] = [parse(acknowledgePayloadSchema, body)];
     await this.bindKey(requestId, 'acknowledge', assignmentId, args[0]);
-    return this.update(assignmentId, (h) => h.executeUpdate(acknowledgeUpdate, { args, ...updateId(requestId) }));
+    return this.update(assignmentId, (h) =>
+      h.executeUpdate(acknowledgeUpdate, { args: [called(args[0])], ...updateId(requestId) }),
+    );
   }
 
   /** 报送进展, with evidence already uploaded (POST /evidence); a report not yet reviewed may be replaced. */
@@ -272,35 +275,45 @@ export class AssignmentService {
       payload.evidence ? { ...payload, evidence: await this.vouchFor(payload.evidence) } : payload,
     ];
     await this.bindKey(requestId, 'submitReport', assignmentId, args[0]);
-    return this.update(assignmentId, (h) => h.executeUpdate(submitReportUpdate, { args, ...updateId(requestId) }));
+    return this.update(assignmentId, (h) =>
+      h.executeUpdate(submitReportUpdate, { args: [called(args[0])], ...updateId(requestId) }),
+    );
   }
 
   /** 审核: the coordinator accepts a period's report, or returns it for rework with a comment. */
   async reviewReport(assignmentId: string, body: unknown, requestId?: string): Promise<AssignmentView> {
     const args: [ReviewPayload] = [parse(reviewPayloadSchema, body)];
     await this.bindKey(requestId, 'reviewReport', assignmentId, args[0]);
-    return this.update(assignmentId, (h) => h.executeUpdate(reviewReportUpdate, { args, ...updateId(requestId) }));
+    return this.update(assignmentId, (h) =>
+      h.executeUpdate(reviewReportUpdate, { args: [called(args[0])], ...updateId(requestId) }),
+    );
   }
 
   /** 延期申请: the unit asks for a later due date for a period, or for the item. */
   async requestExtension(assignmentId: string, body: unknown, requestId?: string): Promise<AssignmentView> {
     const args: [ExtensionPayload] = [parse(extensionPayloadSchema, body)];
     await this.bindKey(requestId, 'requestExtension', assignmentId, args[0]);
-    return this.update(assignmentId, (h) => h.executeUpdate(requestExtensionUpdate, { args, ...updateId(requestId) }));
+    return this.update(assignmentId, (h) =>
+      h.executeUpdate(requestExtensionUpdate, { args: [called(args[0])], ...updateId(requestId) }),
+    );
   }
 
   /** The coordinator's answer to the pending extension request. */
   async decideExtension(assignmentId: string, body: unknown, requestId?: string): Promise<AssignmentView> {
     const args: [DecisionPayload] = [parse(decisionPayloadSchema, body)];
     await this.bindKey(requestId, 'decideExtension', assignmentId, args[0]);
-    return this.update(assignmentId, (h) => h.executeUpdate(decideExtensionUpdate, { args, ...updateId(requestId) }));
+    return this.update(assignmentId, (h) =>
+      h.executeUpdate(decideExtensionUpdate, { args: [called(args[0])], ...updateId(requestId) }),
+    );
   }
 
   /** 调整时限: the coordinator moves a due date, with a reason. */
   async moveDeadline(assignmentId: string, body: unknown, requestId?: string): Promise<AssignmentView> {
     const args: [MoveDeadlinePayload] = [parse(moveDeadlinePayloadSchema, body)];
     await this.bindKey(requestId, 'moveDeadline', assignmentId, args[0]);
-    return this.update(assignmentId, (h) => h.executeUpdate(moveDeadlineUpdate, { args, ...updateId(requestId) }));
+    return this.update(assignmentId, (h) =>
+      h.executeUpdate(moveDeadlineUpdate, { args: [called(args[0])], ...updateId(requestId) }),
+    );
   }
 
   /** 申请办结: the unit asks for closure with a summary and evidence. */
@@ -308,14 +321,18 @@ export class AssignmentService {
     const payload = parse(closureRequestPayloadSchema, body);
     const args: [ClosureRequestPayload] = [{ ...payload, evidence: await this.vouchFor(payload.evidence) }];
     await this.bindKey(requestId, 'requestClosure', assignmentId, args[0]);
-    return this.update(assignmentId, (h) => h.executeUpdate(requestClosureUpdate, { args, ...updateId(requestId) }));
+    return this.update(assignmentId, (h) =>
+      h.executeUpdate(requestClosureUpdate, { args: [called(args[0])], ...updateId(requestId) }),
+    );
   }
 
   /** The coordinator's answer to the pending closure request: 办结（销号）, or 退办 with a comment. */
   async decideClosure(assignmentId: string, body: unknown, requestId?: string): Promise<AssignmentView> {
     const args: [DecisionPayload] = [parse(decisionPayloadSchema, body)];
     await this.bindKey(requestId, 'decideClosure', assignmentId, args[0]);
-    return this.update(assignmentId, (h) => h.executeUpdate(decideClosureUpdate, { args, ...updateId(requestId) }));
+    return this.update(assignmentId, (h) =>
+      h.executeUpdate(decideClosureUpdate, { args: [called(args[0])], ...updateId(requestId) }),
+    );
   }
 
   /** 协办意见: a cooperating unit's contribution to the lead's report, with evidence already uploaded. */
@@ -325,42 +342,54 @@ export class AssignmentService {
       payload.evidence ? { ...payload, evidence: await this.vouchFor(payload.evidence) } : payload,
     ];
     await this.bindKey(requestId, 'contribute', assignmentId, args[0]);
-    return this.update(assignmentId, (h) => h.executeUpdate(contributeUpdate, { args, ...updateId(requestId) }));
+    return this.update(assignmentId, (h) =>
+      h.executeUpdate(contributeUpdate, { args: [called(args[0])], ...updateId(requestId) }),
+    );
   }
 
   /** 调整督办规则: the coordinator changes one item's reminders and escalation ladder, with a reason. */
   async changePolicy(assignmentId: string, body: unknown, requestId?: string): Promise<AssignmentView> {
     const args: [ChangePolicyPayload] = [parse(changePolicyPayloadSchema, body)];
     await this.bindKey(requestId, 'changePolicy', assignmentId, args[0]);
-    return this.update(assignmentId, (h) => h.executeUpdate(changePolicyUpdate, { args, ...updateId(requestId) }));
+    return this.update(assignmentId, (h) =>
+      h.executeUpdate(changePolicyUpdate, { args: [called(args[0])], ...updateId(requestId) }),
+    );
   }
 
   /** 调整配合单位: the coordinator adds or removes cooperating units, with a reason. */
   async changeCooperating(assignmentId: string, body: unknown, requestId?: string): Promise<AssignmentView> {
     const args: [ChangeCooperatingPayload] = [parse(changeCooperatingPayloadSchema, body)];
     await this.bindKey(requestId, 'changeCooperating', assignmentId, args[0]);
-    return this.update(assignmentId, (h) => h.executeUpdate(changeCooperatingUpdate, { args, ...updateId(requestId) }));
+    return this.update(assignmentId, (h) =>
+      h.executeUpdate(changeCooperatingUpdate, { args: [called(args[0])], ...updateId(requestId) }),
+    );
   }
 
   /** 退回: the unit says the item is not its own. */
   async sendBack(assignmentId: string, body: unknown, requestId?: string): Promise<AssignmentView> {
     const args: [SendBackPayload] = [parse(sendBackPayloadSchema, body)];
     await this.bindKey(requestId, 'sendBack', assignmentId, args[0]);
-    return this.update(assignmentId, (h) => h.executeUpdate(sendBackUpdate, { args, ...updateId(requestId) }));
+    return this.update(assignmentId, (h) =>
+      h.executeUpdate(sendBackUpdate, { args: [called(args[0])], ...updateId(requestId) }),
+    );
   }
 
   /** 坚持交办: the coordinator keeps a sent-back item with its unit, saying why. */
   async insist(assignmentId: string, body: unknown, requestId?: string): Promise<AssignmentView> {
     const args: [InsistPayload] = [parse(insistPayloadSchema, body)];
     await this.bindKey(requestId, 'insist', assignmentId, args[0]);
-    return this.update(assignmentId, (h) => h.executeUpdate(insistUpdate, { args, ...updateId(requestId) }));
+    return this.update(assignmentId, (h) =>
+      h.executeUpdate(insistUpdate, { args: [called(args[0])], ...updateId(requestId) }),
+    );
   }
 
   /** 改派: the coordinator hands the item to another unit; the answer names the new assignment (`reassigned`). */
   async reassign(assignmentId: string, body: unknown, requestId?: string): Promise<AssignmentView> {
     const args: [ReassignPayload] = [parse(reassignPayloadSchema, body)];
     await this.bindKey(requestId, 'reassign', assignmentId, args[0]);
-    return this.update(assignmentId, (h) => h.executeUpdate(reassignUpdate, { args, ...updateId(requestId) }));
+    return this.update(assignmentId, (h) =>
+      h.executeUpdate(reassignUpdate, { args: [called(args[0])], ...updateId(requestId) }),
+    );
   }
 
   /**
@@ -385,28 +414,36 @@ export class AssignmentService {
   async complete(assignmentId: string, body: unknown, requestId?: string): Promise<AssignmentView> {
     const args: [CompletePayload] = [parse(completePayloadSchema, body)];
     await this.bindKey(requestId, 'complete', assignmentId, args[0]);
-    return this.update(assignmentId, (h) => h.executeUpdate(completeUpdate, { args, ...updateId(requestId) }));
+    return this.update(assignmentId, (h) =>
+      h.executeUpdate(completeUpdate, { args: [called(args[0])], ...updateId(requestId) }),
+    );
   }
 
   /** 暂停: the coordinator stops the assignment's clock, with a reason. */
   async pause(assignmentId: string, body: unknown, requestId?: string): Promise<AssignmentView> {
     const args: [CoordinatorAction] = [parse(coordinatorActionSchema, body)];
     await this.bindKey(requestId, 'pause', assignmentId, args[0]);
-    return this.update(assignmentId, (h) => h.executeUpdate(pauseUpdate, { args, ...updateId(requestId) }));
+    return this.update(assignmentId, (h) =>
+      h.executeUpdate(pauseUpdate, { args: [called(args[0])], ...updateId(requestId) }),
+    );
   }
 
   /** 恢复: the clock goes on. */
   async resume(assignmentId: string, body: unknown, requestId?: string): Promise<AssignmentView> {
     const args: [ResumePayload] = [parse(resumePayloadSchema, body)];
     await this.bindKey(requestId, 'resume', assignmentId, args[0]);
-    return this.update(assignmentId, (h) => h.executeUpdate(resumeUpdate, { args, ...updateId(requestId) }));
+    return this.update(assignmentId, (h) =>
+      h.executeUpdate(resumeUpdate, { args: [called(args[0])], ...updateId(requestId) }),
+    );
   }
 
   /** 撤销: the coordinator withdraws the item, with a reason. */
   async cancel(assignmentId: string, body: unknown, requestId?: string): Promise<AssignmentView> {
     const args: [CoordinatorAction] = [parse(coordinatorActionSchema, body)];
     await this.bindKey(requestId, 'cancel', assignmentId, args[0]);
-    return this.update(assignmentId, (h) => h.executeUpdate(cancelUpdate, { args, ...updateId(requestId) }));
+    return this.update(assignmentId, (h) =>
+      h.executeUpdate(cancelUpdate, { args: [called(args[0])], ...updateId(requestId) }),
+    );
   }
 
   /** The current state; a completed assignment answers from its result. */

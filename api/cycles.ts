@@ -31,6 +31,7 @@ import {
   type CycleView,
 } from '../workflows/cycle/messages';
 import type { cycleWorkflow } from '../workflows/cycle/workflow';
+import { called } from './caller';
 import { AppError, isAppErrorCode } from './errors';
 
 /** One assignment a launch plan gives: a task item × one lead unit (see domain/cycle/launch-plan.ts). */
@@ -164,19 +165,19 @@ export class CycleService {
   }
 
   pause(cycleId: string, action: CycleAction): Promise<CycleView> {
-    return this.update(cycleId, (h) => h.executeUpdate(pauseCycleUpdate, { args: [action] }));
+    return this.update(cycleId, (h) => h.executeUpdate(pauseCycleUpdate, { args: [called(action)] }));
   }
 
   resume(cycleId: string, action: CycleResume): Promise<CycleView> {
-    return this.update(cycleId, (h) => h.executeUpdate(resumeCycleUpdate, { args: [action] }));
+    return this.update(cycleId, (h) => h.executeUpdate(resumeCycleUpdate, { args: [called(action)] }));
   }
 
   cancel(cycleId: string, action: CycleAction): Promise<CycleView> {
-    return this.update(cycleId, (h) => h.executeUpdate(cancelCycleUpdate, { args: [action] }));
+    return this.update(cycleId, (h) => h.executeUpdate(cancelCycleUpdate, { args: [called(action)] }));
   }
 
   notify(cycleId: string, notice: CycleNotice): Promise<CycleView> {
-    return this.update(cycleId, (h) => h.executeUpdate(notifyUnitsUpdate, { args: [notice] }));
+    return this.update(cycleId, (h) => h.executeUpdate(notifyUnitsUpdate, { args: [called(notice)] }));
   }
 
   private async update(

@@ -20,6 +20,7 @@ import { OUTBOX_CHANNEL } from '../activities';
 import { ensureTopics } from '../infra/kafka';
 import type { Logger } from '../infra/logger';
 import { withTransaction } from '../infra/postgres';
+import type { EventMeta } from '../domain/audit/chain';
 import type { AssignmentEvent, RecordedEvent } from '../workflows/assignment/events';
 
 export interface OutboxRelayOptions {
@@ -45,6 +46,10 @@ interface PendingRow {
   seq: number;
   topic: string;
   payload: AssignmentEvent;
+  meta: EventMeta | null;
+  /** Null on an event an older worker stored that migrate() or the next append has not chained yet. */
+  prev_hash: string | null;
+  hash: string | null;
 }
 
 interface OutgoingRecord {
@@ -168,7 +173,7 @@ export class OutboxRelay {
 
   private async claim(client: PoolClient): Promise<PendingRow[]> {
     const { rows } = await client.query<PendingRow>(
-      `SELECT o.id, o.assignment_id, o.seq, o.topic, e.payload
+      `SELECT o.id, o.assignment_id, o.seq, o.topic, e.payload, e.meta, e.prev_hash, e.hash
        FROM outbox o JOIN assignment_events e USING (assignment_id, seq)
        WHERE o.set_aside_at IS NULL
          AND NOT EXISTS (SELECT 1 FROM outbox b
@@ -181,9 +186,16 @@ export class OutboxRelay {
     return rows;
   }
 
+  /** The record as consumers read it: the event, who made it happen and why, and its link of the stream's chain. */
   private toRecord(row: PendingRow): OutgoingRecord {
-    const { assignment_id: assignmentId, seq, payload } = row;
-    const value = JSON.stringify({ assignmentId, seq, event: payload } satisfies RecordedEvent);
+    const { assignment_id: assignmentId, seq, payload, meta, prev_hash: prevHash, hash } = row;
+    const value = JSON.stringify({
+      assignmentId,
+      seq,
+      event: payload,
+      ...(meta && { meta }),
+      ...(prevHash && hash && { prevHash, hash }),
+    } satisfies RecordedEvent);
     const headers = { type: payload.type, version: String(payload.version), seq: String(seq) };
     const bytes = Buffer.byteLength(value) + Buffer.byteLength(assignmentId) + 64;
     return { row, bytes, message: { key: assignmentId, value, headers } };

@@ -15,6 +15,7 @@ import { normalizeSpec } from '../../workflows/assignment/decider';
 import { noticesFor } from '../../workflows/assignment/notices';
 import { DEFAULT_POLICY } from '../../workflows/assignment/policy';
 import { connectKafka, connectPostgres, startRelay, uniqueId } from '../support/stack';
+import { storedEvents } from '../support/stored-events';
 
 jest.setTimeout(60_000);
 
@@ -138,7 +139,11 @@ test('the relay publishes stored events to their topic in order, once, and empti
   await run(createActivities({ pool, topic }).recordEvents, lifecycle(id));
   const relay = await startRelay(pool);
   try {
-    expect(await readBack(id, 4)).toEqual(lifecycle(id));
+    // Each record as stored: the event, and its link of the stream's hash chain.
+    const chain = await storedEvents(pool, id);
+    expect(await readBack(id, 4)).toEqual(
+      lifecycle(id).map((recorded, i) => ({ ...recorded, prevHash: chain[i]!.prevHash, hash: chain[i]!.hash })),
+    );
   } finally {
     await relay.stop();
   }

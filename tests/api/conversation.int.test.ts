@@ -15,6 +15,7 @@ import { loadCalendarYears } from '../../infra/calendar-store';
 import { resolveEvidence } from '../../infra/evidence-store';
 import { pdf } from '../evidence/files';
 import { connectPostgres, startStackWorker, tracesOf, testLogger, uniqueId } from '../support/stack';
+import { storedEvents } from '../support/stored-events';
 
 jest.setTimeout(120_000);
 
@@ -409,6 +410,27 @@ test('a send-back insisted on, sent back again and answered by 改派: the new u
     id,
   ]);
   expect(rows[0]?.status).toBe('reassigned');
+
+  // Who and why, as stored: each turn names the caller the API passed on (the body's unit or office) and the reason
+  // given; the successor's first events name whoever reassigned it. Each stream under its own workflow's run.
+  const said = async (stream: string) => {
+    const { runId } = await stack.client.workflow.getHandle(stream).describe();
+    return (await storedEvents(pool, stream)).map(({ event, meta }) => {
+      expect(meta).toMatchObject({ workflowId: stream, runId });
+      return [event.type, `${meta!.actor.role}:${meta!.actor.name}`, meta!.reason];
+    });
+  };
+  expect(await said(id)).toEqual([
+    ['TaskAssigned', `coordinator:${COORDINATOR}`, undefined],
+    ['AssignmentSentBack', `unit:${UNIT}`, '校园食堂由教育部门牵头管理'],
+    ['SendBackRefused', `coordinator:${COORDINATOR}`, '属市场监管职责'],
+    ['AssignmentSentBack', `unit:${UNIT}`, '校园食堂由教育部门牵头管理'],
+    ['AssignmentReassigned', `coordinator:${COORDINATOR}`, '按职责分工改派'],
+  ]);
+  expect(await said(successor)).toEqual([
+    ['TaskAssigned', `coordinator:${COORDINATOR}`, '按职责分工改派'],
+    ['AssignmentHandedOver', `coordinator:${COORDINATOR}`, '按职责分工改派'],
+  ]);
 });
 
 /** The successor is started by the old assignment's workflow after it ends: wait until its TaskAssigned is stored. */

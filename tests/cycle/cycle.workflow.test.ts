@@ -11,6 +11,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Pool } from 'pg';
 import { AssignmentService } from '../../api/assignments';
 import { CycleService, type CycleItem } from '../../api/cycles';
+import { firstBreak } from '../../domain/audit/chain';
 import { formatShanghai, shanghaiInstant } from '../../domain/calendar';
 import { packageCalendarYears } from '../../domain/calendar-years';
 import { DEFAULT_SCORING, computeBulletin, type Bulletin } from '../../domain/cycle/bulletin';
@@ -19,9 +20,10 @@ import { DEFAULT_LIGHTS } from '../../workflows/assignment/decider';
 import { statusQuery, submitReportUpdate } from '../../workflows/assignment/messages';
 import { DEFAULT_CYCLE_POLICY } from '../../workflows/assignment/policy';
 import type { CycleConfig } from '../../workflows/cycle/events';
-import { cycleStatusQuery } from '../../workflows/cycle/messages';
+import { cycleStatusQuery, resumeCycleUpdate } from '../../workflows/cycle/messages';
 import { bulletinAssignmentOf } from '../../activities/cycle';
 import { connectPostgres, createTimeSkippingEnv, runProductWorker, uniqueId } from '../support/stack';
+import { storedEvents } from '../support/stored-events';
 
 jest.setTimeout(180_000);
 
@@ -216,7 +218,11 @@ test('a paused cycle sends nothing; on resuming, each assignment gets one notice
   ]);
   expect((await cycleY.query(cycleStatusQuery)).bulletins).toEqual([]);
 
-  expect((await cycles.resume(Y, { by: COORDINATOR })).status).toBe('running');
+  // Resumed with the caller the API would name after sign-in: the cycle and each of its assignments name that caller.
+  const signedIn = { role: 'coordinator' as const, name: `${COORDINATOR} 李四` };
+  expect((await cycleY.executeUpdate(resumeCycleUpdate, { args: [{ by: COORDINATOR, actor: signedIn }] })).status).toBe(
+    'running',
+  );
   await skipTo('2017-04-20', '12:00');
   const after = (await inbox(Y_ITEMS[0]!.assignmentId)).slice(beforePause.length + 1);
   expect(after).toEqual([
@@ -233,6 +239,33 @@ test('a paused cycle sends nothing; on resuming, each assignment gets one notice
     ['市水务局', 1, { urge: 0, 'notify-head': 0, 'report-coordinator': 1 }],
     ['市环保局', 1, { urge: 0, 'notify-head': 0, 'report-coordinator': 1 }],
   ]);
+
+  // Who and why, as stored: the coordinator launched and paused (with the reason) the cycle, its signed-in caller
+  // resumed it, the system reported its assignments started, the clock issued the bulletin — all under the cycle's
+  // run, the chain intact.
+  const { runId } = await cycleY.describe();
+  const cycleEvents = await storedEvents(pool, `cycle:${Y}`);
+  const coordinator = { role: 'coordinator', name: COORDINATOR };
+  expect(cycleEvents.map(({ event, meta }) => [event.type, meta])).toEqual(
+    [
+      ['CycleLaunched', { actor: coordinator }],
+      ['CycleAssignmentsStarted', { actor: { role: 'system', name: '督办系统' } }],
+      ['CyclePaused', { actor: coordinator, reason: '机构改革，职责调整中' }],
+      ['CycleResumed', { actor: signedIn }],
+      ['BulletinIssued', { actor: { role: 'clock', name: '时钟' } }],
+    ].map(([type, who]) => [type, { ...(who as object), workflowId: `cycle:${Y}`, runId }]),
+  );
+  expect(firstBreak(cycleEvents)).toBeUndefined();
+  // Each assignment's pause names the coordinator and the cycle's reason; what the resume released names the clock.
+  const assignment = await storedEvents(pool, Y_ITEMS[0]!.assignmentId);
+  const paused = assignment.findIndex((e) => e.event.type === 'AssignmentPaused');
+  expect(assignment.slice(paused).map(({ event, meta }) => [event.type, meta!.actor.name, meta!.reason])).toEqual([
+    ['AssignmentPaused', COORDINATOR, '机构改革，职责调整中'],
+    ['AssignmentResumed', signedIn.name, undefined],
+    ['ReportingPeriodOverdue', '时钟', undefined],
+    ['OverdueEscalated', '时钟', undefined],
+  ]);
+  expect(firstBreak(assignment)).toBeUndefined();
 });
 
 test('National Day: the due-day reminder goes on the make-up Saturday, 催办 after the holiday week', async () => {

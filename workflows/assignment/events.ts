@@ -6,6 +6,7 @@
  * `at` is the instant the event happened, ISO 8601 in UTC; dates meant for people are Asia/Shanghai calendar dates.
  */
 import { z } from 'zod';
+import { eventMetaSchema } from '../../domain/audit/meta';
 import { isCalendarDate } from '../../domain/calendar';
 import { evidenceRefSchema } from '../../domain/evidence/ref';
 
@@ -406,10 +407,21 @@ export const assignmentEventSchema = z.discriminatedUnion('type', [
 ]);
 export type AssignmentEvent = z.infer<typeof assignmentEventSchema>;
 
-/** An event as stored and published: the assignment it belongs to and its position in that assignment's stream. */
+/** A SHA-256, in hex: a link of a stream's hash chain (domain/audit/chain.ts). */
+export const chainHashSchema = z.string().regex(/^[0-9a-f]{64}$/);
+
+/**
+ * An event as stored and published: the assignment it belongs to and its position in that assignment's stream; who
+ * made it happen, why, and the run that decided it (`meta`, which the workflow sends with the event); and, on Kafka,
+ * its link of the stream's hash chain, as the store computed it. All three are absent from what was recorded before
+ * them.
+ */
 export const recordedEventSchema = z.object({
   assignmentId: z.string(),
   seq: z.number().int().min(1),
   event: assignmentEventSchema,
+  meta: eventMetaSchema.optional(),
+  prevHash: chainHashSchema.optional(),
+  hash: chainHashSchema.optional(),
 });
 export type RecordedEvent = z.infer<typeof recordedEventSchema>;

@@ -6,6 +6,7 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
+import { ACTOR_ROLES } from '../../domain/audit/meta';
 import { isCalendarDate } from '../../domain/calendar';
 import { evidenceRefSchema } from '../../domain/evidence/ref';
 import { boundedText } from '../../domain/text';
@@ -44,6 +45,26 @@ export const LIMITS = {
 } as const;
 
 export const unitName = boundedText('单位名称（如 市质监局）', LIMITS.unit);
+
+/**
+ * Who sends an update, as the API knows them: today the unit or office the request body names, after sign-in (issue
+ * 11) the signed-in account. The workflow names it as the actor of the events the update brings (provenance.ts).
+ */
+export const callerSchema = z
+  .object({
+    role: z.enum(ACTOR_ROLES, { error: `操作人角色应为 ${ACTOR_ROLES.join('、')} 之一` }),
+    name: boundedText('操作人名称', LIMITS.unit),
+  })
+  .strict();
+export type Caller = z.infer<typeof callerSchema>;
+
+/** An update's payload: the request's body, and who sent it when the API says so (older callers did not). */
+export type Called<T> = T & { actor?: Caller };
+
+/** The schema an update's validator parses its payload with: the body's, and the optional caller. */
+export function calledSchema<S extends z.ZodObject>(schema: S) {
+  return schema.extend({ actor: callerSchema.optional() });
+}
 
 export const acknowledgePayloadSchema = z.object({ unit: unitName }).strict();
 export type AcknowledgePayload = z.infer<typeof acknowledgePayloadSchema>;
@@ -226,39 +247,41 @@ export interface AssignmentView extends AssignmentState {
  */
 export const assignedUpdate = defineUpdate<AssignmentView>('assigned');
 /** 签收: the unit confirms it has the task. */
-export const acknowledgeUpdate = defineUpdate<AssignmentView, [AcknowledgePayload]>('acknowledge');
+export const acknowledgeUpdate = defineUpdate<AssignmentView, [Called<AcknowledgePayload>]>('acknowledge');
 /** 报送进展: a progress report for one period. */
-export const submitReportUpdate = defineUpdate<AssignmentView, [ProgressReportPayload]>('submitReport');
+export const submitReportUpdate = defineUpdate<AssignmentView, [Called<ProgressReportPayload>]>('submitReport');
 /** 办结/销号: the coordinator closes the task; the workflow ends. */
-export const completeUpdate = defineUpdate<AssignmentView, [CompletePayload]>('complete');
+export const completeUpdate = defineUpdate<AssignmentView, [Called<CompletePayload>]>('complete');
 /** 暂停: the coordinator stops the clock — no reminders, no escalations — with a reason. */
-export const pauseUpdate = defineUpdate<AssignmentView, [CoordinatorAction]>('pause');
+export const pauseUpdate = defineUpdate<AssignmentView, [Called<CoordinatorAction>]>('pause');
 /** 恢复: the clock goes on; what came due meanwhile goes out once. */
-export const resumeUpdate = defineUpdate<AssignmentView, [ResumePayload]>('resume');
+export const resumeUpdate = defineUpdate<AssignmentView, [Called<ResumePayload>]>('resume');
 /** 撤销: the coordinator withdraws the item, with a reason; the workflow ends, and the item is never counted late. */
-export const cancelUpdate = defineUpdate<AssignmentView, [CoordinatorAction]>('cancel');
+export const cancelUpdate = defineUpdate<AssignmentView, [Called<CoordinatorAction>]>('cancel');
 /** 审核报告: the coordinator accepts a report or returns it for rework (退回重报). */
-export const reviewReportUpdate = defineUpdate<AssignmentView, [ReviewPayload]>('reviewReport');
+export const reviewReportUpdate = defineUpdate<AssignmentView, [Called<ReviewPayload>]>('reviewReport');
 /** 延期申请: the unit asks for a later due date. */
-export const requestExtensionUpdate = defineUpdate<AssignmentView, [ExtensionPayload]>('requestExtension');
+export const requestExtensionUpdate = defineUpdate<AssignmentView, [Called<ExtensionPayload>]>('requestExtension');
 /** The coordinator's answer to the pending extension request. */
-export const decideExtensionUpdate = defineUpdate<AssignmentView, [DecisionPayload]>('decideExtension');
+export const decideExtensionUpdate = defineUpdate<AssignmentView, [Called<DecisionPayload>]>('decideExtension');
 /** 调整时限: the coordinator moves a due date on their own. */
-export const moveDeadlineUpdate = defineUpdate<AssignmentView, [MoveDeadlinePayload]>('moveDeadline');
+export const moveDeadlineUpdate = defineUpdate<AssignmentView, [Called<MoveDeadlinePayload>]>('moveDeadline');
 /** 申请办结: the unit asks for closure. */
-export const requestClosureUpdate = defineUpdate<AssignmentView, [ClosureRequestPayload]>('requestClosure');
+export const requestClosureUpdate = defineUpdate<AssignmentView, [Called<ClosureRequestPayload>]>('requestClosure');
 /** The coordinator's answer to the pending closure request: 办结（销号） or 退办. */
-export const decideClosureUpdate = defineUpdate<AssignmentView, [DecisionPayload]>('decideClosure');
+export const decideClosureUpdate = defineUpdate<AssignmentView, [Called<DecisionPayload>]>('decideClosure');
 /** 退回: the unit sends the item back to the coordinator. */
-export const sendBackUpdate = defineUpdate<AssignmentView, [SendBackPayload]>('sendBack');
+export const sendBackUpdate = defineUpdate<AssignmentView, [Called<SendBackPayload>]>('sendBack');
 /** 协办意见: a cooperating unit contributes to the lead's report. */
-export const contributeUpdate = defineUpdate<AssignmentView, [ContributionPayload]>('contribute');
+export const contributeUpdate = defineUpdate<AssignmentView, [Called<ContributionPayload>]>('contribute');
 /** 调整督办规则: the coordinator changes one item's reminders and escalation ladder. */
-export const changePolicyUpdate = defineUpdate<AssignmentView, [ChangePolicyPayload]>('changePolicy');
+export const changePolicyUpdate = defineUpdate<AssignmentView, [Called<ChangePolicyPayload>]>('changePolicy');
 /** 调整配合单位: the coordinator adds or removes cooperating units. */
-export const changeCooperatingUpdate = defineUpdate<AssignmentView, [ChangeCooperatingPayload]>('changeCooperating');
+export const changeCooperatingUpdate = defineUpdate<AssignmentView, [Called<ChangeCooperatingPayload>]>(
+  'changeCooperating',
+);
 /** 坚持交办: the coordinator's answer to a send-back that keeps the item with the unit. */
-export const insistUpdate = defineUpdate<AssignmentView, [InsistPayload]>('insist');
+export const insistUpdate = defineUpdate<AssignmentView, [Called<InsistPayload>]>('insist');
 /** 改派: the coordinator hands the item to another unit; this assignment ends and the new one starts. */
-export const reassignUpdate = defineUpdate<AssignmentView, [ReassignPayload]>('reassign');
+export const reassignUpdate = defineUpdate<AssignmentView, [Called<ReassignPayload>]>('reassign');
 export const statusQuery = defineQuery<AssignmentView>('status');

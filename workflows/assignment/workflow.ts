@@ -35,6 +35,7 @@ import {
 } from './decider';
 import type { AssignmentEvent, RecordedEvent } from './events';
 import {
+  calledSchema,
   acknowledgePayloadSchema,
   acknowledgeUpdate,
   assignedUpdate,
@@ -74,7 +75,10 @@ import {
   reassignUpdate,
   type AssignmentInput,
   type AssignmentView,
+  type Called,
+  type Caller,
 } from './messages';
+import { provenanceOf } from './provenance';
 import { UNTIL_IT_WORKS } from '../retry';
 import { noticesFor } from './notices';
 import { searchAttributesOf } from './search';
@@ -105,7 +109,7 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
   // A bad input must fail the run at once: left to the decider's clock it would fail workflow tasks forever.
   const { spec: assignedSpec, handover } = parse(assignmentInputSchema, input);
   const spec = normalizeSpec(assignedSpec);
-  const assignmentId = workflowInfo().workflowId;
+  const { workflowId: assignmentId, runId } = workflowInfo();
   const storedBeforeCounted = patched(STORED_BEFORE_COUNTED);
   let state = initialState;
   let seq = 0;
@@ -126,8 +130,19 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
     };
   };
 
-  const batchOf = (events: AssignmentEvent[], after: number): RecordedEvent[] =>
-    events.map((event, i) => ({ assignmentId, seq: after + i + 1, event }));
+  /** The events as stored: each in its place in the stream, with who made it happen, why, and this run's ids. */
+  const batchOf = (
+    events: AssignmentEvent[],
+    after: number,
+    command: AssignmentCommand,
+    caller: Caller | undefined,
+  ): RecordedEvent[] =>
+    events.map((event, i) => ({
+      assignmentId,
+      seq: after + i + 1,
+      event,
+      meta: { ...provenanceOf(command, event, caller), workflowId: assignmentId, runId },
+    }));
 
   const notify = async (batch: RecordedEvent[]) => {
     const notices = batch.flatMap((recorded) => noticesFor(recorded, spec));
@@ -140,11 +155,11 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
    * PostgreSQL has its events. A turn that fails (a refusal, a store that can never take the events) changes
    * nothing and does not stop the turns after it.
    */
-  const executeInTurn = (command: AssignmentCommand): Promise<void> => {
+  const executeInTurn = (command: AssignmentCommand, caller?: Caller): Promise<void> => {
     const turn = recording.then(async () => {
       const events = asFailure(() => decide(command, state));
       if (events.length === 0) return;
-      const batch = batchOf(events, seq);
+      const batch = batchOf(events, seq, command, caller);
       if (spec.version >= 2) {
         // Version 2 stores its notices with its events, in one activity and one transaction.
         await recordEvents(
@@ -165,11 +180,11 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
   };
 
   /** Before the patch: the state changed when a command was decided, and its events were stored afterwards. */
-  const executeDecidedFirst = (command: AssignmentCommand): Promise<void> => {
+  const executeDecidedFirst = (command: AssignmentCommand, caller?: Caller): Promise<void> => {
     const events = asFailure(() => decide(command, state));
     if (events.length === 0) return recording;
     state = fold(events, state);
-    const batch = batchOf(events, seq);
+    const batch = batchOf(events, seq, command, caller);
     seq += events.length;
     recording = recording.then(async () => {
       await recordEvents(batch);
@@ -199,25 +214,30 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
    * Each update is validated by parsing its payload and asking the decider, without applying anything — decide is
    * pure — so a refused call is rejected before it is written to history and leaves no trace at all. The handler
    * applies the payload as accepted: validators do not run on replay, so neither may anything that replay depends on.
+   * The caller the API names (`actor`) is not part of the command: it becomes the actor of the events it brings.
    */
-  const handleUpdate = <S extends z.ZodType>(
-    update: UpdateDefinition<AssignmentView, [z.infer<S>]>,
+  const handleUpdate = <S extends z.ZodObject>(
+    update: UpdateDefinition<AssignmentView, [Called<z.infer<S>>]>,
     schema: S,
     toCommand: (payload: z.infer<S>, now: Date) => AssignmentCommand,
-  ) =>
+  ) => {
+    const called = calledSchema(schema);
+    const split = ({ actor, ...body }: Called<z.infer<S>>) => ({ actor, body: body as z.infer<S> });
     setHandler(
       update,
       async (payload) => {
-        await execute(toCommand(payload, workflowNow()));
+        const { actor, body } = split(payload);
+        await execute(toCommand(body, workflowNow()), actor);
         return view();
       },
       {
         validator: (payload) => {
-          parse(schema, payload);
-          asFailure(() => decide(toCommand(payload, workflowNow()), validationState()));
+          parse(called, payload);
+          asFailure(() => decide(toCommand(split(payload).body, workflowNow()), validationState()));
         },
       },
     );
+  };
 
   handleUpdate(acknowledgeUpdate, acknowledgePayloadSchema, ({ unit }, now) => ({
     type: 'AcknowledgeAssignment',

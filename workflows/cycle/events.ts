@@ -3,9 +3,15 @@
  * an assignment's. Past-tense names, a literal `type` and `version` each; see workflows/assignment/events.ts.
  */
 import { z } from 'zod';
+import { eventMetaSchema } from '../../domain/audit/meta';
 import { bulletinSchema, scoringRulesSchema } from '../../domain/cycle/bulletin';
 import { isCalendarDate } from '../../domain/calendar';
-import { lightThresholdsSchema, supervisionPolicyV2Schema, workingCalendarSchema } from '../assignment/events';
+import {
+  chainHashSchema,
+  lightThresholdsSchema,
+  supervisionPolicyV2Schema,
+  workingCalendarSchema,
+} from '../assignment/events';
 
 const instant = z.iso.datetime();
 const calendarDate = z.string().refine(isCalendarDate, { message: '应为真实存在的日期，写作 YYYY-MM-DD' });
@@ -115,5 +121,8 @@ export const recordedCycleEventSchema = z.object({
   assignmentId: z.string(),
   seq: z.number().int().min(1),
   event: cycleEventSchema,
+  meta: eventMetaSchema.optional(),
+  prevHash: chainHashSchema.optional(),
+  hash: chainHashSchema.optional(),
 });
 export type RecordedCycleEvent = z.infer<typeof recordedCycleEventSchema>;

@@ -5,7 +5,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import { boundedText } from '../../domain/text';
-import { LIMITS } from '../assignment/messages';
+import { LIMITS, type Called } from '../assignment/messages';
 import { cycleConfigSchema, type BulletinSchedule, type CycleConfig } from './events';
 
 export const cycleInputSchema = z.object({
@@ -56,11 +56,11 @@ export interface CycleView {
 }
 
 /** 暂停 the whole cycle: every running assignment of it stops its clock. */
-export const pauseCycleUpdate = defineUpdate<CycleView, [CycleAction]>('pauseCycle');
+export const pauseCycleUpdate = defineUpdate<CycleView, [Called<CycleAction>]>('pauseCycle');
 /** 恢复 the cycle: what came due meanwhile goes out once per assignment. */
-export const resumeCycleUpdate = defineUpdate<CycleView, [CycleResume]>('resumeCycle');
+export const resumeCycleUpdate = defineUpdate<CycleView, [Called<CycleResume>]>('resumeCycle');
 /** 撤销 the whole cycle: every running assignment is withdrawn, with the reason. */
-export const cancelCycleUpdate = defineUpdate<CycleView, [CycleAction]>('cancelCycle');
+export const cancelCycleUpdate = defineUpdate<CycleView, [Called<CycleAction>]>('cancelCycle');
 /** A notice to every unit of the cycle. */
-export const notifyUnitsUpdate = defineUpdate<CycleView, [CycleNotice]>('notifyUnits');
+export const notifyUnitsUpdate = defineUpdate<CycleView, [Called<CycleNotice>]>('notifyUnits');
 export const cycleStatusQuery = defineQuery<CycleView>('cycleStatus');

@@ -24,6 +24,8 @@ import type { Activities } from '../../activities/types';
 import { describeIssues } from '../../domain/validation';
 import type { BulletinSchedule, CycleEvent, RecordedCycleEvent } from './events';
 import { cycleStream } from './events';
+import { calledSchema, type Called, type Caller } from '../assignment/messages';
+import { cycleProvenanceOf } from './provenance';
 import {
   cancelCycleUpdate,
   cycleActionSchema,
@@ -104,10 +106,19 @@ export async function cycleWorkflow(input: CycleInput, carried?: CycleCarry): Pr
     config,
   });
 
-  /** Records an event of the cycle's stream in its turn; it counts once stored, as an assignment's do. */
-  const record = (event: CycleEvent, apply: () => void = () => undefined): Promise<void> => {
+  /**
+   * Records an event of the cycle's stream in its turn, with who made it happen and this run's ids (a cycle that
+   * continued as new names its new run); it counts once stored, as an assignment's do.
+   */
+  const record = (event: CycleEvent, apply: () => void = () => undefined, caller?: Caller): Promise<void> => {
     const turn = recording.then(async () => {
-      const recorded: RecordedCycleEvent = { assignmentId: stream, seq: state.seq + 1, event };
+      const { workflowId, runId } = workflowInfo();
+      const recorded: RecordedCycleEvent = {
+        assignmentId: stream,
+        seq: state.seq + 1,
+        event,
+        meta: { ...cycleProvenanceOf(event, caller), workflowId, runId },
+      };
       await recordEvents([recorded]);
       state.seq++;
       apply();
@@ -129,25 +140,28 @@ export async function cycleWorkflow(input: CycleInput, carried?: CycleCarry): Pr
     throw ApplicationFailure.nonRetryable(message, code);
   };
 
-  const handle = <S extends z.ZodType>(
-    update: UpdateDefinition<CycleView, [z.infer<S>]>,
+  /** An update's handler: `act` gets the payload as accepted, and the caller the API named (`actor`), if any. */
+  const handle = <S extends z.ZodObject>(
+    update: UpdateDefinition<CycleView, [Called<z.infer<S>>]>,
     schema: S,
     check: (payload: z.infer<S>) => void,
-    act: (payload: z.infer<S>, at: string) => Promise<void>,
-  ) =>
+    act: (payload: z.infer<S>, at: string, caller: Caller | undefined) => Promise<void>,
+  ) => {
+    const called = calledSchema(schema);
     setHandler(
       update,
-      async (payload) => {
-        await act(payload, now().toISOString());
+      async ({ actor, ...payload }) => {
+        await act(payload as z.infer<S>, now().toISOString(), actor);
         return view();
       },
       {
         validator: (payload) => {
-          parse(schema, payload);
+          parse(called, payload);
           check(payload);
         },
       },
     );
+  };
 
   handle(
     pauseCycleUpdate,
@@ -159,15 +173,19 @@ export async function cycleWorkflow(input: CycleInput, carried?: CycleCarry): Pr
       if (state.status !== 'running')
         refuse('CYCLE_NOT_RUNNING', `督办周期 ${cycleId} 当前${STATUS_WORD[state.status]}，不能暂停`);
     },
-    async ({ by, reason }, at) => {
-      await record({ type: 'CyclePaused', version: 1, at, by, reason }, () => {
-        state.status = 'paused';
-        state.paused = { at, by, reason };
-      });
+    async ({ by, reason }, at, caller) => {
+      await record(
+        { type: 'CyclePaused', version: 1, at, by, reason },
+        () => {
+          state.status = 'paused';
+          state.paused = { at, by, reason };
+        },
+        caller,
+      );
       await broadcastToCycle({
         cycleId,
         action: 'pause',
-        payload: { by, reason },
+        payload: { by, reason, ...(caller && { actor: caller }) },
         requestId: `${stream}#${state.seq}`,
       });
     },
@@ -180,13 +198,22 @@ export async function cycleWorkflow(input: CycleInput, carried?: CycleCarry): Pr
       if (state.status !== 'paused')
         refuse('CYCLE_NOT_PAUSED', `督办周期 ${cycleId} 当前${STATUS_WORD[state.status]}，无需恢复`);
     },
-    async ({ by }, at) => {
-      await record({ type: 'CycleResumed', version: 1, at, by }, () => {
-        state.status = 'running';
-        state.resumedAt = at;
-        delete state.paused;
+    async ({ by }, at, caller) => {
+      await record(
+        { type: 'CycleResumed', version: 1, at, by },
+        () => {
+          state.status = 'running';
+          state.resumedAt = at;
+          delete state.paused;
+        },
+        caller,
+      );
+      await broadcastToCycle({
+        cycleId,
+        action: 'resume',
+        payload: { by, ...(caller && { actor: caller }) },
+        requestId: `${stream}#${state.seq}`,
       });
-      await broadcastToCycle({ cycleId, action: 'resume', payload: { by }, requestId: `${stream}#${state.seq}` });
     },
   );
   handle(
@@ -198,15 +225,19 @@ export async function cycleWorkflow(input: CycleInput, carried?: CycleCarry): Pr
         refuse('CYCLE_CLOSED', `督办周期 ${cycleId} 已${STATUS_WORD[state.status]}`);
       }
     },
-    async ({ by, reason }, at) => {
-      await record({ type: 'CycleCancelled', version: 1, at, by, reason }, () => {
-        state.status = 'cancelled';
-        state.cancelled = { at, by, reason };
-      });
+    async ({ by, reason }, at, caller) => {
+      await record(
+        { type: 'CycleCancelled', version: 1, at, by, reason },
+        () => {
+          state.status = 'cancelled';
+          state.cancelled = { at, by, reason };
+        },
+        caller,
+      );
       await broadcastToCycle({
         cycleId,
         action: 'cancel',
-        payload: { by, reason },
+        payload: { by, reason, ...(caller && { actor: caller }) },
         requestId: `${stream}#${state.seq}`,
       });
     },
@@ -218,9 +249,9 @@ export async function cycleWorkflow(input: CycleInput, carried?: CycleCarry): Pr
       requireCoordinator(by, '发通知');
       if (state.status === 'cancelled') refuse('CYCLE_CLOSED', `督办周期 ${cycleId} 已撤销`);
     },
-    async ({ by, subject, body }, at) => {
+    async ({ by, subject, body }, at, caller) => {
       const recipients = await cycleUnits({ cycleId });
-      await record({ type: 'CycleNoticeSent', version: 1, at, by, subject, body, recipients });
+      await record({ type: 'CycleNoticeSent', version: 1, at, by, subject, body, recipients }, undefined, caller);
       await deliverNotices(
         recipients.map((recipient) => ({
           key: `${stream}#${state.seq}#${recipient}`,

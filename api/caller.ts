@@ -1,0 +1,20 @@
+/**
+ * Who is calling: the one place the application decides the actor it passes to a workflow's update, which names it
+ * on every event the update brings (workflows/assignment/provenance.ts).
+ *
+ * Until sign-in (issue 11) the caller is whoever the request body says: the `unit` of a unit's turn, the `by` of a
+ * coordinator's. Sign-in replaces this function by the signed-in account, and nothing else changes.
+ */
+import type { Called, Caller } from '../workflows/assignment/messages';
+
+/** A turn's body names its unit (a unit's turn) or its office (`by`, the coordinator's turn). */
+export type NamedBody = { unit: string } | { by: string };
+
+export function callerOf(body: NamedBody): Caller {
+  return 'unit' in body ? { role: 'unit', name: body.unit } : { role: 'coordinator', name: body.by };
+}
+
+/** The update's payload: the body as validated, and its caller. */
+export function called<T extends NamedBody>(body: T): Called<T> {
+  return { ...body, actor: callerOf(body) };
+}
