@@ -18,3 +18,17 @@ export function callerOf(body: NamedBody): Caller {
 export function called<T extends NamedBody>(body: T): Called<T> {
   return { ...body, actor: callerOf(body) };
 }
+
+/**
+ * Who a request says it comes from before it is validated — for the refusal log, where the body may be malformed:
+ * the caller's name when the body names one, else `（未署名）`.
+ */
+export function claimedCaller(body: unknown): string {
+  if (body && typeof body === 'object') {
+    const { unit, by } = body as { unit?: unknown; by?: unknown };
+    for (const name of [unit, by]) {
+      if (typeof name === 'string' && name.trim() !== '') return name.trim();
+    }
+  }
+  return '（未署名）';
+}

@@ -6,6 +6,7 @@
  */
 import type { Pool } from 'pg';
 import type { AssignmentService } from './assignments';
+import { claimedCaller } from './caller';
 import { cycleWorkflowId, type CycleService } from './cycles';
 import { AppError } from './errors';
 
@@ -142,7 +143,7 @@ function recordingRefusals<T extends object>(
           if (error instanceof AppError && error.status < 500) {
             await log
               .record({
-                caller: callerOf(body),
+                caller: claimedCaller(body),
                 operation,
                 assignmentId: streamOf(id),
                 code: error.code,
@@ -158,17 +159,6 @@ function recordingRefusals<T extends object>(
     });
   }
   return recording;
-}
-
-/** Who a request says it comes from: the unit (units' turns) or the office (the coordinator's). */
-export function callerOf(body: unknown): string {
-  if (body && typeof body === 'object') {
-    const { actor, unit, by } = body as { actor?: { name?: unknown }; unit?: unknown; by?: unknown };
-    for (const name of [actor?.name, unit, by]) {
-      if (typeof name === 'string' && name.trim() !== '') return name.trim();
-    }
-  }
-  return '（未署名）';
 }
 
 /** The body as JSON text: NULs and lone surrogates come out escaped (PostgreSQL's text refuses the raw ones). */
