@@ -1,0 +1,87 @@
+/**
+ * `duban audit …`: what an auditor (审计, 纪检, the 督查室 a year later) asks of the record — the timeline of a task,
+ * the state of an assignment at a past moment, whether the record can be trusted (hash chain, Temporal history,
+ * replay), and a signed package to take away and check with no server running. Reads only: nothing an audit command
+ * does changes the event store or a workflow.
+ */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { assignmentAsOf, formatAsOf } from '../domain/audit/as-of';
+import { parseAuditTime } from '../domain/audit/time';
+import { buildTimeline, formatTimeline, type TimelineFormat } from '../domain/audit/timeline';
+import { assignmentsOf, noticesOf, streamEvents, streamsEvents } from '../infra/audit-store';
+import { parseArgs, UsageError } from './args';
+import { withPool } from './connections';
+import type { Io } from './plan-command';
+
+export const AUDIT_USAGE = `  duban audit timeline 任务或督办事项编号 [--format text|json|md|html] [--out FILE]
+      时间线：每条事件的时间（北京时间）、办理方、经过，以及为它发出的每条通知和收件人；任务编号列出该任务的
+      全部督办事项（含改派后的接办事项）；html 为不依赖外部资源的单个网页
+  duban audit as-of 督办事项编号 时间 [--json]
+      某一时刻（北京时间，如 "2027-06-30 18:00"，或带时区的 ISO 时间）的状态：按当时已存的事件重演得出的状态、
+      灯色、各报送周期、逾期情况，以及责任单位此前收到的通知`;
+
+const FORMATS: readonly TimelineFormat[] = ['text', 'json', 'md', 'html'];
+
+export async function auditCommand(sub: string | undefined, argv: string[], io: Io): Promise<number> {
+  switch (sub) {
+    case 'timeline':
+      return auditTimeline(argv, io);
+    case 'as-of':
+      return auditAsOf(argv, io);
+    case undefined:
+    default:
+      throw new UsageError(`未知的 audit 子命令 ${sub ?? '（无）'}；可用：timeline、as-of`);
+  }
+}
+
+async function auditTimeline(argv: string[], io: Io): Promise<number> {
+  const args = parseArgs(argv, ['format', 'out']);
+  if (args.positionals.length !== 1) throw new UsageError('请给出一个任务编号或督办事项编号');
+  const subject = args.positionals[0]!;
+  const format = (args.options.get('format') ?? 'text') as TimelineFormat;
+  if (!FORMATS.includes(format)) throw new UsageError(`--format 应为 text、json、md 或 html，不是“${format}”`);
+  const text = await withPool(io, async (pool) => {
+    const ids = await assignmentsOf(pool, subject);
+    const streams = await streamsEvents(pool, ids);
+    const notices = await noticesOf(pool, ids);
+    return formatTimeline(
+      buildTimeline(
+        subject,
+        ids.map((id) => streams.get(id) ?? []),
+        notices,
+      ),
+      format,
+    );
+  });
+  const out = args.options.get('out');
+  if (out === undefined) {
+    io.stdout(text);
+    return 0;
+  }
+  writeFileSync(resolve(io.cwd, out), text);
+  io.stderr(`duban：时间线 → ${out}\n`);
+  return 0;
+}
+
+async function auditAsOf(argv: string[], io: Io): Promise<number> {
+  const args = parseArgs(argv, [], ['json']);
+  if (args.positionals.length !== 2) {
+    throw new UsageError(
+      '请给出督办事项编号和时间，如 duban audit as-of ezhou-2017:五.(二).29:市质监局 "2027-06-30 18:00"',
+    );
+  }
+  const [assignmentId, timeText] = args.positionals as [string, string];
+  const at = parseAuditTime(timeText);
+  const view = await withPool(io, async (pool) =>
+    assignmentAsOf(
+      assignmentId,
+      await streamEvents(pool, assignmentId),
+      await noticesOf(pool, [assignmentId]),
+      at,
+      new Date(),
+    ),
+  );
+  io.stdout(args.flags.has('json') ? `${JSON.stringify(view, null, 2)}\n` : formatAsOf(view));
+  return 0;
+}
