@@ -11,7 +11,8 @@ import { parseAuditTime } from '../domain/audit/time';
 import { buildTimeline, formatTimeline, type TimelineFormat } from '../domain/audit/timeline';
 import { assignmentsOf, noticesOf, streamEvents, streamsEvents } from '../infra/audit-store';
 import { parseArgs, UsageError } from './args';
-import { withPool } from './connections';
+import { cycleStreams, firstFailure, formatVerdict, progressLine, verifyOne, verifyStreams } from './audit-verify';
+import { withPool, withTemporal } from './connections';
 import type { Io } from './plan-command';
 
 export const AUDIT_USAGE = `  duban audit timeline 任务或督办事项编号 [--format text|json|md|html] [--out FILE]
@@ -19,7 +20,10 @@ export const AUDIT_USAGE = `  duban audit timeline 任务或督办事项编号 [
       全部督办事项（含改派后的接办事项）；html 为不依赖外部资源的单个网页
   duban audit as-of 督办事项编号 时间 [--json]
       某一时刻（北京时间，如 "2027-06-30 18:00"，或带时区的 ISO 时间）的状态：按当时已存的事件重演得出的状态、
-      灯色、各报送周期、逾期情况，以及责任单位此前收到的通知`;
+      灯色、各报送周期、逾期情况，以及责任单位此前收到的通知
+  duban audit verify 督办事项编号 | --cycle 周期 [--json]
+      核验：哈希链完整；事件库与 Temporal 工作流历史逐条一致（事件、顺序、时间）；历史能用当前工作流代码无
+      不确定性地重放。指出第一条不符的事件及原因，未通过时退出码为 3；周期显示进度和汇总`;
 
 const FORMATS: readonly TimelineFormat[] = ['text', 'json', 'md', 'html'];
 
@@ -29,9 +33,11 @@ export async function auditCommand(sub: string | undefined, argv: string[], io: 
       return auditTimeline(argv, io);
     case 'as-of':
       return auditAsOf(argv, io);
+    case 'verify':
+      return auditVerify(argv, io);
     case undefined:
     default:
-      throw new UsageError(`未知的 audit 子命令 ${sub ?? '（无）'}；可用：timeline、as-of`);
+      throw new UsageError(`未知的 audit 子命令 ${sub ?? '（无）'}；可用：timeline、as-of、verify`);
   }
 }
 
@@ -84,4 +90,43 @@ async function auditAsOf(argv: string[], io: Io): Promise<number> {
   );
   io.stdout(args.flags.has('json') ? `${JSON.stringify(view, null, 2)}\n` : formatAsOf(view));
   return 0;
+}
+
+/** Exit code of a verification that found something wrong: not a usage error, not a crash. */
+export const VERIFY_FAILED = 3;
+
+async function auditVerify(argv: string[], io: Io): Promise<number> {
+  const args = parseArgs(argv, ['cycle'], ['json']);
+  const cycleId = args.options.get('cycle');
+  if ((cycleId === undefined) === (args.positionals.length === 0) || args.positionals.length > 1) {
+    throw new UsageError('请给出一个督办事项编号，或 --cycle 周期名称（二者选一）');
+  }
+  const json = args.flags.has('json');
+  return withTemporal(io, (client) =>
+    withPool(io, async (pool) => {
+      if (cycleId === undefined) {
+        const verdict = await verifyOne(pool, client, args.positionals[0]!);
+        io.stdout(json ? `${JSON.stringify(verdict, null, 2)}\n` : formatVerdict(verdict));
+        return verdict.ok ? 0 : VERIFY_FAILED;
+      }
+      const streams = await cycleStreams(pool, cycleId);
+      const verdicts = await verifyStreams(pool, client, streams, {
+        progress: progressLine(io, '核验中', streams.length),
+      });
+      const failed = verdicts.filter((v) => !v.ok);
+      if (json) {
+        io.stdout(
+          `${JSON.stringify({ cycleId, verified: verdicts.length - failed.length, failed: failed.length, verdicts }, null, 2)}\n`,
+        );
+      } else {
+        const events = verdicts.reduce((n, v) => n + v.events, 0);
+        io.stdout(
+          `督办周期 ${cycleId}：核验 ${verdicts.length} 个事件流（${events} 条事件），通过 ${verdicts.length - failed.length}，` +
+            `未通过 ${failed.length}\n` +
+            failed.map((v) => `  ✗ ${v.stream}：${firstFailure(v)}\n`).join(''),
+        );
+      }
+      return failed.length === 0 ? 0 : VERIFY_FAILED;
+    }),
+  );
 }

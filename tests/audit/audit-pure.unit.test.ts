@@ -6,6 +6,7 @@ import { assignmentAsOf } from '../../domain/audit/as-of';
 import { actorOf, derivedActor } from '../../domain/audit/actor';
 import { describeEvent } from '../../domain/audit/describe';
 import { AuditError } from '../../domain/audit/errors';
+import { compareWithHistory, type RecordCall } from '../../domain/audit/history';
 import type { StoredEvent } from '../../domain/audit/records';
 import { parseAuditTime } from '../../domain/audit/time';
 import { buildTimeline, formatTimeline } from '../../domain/audit/timeline';
@@ -196,5 +197,49 @@ describe('the timeline page', () => {
     expect(html).not.toContain('<script>');
     expect(html).toContain('&lt;script&gt;');
     expect(html).not.toMatch(/(src|href)=|url\(/);
+  });
+});
+
+describe('the stored events against the history that recorded them', () => {
+  const call = (outcome: RecordCall['outcome'], ...seqs: number[]): RecordCall => ({
+    runId: 'run-1',
+    eventId: String(seqs[0]! * 10),
+    scheduledAt: '2027-08-01T00:00:00.000Z',
+    outcome,
+    events: seqs.map((seq) => ({ assignmentId: 'a', seq, event: events[seq - 1]!.event })),
+  });
+  const ours = events.map((e) => ({ ...e, assignmentId: 'a' }));
+
+  it('agree when every completed call stored exactly its events, in order', () => {
+    expect(compareWithHistory('a', ours, [call('completed', 1), call('completed', 2, 3)])).toBeUndefined();
+    // A call still running may have stored its events or not; a failed one stored nothing.
+    expect(compareWithHistory('a', ours, [call('completed', 1, 2), call('pending', 3)])).toBeUndefined();
+    expect(compareWithHistory('a', ours.slice(0, 2), [call('completed', 1, 2), call('pending', 3)])).toBeUndefined();
+  });
+
+  it('name the first event a history edited to differ from the store disagrees on', () => {
+    const edited = call('completed', 2, 3);
+    edited.events[1] = { assignmentId: 'a', seq: 3, event: { ...(events[2]!.event as object), due: '2027-06-29' } };
+    expect(compareWithHistory('a', ours, [call('completed', 1), edited])).toMatchObject({
+      seq: 3,
+      problem: 'content',
+      message: expect.stringContaining('字段 due：历史中为 "2027-06-29"，事件库中为 "2027-06-30"'),
+    });
+  });
+
+  it('name an event the store has that no activity recorded, and one recorded that the store lacks', () => {
+    expect(compareWithHistory('a', ours, [call('completed', 1, 2), call('failed', 3)])).toMatchObject({
+      seq: 3,
+      problem: 'missing-in-history',
+    });
+    expect(compareWithHistory('a', ours.slice(0, 2), [call('completed', 1, 2, 3)])).toMatchObject({
+      seq: 3,
+      problem: 'missing-in-store',
+    });
+  });
+
+  it('refuse an event dated after the activity that stored it', () => {
+    const early = { ...call('completed', 1, 2, 3), scheduledAt: '2027-06-01T00:00:00.000Z' };
+    expect(compareWithHistory('a', ours, [early])).toMatchObject({ seq: 3, problem: 'time' });
   });
 });

@@ -11,8 +11,11 @@ import type { Pool } from 'pg';
 import { AssignmentService } from '../../api/assignments';
 import { addDays, shanghaiDate } from '../../domain/calendar';
 import { loadCalendarYears } from '../../infra/calendar-store';
+import { migrate } from '../../infra/postgres';
 import type { AssignmentView } from '../../workflows/assignment/messages';
+import { verifyStreams } from '../../cli/audit-verify';
 import { dubanIn } from '../support/duban-cli';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import { connectPostgres, startStackWorker, uniqueId } from '../support/stack';
 
 jest.setTimeout(180_000);
@@ -153,7 +156,9 @@ describe('timeline', () => {
   test('text, markdown and a self-contained html page', async () => {
     const text = await ok('timeline', id);
     expect(text).toContain(`督办时间线：三.(一).5「开展食品安全抽检」（${id}），1 项督办，9 条事件，时间为北京时间\n`);
-    expect(text).toMatch(/\n\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} {2}#2 市市场监管局（单位） {2}市市场监管局签收了任务。\n/);
+    expect(text).toMatch(
+      /\n\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} {2}#2 市市场监管局（单位） {2}市市场监管局签收了任务。\n/,
+    );
     expect(text).toMatch(/\n {4}通知 交办 → 市市场监管局：【交办】/);
     const md = await ok('timeline', id, '--format', 'md');
     expect(md).toContain('| 时间（北京） | 事件 | 办理方 | 经过 | 通知 |');
@@ -216,5 +221,95 @@ describe('as-of', () => {
     await refused(['as-of', id, '2999-01-01T00:00:00Z'], 'AS_OF_IN_FUTURE', /2999-01-01 08:00:00 尚未到来/);
     await refused(['as-of', id, '下周一'], 'INVALID_TIME', /无法识别时间“下周一”/);
     await refused(['as-of', `${id}-none`, '2027-01-01'], 'UNKNOWN_ASSIGNMENT', /没有督办事项 /);
+  });
+});
+
+/** Changes one stored row as the table's owner can, past the append-only trigger: what verify must catch. */
+async function tamper(sql: string, params: unknown[]): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('ALTER TABLE assignment_events DISABLE TRIGGER assignment_events_append_only');
+    await client.query(sql, params);
+    await client.query('ALTER TABLE assignment_events ENABLE TRIGGER assignment_events_append_only');
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** A fresh assignment of this test alone, through three turns: the stream a tamper test may spoil. */
+async function throwaway(): Promise<string> {
+  const assigned = await assignments.assign({
+    planId: uniqueId('tamper'),
+    ref: '四.(二).3',
+    title: '推进标准化建设',
+    unit: UNIT,
+    due: addDays(shanghaiDate(new Date()), 120),
+  });
+  const tid = assigned.assignmentId;
+  await assignments.acknowledge(tid, { unit: UNIT });
+  await assignments.submitReport(tid, { unit: UNIT, summary: '已制定标准 3 项', percentComplete: 20 });
+  // Chained now, as the appender will chain each event when it stores it (until then migrate() chains them later).
+  await migrate(pool);
+  return tid;
+}
+
+describe('verify', () => {
+  test('an untouched assignment passes all three legs', async () => {
+    for (const stream of [id, successor]) {
+      const r = await duban('audit', 'verify', stream);
+      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(r.stdout).toMatch(/\n {2}哈希链：完整：第 1–\d+ 条，末条哈希 [0-9a-f]{16}…\n/);
+      expect(r.stdout).toMatch(/\n {2}与 Temporal 历史比对：一致：\d+ 条事件与 \d+ 次写入活动逐条相符（1 个 run）\n/);
+      expect(r.stdout).toContain('\n  用当前工作流代码重放：无不确定性：1 个 run 均按记录重放\n结论：通过\n');
+    }
+  });
+
+  test('one byte of one stored payload changed: the chain and the history both name that event', async () => {
+    const tid = await throwaway();
+    await tamper(
+      `UPDATE assignment_events SET payload = jsonb_set(payload, '{summary}', '"已制定标准 4 项"')
+       WHERE assignment_id = $1 AND seq = 3`,
+      [tid],
+    );
+    const r = await duban('audit', 'verify', tid);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/\n {2}哈希链：✗ 第 3 条事件的内容与其哈希不符：事件存储后被改动/);
+    expect(r.stdout).toContain('与 Temporal 历史比对：✗ 第 3 条事件（ProgressReportSubmitted）与Temporal 历史');
+    expect(r.stdout).toContain('字段 summary：历史中为 "已制定标准 3 项"，事件库中为 "已制定标准 4 项"');
+    expect(r.stdout).toMatch(/\n结论：未通过——第 3 条事件：第 3 条事件的内容与其哈希不符/);
+  });
+
+  test('an event deleted from the store: the gap is named', async () => {
+    const tid = await throwaway();
+    await tamper('DELETE FROM outbox WHERE assignment_id = $1 AND seq = 2', [tid]);
+    await tamper('DELETE FROM assignment_events WHERE assignment_id = $1 AND seq = 2', [tid]);
+    const r = await duban('audit', 'verify', tid);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain('哈希链：✗ 第 2 条事件缺失（下一条是第 3 条）');
+    expect(r.stdout).toMatch(
+      /与 Temporal 历史比对：✗ 第 2 条事件（AssignmentAcknowledged）已由Temporal 历史.*写入，但事件库中没有/,
+    );
+  });
+
+  test('a history the current code would not replay the same way is caught', async () => {
+    const noop = () => undefined;
+    const drifted = await bundleWorkflowCode({
+      workflowsPath: path.join(__dirname, '..', 'replay', 'drifted-workflow.ts'),
+      logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop },
+    });
+    const [verdict] = await verifyStreams(pool, stack.client, [id], { bundle: { code: drifted.code } });
+    expect(verdict!.chain.ok && verdict!.history.ok).toBe(true);
+    expect(verdict!.replay).toMatchObject({ ok: false });
+    expect(verdict!.replay.message).toMatch(/^当前工作流代码重放历史失败：.*(Nondeterminism|DeterminismViolation)/is);
+  });
+
+  test('an unknown assignment or cycle is refused by name', async () => {
+    await refused(['verify', `${id}-none`], 'UNKNOWN_ASSIGNMENT', /^duban：没有督办事项 /);
+    await refused(['verify', '--cycle', uniqueId('none')], 'UNKNOWN_CYCLE', /^duban：没有督办周期 /);
   });
 });
