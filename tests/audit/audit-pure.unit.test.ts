@@ -2,7 +2,10 @@
  * The pure parts of `duban audit`: the instant an auditor names, the actor of an event stored without metadata, the
  * sentence each event reads as, and as-of's refusals.
  */
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { assignmentAsOf } from '../../domain/audit/as-of';
+import { eventHash, GENESIS_HASH } from '../../domain/audit/chain';
+import { checkPackage, keyFingerprint, manifestFile, PACKAGE_FORMAT, type Manifest } from '../../domain/audit/package';
 import { actorOf, derivedActor } from '../../domain/audit/actor';
 import { describeEvent } from '../../domain/audit/describe';
 import { AuditError } from '../../domain/audit/errors';
@@ -241,5 +244,67 @@ describe('the stored events against the history that recorded them', () => {
   it('refuse an event dated after the activity that stored it', () => {
     const early = { ...call('completed', 1, 2, 3), scheduledAt: '2027-06-01T00:00:00.000Z' };
     expect(compareWithHistory('a', ours, [early])).toMatchObject({ seq: 3, problem: 'time' });
+  });
+});
+
+describe('an audit package checked offline', () => {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  function packageOf(lines: object[]): Map<string, Buffer> {
+    const events = Buffer.from(lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
+    const manifest: Manifest = {
+      format: PACKAGE_FORMAT,
+      cycleId: 'c',
+      title: 't',
+      exportedAt: '2027-08-01T00:00:00.000Z',
+      keyFingerprint: keyFingerprint(publicKey),
+      streams: [{ stream: 'a', events: 'events/0000.jsonl', history: null, count: 2, lastHash: chained[1]!.hash }],
+      files: [manifestFile('events/0000.jsonl', events)],
+      notes: [],
+    };
+    const bytes = Buffer.from(JSON.stringify(manifest));
+    return new Map([
+      ['manifest.json', bytes],
+      ['manifest.sig', Buffer.from(sign(null, bytes, privateKey).toString('base64'))],
+      ['public-key.pem', Buffer.from(publicKey.export({ type: 'spki', format: 'pem' }))],
+      ['events/0000.jsonl', events],
+    ]);
+  }
+  const first = eventHash(GENESIS_HASH, { assignmentId: 'a', seq: 1, event: events[0]!.event });
+  const chained = [
+    { assignmentId: 'a', seq: 1, event: events[0]!.event, meta: null, prevHash: GENESIS_HASH, hash: first },
+    {
+      assignmentId: 'a',
+      seq: 2,
+      event: events[1]!.event,
+      meta: null,
+      prevHash: first,
+      hash: eventHash(first, { assignmentId: 'a', seq: 2, event: events[1]!.event }),
+    },
+  ];
+
+  it('passes as exported', () => {
+    expect(checkPackage(packageOf(chained), publicKey)).toMatchObject({ ok: true, files: 1, streams: 1, events: 2 });
+  });
+
+  it('names a file missing, a file added, and a chain re-signed with another key', () => {
+    const files = packageOf(chained);
+    files.delete('events/0000.jsonl');
+    files.set('extra.txt', Buffer.from('x'));
+    expect(checkPackage(files).problems.map((p) => [p.code, p.file])).toEqual([
+      ['PACKAGE_FILE_MISSING', 'events/0000.jsonl'],
+      ['PACKAGE_FILE_EXTRA', 'extra.txt'],
+    ]);
+    const other = generateKeyPairSync('ed25519').publicKey;
+    expect(checkPackage(packageOf(chained), other).problems.map((p) => p.code)).toEqual(['PACKAGE_KEY_MISMATCH']);
+  });
+
+  it('names the event whose line was edited, even when the file list agrees, and a tail cut off', () => {
+    const edited = [chained[0]!, { ...chained[1]!, event: { ...(chained[1]!.event as object), unit: '别的单位' } }];
+    expect(checkPackage(packageOf(edited)).problems).toEqual([
+      expect.objectContaining({ code: 'PACKAGE_CHAIN_BROKEN', file: 'events/0000.jsonl', seq: 2 }),
+    ]);
+    expect(checkPackage(packageOf(chained.slice(0, 1))).problems.map((p) => p.code)).toEqual([
+      'PACKAGE_STREAM_INCOMPLETE',
+    ]);
   });
 });
