@@ -10,9 +10,9 @@ import type { Pool } from 'pg';
 import { firstBreak } from '../domain/audit/chain';
 import { compareWithHistory } from '../domain/audit/history';
 import { linkOf, type StoredEvent } from '../domain/audit/records';
-import { cycleRecord, streamEvents, streamsEvents } from '../infra/audit-store';
+import { cycleRecord, requireStream, streamsEvents } from '../infra/audit-store';
 import { eachLimited } from '../infra/each-limited';
-import { fetchRuns, recordCalls, replayBundle, replayRuns, type WorkflowRun } from '../infra/workflow-history';
+import { fetchRuns, recordCalls, replayBundle, Replayer, type WorkflowRun } from '../infra/workflow-history';
 import { cycleStream } from '../workflows/cycle/events';
 import type { Io } from './plan-command';
 
@@ -93,19 +93,30 @@ function verdictOf(
 
 /**
  * Verifies some streams (their workflows have the streams' ids), `concurrency` histories fetched at a time, all
- * replayed in one replay worker per chunk; `progress` hears of each stream done.
+ * replayed through one replay worker (the command's, or one started for this call); `progress` hears of each
+ * stream done.
  */
 export async function verifyStreams(
   pool: Pool,
   client: Client,
   streamIds: readonly string[],
-  options: {
-    bundle?: Awaited<ReturnType<typeof replayBundle>>;
-    progress?: (done: number) => void;
-    timings?: Timings;
-  } = {},
+  options: { replayer?: Replayer; progress?: (done: number) => void; timings?: Timings } = {},
 ): Promise<StreamVerdict[]> {
-  const bundle = options.bundle ?? (await replayBundle());
+  const replayer = options.replayer ?? new Replayer(await replayBundle());
+  try {
+    return await verifyWith(pool, client, streamIds, replayer, options);
+  } finally {
+    if (!options.replayer) await replayer.close();
+  }
+}
+
+async function verifyWith(
+  pool: Pool,
+  client: Client,
+  streamIds: readonly string[],
+  replayer: Replayer,
+  options: { progress?: (done: number) => void; timings?: Timings },
+): Promise<StreamVerdict[]> {
   const timings = options.timings ?? { chain: 0, history: 0, replay: 0 };
   const verdicts: StreamVerdict[] = [];
   const CHUNK = 50;
@@ -126,7 +137,7 @@ export async function verifyStreams(
 
     t = performance.now();
     const toReplay = ids.flatMap((id) => (runsOf.get(id) ?? []).map((run) => ({ workflowId: id, ...run })));
-    const outcomes = toReplay.length > 0 ? await replayRuns(bundle, toReplay) : [];
+    const outcomes = toReplay.length > 0 ? await replayer.replay(toReplay) : [];
     timings.replay += performance.now() - t;
 
     for (const id of ids) {
@@ -150,10 +161,13 @@ export async function verifyOne(
   client: Client,
   streamId: string,
   timings?: Timings,
+  replayer?: Replayer,
 ): Promise<StreamVerdict> {
-  await streamEvents(pool, streamId);
-  const bundle = await replayBundle();
-  const [verdict] = await verifyStreams(pool, client, [streamId], { bundle, ...(timings && { timings }) });
+  await requireStream(pool, streamId);
+  const [verdict] = await verifyStreams(pool, client, [streamId], {
+    ...(replayer && { replayer }),
+    ...(timings && { timings }),
+  });
   return verdict!;
 }
 

@@ -50,13 +50,23 @@ export async function streamsEvents(db: Db, streamIds: readonly string[]): Promi
 /** One stream's events; an unknown stream is refused with its id. */
 export async function streamEvents(db: Db, streamId: string): Promise<StoredEvent[]> {
   const events = (await streamsEvents(db, [streamId])).get(streamId) ?? [];
-  if (events.length === 0) {
-    throw new AuditError(
-      'UNKNOWN_ASSIGNMENT',
-      `没有督办事项 ${streamId}：事件库中没有它的任何事件，请核对编号（如 ezhou-2017:五.(二).29:市质监局）`,
-    );
-  }
+  if (events.length === 0) throw unknownStream(streamId);
   return events;
+}
+
+/** Refuses a stream the event store has no event of, before anything slower is started for it. */
+export async function requireStream(db: Db, streamId: string): Promise<void> {
+  const { rowCount } = await db.query('SELECT 1 FROM assignment_events WHERE assignment_id = $1 AND seq = 1', [
+    streamId,
+  ]);
+  if (rowCount !== 1) throw unknownStream(streamId);
+}
+
+function unknownStream(streamId: string): AuditError {
+  return new AuditError(
+    'UNKNOWN_ASSIGNMENT',
+    `没有督办事项 ${streamId}：事件库中没有它的任何事件，请核对编号（如 ezhou-2017:五.(二).29:市质监局）`,
+  );
 }
 
 /**

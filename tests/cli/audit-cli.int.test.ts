@@ -14,6 +14,7 @@ import { loadCalendarYears } from '../../infra/calendar-store';
 import { migrate } from '../../infra/postgres';
 import type { AssignmentView } from '../../workflows/assignment/messages';
 import { verifyStreams } from '../../cli/audit-verify';
+import { Replayer } from '../../infra/workflow-history';
 import { dubanIn } from '../support/duban-cli';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { connectPostgres, startStackWorker, uniqueId } from '../support/stack';
@@ -302,7 +303,8 @@ describe('verify', () => {
       workflowsPath: path.join(__dirname, '..', 'replay', 'drifted-workflow.ts'),
       logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop },
     });
-    const [verdict] = await verifyStreams(pool, stack.client, [id], { bundle: { code: drifted.code } });
+    const replayer = new Replayer({ code: drifted.code });
+    const [verdict] = await verifyStreams(pool, stack.client, [id], { replayer }).finally(() => replayer.close());
     expect(verdict!.chain.ok && verdict!.history.ok).toBe(true);
     expect(verdict!.replay).toMatchObject({ ok: false });
     expect(verdict!.replay.message).toMatch(/^当前工作流代码重放历史失败：.*(Nondeterminism|DeterminismViolation)/is);
