@@ -5,7 +5,6 @@
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import { tsToDate } from '@temporalio/common/lib/time';
 import type { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { existsSync } from 'node:fs';
@@ -61,7 +60,7 @@ export function recordCalls(runs: readonly WorkflowRun[]): RecordCall[] {
         const call: RecordCall = {
           runId,
           eventId: String(e.eventId),
-          scheduledAt: tsToDate(e.eventTime!).toISOString(),
+          scheduledAt: instantOf(e.eventTime),
           outcome: 'pending',
           events: input ? defaultPayloadConverter.fromPayload(input as Payload) : [],
         };
@@ -86,6 +85,15 @@ export function recordCalls(runs: readonly WorkflowRun[]): RecordCall[] {
     }
   }
   return calls;
+}
+
+/**
+ * A history event's time (ISO): its seconds are a Long from the server, a number or a string from a history read back
+ * from JSON, so they are read through their text.
+ */
+function instantOf(time: temporal.api.history.v1.IHistoryEvent['eventTime']): string {
+  const seconds = Number(String(time?.seconds ?? 0));
+  return new Date(seconds * 1000 + Math.floor((time?.nanos ?? 0) / 1e6)).toISOString();
 }
 
 /** The workflow code replays run against: the build's bundle when compiled, else bundled from workflows/ once. */
