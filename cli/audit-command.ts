@@ -30,7 +30,8 @@ export const AUDIT_USAGE = `  duban audit timeline 任务或督办事项编号 [
       导出审计包到新的（或空的）目录：事件（JSON lines，含元数据和哈希链）、Temporal 历史、发布所用的计划和任务
       分解表、通知，以及 SHA-256 清单和部署的 Ed25519 签名（密钥见 AUDIT_SIGNING_KEY，首次使用时创建）
   duban audit verify --package DIR [--public-key 部署公钥.pem]
-      无需任何服务器核验审计包：每个文件的校验和、无缺少无多出、签名、每个事件流的哈希链；指出被改动的文件或事件`;
+      无需任何服务器核验审计包：每个文件的校验和、无缺少无多出、签名、每个事件流的哈希链、事件与所附 Temporal
+      历史一致、任务分解表与发布时的哈希一致；指出被改动的文件或事件`;
 
 const FORMATS: readonly TimelineFormat[] = ['text', 'json', 'md', 'html'];
 

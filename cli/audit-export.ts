@@ -18,7 +18,7 @@ import {
 } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Client } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { Pool } from 'pg';
 import { AuditError } from '../domain/audit/errors';
 import {
@@ -28,16 +28,21 @@ import {
   PACKAGE_FORMAT,
   PUBLIC_KEY,
   SIGNATURE,
+  sha256Hex,
   type Manifest,
   type ManifestStream,
   type PackageEventLine,
+  type PackageProblem,
   type PackageReport,
 } from '../domain/audit/package';
+import { compareWithHistory } from '../domain/audit/history';
+import type { StoredEvent } from '../domain/audit/records';
+import { canonicalJson } from '../domain/canonical-json';
 import { shanghaiTime } from '../domain/audit/timeline';
 import { cycleRecord, noticesOf, streamsEvents } from '../infra/audit-store';
 import { eachLimited } from '../infra/each-limited';
 import type { SigningKey } from '../infra/signing-key';
-import { fetchRuns, type WorkflowRun } from '../infra/workflow-history';
+import { fetchRuns, recordCalls, type WorkflowRun } from '../infra/workflow-history';
 import { cycleStream } from '../workflows/cycle/events';
 
 /** Refuses a DIR that holds anything: an export never mixes with, or overwrites, other files. */
@@ -179,7 +184,7 @@ export function formatPackageReport(dir: string, report: PackageReport): string 
     ...(m?.notes ?? []).map((n) => `  说明：${n}`),
     ...report.problems.map((p) => `  ✗ ${p.message} [${p.code}]`),
     report.ok
-      ? '结论：通过——每个文件与清单相符，无缺少、无多出，签名有效，每个事件流的哈希链完整'
+      ? '结论：通过——每个文件与清单相符，无缺少、无多出，签名有效，每个事件流的哈希链完整，事件与 Temporal 历史一致，任务分解表与发布时的哈希一致'
       : `结论：未通过——${report.problems.length} 处问题`,
   ];
   return `${lines.join('\n')}\n`;
@@ -187,7 +192,78 @@ export function formatPackageReport(dir: string, report: PackageReport): string 
 
 export function verifyPackageDir(dir: string, pinned?: string): PackageReport {
   const files = readPackage(resolve(dir));
-  return checkPackage(files, pinned === undefined ? undefined : readPinnedKey(pinned));
+  const report = checkPackage(files, pinned === undefined ? undefined : readPinnedKey(pinned));
+  if (!report.manifest) return report;
+  const problems = [...report.problems, ...crossChecks(files, report.manifest)];
+  return { ...report, problems, ok: problems.length === 0 };
+}
+
+/**
+ * What the package says twice must agree, offline too: each stream's events with the recordEvents inputs of its
+ * Temporal history, and the task table with the hash the launch recorded (cycle.json, and the CycleLaunched event).
+ * Only for files that are there and readable: a missing or broken one is reported already.
+ */
+function crossChecks(files: ReadonlyMap<string, Buffer>, manifest: Manifest): PackageProblem[] {
+  const problems: PackageProblem[] = [];
+  const readJson = (path: string): unknown => {
+    const bytes = files.get(path);
+    if (!bytes) return undefined;
+    try {
+      return JSON.parse(bytes.toString('utf8'));
+    } catch {
+      return undefined;
+    }
+  };
+  for (const s of manifest.streams) {
+    if (!s.history) continue;
+    const recorded = readJson(s.history) as { runs?: Array<{ runId: string; history: unknown }> } | undefined;
+    const bytes = files.get(s.events);
+    if (!recorded?.runs || !bytes) continue;
+    let stored: StoredEvent[];
+    try {
+      stored = bytes
+        .toString('utf8')
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line) as StoredEvent);
+    } catch {
+      continue;
+    }
+    let calls;
+    try {
+      calls = recordCalls(recorded.runs.map((r) => ({ runId: r.runId, history: historyFromJSON(r.history) })));
+    } catch (error) {
+      problems.push({
+        code: 'PACKAGE_HISTORY_MISMATCH',
+        file: s.history,
+        message: `${s.history} 不是可读的 Temporal 历史（${(error as Error).message}）`,
+      });
+      continue;
+    }
+    const mismatch = compareWithHistory(s.stream, stored, calls);
+    if (mismatch) {
+      problems.push({
+        code: 'PACKAGE_HISTORY_MISMATCH',
+        file: s.events,
+        seq: mismatch.seq,
+        message: `${s.events}（${s.stream}）与 ${s.history} 不符：${mismatch.message}`,
+      });
+    }
+  }
+  const cycle = readJson('cycle.json') as { tableHash?: string; items?: number } | undefined;
+  const table = readJson('task-table.json') as Array<{ spec: unknown }> | undefined;
+  if (cycle?.tableHash && Array.isArray(table)) {
+    const launched = table.slice(0, cycle.items ?? table.length).map((row) => row.spec);
+    const hash = sha256Hex(canonicalJson(launched));
+    if (hash !== cycle.tableHash) {
+      problems.push({
+        code: 'PACKAGE_TABLE_MISMATCH',
+        file: 'task-table.json',
+        message: `task-table.json 的前 ${launched.length} 行与发布时记录的任务分解表哈希（cycle.json 的 tableHash）不符`,
+      });
+    }
+  }
+  return problems;
 }
 
 function readPinnedKey(path: string) {

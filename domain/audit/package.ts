@@ -77,7 +77,9 @@ export type PackageProblemCode =
   | 'PACKAGE_FILE_CHANGED'
   | 'PACKAGE_LINE_INVALID'
   | 'PACKAGE_CHAIN_BROKEN'
-  | 'PACKAGE_STREAM_INCOMPLETE';
+  | 'PACKAGE_STREAM_INCOMPLETE'
+  | 'PACKAGE_HISTORY_MISMATCH'
+  | 'PACKAGE_TABLE_MISMATCH';
 
 export interface PackageProblem {
   code: PackageProblemCode;

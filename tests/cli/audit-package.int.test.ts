@@ -120,7 +120,9 @@ test('export: a signed package of the cycle; verified with no server; never into
 
   const ok = await checkedOffline('package');
   expect(ok.code).toBe(0);
-  expect(ok.stdout).toContain('结论：通过——每个文件与清单相符，无缺少、无多出，签名有效，每个事件流的哈希链完整\n');
+  expect(ok.stdout).toContain(
+    '结论：通过——每个文件与清单相符，无缺少、无多出，签名有效，每个事件流的哈希链完整，事件与 Temporal 历史一致，任务分解表与发布时的哈希一致\n',
+  );
   const pinned = await checkedOffline('package', '--public-key', '.data/audit-signing-key.pub.pem');
   expect(pinned.code).toBe(0);
 
@@ -220,6 +222,24 @@ describe('a spoiled package: each change named', () => {
     expect(pinned.code).toBe(3);
     expect(pinned.stdout).toMatch(
       /✗ 本包由指纹 [0-9a-f]{16}… 的密钥签名，不是所给部署公钥.* \[PACKAGE_KEY_MISMATCH\]\n/,
+    );
+  });
+
+  test('a task table edited and its checksum redone: the hash the launch recorded names it', async () => {
+    const name = copyOf('table-edited');
+    const file = path.join(pkg(name), 'task-table.json');
+    const changed = Buffer.from(readFileSync(file, 'utf8').replace('2027-06-30', '2027-07-31'));
+    writeFileSync(file, changed);
+    const manifestPath = path.join(pkg(name), 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
+    const entry = manifest.files.find((f) => f.path === 'task-table.json')!;
+    entry.sha256 = createHash('sha256').update(changed).digest('hex');
+    entry.bytes = changed.length;
+    writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+    const r = await checkedOffline(name);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain(
+      '与发布时记录的任务分解表哈希（cycle.json 的 tableHash）不符 [PACKAGE_TABLE_MISMATCH]\n',
     );
   });
 
