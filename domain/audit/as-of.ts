@@ -47,6 +47,12 @@ export function assignmentAsOf(
 ): AsOfView {
   const first = stored[0];
   if (!first) throw new AuditError('UNKNOWN_ASSIGNMENT', `没有督办事项 ${assignmentId} 的事件记录：请核对编号`);
+  if (first.event.type !== 'TaskAssigned') {
+    throw new AuditError(
+      'UNKNOWN_ASSIGNMENT',
+      `${assignmentId} 不是督办事项（它的第一条事件是 ${first.event.type}）：as-of 查询一项督办事项，如 周期:任务编号:牵头单位`,
+    );
+  }
   if (at.getTime() > now.getTime()) {
     throw new AuditError(
       'AS_OF_IN_FUTURE',

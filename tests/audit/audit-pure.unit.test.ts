@@ -172,6 +172,13 @@ describe('as of a moment', () => {
     expect(july).toMatchObject({ status: 'acknowledged', lastSeq: 3, light: 'red' });
     expect(july.overdue.map((o) => o.period)).toEqual(['2027-Q2']);
   });
+  it('refuses a stream that is not an assignment (a cycle stream)', () => {
+    const cycle = {
+      ...events[0]!,
+      event: { type: 'CycleResumed', version: 1, at: AT, by: '市政府督查室' },
+    } as StoredEvent;
+    expect(() => assignmentAsOf('cycle:c', [cycle], [], new Date(AT), now)).toThrow(/cycle:c 不是督办事项/);
+  });
   it('refuses a moment before the assignment, and one still to come', () => {
     expect(() => assignmentAsOf('a', events, [], new Date('2027-04-01T00:59:59Z'), now)).toThrow(
       expect.objectContaining({ code: 'AS_OF_BEFORE_ASSIGNMENT' }),
