@@ -8,11 +8,18 @@ import { performance } from 'node:perf_hooks';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { firstBreak } from '../domain/audit/chain';
-import { compareWithHistory } from '../domain/audit/history';
+import { compareWithHistory, type RecordCall } from '../domain/audit/history';
 import { linkOf, type StoredEvent } from '../domain/audit/records';
 import { cycleRecord, requireStream, streamsEvents } from '../infra/audit-store';
 import { eachLimited } from '../infra/each-limited';
-import { fetchRuns, recordCalls, replayBundle, Replayer, type WorkflowRun } from '../infra/workflow-history';
+import {
+  fetchRuns,
+  recordCalls,
+  replayBundle,
+  Replayer,
+  type ReplayOutcome,
+  type WorkflowRun,
+} from '../infra/workflow-history';
 import { cycleStream } from '../workflows/cycle/events';
 import type { Io } from './plan-command';
 
@@ -75,10 +82,33 @@ export function verifyHistory(
   };
 }
 
-function replayLeg(errors: Array<string | undefined>, runs: number): LegResult {
-  const error = errors.find((e) => e !== undefined);
-  if (error) return { ok: false, message: `当前工作流代码重放历史失败：${error}` };
-  return { ok: true, message: `无不确定性：${runs} 个 run 均按记录重放` };
+function replayLeg(outcomes: ReplayOutcome[], runs: WorkflowRun[]): LegResult {
+  const failed = outcomes.find((o) => o.error !== undefined);
+  if (!failed) return { ok: true, message: `无不确定性：${runs.length} 个 run 均按记录重放` };
+  const at = failedAt(failed.error!, recordCalls(runs.filter((r) => r.runId === failed.runId)));
+  return {
+    ok: false,
+    ...(at?.seq !== undefined && { seq: at.seq }),
+    message:
+      `当前工作流代码重放 run ${failed.runId} 失败` +
+      (at
+        ? `（历史事件 ${at.eventId}${at.seq !== undefined ? `，第 ${at.seq} 条事件之后` : '，第 1 条事件之前'}）`
+        : '') +
+      `：${failed.error}`,
+  };
+}
+
+/**
+ * Where in the history a replay failed, when Temporal's message names a history event: that event's id, and the
+ * last stored event the history had recorded by then (the first one that may differ is the one after it).
+ */
+export function failedAt(error: string, calls: RecordCall[]): { eventId: number; seq?: number } | undefined {
+  const m = /HistoryEvent\(id: (\d+)|event[_ ]id[:= ]+(\d+)/i.exec(error);
+  if (!m) return undefined;
+  const eventId = Number(m[1] ?? m[2]);
+  const before = calls.filter((c) => c.outcome === 'completed' && Number(c.eventId) <= eventId);
+  const seq = before.flatMap((c) => c.events.map((e) => e.seq)).pop();
+  return { eventId, ...(seq !== undefined && { seq }) };
 }
 
 function verdictOf(
@@ -144,8 +174,8 @@ async function verifyWith(
       const runs = runsOf.get(id);
       const replay = runs
         ? replayLeg(
-            outcomes.filter((o) => o.workflowId === id).map((o) => o.error),
-            runs.length,
+            outcomes.filter((o) => o.workflowId === id),
+            runs,
           )
         : { ok: false, message: '没有历史可重放' };
       verdicts.push(verdictOf(id, streams.get(id)?.length ?? 0, chains.get(id)!, histories.get(id)!, replay));

@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { failedAt } from '../../cli/audit-verify';
 import { compareWithHistory } from '../../domain/audit/history';
 import type { StoredEvent } from '../../domain/audit/records';
 import { recordCalls } from '../../infra/workflow-history';
@@ -64,4 +65,16 @@ test('a changed field, a missing event and an extra event are each named', () =>
     seq: stored.length + 1,
     problem: 'missing-in-history',
   });
+});
+
+test('a replay failure that names a history event is placed after the last stored event recorded before it', () => {
+  const calls = callsOf('v2-conversation.json');
+  const completed = calls.filter((c) => c.outcome === 'completed');
+  const third = completed[2]!;
+  const at = failedAt(
+    `[TMPRL1100] Nondeterminism error: Timer machine does not handle this event: HistoryEvent(id: ${Number(third.eventId) + 1}, TimerStarted)`,
+    calls,
+  );
+  expect(at).toEqual({ eventId: Number(third.eventId) + 1, seq: third.events[third.events.length - 1]!.seq });
+  expect(failedAt('Non-deprecated patch marker encountered for change x', calls)).toBeUndefined();
 });

@@ -303,11 +303,14 @@ describe('verify', () => {
       workflowsPath: path.join(__dirname, '..', 'replay', 'drifted-workflow.ts'),
       logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop },
     });
+    await migrate(pool); // the stream chained, whichever tests ran before
     const replayer = new Replayer({ code: drifted.code });
     const [verdict] = await verifyStreams(pool, stack.client, [id], { replayer }).finally(() => replayer.close());
     expect(verdict!.chain.ok && verdict!.history.ok).toBe(true);
     expect(verdict!.replay).toMatchObject({ ok: false });
-    expect(verdict!.replay.message).toMatch(/^当前工作流代码重放历史失败：.*(Nondeterminism|DeterminismViolation)/is);
+    expect(verdict!.replay.message).toMatch(
+      /^当前工作流代码重放 run [0-9a-f-]+ 失败.*：.*(Nondeterminism|DeterminismViolation)/is,
+    );
   });
 
   test('an unknown assignment or cycle is refused by name', async () => {
