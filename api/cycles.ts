@@ -53,6 +53,10 @@ export interface LaunchRequest {
   config: CycleConfig;
   items: CycleItem[];
   launchedBy: string;
+  /** The plan (and its task table) as the launch read it, kept for auditors (`duban audit export`). */
+  plan?: unknown;
+  /** The file it was read from, as named. */
+  planSource?: string;
 }
 
 export interface LaunchResult {
@@ -95,7 +99,7 @@ export class CycleService {
    * found, and the workflow (already running, or started again when the first launch stopped before it) goes on
    * from where it was. From another table it is refused.
    */
-  async launch({ cycleId, config, items, launchedBy }: LaunchRequest): Promise<LaunchResult> {
+  async launch({ cycleId, config, items, launchedBy, plan, planSource }: LaunchRequest): Promise<LaunchResult> {
     const specs = items.map((item) => ({ item, spec: specOf(item, cycleId, config) }));
     const tableHash = createHash('sha256')
       .update(canonicalJson(specs.map((s) => s.spec)))
@@ -115,9 +119,19 @@ export class CycleService {
         return false;
       }
       await db.query(
-        `INSERT INTO cycles (cycle_id, title, coordinator, config, table_hash, items, launched_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [cycleId, config.title, config.coordinator, config, tableHash, items.length, launchedBy],
+        `INSERT INTO cycles (cycle_id, title, coordinator, config, table_hash, items, launched_by, plan, plan_source)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [
+          cycleId,
+          config.title,
+          config.coordinator,
+          config,
+          tableHash,
+          items.length,
+          launchedBy,
+          plan === undefined ? null : JSON.stringify(plan),
+          planSource ?? null,
+        ],
       );
       await db.query(
         `INSERT INTO cycle_items (cycle_id, position, assignment_id, ref, unit, spec)

@@ -4,6 +4,7 @@
  * problem named when there is one; with `--dry-run` says what would start; otherwise launches the cycle and shows
  * the launch's progress until every assignment is started (a bar on a terminal, a line per tenth otherwise).
  */
+import { basename } from 'node:path';
 import { CycleService, type CycleItem } from '../api/cycles';
 import { prepareLaunch } from '../api/cycle-launch';
 import { shanghaiDate } from '../domain/calendar';
@@ -73,7 +74,14 @@ export async function cycleLaunch(argv: string[], io: Io): Promise<number> {
   return withTemporal(io, (client, appConfig) =>
     withPool(io, async (pool) => {
       const cycles = new CycleService({ client, pool, taskQueue: appConfig.TEMPORAL_TASK_QUEUE });
-      const { fresh, handle } = await cycles.launch({ cycleId, config, items, launchedBy: by });
+      const { fresh, handle } = await cycles.launch({
+        cycleId,
+        config,
+        items,
+        launchedBy: by,
+        plan,
+        planSource: basename(args.positionals[0]!),
+      });
       io.stderr(
         fresh
           ? `duban：发布督办周期 ${cycleId}，共 ${items.length} 项督办\n`

@@ -1,15 +1,16 @@
 /** duban — the command line. Subcommands are registered in this file. */
 import { AppError } from '../api/errors';
 import { PlanError } from '../domain/plan';
+import { AuditError } from '../domain/audit/errors';
 import { ServerUnreachableError } from '../infra/reachability';
 import { UsageError } from './args';
+import { AUDIT_USAGE, auditCommand } from './audit-command';
 import { CALENDAR_USAGE, calendarCommand } from './calendar-command';
 import { CYCLE_USAGE, cycleCommand } from './cycle-command';
 import { SIMULATE_USAGE, simulateCommand } from './simulate-command';
 import { TASK_USAGE, taskCommand } from './task-command';
 import { OUTBOX_USAGE, outboxCommand } from './outbox-command';
 import { PLAN_USAGE, planImport, planParse, type Io } from './plan-command';
-import { REFUSALS_USAGE, auditRefusals } from './refusals-command';
 import { UNITS_USAGE, unitsCommand } from './units-command';
 
 const USAGE = `duban — 督办：政府工作计划的督查督办
@@ -21,9 +22,9 @@ ${CYCLE_USAGE}
 ${TASK_USAGE}
 ${SIMULATE_USAGE}
 ${OUTBOX_USAGE}
-${REFUSALS_USAGE}
+${AUDIT_USAGE}
 
-退出码：0 成功；2 用法或输入有误（提示中写明如何改正）；1 意外错误`;
+退出码：0 成功；2 用法或输入有误（提示中写明如何改正）；3 审计核验未通过（写明哪一条不符）；1 意外错误`;
 
 /**
  * Runs one command and resolves to its exit code, touching nothing of the process but the files it names: so the
@@ -51,8 +52,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (command === 'units') return await unitsCommand(sub, rest, io);
     if (command === 'cycle') return await cycleCommand(sub, rest, io);
     if (command === 'task') return await taskCommand(sub, rest, io);
+    if (command === 'audit') return await auditCommand(sub, rest, io);
     if (command === 'simulate') return await simulateCommand(argv.slice(1), io);
-    if (command === 'audit' && sub === 'refusals') return await auditRefusals(rest, io);
     throw new UsageError(
       `未知的命令 ${command}；可用：plan、units、calendar、cycle、task、simulate、outbox、audit、help`,
     );
@@ -61,7 +62,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.stderr(`duban：${e.message}\n${USAGE.split('\n').slice(2).join('\n')}\n`);
       return 2;
     }
-    if (e instanceof PlanError) {
+    if (e instanceof PlanError || e instanceof AuditError) {
       io.stderr(`duban：${e.message} [${e.code}]\n`);
       return 2;
     }

@@ -38,6 +38,12 @@ const schema = z.object({
     .min(1)
     .max(100 * 1024 * 1024)
     .default(20 * 1024 * 1024),
+  /**
+   * The deployment's Ed25519 key that signs audit packages (`duban audit export`): a PEM file, created with mode 0600
+   * on first use; its public key is written beside it (`.pub.pem`) and into every package. Relative to the working
+   * directory.
+   */
+  AUDIT_SIGNING_KEY: z.string().min(1).default('.data/audit-signing-key.pem'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** text: one readable line per record (Beijing time); json: one JSON object per line, for log collectors. */
   LOG_FORMAT: z.enum(['text', 'json']).default('text'),

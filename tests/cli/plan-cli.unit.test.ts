@@ -148,7 +148,11 @@ describe('help', () => {
       const r = await duban(...args);
       expect(r.code).toBe(code);
       expect(r.stdout).toContain('duban plan parse FILE');
-      expect(r.stdout).toContain('退出码：0 成功；2 用法或输入有误（提示中写明如何改正）；1 意外错误');
+      expect(r.stdout).toContain(
+        '退出码：0 成功；2 用法或输入有误（提示中写明如何改正）；3 审计核验未通过（写明哪一条不符）；1 意外错误',
+      );
+      expect(r.stdout).toContain('duban audit timeline 任务或督办事项编号');
+      expect(r.stdout).toContain('duban audit verify 督办事项编号 | --cycle 周期');
     }
     expect((await duban('plan', '--help')).stdout).toContain('duban plan import FILE.(csv|xlsx|json)');
   });

@@ -1,0 +1,131 @@
+/**
+ * The second leg of `duban audit verify`: the stored events agree with the Temporal workflow history that decided
+ * them. Every batch of events a workflow stores goes through its `recordEvents` activity, whose input Temporal keeps
+ * in the ActivityTaskScheduled event of the history, with the time the activity was scheduled; so the history holds
+ * its own copy of every event, in order. This compares the two copies — same events, same order, same times — and
+ * names the first event where they part. Pure: the history's calls are read out by infra/workflow-history.ts.
+ */
+import { canonicalJson } from '../canonical-json';
+import type { StoredEvent } from './records';
+import { shanghaiTime } from './timeline';
+
+/** One `recordEvents` activity of the history: the events it was given, and what became of it. */
+export interface RecordCall {
+  runId: string;
+  /** The history event id of its ActivityTaskScheduled event. */
+  eventId: string;
+  /** When Temporal scheduled it (ISO): the events' own times cannot be later. */
+  scheduledAt: string;
+  /** completed: stored; pending: running now (its events may or may not be stored yet); failed: stored nothing. */
+  outcome: 'completed' | 'pending' | 'failed';
+  events: Array<{ assignmentId: string; seq: number; event: unknown }>;
+}
+
+export interface HistoryMismatch {
+  seq: number;
+  problem: 'missing-in-store' | 'missing-in-history' | 'content' | 'order' | 'time' | 'run';
+  message: string;
+}
+
+/** The first stored event that the history does not vouch for, or that the history has and the store lacks. */
+export function compareWithHistory(
+  streamId: string,
+  stored: readonly StoredEvent[],
+  calls: readonly RecordCall[],
+): HistoryMismatch | undefined {
+  const bySeq = new Map(stored.map((s) => [s.seq, s]));
+  let expectedSeq = 1;
+  const pending = new Map<number, RecordCall['events'][number]>();
+  for (const call of calls) {
+    if (call.outcome === 'failed') continue;
+    for (const recorded of call.events) {
+      if (recorded.assignmentId !== streamId) continue;
+      if (call.outcome === 'pending') {
+        pending.set(recorded.seq, recorded);
+        continue;
+      }
+      const where = `Temporal 历史（run ${call.runId}，事件 ${call.eventId}，${shanghaiTime(call.scheduledAt)}）`;
+      if (recorded.seq !== expectedSeq) {
+        return {
+          seq: recorded.seq,
+          problem: 'order',
+          message: `${where}写入的是第 ${recorded.seq} 条事件，按顺序应为第 ${expectedSeq} 条：历史与事件库的顺序不一致`,
+        };
+      }
+      const row = bySeq.get(recorded.seq);
+      if (!row) {
+        return {
+          seq: recorded.seq,
+          problem: 'missing-in-store',
+          message: `第 ${recorded.seq} 条事件（${typeOf(recorded.event)}）已由${where}写入，但事件库中没有：事件被删除`,
+        };
+      }
+      const difference = firstDifference(recorded.event, row.event);
+      if (difference !== undefined) {
+        return {
+          seq: recorded.seq,
+          problem: 'content',
+          message:
+            `第 ${recorded.seq} 条事件（${typeOf(row.event)}）与${where}不符：${difference}` +
+            '——事件库中的记录在写入后被改动，或历史被改动',
+        };
+      }
+      const at =
+        typeof (recorded.event as { at?: unknown }).at === 'string' ? (recorded.event as { at: string }).at : '';
+      if (at && new Date(at).getTime() > new Date(call.scheduledAt).getTime()) {
+        return {
+          seq: recorded.seq,
+          problem: 'time',
+          message: `第 ${recorded.seq} 条事件的时间 ${shanghaiTime(at)} 晚于${where}写入它的时间：时间不可信`,
+        };
+      }
+      if (row.meta?.runId && row.meta.runId !== call.runId) {
+        return {
+          seq: recorded.seq,
+          problem: 'run',
+          message: `第 ${recorded.seq} 条事件的元数据记为 run ${row.meta.runId}，而写入它的是 run ${call.runId}`,
+        };
+      }
+      expectedSeq++;
+    }
+  }
+  for (const row of stored) {
+    if (row.seq < expectedSeq) continue;
+    const inFlight = pending.get(row.seq);
+    if (inFlight && firstDifference(inFlight.event, row.event) === undefined) continue;
+    return {
+      seq: row.seq,
+      problem: 'missing-in-history',
+      message:
+        `第 ${row.seq} 条事件（${typeOf(row.event)}，${shanghaiTime(String((row.event as { at?: unknown }).at))}）` +
+        '在事件库中，但 Temporal 历史中没有写入它的活动：事件不是工作流产生的',
+    };
+  }
+  return undefined;
+}
+
+function typeOf(event: unknown): string {
+  return String((event as { type?: unknown }).type ?? '?');
+}
+
+/**
+ * Where two JSON values first differ, for people: "字段 summary：历史中为“…”，事件库中为“…”". Undefined when they are
+ * the same (key order does not count).
+ */
+export function firstDifference(history: unknown, stored: unknown, path = ''): string | undefined {
+  if (canonicalJson(history) === canonicalJson(stored)) return undefined;
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+  if (isObject(history) && isObject(stored) && Array.isArray(history) === Array.isArray(stored)) {
+    const keys = [...new Set([...Object.keys(history), ...Object.keys(stored)])].sort();
+    for (const key of keys) {
+      const inner = firstDifference(history[key], stored[key], path ? `${path}.${key}` : key);
+      if (inner !== undefined) return inner;
+    }
+  }
+  const shown = (v: unknown) => (v === undefined ? '（无）' : clip(JSON.stringify(v)));
+  return `字段 ${path || '（整条）'}：历史中为 ${shown(history)}，事件库中为 ${shown(stored)}`;
+}
+
+function clip(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
+}

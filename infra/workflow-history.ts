@@ -1,0 +1,254 @@
+/**
+ * The Temporal side of `duban audit verify` and `export`: a workflow's history, every run of it (a cycle continues as
+ * new when its history grows long), the `recordEvents` calls read out of it, and its replay with the current
+ * workflow code.
+ */
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import type { temporal } from '@temporalio/proto';
+import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { existsSync } from 'node:fs';
+import vm from 'node:vm';
+import type { RecordCall } from '../domain/audit/history';
+import { BUILT_WORKFLOW_BUNDLE, WORKFLOWS_PATH } from '../worker/create-worker';
+
+type History = temporal.api.history.v1.IHistory;
+
+export interface WorkflowRun {
+  runId: string;
+  history: History;
+}
+
+/**
+ * Every run of a workflow, the first first: the latest run's history, then each run it continued from, found by the
+ * run id its first event names. Undefined when Temporal has no such workflow (never started here, or past the
+ * namespace's retention).
+ */
+export async function fetchRuns(client: Client, workflowId: string): Promise<WorkflowRun[] | undefined> {
+  const runs: WorkflowRun[] = [];
+  try {
+    // The latest run's history; its own run id is the chain's first when it continued from none (the usual case).
+    let history = await client.workflow.getHandle(workflowId).fetchHistory();
+    let started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+    let runId = started?.continuedExecutionRunId
+      ? (await client.workflow.getHandle(workflowId).describe()).runId
+      : started?.firstExecutionRunId;
+    for (;;) {
+      runs.unshift({ runId: runId ?? '', history });
+      const previous = started?.continuedExecutionRunId;
+      if (!previous) break;
+      history = await client.workflow.getHandle(workflowId, previous).fetchHistory();
+      started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+      runId = previous;
+    }
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError || (error as Error).name === 'WorkflowNotFoundError') return undefined;
+    throw error;
+  }
+  return runs;
+}
+
+/** The `recordEvents` activities of some runs, in history order, with their decoded input and their outcome. */
+export function recordCalls(runs: readonly WorkflowRun[]): RecordCall[] {
+  const calls: RecordCall[] = [];
+  for (const { runId, history } of runs) {
+    const byId = new Map<string, RecordCall>();
+    for (const e of history.events ?? []) {
+      const scheduled = e.activityTaskScheduledEventAttributes;
+      if (scheduled?.activityType?.name === 'recordEvents') {
+        const input = scheduled.input?.payloads?.[0];
+        const call: RecordCall = {
+          runId,
+          eventId: String(e.eventId),
+          scheduledAt: instantOf(e.eventTime),
+          outcome: 'pending',
+          events: input ? defaultPayloadConverter.fromPayload(input as Payload) : [],
+        };
+        byId.set(call.eventId, call);
+        calls.push(call);
+        continue;
+      }
+      const done = e.activityTaskCompletedEventAttributes;
+      if (done) {
+        const call = byId.get(String(done.scheduledEventId));
+        if (call) call.outcome = 'completed';
+        continue;
+      }
+      const ended =
+        e.activityTaskFailedEventAttributes ??
+        e.activityTaskTimedOutEventAttributes ??
+        e.activityTaskCanceledEventAttributes;
+      if (ended) {
+        const call = byId.get(String(ended.scheduledEventId));
+        if (call) call.outcome = 'failed';
+      }
+    }
+  }
+  return calls;
+}
+
+/**
+ * A history event's time (ISO): its seconds are a Long from the server, a number or a string from a history read back
+ * from JSON, so they are read through their text.
+ */
+function instantOf(time: temporal.api.history.v1.IHistoryEvent['eventTime']): string {
+  const seconds = Number(String(time?.seconds ?? 0));
+  return new Date(seconds * 1000 + Math.floor((time?.nanos ?? 0) / 1e6)).toISOString();
+}
+
+/** The workflow code replays run against: the build's bundle when compiled, else bundled from workflows/ once. */
+export async function replayBundle(): Promise<NonNullable<WorkerOptions['workflowBundle']>> {
+  if (__filename.endsWith('.js') && existsSync(BUILT_WORKFLOW_BUNDLE)) return { codePath: BUILT_WORKFLOW_BUNDLE };
+  const noop = () => undefined;
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop },
+  });
+  return { code };
+}
+
+/**
+ * The SDK's replay worker runs workflow code in this process (its debug mode) and calls into the workflow sandbox with
+ * `timeout: 4294967295` ms — 49 days, i.e. none — on every call. Node gives each call with a timeout its own watchdog
+ * thread, which costs a few hundred microseconds, and a replay makes thousands of calls: most of a replay's time was
+ * these watchdogs. Calls with exactly that "no timeout" value run without one, which is what they mean; every other
+ * call (the worker's own 5-second deadlock timeout, anyone else's vm use) is left as it is.
+ */
+const DEBUG_MODE_TIMEOUT_MS = 4294967295;
+let watchdogSkipped = false;
+function skipDebugModeWatchdog(): void {
+  if (watchdogSkipped) return;
+  watchdogSkipped = true;
+  const original = vm.Script.prototype.runInContext;
+  vm.Script.prototype.runInContext = function (
+    this: vm.Script,
+    context: vm.Context,
+    options?: vm.RunningScriptOptions,
+  ) {
+    if (options?.timeout === DEBUG_MODE_TIMEOUT_MS) {
+      const untimed = { ...options };
+      delete untimed.timeout;
+      return original.call(this, context, untimed);
+    }
+    return original.call(this, context, options);
+  } as typeof original;
+}
+
+/**
+ * The SDK's debug mode also installs, in this process, a V8 promise hook that captures a stack trace for every promise
+ * a workflow creates, so that a live worker can answer the `__stack_trace` query. A replay answers no query; the hook
+ * only doubles its time. Stopped once the replay worker has installed it (the SDK's own `stopPromiseHook`); the
+ * worker's threads in a process that also runs a real worker (tests) have hooks of their own, untouched.
+ */
+function stopStackTraceHook(): void {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { globalHandlers } = require('@temporalio/worker/lib/workflow/vm-shared') as {
+      globalHandlers: { promiseHookInstalled: boolean; stopPromiseHook: () => void };
+    };
+    if (globalHandlers.promiseHookInstalled) globalHandlers.stopPromiseHook();
+  } catch {
+    // Another SDK layout: replays keep the hook, and are slower.
+  }
+}
+
+/** Replays print their warnings (a non-determinism, expected when one is found) only as errors: the report says it. */
+function quietRuntime(): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+  } catch {
+    // A runtime is installed already (a test, the worker): its logger stays.
+  }
+}
+
+export interface ReplayOutcome {
+  workflowId: string;
+  runId: string;
+  error?: string;
+}
+
+type ReplayInput = { workflowId: string; history: History };
+type ReplayResult = { workflowId: string; error?: unknown };
+
+/**
+ * One replay worker for a whole command, fed history after history: starting a replay worker (a native worker and
+ * the workflow bundle loaded into its sandbox) costs far more than replaying one assignment, so a command starts one,
+ * like it bundles once, and every verify of the command replays through it. Replays run one at a time, in order.
+ */
+export class Replayer {
+  private readonly queue: ReplayInput[] = [];
+  private wake: (() => void) | undefined;
+  private closed = false;
+  private readonly results: AsyncIterator<ReplayResult>;
+  private pending: Promise<IteratorResult<ReplayResult>>;
+  private turn: Promise<unknown> = Promise.resolve();
+  /** Resolves once the replay worker runs and asks for its first history. */
+  private readonly started: Promise<void>;
+
+  constructor(bundle: NonNullable<WorkerOptions['workflowBundle']>) {
+    quietRuntime();
+    skipDebugModeWatchdog();
+    let markStarted = () => undefined as void;
+    this.started = new Promise<void>((resolve) => (markStarted = resolve));
+    const feed = async function* (this: Replayer): AsyncGenerator<ReplayInput> {
+      markStarted();
+      for (;;) {
+        const next = this.queue.shift();
+        if (next) {
+          yield next;
+          continue;
+        }
+        if (this.closed) return;
+        await new Promise<void>((resolve) => (this.wake = resolve));
+      }
+    }.call(this);
+    this.results = Worker.runReplayHistories({ workflowBundle: bundle, replayName: 'duban-audit' }, feed)[
+      Symbol.asyncIterator
+    ]();
+    // Starts the worker now, so the first replay does not pay for it; it then waits for the first history.
+    this.pending = this.results.next();
+    this.pending.catch(() => undefined);
+  }
+
+  /** Resolves once the replay worker is up (what a command pays once, before its first replay). */
+  async ready(): Promise<void> {
+    await Promise.race([this.started, this.pending]);
+    stopStackTraceHook();
+  }
+
+  /** Replays some runs, in order; each outcome carries the non-determinism message when the code would differ. */
+  replay(runs: ReadonlyArray<{ workflowId: string } & WorkflowRun>): Promise<ReplayOutcome[]> {
+    const work = this.turn.then(async () => {
+      const outcomes: ReplayOutcome[] = [];
+      if (runs.length === 0) return outcomes;
+      await this.ready();
+      for (const run of runs) {
+        this.queue.push({ workflowId: run.workflowId, history: run.history });
+        this.wake?.();
+        const result = await this.pending;
+        this.pending = this.results.next();
+        this.pending.catch(() => undefined);
+        if (result.done) throw new Error('the replay worker stopped');
+        const error = result.value.error;
+        outcomes.push({
+          workflowId: run.workflowId,
+          runId: run.runId,
+          ...(error !== undefined && { error: (error as Error).message ?? String(error) }),
+        });
+      }
+      return outcomes;
+    });
+    this.turn = work.catch(() => undefined);
+    return work;
+  }
+
+  /** Lets the replay worker finish and shut down. */
+  async close(): Promise<void> {
+    await this.turn;
+    this.closed = true;
+    this.wake?.();
+    for (let r = await this.pending; !r.done; r = await this.results.next()) {
+      // drained
+    }
+  }
+}
