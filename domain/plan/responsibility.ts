@@ -56,20 +56,23 @@ function roleOf(suffix: string): 'lead' | 'cooperating' {
 
 /** Split at top-level separators, keeping parenthesised parts ("县(市)") whole. */
 export function splitTopLevel(s: string, seps: RegExp): string[] {
+  // A hot loop of every clause: it slices parts out by index rather than gluing them char by char, and asks the
+  // separator pattern only about characters that could be one (every separator is punctuation, never a Han
+  // character), which keeps a document's first parse cheap while the code is still interpreted.
   const out: string[] = [];
   let depth = 0;
-  let cur = '';
-  for (const ch of s) {
+  let from = 0;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i]!;
+    if (ch >= '\u4e00' && ch <= '\u9fff') continue;
     if ('(〈<《[“'.includes(ch)) depth++;
     else if (')〉>》]”'.includes(ch)) depth = Math.max(0, depth - 1);
     if (depth === 0 && seps.test(ch)) {
-      out.push(cur);
-      cur = '';
-    } else {
-      cur += ch;
+      out.push(s.slice(from, i));
+      from = i + 1;
     }
   }
-  out.push(cur);
+  out.push(s.slice(from));
   return out;
 }
 
