@@ -90,8 +90,8 @@ function readWebBlock(head: SourceLine[]): WebBlock {
   const lines = new Set<number>();
   for (let i = 0; i < head.length; i++) {
     const l = head[i]!;
+    if (!WEB_KEY_START.test(l.norm)) continue;
     const keys = [...l.norm.matchAll(WEB_KEY)];
-    if (keys.length === 0 || keys[0]!.index !== 0) continue;
     lines.add(l.no);
     keys.forEach((k, j) => {
       const from = k.index! + k[0].length;
