@@ -298,7 +298,8 @@ const CATCH_ALL =
 
 /** Does this name stand for "whoever is concerned" rather than for an office? */
 export function isCatchAll(name: string): boolean {
-  return CATCH_ALL.test(name) && /有关|相关|其他|其它/.test(name);
+  // the qualifier first: most names have none, and the long pattern is then never run
+  return /有关|相关|其他|其它/.test(name) && CATCH_ALL.test(name);
 }
 
 /** 各区县政府, 质量强市各成员单位, 有关部门: stands for several units. */
