@@ -90,7 +90,8 @@ function readWebBlock(head: SourceLine[]): WebBlock {
   const lines = new Set<number>();
   for (let i = 0; i < head.length; i++) {
     const l = head[i]!;
-    if (!WEB_KEY_START.test(l.norm)) continue;
+    // a key has its colon: lines without one never pay for the long pattern of spaced-out keys
+    if (!l.norm.includes(':') || !WEB_KEY_START.test(l.norm)) continue;
     const keys = [...l.norm.matchAll(WEB_KEY)];
     lines.add(l.no);
     keys.forEach((k, j) => {

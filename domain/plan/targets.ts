@@ -52,6 +52,7 @@ function indicatorBefore(s: string, at: number): string {
 
 /** Every target stated in `text` (normalised), in order of appearance. */
 export function findTargets(text: string): Target[] {
+  if (!/\d/.test(text)) return []; // every shape below has its number: most texts have none to read
   const found: { at: number; end: number; t: Target }[] = [];
   const overlaps = (a: number, b: number) => found.some((f) => a < f.end && b > f.at);
   for (const m of text.matchAll(COMPARED)) {
