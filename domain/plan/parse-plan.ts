@@ -347,6 +347,7 @@ function warnDamagedText(node: Node, warnings: PlanWarning[]): void {
     if (shi && !node.children.some((c) => c.marker.kind === 'shi')) {
       warnings.push({ line: l.no, message: `“${shi[1]}是”出现在段落中间，整段仍作为一项任务` });
     }
+    if (!/\d{5}/.test(l.norm)) continue; // a year glued to a number makes five digits in a row: else none to find
     for (const m of l.norm.matchAll(
       /(?<![\d.])((?:19|20)\d{2})(\d{1,3})(?=\s*(?:微克|毫克|天|%|个|项|家|万|亿|吨))/g,
     )) {
