@@ -91,8 +91,9 @@ function readWebBlock(head: SourceLine[]): WebBlock {
   for (let i = 0; i < head.length; i++) {
     const l = head[i]!;
     // a key has its colon: lines without one never pay for the long pattern of spaced-out keys
-    if (!l.norm.includes(':') || !WEB_KEY_START.test(l.norm)) continue;
+    if (!l.norm.includes(':')) continue;
     const keys = [...l.norm.matchAll(WEB_KEY)];
+    if (keys.length === 0 || keys[0]!.index !== 0) continue;
     lines.add(l.no);
     keys.forEach((k, j) => {
       const from = k.index! + k[0].length;
