@@ -37,9 +37,8 @@ const COOP_KEY = '(?:配合单位|参与单位|协办单位|配合部门|参与�
 const TIME_KEY = '(?:完成时限|完成时间|时间要求|时限要求|完成期限|进度要求|时限|时间安排)';
 /* Every clause says a role or a key: text without one of these words holds no clause (most prose lines). */
 const ROLE_WORD = /负责|牵头|配合|协助|参与|协同|协办|落实|负总责|(单位|部门)\s*:/;
-const KEY = new RegExp(`(${LEAD_KEY}|${COOP_KEY}|${TIME_KEY})\\s*:`, 'g');
-const LEAD_KEY_ONLY = new RegExp(`^${LEAD_KEY}$`);
-const COOP_KEY_ONLY = new RegExp(`^${COOP_KEY}$`);
+/* A key and its colon; which group matched tells the key's role (neither: the time). */
+const KEY = new RegExp(`(?:(?<lead>${LEAD_KEY})|(?<coop>${COOP_KEY})|${TIME_KEY})\\s*:`, 'g');
 const UNIT_KEY_START = new RegExp(`^(${LEAD_KEY}|${COOP_KEY})\\s*:`);
 const KEYED_LINE = new RegExp(`^[(]?(${LEAD_KEY}|${COOP_KEY})\\s*:`);
 const DEADLINE_LINE = new RegExp(`^[(]?${TIME_KEY}\\s*:\\s*(.+?)[)。.;]*$`);
@@ -98,7 +97,7 @@ const TIME_SEGMENT = new RegExp(`(?:^|[;,])\\s*${TIME_KEY}\\s*:\\s*([^;]*?)\\s*[
 
 /** Take a "完成时限:…" segment out of a clause: "(省工商局负责;完成时限:每季度)". */
 function splitTime(s: string): { rest: string; deadlineText: string | null } {
-  const m = TIME_SEGMENT.exec(s);
+  const m = s.includes(':') ? TIME_SEGMENT.exec(s) : null; // a keyed time has its colon
   if (!m) {
     // an unkeyed time at the end: "(市质监局负责,2017年底前完成)"
     const parts = splitTopLevel(s, /[,;]/);
@@ -167,7 +166,7 @@ export function parseClause(content: string, firstListedLeads: boolean): Clause 
     for (const text of r.catchAll) catchAll.push({ role, text });
     return r.units;
   };
-  const keys = [...s.matchAll(KEY)];
+  const keys = s.includes(':') ? [...s.matchAll(KEY)] : []; // every key has its colon
   if (keys.length > 0 && keys[0]!.index !== undefined && s.slice(0, keys[0]!.index).trim().length <= 1) {
     const lead: string[] = [];
     const cooperating: string[] = [];
@@ -180,9 +179,8 @@ export function parseClause(content: string, firstListedLeads: boolean): Clause 
         .trim()
         .replace(/[;,。.]+$/, '')
         .trim();
-      const key = k[1]!;
-      if (LEAD_KEY_ONLY.test(key)) lead.push(...read(value, 'lead'));
-      else if (COOP_KEY_ONLY.test(key)) cooperating.push(...read(value, 'cooperating'));
+      if (k.groups?.lead !== undefined) lead.push(...read(value, 'lead'));
+      else if (k.groups?.coop !== undefined) cooperating.push(...read(value, 'cooperating'));
       else deadlineText = value;
     });
     return applyFirstListed(
@@ -257,7 +255,9 @@ export function splitUnits(list: string): string[] {
 export function readUnitList(list: string): { units: string[]; catchAll: string[] } {
   const units: string[] = [];
   const catchAll: string[] = [];
-  const s = list.replace(/^(由|请)/, '').replace(JOINER, '、');
+  const written = list.replace(/^(由|请)/, '');
+  // every joiner has 和, 及 or 与: a list without them is spared the lookbehinds
+  const s = /[和及与]/.test(written) ? written.replace(JOINER, '、') : written;
   for (const part of splitTopLevel(s, /[、,;/]/)) {
     for (const name of cleanUnit(part)) {
       if (name.length === 0) continue;
