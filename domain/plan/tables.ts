@@ -226,7 +226,8 @@ export function parseIndicatorTable(lines: SourceLine[], region: TableRegion): I
   let row: Indicator | null = null;
   let state: 'between' | 'name' | 'unit' | 'value' = 'between';
   let fragments = 0;
-  const text = (k: number) => (cells[k] ? cell(cells[k]!) : '');
+  const texts = cells.map(cell); // each cell's text is asked for again and again below: squeezed once
+  const text = (k: number) => texts[k] ?? '';
   const isNextSeq = (k: number) => isNumber(text(k)) && Number(text(k)) === lastSeq + 1;
   const looksCategory = (k: number) => {
     const c = text(k);
