@@ -591,7 +591,9 @@ function dedupeRefs(tasks: Task[], warnings: PlanWarning[]): void {
 /** "附件:…任务分解表" named, but no table in the text: say so, units come from the body alone. */
 function warnMissingAttachment(lines: SourceLine[], regions: TableRegion[], warnings: PlanWarning[]): void {
   if (regions.some((r) => r.kind === 'task')) return;
-  const named = lines.find((l) => /^附件\s*\d*\s*[:]\s*\S*(任务分解表|分工表|任务清单|责任分工)/.test(l.norm));
+  const named = lines.find(
+    (l) => l.norm.startsWith('附件') && /^附件\s*\d*\s*[:]\s*\S*(任务分解表|分工表|任务清单|责任分工)/.test(l.norm),
+  );
   if (named) {
     warnings.push({
       line: named.no,

@@ -351,13 +351,12 @@ export function forgetClauses(): void {
 export function findResponsibility(norm: string, firstListedLeads: boolean): Responsibility | null {
   if (!ROLE_WORD.test(norm)) return null;
   const key = `${firstListedLeads ? 1 : 0}${norm}`;
-  if (found.has(key)) {
-    const r = found.get(key) ?? null;
-    return r && { ...r, lead: [...r.lead], cooperating: [...r.cooperating], catchAll: [...r.catchAll] };
+  let r = found.get(key); // null when the text was read and holds no clause
+  if (r === undefined) {
+    r = readResponsibility(norm, firstListedLeads);
+    if (found.size >= 4096) found.clear();
+    found.set(key, r);
   }
-  const r = readResponsibility(norm, firstListedLeads);
-  if (found.size >= 4096) found.clear();
-  found.set(key, r);
   return r && { ...r, lead: [...r.lead], cooperating: [...r.cooperating], catchAll: [...r.catchAll] };
 }
 
