@@ -4,7 +4,7 @@
  * Regions are found first so their cells ("一、", "二、质量发展") are not mistaken for headings.
  */
 import { isAttachmentList, isEndMatter } from './end-matter';
-import { readMarker, topLevelNumber } from './numbering';
+import { topLevelNumber } from './numbering';
 import { fold, type SourceLine } from './normalize';
 import type { Indicator } from './schema';
 
@@ -93,9 +93,8 @@ export function findTableRegions(lines: SourceLine[]): TableRegion[] {
       const l = lines[end]!;
       const t = cell(l);
       if (t === '') continue;
-      const m = readMarker(l.norm);
       // the next top-level heading of the body ends an indicator table; a task table's own "二、…" rows do not
-      if (kind === 'indicator' && m?.kind === 'cn' && m.n === lastTopNumber + 1 && t.length > 3 && lastTopNumber > 0)
+      if (kind === 'indicator' && lastTopNumber > 0 && t.length > 3 && topLevelNumber(l.norm) === lastTopNumber + 1)
         break;
       if (kind === 'indicator' && (/^注[:：]?/.test(t) || t.includes('。'))) {
         if (/^注/.test(t)) end++;
