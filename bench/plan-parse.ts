@@ -6,9 +6,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { parsePlan } from '../domain/plan';
-import { chineseToNumber } from '../domain/plan/chinese-numerals';
-import { numberToChinese } from '../domain/plan/numbering';
 import { readSeed } from '../seeds';
+import { ezhouAndHarbin } from './plan-document';
 
 const WARMUP = 20;
 const RUNS = 100;
@@ -41,13 +40,7 @@ function bench(label: string, bytes: Buffer): boolean {
 }
 
 const ezhou = readSeed('ezhou-2017');
-// 50 KB+: the Ezhou plan followed by the Harbin plan's sections, renumbered as further top-level sections
-const harbin = readSeed('harbin-2017').toString('utf8').split('\n').slice(34).join('\n');
-const renumbered = harbin.replace(
-  /^([一二三四五])、/gm,
-  (_, n: string) => `${numberToChinese(chineseToNumber(n)! + 7)}、`,
-);
-const bigger = Buffer.from(`${ezhou.toString('utf8')}\n${renumbered}`);
+const bigger = ezhouAndHarbin();
 
 const t0 = performance.now();
 parsePlan(bigger);

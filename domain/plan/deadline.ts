@@ -13,9 +13,13 @@ interface DatePoint {
   length: number;
 }
 
-/* One date expression: an exact day, a month (底/末/上旬…), a year's end, a half-year or a quarter. */
+/*
+ * One date expression: an exact day, a month (底/末/上旬…), a year's end, a half-year or a quarter. Every part is
+ * optional, so the pattern would match the empty string at each character of the text; the lookahead lets it start
+ * only at a character one of its parts can start with, and so skips the rest without building a match for each.
+ */
 const DATE_POINT =
-  /(?:(?:(次年|明年|下一年|翌年|今年|当年|本年)|(\d{4})\s*年)\s*)?(?:(\d{1,2})\s*月\s*(?:(\d{1,2})\s*[日号]|(底|末|份|中旬|上旬|下旬|初))?|(上半年|下半年|年底|年末|年内|底|末)|(?:第?([一二三四1-4])\s*季度(?:末|底)?))?/g;
+  /(?=[次明下翌今当本年上底末第一二三四\d])(?:(?:(次年|明年|下一年|翌年|今年|当年|本年)|(\d{4})\s*年)\s*)?(?:(\d{1,2})\s*月\s*(?:(\d{1,2})\s*[日号]|(底|末|份|中旬|上旬|下旬|初))?|(上半年|下半年|年底|年末|年内|底|末)|(?:第?([一二三四1-4])\s*季度(?:末|底)?))?/g;
 
 /** Every date point in `s` (already in Arabic numerals), resolving a missing year to the plan year. */
 export function findDatePoints(s: string, planYear: number): DatePoint[] {

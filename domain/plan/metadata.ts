@@ -90,6 +90,8 @@ function readWebBlock(head: SourceLine[]): WebBlock {
   const lines = new Set<number>();
   for (let i = 0; i < head.length; i++) {
     const l = head[i]!;
+    // a key has its colon: lines without one never pay for the long pattern of spaced-out keys
+    if (!l.norm.includes(':')) continue;
     const keys = [...l.norm.matchAll(WEB_KEY)];
     if (keys.length === 0 || keys[0]!.index !== 0) continue;
     lines.add(l.no);

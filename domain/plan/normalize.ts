@@ -90,11 +90,12 @@ export function toSourceLines(raw: string): SourceLine[] {
   const simplified = simplify(text);
   const rawLines = text.split('\n');
   const simpLines = simplified.split('\n');
+  const normLines = fold(simplified).split('\n'); // fold keeps every character's place, newlines included
   const aligned = rawLines.length === simpLines.length;
   const out: SourceLine[] = [];
   for (let i = 0; i < simpLines.length; i++) {
     const s = simpLines[i]!;
-    const n = fold(s);
+    const n = normLines[i]!;
     const start = n.length - n.trimStart().length;
     const end = n.trimEnd().length;
     const orig = aligned ? rawLines[i]! : null;

@@ -24,8 +24,14 @@ const CN_MARKER = new RegExp(`^(${CN})\\s*[、.]`);
 const PAREN_CN_MARKER = new RegExp(`^\\(\\s*(${CN})\\s*\\)`);
 const BROKEN_MARKER = new RegExp(`^(${CN})?\\)\\s*(?=[\\u4e00-\\u9fff])`);
 
+/* What every marker below starts with: a numeral, a bracket, a digit or a circled number. */
+const MARKER_START = /^[一二三四五六七八九十百零〇()\d①-⑳]/;
+
 /** The numbering marker at the start of a (normalised, trimmed) line, or null. */
 export function readMarker(norm: string): Marker | null {
+  // asked of every line: most lines start otherwise, and one test turns them away instead of seven (the empty
+  // string still goes through to the circled-number test below, which has always answered ① for it)
+  if (norm !== '' && !MARKER_START.test(norm)) return null;
   let m = CN_MARKER.exec(norm);
   if (m) return { kind: 'cn', n: chineseToNumber(m[1]!), label: m[1]!, length: m[0].length, broken: false };
   m = PAREN_CN_MARKER.exec(norm);
@@ -46,6 +52,12 @@ export function readMarker(norm: string): Marker | null {
     return { kind: 'paren-cn', n, label: m[1] !== undefined ? `(${m[1]})` : '', length: m[0].length, broken: true };
   }
   return null;
+}
+
+/** The number of a top-level heading ("三、…" → 3), or null: readMarker's answer for 'cn' markers, without the rest. */
+export function topLevelNumber(norm: string): number | null {
+  const m = CN_MARKER.exec(norm);
+  return m ? chineseToNumber(m[1]!) : null;
 }
 
 /**

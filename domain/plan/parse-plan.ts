@@ -48,6 +48,8 @@ interface Node {
   children: Node[];
   parent: Node | null;
   closed: boolean;
+  /** Its own clause once read, without and with the first-listed rule: see {@link responsibilityOf}. */
+  clause: { plain?: Responsibility | null; firstListed?: Responsibility | null };
 }
 
 /** Parse plan bytes (any supported encoding) or already-decoded text. Throws {@link PlanError} for unusable input. */
@@ -73,8 +75,8 @@ function parseText(raw: string, options: ParseOptions): ParsedPlan {
   const lines = toSourceLines(raw);
   if (lines.every((l) => l.norm === '')) throw new PlanError('EMPTY_INPUT', '文字是空的：请载入计划正文');
   const regions = findTableRegions(lines);
-  const inTable = new Set<number>();
-  for (const r of regions) for (let i = r.start; i < r.end; i++) inTable.add(i);
+  const inTable = new Array<boolean>(lines.length).fill(false);
+  for (const r of regions) inTable.fill(true, r.start, r.end);
 
   const roots = buildTree(lines, inTable, warnings);
   const taskTables = regions.filter((r) => r.kind === 'task');
@@ -109,7 +111,7 @@ function parseText(raw: string, options: ParseOptions): ParsedPlan {
   }
 
   const fullText = lines.map((l) => l.norm).join('\n');
-  const firstListedFrom = firstListedRuleLine(lines, taskNodes);
+  const firstListedFrom = firstListedRuleLine(fullText, lines, taskNodes);
   const directory = new UnitDirectory(findAbbreviations(fullText), localityOf(meta.issuer ?? meta.title));
 
   const drafts = taskNodes.map((node) => draftFromNode(node, node.line.no >= firstListedFrom, planYear, warnings));
@@ -158,7 +160,7 @@ function parseText(raw: string, options: ParseOptions): ParsedPlan {
 
   const indicators = regions.filter((r) => r.kind === 'indicator').flatMap((r) => parseIndicatorTable(lines, r));
   const reportingRules = findReportingRules(
-    lines.filter((_, i) => !inTable.has(i)),
+    lines.filter((_, i) => !inTable[i]),
     planYear,
     new Set(tasks.flatMap((t) => (t.reporting ? [fold(t.reporting.text)] : []))),
   );
@@ -207,7 +209,9 @@ function noTasks(): PlanError {
  * From which line the first-listed rule holds: 0 when the notice or a note states it for the whole plan, the item's
  * own line when an item's bracket states it ("…负责,排在第一位的部门为牵头部门,下同"), Infinity when never.
  */
-function firstListedRuleLine(lines: SourceLine[], taskNodes: Node[]): number {
+function firstListedRuleLine(fullText: string, lines: SourceLine[], taskNodes: Node[]): number {
+  // the whole text is asked first: most plans never state the rule, and then no line need be asked
+  if (!statesFirstListedLeads(fullText)) return Infinity;
   const stated = lines.find((l) => statesFirstListedLeads(l.norm));
   if (!stated) return Infinity;
   const item = taskNodes.find((n) => n.line.no === stated.no || n.body.some((b) => b.no === stated.no));
@@ -235,14 +239,14 @@ function isProse(norm: string): boolean {
 }
 
 /** Build the numbering tree. A kind already open on the stack closes back to its level; a new kind opens a level. */
-function buildTree(lines: SourceLine[], inTable: Set<number>, warnings: PlanWarning[]): Node[] {
+function buildTree(lines: SourceLine[], inTable: boolean[], warnings: PlanWarning[]): Node[] {
   const roots: Node[] = [];
   const stack: Node[] = [];
   const lastOfKind = new Map<MarkerKind, number>();
   let open: Node | null = null;
   let attachmentList = false;
   lines.forEach((line, i) => {
-    if (inTable.has(i)) {
+    if (inTable[i]) {
       if (open) open.closed = true;
       return;
     }
@@ -315,6 +319,7 @@ function buildTree(lines: SourceLine[], inTable: Set<number>, warnings: PlanWarn
       children: [],
       parent,
       closed: findResponsibility(headNorm, false) !== null,
+      clause: {},
     };
     siblings.push(node);
     stack.push(node);
@@ -342,6 +347,7 @@ function warnDamagedText(node: Node, warnings: PlanWarning[]): void {
     if (shi && !node.children.some((c) => c.marker.kind === 'shi')) {
       warnings.push({ line: l.no, message: `“${shi[1]}是”出现在段落中间，整段仍作为一项任务` });
     }
+    if (!/\d{5}/.test(l.norm)) continue; // a year glued to a number makes five digits in a row: else none to find
     for (const m of l.norm.matchAll(
       /(?<![\d.])((?:19|20)\d{2})(\d{1,3})(?=\s*(?:微克|毫克|天|%|个|项|家|万|亿|吨))/g,
     )) {
@@ -409,8 +415,19 @@ interface Draft {
   notes: string[];
 }
 
-/** Responsibility named by the item itself: a clause line of its own, or a clause closing its text. */
+/**
+ * Responsibility named by the item itself. Asked of each item many times once the tree is built (which items are
+ * tasks, each task and the ancestors it may inherit from, their deadlines), so it is read once per item and rule.
+ * The answer is shared: callers only read it.
+ */
 function responsibilityOf(node: Node, firstListed: boolean): Responsibility | null {
+  const rule = firstListed ? 'firstListed' : 'plain';
+  if (node.clause[rule] === undefined) node.clause[rule] = readOwnResponsibility(node, firstListed);
+  return node.clause[rule];
+}
+
+/** Responsibility named by the item itself: a clause line of its own, or a clause closing its text. */
+function readOwnResponsibility(node: Node, firstListed: boolean): Responsibility | null {
   // keyed lines of their own ("责任单位:A" / "配合单位:B" / "完成时限:…") read together as one clause
   const keyed = node.body.filter((l) => isKeyedResponsibilityLine(l.norm) || deadlineLineValue(l.norm) !== null);
   if (keyed.some((l) => isKeyedResponsibilityLine(l.norm))) {
@@ -574,7 +591,9 @@ function dedupeRefs(tasks: Task[], warnings: PlanWarning[]): void {
 /** "附件:…任务分解表" named, but no table in the text: say so, units come from the body alone. */
 function warnMissingAttachment(lines: SourceLine[], regions: TableRegion[], warnings: PlanWarning[]): void {
   if (regions.some((r) => r.kind === 'task')) return;
-  const named = lines.find((l) => /^附件\s*\d*\s*[:]\s*\S*(任务分解表|分工表|任务清单|责任分工)/.test(l.norm));
+  const named = lines.find(
+    (l) => l.norm.startsWith('附件') && /^附件\s*\d*\s*[:]\s*\S*(任务分解表|分工表|任务清单|责任分工)/.test(l.norm),
+  );
   if (named) {
     warnings.push({
       line: named.no,

@@ -93,7 +93,7 @@ export function readPhase(
   inStepsSection: boolean,
 ): Phase | null {
   const head = norm.trim();
-  const named = PHASE_NAME.exec(head);
+  const named = head.includes('阶段') ? PHASE_NAME.exec(head) : null; // asked of every heading; few name a phase
   if (!named && !inStepsSection) return null;
   const rest = named ? head.slice(named[0].length) : head;
   const range = /^\s*[(]([^()]{4,30})[)]/.exec(rest) ?? /^\s*[::]?\s*([^,。;()]{4,30}?)(?=[,。;]|$)/.exec(rest);

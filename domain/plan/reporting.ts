@@ -162,7 +162,7 @@ export function itemReporting(
 ): ReportingRule | null {
   let best: { freq: ReportFrequency; from: number; to: number } | null = null;
   for (const sentence of norm.matchAll(/[^。\n]+/g)) {
-    if (/^\s*(请)?(各|全市各|全省各|全县各)/.test(sentence[0])) continue;
+    if (!RECURRING_WORK.test(sentence[0]) || /^\s*(请)?(各|全市各|全省各|全县各)/.test(sentence[0])) continue;
     for (const clause of sentence[0].matchAll(/[^,;:]+/g)) {
       if (!RECURRING_WORK.test(clause[0])) continue;
       const freq = frequencyOf(clause[0]);

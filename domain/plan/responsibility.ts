@@ -37,9 +37,8 @@ const COOP_KEY = '(?:配合单位|参与单位|协办单位|配合部门|参与�
 const TIME_KEY = '(?:完成时限|完成时间|时间要求|时限要求|完成期限|进度要求|时限|时间安排)';
 /* Every clause says a role or a key: text without one of these words holds no clause (most prose lines). */
 const ROLE_WORD = /负责|牵头|配合|协助|参与|协同|协办|落实|负总责|(单位|部门)\s*:/;
-const KEY = new RegExp(`(${LEAD_KEY}|${COOP_KEY}|${TIME_KEY})\\s*:`, 'g');
-const LEAD_KEY_ONLY = new RegExp(`^${LEAD_KEY}$`);
-const COOP_KEY_ONLY = new RegExp(`^${COOP_KEY}$`);
+/* A key and its colon; which group matched tells the key's role (neither: the time). */
+const KEY = new RegExp(`(?:(?<lead>${LEAD_KEY})|(?<coop>${COOP_KEY})|${TIME_KEY})\\s*:`, 'g');
 const UNIT_KEY_START = new RegExp(`^(${LEAD_KEY}|${COOP_KEY})\\s*:`);
 const KEYED_LINE = new RegExp(`^[(]?(${LEAD_KEY}|${COOP_KEY})\\s*:`);
 const DEADLINE_LINE = new RegExp(`^[(]?${TIME_KEY}\\s*:\\s*(.+?)[)。.;]*$`);
@@ -56,20 +55,23 @@ function roleOf(suffix: string): 'lead' | 'cooperating' {
 
 /** Split at top-level separators, keeping parenthesised parts ("县(市)") whole. */
 export function splitTopLevel(s: string, seps: RegExp): string[] {
+  // A hot loop of every clause: it slices parts out by index rather than gluing them char by char, and asks the
+  // separator pattern only about characters that could be one (every separator is punctuation, never a Han
+  // character), which keeps a document's first parse cheap while the code is still interpreted.
   const out: string[] = [];
   let depth = 0;
-  let cur = '';
-  for (const ch of s) {
+  let from = 0;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i]!;
+    if (ch >= '\u4e00' && ch <= '\u9fff') continue;
     if ('(〈<《[“'.includes(ch)) depth++;
     else if (')〉>》]”'.includes(ch)) depth = Math.max(0, depth - 1);
     if (depth === 0 && seps.test(ch)) {
-      out.push(cur);
-      cur = '';
-    } else {
-      cur += ch;
+      out.push(s.slice(from, i));
+      from = i + 1;
     }
   }
-  out.push(cur);
+  out.push(s.slice(from));
   return out;
 }
 
@@ -95,7 +97,7 @@ const TIME_SEGMENT = new RegExp(`(?:^|[;,])\\s*${TIME_KEY}\\s*:\\s*([^;]*?)\\s*[
 
 /** Take a "完成时限:…" segment out of a clause: "(省工商局负责;完成时限:每季度)". */
 function splitTime(s: string): { rest: string; deadlineText: string | null } {
-  const m = TIME_SEGMENT.exec(s);
+  const m = s.includes(':') ? TIME_SEGMENT.exec(s) : null; // a keyed time has its colon
   if (!m) {
     // an unkeyed time at the end: "(市质监局负责,2017年底前完成)"
     const parts = splitTopLevel(s, /[,;]/);
@@ -164,7 +166,7 @@ export function parseClause(content: string, firstListedLeads: boolean): Clause 
     for (const text of r.catchAll) catchAll.push({ role, text });
     return r.units;
   };
-  const keys = [...s.matchAll(KEY)];
+  const keys = s.includes(':') ? [...s.matchAll(KEY)] : []; // every key has its colon
   if (keys.length > 0 && keys[0]!.index !== undefined && s.slice(0, keys[0]!.index).trim().length <= 1) {
     const lead: string[] = [];
     const cooperating: string[] = [];
@@ -177,9 +179,8 @@ export function parseClause(content: string, firstListedLeads: boolean): Clause 
         .trim()
         .replace(/[;,。.]+$/, '')
         .trim();
-      const key = k[1]!;
-      if (LEAD_KEY_ONLY.test(key)) lead.push(...read(value, 'lead'));
-      else if (COOP_KEY_ONLY.test(key)) cooperating.push(...read(value, 'cooperating'));
+      if (k.groups?.lead !== undefined) lead.push(...read(value, 'lead'));
+      else if (k.groups?.coop !== undefined) cooperating.push(...read(value, 'cooperating'));
       else deadlineText = value;
     });
     return applyFirstListed(
@@ -254,7 +255,9 @@ export function splitUnits(list: string): string[] {
 export function readUnitList(list: string): { units: string[]; catchAll: string[] } {
   const units: string[] = [];
   const catchAll: string[] = [];
-  const s = list.replace(/^(由|请)/, '').replace(JOINER, '、');
+  const written = list.replace(/^(由|请)/, '');
+  // every joiner has 和, 及 or 与: a list without them is spared the lookbehinds
+  const s = /[和及与]/.test(written) ? written.replace(JOINER, '、') : written;
   for (const part of splitTopLevel(s, /[、,;/]/)) {
     for (const name of cleanUnit(part)) {
       if (name.length === 0) continue;
@@ -295,7 +298,8 @@ const CATCH_ALL =
 
 /** Does this name stand for "whoever is concerned" rather than for an office? */
 export function isCatchAll(name: string): boolean {
-  return CATCH_ALL.test(name) && /有关|相关|其他|其它/.test(name);
+  // the qualifier first: most names have none, and the long pattern is then never run
+  return /有关|相关|其他|其它/.test(name) && CATCH_ALL.test(name);
 }
 
 /** 各区县政府, 质量强市各成员单位, 有关部门: stands for several units. */
@@ -347,13 +351,12 @@ export function forgetClauses(): void {
 export function findResponsibility(norm: string, firstListedLeads: boolean): Responsibility | null {
   if (!ROLE_WORD.test(norm)) return null;
   const key = `${firstListedLeads ? 1 : 0}${norm}`;
-  if (found.has(key)) {
-    const r = found.get(key) ?? null;
-    return r && { ...r, lead: [...r.lead], cooperating: [...r.cooperating], catchAll: [...r.catchAll] };
+  let r = found.get(key); // null when the text was read and holds no clause
+  if (r === undefined) {
+    r = readResponsibility(norm, firstListedLeads);
+    if (found.size >= 4096) found.clear();
+    found.set(key, r);
   }
-  const r = readResponsibility(norm, firstListedLeads);
-  if (found.size >= 4096) found.clear();
-  found.set(key, r);
   return r && { ...r, lead: [...r.lead], cooperating: [...r.cooperating], catchAll: [...r.catchAll] };
 }
 

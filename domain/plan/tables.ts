@@ -4,7 +4,7 @@
  * Regions are found first so their cells ("一、", "二、质量发展") are not mistaken for headings.
  */
 import { isAttachmentList, isEndMatter } from './end-matter';
-import { readMarker } from './numbering';
+import { topLevelNumber } from './numbering';
 import { fold, type SourceLine } from './normalize';
 import type { Indicator } from './schema';
 
@@ -54,6 +54,8 @@ function roleOf(header: string): ColumnRole {
 }
 
 const cell = (l: SourceLine) => l.norm.replace(/\s+/g, '');
+/* A line whose cell is 序号: where a flattened table starts. */
+const SEQ_CELL = /^\s*序\s*号\s*$/;
 
 /** Find flattened tables: a run of header cells starting with 序号, then cells until the table ends. */
 export function findTableRegions(lines: SourceLine[]): TableRegion[] {
@@ -66,10 +68,10 @@ export function findTableRegions(lines: SourceLine[]): TableRegion[] {
       i = tabbed.end - 1;
       continue;
     }
-    const c = cell(lines[i]!);
-    const mk = readMarker(lines[i]!.norm);
-    if (mk?.kind === 'cn' && mk.n !== null && c.length > 3) lastTopNumber = mk.n;
-    if (c !== '序号') continue;
+    // every line is looked at, so only with the two cheap questions: a top-level heading? a 序号 cell?
+    const top = topLevelNumber(lines[i]!.norm);
+    if (top !== null && cell(lines[i]!).length > 3) lastTopNumber = top;
+    if (!SEQ_CELL.test(lines[i]!.norm)) continue;
     const headers: string[] = ['序号'];
     let j = i + 1;
     for (; j < lines.length && j < i + 16; j++) {
@@ -91,9 +93,8 @@ export function findTableRegions(lines: SourceLine[]): TableRegion[] {
       const l = lines[end]!;
       const t = cell(l);
       if (t === '') continue;
-      const m = readMarker(l.norm);
       // the next top-level heading of the body ends an indicator table; a task table's own "二、…" rows do not
-      if (kind === 'indicator' && m?.kind === 'cn' && m.n === lastTopNumber + 1 && t.length > 3 && lastTopNumber > 0)
+      if (kind === 'indicator' && lastTopNumber > 0 && t.length > 3 && topLevelNumber(l.norm) === lastTopNumber + 1)
         break;
       if (kind === 'indicator' && (/^注[:：]?/.test(t) || t.includes('。'))) {
         if (/^注/.test(t)) end++;
@@ -224,7 +225,8 @@ export function parseIndicatorTable(lines: SourceLine[], region: TableRegion): I
   let row: Indicator | null = null;
   let state: 'between' | 'name' | 'unit' | 'value' = 'between';
   let fragments = 0;
-  const text = (k: number) => (cells[k] ? cell(cells[k]!) : '');
+  const texts = cells.map(cell); // each cell's text is asked for again and again below: squeezed once
+  const text = (k: number) => texts[k] ?? '';
   const isNextSeq = (k: number) => isNumber(text(k)) && Number(text(k)) === lastSeq + 1;
   const looksCategory = (k: number) => {
     const c = text(k);

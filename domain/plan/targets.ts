@@ -7,6 +7,8 @@ import type { Comparator, Target } from './schema';
 const MEASURE =
   '(%|‰|个百分点|微克/立方米|毫克/立方米|μg/m3|ug/m3|万亩|亩|万吨|吨|蒸吨|万台|台|套|万人次|人次|万人|人|名|万户|户|家|个|项|批次|次|所|座|条|件|类|种|天|亿元|万元|元|公里|千米|米|倍)';
 const NUMBER = '(\\d+(?:\\.\\d+)?)';
+/* What every shape below has: a number with its measure ("90%", "100项"); a text without one names no target. */
+const MEASURED = new RegExp(`\\d\\s*${MEASURE}`);
 
 /* indicator + comparator word + number + measure (+以上/以下/左右) */
 const COMPARED = new RegExp(
@@ -52,6 +54,7 @@ function indicatorBefore(s: string, at: number): string {
 
 /** Every target stated in `text` (normalised), in order of appearance. */
 export function findTargets(text: string): Target[] {
+  if (!MEASURED.test(text)) return []; // most texts have numbers only in dates: one look spares the four shapes
   const found: { at: number; end: number; t: Target }[] = [];
   const overlaps = (a: number, b: number) => found.some((f) => a < f.end && b > f.at);
   for (const m of text.matchAll(COMPARED)) {
