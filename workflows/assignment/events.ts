@@ -406,10 +406,29 @@ export const assignmentEventSchema = z.discriminatedUnion('type', [
 ]);
 export type AssignmentEvent = z.infer<typeof assignmentEventSchema>;
 
-/** An event as stored and published: the assignment it belongs to and its position in that assignment's stream. */
+/**
+ * A notice that went out with an event (workflows/assignment/notices.ts), as its Kafka message carries it: the read
+ * models build the inbox from these, so the inbox can be rebuilt from the topic.
+ */
+export const publishedNoticeSchema = z.object({
+  key: z.string(),
+  assignmentId: z.string(),
+  seq: z.number().int().min(1),
+  at: z.iso.datetime(),
+  recipient: z.string(),
+  kind: z.string(),
+  subject: z.string(),
+  body: z.string(),
+});
+
+/**
+ * An event as stored and published: the assignment it belongs to and its position in that assignment's stream. On
+ * Kafka it also carries the notices that went out with it (absent in messages published before they were added).
+ */
 export const recordedEventSchema = z.object({
   assignmentId: z.string(),
   seq: z.number().int().min(1),
   event: assignmentEventSchema,
+  notices: z.array(publishedNoticeSchema).optional(),
 });
 export type RecordedEvent = z.infer<typeof recordedEventSchema>;
