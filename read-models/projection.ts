@@ -17,7 +17,7 @@ import { cycleEventSchema, type CycleEvent } from '../workflows/cycle/events';
 
 /** A message of the events topic: an assignment's event or a cycle's, with the notices that went out with it. */
 export const streamMessageSchema = recordedEventSchema.extend({
-  event: z.union([assignmentEventSchema, cycleEventSchema]),
+  event: z.discriminatedUnion('type', [assignmentEventSchema, cycleEventSchema]),
 });
 export type StreamMessage = z.infer<typeof streamMessageSchema>;
 export type PublishedNotice = z.infer<typeof publishedNoticeSchema>;
@@ -236,6 +236,7 @@ export class Folding {
   repeats = 0;
   private readonly parked = new Map<string, Map<number, StreamMessage>>();
   private readonly parkedBefore = new Set<string>();
+  private delivered: PublishedNotice[] = [];
 
   constructor(views = new Map<string, StreamView>(), parked: StreamMessage[] = []) {
     this.views = views;
@@ -303,7 +304,18 @@ export class Folding {
     if (!held.has(message.seq)) held.set(message.seq, message);
   }
 
+  /** The notices gathered since the last call, each once: a rebuild writes them as it goes. */
+  takeDelivered(): PublishedNotice[] {
+    const delivered = this.delivered;
+    this.delivered = [];
+    return delivered;
+  }
+
   private deliver(message: StreamMessage): void {
-    for (const notice of message.notices ?? []) if (!this.inbox.has(notice.key)) this.inbox.set(notice.key, notice);
+    for (const notice of message.notices ?? []) {
+      if (this.inbox.has(notice.key)) continue;
+      this.inbox.set(notice.key, notice);
+      this.delivered.push(notice);
+    }
   }
 }

@@ -13,7 +13,6 @@ import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import { unreachable } from '../infra/reachability';
-import { withTransaction } from '../infra/postgres';
 import { Folding, type StreamMessage } from './projection';
 import { parseMessage } from './projector';
 import { fillStoredNotices, READ_MODEL_LOCK, READ_MODEL_TABLES, writeInbox, writeParked, writeViews } from './tables';
@@ -42,6 +41,8 @@ export interface RebuildResult {
   /** Messages whose predecessor never came: kept in read_model_parked. */
   parked: number;
   seconds: number;
+  /** Of which reading, parsing and folding the topic; the rest is writing the tables. */
+  readSeconds: number;
   eventsPerSecond: number;
 }
 
@@ -77,41 +78,55 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
     );
     const total = [...ends.values()].reduce((n, { low, high }) => n + Number(high - low), 0);
     const folding = new Folding();
-    const read = await readTopic(
-      kafka,
-      topic,
-      ends,
-      total,
-      async (messages) => {
-        if (messages.some((m) => m.notices === undefined)) {
-          const client = await pool.connect();
-          try {
-            await fillStoredNotices(client, messages);
-          } finally {
-            client.release();
-          }
-        }
-        for (const message of messages) folding.offer(message);
-      },
-      onProgress,
-    );
+    // The tables are emptied and filled in one transaction, opened now: readers see the old read models until it
+    // commits (DELETE, not TRUNCATE, so they are not blocked meanwhile), and the inbox rows — final once read — are
+    // written while the topic is still being read, one statement in flight beside the reading and parsing.
+    const writer = await pool.connect();
+    let open = false;
+    let read: Awaited<ReturnType<typeof readTopic>>;
+    let readAt: number;
+    try {
+      await writer.query('BEGIN');
+      open = true;
+      for (const table of READ_MODEL_TABLES) await writer.query(`DELETE FROM ${table}`);
+      let writing: Promise<void> = Promise.resolve();
+      read = await readTopic(
+        kafka,
+        topic,
+        ends,
+        total,
+        async (messages) => {
+          if (messages.some((m) => m.notices === undefined)) await fillStoredNotices(pool, messages);
+          for (const message of messages) folding.offer(message);
+          const delivered = folding.takeDelivered();
+          await writing;
+          writing = writeInbox(writer, delivered, true);
+          writing.catch(() => undefined); // awaited before the next write or at the end
+        },
+        onProgress,
+      );
+      await writing;
+      readAt = performance.now();
+      await writeViews(writer, [...folding.views.values()], true);
+      await writeParked(writer, folding.parkedChanges().parked, []);
+      await writer.query('COMMIT');
+      open = false;
+    } finally {
+      if (open) await writer.query('ROLLBACK').catch(() => undefined);
+      writer.release();
+    }
     await admin.deleteGroups([read.groupId]).catch(() => undefined);
-    const views = [...folding.views.values()];
-    await withTransaction(pool, async (client) => {
-      await client.query(`TRUNCATE ${READ_MODEL_TABLES.join(', ')}`);
-      await writeViews(client, views, true);
-      await writeInbox(client, [...folding.inbox.values()]);
-      await writeParked(client, folding.parkedChanges().parked, []);
-    });
+    const views = folding.views;
     const seconds = (performance.now() - started) / 1000;
     return {
       messages: read.count,
       events: folding.applied,
-      streams: views.length,
+      streams: views.size,
       notices: folding.inbox.size,
       skipped: read.skipped,
       parked: folding.held,
       seconds,
+      readSeconds: (readAt - started) / 1000,
       eventsPerSecond: seconds > 0 ? folding.applied / seconds : 0,
     };
   } finally {

@@ -3,7 +3,7 @@
  * positions and the parked messages. Rows go in as one JSON array per statement (json_populate_recordset), so a batch
  * of any size is a handful of statements.
  */
-import type { PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { Bulletin } from '../domain/cycle/bulletin';
 import { emptyView, type PublishedNotice, type StreamMessage, type StreamView } from './projection';
 
@@ -187,7 +187,7 @@ const ASSIGNMENT_COLUMNS = [
 ] as const;
 
 /** Puts notices in their recipients' inboxes; one already there (a repeated message) is left as it is. */
-export async function writeInbox(client: PoolClient, notices: PublishedNotice[]): Promise<void> {
+export async function writeInbox(client: PoolClient, notices: PublishedNotice[], fresh = false): Promise<void> {
   await insertRows(
     client,
     'inbox',
@@ -202,7 +202,7 @@ export async function writeInbox(client: PoolClient, notices: PublishedNotice[])
       subject: n.subject,
       body: n.body,
     })),
-    'ON CONFLICT (key) DO NOTHING',
+    fresh ? '' : 'ON CONFLICT (key) DO NOTHING',
   );
 }
 
@@ -239,7 +239,7 @@ export async function writeParked(
  * Messages published before notices rode along carry none: their notices come from the event store's record of
  * them (`notices`), so the inbox built from an older topic is still whole.
  */
-export async function fillStoredNotices(client: PoolClient, messages: StreamMessage[]): Promise<void> {
+export async function fillStoredNotices(client: Pool | PoolClient, messages: StreamMessage[]): Promise<void> {
   const missing = messages.filter((m) => m.notices === undefined);
   if (missing.length === 0) return;
   const { rows } = await client.query<PublishedNotice & { at: Date }>(
