@@ -1,10 +1,11 @@
 /**
  * The read-model tables in PostgreSQL: loading the views of some streams, writing views back, the inbox, the
- * positions and the parked messages. Rows go in as one JSON array per statement (json_populate_recordset), so a batch
- * of any size is a handful of statements.
+ * positions and the parked messages. Rows that cannot conflict go in with COPY; the others as one JSON array per
+ * statement (json_populate_recordset), so a batch of any size is a handful of statements.
  */
 import type { Pool, PoolClient } from 'pg';
 import type { Bulletin } from '../domain/cycle/bulletin';
+import { copyRows } from '../infra/pg-copy';
 import { emptyView, type PublishedNotice, type StreamMessage, type StreamView } from './projection';
 
 /** The tables a rebuild replaces, in the order they are emptied. */
@@ -33,6 +34,16 @@ async function insertRows(
   rows: Array<Record<string, unknown>>,
   conflict = '',
 ): Promise<void> {
+  // Rows that cannot conflict (a rebuild's, or those of streams just deleted) go in with COPY: several times faster.
+  if (!conflict) {
+    await copyRows(
+      client,
+      table,
+      columns,
+      rows.map((row) => columns.map((column) => row[column])),
+    );
+    return;
+  }
   const list = columns.join(', ');
   for (let i = 0; i < rows.length; i += CHUNK) {
     await client.query(
