@@ -230,8 +230,8 @@ function applyAssignmentEvent(view: StreamView, seq: number, event: AssignmentEv
  */
 export class Folding {
   readonly views: Map<string, StreamView>;
-  /** The inbox rows to write, by notice key. */
-  readonly inbox = new Map<string, PublishedNotice>();
+  /** The keys of the notices gathered: only these, so a rebuild holds no notice once it is written. */
+  private readonly noticeKeys = new Set<string>();
   applied = 0;
   repeats = 0;
   private readonly parked = new Map<string, Map<number, StreamMessage>>();
@@ -291,6 +291,11 @@ export class Folding {
     };
   }
 
+  /** How many notices were gathered, each counted once. */
+  get notices(): number {
+    return this.noticeKeys.size;
+  }
+
   /** How many messages are held, waiting for their predecessor. */
   get held(): number {
     let n = 0;
@@ -313,8 +318,8 @@ export class Folding {
 
   private deliver(message: StreamMessage): void {
     for (const notice of message.notices ?? []) {
-      if (this.inbox.has(notice.key)) continue;
-      this.inbox.set(notice.key, notice);
+      if (this.noticeKeys.has(notice.key)) continue;
+      this.noticeKeys.add(notice.key);
       this.delivered.push(notice);
     }
   }

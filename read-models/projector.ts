@@ -113,7 +113,7 @@ export class ReadModelProjector {
         const folding = new Folding(views, await loadParked(client, streams));
         for (const message of messages) folding.offer(message);
         await writeViews(client, [...views.values()]);
-        await writeInbox(client, [...folding.inbox.values()]);
+        await writeInbox(client, folding.takeDelivered());
         const { parked, released } = folding.parkedChanges();
         await writeParked(client, parked, released);
         if (parked.length > 0) {

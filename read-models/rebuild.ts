@@ -122,7 +122,7 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
       messages: read.count,
       events: folding.applied,
       streams: views.size,
-      notices: folding.inbox.size,
+      notices: folding.notices,
       skipped: read.skipped,
       parked: folding.held,
       seconds,

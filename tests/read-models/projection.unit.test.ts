@@ -60,7 +60,7 @@ describe('a stream folded in order', () => {
     expect(view.assignment).toMatchObject({ overduePeriods: [], lastSeq: 4 });
     // A report submitted again keeps its first due, unit and lateness, and takes the new summary.
     expect(view.reports.get('2017-01')).toMatchObject({ summary: '第二次', late: false });
-    expect([...folding.inbox.keys()]).toEqual([`${ID}#1#市质监局`, `${ID}#1#市工商局`]);
+    expect(folding.takeDelivered().map((n) => n.key)).toEqual([`${ID}#1#市质监局`, `${ID}#1#市工商局`]);
   });
 });
 
