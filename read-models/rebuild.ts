@@ -159,6 +159,8 @@ export async function readTopic(
     sessionTimeout: 10_000,
     heartbeatInterval: 1_000,
     maxBytes: 50 << 20,
+    // Large fetches: fewer, bigger batches to parse and write.
+    maxBytesPerPartition: 8 << 20,
     // A broker lost half-way fails the rebuild (nothing was written yet) instead of retrying for ever.
     retry: { retries: 3, restartOnFailure: async () => false },
   });
