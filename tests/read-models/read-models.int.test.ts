@@ -294,6 +294,30 @@ test('notices delivered after their event was published still reach the inbox, o
   }
 });
 
+test("a message published before notices rode along takes them from the event store's record", async () => {
+  const id = uniqueId('rm-older');
+  const batch = lifecycle(id).slice(0, 2);
+  await run(activities().recordEvents, batch, noticesOf(batch));
+  // As published before this version: the relay sent the events (their outbox rows are gone) without `notices`.
+  await pool.query('DELETE FROM outbox WHERE assignment_id = $1', [id]);
+  await producer.send({
+    topic,
+    acks: -1,
+    messages: batch.map((m) => ({ key: id, value: JSON.stringify(m) })),
+  });
+  const readModels = await startReadModels(pool, topic);
+  try {
+    await readModelsOf(pool, id);
+  } finally {
+    await readModels.stop();
+  }
+  expect(await inboxKeys(id)).toEqual(
+    noticesOf(batch)
+      .map((n) => n.key)
+      .sort(),
+  );
+});
+
 test('the lag: events stored while the projector is stopped, zero once it has caught up; the API says so', async () => {
   const id = uniqueId('rm-lag');
   const api = buildApi({ assignments: {} as AssignmentService, pool, logger: testLogger });
