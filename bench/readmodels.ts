@@ -225,9 +225,14 @@ async function main(): Promise<void> {
     console.log(
       `  重建 / 较慢的基线（${consumeRate < copyRate ? '只读取' : 'COPY'}）= ${(rebuilt.eventsPerSecond / slower).toFixed(2)}（目标 ≥ 0.5）`,
     );
-    await kafkaAdmin.deleteTopics({ topics: [topic] }).catch(() => undefined);
     await kafkaAdmin.disconnect();
   } finally {
+    const kafkaAdmin = kafka.admin();
+    await kafkaAdmin
+      .connect()
+      .then(() => kafkaAdmin.deleteTopics({ topics: [topic] }))
+      .catch(() => undefined);
+    await kafkaAdmin.disconnect();
     rmSync(dir, { recursive: true, force: true });
     await pool.end();
     await admin.query(`DROP SCHEMA ${schema} CASCADE`);
