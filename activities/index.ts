@@ -3,17 +3,18 @@
  * passes real clients, and tests pass the same real clients pointed at the local stack.
  *
  * Recording an event is storing it: the event with who made it happen and its link of the stream's hash chain, its
- * read-model changes and its outbox row are written in one transaction, and the activity returns. Only the outbox relay (worker/outbox-relay.ts) publishes to Kafka, so an
- * update never waits for Kafka and no two publishers send the same row.
+ * outbox row and the notices that went out with it are written in one transaction, and the activity returns. Only the
+ * outbox relay (worker/outbox-relay.ts) publishes to Kafka, so an update never waits for Kafka and no two publishers
+ * send the same row; the read models (the inbox among them) are built from the topic by read-models/projector.ts.
  */
 import { ApplicationFailure, log } from '@temporalio/activity';
 import type { Pool, PoolClient } from 'pg';
 import { eventHash, GENESIS_HASH } from '../domain/audit/chain';
 import { chainStream } from '../infra/event-chain';
 import { isPermanentPgError, withTransaction } from '../infra/postgres';
-import type { AssignmentEvent, RecordedEvent } from '../workflows/assignment/events';
+import type { RecordedEvent } from '../workflows/assignment/events';
 import type { Notice } from '../workflows/assignment/notices';
-import type { CycleEvent, RecordedCycleEvent } from '../workflows/cycle/events';
+import type { RecordedCycleEvent } from '../workflows/cycle/events';
 import { createCycleActivities, type TemporalTarget } from './cycle';
 import type { Activities } from './types';
 
@@ -38,14 +39,21 @@ export function createActivities({ pool, topic, temporal }: ActivityDependencies
       await permanentFailuresStop(() =>
         withTransaction(pool, async (client) => {
           await store(client, topic, batch);
-          await deliver(client, notices);
+          await recordNotices(client, notices);
         }),
       );
     },
 
     async deliverNotices(notices) {
-      const delivered = await permanentFailuresStop(() => deliver(pool, notices));
-      for (const n of delivered) log.debug(`[通知] → ${n.recipient} ${n.subject}`, { key: n.key });
+      if (notices.length === 0) return;
+      const recorded = await permanentFailuresStop(() =>
+        withTransaction(pool, async (client) => {
+          const fresh = await recordNotices(client, notices);
+          await republishWithNotices(client, topic, fresh);
+          return fresh;
+        }),
+      );
+      for (const n of recorded) log.debug(`[通知] → ${n.recipient} ${n.subject}`, { key: n.key });
     },
   };
 }
@@ -70,8 +78,8 @@ async function permanentFailuresStop<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Appends the batch with its read-model changes and outbox rows; events already there are left untouched (a retried
- * activity), and the relay is woken when the transaction commits.
+ * Appends the batch with its outbox rows; events already there are left untouched (a retried activity), and the
+ * relay is woken when the transaction commits.
  *
  * Each event is chained as it is appended (domain/audit/chain.ts): `prev_hash` is the hash of the event before it in
  * its stream — the genesis value for the first — and `hash` covers that and the event's content with its metadata.
@@ -104,8 +112,6 @@ async function store(
       continue;
     }
     heads.set(assignmentId, hash);
-    if (isCycleEvent(event)) await projectCycle(client, event);
-    else await project(client, assignmentId, seq, event);
     appended++;
   }
   if (appended > 0) await client.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, String(appended)]);
@@ -168,143 +174,14 @@ async function requireSameEvent(
   return (await storedHash(client, assignmentId, seq))!;
 }
 
-const CYCLE_EVENT_TYPES = new Set<string>([
-  'CycleLaunched',
-  'CycleAssignmentsStarted',
-  'CyclePaused',
-  'CycleResumed',
-  'CycleCancelled',
-  'CycleNoticeSent',
-  'BulletinIssued',
-]);
-
-function isCycleEvent(event: AssignmentEvent | CycleEvent): event is CycleEvent {
-  return CYCLE_EVENT_TYPES.has(event.type);
-}
-
-/** A cycle's events change one read model: the bulletins it issued. */
-async function projectCycle(client: PoolClient, event: CycleEvent): Promise<void> {
-  if (event.type !== 'BulletinIssued') return;
-  await client.query(
-    `INSERT INTO bulletins (cycle_id, period, issued_at, bulletin) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (cycle_id, period) DO NOTHING`,
-    [event.bulletin.cycleId, event.period, event.at, event.bulletin],
-  );
-}
-
-/** Keeps the `assignments` and `progress_reports` read models in step with the events. */
-async function project(client: PoolClient, assignmentId: string, seq: number, event: AssignmentEvent): Promise<void> {
-  const touch = (set: string, params: unknown[] = []) =>
-    client.query(
-      `UPDATE assignments SET ${set}${set ? ', ' : ''}last_seq = $2, updated_at = $3 WHERE assignment_id = $1`,
-      [assignmentId, seq, event.at, ...params],
-    );
-  switch (event.type) {
-    case 'TaskAssigned': {
-      const { spec } = event;
-      const cycleId = 'cycleId' in spec ? (spec.cycleId ?? null) : null;
-      await client.query(
-        `INSERT INTO assignments (assignment_id, task_id, ref, title, unit, deadline_text, due, status, last_seq,
-                                  updated_at, cycle_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'assigned', $8, $9, $10)`,
-        [
-          assignmentId,
-          spec.taskId,
-          spec.ref,
-          spec.title,
-          spec.unit,
-          spec.deadlineText,
-          spec.due,
-          seq,
-          event.at,
-          cycleId,
-        ],
-      );
-      if ('cooperating' in spec && spec.cooperating.length > 0) {
-        await client.query(
-          `INSERT INTO cooperations (assignment_id, unit) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
-          [assignmentId, spec.cooperating],
-        );
-      }
-      return;
-    }
-    case 'CooperatingUnitsChanged':
-      await client.query(
-        `INSERT INTO cooperations (assignment_id, unit) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
-        [assignmentId, event.added],
-      );
-      await client.query('DELETE FROM cooperations WHERE assignment_id = $1 AND unit = ANY($2)', [
-        assignmentId,
-        event.removed,
-      ]);
-      await touch('');
-      return;
-    case 'AssignmentAcknowledged':
-      await touch(`status = 'acknowledged'`);
-      return;
-    case 'ProgressReportSubmitted':
-      await client.query(
-        `INSERT INTO progress_reports (assignment_id, period, due, unit, summary, percent_complete, late, submitted_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (assignment_id, period) DO UPDATE
-           SET summary = excluded.summary, percent_complete = excluded.percent_complete, submitted_at = excluded.submitted_at`,
-        [assignmentId, event.period, event.due, event.unit, event.summary, event.percentComplete, event.late, event.at],
-      );
-      await touch('overdue_periods = array_remove(overdue_periods, $4)', [event.period]);
-      return;
-    case 'ReportingPeriodOverdue':
-      await touch('overdue_periods = array_append(overdue_periods, $4)', [event.period]);
-      return;
-    case 'TaskCompleted':
-      await touch(`status = 'completed'`);
-      return;
-    case 'AssignmentCancelled':
-      await touch(`status = 'cancelled'`);
-      return;
-    case 'ReportReturned':
-      // The returned report stays in the event history; the read model shows the period as awaiting its rework.
-      await client.query('DELETE FROM progress_reports WHERE assignment_id = $1 AND period = $2', [
-        assignmentId,
-        event.period,
-      ]);
-      await touch('overdue_periods = array_remove(overdue_periods, $4)', [event.period]);
-      return;
-    case 'ExtensionGranted':
-    case 'DeadlineMoved':
-      if (event.period === undefined) await touch('due = $4', [event.to]);
-      else await touch('overdue_periods = array_remove(overdue_periods, $4)', [event.period]);
-      return;
-    case 'AssignmentReassigned':
-      await touch(`status = 'reassigned'`);
-      return;
-    case 'AssignmentPaused':
-    case 'AssignmentResumed':
-    case 'DeadlineReminderSent':
-    case 'OverdueEscalated':
-    case 'ReportAccepted':
-    case 'ExtensionRequested':
-    case 'ExtensionRefused':
-    case 'ClosureRequested':
-    case 'ClosureReturned':
-    case 'AssignmentSentBack':
-    case 'SendBackRefused':
-    case 'AssignmentHandedOver':
-    case 'AcknowledgementUrged':
-    case 'CooperationReminderSent':
-    case 'ContributionSubmitted':
-    case 'ContributionsMissing':
-    case 'TargetValuesReported':
-    case 'SupervisionPolicyChanged':
-      await touch('');
-      return;
-  }
-}
-
-/** Puts the notices in their recipients' inboxes in one statement; those already there (a retry) are left alone. */
-async function deliver(db: Pool | PoolClient, notices: Notice[]): Promise<Notice[]> {
+/**
+ * Keeps the notices in the event store's append-only record of what went out (`notices`); those already there (a
+ * retry) are left alone. Returns the ones recorded now.
+ */
+async function recordNotices(client: PoolClient, notices: Notice[]): Promise<Notice[]> {
   if (notices.length === 0) return [];
-  const { rows } = await db.query<{ key: string }>(
-    `INSERT INTO inbox (key, recipient, assignment_id, seq, occurred_at, kind, subject, body)
+  const { rows } = await client.query<{ key: string }>(
+    `INSERT INTO notices (key, recipient, assignment_id, seq, occurred_at, kind, subject, body)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::timestamptz[], $6::text[], $7::text[],
                           $8::text[])
      ON CONFLICT (key) DO NOTHING
@@ -322,4 +199,30 @@ async function deliver(db: Pool | PoolClient, notices: Notice[]): Promise<Notice
   );
   const inserted = new Set(rows.map((r) => r.key));
   return notices.filter((n) => inserted.has(n.key));
+}
+
+/**
+ * Notices recorded after their event (the workflows that deliver them in an activity of their own): an event whose
+ * outbox row is still pending takes them along when the relay publishes it; one already published goes out again,
+ * with them — the read models skip the event as a repeat and put its notices in the inbox. The outbox rows are
+ * locked first, so a relay publishing one right now finishes before this looks.
+ */
+async function republishWithNotices(client: PoolClient, topic: string, notices: Notice[]): Promise<void> {
+  const events = [...new Map(notices.map((n) => [`${n.assignmentId}#${n.seq}`, n])).values()];
+  if (events.length === 0) return;
+  const ids = events.map((n) => n.assignmentId);
+  const seqs = events.map((n) => n.seq);
+  await client.query(
+    `SELECT 1 FROM outbox WHERE (assignment_id, seq) IN (SELECT * FROM unnest($1::text[], $2::int[])) FOR UPDATE`,
+    [ids, seqs],
+  );
+  const { rowCount } = await client.query(
+    `INSERT INTO outbox (assignment_id, seq, topic)
+     SELECT e.assignment_id, e.seq, $3 FROM unnest($1::text[], $2::int[]) AS w (assignment_id, seq)
+     JOIN assignment_events e USING (assignment_id, seq)
+     WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.assignment_id = e.assignment_id AND o.seq = e.seq)
+     ON CONFLICT DO NOTHING`,
+    [ids, seqs, topic],
+  );
+  if (rowCount) await client.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, String(rowCount)]);
 }

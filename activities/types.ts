@@ -15,13 +15,16 @@ export type CycleBroadcast =
 
 export interface Activities {
   /**
-   * Appends events to the event store, its read models and the outbox — and the notices they send to the inbox — in
-   * one transaction; the outbox relay publishes the events to Kafka afterwards. Idempotent by (stream, seq) and by
-   * notice key: Temporal retries it until PostgreSQL has them, and fails it at once (non-retryable) for what
-   * PostgreSQL can never store.
+   * Appends events to the event store and the outbox — and the notices they send to the store's record of notices —
+   * in one transaction; the outbox relay publishes the events, with their notices, to Kafka afterwards, and the read
+   * models (the inbox among them) are built from there. Idempotent by (stream, seq) and by notice key: Temporal
+   * retries it until PostgreSQL has them, and fails it at once (non-retryable) for what PostgreSQL can never store.
    */
   recordEvents(events: Array<RecordedEvent | RecordedCycleEvent>, notices?: Notice[]): Promise<void>;
-  /** Puts notices in their recipients' inboxes; idempotent by notice key. */
+  /**
+   * Records notices of events already stored (the record of notices, and their event published again if it went out
+   * without them), so they reach their recipients' inboxes through the read models; idempotent by notice key.
+   */
   deliverNotices(notices: Notice[]): Promise<void>;
 
   /**

@@ -1,8 +1,34 @@
 /**
  * What the API reads from PostgreSQL's read models, one query each, beside nothing else: the routes never hold SQL.
+ * The read models are built from the events topic after the events are stored (read-models/projector.ts), so each
+ * answer that reads them says how far behind they are (ReadModelLagGauge, the Read-Model-Lag header).
  */
 import type { Pool } from 'pg';
 import type { Bulletin } from '../domain/cycle/bulletin';
+import { readModelLag, type ReadModelLag } from '../read-models/status';
+
+/**
+ * How far behind the read models are, measured at most once a `maxAgeMs` and shared by the requests in between: the
+ * measure counts unapplied events over the whole store, too much to repeat for every request under load.
+ */
+export class ReadModelLagGauge {
+  private last?: { at: number; lag: Promise<ReadModelLag> };
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly maxAgeMs = 1_000,
+  ) {}
+
+  current(): Promise<ReadModelLag> {
+    const now = Date.now();
+    if (!this.last || now - this.last.at > this.maxAgeMs) {
+      const lag = readModelLag(this.pool);
+      this.last = { at: now, lag };
+      lag.catch(() => (this.last = undefined));
+    }
+    return this.last.lag;
+  }
+}
 
 export interface InboxNotice {
   occurredAt: Date;

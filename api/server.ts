@@ -20,7 +20,8 @@ import type { EvidenceLimits } from '../domain/evidence/sniff';
 import type { AssignmentService } from './assignments';
 import { AppError } from './errors';
 import { EVIDENCE_ROUTES, evidenceRoutes } from './evidence';
-import { inboxOf, supportedBy } from './read-models';
+import { inboxOf, ReadModelLagGauge, supportedBy } from './read-models';
+import { lagHeader, readModelLag } from '../read-models/status';
 import { RefusalLog, withRefusalLog, type RefusalFilter } from './refusals';
 
 export interface ApiDependencies {
@@ -60,6 +61,15 @@ export function buildApi({ assignments: service, pool, logger, evidence }: ApiDe
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+
+  // Routes that answer from the read models say how far behind those are: Read-Model-Lag: events=…, notices=…, seconds=….
+  const gauge = new ReadModelLagGauge(pool);
+  const fromReadModels = (handler: RouteHandlerMethod): RouteHandlerMethod =>
+    async function (request, reply) {
+      const answer: unknown = await handler.call(this, request, reply);
+      void reply.header('read-model-lag', lagHeader(await gauge.current()));
+      return answer;
+    };
 
   type ById = { Params: { id: string } };
   const routes: Route[] = [
@@ -122,12 +132,20 @@ export function buildApi({ assignments: service, pool, logger, evidence }: ApiDe
     {
       method: 'GET',
       url: '/units/:unit/supporting',
-      handler: async (request) => supportedBy(pool, unitParam(request.params)),
+      handler: fromReadModels(async (request) => supportedBy(pool, unitParam(request.params))),
     },
     {
       method: 'GET',
       url: '/units/:unit/inbox',
-      handler: async (request) => inboxOf(pool, unitParam(request.params)),
+      handler: fromReadModels(async (request) => inboxOf(pool, unitParam(request.params))),
+    },
+    {
+      method: 'GET',
+      url: '/readmodels/status',
+      handler: async (request) => {
+        const { assignment } = request.query as { assignment?: string };
+        return readModelLag(pool, assignment ? [assignment] : undefined);
+      },
     },
   ];
   for (const route of routes) app.route(route);

@@ -30,7 +30,6 @@ import type { cycleWorkflow } from '../workflows/cycle/workflow';
 import { cycleStatusQuery, type CycleView } from '../workflows/cycle/messages';
 import { prepareLaunch, type PreparedLaunch } from './cycle-launch';
 import { CycleService } from './cycles';
-import { bulletinsOf } from './read-models';
 import { AppError } from './errors';
 
 export interface SimulationInput {
@@ -166,9 +165,11 @@ export async function simulateCycle(input: SimulationInput): Promise<SimulationR
         throw new Error('模拟所用的 Temporal worker 在模拟结束前已停止');
       }),
     ]);
-    const bulletins = await bulletinsOf(input.pool, cycleId);
+    // What the simulation did, from the event store (its events and the notices that went out with them): the read
+    // models follow from the topic once a worker's projector has read it.
+    const bulletins = await issuedBulletins(input.pool, cycleId);
     const { rows } = await input.pool.query<{ kind: string; n: number }>(
-      `SELECT kind, count(*)::int AS n FROM inbox
+      `SELECT kind, count(*)::int AS n FROM notices
        WHERE assignment_id IN (SELECT assignment_id FROM cycle_items WHERE cycle_id = $1) OR assignment_id = $2
        GROUP BY kind ORDER BY kind`,
       [cycleId, `cycle:${cycleId}`],
@@ -190,6 +191,16 @@ export async function simulateCycle(input: SimulationInput): Promise<SimulationR
     await close();
     throw error;
   }
+}
+
+/** The bulletins a cycle issued, oldest first, as its stored BulletinIssued events carry them. */
+async function issuedBulletins(pool: Pool, cycleId: string): Promise<Bulletin[]> {
+  const { rows } = await pool.query<{ bulletin: Bulletin }>(
+    `SELECT payload -> 'bulletin' AS bulletin FROM assignment_events
+     WHERE assignment_id = $1 AND type = 'BulletinIssued' ORDER BY seq`,
+    [`cycle:${cycleId}`],
+  );
+  return rows.map((r) => r.bulletin);
 }
 
 function launchBase(input: SimulationInput, coordinator: string, cycleId: string) {

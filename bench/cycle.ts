@@ -188,9 +188,12 @@ function syntheticPlan(year: number, stageDate: string): ParsedPlan {
 // the run
 
 async function countStored(pool: Pool, cycleId: string): Promise<number> {
-  const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM assignments WHERE cycle_id = $1', [
-    cycleId,
-  ]);
+  // The event store, not the read model (which follows from Kafka): an assignment is stored once its TaskAssigned is.
+  const { rows } = await pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM cycle_items c
+     JOIN assignment_events e ON e.assignment_id = c.assignment_id AND e.seq = 1 WHERE c.cycle_id = $1`,
+    [cycleId],
+  );
   return rows[0]!.n;
 }
 
@@ -205,7 +208,7 @@ async function lastStored(pool: Pool, cycleId: string): Promise<number> {
 
 async function reminders(pool: Pool, cycleId: string): Promise<{ n: number; last: number }> {
   const { rows } = await pool.query<{ n: number; at: Date | null }>(
-    `SELECT count(*)::int AS n, max(delivered_at) AS at FROM inbox
+    `SELECT count(*)::int AS n, max(recorded_at) AS at FROM notices
      WHERE kind = 'reminder' AND assignment_id LIKE $1 || ':%'`,
     [cycleId],
   );

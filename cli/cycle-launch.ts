@@ -105,7 +105,7 @@ export async function cycleLaunch(argv: string[], io: Io): Promise<number> {
 }
 
 /** A bar redrawn in place on a terminal; plain lines at each tenth otherwise (a log, CI). */
-function progressReporter(io: Io, total: number): (done: number, last?: boolean) => void {
+export function progressReporter(io: Io, total: number, label = '发布中'): (done: number, last?: boolean) => void {
   let lastTenth = -1;
   return (done, last = false) => {
     const share = total === 0 ? 1 : done / total;
@@ -113,14 +113,14 @@ function progressReporter(io: Io, total: number): (done: number, last?: boolean)
       const width = 30;
       const filled = Math.round(share * width);
       io.stderr(
-        `\r发布中 [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${Math.round(share * 100)}% ${done}/${total}`,
+        `\r${label} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${Math.round(share * 100)}% ${done}/${total}`,
       );
       if (last) io.stderr('\n');
       return;
     }
     const tenth = Math.floor(share * 10);
     if (tenth > lastTenth || last) {
-      if (tenth !== lastTenth) io.stderr(`发布中：${done}/${total}（${Math.round(share * 100)}%）\n`);
+      if (tenth !== lastTenth) io.stderr(`${label}：${done}/${total}（${Math.round(share * 100)}%）\n`);
       lastTenth = tenth;
     }
   };

@@ -11,6 +11,7 @@ import { SIMULATE_USAGE, simulateCommand } from './simulate-command';
 import { TASK_USAGE, taskCommand } from './task-command';
 import { OUTBOX_USAGE, outboxCommand } from './outbox-command';
 import { PLAN_USAGE, planImport, planParse, type Io } from './plan-command';
+import { READMODELS_USAGE, readmodelsCommand } from './readmodels-command';
 import { UNITS_USAGE, unitsCommand } from './units-command';
 
 const USAGE = `duban — 督办：政府工作计划的督查督办
@@ -22,6 +23,7 @@ ${CYCLE_USAGE}
 ${TASK_USAGE}
 ${SIMULATE_USAGE}
 ${OUTBOX_USAGE}
+${READMODELS_USAGE}
 ${AUDIT_USAGE}
 
 退出码：0 成功；2 用法或输入有误（提示中写明如何改正）；3 审计核验未通过（写明哪一条不符）；1 意外错误`;
@@ -48,6 +50,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       throw new UsageError(`未知的 plan 子命令 ${sub ?? '（无）'}；可用：parse、import`);
     }
     if (command === 'outbox') return await outboxCommand(sub, rest, io);
+    if (command === 'readmodels') return await readmodelsCommand(sub, rest, io);
     if (command === 'calendar') return await calendarCommand(sub, rest, io);
     if (command === 'units') return await unitsCommand(sub, rest, io);
     if (command === 'cycle') return await cycleCommand(sub, rest, io);
@@ -55,7 +58,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (command === 'audit') return await auditCommand(sub, rest, io);
     if (command === 'simulate') return await simulateCommand(argv.slice(1), io);
     throw new UsageError(
-      `未知的命令 ${command}；可用：plan、units、calendar、cycle、task、simulate、outbox、audit、help`,
+      `未知的命令 ${command}；可用：plan、units、calendar、cycle、task、simulate、outbox、readmodels、audit、help`,
     );
   } catch (e) {
     if (e instanceof UsageError) {

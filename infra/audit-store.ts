@@ -70,9 +70,9 @@ function unknownStream(streamId: string): AuditError {
 }
 
 /**
- * The notices that went out for the events of some streams. The single place the audit reads notices from: today
- * the inbox (one row per notice delivered, keyed by stream and seq); a notices table built from the stream can
- * take its place here without any caller changing.
+ * The notices that went out for the events of some streams, from the event store's own append-only record of them
+ * (`notices`, written in the transaction that stores the event): never the inbox, a read model that may lag behind
+ * the topic or be in the middle of a rebuild.
  */
 export async function noticesOf(db: Db, streamIds: readonly string[]): Promise<SentNotice[]> {
   const { rows } = await db.query<{
@@ -83,7 +83,7 @@ export async function noticesOf(db: Db, streamIds: readonly string[]): Promise<S
     subject: string;
     occurred_at: Date;
   }>(
-    `SELECT assignment_id, seq, recipient, kind, subject, occurred_at FROM inbox
+    `SELECT assignment_id, seq, recipient, kind, subject, occurred_at FROM notices
      WHERE assignment_id = ANY($1::text[]) ORDER BY assignment_id, seq, key`,
     [streamIds],
   );

@@ -27,6 +27,7 @@ import { readSeed, seedPath, SEEDS_DIR } from '../seeds';
 import { createAssignmentWorker, WORKFLOWS_PATH } from '../worker/create-worker';
 import { NOTICE_KIND_NAMES, type NoticeKind } from '../workflows/assignment/notices';
 import { openDependencies } from '../worker/dependencies';
+import { awaitReadModels } from '../read-models/status';
 
 const SEED = seedPath('ezhou-2017');
 
@@ -138,6 +139,8 @@ async function oneTask({ config, kafka, ...deps }: Deps & { config: ReturnType<t
   say(
     `Kafka ${config.KAFKA_EVENTS_TOPIC}（按任务分区有序）：${onTopic.map((r) => `${r.seq}.${r.event.type}`).join(' ')}`,
   );
+  // The inbox is a read model, built from the topic by the worker's projector: read once it has caught up.
+  await awaitReadModels(pool, [id]);
   const { rows: inbox } = await pool.query<{ subject: string }>(
     'SELECT subject FROM inbox WHERE assignment_id = $1 ORDER BY seq',
     [id],
@@ -204,6 +207,15 @@ async function ezhouYear({ pool, workflowBundle, run, topic }: Omit<Deps, 'activ
     say(
       `每期通报可用 npx duban cycle bulletin ${result.cycleId} --period 2017-Q2 --format md|xlsx 导出（本次模拟的服务器已关闭，通报存于 PostgreSQL）`,
     );
+    // The read models (the bulletins `cycle bulletin` exports among them) follow from the topic: let the projector
+    // catch up before the demo stops it.
+    const { rows: items } = await pool.query<{ assignment_id: string }>(
+      'SELECT assignment_id FROM cycle_items WHERE cycle_id = $1',
+      [result.cycleId],
+    );
+    await awaitReadModels(pool, [`cycle:${result.cycleId}`, ...items.map((i) => i.assignment_id)], {
+      timeoutMs: 120_000,
+    });
   } finally {
     await result.close();
   }

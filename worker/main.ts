@@ -1,6 +1,6 @@
 /**
- * The worker process: runs assignment workflows and their activities against Temporal and PostgreSQL, and the outbox
- * relay that publishes the stored events to Kafka. Stops cleanly on SIGINT/SIGTERM, finishing the activities it has
+ * The worker process: runs assignment workflows and their activities against Temporal and PostgreSQL, the outbox
+ * relay that publishes the stored events to Kafka, and the projector that builds the read models from there. Stops cleanly on SIGINT/SIGTERM, finishing the activities it has
  * started.
  */
 import { loadConfig } from '../infra/config';

@@ -8,20 +8,24 @@
  * rows, and a row is published only once every earlier row of its stream (assignment) has been — by this relay in
  * the same send, or by another before — so each assignment's events reach Kafka in order. Delivery is at least once
  * (a crash between Kafka's acknowledgement and the commit sends the batch again); consumers keep one record per
- * (assignmentId, seq).
+ * (assignmentId, seq). Each message carries the notices that went out with its event (`notices`), from which the
+ * read models build the inbox.
  *
  * A record Kafka refuses for good (over its size limit, say) is set aside with the reason and logged as an error;
  * the relay goes on with the other streams, and that stream's later events wait behind it, in order, until an
  * operator deals with it.
  */
 import type { Kafka, Message, Producer } from 'kafkajs';
+import type { z } from 'zod';
 import { Client, type Pool, type PoolClient } from 'pg';
 import { OUTBOX_CHANNEL } from '../activities';
 import { ensureTopics } from '../infra/kafka';
 import type { Logger } from '../infra/logger';
 import { withTransaction } from '../infra/postgres';
 import type { EventMeta } from '../domain/audit/chain';
-import type { AssignmentEvent, RecordedEvent } from '../workflows/assignment/events';
+import type { AssignmentEvent, publishedNoticeSchema, RecordedEvent } from '../workflows/assignment/events';
+
+type PublishedNotice = z.infer<typeof publishedNoticeSchema>;
 
 export interface OutboxRelayOptions {
   pool: Pool;
@@ -50,6 +54,8 @@ interface PendingRow {
   /** Null on an event an older worker stored that migrate() or the next append has not chained yet. */
   prev_hash: string | null;
   hash: string | null;
+  /** The notices that went out with the event, as its message carries them. */
+  notices?: PublishedNotice[];
 }
 
 interface OutgoingRecord {
@@ -163,6 +169,7 @@ export class OutboxRelay {
       const claimed = await this.claim(client);
       if (claimed.length === 0) return { count: 0 };
       const ready = await inStreamOrder(client, claimed);
+      await attachNotices(client, ready);
       const { sent, setAside, error } = await this.send(ready.map((row) => this.toRecord(row)));
       if (error && sent.length === 0 && setAside.length === 0) throw error;
       if (sent.length > 0) await markPublished(client, sent);
@@ -186,7 +193,10 @@ export class OutboxRelay {
     return rows;
   }
 
-  /** The record as consumers read it: the event, who made it happen and why, and its link of the stream's chain. */
+  /**
+   * The record as consumers read it: the event, who made it happen and why, its link of the stream's chain, and the
+   * notices that went out with it.
+   */
   private toRecord(row: PendingRow): OutgoingRecord {
     const { assignment_id: assignmentId, seq, payload, meta, prev_hash: prevHash, hash } = row;
     const value = JSON.stringify({
@@ -195,6 +205,7 @@ export class OutboxRelay {
       event: payload,
       ...(meta && { meta }),
       ...(prevHash && hash && { prevHash, hash }),
+      notices: row.notices ?? [],
     } satisfies RecordedEvent);
     const headers = { type: payload.type, version: String(payload.version), seq: String(seq) };
     const bytes = Buffer.byteLength(value) + Buffer.byteLength(assignmentId) + 64;
@@ -329,6 +340,26 @@ async function inStreamOrder(client: PoolClient, claimed: PendingRow[]): Promise
     const first = firstElsewhere.get(row.assignment_id);
     return first === undefined || BigInt(row.id) < first;
   });
+}
+
+/**
+ * The notices recorded with each event (table `notices`), read after the claim: a notice recorded later by an activity
+ * of its own waits for the claim's lock and has the event published again (activities/index.ts).
+ */
+async function attachNotices(client: PoolClient, rows: PendingRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const { rows: notices } = await client.query<PublishedNotice & { at: Date }>(
+    `SELECT key, assignment_id AS "assignmentId", seq, occurred_at AS at, recipient, kind, subject, body
+     FROM notices WHERE (assignment_id, seq) IN (SELECT * FROM unnest($1::text[], $2::int[]))
+     ORDER BY assignment_id, seq, key`,
+    [rows.map((r) => r.assignment_id), rows.map((r) => r.seq)],
+  );
+  const byEvent = new Map<string, PublishedNotice[]>();
+  for (const n of notices) {
+    const id = `${n.assignmentId}#${n.seq}`;
+    byEvent.set(id, [...(byEvent.get(id) ?? []), { ...n, at: n.at.toISOString() }]);
+  }
+  for (const row of rows) row.notices = byEvent.get(`${row.assignment_id}#${row.seq}`) ?? [];
 }
 
 async function markPublished(client: PoolClient, rows: PendingRow[]): Promise<void> {

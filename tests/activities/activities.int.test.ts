@@ -1,7 +1,8 @@
 /**
  * The activities against the real PostgreSQL, and the outbox relay that publishes what they store to the real Kafka
- * broker: what is recorded is in the tables and the outbox at once, a retried call changes nothing, what PostgreSQL
- * can never store fails at once, and the relay's records a consumer reads back in order.
+ * broker: what is recorded is in the event store and the outbox at once (the read models follow from Kafka), a
+ * retried call changes nothing, what PostgreSQL can never store fails at once, and the relay's records a consumer
+ * reads back in order.
  */
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
@@ -14,7 +15,7 @@ import type { AssignmentEvent, RecordedEvent } from '../../workflows/assignment/
 import { normalizeSpec } from '../../workflows/assignment/decider';
 import { noticesFor } from '../../workflows/assignment/notices';
 import { DEFAULT_POLICY } from '../../workflows/assignment/policy';
-import { connectKafka, connectPostgres, startRelay, uniqueId } from '../support/stack';
+import { connectKafka, connectPostgres, readModelsOf, startReadModels, startRelay, uniqueId } from '../support/stack';
 import { storedEvents } from '../support/stored-events';
 
 jest.setTimeout(60_000);
@@ -92,7 +93,7 @@ async function outboxRows(assignmentId: string): Promise<Array<{ seq: number; to
   return rows;
 }
 
-test('one transaction stores the events, their read models and their outbox rows, and publishes nothing', async () => {
+test('one transaction stores the events and their outbox rows, and publishes nothing; the read models follow', async () => {
   const id = uniqueId('assignment');
   const { recordEvents } = createActivities({ pool, topic });
   const batch = lifecycle(id);
@@ -110,11 +111,19 @@ test('one transaction stores the events, their read models and their outbox rows
     [4, 'ProgressReportSubmitted', null],
   ]);
   expect(await outboxRows(id)).toEqual([1, 2, 3, 4].map((seq) => ({ seq, topic })));
-  const assignment = await pool.query(
-    'SELECT unit, status, overdue_periods, last_seq FROM assignments WHERE assignment_id = $1',
-    [id],
-  );
-  expect(assignment.rows).toEqual([{ unit: '市农委', status: 'acknowledged', overdue_periods: [], last_seq: 4 }]);
+  const assignmentRow = () =>
+    pool.query('SELECT unit, status, overdue_periods, last_seq FROM assignments WHERE assignment_id = $1', [id]);
+  expect((await assignmentRow()).rows).toEqual([]);
+
+  const readModels = await startReadModels(pool, topic);
+  try {
+    await readModelsOf(pool, id);
+  } finally {
+    await readModels.stop();
+  }
+  expect((await assignmentRow()).rows).toEqual([
+    { unit: '市农委', status: 'acknowledged', overdue_periods: [], last_seq: 4 },
+  ]);
   const reports = await pool.query(
     'SELECT period, late, percent_complete FROM progress_reports WHERE assignment_id = $1',
     [id],
@@ -139,10 +148,16 @@ test('the relay publishes stored events to their topic in order, once, and empti
   await run(createActivities({ pool, topic }).recordEvents, lifecycle(id));
   const relay = await startRelay(pool);
   try {
-    // Each record as stored: the event, and its link of the stream's hash chain.
+    // Each record as stored: the event, its link of the stream's hash chain, and the notices that went out with it
+    // (none were recorded with these).
     const chain = await storedEvents(pool, id);
     expect(await readBack(id, 4)).toEqual(
-      lifecycle(id).map((recorded, i) => ({ ...recorded, prevHash: chain[i]!.prevHash, hash: chain[i]!.hash })),
+      lifecycle(id).map((recorded, i) => ({
+        ...recorded,
+        prevHash: chain[i]!.prevHash,
+        hash: chain[i]!.hash,
+        notices: [],
+      })),
     );
   } finally {
     await relay.stop();
@@ -210,15 +225,24 @@ test('the event store refuses to change or delete an event', async () => {
   );
 });
 
-test('notices land once in each recipient inbox, however often delivery is retried', async () => {
+test('notices are recorded once, however often delivery is retried, and land once in each recipient inbox', async () => {
   const id = uniqueId('assignment');
   const [assigned] = lifecycle(id);
   if (assigned?.event.type !== 'TaskAssigned') throw new Error('fixture starts with TaskAssigned');
   const notices = noticesFor(assigned, normalizeSpec(assigned.event.spec));
-  const { deliverNotices } = createActivities({ pool, topic });
+  const { recordEvents, deliverNotices } = createActivities({ pool, topic });
+  await run(recordEvents, [assigned]);
   await run(deliverNotices, notices);
   await run(deliverNotices, notices);
+  const { rows: recorded } = await pool.query('SELECT recipient, kind FROM notices WHERE assignment_id = $1', [id]);
+  expect(recorded).toEqual([{ recipient: '市农委', kind: 'assignment' }]);
 
+  const readModels = await startReadModels(pool, topic);
+  try {
+    await readModelsOf(pool, id);
+  } finally {
+    await readModels.stop();
+  }
   const { rows } = await pool.query(
     'SELECT recipient, kind, subject, occurred_at FROM inbox WHERE assignment_id = $1',
     [id],

@@ -14,7 +14,7 @@ import { addDays, shanghaiDate } from '../../domain/calendar';
 import { loadCalendarYears } from '../../infra/calendar-store';
 import { resolveEvidence } from '../../infra/evidence-store';
 import { pdf } from '../evidence/files';
-import { connectPostgres, startStackWorker, tracesOf, testLogger, uniqueId } from '../support/stack';
+import { connectPostgres, readModelsOf, startStackWorker, tracesOf, testLogger, uniqueId } from '../support/stack';
 import { storedEvents } from '../support/stored-events';
 
 jest.setTimeout(120_000);
@@ -72,7 +72,9 @@ async function expectRefused(id: string, url: string, payload: unknown, status: 
   expect(await traces(id)).toEqual(before);
 }
 
+/** A recipient's notices of one assignment, once the read models have applied its events. */
 async function inboxOf(recipient: string, id: string): Promise<Array<{ kind: string; subject: string }>> {
+  await readModelsOf(pool, id);
   const { rows } = await pool.query<{ kind: string; subject: string }>(
     'SELECT kind, subject FROM inbox WHERE recipient = $1 AND assignment_id = $2 ORDER BY seq',
     [recipient, id],
@@ -349,6 +351,7 @@ test('an extension granted, a due date moved, a closure returned and then approv
     'closure-returned',
     'completion',
   ]);
+  await readModelsOf(pool, id);
   const { rows } = await pool.query<{ status: string }>('SELECT status FROM assignments WHERE assignment_id = $1', [
     id,
   ]);
@@ -406,6 +409,7 @@ test('a send-back insisted on, sent back again and answered by 改派: the new u
   expect(refused.body.detail).toContain(`请对新任务 ${successor} 办理`);
   expect((await inboxOf('市教育局', successor)).map((n) => n.kind)).toEqual(['assignment', 'handed-over']);
   expect((await inboxOf(COORDINATOR, id)).map((n) => n.kind)).toEqual(['send-back', 'send-back']);
+  await readModelsOf(pool, id);
   const { rows } = await pool.query<{ status: string }>('SELECT status FROM assignments WHERE assignment_id = $1', [
     id,
   ]);

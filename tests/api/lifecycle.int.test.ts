@@ -20,7 +20,8 @@ import {
   connectPostgres,
   connectTemporal,
   connectWorkerToStack,
-  startRelay,
+  readModelsOf,
+  startReadModels,
   testLogger,
   uniqueId,
 } from '../support/stack';
@@ -29,7 +30,7 @@ jest.setTimeout(120_000);
 
 const taskQueue = uniqueId('api-test');
 let pool: Pool;
-let relay: Awaited<ReturnType<typeof startRelay>>;
+let readModels: Awaited<ReturnType<typeof startReadModels>>;
 let temporal: { connection: Connection; client: Client };
 let workerConnection: NativeConnection;
 let worker: Worker;
@@ -40,7 +41,7 @@ let base: string;
 beforeAll(async () => {
   pool = await connectPostgres();
   await connectKafka();
-  relay = await startRelay(pool);
+  readModels = await startReadModels(pool);
   temporal = await connectTemporal();
   workerConnection = await connectWorkerToStack();
   worker = await createAssignmentWorker({
@@ -67,7 +68,7 @@ afterAll(async () => {
   await running;
   await workerConnection?.close();
   await temporal?.connection.close();
-  await relay?.stop();
+  await readModels?.stop();
   await pool?.end();
 });
 
@@ -171,6 +172,8 @@ test('assign, acknowledge, report, complete: each step is a workflow event, a Ka
     );
     return rows[0].n === 0 ? true : undefined;
   });
+  // The read models follow from Kafka: the list and the inbox once the projector has applied the events.
+  await readModelsOf(pool, id);
   const { rows } = await pool.query('SELECT status FROM assignments WHERE assignment_id = $1', [id]);
   expect(rows).toEqual([{ status: 'completed' }]);
 

@@ -22,7 +22,7 @@ import { DEFAULT_CYCLE_POLICY } from '../../workflows/assignment/policy';
 import type { CycleConfig } from '../../workflows/cycle/events';
 import { cycleStatusQuery, resumeCycleUpdate } from '../../workflows/cycle/messages';
 import { bulletinAssignmentOf } from '../../activities/cycle';
-import { connectPostgres, createTimeSkippingEnv, runProductWorker, uniqueId } from '../support/stack';
+import { connectPostgres, createTimeSkippingEnv, readModelsOf, runProductWorker, uniqueId } from '../support/stack';
 import { storedEvents } from '../support/stored-events';
 
 jest.setTimeout(180_000);
@@ -93,6 +93,7 @@ async function skipTo(date: string, time: string): Promise<void> {
 
 /** Every notice about an assignment, as `2017-02-03 09:00 市商务局 【催办】…`. */
 async function inbox(assignmentId: string): Promise<string[]> {
+  await readModelsOf(pool, assignmentId);
   const { rows } = await pool.query<{ occurred_at: Date; recipient: string; subject: string }>(
     'SELECT occurred_at, recipient, subject FROM inbox WHERE assignment_id = $1 ORDER BY seq, recipient',
     [assignmentId],
@@ -174,6 +175,7 @@ test("the period's bulletin is issued on time and agrees with the assignments' o
   expect(view.bulletins.map((b) => [b.period, formatShanghai(new Date(b.issuedAt))])).toEqual([
     ['2017-01', '2017-02-14 17:00'],
   ]);
+  await readModelsOf(pool, `cycle:${X}`);
   const { rows } = await pool.query<{ bulletin: Bulletin }>(
     'SELECT bulletin FROM bulletins WHERE cycle_id = $1 AND period = $2',
     [X, '2017-01'],
@@ -234,6 +236,7 @@ test('a paused cycle sends nothing; on resuming, each assignment gets one notice
   expect(issued.map((b) => [b.period, formatShanghai(new Date(b.issuedAt))])).toEqual([
     ['2017-Q1', '2017-04-20 11:00'],
   ]);
+  await readModelsOf(pool, `cycle:${Y}`);
   const { rows } = await pool.query<{ bulletin: Bulletin }>('SELECT bulletin FROM bulletins WHERE cycle_id = $1', [Y]);
   expect(rows[0]!.bulletin.units.map((u) => [u.unit, u.missing, u.escalations])).toEqual([
     ['市水务局', 1, { urge: 0, 'notify-head': 0, 'report-coordinator': 1 }],

@@ -2,7 +2,8 @@
  * Nothing is lost when a process dies or a server restarts. The worker runs as its own process and is killed with
  * SIGKILL; the Temporal dev server, Kafka and PostgreSQL are each stopped and started again through
  * scripts/stack.sh. After each, the assignment goes on where it was, and the event store and the Kafka topic hold
- * every event exactly once in order; while Kafka is down, an update is answered all the same.
+ * every event exactly once in order, and the read models apply each once; while Kafka is down, an update is answered
+ * all the same.
  */
 import type { Client, Connection } from '@temporalio/client';
 import type { Kafka } from 'kafkajs';
@@ -11,7 +12,7 @@ import { AssignmentService, assignmentIdOf } from '../../api/assignments';
 import { addDays, shanghaiDate } from '../../domain/calendar';
 import { readAssignmentEvents } from '../../infra/kafka';
 import { killHard, stack, startWorkerProcess, whileAlive, type WorkerProcess } from '../support/processes';
-import { config, connectKafka, connectPostgres, connectTemporal, uniqueId } from '../support/stack';
+import { config, connectKafka, connectPostgres, connectTemporal, readModelsOf, uniqueId } from '../support/stack';
 
 jest.setTimeout(180_000);
 
@@ -91,4 +92,11 @@ test('a killed worker and restarted servers lose nothing', async () => {
   expect(left.rows[0].n).toBe(0);
   expect([...new Map(onTopic.map((r) => [r.seq, r.event.type])).values()]).toEqual(lifecycle);
   expect(onTopic.map((r) => r.seq)).toEqual([...onTopic.map((r) => r.seq)].sort((a, b) => a - b));
+  // The worker's projector built the read models from the topic across the restarts: every event applied once.
+  await readModelsOf(pool, id, { timeoutMs: 60_000 });
+  const listed = await pool.query('SELECT status, last_seq FROM assignments WHERE assignment_id = $1', [id]);
+  expect(listed.rows).toEqual([{ status: 'completed', last_seq: lifecycle.length }]);
+  const inbox = await pool.query('SELECT count(*)::int AS n FROM inbox WHERE assignment_id = $1', [id]);
+  const sent = await pool.query('SELECT count(*)::int AS n FROM notices WHERE assignment_id = $1', [id]);
+  expect(inbox.rows).toEqual(sent.rows);
 });

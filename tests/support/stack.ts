@@ -18,6 +18,8 @@ import { startTimeSkippingServer, TEST_SERVER, type TimeSkippingOptions } from '
 import { createActivities } from '../../activities';
 import { createAssignmentWorker, WORKFLOWS_PATH } from '../../worker/create-worker';
 import { OutboxRelay, type OutboxRelayOptions } from '../../worker/outbox-relay';
+import { readModelGroup, ReadModelProjector } from '../../read-models/projector';
+import { awaitReadModels } from '../../read-models/status';
 
 /** Library and relay logs in tests: warnings and errors only, as a person running the tests would want them. */
 export const testLogger = createLogger('test', { level: 'warn' });
@@ -144,13 +146,58 @@ export async function runProductWorker(
     workflowBundle: await bundleWorkflowsQuietly(),
     activities: createActivities({ pool, topic: config.KAFKA_EVENTS_TOPIC, temporal: { client, taskQueue } }),
   });
+  const readModels = await startReadModels(pool);
   const running = worker.run();
   return {
     async stop() {
       worker.shutdown();
       await running;
+      await readModels.stop();
     },
   };
+}
+
+/**
+ * The outbox relay and the read-model projector as the worker process runs them beside its workflows, on the test
+ * configuration's topic and group: what the activities store reaches the read models through Kafka.
+ */
+export async function startReadModels(
+  pool: Pool,
+  topic = config.KAFKA_EVENTS_TOPIC,
+): Promise<{ stop: () => Promise<void> }> {
+  const kafka = await connectKafka(topic);
+  const relay = await startRelay(pool, { kafka });
+  const projector = new ReadModelProjector({
+    kafka,
+    pool,
+    topic,
+    groupId: readModelGroup({ KAFKA_EVENTS_TOPIC: topic }),
+    logger: testLogger,
+  });
+  try {
+    await projector.start();
+  } catch (error) {
+    await relay.stop();
+    throw error;
+  }
+  return {
+    async stop() {
+      await projector.stop();
+      await relay.stop();
+    },
+  };
+}
+
+/**
+ * Waits until the read models have applied every stored event of `streams` and delivered their notices (see
+ * awaitReadModels): a test reads them after that, never right after the call that stored the events.
+ */
+export function readModelsOf(
+  pool: Pool,
+  streams: string | string[],
+  options: { timeoutMs?: number } = {},
+): Promise<void> {
+  return awaitReadModels(pool, typeof streams === 'string' ? [streams] : streams, options);
 }
 
 /**
@@ -186,4 +233,33 @@ export async function tracesOf(
   );
   const history = await client.workflow.getHandle(assignmentId).fetchHistory();
   return { stored: rows.map((r) => r.type), history: history.events?.length ?? 0 };
+}
+
+/**
+ * A PostgreSQL schema of the test database of its own, with every migration applied in it: for tests that rebuild or
+ * measure the read models as a whole, which must see no other test's rows. `databaseUrl` reaches the same schema
+ * (for a command run with it); `drop` removes the schema and closes the pool.
+ */
+export async function scratchSchema(): Promise<{ pool: Pool; databaseUrl: string; drop: () => Promise<void> }> {
+  const schema = uniqueId('scratch').replace(/-/g, '_');
+  const admin = createPool(config.DATABASE_URL);
+  try {
+    await checkPostgres(admin, config.DATABASE_URL);
+    await admin.query(`CREATE SCHEMA ${schema}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(config.DATABASE_URL);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  const databaseUrl = url.toString();
+  const pool = createPool(databaseUrl);
+  await migrate(pool);
+  return {
+    pool,
+    databaseUrl,
+    async drop() {
+      await pool.query(`DROP SCHEMA ${schema} CASCADE`);
+      await pool.end();
+    },
+  };
 }

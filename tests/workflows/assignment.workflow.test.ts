@@ -11,17 +11,26 @@ import { addDays, formatShanghai } from '../../domain/calendar';
 import { DEFAULT_YEAR_UNITS, simulateYear } from '../../scripts/year-simulation';
 import { createAssignmentWorker, WORKFLOWS_PATH } from '../../worker/create-worker';
 import { statusQuery } from '../../workflows/assignment/messages';
-import { config, connectPostgres, createTimeSkippingEnv, uniqueId } from '../support/stack';
+import {
+  config,
+  connectPostgres,
+  createTimeSkippingEnv,
+  readModelsOf,
+  startReadModels,
+  uniqueId,
+} from '../support/stack';
 
 jest.setTimeout(300_000);
 
 let env: TestWorkflowEnvironment;
 let pool: Pool;
 let workflowBundle: Awaited<ReturnType<typeof bundleWorkflowCode>>;
+let readModels: Awaited<ReturnType<typeof startReadModels>>;
 
 beforeAll(async () => {
   pool = await connectPostgres();
   env = await createTimeSkippingEnv();
+  readModels = await startReadModels(pool);
   const noop = () => undefined;
   workflowBundle = await bundleWorkflowCode({
     workflowsPath: WORKFLOWS_PATH,
@@ -30,6 +39,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await readModels?.stop();
   await env?.teardown();
   await pool?.end();
 });
@@ -45,6 +55,7 @@ async function withWorker<T>(taskQueue: string, fn: () => Promise<T>): Promise<T
 }
 
 async function inbox(assignmentId: string): Promise<string[]> {
+  await readModelsOf(pool, assignmentId);
   const { rows } = await pool.query<{ occurred_at: Date; recipient: string; kind: string }>(
     'SELECT occurred_at, recipient, kind FROM inbox WHERE assignment_id = $1 ORDER BY seq, recipient',
     [assignmentId],
@@ -94,6 +105,10 @@ test('a year of quarter ends: on time, late and never reported', async () => {
     ]),
   );
 
+  await readModelsOf(
+    pool,
+    Object.values(handles).map((h) => h.workflowId),
+  );
   const { rows: reports } = await pool.query<{ unit: string; late: boolean; n: string }>(
     `SELECT unit, late, count(*) AS n FROM progress_reports WHERE assignment_id LIKE $1 GROUP BY unit, late ORDER BY unit`,
     [`${prefix}:%`],

@@ -29,7 +29,7 @@ import {
 } from '../../workflows/assignment/messages';
 import { DEFAULT_CONVERSATION } from '../../workflows/assignment/policy';
 import type { assignmentWorkflow } from '../../workflows/assignment/workflow';
-import { connectPostgres, createTimeSkippingEnv, runProductWorker, uniqueId } from '../support/stack';
+import { connectPostgres, createTimeSkippingEnv, readModelsOf, runProductWorker, uniqueId } from '../support/stack';
 import { spec } from './decider-v2-fixtures';
 
 jest.setTimeout(60_000);
@@ -60,6 +60,7 @@ async function skipTo(date: string, time: string): Promise<void> {
 
 /** Every notice of the assignment, as its recipients read them: Beijing time, recipient, subject. */
 async function inbox(id: string, since = '2017-01-01'): Promise<string[]> {
+  await readModelsOf(pool, id);
   const { rows } = await pool.query<{ occurred_at: Date; recipient: string; subject: string }>(
     `SELECT occurred_at, recipient, subject FROM inbox
       WHERE assignment_id = $1 AND occurred_at >= $2 ORDER BY seq, recipient`,

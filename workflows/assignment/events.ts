@@ -411,10 +411,25 @@ export type AssignmentEvent = z.infer<typeof assignmentEventSchema>;
 export const chainHashSchema = z.string().regex(/^[0-9a-f]{64}$/);
 
 /**
+ * A notice that went out with an event (workflows/assignment/notices.ts), as its Kafka message carries it: the read
+ * models build the inbox from these, so the inbox can be rebuilt from the topic.
+ */
+export const publishedNoticeSchema = z.object({
+  key: z.string(),
+  assignmentId: z.string(),
+  seq: z.number().int().min(1),
+  at: z.iso.datetime(),
+  recipient: z.string(),
+  kind: z.string(),
+  subject: z.string(),
+  body: z.string(),
+});
+
+/**
  * An event as stored and published: the assignment it belongs to and its position in that assignment's stream; who
  * made it happen, why, and the run that decided it (`meta`, which the workflow sends with the event); and, on Kafka,
- * its link of the stream's hash chain, as the store computed it. All three are absent from what was recorded before
- * them.
+ * its link of the stream's hash chain, as the store computed it, and the notices that went out with it. All four are
+ * absent from what was recorded or published before them.
  */
 export const recordedEventSchema = z.object({
   assignmentId: z.string(),
@@ -423,5 +438,6 @@ export const recordedEventSchema = z.object({
   meta: eventMetaSchema.optional(),
   prevHash: chainHashSchema.optional(),
   hash: chainHashSchema.optional(),
+  notices: z.array(publishedNoticeSchema).optional(),
 });
 export type RecordedEvent = z.infer<typeof recordedEventSchema>;

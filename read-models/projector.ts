@@ -1,0 +1,151 @@
+/**
+ * The live projector: a Kafka consumer group on the events topic that builds the read models. Each batch of a
+ * partition is applied in one PostgreSQL transaction together with the positions it advances (read-models/tables.ts),
+ * and only then are the offsets committed. A message at or below its stream's position is a repeat (the relay
+ * delivers at least once; a restart re-reads from the last committed offset) and changes nothing; one whose
+ * predecessor has not been applied is held in `read_model_parked` until it is. So every (stream, seq) is applied once
+ * and in order, whatever Kafka delivers twice or out of turn.
+ *
+ * Several workers may each run one: the group gives each its partitions, and a stream (the record key) lives in one
+ * partition. While `duban readmodels rebuild` runs, the projector waits (the advisory lock of READ_MODEL_LOCK) and
+ * carries on after it from its committed offsets; what the rebuild already applied is skipped as a repeat.
+ */
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Pool } from 'pg';
+import type { Config } from '../infra/config';
+import type { Logger } from '../infra/logger';
+import { withTransaction } from '../infra/postgres';
+import { Folding, streamMessageSchema, type StreamMessage } from './projection';
+import {
+  fillStoredNotices,
+  loadParked,
+  loadViews,
+  READ_MODEL_LOCK,
+  writeInbox,
+  writeParked,
+  writeViews,
+} from './tables';
+
+/** The consumer group of a deployment's projectors: one per events topic, as one topic feeds one database. */
+export function readModelGroup(config: Pick<Config, 'KAFKA_EVENTS_TOPIC'>): string {
+  return `${config.KAFKA_EVENTS_TOPIC}.read-models`;
+}
+
+export interface ProjectorOptions {
+  kafka: Kafka;
+  pool: Pool;
+  topic: string;
+  groupId: string;
+  logger: Logger;
+}
+
+const LOCK_RETRY_MS = 250;
+
+export class ReadModelProjector {
+  private consumer?: Consumer;
+  private readonly log: Logger;
+
+  constructor(private readonly options: ProjectorOptions) {
+    this.log = options.logger.child({ name: 'read-models' });
+  }
+
+  /** Joins the group and starts applying; resolves once the consumer runs. */
+  async start(): Promise<void> {
+    const { kafka, topic, groupId } = this.options;
+    const consumer = kafka.consumer({
+      groupId,
+      // A member that went away without leaving (a killed process) is given up after 10 s, not the default 30.
+      sessionTimeout: 10_000,
+      rebalanceTimeout: 20_000,
+      heartbeatInterval: 1_000,
+      // An idle fetch returns after a second, so that stopping (which waits for it) is quick.
+      maxWaitTimeInMs: 1_000,
+    });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({ eachBatchAutoResolve: false, eachBatch: (payload) => this.applyBatch(payload) });
+    } catch (error) {
+      await consumer.disconnect();
+      throw error;
+    }
+    this.consumer = consumer;
+  }
+
+  /** Leaves the group after the batch in progress; its transaction has committed or rolled back. */
+  async stop(): Promise<void> {
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    await consumer?.disconnect();
+  }
+
+  private async applyBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    commitOffsetsIfNecessary,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> {
+    const messages: StreamMessage[] = [];
+    for (const message of batch.messages) {
+      const parsed = parseMessage(message.value);
+      if (parsed.ok) messages.push(parsed.message);
+      else {
+        this.log.error(
+          { partition: batch.partition, offset: message.offset },
+          `读模型跳过无法解析的消息（${batch.topic}#${batch.partition}@${message.offset}）：${parsed.error}`,
+        );
+      }
+    }
+    for (;;) {
+      if (!isRunning() || isStale()) return;
+      const applied = await withTransaction(this.options.pool, async (client) => {
+        const { rows } = await client.query<{ ok: boolean }>(
+          'SELECT pg_try_advisory_xact_lock_shared(hashtext($1)) AS ok',
+          [READ_MODEL_LOCK],
+        );
+        if (!rows[0]?.ok) return false;
+        if (messages.length === 0) return true;
+        await fillStoredNotices(client, messages);
+        const streams = [...new Set(messages.map((m) => m.assignmentId))];
+        const views = await loadViews(client, streams);
+        const folding = new Folding(views, await loadParked(client, streams));
+        for (const message of messages) folding.offer(message);
+        await writeViews(client, [...views.values()]);
+        await writeInbox(client, folding.takeDelivered());
+        const { parked, released } = folding.parkedChanges();
+        await writeParked(client, parked, released);
+        if (parked.length > 0) {
+          this.log.warn(
+            { parked: parked.map((m) => `${m.assignmentId}/${m.seq}`) },
+            `${parked.length} 个事件先于其前一个事件到达，暂存待前序事件应用后再应用`,
+          );
+        }
+        return true;
+      });
+      if (applied) break;
+      // A rebuild holds the read models: wait for it, telling the group this member is alive.
+      await heartbeat();
+      await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_MS));
+    }
+    const last = batch.messages.at(-1);
+    if (last) resolveOffset(last.offset);
+    await commitOffsetsIfNecessary();
+    await heartbeat();
+  }
+}
+
+/** A message of the events topic, checked at the edge; what does not parse is reported, not applied. */
+export function parseMessage(
+  value: Buffer | null,
+): { ok: true; message: StreamMessage } | { ok: false; error: string } {
+  if (!value) return { ok: false, error: '消息为空' };
+  try {
+    const result = streamMessageSchema.safeParse(JSON.parse(value.toString()));
+    if (result.success) return { ok: true, message: result.data };
+    return { ok: false, error: result.error.issues[0]?.message ?? 'schema' };
+  } catch (error) {
+    return { ok: false, error: (error as Error).message };
+  }
+}
