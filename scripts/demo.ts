@@ -1,7 +1,8 @@
 /**
  * The demo (`npm run demo`): on the local stack that scripts/stack.sh brought up, one task item from a real
  * published plan goes through its lifecycle on the Temporal dev server — 交办, 签收, 报送, 办结 — read back from
- * PostgreSQL and Kafka; then the product's main job: a year of the whole Ezhou plan supervised in seconds on the
+ * PostgreSQL and Kafka, then as an auditor sees it (its timeline, and the chain, the history and the replay verified);
+ * then the product's main job: a year of the whole Ezhou plan supervised in seconds on the
  * time-skipping server — 212 assignments, reminders and escalations on 2017's working days, a 督查通报 each quarter.
  */
 import { readFileSync } from 'node:fs';
@@ -13,12 +14,15 @@ import type { Pool } from 'pg';
 import type { Activities } from '../activities';
 import { AssignmentService, assignmentIdOf } from '../api/assignments';
 import { simulateCycle } from '../api/simulation';
+import { formatVerdict, verifyOne } from '../cli/audit-verify';
 import { readCsv } from '../cli/csv';
 import { formatShanghai, shanghaiDate } from '../domain/calendar';
+import { buildTimeline, formatTimeline } from '../domain/audit/timeline';
 import { formatBulletin } from '../domain/cycle/bulletin';
 import { parsePlan } from '../domain/plan';
 import { readDirectoryTable } from '../domain/units';
 import { loadCalendarYears } from '../infra/calendar-store';
+import { noticesOf, streamEvents } from '../infra/audit-store';
 import { loadConfig } from '../infra/config';
 import { readAssignmentEvents } from '../infra/kafka';
 import { createLogger } from '../infra/logger';
@@ -93,7 +97,13 @@ async function oneTask({ config, kafka, ...deps }: Deps & { config: ReturnType<t
     workflowBundle,
     activities,
   });
-  const service = new AssignmentService({ client, taskQueue, coordinator: config.DUBAN_COORDINATOR });
+  // As the API makes them: on the working-day calendar (version 3), each notice stored with its event.
+  const service = new AssignmentService({
+    client,
+    taskQueue,
+    coordinator: config.DUBAN_COORDINATOR,
+    calendarYears: () => loadCalendarYears(pool),
+  });
   const id = assignmentIdOf(run, task.ref, unit);
 
   await worker.runUntil(async () => {
@@ -124,7 +134,6 @@ async function oneTask({ config, kafka, ...deps }: Deps & { config: ReturnType<t
     say(`办结 ← ${config.DUBAN_COORDINATOR}`);
   });
   await nativeConnection.close();
-  await connection.close();
 
   const { rows: events } = await pool.query<{ seq: number; type: string; published_at: Date | null }>(
     'SELECT seq, type, published_at FROM assignment_events WHERE assignment_id = $1 ORDER BY seq',
@@ -146,6 +155,14 @@ async function oneTask({ config, kafka, ...deps }: Deps & { config: ReturnType<t
     [id],
   );
   say(`${unit}收件箱：${inbox.map((n) => n.subject).join('  ')}`);
+
+  // The auditor's view of the same item: its timeline, and the three checks of `duban audit verify`.
+  const timeline = buildTimeline(id, [await streamEvents(pool, id)], await noticesOf(pool, [id]));
+  say('审计时间线（duban audit timeline）：');
+  for (const line of formatTimeline(timeline, 'text').trimEnd().split('\n')) say(`  ${line}`);
+  say(formatVerdict(await verifyOne(pool, client, id)).trimEnd());
+  await connection.close();
+
   const [host] = config.TEMPORAL_ADDRESS.split(':');
   say(
     `Temporal UI：http://${host}:${process.env.TEMPORAL_UI_PORT ?? '8233'}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows/${encodeURIComponent(id)}`,
