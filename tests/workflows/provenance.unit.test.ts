@@ -105,6 +105,20 @@ describe("the coordinator's turns name its office and the reason it gave", () =>
     ]);
   });
 
+  test('a report accepted with no comment at all (a client that sends straight to Temporal) gives no reason', () => {
+    // The handler gets the payload as sent: the schema's default of '' never applied. A throw would stall the workflow.
+    const review = {
+      type: 'ReviewReport',
+      now: at('2017-01-26'),
+      by: COORDINATOR,
+      period: '2017-01',
+      accept: true,
+    } as unknown as AssignmentCommand;
+    expect(provenance(review, reported)).toEqual([
+      ['ReportAccepted', { actor: { role: 'coordinator', name: COORDINATOR } }],
+    ]);
+  });
+
   test('暂停 carries its reason; 恢复 names the coordinator', () => {
     const pause: AssignmentCommand = {
       type: 'PauseAssignment',

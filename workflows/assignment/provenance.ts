@@ -77,7 +77,11 @@ export function provenanceOf(command: AssignmentCommand, event: AssignmentEvent,
   }
 }
 
-/** A reason left empty (an approval without comment) is no reason. */
-export function withReason(actor: Actor, reason: string): Provenance {
-  return reason.trim() ? { actor, reason } : { actor };
+/**
+ * A reason left empty (an approval without comment) is no reason. Nor is one left out: an update's handler gets its
+ * payload as sent — a schema's `.default('')` applies only where the payload is parsed (the API, the CLI), not to
+ * what another client sends straight to Temporal — and a throw here would fail the workflow task on every replay.
+ */
+export function withReason(actor: Actor, reason: string | undefined): Provenance {
+  return reason?.trim() ? { actor, reason } : { actor };
 }
