@@ -1,5 +1,5 @@
 /** Kafka through kafkajs: the client, the topic the domain events go to, and a producer that keeps per-key order. */
-import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkajs';
 import { recordedEventSchema, type RecordedEvent } from '../workflows/assignment/events';
 import type { Config } from './config';
 import { kafkaLogCreator, type Logger } from './logger';
@@ -24,7 +24,10 @@ export function createKafka(config: Pick<Config, 'KAFKA_BROKERS' | 'KAFKA_CLIENT
 /** Several partitions so consumers can share the load; the key (the assignment id) keeps one stream in order. */
 const TOPIC_PARTITIONS = 6;
 
-/** Creates the events topic if it is missing; fails naming Kafka and how to start it when the broker is down. */
+/**
+ * Creates the events topic if it is missing, with unlimited retention (set on an existing one too); fails naming
+ * Kafka and how to start it when the broker is down.
+ */
 export async function ensureTopic(
   kafka: Kafka,
   config: Pick<Config, 'KAFKA_BROKERS' | 'KAFKA_EVENTS_TOPIC'>,
@@ -37,6 +40,7 @@ export async function ensureTopic(
   }
   try {
     await createMissingTopics(admin, [config.KAFKA_EVENTS_TOPIC]);
+    await keepForever(admin, config.KAFKA_EVENTS_TOPIC);
   } finally {
     await admin.disconnect();
   }
@@ -53,13 +57,35 @@ export async function ensureTopics(kafka: Kafka, topics: readonly string[]): Pro
   }
 }
 
+/**
+ * An events topic keeps every record for ever: the read models are rebuilt from its offset zero, and a broker's
+ * default retention (7 days) would leave a rebuild only the last week.
+ */
+export const EVENT_TOPIC_RETENTION = [
+  { name: 'retention.ms', value: '-1' },
+  { name: 'retention.bytes', value: '-1' },
+];
+
 async function createMissingTopics(admin: Admin, topics: readonly string[]): Promise<void> {
   const existing = new Set(await admin.listTopics());
   const missing = [...new Set(topics)].filter((t) => !existing.has(t));
   if (missing.length === 0) return;
   await admin.createTopics({
     waitForLeaders: true,
-    topics: missing.map((topic) => ({ topic, numPartitions: TOPIC_PARTITIONS, replicationFactor: 1 })),
+    topics: missing.map((topic) => ({
+      topic,
+      numPartitions: TOPIC_PARTITIONS,
+      replicationFactor: 1,
+      configEntries: EVENT_TOPIC_RETENTION,
+    })),
+  });
+}
+
+/** A topic created before its retention was set (by an earlier version, or by hand) is given unlimited retention. */
+async function keepForever(admin: Admin, topic: string): Promise<void> {
+  await admin.alterConfigs({
+    validateOnly: false,
+    resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: EVENT_TOPIC_RETENTION }],
   });
 }
 

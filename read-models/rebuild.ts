@@ -76,6 +76,14 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
     const ends = new Map(
       (await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, { low: BigInt(p.low), high: BigInt(p.high) }]),
     );
+    const trimmed = [...ends].filter(([, { low }]) => low > 0n);
+    if (trimmed.length > 0) {
+      const where = trimmed.map(([partition, { low }]) => `分区 ${partition} 自偏移 ${low} 起`).join('、');
+      throw new RebuildError(
+        `事件主题 ${topic} 的开头已被删除（${where}才有消息，更早的已过保留期）：从这里重建会丢掉更早的读模型，` +
+          '原有读模型未改动；事件主题须永久保留（worker 启动时设置 retention.ms=-1），缺失的部分只能从事件库重新发布',
+      );
+    }
     const total = [...ends.values()].reduce((n, { low, high }) => n + Number(high - low), 0);
     const folding = new Folding();
     // The tables are emptied and filled in one transaction, opened now: readers see the old read models until it

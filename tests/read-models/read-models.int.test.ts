@@ -8,7 +8,7 @@
  */
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
-import type { Kafka, Producer } from 'kafkajs';
+import { ConfigResourceTypes, type Kafka, type Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { createActivities } from '../../activities';
 import type { AssignmentService } from '../../api/assignments';
@@ -443,4 +443,30 @@ test('readmodels rebuild with Kafka down fails naming Kafka and changes nothing'
   expect(io.err()).toContain('127.0.0.1:1');
   expect(await readModelTables()).toEqual(before);
   expect(config.KAFKA_EVENTS_TOPIC).not.toBe(topic);
+});
+
+test('the events topic keeps its records for ever; one whose start was deleted is not rebuilt from, and nothing changes', async () => {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [described] = (
+      await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }],
+      })
+    ).resources;
+    const retention = Object.fromEntries(described!.configEntries.map((e) => [e.configName, e.configValue]));
+    expect({ ms: retention['retention.ms'], bytes: retention['retention.bytes'] }).toEqual({ ms: '-1', bytes: '-1' });
+
+    // As a broker's retention would have: the first record of a partition that has any is deleted.
+    const partition = (await admin.fetchTopicOffsets(topic)).find((p) => Number(p.high) > 0)!;
+    await admin.deleteTopicRecords({ topic, partitions: [{ partition: partition.partition, offset: '1' }] });
+  } finally {
+    await admin.disconnect();
+  }
+  const before = await readModelTables();
+  const io = cliIo(scratchEnv());
+  expect(await main(['readmodels', 'rebuild'], io)).toBe(1);
+  expect(io.err()).toMatch(/开头已被删除.*原有读模型未改动/);
+  expect(await readModelTables()).toEqual(before);
 });
