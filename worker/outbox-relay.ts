@@ -195,18 +195,21 @@ export class OutboxRelay {
 
   /**
    * The record as consumers read it: the event, who made it happen and why, its link of the stream's chain, and the
-   * notices that went out with it.
+   * notices that went out with it. Notices that would make the record large (a cycle's notice to a hundred units
+   * repeats its body for each) stay out of it: the read models then take them from the event store's `notices`, as
+   * for records published before notices rode along, and the stream is never held up behind a record Kafka refuses.
    */
   private toRecord(row: PendingRow): OutgoingRecord {
     const { assignment_id: assignmentId, seq, payload, meta, prev_hash: prevHash, hash } = row;
-    const value = JSON.stringify({
+    const record = {
       assignmentId,
       seq,
       event: payload,
       ...(meta && { meta }),
       ...(prevHash && hash && { prevHash, hash }),
-      notices: row.notices ?? [],
-    } satisfies RecordedEvent);
+    } satisfies RecordedEvent;
+    const withNotices = JSON.stringify({ ...record, notices: row.notices ?? [] } satisfies RecordedEvent);
+    const value = Buffer.byteLength(withNotices) <= this.maxRecordBytes / 4 ? withNotices : JSON.stringify(record);
     const headers = { type: payload.type, version: String(payload.version), seq: String(seq) };
     const bytes = Buffer.byteLength(value) + Buffer.byteLength(assignmentId) + 64;
     return { row, bytes, message: { key: assignmentId, value, headers } };

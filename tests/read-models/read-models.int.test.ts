@@ -16,7 +16,7 @@ import { buildApi } from '../../api/server';
 import { main } from '../../cli/main';
 import type { Io } from '../../cli/plan-command';
 import { computeBulletin, DEFAULT_SCORING } from '../../domain/cycle/bulletin';
-import { createProducer } from '../../infra/kafka';
+import { createProducer, readAssignmentEvents } from '../../infra/kafka';
 import { readModelGroup } from '../../read-models/projector';
 import { readModelLag } from '../../read-models/status';
 import type { AssignmentEvent, RecordedEvent } from '../../workflows/assignment/events';
@@ -292,6 +292,29 @@ test('notices delivered after their event was published still reach the inbox, o
   } finally {
     await readModels.stop();
   }
+});
+
+test('notices too large to ride along stay out of the message, and still reach the inbox from the store', async () => {
+  const id = uniqueId('rm-large');
+  const [assigned] = lifecycle(id);
+  // A notice to 70 units with a 5,000-character body: about 1 MB together, Kafka's limit for one record.
+  const notices = Array.from({ length: 70 }, (_, i) => ({
+    ...noticesOf([assigned!])[0]!,
+    key: `${id}#1#单位${i}`,
+    recipient: `单位${i}`,
+    body: '通'.repeat(5_000),
+  }));
+  const readModels = await startReadModels(pool, topic);
+  try {
+    await run(activities().recordEvents, [assigned!], notices);
+    await readModelsOf(pool, id);
+  } finally {
+    await readModels.stop();
+  }
+  const [published] = await readAssignmentEvents(kafka, { topic, assignmentId: id, count: 1 });
+  expect(published).toMatchObject({ assignmentId: id, seq: 1 });
+  expect(published!.notices).toBeUndefined();
+  expect(await inboxKeys(id)).toEqual(notices.map((n) => n.key).sort());
 });
 
 test("a message published before notices rode along takes them from the event store's record", async () => {
