@@ -42,7 +42,7 @@ import { shanghaiTime } from '../domain/audit/timeline';
 import { cycleRecord, noticesOf, streamsEvents } from '../infra/audit-store';
 import { eachLimited } from '../infra/each-limited';
 import type { SigningKey } from '../infra/signing-key';
-import { fetchRuns, recordCalls, type WorkflowRun } from '../infra/workflow-history';
+import { fetchRuns, isOpen, recordCalls, type WorkflowRun } from '../infra/workflow-history';
 import { cycleStream } from '../workflows/cycle/events';
 
 /** Refuses a DIR that holds anything: an export never mixes with, or overwrites, other files. */
@@ -71,12 +71,14 @@ export async function exportCycle(
   requireEmptyDir(dir);
   const record = await cycleRecord(pool, cycleId);
   const streamIds = [cycleStream(cycleId), ...record.table.map((row) => row.assignmentId)];
-  const events = await streamsEvents(pool, streamIds);
-  const notices = await noticesOf(pool, streamIds);
+  // The histories first, then the events (as verify reads them): what a running workflow stores in between is after
+  // the end of its packaged history, where the package's check leaves it.
   const runsOf = new Map<string, WorkflowRun[] | undefined>();
   await eachLimited(streamIds, 8, async (id) => {
     runsOf.set(id, await fetchRuns(client, id));
   });
+  const events = await streamsEvents(pool, streamIds);
+  const notices = await noticesOf(pool, streamIds);
 
   const files = new Map<string, Buffer>();
   const notes: string[] = [];
@@ -230,8 +232,11 @@ function crossChecks(files: ReadonlyMap<string, Buffer>, manifest: Manifest): Pa
       continue;
     }
     let calls;
+    let open;
     try {
-      calls = recordCalls(recorded.runs.map((r) => ({ runId: r.runId, history: historyFromJSON(r.history) })));
+      const runs = recorded.runs.map((r) => ({ runId: r.runId, history: historyFromJSON(r.history) }));
+      calls = recordCalls(runs);
+      open = isOpen(runs);
     } catch (error) {
       problems.push({
         code: 'PACKAGE_HISTORY_MISMATCH',
@@ -240,7 +245,7 @@ function crossChecks(files: ReadonlyMap<string, Buffer>, manifest: Manifest): Pa
       });
       continue;
     }
-    const mismatch = compareWithHistory(s.stream, stored, calls);
+    const mismatch = compareWithHistory(s.stream, stored, calls, open);
     if (mismatch) {
       problems.push({
         code: 'PACKAGE_HISTORY_MISMATCH',

@@ -48,6 +48,20 @@ export async function fetchRuns(client: Client, workflowId: string): Promise<Wor
   return runs;
 }
 
+/** Whether the latest run had not closed when its history was read: events stored after that are still to come in it. */
+export function isOpen(runs: readonly WorkflowRun[]): boolean {
+  const events = runs[runs.length - 1]?.history.events ?? [];
+  const last = events[events.length - 1];
+  return !(
+    last?.workflowExecutionCompletedEventAttributes ||
+    last?.workflowExecutionFailedEventAttributes ||
+    last?.workflowExecutionTimedOutEventAttributes ||
+    last?.workflowExecutionTerminatedEventAttributes ||
+    last?.workflowExecutionCanceledEventAttributes ||
+    last?.workflowExecutionContinuedAsNewEventAttributes
+  );
+}
+
 /** The `recordEvents` activities of some runs, in history order, with their decoded input and their outcome. */
 export function recordCalls(runs: readonly WorkflowRun[]): RecordCall[] {
   const calls: RecordCall[] = [];

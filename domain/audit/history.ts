@@ -18,7 +18,7 @@ export interface RecordCall {
   scheduledAt: string;
   /** completed: stored; pending: running now (its events may or may not be stored yet); failed: stored nothing. */
   outcome: 'completed' | 'pending' | 'failed';
-  events: Array<{ assignmentId: string; seq: number; event: unknown }>;
+  events: Array<{ assignmentId: string; seq: number; event: unknown; meta?: unknown }>;
 }
 
 export interface HistoryMismatch {
@@ -27,11 +27,17 @@ export interface HistoryMismatch {
   message: string;
 }
 
-/** The first stored event that the history does not vouch for, or that the history has and the store lacks. */
+/**
+ * The first stored event that the history does not vouch for, or that the history has and the store lacks.
+ * `historyOpen`: the workflow was still running when its history was read (read before the events, so that an event
+ * stored meanwhile is one the history has not reached yet, not one it lacks): stored events after the last one the
+ * history names are left for a later check.
+ */
 export function compareWithHistory(
   streamId: string,
   stored: readonly StoredEvent[],
   calls: readonly RecordCall[],
+  historyOpen = false,
 ): HistoryMismatch | undefined {
   const bySeq = new Map(stored.map((s) => [s.seq, s]));
   let expectedSeq = 1;
@@ -79,6 +85,18 @@ export function compareWithHistory(
           message: `第 ${recorded.seq} 条事件的时间 ${shanghaiTime(at)} 晚于${where}写入它的时间：时间不可信`,
         };
       }
+      // Who acted and why are part of the record: the history's copy of them (when the run sent them) must agree.
+      const metaDifference =
+        recorded.meta === undefined ? undefined : firstDifference(recorded.meta, row.meta ?? undefined, 'meta');
+      if (metaDifference !== undefined) {
+        return {
+          seq: recorded.seq,
+          problem: 'content',
+          message:
+            `第 ${recorded.seq} 条事件（${typeOf(row.event)}）的元数据与${where}不符：${metaDifference}` +
+            '——办理方或理由在写入后被改动',
+        };
+      }
       if (row.meta?.runId && row.meta.runId !== call.runId) {
         return {
           seq: recorded.seq,
@@ -89,8 +107,10 @@ export function compareWithHistory(
       expectedSeq++;
     }
   }
+  const lastInHistory = Math.max(expectedSeq - 1, ...pending.keys());
   for (const row of stored) {
     if (row.seq < expectedSeq) continue;
+    if (historyOpen && row.seq > lastInHistory) break;
     const inFlight = pending.get(row.seq);
     if (inFlight && firstDifference(inFlight.event, row.event) === undefined) continue;
     return {

@@ -248,6 +248,32 @@ describe('the stored events against the history that recorded them', () => {
     });
   });
 
+  it('leave the events a running workflow stored after its history was read for a later check, and only then', () => {
+    const readBeforeTheLast = [call('completed', 1, 2)];
+    expect(compareWithHistory('a', ours, readBeforeTheLast, true)).toBeUndefined();
+    expect(compareWithHistory('a', ours, readBeforeTheLast, false)).toMatchObject({
+      seq: 3,
+      problem: 'missing-in-history',
+    });
+  });
+
+  it('name an event whose actor or reason was changed after it was stored', () => {
+    const meta = { actor: { role: 'unit', name: '市农委' }, workflowId: 'a', runId: 'run-1' };
+    const recorded = call('completed', 1, 2, 3);
+    recorded.events = recorded.events.map((e) => ({ ...e, meta }));
+    const stored = ours.map((e) => ({ ...e, meta })) as StoredEvent[];
+    expect(compareWithHistory('a', stored, [recorded])).toBeUndefined();
+    stored[1] = {
+      ...stored[1]!,
+      meta: { ...meta, actor: { role: 'coordinator', name: '市政府督查室' } },
+    } as StoredEvent;
+    expect(compareWithHistory('a', stored, [recorded])).toMatchObject({
+      seq: 2,
+      problem: 'content',
+      message: expect.stringContaining('元数据'),
+    });
+  });
+
   it('refuse an event dated after the activity that stored it', () => {
     const early = { ...call('completed', 1, 2, 3), scheduledAt: '2027-06-01T00:00:00.000Z' };
     expect(compareWithHistory('a', ours, [early])).toMatchObject({ seq: 3, problem: 'time' });
