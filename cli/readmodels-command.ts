@@ -28,9 +28,13 @@ export async function readmodelsCommand(sub: string | undefined, argv: string[],
       : '';
     io.stdout(
       `未应用的事件：${lag.events} 个${oldest}\n未进收件箱的通知：${lag.notices} 条\n` +
-        `等待前序事件的消息：${lag.parked} 条\n`,
+        `等待前序事件的消息：${lag.parked} 条\n无法解析的消息：${lag.unreadable} 条` +
+        (lag.unreadable > 0
+          ? '（见 read_model_unreadable；部署能读懂它们的版本后执行 duban readmodels rebuild）'
+          : '') +
+        '\n',
     );
-    return 0;
+    return lag.unreadable > 0 ? 1 : 0;
   }
   if (sub === 'rebuild') {
     const args = parseArgs(argv, []);

@@ -88,13 +88,16 @@ export class ReadModelProjector {
     isStale,
   }: EachBatchPayload): Promise<void> {
     const messages: StreamMessage[] = [];
+    const unreadable: Array<{ offset: string; value: Buffer | null; error: string }> = [];
     for (const message of batch.messages) {
       const parsed = parseMessage(message.value);
       if (parsed.ok) messages.push(parsed.message);
       else {
+        unreadable.push({ offset: message.offset, value: message.value, error: parsed.error });
         this.log.error(
           { partition: batch.partition, offset: message.offset },
-          `读模型跳过无法解析的消息（${batch.topic}#${batch.partition}@${message.offset}）：${parsed.error}`,
+          `读模型无法解析消息（${batch.topic}#${batch.partition}@${message.offset}）：${parsed.error}；已记入 ` +
+            'read_model_unreadable，升级后用 duban readmodels rebuild 重建',
         );
       }
     }
@@ -106,6 +109,20 @@ export class ReadModelProjector {
           [READ_MODEL_LOCK],
         );
         if (!rows[0]?.ok) return false;
+        // Kept, not passed over: the offsets are committed past them with the rest of the batch.
+        if (unreadable.length > 0) {
+          await client.query(
+            `INSERT INTO read_model_unreadable (topic, partition, "offset", value, error)
+             SELECT $1, $2, * FROM unnest($3::bigint[], $4::bytea[], $5::text[]) ON CONFLICT DO NOTHING`,
+            [
+              batch.topic,
+              batch.partition,
+              unreadable.map((u) => u.offset),
+              unreadable.map((u) => u.value),
+              unreadable.map((u) => u.error),
+            ],
+          );
+        }
         if (messages.length === 0) return true;
         await fillStoredNotices(client, messages);
         const streams = [...new Set(messages.map((m) => m.assignmentId))];

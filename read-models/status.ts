@@ -16,12 +16,14 @@ export interface ReadModelLag {
   notices: number;
   /** Messages that came before their predecessor and wait for it. */
   parked: number;
+  /** Messages the read models could not read (read_model_unreadable): a rebuild with a newer projector applies them. */
+  unreadable: number;
 }
 
 /** The lag of every stream, or of those named (what a caller just changed). */
 export async function readModelLag(db: Pool, streams?: string[]): Promise<ReadModelLag> {
   const only = streams ?? null;
-  const [{ rows: events }, { rows: notices }, { rows: parked }] = await Promise.all([
+  const [{ rows: events }, { rows: notices }, { rows: parked }, { rows: unreadable }] = await Promise.all([
     db.query<{ n: number; oldest: Date | null; seconds: number | null }>(
       `SELECT count(*)::int AS n, min(e.recorded_at) AS oldest,
               extract(epoch FROM now() - min(e.recorded_at))::float8 AS seconds
@@ -38,6 +40,7 @@ export async function readModelLag(db: Pool, streams?: string[]): Promise<ReadMo
       'SELECT count(*)::int AS n FROM read_model_parked WHERE $1::text[] IS NULL OR stream = ANY($1)',
       [only],
     ),
+    db.query<{ n: number }>('SELECT count(*)::int AS n FROM read_model_unreadable'),
   ]);
   const e = events[0]!;
   return {
@@ -46,6 +49,7 @@ export async function readModelLag(db: Pool, streams?: string[]): Promise<ReadMo
     seconds: Math.max(0, Math.round((e.seconds ?? 0) * 10) / 10),
     notices: notices[0]!.n,
     parked: parked[0]!.n,
+    unreadable: unreadable[0]!.n,
   };
 }
 

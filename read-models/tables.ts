@@ -17,6 +17,7 @@ export const READ_MODEL_TABLES = [
   'inbox',
   'read_model_positions',
   'read_model_parked',
+  'read_model_unreadable',
 ] as const;
 
 /**

@@ -380,6 +380,7 @@ test('the lag: events stored while the projector is stopped, zero once it has ca
       notices: 0,
       parked: 0,
       seconds: 0,
+      unreadable: 0,
     });
     await new Promise((resolve) => setTimeout(resolve, 1_100)); // the header's measure is at most a second old
     expect((await get('/units/市农委/supporting')).lag).toBe('events=0, notices=0, seconds=0');
@@ -492,4 +493,28 @@ test('the events topic keeps its records for ever; one whose start was deleted i
   expect(await main(['readmodels', 'rebuild'], io)).toBe(1);
   expect(io.err()).toMatch(/开头已被删除.*原有读模型未改动/);
   expect(await readModelTables()).toEqual(before);
+});
+
+test('a message the read models cannot read is kept with where it was and why, and the status says so', async () => {
+  const key = uniqueId('rm-unreadable');
+  await producer.send({
+    topic,
+    messages: [{ key, value: '{"assignmentId":"x","seq":1,"event":{"type":"FromTheFuture"}}' }],
+  });
+  const readModels = await startReadModels(pool, topic);
+  try {
+    const deadline = Date.now() + 30_000;
+    let rows: Array<{ error: string; value: Buffer }> = [];
+    while (rows.length === 0 && Date.now() < deadline) {
+      ({ rows } = await pool.query('SELECT error, value FROM read_model_unreadable WHERE topic = $1', [topic]));
+      if (rows.length === 0) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.value.toString()).toContain('FromTheFuture');
+  } finally {
+    await readModels.stop();
+  }
+  const io = cliIo(scratchEnv());
+  expect(await main(['readmodels', 'status'], io)).toBe(1);
+  expect(io.out()).toContain('无法解析的消息：1 条');
 });
