@@ -168,6 +168,11 @@ export class AssignmentService {
     this.now = options.now ?? (() => new Date());
   }
 
+  /** The office that assigns when a request names none: who a 交办 comes from. */
+  get coordinator(): string {
+    return this.options.coordinator;
+  }
+
   /**
    * 交办: starts the assignment's workflow and answers once its TaskAssigned event is stored (update-with-start), so
    * the caller knows the task exists, not merely that it was requested. Everything the workflow would refuse is

@@ -5,7 +5,7 @@
  * caller. The API and the CLI both go through `withRefusalLog`, so a refusal is recorded whichever way it came.
  */
 import type { Pool } from 'pg';
-import type { AssignmentService } from './assignments';
+import { assignmentIdOf, type AssignmentService } from './assignments';
 import { claimedCaller } from './caller';
 import { cycleWorkflowId, type CycleService } from './cycles';
 import { AppError } from './errors';
@@ -105,7 +105,30 @@ export function withRefusalLog(
   source: 'api' | 'cli',
   onLogFailure: (error: unknown) => void = () => undefined,
 ): AssignmentService {
-  return recordingRefusals(service, RECORDED_TURNS, (assignmentId) => assignmentId, { log, source, onLogFailure });
+  const sink = { log, source, onLogFailure };
+  const recording = recordingRefusals(service, RECORDED_TURNS, (assignmentId) => assignmentId, sink);
+  // 交办 comes from the coordinator's office, under the id the request would give the assignment.
+  Object.defineProperty(recording, 'assign', {
+    value: async (body: unknown) => {
+      try {
+        return await service.assign(body);
+      } catch (error) {
+        const { planId, ref, unit, coordinator } = (body ?? {}) as Record<string, unknown>;
+        const named = (value: unknown) => typeof value === 'string' && value.trim() !== '';
+        await noteRefusal(sink, error, {
+          caller: named(coordinator) ? String(coordinator).trim() : service.coordinator,
+          operation: 'assign',
+          assignmentId:
+            named(planId) && named(ref) && named(unit)
+              ? assignmentIdOf(String(planId).trim(), String(ref).trim(), String(unit).trim())
+              : '（请求未写明计划、任务或单位）',
+          request: body,
+        });
+        throw error;
+      }
+    },
+  });
+  return recording;
 }
 
 /** The coordinator's actions on a whole cycle (暂停, 恢复, 撤销, 通知), recorded under the cycle's stream id. */
@@ -130,7 +153,7 @@ function recordingRefusals<T extends object>(
   target: T,
   operations: ReadonlyArray<keyof T & string>,
   streamOf: (id: string) => string,
-  { log, source, onLogFailure }: { log: RefusalLog; source: 'api' | 'cli'; onLogFailure: (error: unknown) => void },
+  sink: Sink,
 ): T {
   const recording = Object.create(target) as T;
   for (const operation of operations) {
@@ -140,25 +163,34 @@ function recordingRefusals<T extends object>(
           const call = target[operation] as (id: string, body: unknown, ...rest: unknown[]) => Promise<unknown>;
           return await call.call(target, id, body, ...rest);
         } catch (error) {
-          if (error instanceof AppError && error.status < 500) {
-            await log
-              .record({
-                caller: claimedCaller(body),
-                operation,
-                assignmentId: streamOf(id),
-                code: error.code,
-                detail: error.message,
-                source,
-                request: body,
-              })
-              .catch(onLogFailure);
-          }
+          await noteRefusal(sink, error, {
+            caller: claimedCaller(body),
+            operation,
+            assignmentId: streamOf(id),
+            request: body,
+          });
           throw error;
         }
       },
     });
   }
   return recording;
+}
+
+interface Sink {
+  log: RefusalLog;
+  source: 'api' | 'cli';
+  onLogFailure: (error: unknown) => void;
+}
+
+/** Records `error` when it is a refusal (a 4xx AppError); anything else — a server down, a bug — is not one. */
+async function noteRefusal(
+  { log, source, onLogFailure }: Sink,
+  error: unknown,
+  entry: { caller: string; operation: string; assignmentId: string; request: unknown },
+): Promise<void> {
+  if (!(error instanceof AppError) || error.status >= 500) return;
+  await log.record({ ...entry, code: error.code, detail: error.message, source }).catch(onLogFailure);
 }
 
 /** The body as JSON text: NULs and lone surrogates come out escaped (PostgreSQL's text refuses the raw ones). */

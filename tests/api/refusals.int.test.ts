@@ -93,6 +93,26 @@ test('a 签收 by another unit is refused, leaves no event, and the auditor sees
   expect(Date.parse(listed.body[0].refusedAt)).toBeGreaterThan(Date.now() - 60_000);
 });
 
+test('a 交办 refused (the item already assigned) is recorded under its assignment, as from the coordinator', async () => {
+  const planId = uniqueId('refusal');
+  const request = {
+    planId,
+    ref: '三.(二).4',
+    title: '推进质量提升行动',
+    unit: UNIT,
+    deadlineText: '持续推进',
+    due: addDays(shanghaiDate(new Date()), 200),
+  };
+  expect((await call('POST', '/assignments', request)).status).toBe(201);
+  const again = await call('POST', '/assignments', request);
+  expect(again.body.code).toBe('ALREADY_ASSIGNED');
+
+  const id = assignmentIdOf(planId, '三.(二).4', UNIT);
+  expect((await call('GET', `/assignments/${id}/refusals`)).body).toEqual([
+    expect.objectContaining({ caller: COORDINATOR, operation: 'assign', code: 'ALREADY_ASSIGNED', source: 'api' }),
+  ]);
+});
+
 test('a body refused for what no store can hold (a NUL) is kept in the log, escaped', async () => {
   const { id } = await assigned();
   const answer = await call('POST', `/assignments/${id}/reports`, {
