@@ -14,6 +14,7 @@ import { addDays, shanghaiDate } from '../../domain/calendar';
 import { loadCalendarYears } from '../../infra/calendar-store';
 import { resolveEvidence } from '../../infra/evidence-store';
 import { pdf } from '../evidence/files';
+import { jsonCaller } from '../support/http';
 import { connectPostgres, readModelsOf, startStackWorker, tracesOf, testLogger, uniqueId } from '../support/stack';
 import { storedEvents } from '../support/stored-events';
 
@@ -48,15 +49,7 @@ afterAll(async () => {
   await pool?.end();
 });
 
-async function call(method: string, url: string, payload?: unknown) {
-  const response = await fetch(base + encodeURI(url), {
-    method,
-    headers: payload !== undefined ? { 'content-type': 'application/json' } : {},
-    ...(payload !== undefined && { body: JSON.stringify(payload) }),
-  });
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON body, asserted field by field
-  return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as any };
-}
+const call = jsonCaller(() => base);
 
 const traces = (id: string) => tracesOf(pool, stack.client, id);
 

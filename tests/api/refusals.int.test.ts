@@ -10,6 +10,7 @@ import { buildApi } from '../../api/server';
 import { addDays, shanghaiDate } from '../../domain/calendar';
 import { loadCalendarYears } from '../../infra/calendar-store';
 import { dubanIn } from '../support/duban-cli';
+import { jsonCaller } from '../support/http';
 import { connectPostgres, ROOT, startStackWorker, testLogger, tracesOf, uniqueId } from '../support/stack';
 
 jest.setTimeout(120_000);
@@ -43,15 +44,7 @@ afterAll(async () => {
   await pool?.end();
 });
 
-async function call(method: string, url: string, payload?: unknown) {
-  const response = await fetch(base + encodeURI(url), {
-    method,
-    headers: payload !== undefined ? { 'content-type': 'application/json' } : {},
-    ...(payload !== undefined && { body: JSON.stringify(payload) }),
-  });
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON body, asserted field by field
-  return { status: response.status, body: (await response.json()) as any };
-}
+const call = jsonCaller(() => base);
 
 /** Assigns one item of a fresh plan to UNIT and returns its assignment id and task id. */
 async function assigned(ref = '二.(三).7'): Promise<{ id: string; taskId: string }> {

@@ -12,7 +12,7 @@ import type { Pool } from 'pg';
 import { AssignmentService } from '../../api/assignments';
 import { CycleService, type CycleItem } from '../../api/cycles';
 import { firstBreak } from '../../domain/audit/chain';
-import { formatShanghai, shanghaiInstant } from '../../domain/calendar';
+import { formatShanghai } from '../../domain/calendar';
 import { packageCalendarYears } from '../../domain/calendar-years';
 import { DEFAULT_SCORING, computeBulletin, type Bulletin } from '../../domain/cycle/bulletin';
 import { calendarSlice } from '../../domain/working-days';
@@ -22,7 +22,14 @@ import { DEFAULT_CYCLE_POLICY } from '../../workflows/assignment/policy';
 import type { CycleConfig } from '../../workflows/cycle/events';
 import { cycleStatusQuery, resumeCycleUpdate } from '../../workflows/cycle/messages';
 import { bulletinAssignmentOf } from '../../activities/cycle';
-import { connectPostgres, createTimeSkippingEnv, readModelsOf, runProductWorker, uniqueId } from '../support/stack';
+import {
+  connectPostgres,
+  createTimeSkippingEnv,
+  readModelsOf,
+  runProductWorker,
+  skipTo,
+  uniqueId,
+} from '../support/stack';
 import { storedEvents } from '../support/stored-events';
 
 jest.setTimeout(180_000);
@@ -86,11 +93,6 @@ afterAll(async () => {
   await pool?.end();
 });
 
-async function skipTo(date: string, time: string): Promise<void> {
-  const ms = shanghaiInstant(date, time).getTime() - (await env.currentTimeMs());
-  if (ms > 0) await env.sleep(ms);
-}
-
 /** Every notice about an assignment, as `2017-02-03 09:00 市商务局 【催办】…`. */
 async function inbox(assignmentId: string): Promise<string[]> {
   await readModelsOf(pool, assignmentId);
@@ -116,7 +118,7 @@ async function launched(cycleId: string, items: CycleItem[]) {
 }
 
 test('a launch starts one assignment per item and schedules a bulletin after each period’s last ladder step', async () => {
-  await skipTo('2017-01-03', '09:00');
+  await skipTo(env, '2017-01-03', '09:00');
   const x = await launched(X, X_ITEMS);
   expect({ started: x.started, existing: x.existing, status: x.status }).toEqual({
     started: 3,
@@ -133,7 +135,7 @@ test('a launch starts one assignment per item and schedules a bulletin after eac
 });
 
 test('withdrawing an item (撤销) stops it; only its coordinator may', async () => {
-  await skipTo('2017-01-10', '10:00');
+  await skipTo(env, '2017-01-10', '10:00');
   const id = X_ITEMS[2]!.assignmentId;
   await expect(assignments.cancel(id, { by: '市林业局', reason: '不是本单位职责' })).rejects.toMatchObject({
     code: 'NOT_COORDINATOR',
@@ -142,11 +144,11 @@ test('withdrawing an item (撤销) stops it; only its coordinator may', async ()
 });
 
 test('the Spring Festival week delays the ladder; a silent unit climbs it on working days, a late report stops it', async () => {
-  await skipTo('2017-02-06', '15:00');
+  await skipTo(env, '2017-02-06', '15:00');
   await env.client.workflow.getHandle(X_ITEMS[1]!.assignmentId).executeUpdate(submitReportUpdate, {
     args: [{ unit: '市农委', period: '2017-01', summary: '1月工作已完成', percentComplete: 10 }],
   });
-  await skipTo('2017-02-15', '09:00');
+  await skipTo(env, '2017-02-15', '09:00');
   const task = '「一.(一) 推进质量提升行动」';
   expect(await inbox(X_ITEMS[0]!.assignmentId)).toEqual([
     `2017-01-03 09:00 市商务局 【交办】${task}`,
@@ -207,13 +209,13 @@ test("the period's bulletin is issued on time and agrees with the assignments' o
 
 test('a paused cycle sends nothing; on resuming, each assignment gets one notice, not a storm', async () => {
   const cycleY = env.client.workflow.getHandle(`cycle:${Y}`);
-  await skipTo('2017-03-20', '10:00');
+  await skipTo(env, '2017-03-20', '10:00');
   await expect(cycles.pause(Y, { by: '市环保局', reason: '自行暂停' })).rejects.toMatchObject({
     code: 'NOT_COORDINATOR',
   });
   const beforePause = await inbox(Y_ITEMS[0]!.assignmentId);
   expect((await cycles.pause(Y, { by: COORDINATOR, reason: '机构改革，职责调整中' })).status).toBe('paused');
-  await skipTo('2017-04-20', '10:00');
+  await skipTo(env, '2017-04-20', '10:00');
   expect(await inbox(Y_ITEMS[0]!.assignmentId)).toEqual([
     ...beforePause,
     '2017-03-20 10:00 市环保局 【暂停督办】「二.(一) 推进质量提升行动」',
@@ -225,7 +227,7 @@ test('a paused cycle sends nothing; on resuming, each assignment gets one notice
   expect((await cycleY.executeUpdate(resumeCycleUpdate, { args: [{ by: COORDINATOR, actor: signedIn }] })).status).toBe(
     'running',
   );
-  await skipTo('2017-04-20', '12:00');
+  await skipTo(env, '2017-04-20', '12:00');
   const after = (await inbox(Y_ITEMS[0]!.assignmentId)).slice(beforePause.length + 1);
   expect(after).toEqual([
     '2017-04-20 10:00 市环保局 【恢复督办】「二.(一) 推进质量提升行动」',
@@ -272,7 +274,7 @@ test('a paused cycle sends nothing; on resuming, each assignment gets one notice
 });
 
 test('National Day: the due-day reminder goes on the make-up Saturday, 催办 after the holiday week', async () => {
-  await skipTo('2017-10-10', '09:00');
+  await skipTo(env, '2017-10-10', '09:00');
   const q3 = (await inbox(X_ITEMS[0]!.assignmentId)).filter((line) => line >= '2017-09');
   expect(q3).toEqual([
     '2017-09-25 09:00 市商务局 【提醒】2017年第三季度进展报送',

@@ -9,6 +9,7 @@ import type { Client } from '@temporalio/client';
 import { bundleWorkflowCode, Runtime, type NativeConnection } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import type { Kafka } from 'kafkajs';
+import { shanghaiInstant } from '../../domain/calendar';
 import { loadConfig, type Config } from '../../infra/config';
 import { createKafka, createProducer, ensureTopic } from '../../infra/kafka';
 import { createLogger } from '../../infra/logger';
@@ -75,6 +76,12 @@ export async function createTimeSkippingEnv(options: TimeSkippingOptions = {}): 
       },
     );
   }
+}
+
+/** Moves the time-skipping server's clock on to a Beijing date and time; a moment already past changes nothing. */
+export async function skipTo(env: TestWorkflowEnvironment, date: string, time: string): Promise<void> {
+  const ms = shanghaiInstant(date, time).getTime() - (await env.currentTimeMs());
+  if (ms > 0) await env.sleep(ms);
 }
 
 /** An id no other test run has used, so tests never see each other's workflows or rows. */

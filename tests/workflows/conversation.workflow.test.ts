@@ -29,7 +29,14 @@ import {
 } from '../../workflows/assignment/messages';
 import { DEFAULT_CONVERSATION } from '../../workflows/assignment/policy';
 import type { assignmentWorkflow } from '../../workflows/assignment/workflow';
-import { connectPostgres, createTimeSkippingEnv, readModelsOf, runProductWorker, uniqueId } from '../support/stack';
+import {
+  connectPostgres,
+  createTimeSkippingEnv,
+  readModelsOf,
+  runProductWorker,
+  skipTo,
+  uniqueId,
+} from '../support/stack';
 import { spec } from './decider-v2-fixtures';
 
 jest.setTimeout(60_000);
@@ -53,11 +60,6 @@ afterAll(async () => {
   await pool?.end();
 });
 
-async function skipTo(date: string, time: string): Promise<void> {
-  const ms = shanghaiInstant(date, time).getTime() - (await env.currentTimeMs());
-  if (ms > 0) await env.sleep(ms);
-}
-
 /** Every notice of the assignment, as its recipients read them: Beijing time, recipient, subject. */
 async function inbox(id: string, since = '2017-01-01'): Promise<string[]> {
   await readModelsOf(pool, id);
@@ -71,7 +73,7 @@ async function inbox(id: string, since = '2017-01-01'): Promise<string[]> {
 
 test('a year of conversation: rework, an extension, a closure returned — each moving exactly what it must', async () => {
   const id = uniqueId('talk-2017');
-  await skipTo('2017-01-03', '09:00');
+  await skipTo(env, '2017-01-03', '09:00');
   const handle: WorkflowHandle<typeof assignmentWorkflow> = await env.client.workflow.start('assignmentWorkflow', {
     taskQueue,
     workflowId: id,
@@ -80,16 +82,16 @@ test('a year of conversation: rework, an extension, a closure returned — each 
   const task = `「${spec.ref} ${spec.title}」`;
 
   // January: reported, returned on 01-25 with five working days to rework (over the Spring Festival week: 02-07).
-  await skipTo('2017-01-20', '10:00');
+  await skipTo(env, '2017-01-20', '10:00');
   await handle.executeUpdate(submitReportUpdate, {
     args: [{ unit: UNIT, period: '2017-01', summary: '已部署', percentComplete: 10 }],
   });
-  await skipTo('2017-01-25', '14:00');
+  await skipTo(env, '2017-01-25', '14:00');
   const returned = await handle.executeUpdate(reviewReportUpdate, {
     args: [{ by: COORDINATOR, period: '2017-01', decision: 'return', comment: '请补充抽检数据' }],
   });
   expect(returned.light).toBe('yellow');
-  await skipTo('2017-02-08', '10:00');
+  await skipTo(env, '2017-02-08', '10:00');
   expect(await inbox(id, '2017-01-25')).toEqual([
     `2017-01-25 14:00 ${UNIT} 【退回重报】2017年1月进展`,
     `2017-02-07 09:00 ${UNIT} 【提醒】2017年1月进展报送`,
@@ -100,16 +102,16 @@ test('a year of conversation: rework, an extension, a closure returned — each 
   });
 
   // The third quarter, due Saturday 09-30 (worked): extended to Friday 10-20 before its advance reminder (09-25).
-  await skipTo('2017-09-01', '09:00');
+  await skipTo(env, '2017-09-01', '09:00');
   await handle.executeUpdate(requestExtensionUpdate, {
     args: [{ unit: UNIT, period: '2017-Q3', to: '2017-10-20', reason: '抽检样品送检周期延长' }],
   });
-  await skipTo('2017-09-04', '15:00');
+  await skipTo(env, '2017-09-04', '15:00');
   const granted = await handle.executeUpdate(decideExtensionUpdate, {
     args: [{ by: COORDINATOR, decision: 'approve', comment: '同意' }],
   });
   expect(granted.periods[1]).toMatchObject({ due: '2017-10-20', originalDue: '2017-09-30' });
-  await skipTo('2017-10-24', '10:00');
+  await skipTo(env, '2017-10-24', '10:00');
   expect(await inbox(id, '2017-09-01')).toEqual([
     `2017-09-01 09:00 ${COORDINATOR} 【延期申请】${UNIT}：${task}`,
     `2017-09-04 15:00 ${UNIT} 【延期同意】${task}`,
@@ -121,7 +123,7 @@ test('a year of conversation: rework, an extension, a closure returned — each 
   // A closure asked for on 10-24 and returned the next day: the fourth quarter is still supervised. Due Sunday
   // 12-31, its reminders go on working days: five working days before (12-25), and on Friday 12-29.
   await handle.executeUpdate(requestClosureUpdate, { args: [{ unit: UNIT, summary: '任务已完成', evidence: [] }] });
-  await skipTo('2017-10-25', '11:00');
+  await skipTo(env, '2017-10-25', '11:00');
   const reopened = await handle.executeUpdate(decideClosureUpdate, {
     args: [{ by: COORDINATOR, decision: 'refuse', comment: '第三季度进展尚未报送' }],
   });
@@ -129,7 +131,7 @@ test('a year of conversation: rework, an extension, a closure returned — each 
   await handle.executeUpdate(submitReportUpdate, {
     args: [{ unit: UNIT, period: '2017-Q3', summary: '已完成抽检', percentComplete: 80 }],
   });
-  await skipTo('2017-12-30', '10:00');
+  await skipTo(env, '2017-12-30', '10:00');
   expect(await inbox(id, '2017-10-24')).toEqual([
     `2017-10-24 10:00 ${COORDINATOR} 【办结申请】${UNIT}：${task}`,
     `2017-10-25 11:00 ${UNIT} 【退办】${task}`,
@@ -149,7 +151,7 @@ test('a send-back answered by 改派: the new unit takes over with the dates as 
   const run = uniqueId('handover');
   const id = `${run}:${spec.ref}:${UNIT}`;
   const successor = `${id}>市工商局`;
-  await skipTo('2018-01-01', '00:00'); // this test's year is 2018: the environment's clock only moves forward
+  await skipTo(env, '2018-01-01', '00:00'); // this test's year is 2018: the environment's clock only moves forward
   const spec2018 = {
     ...spec,
     taskId: run,
@@ -161,13 +163,13 @@ test('a send-back answered by 改派: the new unit takes over with the dates as 
       { key: '2018-Q2', label: '2018年第二季度', due: '2018-06-30' },
     ],
   };
-  await skipTo('2018-01-02', '09:00');
+  await skipTo(env, '2018-01-02', '09:00');
   const handle: WorkflowHandle<typeof assignmentWorkflow> = await env.client.workflow.start('assignmentWorkflow', {
     taskQueue,
     workflowId: id,
     args: [{ spec: spec2018 }],
   });
-  await skipTo('2018-01-05', '10:00');
+  await skipTo(env, '2018-01-05', '10:00');
   const sentBack = await handle.executeUpdate(sendBackUpdate, {
     args: [{ unit: UNIT, reason: '该项属于市场主体登记，由市工商局负责' }],
   });
@@ -176,7 +178,7 @@ test('a send-back answered by 改派: the new unit takes over with the dates as 
   await handle.executeUpdate(moveDeadlineUpdate, {
     args: [{ by: COORDINATOR, period: '2018-Q1', to: '2018-04-13', reason: '交接需要时间' }],
   });
-  await skipTo('2018-01-08', '11:00');
+  await skipTo(env, '2018-01-08', '11:00');
   const ended = await handle.executeUpdate(reassignUpdate, {
     args: [{ by: COORDINATOR, to: '市工商局', reason: '按职责分工改由市工商局牵头' }],
   });
@@ -195,7 +197,7 @@ test('a send-back answered by 改派: the new unit takes over with the dates as 
     ['2018-Q2', '2018-06-30'],
   ]);
   // Friday 04-13: five working days before it is Sunday 04-08, worked for 清明 (04-05 to 04-07 off).
-  await skipTo('2018-04-16', '10:00');
+  await skipTo(env, '2018-04-16', '10:00');
   expect(await inbox(id)).toEqual([
     `2018-01-02 09:00 市工商局 【协办】「${spec.ref} ${spec.title}」`,
     `2018-01-02 09:00 市经信委 【协办】「${spec.ref} ${spec.title}」`,
@@ -217,7 +219,7 @@ test('a send-back answered by 改派: the new unit takes over with the dates as 
 
 test('version 3: 签收 in time, the cooperating units reminded, one never contributing shown as missing', async () => {
   const id = uniqueId('cooperation-2018');
-  await skipTo('2018-06-04', '09:00'); // Monday; the Dragon Boat Festival is Monday 06-18
+  await skipTo(env, '2018-06-04', '09:00'); // Monday; the Dragon Boat Festival is Monday 06-18
   const handle: WorkflowHandle<typeof assignmentWorkflow> = await env.client.workflow.start('assignmentWorkflow', {
     taskQueue,
     workflowId: id,
@@ -236,13 +238,13 @@ test('version 3: 签收 in time, the cooperating units reminded, one never contr
       },
     ],
   });
-  await skipTo('2018-06-05', '10:00');
+  await skipTo(env, '2018-06-05', '10:00');
   await handle.executeUpdate(acknowledgeUpdate, { args: [{ unit: UNIT }] });
-  await skipTo('2018-06-27', '10:00');
+  await skipTo(env, '2018-06-27', '10:00');
   await handle.executeUpdate(contributeUpdate, {
     args: [{ unit: '市工商局', summary: '已配合完成市场主体抽查 300 户' }],
   });
-  await skipTo('2018-06-28', '15:00');
+  await skipTo(env, '2018-06-28', '15:00');
   const reported = await handle.executeUpdate(submitReportUpdate, {
     args: [{ unit: UNIT, summary: '已完成重点产品抽检', percentComplete: 100 }],
   });

@@ -9,14 +9,14 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Activities } from '../../activities/types';
-import { formatShanghai, shanghaiDate, shanghaiInstant } from '../../domain/calendar';
+import { formatShanghai, shanghaiDate } from '../../domain/calendar';
 import { createAssignmentWorker, WORKFLOWS_PATH } from '../../worker/create-worker';
 import type { AssignmentSpec, RecordedEvent } from '../../workflows/assignment/events';
 import { statusQuery, submitReportUpdate } from '../../workflows/assignment/messages';
 import type { Notice } from '../../workflows/assignment/notices';
 import { DEFAULT_POLICY } from '../../workflows/assignment/policy';
 import type { assignmentWorkflow } from '../../workflows/assignment/workflow';
-import { createTimeSkippingEnv, uniqueId } from '../support/stack';
+import { createTimeSkippingEnv, skipTo, uniqueId } from '../support/stack';
 
 jest.setTimeout(120_000);
 
@@ -110,10 +110,6 @@ function spec(taskId: string, y: number): AssignmentSpec {
 }
 
 /** Moves the test server's clock to a Shanghai wall-clock time; timers due on the way fire in order. */
-async function skipTo(date: string, time: string): Promise<void> {
-  const ms = shanghaiInstant(date, time).getTime() - (await env.currentTimeMs());
-  if (ms > 0) await env.sleep(ms);
-}
 
 /**
  * Assigns the task on 1 September of `y` at 10:00 with a fresh worker on its own task queue, runs `scenario`, and
@@ -132,7 +128,7 @@ async function assignAndRun(
     activities: store.activities,
   });
   await worker.runUntil(async () => {
-    await skipTo(`${y}-09-01`, '10:00');
+    await skipTo(env, `${y}-09-01`, '10:00');
     const handle = await env.client.workflow.start<typeof assignmentWorkflow>('assignmentWorkflow', {
       taskQueue,
       workflowId: `${taskQueue}:${UNIT}`,
@@ -176,7 +172,7 @@ test('a unit that never reports: every reminder and escalation, to the minute, a
   const y = await nextYear();
   const store = createInMemoryActivities();
   await assignAndRun(y, store, async (handle) => {
-    await skipTo(`${y + 1}-01-10`, '12:00');
+    await skipTo(env, `${y + 1}-01-10`, '12:00');
     const status = await handle.query(statusQuery);
     expect(status.periods.map((p) => [p.due, p.overdue, p.escalations])).toEqual([
       [`${y}-09-30`, true, ['urge', 'notify-head', 'report-coordinator']],
@@ -204,11 +200,11 @@ test('a report stops the ladder at once: a late one after 催办, an early one b
   const report = (handle: WorkflowHandle<typeof assignmentWorkflow>, summary: string) =>
     handle.executeUpdate(submitReportUpdate, { args: [{ unit: UNIT, summary, percentComplete: 40 }] });
   await assignAndRun(y, store, async (handle) => {
-    await skipTo(`${y}-10-02`, '10:00'); // after 催办 (10-01), before 督办 (10-04)
+    await skipTo(env, `${y}-10-02`, '10:00'); // after 催办 (10-01), before 督办 (10-04)
     await report(handle, '三季度进展：已完成抽检两轮');
-    await skipTo(`${y}-12-20`, '15:00'); // before the first fourth-quarter reminder (12-26)
+    await skipTo(env, `${y}-12-20`, '15:00'); // before the first fourth-quarter reminder (12-26)
     await report(handle, '四季度进展：全年抽检完成');
-    await skipTo(`${y + 1}-01-10`, '12:00'); // past every step the ladders would have had
+    await skipTo(env, `${y + 1}-01-10`, '12:00'); // past every step the ladders would have had
     const status = await handle.query(statusQuery);
     expect(status.periods.map((p) => [p.due, p.report?.late, p.escalations])).toEqual([
       [`${y}-09-30`, true, ['urge']],
@@ -240,7 +236,7 @@ test('a store that fails once delays a batch; every event still arrives once, in
   const y = await nextYear();
   const store = createInMemoryActivities((batch) => batch.some((r) => r.event.type === 'OverdueEscalated'));
   await assignAndRun(y, store, async () => {
-    await skipTo(`${y + 1}-01-10`, '12:00');
+    await skipTo(env, `${y + 1}-01-10`, '12:00');
   });
 
   expect(store.failedAttempts).toEqual([5, 6, 7, 11, 12, 13]); // the first seq of each escalation's batch
@@ -254,7 +250,7 @@ test('a report the store refuses for good is not counted; the assignment goes on
     batch.some((r) => r.event.type === 'ProgressReportSubmitted' && r.event.summary === '无法存储的报告');
   const store = createInMemoryActivities(undefined, poisoned);
   await assignAndRun(y, store, async (handle) => {
-    await skipTo(`${y}-09-20`, '10:00');
+    await skipTo(env, `${y}-09-20`, '10:00');
     const refused = await handle
       .executeUpdate(submitReportUpdate, { args: [{ unit: UNIT, summary: '无法存储的报告', percentComplete: 30 }] })
       .catch((error: unknown) => error);

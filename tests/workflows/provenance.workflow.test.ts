@@ -9,11 +9,11 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { AssignmentService } from '../../api/assignments';
 import { firstBreak } from '../../domain/audit/chain';
-import { formatShanghai, shanghaiInstant } from '../../domain/calendar';
+import { formatShanghai } from '../../domain/calendar';
 import { contributeUpdate, submitReportUpdate } from '../../workflows/assignment/messages';
 import { DEFAULT_CONVERSATION } from '../../workflows/assignment/policy';
 import type { assignmentWorkflow } from '../../workflows/assignment/workflow';
-import { connectPostgres, createTimeSkippingEnv, runProductWorker, uniqueId } from '../support/stack';
+import { connectPostgres, createTimeSkippingEnv, runProductWorker, skipTo, uniqueId } from '../support/stack';
 import { storedEvents } from '../support/stored-events';
 import { spec } from './decider-v2-fixtures';
 
@@ -40,14 +40,9 @@ afterAll(async () => {
   await pool?.end();
 });
 
-async function skipTo(date: string, time: string): Promise<void> {
-  const ms = shanghaiInstant(date, time).getTime() - (await env.currentTimeMs());
-  if (ms > 0) await env.sleep(ms);
-}
-
 test('each stored event names its actor, the reason given, and the run that produced it; the chain holds', async () => {
   const id = uniqueId('audit-2017');
-  await skipTo('2017-01-03', '09:00');
+  await skipTo(env, '2017-01-03', '09:00');
   const handle: WorkflowHandle<typeof assignmentWorkflow> = await env.client.workflow.start('assignmentWorkflow', {
     taskQueue,
     workflowId: id,
@@ -55,23 +50,23 @@ test('each stored event names its actor, the reason given, and the run that prod
   });
 
   // Not acknowledged within two working days: urged (催签收) on Friday 01-06 at 09:00; 签收 through the API an hour on.
-  await skipTo('2017-01-06', '10:00');
+  await skipTo(env, '2017-01-06', '10:00');
   await service.acknowledge(id, { unit: UNIT });
   // A cooperating unit's 协办意见, sent with the caller the API would name after sign-in: that caller is the actor.
-  await skipTo('2017-01-16', '10:00');
+  await skipTo(env, '2017-01-16', '10:00');
   await handle.executeUpdate(contributeUpdate, {
     args: [{ unit: '市工商局', summary: '已配合抽检', actor: { role: 'unit', name: '市工商局 王五' } }],
   });
   // A report sent to the workflow with no caller: the unit the body names is the actor.
-  await skipTo('2017-01-20', '10:00');
+  await skipTo(env, '2017-01-20', '10:00');
   await handle.executeUpdate(submitReportUpdate, {
     args: [{ unit: UNIT, period: '2017-01', summary: '已部署', percentComplete: 10 }],
   });
   // Returned through the API with a comment; the rework is due 02-07 (over the Spring Festival week): the cooperating
   // unit not heard from is reminded on 02-03, the unit on 02-07, and urged (催办) on 02-08.
-  await skipTo('2017-01-25', '14:00');
+  await skipTo(env, '2017-01-25', '14:00');
   await service.reviewReport(id, { by: COORDINATOR, period: '2017-01', decision: 'return', comment: '请补充抽检数据' });
-  await skipTo('2017-02-08', '10:00');
+  await skipTo(env, '2017-02-08', '10:00');
 
   const stored = await storedEvents(pool, id);
   const who = stored.map(({ event, meta }) =>
