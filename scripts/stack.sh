@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The local stack without Docker: Temporal dev server, Apache Kafka (KRaft) and PostgreSQL, all on loopback.
+# The local stack without Docker: Temporal dev server, Apache Kafka (KRaft), PostgreSQL and GreenMail (SMTP), all on
+# loopback.
 #
 #   scripts/stack.sh install   fetch and build what is missing into .tools/ (a second run reuses it)
 #   scripts/stack.sh install node   only a supported Node.js, when the machine's is older
@@ -7,10 +8,10 @@
 #   scripts/stack.sh down      stop every server (data in .data/ is kept)
 #   scripts/stack.sh status    say which servers answer
 #   scripts/stack.sh reset     stop and delete .data/ and PostgreSQL's cluster (all workflows, events and rows)
-#   scripts/stack.sh start|stop postgres|kafka|temporal    one server
+#   scripts/stack.sh start|stop postgres|kafka|temporal|greenmail    one server
 #
-# Addresses come from the variables infra/config.ts reads (TEMPORAL_ADDRESS, DATABASE_URL, KAFKA_BROKERS), with the
-# same loopback defaults, so the servers start where the application looks for them.
+# Addresses come from the variables infra/config.ts reads (TEMPORAL_ADDRESS, DATABASE_URL, KAFKA_BROKERS, SMTP_PORT,
+# GREENMAIL_API_PORT), with the same loopback defaults, so the servers start where the application looks for them.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -48,6 +49,11 @@ require_kafka_port() {
   [ -n "$KAFKA_PORT" ] || die "KAFKA_BROKERS must start with HOST:PORT (e.g. 127.0.0.1:19092) to start a local broker"
 }
 KAFKA_HEAP="${KAFKA_HEAP:-384m}"
+# GreenMail: the SMTP server notices are sent to on this machine, and its REST API, where tests and the demo read
+# what arrived. SMTP_HOST is the application's; the local server always listens on loopback.
+SMTP_PORT="${SMTP_PORT:-3025}"
+GREENMAIL_API_PORT="${GREENMAIL_API_PORT:-8080}"
+GREENMAIL_HEAP="${GREENMAIL_HEAP:-128m}"
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 
 now() { date +%s; }
@@ -139,6 +145,7 @@ cmd_install() {
   install_postgres
   install_maven_libs kafka
   install_maven_libs temporal-test-server
+  install_maven_libs greenmail
   install_test_server_main
   install_temporal_cli
   say "tools ready in $(( $(now) - t0 ))s"
@@ -154,6 +161,7 @@ marker() {
   case "$1" in
     temporal) echo "server start-dev" ;;
     kafka) echo "kafka.Kafka" ;;
+    greenmail) echo "greenmail.api.port=$GREENMAIL_API_PORT" ;;
   esac
 }
 
@@ -384,6 +392,29 @@ PROPS
 }
 
 # ---------------------------------------------------------------------------------------------------------------
+# GreenMail standalone: a real SMTP server that accepts mail for any address (no authentication) and keeps it in
+# memory, one mailbox per recipient, readable through its REST API (GET /api/user/ADDRESS/messages/INBOX). Mail is
+# lost when it stops, which is what a test server should do.
+
+greenmail_ready() (
+  exec 3<>"/dev/tcp/127.0.0.1/$GREENMAIL_API_PORT" &&
+    printf 'GET /api/service/readiness HTTP/1.0\r\n\r\n' >&3 && head -1 <&3 | grep -q ' 200'
+)
+
+start_greenmail() {
+  if running greenmail; then return; fi
+  require_free "GreenMail (SMTP)" "$SMTP_PORT"
+  require_free "GreenMail's API" "$GREENMAIL_API_PORT"
+  spawn greenmail java -Xms32m "-Xmx$GREENMAIL_HEAP" -XX:+UseSerialGC \
+    -Dgreenmail.smtp.hostname=127.0.0.1 "-Dgreenmail.smtp.port=$SMTP_PORT" \
+    -Dgreenmail.api.hostname=127.0.0.1 "-Dgreenmail.api.port=$GREENMAIL_API_PORT" \
+    -Dgreenmail.auth.disabled \
+    -cp "$TOOLS/greenmail/libs/*" com.icegreen.greenmail.standalone.GreenMailStandaloneRunner
+  wait_for greenmail 60 greenmail_ready
+  say "GreenMail: SMTP on 127.0.0.1:$SMTP_PORT, API on http://127.0.0.1:$GREENMAIL_API_PORT"
+}
+
+# ---------------------------------------------------------------------------------------------------------------
 
 cmd_up() {
   cmd_install
@@ -391,6 +422,7 @@ cmd_up() {
   start_postgres
   start_kafka
   start_temporal
+  start_greenmail
   say "stack up in $(( $(now) - t0 ))s; logs in $LOGS"
 }
 
@@ -411,6 +443,7 @@ cmd_reset() {
 }
 
 cmd_down() {
+  stop greenmail
   stop temporal
   stop kafka
   stop_postgres
@@ -423,6 +456,7 @@ cmd_status() {
   if port_open "$host" "$port"; then say "Temporal   up    $TEMPORAL_ADDRESS"; else say "Temporal   down  $TEMPORAL_ADDRESS"; ok=1; fi
   if port_open 127.0.0.1 "$KAFKA_PORT"; then say "Kafka      up    127.0.0.1:$KAFKA_PORT"; else say "Kafka      down  127.0.0.1:$KAFKA_PORT"; ok=1; fi
   if port_open 127.0.0.1 "$PG_PORT"; then say "PostgreSQL up    127.0.0.1:$PG_PORT"; else say "PostgreSQL down  127.0.0.1:$PG_PORT"; ok=1; fi
+  if port_open 127.0.0.1 "$SMTP_PORT"; then say "GreenMail  up    127.0.0.1:$SMTP_PORT (API :$GREENMAIL_API_PORT)"; else say "GreenMail  down  127.0.0.1:$SMTP_PORT"; ok=1; fi
   return $ok
 }
 
@@ -430,8 +464,8 @@ cmd_status() {
 cmd_one() {
   local action=$1 name=${2:-}
   case "$name" in
-    postgres | kafka | temporal) ;;
-    *) die "name one server: postgres, kafka or temporal" ;;
+    postgres | kafka | temporal | greenmail) ;;
+    *) die "name one server: postgres, kafka, temporal or greenmail" ;;
   esac
   if [ "$action" = start ]; then "start_$name"
   elif [ "$name" = postgres ]; then stop_postgres
