@@ -26,7 +26,13 @@ async function main(): Promise<void> {
     calendarYears: () => loadCalendarYears(pool),
     resolveEvidence: (cited) => resolveEvidence(pool, cited),
   });
-  const app = buildApi({ assignments, pool, logger, evidence: { maxBytes: config.EVIDENCE_MAX_BYTES } });
+  const app = buildApi({
+    assignments,
+    pool,
+    logger,
+    evidence: { maxBytes: config.EVIDENCE_MAX_BYTES },
+    forbidPrivateWebhooks: config.WEBHOOK_FORBID_PRIVATE,
+  });
   const address = await app.listen({ host: config.API_HOST, port: config.API_PORT });
   logger.info(`API 已在 ${address} 上监听`);
 

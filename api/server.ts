@@ -23,6 +23,7 @@ import { EVIDENCE_ROUTES, evidenceRoutes } from './evidence';
 import { inboxOf, ReadModelLagGauge, supportedBy } from './read-models';
 import { lagHeader, readModelLag } from '../read-models/status';
 import { RefusalLog, withRefusalLog, type RefusalFilter } from './refusals';
+import { UNIT_ROUTES, unitRoutes } from './units';
 
 export interface ApiDependencies {
   assignments: AssignmentService;
@@ -30,12 +31,14 @@ export interface ApiDependencies {
   logger: Logger;
   /** EVIDENCE_MAX_BYTES; 20 MB when not given. */
   evidence?: EvidenceLimits;
+  /** WEBHOOK_FORBID_PRIVATE for the directory's webhooks (PUT /units); false when not given. */
+  forbidPrivateWebhooks?: boolean;
 }
 
 /** Larger than any request the bounds on its fields allow, far smaller than what Kafka or PostgreSQL would refuse. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
-type Method = 'GET' | 'POST';
+type Method = 'GET' | 'POST' | 'PUT';
 interface Route {
   method: Method;
   url: string;
@@ -44,7 +47,13 @@ interface Route {
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
-export function buildApi({ assignments: service, pool, logger, evidence }: ApiDependencies): FastifyInstance {
+export function buildApi({
+  assignments: service,
+  pool,
+  logger,
+  evidence,
+  forbidPrivateWebhooks = false,
+}: ApiDependencies): FastifyInstance {
   const refusals = new RefusalLog(pool);
   const assignments = withRefusalLog(service, refusals, 'api', (error) =>
     logger.error({ err: error }, `拒绝记录未能写入：${(error as Error).message}`),
@@ -150,7 +159,8 @@ export function buildApi({ assignments: service, pool, logger, evidence }: ApiDe
   ];
   for (const route of routes) app.route(route);
   void app.register(evidenceRoutes, { pool, limits: evidence ?? { maxBytes: 20 * 1024 * 1024 } });
-  refuseOtherMethods(app, [...routes, ...EVIDENCE_ROUTES]);
+  void app.register(unitRoutes, { pool, forbidPrivate: forbidPrivateWebhooks });
+  refuseOtherMethods(app, [...routes, ...EVIDENCE_ROUTES, ...UNIT_ROUTES]);
 
   app.setNotFoundHandler((request) => {
     throw new AppError(

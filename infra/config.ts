@@ -6,6 +6,10 @@ import { z } from 'zod';
 
 /** 0 asks the system for any free port. */
 const port = z.coerce.number().int().min(0).max(65535);
+/** A yes/no variable: true/false (1/0, yes/no also read). */
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const schema = z.object({
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
@@ -44,6 +48,20 @@ const schema = z.object({
    * directory.
    */
   AUDIT_SIGNING_KEY: z.string().min(1).default('.data/audit-signing-key.pem'),
+  // Notices by email (SMTP, nodemailer) and webhooks: infra/notify/. The defaults are GreenMail of scripts/stack.sh.
+  SMTP_HOST: z.string().min(1).default('127.0.0.1'),
+  SMTP_PORT: port.default(3025),
+  /** true: TLS from the first byte (port 465); false: plain, upgraded with STARTTLS when the server offers it. */
+  SMTP_SECURE: flag.default(false),
+  SMTP_USER: z.string().optional(),
+  SMTP_PASSWORD: z.string().optional(),
+  SMTP_FROM: z.string().min(1).default('督办系统 <duban@localhost>'),
+  /** How long a webhook receiver may take to answer before the delivery counts as failed (and retryable). */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** true: webhooks to loopback, private, link-local and unique-local addresses are refused, at import and at send. */
+  WEBHOOK_FORBID_PRIVATE: flag.default(false),
+  /** The web page's address: emails and robot messages link an item there (`…/assignments/ID`) when it is set. */
+  DUBAN_WEB_URL: z.url({ protocol: /^https?$/ }).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** text: one readable line per record (Beijing time); json: one JSON object per line, for log collectors. */
   LOG_FORMAT: z.enum(['text', 'json']).default('text'),

@@ -18,6 +18,8 @@
  * A name matching none is unknown: the planner uses it as written (a plain office) or refuses it (a collective).
  */
 
+import { noContacts, type UnitContacts } from './contacts';
+
 /** One office of the directory. */
 export interface DirectoryUnit {
   /** The name its inbox is kept under: the name everywhere after launch. */
@@ -26,7 +28,12 @@ export interface DirectoryUnit {
   aliases: string[];
   /** The groups (collectives) it belongs to, e.g. 各区人民政府, 市质强委成员单位. */
   groups: string[];
+  /** Who is told and where (head, liaisons, robots, digest); empty when the file had no contact columns. */
+  contacts: UnitContacts;
 }
+
+/** A unit as code and tests write one: contacts may be left out (none). */
+export type DirectoryUnitInput = Omit<DirectoryUnit, 'contacts'> & { contacts?: UnitContacts };
 
 /** A group of the directory and its members, in directory order. */
 export interface DirectoryGroup {
@@ -73,7 +80,7 @@ export interface DirectoryConflict {
  * named like a unit, two groups with one normalised form (a plan's 各区 would match both). Checked on import, so
  * every directory the store holds resolves each name one way.
  */
-export function directoryConflicts(units: readonly DirectoryUnit[]): DirectoryConflict[] {
+export function directoryConflicts(units: readonly DirectoryUnitInput[]): DirectoryConflict[] {
   const conflicts: DirectoryConflict[] = [];
   const owner = new Map<string, number>();
   units.forEach((u, i) => {
@@ -160,10 +167,15 @@ export class UnitDirectory {
   private readonly groupByName = new Map<string, DirectoryGroup>();
   private readonly groupByForm = new Map<string, DirectoryGroup>();
 
-  constructor(units: readonly DirectoryUnit[] = []) {
+  constructor(units: readonly DirectoryUnitInput[] = []) {
     const conflicts = directoryConflicts(units);
     if (conflicts.length > 0) throw new DirectoryConflictError(conflicts);
-    this.list = units.map((u) => ({ name: u.name, aliases: [...u.aliases], groups: [...u.groups] }));
+    this.list = units.map((u) => ({
+      name: u.name,
+      aliases: [...u.aliases],
+      groups: [...u.groups],
+      contacts: structuredClone(u.contacts ?? noContacts()),
+    }));
     for (const u of this.list) {
       for (const n of [u.name, ...u.aliases]) this.byName.set(unitKey(n), u);
       for (const g of u.groups) {

@@ -1,4 +1,20 @@
-/** The unit directory (单位名录): offices, their other names and their groups; pure. */
+/** The unit directory (单位名录): offices, their other names, their groups and their contacts; pure. */
+export {
+  DELIVERY_MODES,
+  MASK,
+  forbiddenHostReason,
+  hasChannel,
+  isEmail,
+  maskContacts,
+  maskSecret,
+  maskUrl,
+  noContacts,
+  urlProblem,
+  type Person,
+  type UnitContacts,
+  type Webhook,
+  type WebhookKind,
+} from './contacts';
 export {
   DirectoryConflictError,
   UnitDirectory,
@@ -8,9 +24,11 @@ export {
   type DirectoryConflict,
   type DirectoryGroup,
   type DirectoryUnit,
+  type DirectoryUnitInput,
   type UnitMatch,
 } from './directory';
 export {
+  CONTACT_COLUMNS,
   DIRECTORY_COLUMNS,
   DirectoryTableError,
   NAME_SEPARATOR,
@@ -20,4 +38,5 @@ export {
   type DirectoryColumn,
   type DirectoryDiff,
   type DirectoryProblem,
+  type DirectoryTableOptions,
 } from './directory-table';

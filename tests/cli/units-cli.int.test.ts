@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Pool } from 'pg';
-import type { DirectoryUnit } from '../../domain/units';
+import { noContacts, type DirectoryUnit } from '../../domain/units';
 import { loadDirectory, replaceDirectory } from '../../infra/unit-store';
 import { dubanIn } from '../support/duban-cli';
 import { connectPostgres } from '../support/stack';
@@ -51,7 +51,9 @@ test('an import stores the directory and says what it added; list shows it, whol
     stdout:
       '单位名录已导入：6 个单位、2 个分组；新增 6，变更 0，删除 0，未变 0\n' +
       '  新增：鄂城区人民政府、华容区人民政府、梁子湖区人民政府、市质量技术监督局、市工商局、市政府办公室\n',
-    stderr: '',
+    stderr:
+      '注意：名录中的 6 个单位都没有通知渠道，通知只在系统收件箱中可见；' +
+      '要发邮件或群消息，在名录中补上联络员和联络员邮箱，或钉钉、企业微信机器人、Webhook 地址，再导入\n',
   });
   expect((await duban('units', 'list')).stdout).toBe(
     '单位名录：6 个单位、2 个分组\n' +
@@ -138,5 +140,46 @@ test('an XLSX workbook imports like the CSV (sheet 单位名录, else the first 
     name: '市质量技术监督局',
     aliases: ['市质监局'],
     groups: ['市质强委成员单位'],
+    contacts: noContacts(),
   });
+});
+
+test('contacts: stored with the directory, listed with secrets masked, exported whole with --with-secrets', async () => {
+  const ding = 'https://oapi.dingtalk.com/robot/send?access_token=0123456789abcdef';
+  writeFileSync(
+    path.join(dir, 'contacts.csv'),
+    '单位,联络员,联络员邮箱,钉钉机器人,钉钉加签密钥,接收方式\n' +
+      `市质监局,张三,zhangsan@zhijian.gov.cn,${ding},SECabcdef123456,每日汇总\n` +
+      '市工商局,,,,,\n市政府督查室,孙八,dcs@gov.cn,,,\n',
+  );
+  await pool.query('DELETE FROM units');
+  const imported = await duban('units', 'import', 'contacts.csv');
+  expect(imported.code).toBe(0);
+  expect(imported.stderr).toBe(
+    '注意：1 个单位没有通知渠道，通知只在系统收件箱中可见：市工商局；' +
+      '要发邮件或群消息，在名录中补上联络员和联络员邮箱，或钉钉、企业微信机器人、Webhook 地址，再导入\n',
+  );
+  const [zhijian] = await loadDirectory(pool);
+  expect(zhijian!.contacts).toEqual({
+    liaisons: [{ name: '张三', email: 'zhangsan@zhijian.gov.cn' }],
+    webhooks: [{ kind: 'dingtalk', url: ding, secret: 'SECabcdef123456' }],
+    digest: true,
+  });
+  const list = await duban('units', 'list');
+  expect(list.stdout).toContain(
+    '市质监局  联络员：张三 <zhangsan@zhijian.gov.cn>  ' +
+      '钉钉：https://oapi.dingtalk.com/robot/send?access_token=012****ef（密钥 SEC****56）  接收方式：每日汇总\n',
+  );
+  expect(list.stdout).not.toContain('SECabcdef123456');
+  expect((await duban('units', 'list', '--format', 'csv')).stdout).not.toContain('SECabcdef123456');
+
+  // The full export imports back to the same directory: no change.
+  const full = await duban('units', 'list', '--format', 'csv', '--with-secrets');
+  writeFileSync(path.join(dir, 'exported.csv'), full.stdout);
+  expect((await duban('units', 'import', 'exported.csv')).stdout).toBe(
+    '单位名录已导入：3 个单位、0 个分组；新增 0，变更 0，删除 0，未变 3\n',
+  );
+  // A contact change is a change.
+  writeFileSync(path.join(dir, 'changed.csv'), full.stdout.replace('每日汇总', '逐条'));
+  expect((await duban('units', 'import', 'changed.csv')).stdout).toContain('变更 1');
 });

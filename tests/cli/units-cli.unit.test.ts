@@ -23,7 +23,7 @@ describe('duban units import refuses a bad file before reaching the database', (
   it('a CSV with an unknown column and a unit twice: each named with its row and fix', async () => {
     writeFileSync(
       path.join(dir, 'bad.csv'),
-      '\uFEFF单位,别名,联系人\r\n市质监局,市质量技术监督局,张三\r\n市质监局,,李四\r\n',
+      '\uFEFF单位,别名,电话\r\n市质监局,市质量技术监督局,027-1234\r\n市质监局,,027-5678\r\n',
     );
     const r = await duban('units', 'import', 'bad.csv');
     expect(r).toEqual({
@@ -31,7 +31,8 @@ describe('duban units import refuses a bad file before reaching the database', (
       stdout: '',
       stderr:
         'duban：单位名录有 1 处问题，未导入任何内容：\n' +
-        '  第1行（第3列）：不认识的列“联系人”：改为 单位、别名、所属分组 之一，或删去该列 [UNKNOWN_COLUMN]\n',
+        '  第1行（第3列）：不认识的列“电话”：改为 单位、别名、所属分组、负责人、负责人邮箱、联络员、联络员邮箱、' +
+        '钉钉机器人、钉钉加签密钥、企业微信机器人、Webhook、Webhook密钥、接收方式 之一，或删去该列 [UNKNOWN_COLUMN]\n',
     });
     writeFileSync(path.join(dir, 'twice.csv'), '单位,别名\n市质监局,市质量技术监督局\n市质监局,\n');
     const twice = await duban('units', 'import', 'twice.csv');

@@ -9,7 +9,12 @@ import {
   directoryToRows,
   readDirectoryTable,
   type DirectoryProblem,
+  noContacts,
 } from '../../domain/units';
+
+const none = noContacts();
+const ALL =
+  '单位、别名、所属分组、负责人、负责人邮箱、联络员、联络员邮箱、钉钉机器人、钉钉加签密钥、企业微信机器人、Webhook、Webhook密钥、接收方式';
 
 const csv = (text: string) => parseCsv(text.replace(/^\n/, ''));
 
@@ -35,26 +40,29 @@ describe('a directory file', () => {
 `),
     );
     expect(units).toEqual([
-      { name: '鄂城区人民政府', aliases: ['鄂城区', '鄂城区政府'], groups: ['各区人民政府'] },
+      { name: '鄂城区人民政府', aliases: ['鄂城区', '鄂城区政府'], groups: ['各区人民政府'], contacts: none },
       {
         name: '市质量技术监督局',
         aliases: ['市质监局', '市質監局'],
         groups: ['市质强委成员单位', '市打击侵权假冒工作领导小组成员单位'],
+        contacts: none,
       },
-      { name: '市政府办公室', aliases: [], groups: [] },
+      { name: '市政府办公室', aliases: [], groups: [], contacts: none },
     ]);
   });
 
   it('needs only the 单位 column, in any order, under the headings a coordinator may type', () => {
     expect(readDirectoryTable(csv('分组,单位名称\n各区人民政府,鄂城区人民政府\n'))).toEqual([
-      { name: '鄂城区人民政府', aliases: [], groups: ['各区人民政府'] },
+      { name: '鄂城区人民政府', aliases: [], groups: ['各区人民政府'], contacts: none },
     ]);
-    expect(readDirectoryTable(csv('单位\n市质监局\n'))).toEqual([{ name: '市质监局', aliases: [], groups: [] }]);
+    expect(readDirectoryTable(csv('单位\n市质监局\n'))).toEqual([
+      { name: '市质监局', aliases: [], groups: [], contacts: none },
+    ]);
   });
 
   it('drops an alias equal to the name itself, and the same alias written twice', () => {
     expect(readDirectoryTable(csv('单位,别名\n市质监局,市质监局、质监局、质监局\n'))).toEqual([
-      { name: '市质监局', aliases: ['质监局'], groups: [] },
+      { name: '市质监局', aliases: ['质监局'], groups: [], contacts: none },
     ]);
   });
 
@@ -78,18 +86,18 @@ describe('a directory file is refused, naming the row and the fix', () => {
   });
 
   it('when a column is unknown, repeated, or the 单位 column is missing', () => {
-    expect(problemsOf('单位,联系人,别名,简称\n市质监局,张三,,\n')).toEqual([
+    expect(problemsOf('单位,电话,别名,简称\n市质监局,027-1234,,\n')).toEqual([
       {
         row: 1,
         column: '第2列',
         code: 'UNKNOWN_COLUMN',
-        message: '不认识的列“联系人”：改为 单位、别名、所属分组 之一，或删去该列',
+        message: `不认识的列“电话”：改为 ${ALL} 之一，或删去该列`,
       },
       {
         row: 1,
         column: '第4列',
         code: 'UNKNOWN_COLUMN',
-        message: '不认识的列“简称”：改为 单位、别名、所属分组 之一，或删去该列',
+        message: `不认识的列“简称”：改为 ${ALL} 之一，或删去该列`,
       },
     ]);
     expect(problemsOf('单位,别名,aliases\n市质监局,,\n')).toEqual([
@@ -167,14 +175,14 @@ describe('a directory file is refused, naming the row and the fix', () => {
 describe('an import replacing the directory', () => {
   it('counts units added, changed (aliases or groups, not their order), removed and unchanged', () => {
     const before = [
-      { name: 'A', aliases: ['a1', 'a2'], groups: ['G'] },
-      { name: 'B', aliases: [], groups: ['G'] },
-      { name: 'C', aliases: [], groups: [] },
+      { name: 'A', aliases: ['a1', 'a2'], groups: ['G'], contacts: none },
+      { name: 'B', aliases: [], groups: ['G'], contacts: none },
+      { name: 'C', aliases: [], groups: [], contacts: none },
     ];
     const after = [
-      { name: 'A', aliases: ['a2', 'a1'], groups: ['G'] },
-      { name: 'B', aliases: [], groups: ['G', 'H'] },
-      { name: 'D', aliases: [], groups: [] },
+      { name: 'A', aliases: ['a2', 'a1'], groups: ['G'], contacts: none },
+      { name: 'B', aliases: [], groups: ['G', 'H'], contacts: none },
+      { name: 'D', aliases: [], groups: [], contacts: none },
     ];
     expect(diffDirectory(before, after)).toEqual({ added: ['D'], changed: ['B'], removed: ['C'], unchanged: 1 });
   });

@@ -8,10 +8,10 @@ import {
   UnitDirectory,
   directoryConflicts,
   groupKey,
-  type DirectoryUnit,
+  type DirectoryUnitInput,
 } from '../../domain/units';
 
-const units: DirectoryUnit[] = [
+const units: DirectoryUnitInput[] = [
   { name: '鄂城区人民政府', aliases: ['鄂城区'], groups: ['各区人民政府'] },
   { name: '华容区人民政府', aliases: ['华容区'], groups: ['各区人民政府'] },
   { name: '梁子湖区人民政府', aliases: ['梁子湖区'], groups: ['各区人民政府'] },
@@ -102,7 +102,7 @@ describe('a collective', () => {
 
 describe('a set of units that cannot be one directory', () => {
   it('is refused: a name used by two units, a unit twice, a group named like a unit, two groups of one form', () => {
-    const bad: DirectoryUnit[] = [
+    const bad: DirectoryUnitInput[] = [
       { name: '市质监局', aliases: ['市质量技术监督局'], groups: ['各区政府'] },
       { name: '市质量技术监督局', aliases: [], groups: [] },
       { name: '市工商局', aliases: ['市质监局'], groups: ['市质监局'] },
