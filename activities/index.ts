@@ -16,6 +16,8 @@ import type { RecordedEvent } from '../workflows/assignment/events';
 import type { Notice } from '../workflows/assignment/notices';
 import type { RecordedCycleEvent } from '../workflows/cycle/events';
 import { createCycleActivities, type TemporalTarget } from './cycle';
+import { createDeliveryActivities } from './delivery';
+import type { Sender } from '../infra/notify';
 import type { Activities } from './types';
 
 export type { Activities } from './types';
@@ -29,11 +31,14 @@ export interface ActivityDependencies {
   topic: string;
   /** Where a cycle starts and messages its assignments: the worker's own server and task queue. */
   temporal?: TemporalTarget;
+  /** The channels notices are delivered on (email over SMTP, webhooks): infra/notify's createSender. */
+  sender?: Sender;
 }
 
-export function createActivities({ pool, topic, temporal }: ActivityDependencies): Activities {
+export function createActivities({ pool, topic, temporal, sender }: ActivityDependencies): Activities {
   return {
     ...createCycleActivities({ pool, temporal }),
+    ...createDeliveryActivities({ pool, ...(sender && { sender }), ...(temporal && { temporal }) }),
     async recordEvents(batch, notices = []) {
       if (batch.length === 0) return;
       await permanentFailuresStop(() =>
@@ -175,17 +180,21 @@ async function requireSameEvent(
 }
 
 /**
- * Keeps the notices in the event store's append-only record of what went out (`notices`); those already there (a
- * retry) are left alone. Returns the ones recorded now.
+ * Keeps the notices in the event store's append-only record of what went out (`notices`), and queues each for
+ * delivery to its recipient's channels (`delivery_queue`, which the delivery dispatcher empties); those already there
+ * (a retry) are left alone. Returns the ones recorded now.
  */
 async function recordNotices(client: PoolClient, notices: Notice[]): Promise<Notice[]> {
   if (notices.length === 0) return [];
   const { rows } = await client.query<{ key: string }>(
-    `INSERT INTO notices (key, recipient, assignment_id, seq, occurred_at, kind, subject, body)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::timestamptz[], $6::text[], $7::text[],
-                          $8::text[])
-     ON CONFLICT (key) DO NOTHING
-     RETURNING key`,
+    `WITH recorded AS (
+       INSERT INTO notices (key, recipient, assignment_id, seq, occurred_at, kind, subject, body)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::timestamptz[], $6::text[], $7::text[],
+                            $8::text[])
+       ON CONFLICT (key) DO NOTHING
+       RETURNING key)
+     INSERT INTO delivery_queue (notice_key) SELECT key FROM recorded
+     RETURNING notice_key AS key`,
     [
       notices.map((n) => n.key),
       notices.map((n) => n.recipient),

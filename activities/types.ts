@@ -7,6 +7,8 @@ import type { AssignmentSpecV3, RecordedEvent } from '../workflows/assignment/ev
 import type { Caller } from '../workflows/assignment/messages';
 import type { Notice } from '../workflows/assignment/notices';
 import type { RecordedCycleEvent } from '../workflows/cycle/events';
+import type { Address, Message } from '../domain/notify/message';
+import type { DeliveryOutcome, DigestInput, DigestEntry } from '../workflows/delivery/messages';
 
 /** What the cycle asks of all its running assignments at once, and who asked (each assignment's events name them). */
 export type CycleBroadcast =
@@ -66,4 +68,22 @@ export interface Activities {
   }): Promise<{ started: boolean }>;
   /** Every unit the cycle supervises: lead units and cooperating units. */
   cycleUnits(input: { cycleId: string }): Promise<string[]>;
+
+  /**
+   * Sends one message to one address — unless this delivery (its id, for these notices) was sent already, by an
+   * earlier attempt or a replayed workflow: then nothing goes out again — and records it sent for every notice the
+   * message carries. A refusal that can never succeed (a 4xx answer but 429, a mailbox the server rejects) fails
+   * non-retryable, with the channel's reason.
+   */
+  sendDelivery(input: { address: Address; message: Message; noticeKeys: string[]; at: string }): Promise<{
+    receipt: string;
+    repeated: boolean;
+  }>;
+  /** Appends outcomes (held, digest, failed) to `delivery_outcomes`. */
+  recordDeliveryOutcomes(outcomes: DeliveryOutcome[]): Promise<void>;
+  /**
+   * Puts a notice in its recipient's daily digest: signals the recipient's digest workflow, starting it if it is not
+   * running. A repeated signal (a retried activity) is ignored by the digest, which keys entries by notice.
+   */
+  joinDigest(input: Omit<DigestInput, 'entries'> & { entry: DigestEntry }): Promise<void>;
 }

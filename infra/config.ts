@@ -3,6 +3,7 @@
  * scripts/stack.sh. docker-compose.yml sets the same variables.
  */
 import { z } from 'zod';
+import { parseOfficeHours } from '../domain/notify/hours';
 
 /** 0 asks the system for any free port. */
 const port = z.coerce.number().int().min(0).max(65535);
@@ -62,6 +63,30 @@ const schema = z.object({
   WEBHOOK_FORBID_PRIVATE: flag.default(false),
   /** The web page's address: emails and robot messages link an item there (`…/assignments/ID`) when it is set. */
   DUBAN_WEB_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * When notices go out by email and webhook: 'HH:MM-HH:MM', Beijing time, on working days of the Chinese calendar.
+   * A notice outside is held to the next opening; a daily digest goes at the opening.
+   */
+  DELIVERY_HOURS: z
+    .string()
+    .default('09:00-18:00')
+    .transform((text, ctx) => {
+      try {
+        return parseOfficeHours(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** How long a channel that does not answer is tried before the delivery is marked failed and the coordinator told. */
+  DELIVERY_GIVE_UP_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(24 * 60),
+  /** The wait before the second try of a channel that did not answer; it doubles, up to 15 minutes. */
+  DELIVERY_RETRY_SECONDS: z.coerce.number().int().min(1).max(900).default(60),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** text: one readable line per record (Beijing time); json: one JSON object per line, for log collectors. */
   LOG_FORMAT: z.enum(['text', 'json']).default('text'),
@@ -76,4 +101,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (result.success) return result.data;
   const problems = result.error.issues.map((i) => `  ${i.path.join('.')}：${i.message}`).join('\n');
   throw new Error(`环境变量中的配置无效：\n${problems}\n请改正这些变量，或删去它们以使用默认值`);
+}
+
+/** How the delivery workflows retry a channel, from the configuration. */
+export function deliveryRetryOf(config: Pick<Config, 'DELIVERY_GIVE_UP_MINUTES' | 'DELIVERY_RETRY_SECONDS'>): {
+  firstMs: number;
+  maxMs: number;
+  giveUpMs: number;
+} {
+  return {
+    firstMs: config.DELIVERY_RETRY_SECONDS * 1000,
+    maxMs: 15 * 60_000,
+    giveUpMs: config.DELIVERY_GIVE_UP_MINUTES * 60_000,
+  };
 }

@@ -62,6 +62,11 @@ test('a daily digest goes at the next opening: this morning before opening, else
   expect(digest('2024-03-08', '10:00')).toBe('2024-03-11 09:00');
 });
 
+test('always: nothing is held, weekends and holidays included', () => {
+  const always = parseOfficeHours('always');
+  expect(held('2017-10-01', '03:00', always)).toBeUndefined();
+});
+
 test('bad office hours are refused with the form to use', () => {
   expect(() => parseOfficeHours('9-18')).toThrow('HH:MM-HH:MM');
   expect(() => parseOfficeHours('18:00-09:00')).toThrow('开始不早于结束');

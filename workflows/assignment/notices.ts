@@ -35,7 +35,9 @@ export type NoticeKind =
   | 'contribution'
   | 'contribution-missing'
   | 'policy-changed'
-  | 'cooperation-changed';
+  | 'cooperation-changed'
+  /** A notice that did not get through on a channel (workflows/delivery): told to the coordinator. */
+  | 'delivery-failed';
 
 /** What each kind of notice is called in the offices: for summaries and counts. */
 export const NOTICE_KIND_NAMES: Record<NoticeKind, string> = {
@@ -68,6 +70,7 @@ export const NOTICE_KIND_NAMES: Record<NoticeKind, string> = {
   'contribution-missing': '协办缺报',
   'policy-changed': '调整督办规则',
   'cooperation-changed': '调整配合单位',
+  'delivery-failed': '投递失败',
 };
 
 export interface Notice {
