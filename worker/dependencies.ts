@@ -7,11 +7,13 @@ import type { Kafka, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { createActivities, type Activities } from '../activities';
 import type { TemporalTarget } from '../activities/cycle';
-import type { Config } from '../infra/config';
+import { deliveryRetryOf, type Config } from '../infra/config';
+import { createSender, type Sender } from '../infra/notify';
 import { createKafka, createProducer, ensureTopic } from '../infra/kafka';
 import type { Logger } from '../infra/logger';
 import { checkPostgres, createPool, migrate } from '../infra/postgres';
 import { readModelGroup, ReadModelProjector } from '../read-models/projector';
+import { DeliveryDispatcher } from './delivery-dispatcher';
 import { OutboxRelay } from './outbox-relay';
 
 export interface WorkerDependencies {
@@ -21,6 +23,10 @@ export interface WorkerDependencies {
   activities: Activities;
   relay: OutboxRelay;
   projector: ReadModelProjector;
+  /** The channels notices are delivered on. */
+  sender: Sender;
+  /** Starts a delivery workflow for each stored notice whose recipient has a channel; with a Temporal target only. */
+  dispatcher?: DeliveryDispatcher;
   /** Migrations this start applied (none when the schema was current). */
   migrationsApplied: string[];
   close(): Promise<void>;
@@ -56,15 +62,22 @@ export async function openDependencies(
       await producer.disconnect();
       throw error;
     }
+    const sender = createSender(config);
+    const dispatcher = temporal && deliveryDispatcher(pool, config, logger, temporal);
+    await dispatcher?.start();
     return {
       pool,
       kafka,
       producer,
-      activities: createActivities({ pool, topic: config.KAFKA_EVENTS_TOPIC, ...(temporal && { temporal }) }),
+      activities: createActivities({ pool, topic: config.KAFKA_EVENTS_TOPIC, sender, ...(temporal && { temporal }) }),
       relay,
       projector,
+      sender,
+      ...(dispatcher && { dispatcher }),
       migrationsApplied,
       async close() {
+        await dispatcher?.stop();
+        await sender.close();
         await projector.stop();
         await relay.stop();
         await producer.disconnect();
@@ -75,4 +88,23 @@ export async function openDependencies(
     await pool.end();
     throw error;
   }
+}
+
+/** The dispatcher as the worker runs it: on the worker's own server and task queue, with the configured hours. */
+export function deliveryDispatcher(
+  pool: Pool,
+  config: Config,
+  logger: Logger,
+  { client, taskQueue }: TemporalTarget,
+): DeliveryDispatcher {
+  return new DeliveryDispatcher({
+    pool,
+    databaseUrl: config.DATABASE_URL,
+    client,
+    taskQueue,
+    logger,
+    hours: config.DELIVERY_HOURS,
+    retry: deliveryRetryOf(config),
+    coordinator: config.DUBAN_COORDINATOR,
+  });
 }

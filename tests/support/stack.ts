@@ -17,7 +17,9 @@ import { checkPostgres, createPool, migrate } from '../../infra/postgres';
 import { connectClient, connectWorker, installTemporalLogging } from '../../infra/temporal';
 import { startTimeSkippingServer, TEST_SERVER, type TimeSkippingOptions } from '../../scripts/year-simulation';
 import { createActivities } from '../../activities';
+import { createSender } from '../../infra/notify';
 import { createAssignmentWorker, WORKFLOWS_PATH } from '../../worker/create-worker';
+import { deliveryDispatcher } from '../../worker/dependencies';
 import { OutboxRelay, type OutboxRelayOptions } from '../../worker/outbox-relay';
 import { readModelGroup, ReadModelProjector } from '../../read-models/projector';
 import { awaitReadModels } from '../../read-models/status';
@@ -145,21 +147,27 @@ export function bundleWorkflowsQuietly(): ReturnType<typeof bundleWorkflowCode> 
 export async function runProductWorker(
   pool: Pool,
   taskQueue: string,
-  { connection, client }: { connection: NativeConnection; client: Client },
+  { connection, client, delivery = {} }: { connection: NativeConnection; client: Client; delivery?: Partial<Config> },
 ): Promise<{ stop: () => Promise<void> }> {
+  const sender = createSender(config);
+  const temporal = { client, taskQueue };
   const worker = await createAssignmentWorker({
     connection,
     taskQueue,
     workflowBundle: await bundleWorkflowsQuietly(),
-    activities: createActivities({ pool, topic: config.KAFKA_EVENTS_TOPIC, temporal: { client, taskQueue } }),
+    activities: createActivities({ pool, topic: config.KAFKA_EVENTS_TOPIC, temporal, sender }),
   });
   const readModels = await startReadModels(pool);
+  const dispatcher = deliveryDispatcher(pool, { ...config, ...delivery }, testLogger, temporal);
+  await dispatcher.start();
   const running = worker.run();
   return {
     async stop() {
+      await dispatcher.stop();
       worker.shutdown();
       await running;
       await readModels.stop();
+      await sender.close();
     },
   };
 }

@@ -1,0 +1,222 @@
+/**
+ * The delivery dispatcher: takes the notices queued for delivery (`delivery_queue`, written with each notice in the
+ * transaction that stores its event) and starts one delivery workflow per notice whose recipient has a channel in
+ * the unit directory. A notice whose recipient has none stays in the inbox only.
+ *
+ * Each pass claims a batch with FOR UPDATE SKIP LOCKED (several workers share the queue), starts the workflows —
+ * under the notice's key, with reuse of the id refused, so a notice is delivered by one workflow only however often
+ * it is dispatched — and deletes the rows in the claiming transaction. A crash before the commit leaves the rows
+ * queued; the next pass starts what is missing and finds the rest already started. The dispatcher wakes on the
+ * outbox's notification (sent when notices are stored) and polls besides, in case one was missed.
+ */
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import { Client as PgClient, type Pool } from 'pg';
+import { OUTBOX_CHANNEL } from '../activities';
+import { addressesOf } from '../domain/notify/contacts';
+import { calendarAround, type OfficeHours } from '../domain/notify/hours';
+import type { YearDates } from '../domain/working-days';
+import { loadCalendarYears } from '../infra/calendar-store';
+import { eachLimited } from '../infra/each-limited';
+import type { Logger } from '../infra/logger';
+import { withTransaction } from '../infra/postgres';
+import { loadDirectory } from '../infra/unit-store';
+import {
+  deliveryWorkflowId,
+  type DeliveryInput,
+  type DeliveryNotice,
+  type DeliveryRetry,
+} from '../workflows/delivery/messages';
+import type { deliveryWorkflow } from '../workflows/delivery/workflow';
+
+export interface DeliveryDispatcherOptions {
+  pool: Pool;
+  /** For the dispatcher's own listening connection. */
+  databaseUrl: string;
+  client: Client;
+  taskQueue: string;
+  logger: Logger;
+  hours: OfficeHours;
+  retry: DeliveryRetry;
+  /** Who is told of a failed channel when the notice's assignment names no coordinator. */
+  coordinator: string;
+  batchSize?: number;
+  pollIntervalMs?: number;
+}
+
+const STARTS_AT_ONCE = 16;
+const RETRY_MAX_MS = 5_000;
+
+interface QueuedNotice {
+  key: string;
+  assignment_id: string;
+  seq: number;
+  recipient: string;
+  kind: string;
+  subject: string;
+  body: string;
+  occurred_at: Date;
+  coordinator: string | null;
+}
+
+export class DeliveryDispatcher {
+  private readonly log: Logger;
+  private listener?: PgClient;
+  private running = false;
+  private loop?: Promise<void>;
+  private wakeUp?: () => void;
+  private pending = false;
+
+  constructor(private readonly options: DeliveryDispatcherOptions) {
+    this.log = options.logger.child({ name: 'delivery' });
+  }
+
+  async start(): Promise<void> {
+    this.running = true;
+    await this.listen().catch((error: Error) => this.log.warn(`通知投递监听未能建立，改为轮询：${error.message}`));
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+    const listener = this.listener;
+    this.listener = undefined;
+    await listener?.end().catch(() => undefined);
+  }
+
+  /** Dispatches until the queue is empty; returns how many notices it took off the queue. */
+  async drain(): Promise<number> {
+    let taken = 0;
+    for (let n = await this.dispatchOnce(); n > 0; n = await this.dispatchOnce()) taken += n;
+    return taken;
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      try {
+        const taken = await this.drain();
+        if (failures > 0) this.log.info({ taken }, '通知投递恢复');
+        failures = 0;
+        await this.idle(this.options.pollIntervalMs ?? 2_000);
+      } catch (error) {
+        failures++;
+        if (failures === 1) this.log.warn(`通知投递调度失败，稍后重试：${(error as Error).message}`);
+        await this.idle(Math.min(RETRY_MAX_MS, 500 * 2 ** failures));
+      }
+    }
+  }
+
+  private idle(ms: number): Promise<void> {
+    if (this.pending || !this.running) {
+      this.pending = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wakeUp = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakeUp = done;
+    });
+  }
+
+  private wake(): void {
+    if (this.wakeUp) this.wakeUp();
+    else this.pending = true;
+  }
+
+  private async dispatchOnce(): Promise<number> {
+    const { pool, batchSize = 200 } = this.options;
+    return withTransaction(pool, async (client) => {
+      const { rows } = await client.query<QueuedNotice>(
+        `SELECT n.key, n.assignment_id, n.seq, n.recipient, n.kind, n.subject, n.body, n.occurred_at,
+                COALESCE(e.payload #>> '{spec,coordinator}', e.payload #>> '{config,coordinator}') AS coordinator
+         FROM delivery_queue q
+         JOIN notices n ON n.key = q.notice_key
+         LEFT JOIN assignment_events e ON e.assignment_id = n.assignment_id AND e.seq = 1
+         ORDER BY q.enqueued_at, q.notice_key
+         LIMIT $1
+         FOR UPDATE OF q SKIP LOCKED`,
+        [batchSize],
+      );
+      if (rows.length === 0) return 0;
+      const directory = await loadDirectory(pool);
+      let years: YearDates[] | undefined;
+      const deliveries: DeliveryInput[] = [];
+      for (const row of rows) {
+        const { addresses, digest } = addressesOf(row.recipient, directory);
+        if (addresses.length === 0) continue;
+        years ??= await loadCalendarYears(pool);
+        deliveries.push(this.inputOf(row, addresses, digest, years));
+      }
+      let started = 0;
+      await eachLimited(deliveries, STARTS_AT_ONCE, async (input) => {
+        if (await this.startDelivery(input)) started++;
+      });
+      await client.query('DELETE FROM delivery_queue WHERE notice_key = ANY($1::text[])', [rows.map((r) => r.key)]);
+      if (started > 0) this.log.debug({ started, queued: rows.length }, `开始投递 ${started} 条通知`);
+      return rows.length;
+    });
+  }
+
+  private inputOf(
+    row: QueuedNotice,
+    addresses: DeliveryInput['addresses'],
+    digest: boolean,
+    years: readonly YearDates[],
+  ): DeliveryInput {
+    const notice: DeliveryNotice = {
+      key: row.key,
+      assignmentId: row.assignment_id,
+      seq: row.seq,
+      recipient: row.recipient,
+      kind: row.kind,
+      subject: row.subject,
+      body: row.body,
+      at: row.occurred_at.toISOString(),
+    };
+    return {
+      notice,
+      addresses,
+      digest,
+      coordinator: row.coordinator ?? this.options.coordinator,
+      retry: this.options.retry,
+      hours: this.options.hours,
+      // Around the event's time, which is the workflow's (simulated, in the time-skipping tests), not this clock's.
+      calendar: calendarAround(row.occurred_at, years),
+    };
+  }
+
+  /** Starts the notice's delivery; false when it was started before (dispatched twice after a crash). */
+  private async startDelivery(input: DeliveryInput): Promise<boolean> {
+    try {
+      await this.options.client.workflow.start<typeof deliveryWorkflow>('deliveryWorkflow', {
+        taskQueue: this.options.taskQueue,
+        workflowId: deliveryWorkflowId(input.notice.key),
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        args: [input],
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return false;
+      throw error;
+    }
+  }
+
+  private async listen(): Promise<void> {
+    const listener = new PgClient({ connectionString: this.options.databaseUrl });
+    listener.on('notification', () => this.wake());
+    listener.on('error', () => {
+      // PostgreSQL restarted: polling carries on; the next start of the worker listens again.
+      if (this.listener === listener) this.listener = undefined;
+      void listener.end().catch(() => undefined);
+    });
+    await listener.connect();
+    await listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    this.listener = listener;
+  }
+}
