@@ -4,6 +4,7 @@
  * and how to fix it, and the request's id. A server error never shows its internal message: it is logged with the
  * request id, and the answer gives that id to quote.
  */
+import { DELIVERY_STATES, deliveryCounts, listDeliveries, type DeliveryFilter } from '../infra/delivery-store';
 import { randomUUID } from 'node:crypto';
 import Fastify, {
   type FastifyBaseLogger,
@@ -148,6 +149,15 @@ export function buildApi({
       url: '/units/:unit/inbox',
       handler: fromReadModels(async (request) => inboxOf(pool, unitParam(request.params))),
     },
+    // Where notices stand on people's channels: the coordinator looks for failed ones (?state=failed).
+    {
+      method: 'GET',
+      url: '/deliveries',
+      handler: async (request) => {
+        const filter = deliveryFilter(request.query);
+        return { counts: await deliveryCounts(pool), deliveries: await listDeliveries(pool, filter) };
+      },
+    },
     {
       method: 'GET',
       url: '/readmodels/status',
@@ -192,6 +202,21 @@ function refusalFilter(query: unknown): RefusalFilter {
     );
   }
   return filter;
+}
+
+/** GET /deliveries?state=…&recipient=…&assignment=…: every filter optional; an unknown state names the known ones. */
+function deliveryFilter(query: unknown): DeliveryFilter {
+  const { state, recipient, assignment } = (query ?? {}) as Record<string, unknown>;
+  const given = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
+  const wanted = given(state);
+  if (wanted !== undefined && !(DELIVERY_STATES as readonly string[]).includes(wanted)) {
+    throw new AppError('INVALID_PAYLOAD', `state 只能是 ${DELIVERY_STATES.join('、')} 之一，而不是 ${wanted}`);
+  }
+  return {
+    ...(wanted && { state: wanted as DeliveryFilter['state'] }),
+    ...(given(recipient) && { recipient: given(recipient) }),
+    ...(given(assignment) && { assignmentId: given(assignment) }),
+  };
 }
 
 /** The unit named in a /units/:unit/… address, checked as every unit name is. */

@@ -7,6 +7,7 @@ import { UsageError } from './args';
 import { AUDIT_USAGE, auditCommand } from './audit-command';
 import { CALENDAR_USAGE, calendarCommand } from './calendar-command';
 import { CYCLE_USAGE, cycleCommand } from './cycle-command';
+import { DELIVERIES_USAGE, deliveriesCommand } from './deliveries-command';
 import { SIMULATE_USAGE, simulateCommand } from './simulate-command';
 import { TASK_USAGE, taskCommand } from './task-command';
 import { OUTBOX_USAGE, outboxCommand } from './outbox-command';
@@ -21,6 +22,7 @@ ${UNITS_USAGE}
 ${CALENDAR_USAGE}
 ${CYCLE_USAGE}
 ${TASK_USAGE}
+${DELIVERIES_USAGE}
 ${SIMULATE_USAGE}
 ${OUTBOX_USAGE}
 ${READMODELS_USAGE}
@@ -51,6 +53,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     if (command === 'outbox') return await outboxCommand(sub, rest, io);
     if (command === 'readmodels') return await readmodelsCommand(sub, rest, io);
+    if (command === 'deliveries') return await deliveriesCommand(argv.slice(1), io);
     if (command === 'calendar') return await calendarCommand(sub, rest, io);
     if (command === 'units') return await unitsCommand(sub, rest, io);
     if (command === 'cycle') return await cycleCommand(sub, rest, io);

@@ -6,7 +6,7 @@
 import type { Pool, PoolClient } from 'pg';
 import type { EventMeta } from '../domain/audit/chain';
 import { AuditError } from '../domain/audit/errors';
-import type { SentNotice, StoredEvent } from '../domain/audit/records';
+import type { NoticeDelivery, SentNotice, StoredEvent } from '../domain/audit/records';
 import type { AssignmentEvent } from '../workflows/assignment/events';
 import type { CycleEvent } from '../workflows/cycle/events';
 
@@ -76,6 +76,7 @@ function unknownStream(streamId: string): AuditError {
  */
 export async function noticesOf(db: Db, streamIds: readonly string[]): Promise<SentNotice[]> {
   const { rows } = await db.query<{
+    key: string;
     assignment_id: string;
     seq: number;
     recipient: string;
@@ -83,9 +84,13 @@ export async function noticesOf(db: Db, streamIds: readonly string[]): Promise<S
     subject: string;
     occurred_at: Date;
   }>(
-    `SELECT assignment_id, seq, recipient, kind, subject, occurred_at FROM notices
+    `SELECT key, assignment_id, seq, recipient, kind, subject, occurred_at FROM notices
      WHERE assignment_id = ANY($1::text[]) ORDER BY assignment_id, seq, key`,
     [streamIds],
+  );
+  const deliveries = await deliveriesOf(
+    db,
+    rows.map((r) => r.key),
   );
   return rows.map((r) => ({
     assignmentId: r.assignment_id,
@@ -94,7 +99,29 @@ export async function noticesOf(db: Db, streamIds: readonly string[]): Promise<S
     kind: r.kind,
     subject: r.subject,
     at: r.occurred_at.toISOString(),
+    ...(deliveries.has(r.key) && { deliveries: deliveries.get(r.key)! }),
   }));
+}
+
+/** The delivery outcomes of some notices, by notice key, each notice's in the order they happened. */
+async function deliveriesOf(db: Db, noticeKeys: readonly string[]): Promise<Map<string, NoticeDelivery[]>> {
+  const { rows } = await db.query<{
+    notice_key: string;
+    channel: string;
+    address: string;
+    outcome: NoticeDelivery['outcome'];
+    at: Date;
+    detail: string;
+  }>(
+    `SELECT notice_key, channel, address, outcome, at, detail FROM delivery_outcomes
+     WHERE notice_key = ANY($1::text[]) ORDER BY at, id`,
+    [noticeKeys],
+  );
+  const byNotice = new Map<string, NoticeDelivery[]>();
+  for (const { notice_key: key, at, ...rest } of rows) {
+    byNotice.set(key, [...(byNotice.get(key) ?? []), { ...rest, at: at.toISOString() }]);
+  }
+  return byNotice;
 }
 
 /**

@@ -30,6 +30,18 @@ export interface SentNotice {
   subject: string;
   /** When the event behind it happened (ISO). */
   at: string;
+  /** What became of it on the recipient's channels (email, webhooks), in order; none when it stayed in the inbox. */
+  deliveries?: NoticeDelivery[];
+}
+
+/** One outcome of delivering a notice on a channel (`delivery_outcomes`). */
+export interface NoticeDelivery {
+  channel: string;
+  address: string;
+  outcome: 'held' | 'digest' | 'sent' | 'failed';
+  /** ISO: the delivery workflow's time. */
+  at: string;
+  detail: string;
 }
 
 /** The link an event is in the chain, for `firstBreak`: a row the chain has not reached has empty hashes. */

@@ -7,7 +7,7 @@ import { NOTICE_KIND_NAMES, type NoticeKind } from '../../workflows/assignment/n
 import { actorOf, actorText, partiesOf } from './actor';
 import type { Actor } from './chain';
 import { describeEvent } from './describe';
-import type { SentNotice, StoredEvent } from './records';
+import type { NoticeDelivery, SentNotice, StoredEvent } from './records';
 
 export interface TimelineNotice {
   recipient: string;
@@ -15,6 +15,8 @@ export interface TimelineNotice {
   /** What the offices call the kind: 催办, 提醒 … */
   kindName: string;
   subject: string;
+  /** Its outcomes on the recipient's channels, each with its time in Beijing time. */
+  deliveries: Array<NoticeDelivery & { time: string }>;
 }
 
 export interface TimelineEntry {
@@ -89,6 +91,7 @@ export function buildTimeline(subject: string, streams: StoredEvent[][], notices
           kind: n.kind,
           kindName: NOTICE_KIND_NAMES[n.kind as NoticeKind] ?? n.kind,
           subject: n.subject,
+          deliveries: (n.deliveries ?? []).map((d) => ({ ...d, time: shanghaiTime(d.at) })),
         })),
         hash: stored.hash,
       });
@@ -120,6 +123,22 @@ const where = (timeline: Timeline, e: TimelineEntry) =>
   many(timeline) ? `[${e.assignmentId}#${e.seq}] ` : `#${e.seq} `;
 const noticeText = (n: TimelineNotice) => `${n.kindName} → ${n.recipient}：${n.subject}`;
 
+const OUTCOME_NAMES: Record<NoticeDelivery['outcome'], string> = {
+  held: '暂缓',
+  digest: '待汇总',
+  sent: '已送达',
+  failed: '投递失败',
+};
+const CHANNEL_NAMES: Record<string, string> = { email: '邮件', json: 'Webhook', dingtalk: '钉钉', wecom: '企业微信' };
+
+/** One delivery outcome: "2017-01-09 09:00:00 邮件 a@b.cn 已送达（250 OK）". */
+export function deliveryText(d: TimelineNotice['deliveries'][number]): string {
+  const detail = d.detail ? `（${d.detail}）` : '';
+  return `${d.time} ${CHANNEL_NAMES[d.channel] ?? d.channel} ${d.address} ${OUTCOME_NAMES[d.outcome]}${detail}`;
+}
+const noticeWithDeliveries = (n: TimelineNotice) =>
+  [noticeText(n), ...n.deliveries.map((d) => `  · ${deliveryText(d)}`)].join('\n');
+
 function heading(timeline: Timeline): string {
   const first = timeline.assignments[0];
   const task = first ? `${first.ref}「${first.title}」` : timeline.subject;
@@ -131,7 +150,10 @@ function timelineText(timeline: Timeline): string {
   for (const a of timeline.assignments) lines.push(`  ${a.assignmentId}：${a.unit}，${a.events} 条事件`);
   for (const e of timeline.entries) {
     lines.push(`${e.time}  ${where(timeline, e)}${actorText(e.actor)}  ${e.what}`);
-    for (const n of e.notices) lines.push(`    通知 ${noticeText(n)}`);
+    for (const n of e.notices) {
+      lines.push(`    通知 ${noticeText(n)}`);
+      for (const d of n.deliveries) lines.push(`      投递 ${deliveryText(d)}`);
+    }
   }
   return `${lines.join('\n')}\n`;
 }
@@ -147,7 +169,7 @@ function timelineMarkdown(timeline: Timeline): string {
   for (const e of timeline.entries) {
     lines.push(
       `| ${e.time} | ${cell(`${where(timeline, e).trim()} ${e.type}`)} | ${cell(actorText(e.actor))} | ${cell(e.what)} | ` +
-        `${cell(e.notices.map(noticeText).join('；')) || '—'} |`,
+        `${cell(e.notices.map((n) => noticeWithDeliveries(n).replace(/\n/g, '；')).join('；')) || '—'} |`,
     );
   }
   return `${lines.join('\n')}\n`;
@@ -163,7 +185,7 @@ function timelineHtml(timeline: Timeline): string {
       (e) =>
         `<tr><td class="t">${escapeHtml(e.time)}</td><td>${escapeHtml(`${where(timeline, e).trim()} ${e.type}`)}</td>` +
         `<td>${escapeHtml(actorText(e.actor))}</td><td>${escapeHtml(e.what)}</td>` +
-        `<td>${e.notices.map((n) => `<div>${escapeHtml(noticeText(n))}</div>`).join('') || '—'}</td></tr>`,
+        `<td>${e.notices.map((n) => `<div>${escapeHtml(noticeWithDeliveries(n)).replace(/\n/g, '<br>')}</div>`).join('') || '—'}</td></tr>`,
     )
     .join('\n');
   const assignments = timeline.assignments
