@@ -65,6 +65,9 @@ export function whileAlive<T>(worker: WorkerProcess, work: Promise<T>): Promise<
 }
 
 /** Stops or starts one server of the local stack through the project's own script. */
-export async function stack(action: 'start' | 'stop', server: 'temporal' | 'kafka' | 'postgres'): Promise<void> {
+export async function stack(
+  action: 'start' | 'stop',
+  server: 'temporal' | 'kafka' | 'postgres' | 'greenmail',
+): Promise<void> {
   await run('bash', [path.join(ROOT, 'scripts', 'stack.sh'), action, server], { cwd: ROOT, timeout: 120_000 });
 }

@@ -55,6 +55,7 @@ export class WebhookReceiver {
   readonly requests: ReceivedRequest[] = [];
   private answers: Answer[] = [];
   private fallback: Answer = { status: 200, body: { ok: true } };
+  private readonly byPath = new Map<string, Answer>();
   private readonly secrets = new Map<string, { kind: 'json' | 'dingtalk'; secret: string }>();
   private readonly stalled = new Set<ServerResponse>();
 
@@ -85,6 +86,21 @@ export class WebhookReceiver {
 
   answerAlways(answer: Answer): void {
     this.fallback = answer;
+  }
+
+  /** Requests to `path` always get this answer (a refusing robot beside a working one). */
+  answerAt(path: string, answer: Answer): void {
+    this.byPath.set(path, answer);
+  }
+
+  /** The requests to one path, in the order they arrived. */
+  at(path: string): ReceivedRequest[] {
+    return this.requests.filter((r) => r.path === path);
+  }
+
+  /** Requests held open by a stall right now: a sender killed now leaves them unanswered. */
+  inFlight(): number {
+    return this.stalled.size;
   }
 
   /** How many requests carried each delivery id. */
@@ -141,7 +157,7 @@ export class WebhookReceiver {
         signatureValid,
         at: Date.now(),
       });
-      const answer = this.answers.shift() ?? this.fallback;
+      const answer = this.byPath.get(url.pathname) ?? this.answers.shift() ?? this.fallback;
       if ('stallMs' in answer) {
         this.stalled.add(res);
         setTimeout(() => {
