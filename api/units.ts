@@ -81,11 +81,11 @@ export const unitRoutes: FastifyPluginAsync<UnitRouteOptions> = async (scope, { 
 
   scope.put('/units', { bodyLimit: DIRECTORY_BODY_LIMIT }, async (request, reply) => {
     const fromJson = typeof request.body !== 'string';
+    const rows = fromJson ? jsonRows(request.body) : parseCsv(request.body as string);
     let units: DirectoryUnit[];
     try {
-      units = readDirectoryTable(fromJson ? jsonRows(request.body) : parseCsv(request.body as string), {
-        forbidPrivate,
-      });
+      // A masked secret sent back as GET /units showed it stands for the stored one (see readDirectoryTable).
+      units = readDirectoryTable(rows, { forbidPrivate, stored: await loadDirectory(pool) });
     } catch (error) {
       if (!(error instanceof DirectoryTableError)) throw error;
       return reply

@@ -9,6 +9,7 @@ import ExcelJS from 'exceljs';
 import {
   CONTACT_COLUMNS,
   DirectoryTableError,
+  MASK,
   UnitDirectory,
   directoryToRows,
   maskContacts,
@@ -34,7 +35,7 @@ export const UNITS_USAGE = `  duban units import FILE.(csv|xlsx)
       文件有任何问题则逐行指出，什么也不保存
   duban units list [--group 分组] [--format text|csv] [--with-secrets]
       列出单位名录，或一个分组的成员（分组名可按计划中的写法，如“各区”“市质强委相关成员单位”）；
-      密钥和机器人地址中的令牌遮盖显示，--with-secrets 时完整输出（导出后修改再导入时用）`;
+      密钥和机器人地址中的令牌遮盖显示，遮盖的值再导入时沿用该单位已存的值；--with-secrets 完整输出（迁移时用）`;
 
 /** The sheet a directory workbook keeps its table in; otherwise the first sheet is read. */
 export const UNITS_SHEET = '单位名录';
@@ -57,17 +58,21 @@ async function readXlsxRows(bytes: Buffer, file: string): Promise<string[][]> {
   return rows;
 }
 
+/** The rows of a directory file (CSV or XLSX). */
+async function readDirectoryRows(io: Io, file: string): Promise<string[][]> {
+  const ext = extname(file).toLowerCase();
+  if (ext === '.csv') return readCsv(readInputFile(io, file, '名录文件（.csv 或 .xlsx）'));
+  if (ext === '.xlsx') return readXlsxRows(readInputFile(io, file, '名录文件（.csv 或 .xlsx）'), file);
+  throw new UsageError(`不能导入“${ext || file}”：单位名录请用 .csv 或 .xlsx 文件`);
+}
+
 /** The directory a file describes, or a DirectoryTableError naming every problem. */
 export async function readDirectoryFile(
   io: Io,
   file: string,
   options: DirectoryTableOptions = {},
 ): Promise<DirectoryUnit[]> {
-  const ext = extname(file).toLowerCase();
-  if (ext === '.csv') return readDirectoryTable(readCsv(readInputFile(io, file, '名录文件（.csv 或 .xlsx）')), options);
-  if (ext === '.xlsx')
-    return readDirectoryTable(await readXlsxRows(readInputFile(io, file, '名录文件（.csv 或 .xlsx）'), file), options);
-  throw new UsageError(`不能导入“${ext || file}”：单位名录请用 .csv 或 .xlsx 文件`);
+  return readDirectoryTable(await readDirectoryRows(io, file), options);
 }
 
 /** A unit's contacts on one line, secrets masked: 负责人、联络员 with their emails, robots, the digest. */
@@ -119,7 +124,10 @@ async function unitsImport(argv: string[], io: Io): Promise<number> {
     throw new UsageError(`units import 需要一个文件（收到 ${args.positionals.length} 个）`);
   }
   const forbidPrivate = configOf(io).WEBHOOK_FORBID_PRIVATE;
-  const units = await readDirectoryFile(io, args.positionals[0]!, { forbidPrivate });
+  const rows = await readDirectoryRows(io, args.positionals[0]!);
+  // A listing's masked secrets, edited and imported back, stand for the stored ones: only then is the store read first.
+  const stored = rows.some((r) => r.some((c) => c.includes(MASK))) ? await withPool(io, loadDirectory) : undefined;
+  const units = readDirectoryTable(rows, { forbidPrivate, ...(stored && { stored }) });
   const diff = await withPool(io, (pool) => replaceDirectory(pool, units));
   const groups = new UnitDirectory(units).groups().length;
   io.stdout(

@@ -9,6 +9,8 @@ import {
   MASK,
   isEmail,
   maskContacts,
+  maskSecret,
+  maskUrl,
   noContacts,
   urlProblem,
   type Person,
@@ -140,6 +142,11 @@ const URL_SEPARATORS = /[ \t]*[、，；,;\n][ \t]*|[ \t]+/;
 export interface DirectoryTableOptions {
   /** WEBHOOK_FORBID_PRIVATE: refuse webhooks to loopback, private, link-local and unique-local addresses. */
   forbidPrivate?: boolean;
+  /**
+   * The directory stored now: a masked URL or secret (copied from a listing) that masks one of the same unit's
+   * stored ones the same way stands for that stored value, so a listing edited and imported back keeps its secrets.
+   */
+  stored?: readonly DirectoryUnit[];
 }
 
 function splitNames(cell: string): string[] {
@@ -257,7 +264,8 @@ export function readDirectoryTable(table: string[][], options: DirectoryTableOpt
         }
       }
     }
-    const contacts = readContacts(cell, row, problems, options);
+    const previous = options.stored?.find((u) => unitKey(u.name) === unitKey(name))?.contacts;
+    const contacts = readContacts(cell, row, problems, options, previous);
     if (problems.length > before) return;
     units.push({ name, aliases, groups, contacts });
     rowOf.push(row);
@@ -290,6 +298,7 @@ function readContacts(
   row: number,
   problems: DirectoryProblem[],
   options: DirectoryTableOptions,
+  previous: UnitContacts | undefined,
 ): UnitContacts {
   const contacts = noContacts();
   const problem = (column: DirectoryColumn, code: string, message: string) =>
@@ -363,22 +372,30 @@ function readContacts(
         );
       }
     });
-    urls.forEach((url, i) => {
-      if (url === undefined) return;
+    const storedOfKind = previous?.webhooks.filter((w) => w.kind === kind) ?? [];
+    urls.forEach((given, i) => {
+      if (given === undefined) return;
+      const url = given.includes(MASK) ? (storedOfKind.find((w) => maskUrl(w.url) === given)?.url ?? given) : given;
       const why = url.includes(MASK)
-        ? '这是名录列表中遮盖过的地址：从机器人设置中复制完整地址（或用 duban units list --format csv --with-secrets 导出）'
+        ? '这是名录列表中遮盖过的地址，与该单位现有的地址对不上：从机器人设置中复制完整地址' +
+          '（或用 duban units list --format csv --with-secrets 导出）'
         : urlProblem(url, options.forbidPrivate);
       if (why) {
         problem(urlColumn, url.includes(MASK) ? 'MASKED_SECRET' : 'INVALID_URL', why);
         return;
       }
-      const secret = secrets[i];
+      const givenSecret = secrets[i];
+      const secret = givenSecret?.includes(MASK)
+        ? (storedOfKind.find((w) => w.url === url && w.secret !== undefined && maskSecret(w.secret) === givenSecret)
+            ?.secret ?? givenSecret)
+        : givenSecret;
       if (secret !== undefined) {
         if (secret.includes(MASK)) {
           problem(
             secretColumn!,
             'MASKED_SECRET',
-            '这是名录列表中遮盖过的密钥：从机器人设置中复制完整密钥（或用 duban units list --format csv --with-secrets 导出）',
+            '这是名录列表中遮盖过的密钥，与该单位现有的密钥对不上：从机器人设置中复制完整密钥' +
+              '（或用 duban units list --format csv --with-secrets 导出）',
           );
           return;
         }

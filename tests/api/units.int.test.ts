@@ -88,7 +88,16 @@ test('PUT /units with the CSV replaces the directory; GET /units shows it with s
     withoutChannel: ['市工商局'],
   });
   // The stored secret is the real one.
-  expect((await loadDirectory(pool))[0]!.contacts.webhooks[0]!.secret).toBe('SECabcdef123456');
+  const stored = await loadDirectory(pool);
+  expect(stored[0]!.contacts.webhooks[0]!.secret).toBe('SECabcdef123456');
+
+  // What GET showed, sent back with one change: the masked secret stands for the stored one.
+  const edited = {
+    units: got.body.units.map((u: DirectoryUnit) => (u.name === '市工商局' ? { ...u, aliases: ['工商局'] } : u)),
+  };
+  const back = await call('PUT', '/units', edited);
+  expect(back.body).toMatchObject({ changed: ['市工商局'], unchanged: 1 });
+  expect((await loadDirectory(pool))[0]!.contacts).toEqual(stored[0]!.contacts);
 });
 
 test('PUT /units with JSON passes the same checks: 422 with every problem and its unit, nothing stored', async () => {

@@ -171,7 +171,12 @@ test('contacts: stored with the directory, listed with secrets masked, exported 
       '钉钉：https://oapi.dingtalk.com/robot/send?access_token=012****ef（密钥 SEC****56）  接收方式：每日汇总\n',
   );
   expect(list.stdout).not.toContain('SECabcdef123456');
-  expect((await duban('units', 'list', '--format', 'csv')).stdout).not.toContain('SECabcdef123456');
+  const masked = await duban('units', 'list', '--format', 'csv');
+  expect(masked.stdout).not.toContain('SECabcdef123456');
+  // A masked listing imported back stands for the stored secrets: no change.
+  writeFileSync(path.join(dir, 'masked.csv'), masked.stdout);
+  expect((await duban('units', 'import', 'masked.csv')).stdout).toContain('未变 3');
+  expect((await loadDirectory(pool))[0]!.contacts.webhooks[0]!.secret).toBe('SECabcdef123456');
 
   // The full export imports back to the same directory: no change.
   const full = await duban('units', 'list', '--format', 'csv', '--with-secrets');

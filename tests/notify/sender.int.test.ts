@@ -121,10 +121,16 @@ describe('the plain JSON webhook', () => {
     expect(await failureOf(sender.send(address, message('n-8')))).toMatchObject({ retryable: false, code: 'HTTP_410' });
     expect(await failureOf(sender.send(address, message('n-9')))).toMatchObject({ retryable: true, code: 'HTTP_429' });
     expect(await failureOf(sender.send(address, message('n-10')))).toMatchObject({ retryable: true, code: 'HTTP_500' });
+    // A redirect is not followed: it could lead anywhere, inside the network too.
+    receiver.answer({ status: 302 });
+    expect(await failureOf(sender.send(address, message('n-7b')))).toMatchObject({
+      retryable: false,
+      code: 'HTTP_302',
+    });
     receiver.answer({ stallMs: 5_000 });
     expect(await failureOf(sender.send(address, message('n-11')))).toMatchObject({ retryable: true, code: 'TIMEOUT' });
     expect(receiver.countsByDelivery()).toEqual(
-      new Map(['n-7', 'n-8', 'n-9', 'n-10', 'n-11'].map((id) => [id, 1] as const)),
+      new Map(['n-7', 'n-8', 'n-9', 'n-10', 'n-7b', 'n-11'].map((id) => [id, 1] as const)),
     );
   });
 

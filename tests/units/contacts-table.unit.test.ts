@@ -152,6 +152,19 @@ describe('the contact columns', () => {
     ]);
   });
 
+  it('take a masked value for the stored one it masks, so a listing edited and imported back keeps its secrets', () => {
+    const stored = readDirectoryTable(csv(FILE));
+    const masked = directoryToRows(stored, { mask: true });
+    expect(readDirectoryTable(masked, { stored })).toEqual(stored);
+    // Another unit's stored secrets are not taken, nor a stored secret that masks differently.
+    const moved = masked.map((r) => (r[0] === '市质监局' ? ['市统计局', ...r.slice(1)] : r));
+    expect(() => readDirectoryTable(moved, { stored })).toThrow(/MASKED_SECRET/);
+    const other = masked.map((r) => r.map((c) => c.replace('SEC****23', 'SEC****99')));
+    expect(() => readDirectoryTable(other, { stored })).toThrow(
+      /第2行（钉钉加签密钥）：这是名录列表中遮盖过的密钥，与该单位现有的密钥对不上/,
+    );
+  });
+
   it('refuse webhooks into the internal network when WEBHOOK_FORBID_PRIVATE is set, and accept them otherwise', () => {
     const file = `单位,Webhook\n市质监局,http://127.0.0.1:8080/h\n市工商局,http://192.168.1.20/h\n市统计局,http://[fd00::1]/h\n市财政局,https://h.example.cn/a\n`;
     expect(problemsOf(file, true).map((p) => [p.row, p.code, p.message])).toEqual([
