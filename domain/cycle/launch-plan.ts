@@ -6,6 +6,7 @@
  * is an error naming the task, its row and the fix, and an error means nothing starts. Pure: `--dry-run` prints
  * this, and the launch starts exactly this.
  */
+import { unitsWithoutChannel } from '../notify/contacts';
 import { isCalendarDate, isoDate, quarterEnd, type CalendarDate } from '../calendar';
 import { deadlineKindSchema, type ParsedPlan, type ReportingRule, type Target, type Task } from '../plan';
 import { isCollectiveName } from '../plan/responsibility';
@@ -95,6 +96,7 @@ export const LAUNCH_WARNING_CODES = [
   'UNITS_MATCHED_BY_ALIAS',
   'UNITS_NOT_IN_DIRECTORY',
   'DIRECTORY_EMPTY',
+  'UNITS_WITHOUT_CHANNEL',
 ] as const;
 
 const CYCLE_ID = /^[\p{L}\p{N}_.-]{1,64}$/u;
@@ -458,6 +460,22 @@ export function planLaunch(input: LaunchInput): LaunchPlan {
         `${notInDirectory.length} 个单位不在单位名录中，按计划中的写法建立收件箱：${some(notInDirectory, 12, '个')}。` +
         '若名录中另有名称，把计划中的写法加为该单位的别名后重新导入',
     });
+  }
+
+  if (directory.size > 0 && items.length > 0) {
+    const told = [...new Set(items.flatMap((i) => [i.unit, ...i.cooperating]))];
+    const silent = unitsWithoutChannel(directory.units(), told);
+    if (silent.length > 0) {
+      warnings.push({
+        code: 'UNITS_WITHOUT_CHANNEL',
+        message:
+          (silent.length === told.length
+            ? `${told.length} 个单位都没有通知渠道`
+            : `${silent.length} 个单位没有通知渠道：${some(silent, 12, '个')}`) +
+          '，其通知只在系统收件箱中可见。要发邮件或群消息，在单位名录中补上联络员邮箱或钉钉、企业微信机器人、Webhook 地址，' +
+          '用 duban units import 导入（已启动的督办此后的通知即按新名录发送）',
+      });
+    }
   }
 
   const launch: LaunchPlan = { items: errors.length > 0 ? [] : items, errors, warnings };

@@ -47,8 +47,22 @@ function rule(frequency: ReportFrequency, dueDates: string[], text = '报送要�
 
 const directory = new UnitDirectory([
   { name: '鄂城区人民政府', aliases: ['鄂城区'], groups: ['各区人民政府'] },
-  { name: '华容区人民政府', aliases: ['华容区'], groups: ['各区人民政府'] },
-  { name: '市质监局', aliases: ['市质量技术监督局'], groups: ['市质强委成员单位'] },
+  {
+    name: '华容区人民政府',
+    aliases: ['华容区'],
+    groups: ['各区人民政府'],
+    contacts: {
+      liaisons: [],
+      webhooks: [{ kind: 'dingtalk', url: 'https://oapi.dingtalk.com/robot/send?access_token=abc' }],
+      digest: false,
+    },
+  },
+  {
+    name: '市质监局',
+    aliases: ['市质量技术监督局'],
+    groups: ['市质强委成员单位'],
+    contacts: { liaisons: [{ name: '王五', email: 'ww@zj.ezhou.gov.cn' }], webhooks: [], digest: false },
+  },
   { name: '市工商局', aliases: [], groups: ['市质强委成员单位'] },
   { name: '市农委', aliases: [], groups: ['市质强委成员单位'] },
   { name: '市商务局', aliases: [], groups: [] },
@@ -131,6 +145,12 @@ describe('one assignment per task × lead unit', () => {
         code: 'UNITS_NOT_IN_DIRECTORY',
         message:
           '1 个单位不在单位名录中，按计划中的写法建立收件箱：市旅游局。若名录中另有名称，把计划中的写法加为该单位的别名后重新导入',
+      },
+      {
+        code: 'UNITS_WITHOUT_CHANNEL',
+        message:
+          '2 个单位没有通知渠道：鄂城区人民政府、市旅游局，其通知只在系统收件箱中可见。要发邮件或群消息，在单位名录中补上' +
+          '联络员邮箱或钉钉、企业微信机器人、Webhook 地址，用 duban units import 导入（已启动的督办此后的通知即按新名录发送）',
       },
     ]);
     const empty = launch(plan([task('五')]), { directory: new UnitDirectory() });
@@ -526,9 +546,11 @@ describe('formatDryRun', () => {
         '  1 项  2017-03-31 2017年第一季度  鄂城区人民政府',
         '  1 项  2017-03-31 2017年第一季度  华容区人民政府',
         '',
-        '提示（2 条）：',
+        '提示（3 条）：',
         '  [REPORTING_DEFAULT_QUARTERLY] 计划没有写报送要求：各单位按季度末（3月31日、6月30日、9月30日、12月31日）报送进展',
         '  [COLLECTIVE_EXPANDED] “各区人民政府”按单位名录展开为分组“各区人民政府”的全部 2 个单位（鄂城区人民政府、华容区人民政府）',
+        '  [UNITS_WITHOUT_CHANNEL] 1 个单位没有通知渠道：鄂城区人民政府，其通知只在系统收件箱中可见。要发邮件或群消息，' +
+          '在单位名录中补上联络员邮箱或钉钉、企业微信机器人、Webhook 地址，用 duban units import 导入（已启动的督办此后的通知即按新名录发送）',
         '',
       ].join('\n'),
     );
