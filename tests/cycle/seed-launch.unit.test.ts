@@ -65,6 +65,8 @@ describe('Ezhou 2017 (97 items; 各区人民政府, 开发区管委会 and 市�
       'COLLECTIVE_EXPANDED',
       'UNITS_MATCHED_BY_ALIAS',
       'UNITS_NOT_IN_DIRECTORY',
+      // The seed directories give no unit a channel: the launch says so.
+      'UNITS_WITHOUT_CHANNEL',
     ]);
   });
 
@@ -131,6 +133,7 @@ describe('Harbin 2017 (32 items; 质量强市各/有关成员单位, 市打击�
       'COLLECTIVE_EXPANDED',
       'COLLECTIVE_EXPANDED',
       'UNITS_NOT_IN_DIRECTORY',
+      'UNITS_WITHOUT_CHANNEL',
     ]);
   });
 
