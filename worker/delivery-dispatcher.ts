@@ -1,30 +1,35 @@
 /**
  * The delivery dispatcher: takes the notices queued for delivery (`delivery_queue`, written with each notice in the
- * transaction that stores its event) and starts one delivery workflow per notice whose recipient has a channel in
- * the unit directory. A notice whose recipient has none stays in the inbox only.
+ * transaction that stores its event) and starts a delivery workflow for each batch of them whose recipients have a
+ * channel in the unit directory. A notice whose recipient has none stays in the inbox only.
  *
- * Each pass claims a batch with FOR UPDATE SKIP LOCKED (several workers share the queue), starts the workflows —
- * under the notice's key, with reuse of the id refused, so a notice is delivered by one workflow only however often
- * it is dispatched — and deletes the rows in the claiming transaction. A crash before the commit leaves the rows
- * queued; the next pass starts what is missing and finds the rest already started. The dispatcher wakes on the
- * outbox's notification (sent when notices are stored) and polls besides, in case one was missed.
+ * Each pass claims up to 100 rows with FOR UPDATE SKIP LOCKED (several workers share the queue), starts one workflow
+ * for them — its id made from their keys, reuse refused — and deletes the rows in the claiming transaction. A crash
+ * between the start and the commit leaves the rows queued; the next pass claims the same rows (oldest first) and
+ * finds their workflow started. Should a notice ever reach a second workflow, its delivery ids are the same there
+ * (derived from the notice, channel and address), and the send activity finds them sent. One workflow per batch, not
+ * per notice: at a quarter end of thousands of reminders the server's work per workflow is what limits the rate
+ * (`npm run bench:deliveries`). The dispatcher wakes on the outbox's notification (sent when notices are stored)
+ * and polls besides, in case one was missed.
  */
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import { createHash } from 'node:crypto';
 import { Client as PgClient, type Pool } from 'pg';
 import { OUTBOX_CHANNEL } from '../activities';
 import { addressesOf } from '../domain/notify/contacts';
 import { calendarAround, type OfficeHours } from '../domain/notify/hours';
 import type { YearDates } from '../domain/working-days';
 import { loadCalendarYears } from '../infra/calendar-store';
-import { eachLimited } from '../infra/each-limited';
 import type { Logger } from '../infra/logger';
 import { withTransaction } from '../infra/postgres';
 import { loadDirectory } from '../infra/unit-store';
+import type { Address } from '../domain/notify/message';
 import {
   deliveryWorkflowId,
   type DeliveryInput,
   type DeliveryNotice,
   type DeliveryRetry,
+  type QueuedDelivery,
 } from '../workflows/delivery/messages';
 import type { deliveryWorkflow } from '../workflows/delivery/workflow';
 
@@ -43,7 +48,15 @@ export interface DeliveryDispatcherOptions {
   pollIntervalMs?: number;
 }
 
-const STARTS_AT_ONCE = 16;
+/** 32 hex of a SHA-256: ids that are ASCII and name their content. */
+const digestOf = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 32);
+
+/**
+ * The id of a notice's delivery on one address: the same whichever workflow delivers it, so the send activity's
+ * check for a `sent` row holds across workflows too.
+ */
+export const deliveryIdOf = (noticeKey: string, address: Address) =>
+  digestOf(`${noticeKey}\n${address.channel}\n${address.to}`);
 const RETRY_MAX_MS = 5_000;
 
 interface QueuedNotice {
@@ -130,7 +143,7 @@ export class DeliveryDispatcher {
   }
 
   private async dispatchOnce(): Promise<number> {
-    const { pool, batchSize = 200 } = this.options;
+    const { pool, batchSize = 100 } = this.options;
     return withTransaction(pool, async (client) => {
       const { rows } = await client.query<QueuedNotice>(
         `SELECT n.key, n.assignment_id, n.seq, n.recipient, n.kind, n.subject, n.body, n.occurred_at,
@@ -145,30 +158,20 @@ export class DeliveryDispatcher {
       );
       if (rows.length === 0) return 0;
       const directory = await loadDirectory(pool);
-      let years: YearDates[] | undefined;
-      const deliveries: DeliveryInput[] = [];
+      const deliveries: QueuedDelivery[] = [];
       for (const row of rows) {
         const { addresses, digest } = addressesOf(row.recipient, directory);
-        if (addresses.length === 0) continue;
-        years ??= await loadCalendarYears(pool);
-        deliveries.push(this.inputOf(row, addresses, digest, years));
+        if (addresses.length > 0) deliveries.push(this.deliveryOf(row, addresses, digest));
       }
-      let started = 0;
-      await eachLimited(deliveries, STARTS_AT_ONCE, async (input) => {
-        if (await this.startDelivery(input)) started++;
-      });
+      const started = deliveries.length > 0 && (await this.startBatch(deliveries, await loadCalendarYears(pool)));
       await client.query('DELETE FROM delivery_queue WHERE notice_key = ANY($1::text[])', [rows.map((r) => r.key)]);
-      if (started > 0) this.log.debug({ started, queued: rows.length }, `开始投递 ${started} 条通知`);
+      if (started)
+        this.log.debug({ notices: deliveries.length, queued: rows.length }, `开始投递 ${deliveries.length} 条通知`);
       return rows.length;
     });
   }
 
-  private inputOf(
-    row: QueuedNotice,
-    addresses: DeliveryInput['addresses'],
-    digest: boolean,
-    years: readonly YearDates[],
-  ): DeliveryInput {
+  private deliveryOf(row: QueuedNotice, addresses: Address[], digest: boolean): QueuedDelivery {
     const notice: DeliveryNotice = {
       key: row.key,
       assignmentId: row.assignment_id,
@@ -181,22 +184,30 @@ export class DeliveryDispatcher {
     };
     return {
       notice,
-      addresses,
+      addresses: addresses.map((address) => ({ address, deliveryId: deliveryIdOf(notice.key, address) })),
       digest,
       coordinator: row.coordinator ?? this.options.coordinator,
-      retry: this.options.retry,
-      hours: this.options.hours,
-      // Around the event's time, which is the workflow's (simulated, in the time-skipping tests), not this clock's.
-      calendar: calendarAround(row.occurred_at, years),
     };
   }
 
-  /** Starts the notice's delivery; false when it was started before (dispatched twice after a crash). */
-  private async startDelivery(input: DeliveryInput): Promise<boolean> {
+  /**
+   * Starts one workflow for the batch, under an id made from its notices' keys; false when it was started before (the
+   * same rows claimed again after a crash between the start and the commit).
+   */
+  private async startBatch(deliveries: QueuedDelivery[], years: readonly YearDates[]): Promise<boolean> {
+    const keys = deliveries.map((d) => d.notice.key);
+    // Around the notices' time, which is the workflows' (simulated, in the time-skipping tests), not this clock's.
+    const first = deliveries.reduce((a, d) => (d.notice.at < a ? d.notice.at : a), deliveries[0]!.notice.at);
+    const input: DeliveryInput = {
+      deliveries,
+      retry: this.options.retry,
+      hours: this.options.hours,
+      calendar: calendarAround(new Date(first), years),
+    };
     try {
       await this.options.client.workflow.start<typeof deliveryWorkflow>('deliveryWorkflow', {
         taskQueue: this.options.taskQueue,
-        workflowId: deliveryWorkflowId(input.notice.key),
+        workflowId: deliveryWorkflowId(digestOf(keys.join('\n'))),
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         args: [input],
       });

@@ -36,14 +36,30 @@ export interface DeliveryWindow {
   calendar: WorkingCalendar;
 }
 
-export interface DeliveryInput extends DeliveryWindow {
+/** One address of a notice's recipient, with the id of its delivery there. */
+export interface AddressedDelivery {
+  address: Address;
+  /**
+   * The idempotency key the receiver sees (email Message-ID and X-Duban-Delivery, the webhook's X-Duban-Delivery):
+   * derived from the notice, channel and address, so it is the same on every attempt, on replay, and in any workflow
+   * that should ever handle the same notice again; ASCII, since it rides in headers.
+   */
+  deliveryId: string;
+}
+
+/** One notice of a batch: every channel its recipient is reached on, from the unit directory when dispatched. */
+export interface QueuedDelivery {
   notice: DeliveryNotice;
-  /** Every channel the recipient is reached on, from the unit directory when the notice was dispatched. */
-  addresses: Address[];
+  addresses: AddressedDelivery[];
   /** The recipient takes one daily digest instead of a message per notice, and this notice may wait for it. */
   digest: boolean;
-  /** Who is told when a channel fails: the coordinator's office. */
+  /** Who is told when a channel fails: the coordinator's office of the notice's assignment. */
   coordinator: string;
+}
+
+/** The notices one pass of the dispatcher took off the queue, delivered by one workflow. */
+export interface DeliveryInput extends DeliveryWindow {
+  deliveries: QueuedDelivery[];
   retry: DeliveryRetry;
 }
 
@@ -67,8 +83,8 @@ export interface DigestInput extends DeliveryWindow {
 export type DigestSignal = { entry: DigestEntry; addresses: Address[] } & DeliveryWindow;
 export const addToDigestSignal = defineSignal<[DigestSignal]>('addToDigest');
 
-/** The ids the delivery workflows run under: one per notice, one digest per recipient. */
-export const deliveryWorkflowId = (noticeKey: string) => `delivery:${noticeKey}`;
+/** The ids the delivery workflows run under: one per batch of notices (a digest of their keys), one per recipient. */
+export const deliveryWorkflowId = (batch: string) => `deliveries:${batch}`;
 export const digestWorkflowId = (recipient: string) => `digest:${recipient}`;
 
 /** Notices never held for a digest: a 通报 to the coordinator, and a failed delivery the coordinator must act on. */

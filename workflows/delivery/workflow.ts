@@ -1,9 +1,9 @@
 /**
- * Delivering a notice where people work: one workflow per notice (its id is the notice's key, so nothing is
- * delivered twice by two runs), and one digest workflow per recipient who takes a daily digest.
+ * Delivering notices where people work: one workflow per batch the dispatcher took off the queue, each notice in it
+ * delivered on its own, and one digest workflow per recipient who takes a daily digest.
  *
  * A notice outside office hours (a working day of the Chinese calendar, between the opening and closing hours) is
- * held to the next opening. Each channel is tried in an activity that sends nothing when its delivery was sent
+ * held to the next opening. Each channel is tried in a (local) activity that sends nothing when its delivery was sent
  * already (the idempotency key the receiver sees); one that does not answer is tried again, backing off, until the
  * delivery gives up: then it is marked failed and the coordinator is told — the notice itself is still in the
  * recipient's inbox. A refusal that can never succeed (a 4xx answer but 429) fails at once. Every step is recorded in
@@ -16,6 +16,7 @@ import {
   condition,
   continueAsNew,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   sleep,
   uuid4,
@@ -28,8 +29,11 @@ import { UNTIL_IT_WORKS } from '../retry';
 import {
   addToDigestSignal,
   URGENT_KINDS,
+  type AddressedDelivery,
   type DeliveryInput,
   type DeliveryNotice,
+  type DeliveryWindow,
+  type QueuedDelivery,
   type DeliveryOutcome,
   type DeliveryOutcomeKind,
   type DeliveryRetry,
@@ -37,18 +41,30 @@ import {
   type DigestInput,
 } from './messages';
 
-const { recordDeliveryOutcomes, joinDigest, deliverNotices } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
+/**
+ * Sending and recording run as local activities: in the worker, inside the workflow task, each leaving one marker in
+ * the history instead of a round trip through the server per try — at a quarter end of thousands of notices, the
+ * server's work per notice is what limits the rate. They are short (one SMTP or HTTP exchange, one INSERT); a worker
+ * that dies during one has its workflow task retried elsewhere, which runs it again under the same delivery id.
+ */
+const { recordDeliveryOutcomes } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
   retry: UNTIL_IT_WORKS,
 });
 
 /**
- * One try of one channel: a quick second attempt covers a blip and a worker that died mid-send (after the timeout,
- * the retry finds the delivery sent or sends it with the same key); a longer outage is the workflow's to wait out.
+ * One try of one channel: a quick second attempt covers a blip and a worker that died mid-send (the retry finds the
+ * delivery sent, or sends it with the same id); a longer outage is the workflow's to wait out.
  */
-const { sendDelivery } = proxyActivities<Activities>({
+const { sendDelivery } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '20 seconds',
   retry: { maximumAttempts: 2, initialInterval: '1 second' },
+});
+
+/** Joining a digest starts or signals another workflow, and telling the coordinator stores a notice: activities. */
+const { joinDigest, deliverNotices } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: UNTIL_IT_WORKS,
 });
 
 /** The workflow clock: in a workflow `new Date()` is the time of the current workflow task, the same on replay. */
@@ -64,17 +80,30 @@ const CHANNEL_NAMES: Record<string, string> = {
 const channelName = (a: Address) => CHANNEL_NAMES[a.channel] ?? a.channel;
 
 export interface DeliverySummary {
+  notices: number;
+  /** Deliveries (notice × address) sent and failed. */
   sent: number;
   failed: number;
-  /** True when the notice went into the recipient's daily digest instead. */
-  digest: boolean;
+  /** Notices that went into their recipient's daily digest instead. */
+  digests: number;
 }
 
+/** Delivers a batch of notices, each on its own: held, sent, retried or put in a digest independently. */
 export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliverySummary> {
-  const { notice, addresses } = input;
-  // One delivery id per address: ASCII (it rides in headers), the same on every attempt and on replay.
-  const ids = addresses.map(() => uuid4());
-  if (input.digest && !URGENT_KINDS.includes(notice.kind)) {
+  const results = await Promise.all(input.deliveries.map((delivery) => deliverNotice(delivery, input)));
+  return {
+    notices: results.length,
+    sent: results.reduce((n, r) => n + r.filter((x) => x === 'sent').length, 0),
+    failed: results.reduce((n, r) => n + r.filter((x) => x === 'failed').length, 0),
+    digests: results.filter((r) => r.includes('digest')).length,
+  };
+}
+
+async function deliverNotice(
+  { notice, addresses, digest, coordinator }: QueuedDelivery,
+  { retry, hours, calendar }: DeliveryInput,
+): Promise<Array<'sent' | 'failed' | 'digest'>> {
+  if (digest && !URGENT_KINDS.includes(notice.kind)) {
     const entry: DigestEntry = {
       key: notice.key,
       seq: notice.seq,
@@ -84,19 +113,19 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliverySu
       body: notice.body,
       at: notice.at,
     };
-    const { coordinator, retry, hours, calendar } = input;
-    await joinDigest({ recipient: notice.recipient, addresses, coordinator, retry, hours, calendar, entry });
+    const plain = addresses.map((a) => a.address);
+    await joinDigest({ recipient: notice.recipient, addresses: plain, coordinator, retry, hours, calendar, entry });
     const at = digestTime(now(), hours, calendar);
     await recordDeliveryOutcomes(
-      addresses.map((a, i) => outcomeOf(notice, a, ids[i]!, 'digest', `并入 ${formatShanghai(at)} 的每日汇总`)),
+      addresses.map((a) => outcomeOf(notice, a, 'digest', `并入 ${formatShanghai(at)} 的每日汇总`)),
     );
-    return { sent: 0, failed: 0, digest: true };
+    return ['digest'];
   }
 
-  const until = heldUntil(now(), input.hours, input.calendar);
+  const until = heldUntil(now(), hours, calendar);
   if (until) {
     await recordDeliveryOutcomes(
-      addresses.map((a, i) => outcomeOf(notice, a, ids[i]!, 'held', `非办公时间，${formatShanghai(until)} 发送`)),
+      addresses.map((a) => outcomeOf(notice, a, 'held', `非办公时间，${formatShanghai(until)} 发送`)),
     );
     await sleep(until.getTime() - nowMs());
   }
@@ -108,14 +137,8 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliverySu
     at: notice.at,
     assignmentId: notice.assignmentId,
   };
-  const results = await Promise.all(
-    addresses.map((address, i) => deliver(input, address, ids[i]!, message, [notice], notice)),
-  );
-  return {
-    sent: results.filter((r) => r === 'sent').length,
-    failed: results.filter((r) => r === 'failed').length,
-    digest: false,
-  };
+  const window = { retry, coordinator, hours, calendar };
+  return Promise.all(addresses.map((a) => deliver(window, a, message, [notice], notice)));
 }
 
 /**
@@ -149,7 +172,9 @@ export async function digestWorkflow(input: DigestInput): Promise<void> {
   };
   const notices = listed.map((e) => ({ ...e, recipient: input.recipient }));
   const window = { ...input, addresses, hours, calendar };
-  await Promise.all(addresses.map((address) => deliver(window, address, uuid4(), message, notices, notices[0]!)));
+  await Promise.all(
+    addresses.map((address) => deliver(window, { address, deliveryId: uuid4() }, message, notices, notices[0]!)),
+  );
 
   await condition(allHandlersFinished);
   await continueAsNew<typeof digestWorkflow>({ ...window, entries });
@@ -164,15 +189,15 @@ type Deliverable = Pick<DeliveryNotice, 'key' | 'recipient' | 'assignmentId' | '
  * the coordinator on the event of `about` (the notice, or a digest's first).
  */
 async function deliver(
-  input: { retry: DeliveryRetry; coordinator: string } & Pick<DeliveryInput, 'hours' | 'calendar'>,
-  address: Address,
-  deliveryId: string,
+  input: { retry: DeliveryRetry; coordinator: string } & DeliveryWindow,
+  to: AddressedDelivery,
   content: Omit<Message, 'deliveryId'>,
   notices: Deliverable[],
   about: Deliverable,
 ): Promise<'sent' | 'failed'> {
+  const { address, deliveryId } = to;
   const outcomes = (outcome: DeliveryOutcomeKind, detail: string) =>
-    recordDeliveryOutcomes(notices.map((n) => outcomeOf(n, address, deliveryId, outcome, detail)));
+    recordDeliveryOutcomes(notices.map((n) => outcomeOf(n, to, outcome, detail)));
   const giveUpAt = nowMs() + input.retry.giveUpMs;
   let delay = input.retry.firstMs;
   for (let attempt = 1; ; attempt++) {
@@ -215,8 +240,7 @@ function failureOf(error: unknown): { message: string; final: boolean } {
 
 function outcomeOf(
   notice: Pick<DeliveryNotice, 'key' | 'recipient'>,
-  address: Address,
-  deliveryId: string,
+  { address, deliveryId }: AddressedDelivery,
   outcome: DeliveryOutcomeKind,
   detail: string,
 ): DeliveryOutcome {
