@@ -30,7 +30,11 @@ import { connectClient, connectWorker, installTemporalLogging } from '../infra/t
 import { readSeed, seedPath, SEEDS_DIR } from '../seeds';
 import { createAssignmentWorker, WORKFLOWS_PATH } from '../worker/create-worker';
 import { NOTICE_KIND_NAMES, type NoticeKind } from '../workflows/assignment/notices';
-import { openDependencies } from '../worker/dependencies';
+import { deliveryDispatcher, openDependencies } from '../worker/dependencies';
+import { addressesOf } from '../domain/notify/contacts';
+import { parseOfficeHours } from '../domain/notify/hours';
+import { listDeliveries } from '../infra/delivery-store';
+import { loadDirectory, replaceDirectory } from '../infra/unit-store';
 import { awaitReadModels } from '../read-models/status';
 
 const SEED = seedPath('ezhou-2017');
@@ -105,6 +109,17 @@ async function oneTask({ config, kafka, ...deps }: Deps & { config: ReturnType<t
     calendarYears: () => loadCalendarYears(pool),
   });
   const id = assignmentIdOf(run, task.ref, unit);
+  // Notices also go by email, through the local stack's real SMTP server (GreenMail): the unit and the coordinator's
+  // office get a liaison's address in the directory where they have no channel yet, and the dispatcher sends at any
+  // hour, so the demo shows delivery whatever day it runs (the product's default holds to office hours).
+  const inboxes = await demoContacts(pool, [unit, config.DUBAN_COORDINATOR]);
+  const dispatcher = deliveryDispatcher(
+    pool,
+    { ...config, DELIVERY_HOURS: parseOfficeHours('always') },
+    createLogger('demo', { level: 'error' }),
+    { client, taskQueue },
+  );
+  await dispatcher.start();
 
   await worker.runUntil(async () => {
     const assigned = await service.assign({
@@ -132,7 +147,16 @@ async function oneTask({ config, kafka, ...deps }: Deps & { config: ReturnType<t
     say(`拒收 ← 市商务局：${String(refused)}`);
     await service.complete(id, { by: config.DUBAN_COORDINATOR, summary: '任务完成，予以销号' });
     say(`办结 ← ${config.DUBAN_COORDINATOR}`);
+    const sent = await deliveriesSettled(pool, id, [unit, config.DUBAN_COORDINATOR]);
+    say(`邮件（GreenMail SMTP ${config.SMTP_HOST}:${config.SMTP_PORT}）：`);
+    for (const d of sent)
+      say(`  ${d.subject} → ${d.address}：${d.state === 'sent' ? '已送达' : d.state}（${d.detail}）`);
+    for (const address of inboxes) {
+      const arrived = await greenMailCount(address);
+      if (arrived !== undefined) say(`  GreenMail 中 ${address} 的收件箱：${arrived} 封`);
+    }
   });
+  await dispatcher.stop();
   await nativeConnection.close();
 
   const { rows: events } = await pool.query<{ seq: number; type: string; published_at: Date | null }>(
@@ -168,6 +192,58 @@ async function oneTask({ config, kafka, ...deps }: Deps & { config: ReturnType<t
     `Temporal UI：http://${host}:${process.env.TEMPORAL_UI_PORT ?? '8233'}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows/${encodeURIComponent(id)}`,
   );
   say();
+}
+
+/**
+ * Gives each of `names` a liaison's email in the unit directory when it has no channel yet (a demo address, at
+ * GreenMail), adding the unit when the directory lacks it; a unit's real contacts are left as they are. Returns the
+ * addresses notices to them will go to.
+ */
+async function demoContacts(pool: Pool, names: string[]): Promise<string[]> {
+  const units = await loadDirectory(pool);
+  const addresses: string[] = [];
+  names.forEach((name, i) => {
+    const reached = addressesOf(name, units).addresses.filter((a) => a.channel === 'email');
+    if (reached.length > 0) {
+      addresses.push(...reached.map((a) => a.to));
+      return;
+    }
+    const email = `demo-liaison-${i + 1}@example.gov.cn`;
+    const liaison = { name: '演示联络员', email };
+    const known = units.find((u) => u.name === name);
+    if (known) known.contacts = { ...known.contacts, liaisons: [...known.contacts.liaisons, liaison] };
+    else units.push({ name, aliases: [], groups: [], contacts: { liaisons: [liaison], webhooks: [], digest: false } });
+    addresses.push(email);
+  });
+  await replaceDirectory(pool, units);
+  return addresses;
+}
+
+/** The deliveries of an assignment's notices to `recipients` once each has been sent or has failed (at most a minute). */
+async function deliveriesSettled(pool: Pool, assignmentId: string, recipients: string[]) {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const { rows } = await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM notices n
+       WHERE n.assignment_id = $1 AND n.recipient = ANY($2::text[])
+         AND NOT EXISTS (SELECT 1 FROM delivery_outcomes o WHERE o.notice_key = n.key AND o.outcome IN ('sent', 'failed'))`,
+      [assignmentId, recipients],
+    );
+    if (rows[0]!.n === 0 || Date.now() > deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return (await listDeliveries(pool, { assignmentId })).reverse();
+}
+
+/** How many messages GreenMail holds for `address`; undefined when its API does not answer (another SMTP server). */
+async function greenMailCount(address: string): Promise<number | undefined> {
+  const api = `http://127.0.0.1:${process.env.GREENMAIL_API_PORT ?? '8080'}`;
+  try {
+    const response = await fetch(`${api}/api/user/${encodeURIComponent(address)}/messages/INBOX`);
+    return response.ok ? ((await response.json()) as unknown[]).length : 0;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
