@@ -3,7 +3,7 @@
  * transaction that stores its event) and starts a delivery workflow for each batch of them whose recipients have a
  * channel in the unit directory. A notice whose recipient has none stays in the inbox only.
  *
- * Each pass claims up to 100 rows with FOR UPDATE SKIP LOCKED (several workers share the queue), starts one workflow
+ * Each pass claims up to 50 rows with FOR UPDATE SKIP LOCKED (several workers share the queue), starts one workflow
  * for them — its id made from their keys, reuse refused — and deletes the rows in the claiming transaction. A crash
  * between the start and the commit leaves the rows queued; the next pass claims the same rows (oldest first) and
  * finds their workflow started. Should a notice ever reach a second workflow, its delivery ids are the same there
@@ -47,6 +47,9 @@ export interface DeliveryDispatcherOptions {
   batchSize?: number;
   pollIntervalMs?: number;
 }
+
+/** Notices per delivery workflow: its workflow task sends them all (local activities), so it stays short. */
+const BATCH = 50;
 
 /** 32 hex of a SHA-256: ids that are ASCII and name their content. */
 const digestOf = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 32);
@@ -143,7 +146,7 @@ export class DeliveryDispatcher {
   }
 
   private async dispatchOnce(): Promise<number> {
-    const { pool, batchSize = 100 } = this.options;
+    const { pool, batchSize = BATCH } = this.options;
     return withTransaction(pool, async (client) => {
       const { rows } = await client.query<QueuedNotice>(
         `SELECT n.key, n.assignment_id, n.seq, n.recipient, n.kind, n.subject, n.body, n.occurred_at,
@@ -209,6 +212,9 @@ export class DeliveryDispatcher {
         taskQueue: this.options.taskQueue,
         workflowId: deliveryWorkflowId(digestOf(keys.join('\n'))),
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        // Its workflow task runs the batch's sends (local activities); on a busy machine that outlasts the default
+        // 10 s, and a task timed out is done again. The SDK extends a task that runs long; this leaves it room.
+        workflowTaskTimeout: '30 seconds',
         args: [input],
       });
       return true;
