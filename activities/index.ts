@@ -35,13 +35,12 @@ export function createActivities({ pool, topic, temporal }: ActivityDependencies
   return {
     ...createCycleActivities({ pool, temporal }),
     async recordEvents(batch, notices = []) {
-      if (batch.length === 0) return;
-      await permanentFailuresStop(() =>
-        withTransaction(pool, async (client) => {
-          await store(client, topic, batch);
-          await recordNotices(client, notices);
-        }),
-      );
+      await storeBatch(pool, topic, batch, notices);
+    },
+
+    async storeEvents(batch, notices = []) {
+      await storeBatch(pool, topic, batch, notices);
+      return batch;
     },
 
     async deliverNotices(notices) {
@@ -56,6 +55,22 @@ export function createActivities({ pool, topic, temporal }: ActivityDependencies
       for (const n of recorded) log.debug(`[通知] → ${n.recipient} ${n.subject}`, { key: n.key });
     },
   };
+}
+
+/** A batch of events, their outbox rows and the notices they send, in one transaction. */
+async function storeBatch(
+  pool: Pool,
+  topic: string,
+  batch: Array<RecordedEvent | RecordedCycleEvent>,
+  notices: Notice[],
+): Promise<void> {
+  if (batch.length === 0) return;
+  await permanentFailuresStop(() =>
+    withTransaction(pool, async (client) => {
+      await store(client, topic, batch);
+      await recordNotices(client, notices);
+    }),
+  );
 }
 
 /**
