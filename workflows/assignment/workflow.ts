@@ -6,11 +6,14 @@
  * decider.ts; this file only decides *when* to ask it, and records what it answers.
  */
 import {
+  ActivityFailure,
   ApplicationFailure,
+  CancelledFailure,
   allHandlersFinished,
   condition,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -80,7 +83,7 @@ import {
 } from './messages';
 import { provenanceOf } from './provenance';
 import { UNTIL_IT_WORKS } from '../retry';
-import { noticesFor } from './notices';
+import { noticesFor, type Notice } from './notices';
 import { searchAttributesOf } from './search';
 
 /** Storage may be down for a while: the activities retry until it answers (workflows/retry.ts). */
@@ -88,6 +91,48 @@ const { recordEvents, deliverNotices, startSuccessor } = proxyActivities<Activit
   startToCloseTimeout: '1 minute',
   retry: UNTIL_IT_WORKS,
 });
+
+/**
+ * The same store as a local activity: run by this worker inside the workflow task, it leaves one MarkerRecorded event
+ * holding its result (the events as stored) instead of a server round trip (ActivityTaskScheduled, Started,
+ * Completed and another workflow task). It is given a short window — a store that answers at all answers in
+ * milliseconds — and retries locally within it; a store still down after that is left to `recordEvents` on the
+ * server, which retries until it answers without adding to the history (a local activity retrying for hours would
+ * keep the workflow task open and write a heartbeat into the history every few seconds).
+ */
+const local = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '1 minute',
+  retry: UNTIL_IT_WORKS,
+});
+
+/**
+ * Patch: events are stored through the local activity `storeEvents` (one marker each) rather than the `recordEvents`
+ * activity. Asked at each batch, so a run that began before it takes it from its next batch on: its history then
+ * holds both shapes, which `duban audit verify` reads alike (infra/workflow-history.ts). Runs recorded before it
+ * replay on the activity path, batch for batch.
+ */
+export const RECORD_EVENTS_LOCALLY = 'record-events-locally';
+
+/**
+ * Stores a batch: through the local activity once the patch is in force, falling back to the server's activity when
+ * the local window runs out. What can never be stored (a non-retryable failure) and a cancellation fail at once, as
+ * they do on the activity path.
+ */
+async function storeBatch(batch: RecordedEvent[], notices: Notice[] | undefined): Promise<void> {
+  const args: [RecordedEvent[], Notice[]?] = notices ? [batch, notices] : [batch];
+  if (!patched(RECORD_EVENTS_LOCALLY)) {
+    await recordEvents(...args);
+    return;
+  }
+  try {
+    await local.storeEvents(...args);
+  } catch (error) {
+    if (!(error instanceof ActivityFailure) || error.cause instanceof CancelledFailure) throw error;
+    if (error.cause instanceof ApplicationFailure && error.cause.nonRetryable) throw error;
+    await recordEvents(...args);
+  }
+}
 
 /**
  * The workflow clock. In a workflow `new Date()` is not the machine's clock: Temporal's sandbox pins it to the
@@ -162,7 +207,7 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
       const batch = batchOf(events, seq, command, caller);
       if (spec.version >= 2) {
         // Version 2 stores its notices with its events, in one activity and one transaction.
-        await recordEvents(
+        await storeBatch(
           batch,
           batch.flatMap((recorded) => noticesFor(recorded, spec)),
         );
@@ -170,7 +215,7 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
         seq += events.length;
         return;
       }
-      await recordEvents(batch);
+      await storeBatch(batch, undefined);
       state = fold(events, state);
       seq += events.length;
       await notify(batch);
@@ -187,7 +232,7 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
     const batch = batchOf(events, seq, command, caller);
     seq += events.length;
     recording = recording.then(async () => {
-      await recordEvents(batch);
+      await storeBatch(batch, undefined);
       await notify(batch);
     });
     return recording;
