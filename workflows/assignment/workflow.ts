@@ -161,9 +161,22 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
   /** Events are stored one batch after another, so the event store and Kafka see them in order. */
   let recording: Promise<void> = Promise.resolve();
 
+  /**
+   * The next alarm of the state at `now`, kept for as long as neither changes: a turn asks for it twice in one
+   * workflow task (the update's answer, then the clock), and working out a year of working days is most of what a
+   * replay of the workflow code costs. Pure, so keeping it changes nothing but the time.
+   */
+  let alarmSeen: { state: typeof state; at: number; alarm: Alarm | undefined } | undefined;
+  const alarmAt = (now: Date): Alarm | undefined => {
+    if (alarmSeen?.state !== state || alarmSeen.at !== now.getTime()) {
+      alarmSeen = { state, at: now.getTime(), alarm: nextAlarm(state, now) };
+    }
+    return alarmSeen.alarm;
+  };
+
   const view = (): AssignmentView => {
     const now = workflowNow();
-    const alarm = nextAlarm(state, now);
+    const alarm = alarmAt(now);
     return {
       assignmentId,
       ...state,
@@ -385,7 +398,7 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
   while (!isClosed(state)) {
     showInSearch();
     const now = workflowNow();
-    const alarm = nextAlarm(state, now);
+    const alarm = alarmAt(now);
     const lightChange = searchable ? nextLightChange(state, now) : undefined;
     const wakeAt = [alarm?.at, lightChange].filter((d): d is Date => d !== undefined).sort((a, b) => +a - +b)[0];
     const seen = seq;
