@@ -50,18 +50,25 @@ function createInMemoryActivities(
   const notices = new Map<string, Notice>();
   const failedAttempts: number[] = [];
   // Assignments only: the cycle's activities are not called by these workflows, so they are not registered.
-  const activities: Pick<Activities, 'recordEvents' | 'deliverNotices'> = {
+  const store = (batch: RecordedEvent[]) => {
+    if (refuse(batch)) {
+      throw ApplicationFailure.nonRetryable('PostgreSQL refuses to store this (in memory)', 'STORAGE_REFUSED');
+    }
+    const first = batch[0]!.seq;
+    if (!failedAttempts.includes(first) && failOnce(batch)) {
+      failedAttempts.push(first);
+      throw new Error('the event store is down (an in-memory store failing once)');
+    }
+    received.push(...batch);
+  };
+  // recordEvents for runs before the record-events-locally patch, storeEvents (a local activity) for those after it.
+  const activities: Pick<Activities, 'recordEvents' | 'storeEvents' | 'deliverNotices'> = {
     async recordEvents(stored) {
-      const batch = stored as RecordedEvent[];
-      if (refuse(batch)) {
-        throw ApplicationFailure.nonRetryable('PostgreSQL refuses to store this (in memory)', 'STORAGE_REFUSED');
-      }
-      const first = batch[0]!.seq;
-      if (!failedAttempts.includes(first) && failOnce(batch)) {
-        failedAttempts.push(first);
-        throw new Error('the event store is down (an in-memory store failing once)');
-      }
-      received.push(...batch);
+      store(stored as RecordedEvent[]);
+    },
+    async storeEvents(batch) {
+      store(batch);
+      return batch;
     },
     async deliverNotices(delivered) {
       for (const notice of delivered) notices.set(notice.key, notice);
