@@ -8,7 +8,7 @@
 import {
   ActivityFailure,
   ApplicationFailure,
-  CancelledFailure,
+  TimeoutFailure,
   allHandlersFinished,
   condition,
   patched,
@@ -95,15 +95,15 @@ const { recordEvents, deliverNotices, startSuccessor } = proxyActivities<Activit
 /**
  * The same store as a local activity: run by this worker inside the workflow task, it leaves one MarkerRecorded event
  * holding its result (the events as stored) instead of a server round trip (ActivityTaskScheduled, Started,
- * Completed and another workflow task). It is given a short window — a store that answers at all answers in
- * milliseconds — and retries locally within it; a store still down after that is left to `recordEvents` on the
- * server, which retries until it answers without adding to the history (a local activity retrying for hours would
- * keep the workflow task open and write a heartbeat into the history every few seconds).
+ * Completed and another workflow task). It gets four attempts over about seven seconds — a store that answers at all
+ * answers in milliseconds; a store still down after that is left to `recordEvents` on the server, which retries until
+ * it answers without adding to the history. (A local activity retrying for longer holds its workflow task open, and
+ * the SDK writes a workflow task heartbeat into the history every eight seconds while it does; its schedule-to-close
+ * timeout did not end the retries either, in a run against the dev server.)
  */
 const local = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  scheduleToCloseTimeout: '1 minute',
-  retry: UNTIL_IT_WORKS,
+  startToCloseTimeout: '10 seconds',
+  retry: { ...UNTIL_IT_WORKS, maximumAttempts: 4 },
 });
 
 /**
@@ -116,8 +116,8 @@ export const RECORD_EVENTS_LOCALLY = 'record-events-locally';
 
 /**
  * Stores a batch: through the local activity once the patch is in force, falling back to the server's activity when
- * the local window runs out. What can never be stored (a non-retryable failure) and a cancellation fail at once, as
- * they do on the activity path.
+ * the local attempts run out (their last failure retryable, or a timeout). What can never be stored (a non-retryable
+ * failure), a cancellation and anything else fail at once, as they do on the activity path.
  */
 async function storeBatch(batch: RecordedEvent[], notices: Notice[] | undefined): Promise<void> {
   const args: [RecordedEvent[], Notice[]?] = notices ? [batch, notices] : [batch];
@@ -128,8 +128,10 @@ async function storeBatch(batch: RecordedEvent[], notices: Notice[] | undefined)
   try {
     await local.storeEvents(...args);
   } catch (error) {
-    if (!(error instanceof ActivityFailure) || error.cause instanceof CancelledFailure) throw error;
-    if (error.cause instanceof ApplicationFailure && error.cause.nonRetryable) throw error;
+    // A local activity's last failure reaches the workflow as it was thrown, not wrapped in an ActivityFailure.
+    const cause = error instanceof ActivityFailure ? error.cause : error;
+    const retryable = (cause instanceof ApplicationFailure && !cause.nonRetryable) || cause instanceof TimeoutFailure;
+    if (!retryable) throw error;
     await recordEvents(...args);
   }
 }
