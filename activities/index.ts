@@ -40,13 +40,12 @@ export function createActivities({ pool, topic, temporal, sender }: ActivityDepe
     ...createCycleActivities({ pool, temporal }),
     ...createDeliveryActivities({ pool, ...(sender && { sender }), ...(temporal && { temporal }) }),
     async recordEvents(batch, notices = []) {
-      if (batch.length === 0) return;
-      await permanentFailuresStop(() =>
-        withTransaction(pool, async (client) => {
-          await store(client, topic, batch);
-          await recordNotices(client, notices);
-        }),
-      );
+      await storeBatch(pool, topic, batch, notices);
+    },
+
+    async storeEvents(batch, notices = []) {
+      await storeBatch(pool, topic, batch, notices);
+      return batch;
     },
 
     async deliverNotices(notices) {
@@ -61,6 +60,22 @@ export function createActivities({ pool, topic, temporal, sender }: ActivityDepe
       for (const n of recorded) log.debug(`[通知] → ${n.recipient} ${n.subject}`, { key: n.key });
     },
   };
+}
+
+/** A batch of events, their outbox rows and the notices they send, in one transaction. */
+async function storeBatch(
+  pool: Pool,
+  topic: string,
+  batch: Array<RecordedEvent | RecordedCycleEvent>,
+  notices: Notice[],
+): Promise<void> {
+  if (batch.length === 0) return;
+  await permanentFailuresStop(() =>
+    withTransaction(pool, async (client) => {
+      await store(client, topic, batch);
+      await recordNotices(client, notices);
+    }),
+  );
 }
 
 /**

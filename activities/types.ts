@@ -24,6 +24,12 @@ export interface Activities {
    */
   recordEvents(events: Array<RecordedEvent | RecordedCycleEvent>, notices?: Notice[]): Promise<void>;
   /**
+   * `recordEvents` for a local activity: stores the same way, then returns the events as stored. Temporal keeps a
+   * local activity's result in its MarkerRecorded event, not its input, so the result is the history's own copy of
+   * what the store was handed — what `duban audit verify` compares the stored rows with.
+   */
+  storeEvents(events: RecordedEvent[], notices?: Notice[]): Promise<RecordedEvent[]>;
+  /**
    * Records notices of events already stored (the record of notices, and their event published again if it went out
    * without them), so they reach their recipients' inboxes through the read models; idempotent by notice key.
    */

@@ -62,12 +62,26 @@ export function isOpen(runs: readonly WorkflowRun[]): boolean {
   );
 }
 
-/** The `recordEvents` activities of some runs, in history order, with their decoded input and their outcome. */
+/** The marker a local activity leaves in history (sdk-core's name): its details hold `data` and `result`. */
+const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
+
+/**
+ * The writes of events in some runs, in history order, with the events each handed to the store and its outcome. Two
+ * shapes: a `recordEvents` activity, whose input Temporal keeps in its ActivityTaskScheduled event (runs before the
+ * `record-events-locally` patch, and the cycle's); and a `storeEvents` local activity, whose marker keeps its result,
+ * not its input — the events as stored, which it returns for this reason. A run that took the patch midway has both.
+ */
 export function recordCalls(runs: readonly WorkflowRun[]): RecordCall[] {
   const calls: RecordCall[] = [];
   for (const { runId, history } of runs) {
     const byId = new Map<string, RecordCall>();
     for (const e of history.events ?? []) {
+      const marker = e.markerRecordedEventAttributes;
+      if (marker?.markerName === LOCAL_ACTIVITY_MARKER) {
+        const call = localStoreCall(runId, e, marker);
+        if (call) calls.push(call);
+        continue;
+      }
       const scheduled = e.activityTaskScheduledEventAttributes;
       if (scheduled?.activityType?.name === 'recordEvents') {
         const input = scheduled.input?.payloads?.[0];
@@ -99,6 +113,36 @@ export function recordCalls(runs: readonly WorkflowRun[]): RecordCall[] {
     }
   }
   return calls;
+}
+
+/**
+ * A `storeEvents` marker as a write of events: completed with the events it returned, or failed (stored nothing it
+ * vouches for; a later write — a local retry's marker or the fallback activity — carries the batch). Its time is the
+ * marker's, written when the workflow task that ran it completed: after the store, later than the events' own times.
+ */
+function localStoreCall(
+  runId: string,
+  e: temporal.api.history.v1.IHistoryEvent,
+  marker: temporal.api.history.v1.IMarkerRecordedEventAttributes,
+): RecordCall | undefined {
+  const data = marker.details?.['data']?.payloads?.[0];
+  const about = data ? (defaultPayloadConverter.fromPayload(data as Payload) as LocalActivityMarkerData) : undefined;
+  if ((about?.activity_type ?? about?.activityType) !== 'storeEvents') return undefined;
+  const result = marker.details?.['result']?.payloads?.[0];
+  const completed = !marker.failure && result !== undefined;
+  return {
+    runId,
+    eventId: String(e.eventId),
+    scheduledAt: instantOf(e.eventTime),
+    outcome: completed ? 'completed' : 'failed',
+    events: completed ? (defaultPayloadConverter.fromPayload(result as Payload) ?? []) : [],
+  };
+}
+
+/** What sdk-core writes in a local activity marker's `data` (snake case; camel case accepted in case it changes). */
+interface LocalActivityMarkerData {
+  activity_type?: string;
+  activityType?: string;
 }
 
 /**

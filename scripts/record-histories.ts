@@ -20,7 +20,11 @@
  *   cycle                                 a supervision cycle of 2017 on the time-skipping server started in that
  *                                         year: its workflow (cycle.json) and three of its version-2 assignments —
  *                                         silent through the Spring Festival week, paused and resumed, withdrawn
- *                                         (cycle-silent.json, cycle-paused.json, cycle-cancelled.json); no prefix
+ *                                         (cycle-silent.json, cycle-paused.json, cycle-cancelled.json)
+ *
+ * Since the `record-events-locally` patch every file is named `local-<scenario>.json`. The histories recorded before
+ * it keep their names: `v2-` for the assignments recorded with `stored-before-counted` in force, none for those before
+ * it, for the cycle's and for the `v3-` ones.
  */
 import { access, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -62,8 +66,8 @@ import { simulateYear, startTimeSkippingServer } from './year-simulation';
 const run = promisify(execFile);
 const ROOT = path.join(__dirname, '..');
 const OUT = path.join(ROOT, 'tests', 'replay', 'histories');
-/** Histories recorded with the `stored-before-counted` patch in force. */
-const PREFIX = 'v2-';
+/** Histories recorded with the `record-events-locally` patch in force: every scenario, the cycle's and v3's too. */
+const PREFIX = 'local-';
 
 const YEAR = ['year-on-time', 'year-late', 'year-never'] as const;
 const DEV = ['lifecycle-completed', 'refused-updates', 'conversation'] as const;
@@ -72,13 +76,9 @@ type Scenario =
   (typeof YEAR)[number] | (typeof DEV)[number] | (typeof CYCLE)[number] | 'v3-cooperation' | 'v3-cooperation-successor';
 const SCENARIOS: readonly Scenario[] = [...YEAR, ...DEV, 'cycle', 'v3-cooperation'];
 
-/**
- * The cycle's histories carry no version prefix (the cycle workflow and version-2 assignments began with them); the
- * version-3 ones carry their own.
- */
+/** Where a scenario is saved: tests/replay/histories/local-<scenario>.json (PREFIX). */
 function fileOf(scenario: Scenario): string {
-  const unprefixed = (CYCLE as readonly string[]).includes(scenario) || scenario.startsWith('v3-');
-  return path.join(OUT, `${unprefixed ? '' : PREFIX}${scenario}.json`);
+  return path.join(OUT, `${PREFIX}${scenario}.json`);
 }
 
 /**

@@ -1,20 +1,24 @@
 /**
  * The second leg of `duban audit verify`: the stored events agree with the Temporal workflow history that decided
- * them. Every batch of events a workflow stores goes through its `recordEvents` activity, whose input Temporal keeps
- * in the ActivityTaskScheduled event of the history, with the time the activity was scheduled; so the history holds
- * its own copy of every event, in order. This compares the two copies — same events, same order, same times — and
+ * them. Every batch of events a workflow stores goes through an activity the history keeps a copy of: `recordEvents`,
+ * whose input Temporal keeps in the ActivityTaskScheduled event with the time it was scheduled, or the local activity
+ * `storeEvents`, which returns the events it stored so that its MarkerRecorded event keeps them as its result; so the
+ * history holds its own copy of every event, in order. This compares the two copies — same events, same order, same times — and
  * names the first event where they part. Pure: the history's calls are read out by infra/workflow-history.ts.
  */
 import { canonicalJson } from '../canonical-json';
 import type { StoredEvent } from './records';
 import { shanghaiTime } from './timeline';
 
-/** One `recordEvents` activity of the history: the events it was given, and what became of it. */
+/** One write of events in the history (a `recordEvents` activity or a `storeEvents` marker): its events, its outcome. */
 export interface RecordCall {
   runId: string;
-  /** The history event id of its ActivityTaskScheduled event. */
+  /** The history event id of its ActivityTaskScheduled event, or of its MarkerRecorded event. */
   eventId: string;
-  /** When Temporal scheduled it (ISO): the events' own times cannot be later. */
+  /**
+   * When Temporal scheduled the activity, or recorded the local activity's marker (ISO): the events' own times cannot
+   * be later.
+   */
   scheduledAt: string;
   /** completed: stored; pending: running now (its events may or may not be stored yet); failed: stored nothing. */
   outcome: 'completed' | 'pending' | 'failed';

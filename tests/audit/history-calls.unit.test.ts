@@ -1,6 +1,7 @@
 /**
  * The history leg of `duban audit verify` read from the recorded histories (tests/replay/histories), no server: the
- * recordEvents inputs of every history come out in order, one stream each, seq 1, 2, 3 …; stored rows made from them
+ * events every history hands to the store (recordEvents inputs, or storeEvents markers' results in the `local-` ones)
+ * come out in order, one stream each, seq 1, 2, 3 …; stored rows made from them
  * agree; one changed field, one event gone, one event too many are each named.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -16,7 +17,9 @@ const files = readdirSync(HISTORIES).filter((f) => f.endsWith('.json'));
 
 function callsOf(file: string) {
   const history = historyFromJSON(JSON.parse(readFileSync(path.join(HISTORIES, file), 'utf8')));
-  return recordCalls([{ runId: 'recorded', history }]);
+  // The run that recorded it: the events of histories recorded since events name their run carry its id.
+  const runId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.originalExecutionRunId ?? 'recorded';
+  return recordCalls([{ runId, history }]);
 }
 
 function storedFrom(calls: ReturnType<typeof callsOf>): StoredEvent[] {
@@ -27,22 +30,26 @@ function storedFrom(calls: ReturnType<typeof callsOf>): StoredEvent[] {
       assignmentId: e.assignmentId,
       seq: e.seq,
       event: e.event as StoredEvent['event'],
-      meta: null,
+      // Histories recorded since events carried who acted and why hand that to the store too.
+      meta: (e.meta as StoredEvent['meta']) ?? null,
       prevHash: null,
       hash: null,
       recordedAt: '',
     }));
 }
 
-test.each(files)('%s: its recordEvents inputs, one stream, seq 1…n, agree with rows made from them', (file) => {
-  const calls = callsOf(file);
-  const stored = storedFrom(calls);
-  expect(stored.length).toBeGreaterThan(0);
-  const stream = stored[0]!.assignmentId;
-  expect(new Set(stored.map((s) => s.assignmentId))).toEqual(new Set([stream]));
-  expect(stored.map((s) => s.seq)).toEqual(stored.map((_, i) => i + 1));
-  expect(compareWithHistory(stream, stored, calls)).toBeUndefined();
-});
+test.each(files)(
+  '%s: the events it hands to the store, one stream, seq 1…n, agree with rows made from them',
+  (file) => {
+    const calls = callsOf(file);
+    const stored = storedFrom(calls);
+    expect(stored.length).toBeGreaterThan(0);
+    const stream = stored[0]!.assignmentId;
+    expect(new Set(stored.map((s) => s.assignmentId))).toEqual(new Set([stream]));
+    expect(stored.map((s) => s.seq)).toEqual(stored.map((_, i) => i + 1));
+    expect(compareWithHistory(stream, stored, calls)).toBeUndefined();
+  },
+);
 
 test('a changed field, a missing event and an extra event are each named', () => {
   const calls = callsOf('v2-conversation.json');

@@ -6,7 +6,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
-import { STORED_BEFORE_COUNTED } from '../../workflows/assignment/workflow';
+import { RECORD_EVENTS_LOCALLY, STORED_BEFORE_COUNTED } from '../../workflows/assignment/workflow';
 
 jest.setTimeout(120_000);
 // ERROR only: the drifted replay's expected nondeterminism warnings would bury real ones.
@@ -51,6 +51,19 @@ const RECORDED = [
   'cycle',
   // Before the stored-before-counted patch: these replay on the path that changed the state when deciding.
   'lifecycle-completed',
+  // After the record-events-locally patch: every scenario again, each batch of events a local activity's marker.
+  'local-conversation',
+  'local-cycle-cancelled',
+  'local-cycle-paused',
+  'local-cycle-silent',
+  'local-cycle',
+  'local-lifecycle-completed',
+  'local-refused-updates',
+  'local-v3-cooperation-successor',
+  'local-v3-cooperation',
+  'local-year-late',
+  'local-year-never',
+  'local-year-on-time',
   // After it: the same scenarios, one with refused calls around each accepted one, and the 督办 conversation's turns
   // (rework, extension, moved deadline, closure returned and approved) on a version-2 assignment.
   'v2-conversation',
@@ -72,7 +85,7 @@ test('every recorded history replays with the current workflow code', async () =
   expect(results.filter((r) => r.error).map((r) => `${r.workflowId}: ${String(r.error)}`)).toEqual([]);
 });
 
-test('the assignments recorded since the patch hold its marker, the earlier ones do not: both paths are replayed', async () => {
+test('the assignments recorded since each patch hold its marker, the earlier ones do not: every path is replayed', async () => {
   for (const { workflowId, history } of await histories()) {
     const patches = (history.events as RecordedHistoryEvent[]).flatMap((e) =>
       e.markerRecordedEventAttributes?.markerName === 'core_patch'
@@ -81,11 +94,31 @@ test('the assignments recorded since the patch hold its marker, the earlier ones
           )
         : [],
     );
-    const patched =
-      workflowId.startsWith('v2-') ||
-      workflowId.startsWith('v3-') ||
-      (workflowId.startsWith('cycle-') && workflowId !== 'cycle');
-    expect([workflowId, patches]).toEqual([workflowId, patched ? [STORED_BEFORE_COUNTED] : []]);
+    const name = workflowId.replace(/^local-/, '');
+    const assignment = name !== 'cycle';
+    const patched = name.startsWith('v2-') || name.startsWith('v3-') || name.startsWith('cycle-');
+    const local = workflowId.startsWith('local-');
+    expect([workflowId, patches]).toEqual([
+      workflowId,
+      [
+        ...(assignment && (patched || local) ? [STORED_BEFORE_COUNTED] : []),
+        ...(assignment && local ? [RECORD_EVENTS_LOCALLY] : []),
+      ],
+    ]);
+  }
+});
+
+test('the assignments recorded since record-events-locally store every batch through the local activity', async () => {
+  for (const { workflowId, history } of await histories()) {
+    if (!workflowId.startsWith('local-') || workflowId === 'local-cycle') continue;
+    const events = history.events as Array<
+      RecordedHistoryEvent & { activityTaskScheduledEventAttributes?: { activityType: { name: string } } }
+    >;
+    const scheduled = events.filter(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType.name === 'recordEvents',
+    );
+    const markers = events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+    expect([workflowId, scheduled.length, markers.length > 0]).toEqual([workflowId, 0, true]);
   }
 });
 

@@ -35,7 +35,14 @@ interface Payloads {
 interface HistoryEvent {
   workflowExecutionStartedEventAttributes?: { input?: Payloads };
   activityTaskScheduledEventAttributes?: { activityType: { name: string }; input?: Payloads };
+  markerRecordedEventAttributes?: { markerName: string; details?: Record<string, Payloads> };
 }
+
+/** A storeEvents local activity's marker: its result is the batch it stored. */
+const isStoreEventsMarker = (e: HistoryEvent): boolean =>
+  e.markerRecordedEventAttributes?.markerName === 'core_local_activity' &&
+  (decoded(e.markerRecordedEventAttributes.details?.['data'])[0] as { activity_type?: string }).activity_type ===
+    'storeEvents';
 
 const decoded = (payloads: Payloads | undefined): unknown[] =>
   (payloads?.payloads ?? []).map((p) => JSON.parse(Buffer.from(p.data, 'base64').toString('utf8')) as unknown);
@@ -49,12 +56,13 @@ function recorded(): Array<{ file: string; inputs: unknown[]; batches: unknown[]
       return {
         file,
         inputs: events.flatMap((e) => decoded(e.workflowExecutionStartedEventAttributes?.input)),
-        // recordEvents(events, notices?): the first argument is the batch of events.
-        batches: events.flatMap((e) =>
-          e.activityTaskScheduledEventAttributes?.activityType.name === 'recordEvents'
-            ? decoded(e.activityTaskScheduledEventAttributes.input).slice(0, 1)
-            : [],
-        ),
+        // recordEvents(events, notices?): the first argument is the batch of events; storeEvents returns the batch.
+        batches: events.flatMap((e) => {
+          if (e.activityTaskScheduledEventAttributes?.activityType.name === 'recordEvents') {
+            return decoded(e.activityTaskScheduledEventAttributes.input).slice(0, 1);
+          }
+          return isStoreEventsMarker(e) ? decoded(e.markerRecordedEventAttributes!.details?.['result']) : [];
+        }),
       };
     });
 }
@@ -63,7 +71,7 @@ test('every event and every workflow input in the recorded histories parses as i
   const histories = recorded();
   expect(histories.length).toBeGreaterThan(0);
   for (const { file, inputs, batches } of histories) {
-    const input = file === 'cycle.json' ? cycleInputSchema : assignmentInputSchema;
+    const input = file === 'cycle.json' || file === 'local-cycle.json' ? cycleInputSchema : assignmentInputSchema;
     expect([file, inputs.map((i) => input.parse(i))]).toEqual([file, inputs]);
     const events = batches.flatMap((batch) =>
       z.array(z.union([recordedEventSchema, recordedCycleEventSchema])).parse(batch),

@@ -45,23 +45,34 @@ afterAll(async () => {
 function createInMemoryActivities(
   failOnce: (batch: RecordedEvent[]) => boolean = () => false,
   refuse: (batch: RecordedEvent[]) => boolean = () => false,
+  downForLocal: (batch: RecordedEvent[]) => boolean = () => false,
 ) {
   const received: RecordedEvent[] = [];
+  const storedByServer: number[] = [];
   const notices = new Map<string, Notice>();
   const failedAttempts: number[] = [];
   // Assignments only: the cycle's activities are not called by these workflows, so they are not registered.
-  const activities: Pick<Activities, 'recordEvents' | 'deliverNotices'> = {
+  const store = (batch: RecordedEvent[]) => {
+    if (refuse(batch)) {
+      throw ApplicationFailure.nonRetryable('PostgreSQL refuses to store this (in memory)', 'STORAGE_REFUSED');
+    }
+    const first = batch[0]!.seq;
+    if (!failedAttempts.includes(first) && failOnce(batch)) {
+      failedAttempts.push(first);
+      throw new Error('the event store is down (an in-memory store failing once)');
+    }
+    received.push(...batch);
+  };
+  // recordEvents for runs before the record-events-locally patch, storeEvents (a local activity) for those after it.
+  const activities: Pick<Activities, 'recordEvents' | 'storeEvents' | 'deliverNotices'> = {
     async recordEvents(stored) {
-      const batch = stored as RecordedEvent[];
-      if (refuse(batch)) {
-        throw ApplicationFailure.nonRetryable('PostgreSQL refuses to store this (in memory)', 'STORAGE_REFUSED');
-      }
-      const first = batch[0]!.seq;
-      if (!failedAttempts.includes(first) && failOnce(batch)) {
-        failedAttempts.push(first);
-        throw new Error('the event store is down (an in-memory store failing once)');
-      }
-      received.push(...batch);
+      store(stored as RecordedEvent[]);
+      storedByServer.push(stored[0]!.seq);
+    },
+    async storeEvents(batch) {
+      if (downForLocal(batch)) throw new Error('the event store is down (for every local attempt at this batch)');
+      store(batch);
+      return batch;
     },
     async deliverNotices(delivered) {
       for (const notice of delivered) notices.set(notice.key, notice);
@@ -72,6 +83,8 @@ function createInMemoryActivities(
     received,
     /** The first seq of each batch whose first attempt failed. */
     failedAttempts,
+    /** The first seq of each batch stored by the server's recordEvents activity rather than the local one. */
+    storedByServer,
     /** Every inbox as a coordinator reads it, in event order: Shanghai time, recipient, subject. */
     inbox: (): string[] =>
       [...notices.values()]
@@ -242,6 +255,27 @@ test('a store that fails once delays a batch; every event still arrives once, in
   expect(store.failedAttempts).toEqual([5, 6, 7, 11, 12, 13]); // the first seq of each escalation's batch
   expect(stream(store)).toEqual(numbered(['TaskAssigned', ...SILENT_PERIOD, ...SILENT_PERIOD]));
   expect(store.inbox()).toEqual(silentYear(y));
+});
+
+test('a store still down when the local activity gives up: the server activity stores the batch once, in order', async () => {
+  const y = await nextYear();
+  const store = createInMemoryActivities(undefined, undefined, (batch) =>
+    batch.some((r) => r.event.type === 'ProgressReportSubmitted'),
+  );
+  await assignAndRun(y, store, async (handle) => {
+    await skipTo(env, `${y}-09-20`, '10:00');
+    // The update waits out the local activity's four attempts (about seven seconds), then the server's activity.
+    const view = await handle.executeUpdate(submitReportUpdate, {
+      args: [{ unit: UNIT, summary: '第三季度工作已完成', percentComplete: 40 }],
+    });
+    expect(view.periods[0]?.report).toMatchObject({ summary: '第三季度工作已完成', late: false });
+  });
+  expect(store.received.map((r) => [r.seq, r.event.type])).toEqual([
+    [1, 'TaskAssigned'],
+    [2, 'AssignmentAcknowledged'],
+    [3, 'ProgressReportSubmitted'],
+  ]);
+  expect(store.storedByServer).toEqual([2]);
 });
 
 test('a report the store refuses for good is not counted; the assignment goes on and the next report is stored', async () => {

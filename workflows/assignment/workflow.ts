@@ -6,11 +6,14 @@
  * decider.ts; this file only decides *when* to ask it, and records what it answers.
  */
 import {
+  ActivityFailure,
   ApplicationFailure,
+  TimeoutFailure,
   allHandlersFinished,
   condition,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -80,7 +83,7 @@ import {
 } from './messages';
 import { provenanceOf } from './provenance';
 import { UNTIL_IT_WORKS } from '../retry';
-import { noticesFor } from './notices';
+import { noticesFor, type Notice } from './notices';
 import { searchAttributesOf } from './search';
 
 /** Storage may be down for a while: the activities retry until it answers (workflows/retry.ts). */
@@ -88,6 +91,50 @@ const { recordEvents, deliverNotices, startSuccessor } = proxyActivities<Activit
   startToCloseTimeout: '1 minute',
   retry: UNTIL_IT_WORKS,
 });
+
+/**
+ * The same store as a local activity: run by this worker inside the workflow task, it leaves one MarkerRecorded event
+ * holding its result (the events as stored) instead of a server round trip (ActivityTaskScheduled, Started,
+ * Completed and another workflow task). It gets four attempts over about seven seconds — a store that answers at all
+ * answers in milliseconds; a store still down after that is left to `recordEvents` on the server, which retries until
+ * it answers without adding to the history. (A local activity retrying for longer holds its workflow task open, and
+ * the SDK writes a workflow task heartbeat into the history every eight seconds while it does; its schedule-to-close
+ * timeout did not end the retries either, in a run against the dev server.)
+ */
+const local = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { ...UNTIL_IT_WORKS, maximumAttempts: 4 },
+});
+
+/**
+ * Patch: events are stored through the local activity `storeEvents` (one marker each) rather than the `recordEvents`
+ * activity. Asked at each batch, so a run that began before it takes it from its next batch on: its history then
+ * holds both shapes, which `duban audit verify` reads alike (infra/workflow-history.ts). Runs recorded before it
+ * replay on the activity path, batch for batch.
+ */
+export const RECORD_EVENTS_LOCALLY = 'record-events-locally';
+
+/**
+ * Stores a batch: through the local activity once the patch is in force, falling back to the server's activity when
+ * the local attempts run out (their last failure retryable, or a timeout). What can never be stored (a non-retryable
+ * failure), a cancellation and anything else fail at once, as they do on the activity path.
+ */
+async function storeBatch(batch: RecordedEvent[], notices: Notice[] | undefined): Promise<void> {
+  const args: [RecordedEvent[], Notice[]?] = notices ? [batch, notices] : [batch];
+  if (!patched(RECORD_EVENTS_LOCALLY)) {
+    await recordEvents(...args);
+    return;
+  }
+  try {
+    await local.storeEvents(...args);
+  } catch (error) {
+    // A local activity's last failure reaches the workflow as it was thrown, not wrapped in an ActivityFailure.
+    const cause = error instanceof ActivityFailure ? error.cause : error;
+    const retryable = (cause instanceof ApplicationFailure && !cause.nonRetryable) || cause instanceof TimeoutFailure;
+    if (!retryable) throw error;
+    await recordEvents(...args);
+  }
+}
 
 /**
  * The workflow clock. In a workflow `new Date()` is not the machine's clock: Temporal's sandbox pins it to the
@@ -116,9 +163,22 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
   /** Events are stored one batch after another, so the event store and Kafka see them in order. */
   let recording: Promise<void> = Promise.resolve();
 
+  /**
+   * The next alarm of the state at `now`, kept for as long as neither changes: a turn asks for it twice in one
+   * workflow task (the update's answer, then the clock), and working out a year of working days is most of what a
+   * replay of the workflow code costs. Pure, so keeping it changes nothing but the time.
+   */
+  let alarmSeen: { state: typeof state; at: number; alarm: Alarm | undefined } | undefined;
+  const alarmAt = (now: Date): Alarm | undefined => {
+    if (alarmSeen?.state !== state || alarmSeen.at !== now.getTime()) {
+      alarmSeen = { state, at: now.getTime(), alarm: nextAlarm(state, now) };
+    }
+    return alarmSeen.alarm;
+  };
+
   const view = (): AssignmentView => {
     const now = workflowNow();
-    const alarm = nextAlarm(state, now);
+    const alarm = alarmAt(now);
     return {
       assignmentId,
       ...state,
@@ -162,7 +222,7 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
       const batch = batchOf(events, seq, command, caller);
       if (spec.version >= 2) {
         // Version 2 stores its notices with its events, in one activity and one transaction.
-        await recordEvents(
+        await storeBatch(
           batch,
           batch.flatMap((recorded) => noticesFor(recorded, spec)),
         );
@@ -170,7 +230,7 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
         seq += events.length;
         return;
       }
-      await recordEvents(batch);
+      await storeBatch(batch, undefined);
       state = fold(events, state);
       seq += events.length;
       await notify(batch);
@@ -187,7 +247,7 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
     const batch = batchOf(events, seq, command, caller);
     seq += events.length;
     recording = recording.then(async () => {
-      await recordEvents(batch);
+      await storeBatch(batch, undefined);
       await notify(batch);
     });
     return recording;
@@ -340,7 +400,7 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
   while (!isClosed(state)) {
     showInSearch();
     const now = workflowNow();
-    const alarm = nextAlarm(state, now);
+    const alarm = alarmAt(now);
     const lightChange = searchable ? nextLightChange(state, now) : undefined;
     const wakeAt = [alarm?.at, lightChange].filter((d): d is Date => d !== undefined).sort((a, b) => +a - +b)[0];
     const seen = seq;
