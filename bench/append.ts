@@ -23,13 +23,7 @@ import { loadConfig } from '../infra/config';
 import { checkPostgres, createPool, migrate, withTransaction } from '../infra/postgres';
 import type { AssignmentEvent, RecordedEvent } from '../workflows/assignment/events';
 import { DEFAULT_POLICY } from '../workflows/assignment/policy';
-
-function option(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} 应为正整数`);
-  return value;
-}
+import { option } from './options';
 
 const EVENTS = option('events', 10_000);
 const STREAMS = option('streams', 200);

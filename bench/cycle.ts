@@ -51,13 +51,7 @@ import { createAssignmentWorker } from '../worker/create-worker';
 import { openDependencies } from '../worker/dependencies';
 import { cycleStatusQuery, type CycleView } from '../workflows/cycle/messages';
 import { pokeSignal, type BenchSinks } from './cycle-workflows';
-
-function option(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} 应为正整数`);
-  return value;
-}
+import { option } from './options';
 
 const N = option('assignments', 1000);
 const YEAR = !process.argv.includes('--no-year');

@@ -31,13 +31,7 @@ import { replaceDirectory } from '../infra/unit-store';
 import { createAssignmentWorker } from '../worker/create-worker';
 import { openDependencies } from '../worker/dependencies';
 import type { Notice } from '../workflows/assignment/notices';
-
-function option(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} 应为正整数`);
-  return value;
-}
+import { option } from './options';
 
 const N = option('notices', 10_000);
 const UNITS = 100;

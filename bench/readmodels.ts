@@ -29,13 +29,7 @@ import { checkPostgres, createPool, migrate } from '../infra/postgres';
 import { readTopic, rebuildReadModels } from '../read-models/rebuild';
 import type { AssignmentEvent } from '../workflows/assignment/events';
 import { DEFAULT_POLICY } from '../workflows/assignment/policy';
-
-function option(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} 应为正整数`);
-  return value;
-}
+import { option } from './options';
 
 const EVENTS = option('events', 1_000_000);
 const PER_STREAM = 10;

@@ -25,13 +25,7 @@ import { checkPostgres, createPool, migrate } from '../infra/postgres';
 import { connectClient, connectWorker, installTemporalLogging } from '../infra/temporal';
 import { replayBundle, Replayer } from '../infra/workflow-history';
 import { createAssignmentWorker } from '../worker/create-worker';
-
-function option(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} 应为正整数`);
-  return value;
-}
+import { option } from './options';
 
 const EVENTS = option('events', 500);
 const RUNS = option('runs', 5);
