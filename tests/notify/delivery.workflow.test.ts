@@ -16,6 +16,7 @@ import type { Pool } from 'pg';
 import { AssignmentService } from '../../api/assignments';
 import { formatShanghai } from '../../domain/calendar';
 import { loadCalendarYears } from '../../infra/calendar-store';
+import { listDeliveries } from '../../infra/delivery-store';
 import { replaceDirectory } from '../../infra/unit-store';
 import { createActivities } from '../../activities';
 import type { DirectoryUnit } from '../../domain/units';
@@ -203,6 +204,19 @@ test('a receiver that refuses is not retried: the delivery fails and the coordin
   expect(told.map((o) => `${o.time} ${o.channel} ${o.outcome}`)).toEqual(['2017-01-09 14:00 email sent']);
   const emails = await mailTo(mail('coordinator'));
   expect(emails.map((m) => m.subject)).toEqual(['【投递失败】【交办】「一.(三) 开展质量提升行动」']);
+
+  // A second notice to the same address that day fails too: it is listed, but the coordinator is told once a day.
+  const again = await assign('一.(四)', REFUSED);
+  await outcomesOf(again, REFUSED, sentOn('json'));
+  const failed = await listDeliveries(pool, { state: 'failed', recipient: REFUSED });
+  expect(failed.map((d) => d.assignmentId).sort()).toEqual([id, again].sort());
+  for (const settle = Date.now() + 2_000; Date.now() < settle;) await new Promise((r) => setTimeout(r, 200));
+  const { rows } = await pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM notices WHERE kind = 'delivery-failed' AND assignment_id = ANY($1::text[])`,
+    [[id, again]],
+  );
+  expect(rows[0]!.n).toBe(1);
+  expect(await mailTo(mail('coordinator'))).toHaveLength(1);
 });
 
 test('a unit that takes a digest gets one message the next working morning listing its notices', async () => {

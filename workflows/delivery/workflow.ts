@@ -258,22 +258,26 @@ function outcomeOf(
 
 /**
  * The coordinator's notice of a channel that failed, on the same event as the notice that did not get through, so
- * it reaches the coordinator's inbox (and channels) like any notice.
+ * it reaches the coordinator's inbox (and channels) like any notice. One per address and day: a robot removed from
+ * its group fails every notice sent to it, and the coordinator needs to hear of the address once, not of each notice
+ * (`duban deliveries --state failed` lists them all).
  */
 async function tellCoordinator(coordinator: string, about: Deliverable, address: Address, why: string) {
-  const at = now().toISOString();
+  const at = now();
+  const day = shanghaiDate(at);
   await deliverNotices([
     {
-      key: `${about.key}#投递失败#${address.channel}#${address.to}`,
+      key: `${coordinator}#投递失败#${address.channel}#${address.to}#${day}`,
       assignmentId: about.assignmentId,
       seq: about.seq,
-      at,
+      at: at.toISOString(),
       recipient: coordinator,
       kind: 'delivery-failed',
       subject: `【投递失败】${about.subject}`,
       body:
         `${coordinator}：发给${about.recipient}的通知「${about.subject}」经${channelName(address)}（${address.to}）` +
-        `未能送达：${why}。通知仍在其站内收件箱中；请核实该单位在单位名录中的联系方式。`,
+        `未能送达：${why}。通知仍在其站内收件箱中；请核实该单位在单位名录中的联系方式。` +
+        `${day}发往这一地址的通知如再失败，不再逐条告知，可用 duban deliveries --state failed 查看。`,
     },
   ]);
 }
