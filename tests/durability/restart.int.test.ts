@@ -92,8 +92,10 @@ test('a killed worker and restarted servers lose nothing', async () => {
   expect(left.rows[0].n).toBe(0);
   expect([...new Map(onTopic.map((r) => [r.seq, r.event.type])).values()]).toEqual(lifecycle);
   expect(onTopic.map((r) => r.seq)).toEqual([...onTopic.map((r) => r.seq)].sort((a, b) => a - b));
-  // The worker's projector built the read models from the topic across the restarts: every event applied once.
-  await readModelsOf(pool, id, { timeoutMs: 60_000 });
+  // The worker's projector built the read models from the topic across the restarts: every event applied once. Its
+  // consumer rejoins the group after the broker's restart and backs off after PostgreSQL's, which on a loaded
+  // machine once took over a minute: the wait allows two (a bound on hanging, not a speed claim).
+  await readModelsOf(pool, id, { timeoutMs: 120_000 });
   const listed = await pool.query('SELECT status, last_seq FROM assignments WHERE assignment_id = $1', [id]);
   expect(listed.rows).toEqual([{ status: 'completed', last_seq: lifecycle.length }]);
   const inbox = await pool.query('SELECT count(*)::int AS n FROM inbox WHERE assignment_id = $1', [id]);
