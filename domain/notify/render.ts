@@ -131,18 +131,10 @@ export function escapeHtml(s: string): string {
 }
 
 /** The plain JSON payload: the message as data, with links when there is a web page; `version` for receivers. */
-export interface JsonPayload {
-  version: 1;
-  deliveryId: string;
-  recipient: string;
-  kind: string;
-  subject: string;
-  body: string;
-  at: string;
-  assignmentId?: string;
-  url?: string;
-  items?: (MessageItem & { url?: string })[];
-}
+export type JsonPayload = { version: 1 } & Omit<Message, 'items'> & {
+    url?: string;
+    items?: (MessageItem & { url?: string })[];
+  };
 
 export function renderJson(message: Message, options: RenderOptions = {}): JsonPayload {
   const url = itemUrl(message.assignmentId, options);
