@@ -16,6 +16,8 @@ export interface Actor {
   role: 'unit' | 'coordinator' | 'clock' | 'system';
   /** The unit's or office's name; for the clock, `时钟`. */
   name: string;
+  /** The signed-in account that acted for the unit or office (api/auth); absent on events from before sign-in. */
+  account?: string;
 }
 
 /** Where an event came from, beside the event itself: who, why, and the Temporal run that decided it. */

@@ -7,7 +7,11 @@ import type { Actor, EventMeta } from './chain';
 
 export const ACTOR_ROLES = ['unit', 'coordinator', 'clock', 'system'] as const;
 
-export const actorSchema = z.object({ role: z.enum(ACTOR_ROLES), name: z.string().min(1) });
+export const actorSchema = z.object({
+  role: z.enum(ACTOR_ROLES),
+  name: z.string().min(1),
+  account: z.string().min(1).optional(),
+});
 
 export const eventMetaSchema = z.object({
   actor: actorSchema,

@@ -54,6 +54,8 @@ export const callerSchema = z
   .object({
     role: z.enum(ACTOR_ROLES, { error: `操作人角色应为 ${ACTOR_ROLES.join('、')} 之一` }),
     name: boundedText('操作人名称', LIMITS.unit),
+    /** The signed-in account acting for the unit or office (api/auth/account.ts). */
+    account: boundedText('操作人账号', 64).optional(),
   })
   .strict();
 export type Caller = z.infer<typeof callerSchema>;
