@@ -25,6 +25,7 @@ import { inboxOf, ReadModelLagGauge, supportedBy } from './read-models';
 import { lagHeader, readModelLag } from '../read-models/status';
 import { RefusalLog, withRefusalLog, type RefusalFilter } from './refusals';
 import { UNIT_ROUTES, unitRoutes } from './units';
+import { WEB_ROUTES, webRoutes } from './web';
 
 export interface ApiDependencies {
   assignments: AssignmentService;
@@ -170,7 +171,8 @@ export function buildApi({
   for (const route of routes) app.route(route);
   void app.register(evidenceRoutes, { pool, limits: evidence ?? { maxBytes: 20 * 1024 * 1024 } });
   void app.register(unitRoutes, { pool, forbidPrivate: forbidPrivateWebhooks });
-  refuseOtherMethods(app, [...routes, ...EVIDENCE_ROUTES, ...UNIT_ROUTES]);
+  void app.register(webRoutes);
+  refuseOtherMethods(app, [...routes, ...EVIDENCE_ROUTES, ...UNIT_ROUTES, ...WEB_ROUTES]);
 
   app.setNotFoundHandler((request) => {
     throw new AppError(
