@@ -4,6 +4,7 @@
 #
 #   scripts/stack.sh install   fetch and build what is missing into .tools/ (a second run reuses it)
 #   scripts/stack.sh install node   only a supported Node.js, when the machine's is older
+#   scripts/stack.sh install browser   only the tests' headless Chromium and CJK font (Debian's packages)
 #   scripts/stack.sh up        install, then start every server and wait until each answers
 #   scripts/stack.sh down      stop every server (data in .data/ is kept)
 #   scripts/stack.sh status    say which servers answer
@@ -55,6 +56,8 @@ SMTP_PORT="${SMTP_PORT:-3025}"
 GREENMAIL_API_PORT="${GREENMAIL_API_PORT:-8080}"
 GREENMAIL_HEAP="${GREENMAIL_HEAP:-128m}"
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+# The Chromium the browser tests launch (tests/support/browser.ts reads the same variable).
+CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
 
 now() { date +%s; }
 
@@ -132,17 +135,63 @@ install_node() {
   echo "$NODE_VERSION" >"$stamp"
 }
 
+# Installs Debian packages unattended (CI is a fresh Debian 12 machine, as root). apt-get waits up to two minutes for
+# a package manager already running (a fresh machine's unattended upgrades, say) rather than failing at once.
+apt_install() {
+  local what=$1; shift
+  if [ "$(id -u)" != 0 ]; then
+    die "$what is missing: install it as root (sudo apt-get install $*), then rerun"
+  fi
+  command -v apt-get >/dev/null || die "$what is missing and this machine has no apt-get: install $* by hand, then rerun"
+  apt-get -o DPkg::Lock::Timeout=120 update -qq || die "apt-get update failed: check that this machine reaches its Debian mirror"
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=120 install -y -qq "$@" >/dev/null ||
+    die "apt-get could not install $*"
+}
+
 install_postgres() {
   if [ -x "$PG_BIN/postgres" ]; then return; fi
   say "installing PostgreSQL 15 from Debian's packages…"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >/dev/null
+  apt_install "PostgreSQL 15" postgresql-15
+}
+
+# The headless browser the web workspace's tests drive through playwright-core (tests/support/browser.ts), which
+# never downloads a browser: Debian's Chromium, and a CJK font, without which pages and screenshots show Chinese as
+# empty boxes. Tests only; the servers and the image need neither.
+browser_missing() {
+  local missing=()
+  [ -x "$CHROMIUM_PATH" ] || missing+=(chromium)
+  if ! command -v fc-list >/dev/null || [ -z "$(fc-list :lang=zh family 2>/dev/null)" ]; then
+    missing+=(fonts-noto-cjk fontconfig)
+  fi
+  echo "${missing[*]}"
+}
+
+install_browser() {
+  local missing; missing=$(browser_missing)
+  if [ -z "$missing" ]; then return; fi
+  if [ "$CHROMIUM_PATH" != /usr/bin/chromium ] && [[ " $missing " == *" chromium "* ]]; then
+    die "CHROMIUM_PATH is $CHROMIUM_PATH, which is not an executable: point it at a Chromium or unset it to use Debian's"
+  fi
+  # Not a server: without root, everything else still starts, and the browser tests fail saying what to install.
+  if [ "$(id -u)" != 0 ]; then
+    say "warning: the browser tests need Debian's $missing, and only root can install them: sudo apt-get install --no-install-recommends $missing"
+    return 0
+  fi
+  say "installing the tests' headless browser from Debian's packages: $missing…"
+  # Without recommends: a desktop's notification daemon, printer set-up and udev are of no use to a headless browser.
+  # shellcheck disable=SC2086 # one word per package
+  apt_install "the tests' browser" --no-install-recommends $missing
+  missing=$(browser_missing)
+  [ -z "$missing" ] ||
+    die "after apt-get install $missing, still no executable $CHROMIUM_PATH or no Chinese font (fc-list :lang=zh lists none)"
+  say "$("$CHROMIUM_PATH" --version 2>/dev/null || echo chromium) at $CHROMIUM_PATH, Chinese text in $(fc-match 'sans-serif:lang=zh-cn' family)"
 }
 
 cmd_install() {
   local t0; t0=$(now)
   install_node
   install_postgres
+  install_browser
   install_maven_libs kafka
   install_maven_libs temporal-test-server
   install_maven_libs greenmail
@@ -473,11 +522,16 @@ cmd_one() {
 }
 
 case "${1:-}" in
-  install) if [ "${2:-}" = node ]; then install_node; else cmd_install; fi ;;
+  install)
+    case "${2:-}" in
+      node) install_node ;;
+      browser) install_browser ;;
+      *) cmd_install ;;
+    esac ;;
   start | stop) cmd_one "$1" "${2:-}" ;;
   up) cmd_up ;;
   down) cmd_down ;;
   status) cmd_status ;;
   reset) cmd_reset ;;
-  *) echo "usage: scripts/stack.sh install [node]|up|down|status|reset|start NAME|stop NAME" >&2; exit 2 ;;
+  *) echo "usage: scripts/stack.sh install [node|browser]|up|down|status|reset|start NAME|stop NAME" >&2; exit 2 ;;
 esac
