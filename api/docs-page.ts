@@ -289,6 +289,7 @@ details.op[open] > summary { border-bottom: 1px solid var(--line); background: v
 table { border-collapse: collapse; width: 100%; margin: 4px 0 8px; display: block; overflow-x: auto; }
 th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
 th { background: var(--bg); white-space: nowrap; }
+td:last-child { min-width: 14em; }
 tr.problem td:first-child { color: #cf222e; } tr.ok td:first-child { color: #1a7f37; }
 details.schema summary { cursor: pointer; color: var(--muted); }
 @media (max-width: 600px) { body { font-size: 14px; } .summary { display: block; } }
