@@ -25,6 +25,9 @@ export type AppErrorCode =
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'EVIDENCE_NOT_STORED'
   | 'SERVER_UNREACHABLE'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'TOO_MANY_REQUESTS'
   | 'INTERNAL';
 
 const ERRORS: Record<AppErrorCode, { status: number; title: string }> = {
@@ -70,6 +73,9 @@ const ERRORS: Record<AppErrorCode, { status: number; title: string }> = {
   PAYLOAD_TOO_LARGE: { status: 413, title: '请求体过大' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: '请求体类型不受支持' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: '幂等键已用于其他请求' },
+  UNAUTHENTICATED: { status: 401, title: '尚未登录' },
+  FORBIDDEN: { status: 403, title: '无权办理' },
+  TOO_MANY_REQUESTS: { status: 429, title: '请求过于频繁' },
   INTERNAL: { status: 500, title: '服务器内部错误' },
   SERVER_UNREACHABLE: { status: 503, title: '服务暂不可用' },
 };
@@ -86,6 +92,14 @@ export class AppError extends Error {
     ({ status: this.status, title: this.title } = ERRORS[code]);
   }
 }
+
+/** A code's status and title, as its answers carry them: what the API's documentation lists for each route. */
+export function appErrorInfo(code: AppErrorCode): { status: number; title: string } {
+  return ERRORS[code];
+}
+
+/** Every code the API answers with, in the table's order. */
+export const APP_ERROR_CODES = Object.keys(ERRORS) as AppErrorCode[];
 
 /** Only the codes listed above: an inherited name such as `toString` is not a code. */
 export function isAppErrorCode(code: unknown): code is AppErrorCode {

@@ -13,7 +13,10 @@ import type { Readable } from 'node:stream';
 import { SHA256_HEX } from '../domain/evidence/ref';
 import { EvidenceRefused, tooLarge, type EvidenceLimits } from '../domain/evidence/sniff';
 import { evidenceCitedBy, readEvidence, storeEvidence } from '../infra/evidence-store';
+import { z } from 'zod';
+import { evidenceRefSchema } from '../domain/evidence/ref';
 import { AppError } from './errors';
+import { formatBytes, type RouteDoc } from './openapi';
 
 export interface EvidenceRouteOptions {
   pool: Pool;
@@ -26,6 +29,66 @@ export const EVIDENCE_ROUTES = [
   { method: 'GET', url: '/evidence/:sha256' },
   { method: 'GET', url: '/assignments/:id/evidence/:sha256' },
 ] as const;
+
+const sha256Param = z.string().regex(SHA256_HEX).describe('文件内容的 SHA-256（64 位十六进制，小写）');
+const fileAnswer = {
+  description: '文件本身，带原文件名（Content-Disposition）；PDF 和图片可在浏览器中直接打开，其余作为下载',
+  contentType: 'application/octet-stream',
+};
+
+/** The documentation of these routes, with the upload's limit as configured (EVIDENCE_MAX_BYTES). */
+export function evidenceRouteDocs(limits: EvidenceLimits): RouteDoc[] {
+  return [
+    {
+      method: 'POST',
+      url: '/evidence',
+      summary: '上传佐证材料：请求体是文件本身，文件名在 X-File-Name 头中',
+      description:
+        `文件名按 UTF-8 百分号编码（encodeURIComponent("整改报告.pdf")）。文件类型由内容判断（PDF、图片、Office 文档等），` +
+        `与 Content-Type 无关。单个文件上限 ${formatBytes(limits.maxBytes)}（EVIDENCE_MAX_BYTES）。` +
+        '同一文件再次上传答复 200 和同一引用；在报送进展或申请办结时引用答复中的 sha256。',
+      tags: ['佐证材料'],
+      headers: z.object({
+        'X-File-Name': z
+          .string()
+          .min(1)
+          .describe('文件名，UTF-8 百分号编码，如 %E6%95%B4%E6%94%B9%E6%8A%A5%E5%91%8A.pdf'),
+      }),
+      bodyType: 'binary',
+      bodyLimit: limits.maxBytes,
+      responses: {
+        201: { description: '已保存的新文件的引用', schema: evidenceRefSchema },
+        200: { description: '此前已保存过同一文件：同一引用', schema: evidenceRefSchema },
+      },
+      problems: [
+        'EVIDENCE_EMPTY',
+        'EVIDENCE_NAME_INVALID',
+        'EVIDENCE_TOO_LARGE',
+        'EVIDENCE_TYPE_REFUSED',
+        'SERVER_UNREACHABLE',
+      ],
+    },
+    {
+      method: 'GET',
+      url: '/evidence/:sha256',
+      summary: '按哈希下载佐证材料',
+      tags: ['佐证材料'],
+      params: z.object({ sha256: sha256Param }),
+      responses: { 200: fileAnswer },
+      problems: ['INVALID_PAYLOAD', 'UNKNOWN_EVIDENCE', 'SERVER_UNREACHABLE'],
+    },
+    {
+      method: 'GET',
+      url: '/assignments/:id/evidence/:sha256',
+      summary: '下载某一督办事项引用的佐证材料，文件名按该事项报送时所用',
+      description: '该事项的报送中未引用此文件时答复 404，与文件不存在时相同。',
+      tags: ['佐证材料'],
+      params: z.object({ id: z.string().describe('督办事项编号'), sha256: sha256Param }),
+      responses: { 200: fileAnswer },
+      problems: ['INVALID_PAYLOAD', 'UNKNOWN_EVIDENCE', 'SERVER_UNREACHABLE'],
+    },
+  ];
+}
 
 export const evidenceRoutes: FastifyPluginAsync<EvidenceRouteOptions> = async (scope, { pool, limits }) => {
   scope.removeAllContentTypeParsers();

@@ -32,6 +32,7 @@ async function main(): Promise<void> {
     logger,
     evidence: { maxBytes: config.EVIDENCE_MAX_BYTES },
     forbidPrivateWebhooks: config.WEBHOOK_FORBID_PRIVATE,
+    rateLimit: { perMinute: config.RATE_LIMIT_PER_MINUTE, burst: config.RATE_LIMIT_BURST },
   });
   const address = await app.listen({ host: config.API_HOST, port: config.API_PORT });
   logger.info(`API 已在 ${address} 上监听`);

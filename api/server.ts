@@ -20,11 +20,15 @@ import { unitName } from '../workflows/assignment/messages';
 import type { EvidenceLimits } from '../domain/evidence/sniff';
 import type { AssignmentService } from './assignments';
 import { AppError } from './errors';
-import { EVIDENCE_ROUTES, evidenceRoutes } from './evidence';
+import { EVIDENCE_ROUTES, evidenceRouteDocs, evidenceRoutes } from './evidence';
+import { docsRoutes, DOCS_ROUTE_DOCS } from './docs-page';
+import { openApiDocument, type RouteDoc } from './openapi';
 import { inboxOf, ReadModelLagGauge, supportedBy } from './read-models';
 import { lagHeader, readModelLag } from '../read-models/status';
 import { RefusalLog, withRefusalLog, type RefusalFilter } from './refusals';
-import { UNIT_ROUTES, unitRoutes } from './units';
+import { rateLimit, securityHeaders, type RateLimitOptions } from './security';
+import { ASSIGNMENT_ROUTE_DOCS, READ_MODEL_ROUTE_DOCS, REFUSAL_ROUTE_DOCS } from './server-docs';
+import { UNIT_ROUTE_DOCS, UNIT_ROUTES, unitRoutes } from './units';
 import { WEB_ROUTES, webRoutes } from './web';
 
 export interface ApiDependencies {
@@ -35,6 +39,57 @@ export interface ApiDependencies {
   evidence?: EvidenceLimits;
   /** WEBHOOK_FORBID_PRIVATE for the directory's webhooks (PUT /units); false when not given. */
   forbidPrivateWebhooks?: boolean;
+  /**
+   * RATE_LIMIT_PER_MINUTE and RATE_LIMIT_BURST per account (per client address before sign-in); 600 a minute, 200 at
+   * once when not given; false: no limit.
+   */
+  rateLimit?: RateLimitOptions | false;
+}
+
+export const DEFAULT_RATE_LIMIT: RateLimitOptions = { perMinute: 600, burst: 200 };
+
+/** The API's title and version as /openapi.json gives them. */
+export const API_INFO = {
+  title: '督办 API',
+  version: '0.1.0',
+  description:
+    '督办系统的 HTTP 接口：交办、签收、报送、审核、延期、办结等督办事项的全过程，佐证材料，单位名录，通知送达和拒绝记录。',
+};
+
+/** The tags of /docs, in the order a reader meets them. */
+const TAGS = [
+  { name: '督办事项', description: '交办一项任务，并办理其后的签收、报送、审核、延期、办结、退回、改派等各个环节' },
+  { name: '佐证材料', description: '报送进展和申请办结时引用的文件：先上传，再在请求中引用其 sha256' },
+  { name: '单位', description: '单位名录、单位的通知和配合事项' },
+  { name: '拒绝记录', description: '被拒绝的操作：供审计人员查阅' },
+  { name: '通知送达', description: '通知在邮件和机器人等渠道上的送达情况' },
+  { name: '运维', description: '读模型的状态' },
+  { name: 'API 文档', description: '本说明及其机器可读版本' },
+];
+
+/** Every route the API registers, documented: the OpenAPI document and the tests read this list. */
+export function routeDocs(limits: { evidence?: EvidenceLimits } = {}): RouteDoc[] {
+  return [
+    ...ASSIGNMENT_ROUTE_DOCS,
+    ...REFUSAL_ROUTE_DOCS,
+    ...READ_MODEL_ROUTE_DOCS,
+    ...evidenceRouteDocs(limits.evidence ?? DEFAULT_EVIDENCE_LIMITS),
+    ...UNIT_ROUTE_DOCS,
+    ...DOCS_ROUTE_DOCS,
+  ];
+}
+
+/** The OpenAPI 3.1 document of the API as configured (the evidence limit is the deployment's). */
+export function apiDocument(limits: { evidence?: EvidenceLimits } = {}): Record<string, unknown> {
+  return openApiDocument(routeDocs(limits), API_INFO, { bodyLimit: BODY_LIMIT_BYTES, tags: TAGS });
+}
+
+const DEFAULT_EVIDENCE_LIMITS: EvidenceLimits = { maxBytes: 20 * 1024 * 1024 };
+
+/** The routes an app registered (method and pattern; not HEAD, not the 405 answers): the tests compare them with the docs. */
+const REGISTERED = new WeakMap<FastifyInstance, Array<{ method: string; url: string }>>();
+export function registeredRoutes(app: FastifyInstance): ReadonlyArray<{ method: string; url: string }> {
+  return REGISTERED.get(app) ?? [];
 }
 
 /** Larger than any request the bounds on its fields allow, far smaller than what Kafka or PostgreSQL would refuse. */
@@ -55,6 +110,7 @@ export function buildApi({
   logger,
   evidence,
   forbidPrivateWebhooks = false,
+  rateLimit: rate = DEFAULT_RATE_LIMIT,
 }: ApiDependencies): FastifyInstance {
   const refusals = new RefusalLog(pool);
   const assignments = withRefusalLog(service, refusals, 'api', (error) =>
@@ -69,9 +125,17 @@ export function buildApi({
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
   });
+  const registered: Array<{ method: string; url: string }> = [];
+  REGISTERED.set(app, registered);
+  app.addHook('onRoute', (route) => {
+    if ((route.config as { methodNotAllowed?: boolean } | undefined)?.methodNotAllowed) return;
+    for (const method of [route.method].flat()) if (method !== 'HEAD') registered.push({ method, url: route.url });
+  });
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  securityHeaders(app);
+  if (rate && rate.perMinute > 0) rateLimit(app, rate);
 
   // Routes that answer from the read models say how far behind those are: Read-Model-Lag: events=…, notices=…, seconds=….
   const gauge = new ReadModelLagGauge(pool);
@@ -169,10 +233,14 @@ export function buildApi({
     },
   ];
   for (const route of routes) app.route(route);
-  void app.register(evidenceRoutes, { pool, limits: evidence ?? { maxBytes: 20 * 1024 * 1024 } });
+  void app.register(evidenceRoutes, { pool, limits: evidence ?? DEFAULT_EVIDENCE_LIMITS });
   void app.register(unitRoutes, { pool, forbidPrivate: forbidPrivateWebhooks });
   void app.register(webRoutes);
-  refuseOtherMethods(app, [...routes, ...EVIDENCE_ROUTES, ...UNIT_ROUTES, ...WEB_ROUTES]);
+  docsRoutes(app, apiDocument({ evidence }), {
+    bodyLimit: BODY_LIMIT_BYTES,
+    ...(rate && rate.perMinute > 0 && { rate: { perMinute: rate.perMinute, burst: rate.burst } }),
+  });
+  refuseOtherMethods(app, [...routes, ...EVIDENCE_ROUTES, ...UNIT_ROUTES, ...WEB_ROUTES, ...DOCS_ROUTE_DOCS]);
 
   app.setNotFoundHandler((request) => {
     throw new AppError(
@@ -232,8 +300,8 @@ function unitParam(params: unknown): string {
  * A known address asked with another method answers 405 with the methods it has (Allow), not 404 as if it did not
  * exist. Fastify answers HEAD wherever it answers GET.
  */
-function refuseOtherMethods(app: FastifyInstance, routes: ReadonlyArray<Pick<Route, 'method' | 'url'>>): void {
-  const methodsByUrl = new Map<string, Method[]>();
+function refuseOtherMethods(app: FastifyInstance, routes: ReadonlyArray<{ method: string; url: string }>): void {
+  const methodsByUrl = new Map<string, string[]>();
   for (const { method, url } of routes) methodsByUrl.set(url, [...(methodsByUrl.get(url) ?? []), method]);
   const all = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
   for (const [url, methods] of methodsByUrl) {
@@ -241,6 +309,7 @@ function refuseOtherMethods(app: FastifyInstance, routes: ReadonlyArray<Pick<Rou
     app.route({
       method: all.filter((m) => !allowed.includes(m)),
       url,
+      config: { methodNotAllowed: true },
       handler: async (request, reply) => {
         void reply.header('allow', allowed.join(', '));
         throw new AppError(

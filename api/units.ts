@@ -21,7 +21,9 @@ import {
   type DirectoryUnit,
 } from '../domain/units';
 import { loadDirectory, replaceDirectory } from '../infra/unit-store';
+import { DIRECTORY_COLUMNS } from '../domain/units/directory-table';
 import { AppError } from './errors';
+import { component, problemSchema, type RouteDoc } from './openapi';
 
 export interface UnitRouteOptions {
   pool: Pool;
@@ -62,6 +64,86 @@ const unitsBody = z.strictObject({
     )
     .max(10_000),
 });
+
+const directoryDiff = z.object({
+  units: z.number().int().describe('名录中的单位数'),
+  groups: z.number().int().describe('分组数'),
+  added: z.array(z.string()),
+  changed: z.array(z.string()),
+  removed: z.array(z.string()),
+  unchanged: z.number().int(),
+  withoutChannel: z.array(z.string()).describe('无人可收通知的单位：既无邮箱也无机器人'),
+});
+
+/** A directory refused: every problem, by row (and, for JSON, by index in `units`). */
+const directoryProblems = component(
+  'DirectoryProblems',
+  problemSchema.extend({
+    code: z.literal('INVALID_DIRECTORY'),
+    problems: z.array(
+      z.object({
+        row: z.number().int().describe('表格中的行号（第 1 行为表头）'),
+        index: z.number().int().optional().describe('JSON 请求中 units 数组的下标'),
+        column: z.string().optional(),
+        code: z.string(),
+        message: z.string(),
+      }),
+    ),
+  }),
+);
+
+export const UNIT_ROUTE_DOCS: RouteDoc[] = [
+  {
+    method: 'GET',
+    url: '/units',
+    summary: '单位名录：各单位的别名、分组和联系人（密钥已遮盖），以及无人可收通知的单位',
+    tags: ['单位'],
+    responses: {
+      200: {
+        description: '单位名录',
+        schema: z.object({
+          units: z.array(
+            z.looseObject({ name: z.string(), aliases: z.array(z.string()), groups: z.array(z.string()) }),
+          ),
+          withoutChannel: z.array(z.string()),
+        }),
+      },
+    },
+    problems: ['SERVER_UNREACHABLE'],
+  },
+  {
+    method: 'PUT',
+    url: '/units',
+    summary: '替换整个单位名录（与 duban units import 相同）',
+    description:
+      `请求体为表格（Content-Type: text/csv，首行列名：${DIRECTORY_COLUMNS.join('、')}及联系人各列）或 JSON ` +
+      '{"units": [...]}；两者经过同样的检查，有任何问题时答复 422 并列出每处问题，不保存任何内容。' +
+      'GET /units 答复中遮盖的密钥原样发回表示沿用已保存的密钥。',
+    tags: ['单位'],
+    body: unitsBody,
+    bodyType: ['json', 'csv'],
+    bodyLimit: DIRECTORY_BODY_LIMIT,
+    example: {
+      units: [
+        {
+          name: '市市场监管局',
+          aliases: ['市场监管局'],
+          groups: ['市直单位'],
+          contacts: { liaisons: [{ name: '张伟', email: 'zhangwei@example.gov.cn' }] },
+        },
+      ],
+    },
+    responses: {
+      200: { description: '已保存：与原名录相比增加、变更、删除的单位', schema: directoryDiff },
+      422: {
+        description: 'INVALID_DIRECTORY（单位名录有误）：每处问题的行、列、错误码和改正方法',
+        schema: directoryProblems,
+        contentType: 'application/problem+json',
+      },
+    },
+    problems: ['SERVER_UNREACHABLE'],
+  },
+];
 
 export const unitRoutes: FastifyPluginAsync<UnitRouteOptions> = async (scope, { pool, forbidPrivate }) => {
   scope.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string' }, (_request, body, done) =>

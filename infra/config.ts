@@ -44,6 +44,12 @@ const schema = z.object({
     .max(100 * 1024 * 1024)
     .default(20 * 1024 * 1024),
   /**
+   * Requests each signed-in account (each client address before sign-in) may make per minute on the API, held in each
+   * API process's memory; 0 turns the limit off. RATE_LIMIT_BURST: how many may come at once after a quiet while.
+   */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(600),
+  RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(200),
+  /**
    * The deployment's Ed25519 key that signs audit packages (`duban audit export`): a PEM file, created with mode 0600
    * on first use; its public key is written beside it (`.pub.pem`) and into every package. Relative to the working
    * directory.
