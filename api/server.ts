@@ -19,6 +19,10 @@ import { ServerUnreachableError } from '../infra/reachability';
 import { unitName } from '../workflows/assignment/messages';
 import type { EvidenceLimits } from '../domain/evidence/sniff';
 import type { AssignmentService } from './assignments';
+import { installAuthentication, authOptionsOf, type AuthOptions } from './auth/authenticate';
+import { AUTH_ROUTES, authRoutes } from './auth/routes';
+import { AuthError } from '../infra/auth/errors';
+import { loadConfig } from '../infra/config';
 import { AppError } from './errors';
 import { EVIDENCE_ROUTES, evidenceRoutes } from './evidence';
 import { inboxOf, ReadModelLagGauge, supportedBy } from './read-models';
@@ -34,6 +38,8 @@ export interface ApiDependencies {
   evidence?: EvidenceLimits;
   /** WEBHOOK_FORBID_PRIVATE for the directory's webhooks (PUT /units); false when not given. */
   forbidPrivateWebhooks?: boolean;
+  /** Sign-in (api/auth/): the secret, lifetimes, cookie flags; from the environment's configuration when not given. */
+  auth?: AuthOptions;
 }
 
 /** Larger than any request the bounds on its fields allow, far smaller than what Kafka or PostgreSQL would refuse. */
@@ -54,6 +60,7 @@ export function buildApi({
   logger,
   evidence,
   forbidPrivateWebhooks = false,
+  auth = authOptionsOf(loadConfig()),
 }: ApiDependencies): FastifyInstance {
   const refusals = new RefusalLog(pool);
   const assignments = withRefusalLog(service, refusals, 'api', (error) =>
@@ -71,6 +78,8 @@ export function buildApi({
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+
+  installAuthentication(app, { pool, options: auth, bodyLimit: BODY_LIMIT_BYTES });
 
   // Routes that answer from the read models say how far behind those are: Read-Model-Lag: events=…, notices=…, seconds=….
   const gauge = new ReadModelLagGauge(pool);
@@ -170,7 +179,8 @@ export function buildApi({
   for (const route of routes) app.route(route);
   void app.register(evidenceRoutes, { pool, limits: evidence ?? { maxBytes: 20 * 1024 * 1024 } });
   void app.register(unitRoutes, { pool, forbidPrivate: forbidPrivateWebhooks });
-  refuseOtherMethods(app, [...routes, ...EVIDENCE_ROUTES, ...UNIT_ROUTES]);
+  void app.register(authRoutes, { pool, options: auth });
+  refuseOtherMethods(app, [...routes, ...EVIDENCE_ROUTES, ...UNIT_ROUTES, ...AUTH_ROUTES]);
 
   app.setNotFoundHandler((request) => {
     throw new AppError(
@@ -267,6 +277,7 @@ interface Problem {
 }
 
 function toProblem(error: Error, requestId: string): Problem {
+  if (error instanceof AuthError) return toProblem(new AppError(error.code, error.message), requestId);
   if (error instanceof AppError) {
     return { status: error.status, code: error.code, title: error.title, detail: error.message };
   }

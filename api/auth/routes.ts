@@ -1,0 +1,186 @@
+/**
+ * Sign-in over HTTP: the web page's form and scripts' JSON.
+ *   POST /auth/sign-in         {account, password} → 200 {account, csrfToken, expiresAt} and the session cookie;
+ *                              a form post → 303 to its `next` (a path on this site) or /web/, and on failure 303
+ *                              back to /web/sign-in?error=1&next=…
+ *   POST /auth/sign-out        ends the session (or revokes the bearer token it came with), clears the cookie
+ *   GET  /auth/me              who is signed in, how, and the session's CSRF token
+ *   POST /auth/tokens          {minutes?} → 201 a bearer token for the signed-in account (from a session only)
+ *   POST /auth/tokens/revoke   {jti} → one's own token; an admin any
+ * Answers carry `Cache-Control: no-store`: they hold credentials.
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { Pool } from 'pg';
+import { z } from 'zod';
+import { AuthError } from '../../infra/auth/errors';
+import { PASSWORD_MAX_LENGTH } from '../../infra/auth/passwords';
+import { createSession, revokeSession } from '../../infra/auth/sessions';
+import { signIn } from '../../infra/auth/sign-in';
+import { issueToken, revokeToken, TOKEN_MAX_MINUTES } from '../../infra/auth/tokens';
+import { AppError } from '../errors';
+import type { Account } from './account';
+import { accountOf, sessionCookie, sessionKeyOf, tokenIdOf, type AuthOptions } from './authenticate';
+
+export interface AuthRouteOptions {
+  pool: Pool;
+  options: AuthOptions;
+}
+
+/** The addresses served here, for the API's answer to other methods (405 with Allow) and the authorization table. */
+export const AUTH_ROUTES = [
+  { method: 'POST', url: '/auth/sign-in' },
+  { method: 'POST', url: '/auth/sign-out' },
+  { method: 'GET', url: '/auth/me' },
+  { method: 'POST', url: '/auth/tokens' },
+  { method: 'POST', url: '/auth/tokens/revoke' },
+] as const;
+
+const signInBody = z.object({
+  account: z.string({ error: '请填写账号' }).trim().min(1, '请填写账号').max(200, '账号太长'),
+  password: z
+    .string({ error: '请填写密码' })
+    .min(1, '请填写密码')
+    .max(PASSWORD_MAX_LENGTH * 2, '密码太长'),
+  next: z.string().optional(),
+});
+const tokensBody = z
+  .strictObject({
+    minutes: z.coerce
+      .number({ error: 'minutes 应为分钟数' })
+      .int('minutes 应为整数')
+      .min(1, 'minutes 至少为 1')
+      .max(TOKEN_MAX_MINUTES, `minutes 至多为 ${TOKEN_MAX_MINUTES}（24 小时）`)
+      .optional(),
+  })
+  .default({});
+const revokeBody = z.strictObject({
+  jti: z.string({ error: '请给出要吊销的令牌编号 jti' }).trim().min(1, '请给出要吊销的令牌编号 jti').max(128),
+});
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body ?? undefined);
+  if (!parsed.success) {
+    throw new AppError('INVALID_PAYLOAD', `请求格式有误：${parsed.error.issues.map((i) => i.message).join('；')}`);
+  }
+  return parsed.data;
+}
+
+/** An AuthError as the API answers it (same code), with Retry-After when it asks for a wait. */
+function answer(reply: FastifyReply, error: unknown): never {
+  if (!(error instanceof AuthError)) throw error;
+  if (error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
+  throw new AppError(error.code, error.message);
+}
+
+const isForm = (request: FastifyRequest) =>
+  (request.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
+
+/**
+ * Where a form's sign-in goes next: a path on this site only — one '/' then not another '/' or '\' (browsers read
+ * both `//host` and `/\host` as another site), no scheme, no control characters or spaces.
+ */
+export function safeNext(next: unknown): string | undefined {
+  if (typeof next !== 'string' || next.length > 2000) return undefined;
+  return /^\/(?![/\\])[^\s\p{Cc}\\]*$/u.test(next) ? next : undefined;
+}
+
+const signedIn = (request: FastifyRequest): Account => {
+  if (!request.account) {
+    throw new AppError('UNAUTHENTICATED', '请先登录：网页登录，或在 Authorization 头中带 Bearer 令牌');
+  }
+  return request.account;
+};
+
+export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (scope, { pool, options }) => {
+  scope.addHook('onSend', async (_request, reply) => {
+    void reply.header('cache-control', 'no-store');
+  });
+
+  scope.post('/auth/sign-in', async (request, reply) => {
+    const form = isForm(request);
+    const next = safeNext((request.body as { next?: unknown } | undefined)?.next);
+    const back = (error: string) =>
+      `/web/sign-in?error=${error}${next !== undefined ? `&next=${encodeURIComponent(next)}` : ''}`;
+    let account;
+    try {
+      const body = parse(signInBody, request.body);
+      account = await signIn(
+        pool,
+        { account: body.account, password: body.password, ip: request.ip },
+        { log: request.log, ...(options.throttleHoldMs !== undefined && { holdMs: options.throttleHoldMs }) },
+      );
+    } catch (error) {
+      if (!form || !(error instanceof AuthError || error instanceof AppError)) return answer(reply, error);
+      if (error instanceof AuthError && error.retryAfterSeconds !== undefined) {
+        void reply.header('retry-after', String(error.retryAfterSeconds));
+        return reply.redirect(back(`throttled&retryAfter=${error.retryAfterSeconds}`), 303);
+      }
+      return reply.redirect(back('1'), 303);
+    }
+    // A session the browser still had ends here: a sign-in always starts a new one (no fixation).
+    const before = sessionKeyOf(request);
+    if (before) await revokeSession(pool, before);
+    const session = await createSession(pool, options.secret, account.id, options.sessionHours);
+    reply.removeHeader('set-cookie');
+    void reply.header('set-cookie', sessionCookie(request, options, session.cookie));
+    request.log.info({ account: account.id, ip: request.ip }, `登录成功：账号 ${account.id}`);
+    if (form) return reply.redirect(next ?? '/web/', 303);
+    return { account: accountOf(account), csrfToken: session.csrfToken, expiresAt: session.expiresAt };
+  });
+
+  /** Signs out: 204, or 303 to the sign-in page for a form; with no credential, it only clears the cookie. */
+  scope.post('/auth/sign-out', async (request, reply) => {
+    const key = sessionKeyOf(request);
+    if (key) await revokeSession(pool, key);
+    const jti = tokenIdOf(request);
+    if (jti && request.account) await revokeToken(pool, jti, request.account).catch((e: unknown) => answer(reply, e));
+    void reply.header('set-cookie', sessionCookie(request, options, undefined));
+    if (request.account) request.log.info({ account: request.account.id }, `已退出登录：账号 ${request.account.id}`);
+    return isForm(request) ? reply.redirect('/web/sign-in', 303) : reply.code(204).send();
+  });
+
+  scope.get('/auth/me', async (request) => {
+    const account = signedIn(request);
+    return {
+      account,
+      signedInBy: request.signedInBy,
+      ...(request.csrfToken !== undefined && { csrfToken: request.csrfToken }),
+    };
+  });
+
+  /**
+   * A bearer token for the signed-in account. Only from a session: a token that could mint tokens would let a leaked
+   * one outlive its expiry. Scripts of a first admin get theirs from `duban token issue`.
+   */
+  scope.post('/auth/tokens', async (request, reply) => {
+    const account = signedIn(request);
+    if (request.signedInBy !== 'session') {
+      throw new AppError(
+        'FORBIDDEN',
+        '令牌不能用来签发新令牌：请在网页登录后签发，或请系统管理员用 duban token issue 签发',
+      );
+    }
+    const { minutes = options.tokenMinutes } = parse(tokensBody, request.body);
+    try {
+      const issued = await issueToken(pool, options.secret, account.id, { minutes, issuedBy: account.id });
+      request.log.info({ account: account.id, jti: issued.jti }, `已签发令牌：账号 ${account.id}`);
+      return reply
+        .code(201)
+        .send({ token: issued.token, tokenType: 'Bearer', jti: issued.jti, expiresAt: issued.expiresAt });
+    } catch (error) {
+      return answer(reply, error);
+    }
+  });
+
+  scope.post('/auth/tokens/revoke', async (request, reply) => {
+    const account = signedIn(request);
+    const { jti } = parse(revokeBody, request.body);
+    try {
+      const revoked = await revokeToken(pool, jti, account);
+      request.log.info({ account: account.id, jti, owner: revoked.accountId }, `已吊销令牌 ${jti}`);
+      return { jti: revoked.jti, account: revoked.accountId, revokedAt: revoked.revokedAt };
+    } catch (error) {
+      return answer(reply, error);
+    }
+  });
+};
