@@ -79,7 +79,7 @@ export function buildApi({
     void reply.header('x-request-id', request.id);
   });
 
-  installAuthentication(app, { pool, options: auth, bodyLimit: BODY_LIMIT_BYTES });
+  installAuthentication(app, { pool, options: auth });
 
   // Routes that answer from the read models say how far behind those are: Read-Model-Lag: events=…, notices=…, seconds=….
   const gauge = new ReadModelLagGauge(pool);
@@ -179,7 +179,7 @@ export function buildApi({
   for (const route of routes) app.route(route);
   void app.register(evidenceRoutes, { pool, limits: evidence ?? { maxBytes: 20 * 1024 * 1024 } });
   void app.register(unitRoutes, { pool, forbidPrivate: forbidPrivateWebhooks });
-  void app.register(authRoutes, { pool, options: auth });
+  void app.register(authRoutes, { pool, options: auth, bodyLimit: BODY_LIMIT_BYTES });
   refuseOtherMethods(app, [...routes, ...EVIDENCE_ROUTES, ...UNIT_ROUTES, ...AUTH_ROUTES]);
 
   app.setNotFoundHandler((request) => {

@@ -134,22 +134,30 @@ const same = (a: string, b: string) => {
 };
 
 /**
- * Installs the authentication on the app, before its routes: the form body parser, the hook that sets
- * `request.account` (onRequest: a bad credential is refused before the body is read), and the CSRF check (preHandler,
- * once a form's `_csrf` field is parsed; the field is then removed so the routes' strict schemas never see it).
+ * Lets the routes of a scope take HTML forms (application/x-www-form-urlencoded) as well as JSON, within the API's
+ * body limit: the sign-in routes here, and the web pages' form posts in their own scopes. Only those: the JSON API
+ * keeps answering 415 to a form, as it always has.
  */
-export function installAuthentication(
-  app: FastifyInstance,
-  { pool, options, bodyLimit }: { pool: Pool; options: AuthOptions; bodyLimit: number },
-): void {
-  app.decorateRequest('account', undefined);
-  app.decorateRequest('signedInBy', undefined);
-  app.decorateRequest('csrfToken', undefined);
-  app.addContentTypeParser(
+export function acceptForms(scope: FastifyInstance, bodyLimit: number): void {
+  scope.addContentTypeParser(
     'application/x-www-form-urlencoded',
     { parseAs: 'string', bodyLimit },
     (_request, body, done) => done(null, parseForm(body as string)),
   );
+}
+
+/**
+ * Installs the authentication on the app, before its routes: the hook that sets `request.account` (onRequest: a bad
+ * credential is refused before the body is read), and the CSRF check (preHandler, once a form's `_csrf` field is
+ * parsed; the field is then removed so the routes' strict schemas never see it).
+ */
+export function installAuthentication(
+  app: FastifyInstance,
+  { pool, options }: { pool: Pool; options: AuthOptions },
+): void {
+  app.decorateRequest('account', undefined);
+  app.decorateRequest('signedInBy', undefined);
+  app.decorateRequest('csrfToken', undefined);
 
   app.addHook('onRequest', async (request, reply) => {
     const authorization = request.headers.authorization;

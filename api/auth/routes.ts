@@ -19,11 +19,13 @@ import { signIn } from '../../infra/auth/sign-in';
 import { issueToken, revokeToken, TOKEN_MAX_MINUTES } from '../../infra/auth/tokens';
 import { AppError } from '../errors';
 import type { Account } from './account';
-import { accountOf, sessionCookie, sessionKeyOf, tokenIdOf, type AuthOptions } from './authenticate';
+import { acceptForms, accountOf, sessionCookie, sessionKeyOf, tokenIdOf, type AuthOptions } from './authenticate';
 
 export interface AuthRouteOptions {
   pool: Pool;
   options: AuthOptions;
+  /** The API's body limit, for the sign-in form. */
+  bodyLimit: number;
 }
 
 /** The addresses served here, for the API's answer to other methods (405 with Allow) and the authorization table. */
@@ -91,7 +93,8 @@ const signedIn = (request: FastifyRequest): Account => {
   return request.account;
 };
 
-export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (scope, { pool, options }) => {
+export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (scope, { pool, options, bodyLimit }) => {
+  acceptForms(scope, bodyLimit);
   scope.addHook('onSend', async (_request, reply) => {
     void reply.header('cache-control', 'no-store');
   });
