@@ -7,6 +7,8 @@
  *   GET  /auth/me              who is signed in, how, and the session's CSRF token
  *   POST /auth/tokens          {minutes?} → 201 a bearer token for the signed-in account (from a session only)
  *   POST /auth/tokens/revoke   {jti} → one's own token; an admin any
+ *   POST /auth/password        {current, password} → a new password for the signed-in account (from a session),
+ *                              every other session and token of the account ended, this one renewed
  * Answers carry `Cache-Control: no-store`: they hold credentials.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
@@ -14,6 +16,7 @@ import type { Pool } from 'pg';
 import { z } from 'zod';
 import { AuthError } from '../../infra/auth/errors';
 import { PASSWORD_MAX_LENGTH } from '../../infra/auth/passwords';
+import { setPassword } from '../../infra/account-store';
 import { createSession, revokeSession } from '../../infra/auth/sessions';
 import { signIn } from '../../infra/auth/sign-in';
 import { issueToken, revokeToken, TOKEN_MAX_MINUTES } from '../../infra/auth/tokens';
@@ -35,6 +38,7 @@ export const AUTH_ROUTES = [
   { method: 'GET', url: '/auth/me' },
   { method: 'POST', url: '/auth/tokens' },
   { method: 'POST', url: '/auth/tokens/revoke' },
+  { method: 'POST', url: '/auth/password' },
 ] as const;
 
 const signInBody = z.object({
@@ -55,6 +59,13 @@ const tokensBody = z
       .optional(),
   })
   .default({});
+const passwordBody = z.strictObject({
+  current: z
+    .string({ error: '请填写原密码' })
+    .min(1, '请填写原密码')
+    .max(PASSWORD_MAX_LENGTH * 2, '原密码太长'),
+  password: z.string({ error: '请填写新密码' }),
+});
 const revokeBody = z.strictObject({
   jti: z.string({ error: '请给出要吊销的令牌编号 jti' }).trim().min(1, '请给出要吊销的令牌编号 jti').max(128),
 });
@@ -173,6 +184,46 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (scope, { 
     } catch (error) {
       return answer(reply, error);
     }
+  });
+
+  /**
+   * A new password, proved by the current one (checked, throttled and logged as a sign-in is). Every session and
+   * token of the account ends — a password changed because it leaked must shut out whoever has it — and this
+   * request's session is renewed, so the person changing it stays signed in here. Only from a session.
+   */
+  scope.post('/auth/password', async (request, reply) => {
+    const account = signedIn(request);
+    if (request.signedInBy !== 'session') {
+      throw new AppError(
+        'FORBIDDEN',
+        '令牌不能用来修改密码：请在网页登录后修改，或请系统管理员用 duban users password 重设',
+      );
+    }
+    const body = parse(passwordBody, request.body);
+    if (body.password === body.current) {
+      throw new AppError('PASSWORD_REFUSED', '新密码与原密码相同；请换一个新密码');
+    }
+    try {
+      await signIn(
+        pool,
+        { account: account.id, password: body.current, ip: request.ip },
+        { log: request.log, ...(options.throttleHoldMs !== undefined && { holdMs: options.throttleHoldMs }) },
+      );
+    } catch (error) {
+      if (error instanceof AuthError && error.code === 'UNAUTHENTICATED') {
+        throw new AppError('FORBIDDEN', '原密码不正确；忘记密码请联系系统管理员重置');
+      }
+      return answer(reply, error);
+    }
+    try {
+      await setPassword(pool, account.id, body.password);
+    } catch (error) {
+      return answer(reply, error);
+    }
+    const session = await createSession(pool, options.secret, account.id, options.sessionHours);
+    void reply.header('set-cookie', sessionCookie(request, options, session.cookie));
+    request.log.info({ account: account.id, ip: request.ip }, `已修改密码：账号 ${account.id}`);
+    return { csrfToken: session.csrfToken, expiresAt: session.expiresAt };
   });
 
   scope.post('/auth/tokens/revoke', async (request, reply) => {

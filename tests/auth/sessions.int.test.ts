@@ -228,3 +228,38 @@ test('a tampered cookie is refused; a page asked for on an ended session goes to
   expect(back.status).toBe(200);
   expect(back.headers.getSetCookie()).toHaveLength(1);
 });
+
+test('an expired session is refused, saying when it expired', async () => {
+  const account = await createAccount(pool);
+  const { cookie } = await signIn(account.id);
+  await pool.query("UPDATE sessions SET expires_at = now() - interval '1 minute' WHERE account_id = $1", [account.id]);
+  const me = await call('GET', '/auth/me', { headers: { cookie } });
+  expect(me.status).toBe(401);
+  expect(me.body.detail).toMatch(/^登录已于 \d{4}-\d\d-\d\d \d\d:\d\d:\d\d（北京时间）过期；请重新登录$/);
+});
+
+test('POST /auth/password: the current password proves it; other sessions end, this one goes on under a new cookie', async () => {
+  const account = await createAccount(pool);
+  const here = await signIn(account.id);
+  const elsewhere = await signIn(account.id);
+  const change = (current: string, password: string) =>
+    call('POST', '/auth/password', {
+      json: { current, password },
+      headers: { cookie: here.cookie, 'x-csrf-token': here.csrfToken },
+    });
+  const wrong = await change('not-the-password', '全新的密码-brand-new');
+  expect({ status: wrong.status, code: wrong.body.code }).toEqual({ status: 403, code: 'FORBIDDEN' });
+  const short = await change(TEST_PASSWORD, 'short');
+  expect({ status: short.status, code: short.body.code }).toEqual({ status: 400, code: 'PASSWORD_REFUSED' });
+
+  const changed = await change(TEST_PASSWORD, '全新的密码-brand-new');
+  expect(changed.status).toBe(200);
+  const renewed = changed.headers.getSetCookie()[0]!.split(';')[0]!;
+  expect((await call('GET', '/auth/me', { headers: { cookie: renewed } })).body.csrfToken).toBe(changed.body.csrfToken);
+  expect((await call('GET', '/auth/me', { headers: { cookie: elsewhere.cookie } })).status).toBe(401);
+  expect((await call('GET', '/auth/me', { headers: { cookie: here.cookie } })).status).toBe(401);
+  const withNew = await call('POST', '/auth/sign-in', {
+    json: { account: account.id, password: '全新的密码-brand-new' },
+  });
+  expect(withNew.status).toBe(200);
+});
