@@ -20,8 +20,8 @@ import { setPassword } from '../../infra/account-store';
 import { createSession, revokeSession } from '../../infra/auth/sessions';
 import { signIn } from '../../infra/auth/sign-in';
 import { issueToken, revokeToken, TOKEN_MAX_MINUTES } from '../../infra/auth/tokens';
-import { AppError } from '../errors';
-import type { Account } from './account';
+import { AppError, type AppErrorCode } from '../errors';
+import { ROLES, type Account } from './account';
 import { acceptForms, accountOf, sessionCookie, sessionKeyOf, tokenIdOf, type AuthOptions } from './authenticate';
 
 export interface AuthRouteOptions {
@@ -69,6 +69,141 @@ const passwordBody = z.strictObject({
 const revokeBody = z.strictObject({
   jti: z.string({ error: '请给出要吊销的令牌编号 jti' }).trim().min(1, '请给出要吊销的令牌编号 jti').max(128),
 });
+
+const accountAnswer = z.object({
+  id: z.string().describe('账号（登录名）'),
+  displayName: z.string().describe('显示名'),
+  role: z.enum(ROLES).describe('角色'),
+  unit: z.string().optional().describe('单位负责人、单位联络员：所在单位'),
+  office: z.string().optional().describe('督办人员：所在督办单位'),
+  cycles: z.array(z.string()).optional().describe('督办人员：被授予的督办周期'),
+});
+const sessionAnswer = z.object({
+  csrfToken: z
+    .string()
+    .describe(
+      '本次登录的 CSRF 令牌：用 Cookie 登录时，POST/PUT/PATCH/DELETE 请求须在 x-csrf-token 头或表单 _csrf 字段中带上',
+    ),
+  expiresAt: z.string().describe('登录的失效时间（ISO 8601）'),
+});
+const AUTH = ['登录与令牌'];
+
+/** The shape of api/openapi.ts's RouteDoc (DOCS's branch), so the lead can hand these to it unchanged. */
+interface AuthRouteDoc {
+  method: 'GET' | 'POST';
+  url: string;
+  summary: string;
+  description: string;
+  tags: string[];
+  body?: z.ZodType;
+  bodyType?: Array<'json' | 'form'>;
+  example?: unknown;
+  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  problems: AppErrorCode[];
+}
+
+/**
+ * The routes described for the OpenAPI document (api/openapi.ts's RouteDoc, by shape): who may call each is said in
+ * its description; the authorization table (api/access.ts) lets everyone reach these, each checks its own caller.
+ */
+export const AUTH_ROUTE_DOCS: AuthRouteDoc[] = [
+  {
+    method: 'POST',
+    url: '/auth/sign-in',
+    summary: '用账号和密码登录',
+    description:
+      '任何人可调用。JSON 请求答 200 并设置会话 Cookie（duban_session：HttpOnly、SameSite=Lax、Path=/）；' +
+      '表单请求答 303，转到 next（本站路径）或 /web/，失败时转回 /web/sign-in?error=1（频繁失败为 error=throttled&retryAfter=秒数）。' +
+      '同一账号 15 分钟内失败 5 次（同一地址 25 次）后，须按 Retry-After 等待（1 秒起逐次加倍，至多 15 分钟）。',
+    tags: AUTH,
+    body: signInBody,
+    bodyType: ['json', 'form'],
+    example: { account: 'zhang.wei', password: '一句好记的密码-2027' },
+    responses: {
+      200: { description: '已登录', schema: sessionAnswer.extend({ account: accountAnswer }) },
+      303: { description: '表单登录：转到 next 或 /web/；失败时转回登录页' },
+    },
+    problems: ['UNAUTHENTICATED', 'TOO_MANY_REQUESTS'],
+  },
+  {
+    method: 'POST',
+    url: '/auth/sign-out',
+    summary: '退出登录',
+    description: '已登录者：结束本次会话并清除 Cookie（以令牌调用则吊销该令牌）。表单请求答 303 转到登录页。',
+    tags: AUTH,
+    responses: { 204: { description: '已退出' }, 303: { description: '表单：转到 /web/sign-in' } },
+    problems: ['CSRF_TOKEN_INVALID'],
+  },
+  {
+    method: 'GET',
+    url: '/auth/me',
+    summary: '当前登录的账号',
+    description: '已登录者：账号、登录方式（session 或 token），以 Cookie 登录时还有 CSRF 令牌。',
+    tags: AUTH,
+    responses: {
+      200: {
+        description: '当前账号',
+        schema: z.object({
+          account: accountAnswer,
+          signedInBy: z.enum(['session', 'token']),
+          csrfToken: z.string().optional(),
+        }),
+      },
+    },
+    problems: ['UNAUTHENTICATED'],
+  },
+  {
+    method: 'POST',
+    url: '/auth/tokens',
+    summary: '为当前账号签发 Bearer 令牌',
+    description:
+      '以网页登录（Cookie）者：签发供脚本使用的令牌，默认 TOKEN_MINUTES 分钟，至多 24 小时。令牌不能再签发令牌。',
+    tags: AUTH,
+    body: tokensBody,
+    bodyType: ['json', 'form'],
+    example: { minutes: 60 },
+    responses: {
+      201: {
+        description: '已签发',
+        schema: z.object({
+          token: z.string().describe('在 Authorization 头中写 Bearer 加空格加此令牌'),
+          tokenType: z.literal('Bearer'),
+          jti: z.string().describe('令牌编号，吊销时用'),
+          expiresAt: z.string(),
+        }),
+      },
+    },
+    problems: ['UNAUTHENTICATED', 'FORBIDDEN', 'CSRF_TOKEN_INVALID'],
+  },
+  {
+    method: 'POST',
+    url: '/auth/tokens/revoke',
+    summary: '吊销令牌',
+    description: '已登录者吊销自己的令牌；系统管理员可吊销任何令牌。别人的令牌编号与不存在的一样答 404。',
+    tags: AUTH,
+    body: revokeBody,
+    example: { jti: '0f1e2d3c4b5a69788796a5b4c3d2e1f0' },
+    responses: {
+      200: {
+        description: '已吊销（再次吊销同样答 200）',
+        schema: z.object({ jti: z.string(), account: z.string(), revokedAt: z.string() }),
+      },
+    },
+    problems: ['UNAUTHENTICATED', 'UNKNOWN_TOKEN', 'CSRF_TOKEN_INVALID'],
+  },
+  {
+    method: 'POST',
+    url: '/auth/password',
+    summary: '修改自己的密码',
+    description:
+      '以网页登录（Cookie）者：凭原密码设新密码（至少 10 个字符）；该账号其他登录和所有令牌即刻失效，本次登录换发新 Cookie。',
+    tags: AUTH,
+    body: passwordBody,
+    example: { current: '原来的密码-2027', password: '一句新的好记的密码' },
+    responses: { 200: { description: '已修改', schema: sessionAnswer } },
+    problems: ['UNAUTHENTICATED', 'FORBIDDEN', 'PASSWORD_REFUSED', 'TOO_MANY_REQUESTS', 'CSRF_TOKEN_INVALID'],
+  },
+];
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const parsed = schema.safeParse(body ?? undefined);
