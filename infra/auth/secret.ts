@@ -1,12 +1,12 @@
 /**
  * The deployment's secret for the session cookie's HMAC and the bearer tokens' signatures (HS256): AUTH_SECRET when
  * set (at least 32 bytes), else the file AUTH_SECRET_FILE, created on first use with 32 random bytes, readable by its
- * owner only (0600) and with an exclusive open, so two processes starting together never write two secrets (the same
- * manner as infra/signing-key.ts). The API and `duban token issue` read the same one, so a token the command prints
+ * owner only (0600), so that two processes starting together never write two secrets (in the manner of
+ * infra/signing-key.ts, and atomic: the file appears whole). The API and `duban token issue` read the same one, so a token the command prints
  * is one the API accepts. Changing it signs everybody out and voids every token.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 export const SECRET_MIN_BYTES = 32;
@@ -31,11 +31,17 @@ export function loadAuthSecret(source: SecretSource, cwd: string = process.cwd()
   const path = resolve(cwd, source.AUTH_SECRET_FILE);
   if (!existsSync(path)) {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    // Written whole under a name of its own, then linked into place: link() fails when the file exists, so two
+    // processes starting together keep the first one's secret, and neither ever reads a half-written file.
+    const draft = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    writeFileSync(draft, `${randomBytes(SECRET_MIN_BYTES).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
     try {
-      writeFileSync(path, `${randomBytes(SECRET_MIN_BYTES).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
-      chmodSync(path, 0o600); // whatever the umask
+      chmodSync(draft, 0o600); // whatever the umask
+      linkSync(draft, path);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      unlinkSync(draft);
     }
   }
   if ((statSync(path).mode & 0o077) !== 0) {
