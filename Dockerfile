@@ -30,6 +30,8 @@ ENV NODE_ENV=production TZ=Asia/Shanghai \
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# .data holds what the app makes on first use and keeps: the sign-in secret (AUTH_SECRET_FILE), the audit signing key.
+RUN mkdir -p .data && chown node:node .data
 USER node
 # The API: node dist/api/main.js (docker-compose.yml). The CLI: node dist/cli/main.js plan parse FILE.
 CMD ["node", "dist/worker/main.js"]

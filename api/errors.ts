@@ -4,6 +4,7 @@
  * error codes from the decider pass through unchanged.
  */
 import type { EvidenceRefusalCode } from '../domain/evidence/sniff';
+import type { AuthErrorCode } from '../infra/auth/errors';
 import type { DomainErrorCode } from '../workflows/assignment/decider';
 
 export type AppErrorCode =
@@ -18,6 +19,8 @@ export type AppErrorCode =
   | 'CYCLE_CLOSED'
   | 'IDEMPOTENCY_KEY_REUSED'
   | EvidenceRefusalCode
+  | AuthErrorCode
+  | 'FORBIDDEN'
   | 'UNKNOWN_EVIDENCE'
   | 'NOT_FOUND'
   | 'METHOD_NOT_ALLOWED'
@@ -26,7 +29,6 @@ export type AppErrorCode =
   | 'EVIDENCE_NOT_STORED'
   | 'SERVER_UNREACHABLE'
   | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
   | 'TOO_MANY_REQUESTS'
   | 'INTERNAL';
 
@@ -73,9 +75,15 @@ const ERRORS: Record<AppErrorCode, { status: number; title: string }> = {
   PAYLOAD_TOO_LARGE: { status: 413, title: '请求体过大' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: '请求体类型不受支持' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: '幂等键已用于其他请求' },
-  UNAUTHENTICATED: { status: 401, title: '尚未登录' },
-  FORBIDDEN: { status: 403, title: '无权办理' },
+  UNAUTHENTICATED: { status: 401, title: '未登录或登录已失效' },
+  FORBIDDEN: { status: 403, title: '无权执行此操作' },
+  CSRF_TOKEN_INVALID: { status: 403, title: 'CSRF 令牌无效' },
   TOO_MANY_REQUESTS: { status: 429, title: '请求过于频繁' },
+  INVALID_ACCOUNT: { status: 400, title: '账号信息有误' },
+  PASSWORD_REFUSED: { status: 400, title: '密码不符合要求' },
+  ACCOUNT_EXISTS: { status: 409, title: '账号已存在' },
+  UNKNOWN_ACCOUNT: { status: 404, title: '账号不存在' },
+  UNKNOWN_TOKEN: { status: 404, title: '令牌不存在' },
   INTERNAL: { status: 500, title: '服务器内部错误' },
   SERVER_UNREACHABLE: { status: 503, title: '服务暂不可用' },
 };

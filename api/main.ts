@@ -7,6 +7,7 @@ import { checkPostgres, createPool, migrate } from '../infra/postgres';
 import { connectClient } from '../infra/temporal';
 import { AssignmentService } from './assignments';
 import { IdempotencyKeys } from './idempotency';
+import { authOptionsOf } from './auth/authenticate';
 import { buildApi } from './server';
 
 const bootLogger = createLogger('api');
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
     evidence: { maxBytes: config.EVIDENCE_MAX_BYTES },
     forbidPrivateWebhooks: config.WEBHOOK_FORBID_PRIVATE,
     rateLimit: { perMinute: config.RATE_LIMIT_PER_MINUTE, burst: config.RATE_LIMIT_BURST },
+    auth: authOptionsOf(config),
   });
   const address = await app.listen({ host: config.API_HOST, port: config.API_PORT });
   logger.info(`API 已在 ${address} 上监听`);

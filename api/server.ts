@@ -19,6 +19,10 @@ import { ServerUnreachableError } from '../infra/reachability';
 import { unitName } from '../workflows/assignment/messages';
 import type { EvidenceLimits } from '../domain/evidence/sniff';
 import type { AssignmentService } from './assignments';
+import { installAuthentication, authOptionsOf, type AuthOptions } from './auth/authenticate';
+import { AUTH_ROUTES, authRoutes } from './auth/routes';
+import { AuthError } from '../infra/auth/errors';
+import { loadConfig } from '../infra/config';
 import { AppError } from './errors';
 import { EVIDENCE_ROUTES, evidenceRouteDocs, evidenceRoutes } from './evidence';
 import { docsRoutes, DOCS_ROUTE_DOCS } from './docs-page';
@@ -39,6 +43,8 @@ export interface ApiDependencies {
   evidence?: EvidenceLimits;
   /** WEBHOOK_FORBID_PRIVATE for the directory's webhooks (PUT /units); false when not given. */
   forbidPrivateWebhooks?: boolean;
+  /** Sign-in (api/auth/): the secret, lifetimes, cookie flags; from the environment's configuration when not given. */
+  auth?: AuthOptions;
   /**
    * RATE_LIMIT_PER_MINUTE and RATE_LIMIT_BURST per account (per client address before sign-in); 600 a minute, 200 at
    * once when not given; false: no limit.
@@ -111,6 +117,7 @@ export function buildApi({
   evidence,
   forbidPrivateWebhooks = false,
   rateLimit: rate = DEFAULT_RATE_LIMIT,
+  auth = authOptionsOf(loadConfig()),
 }: ApiDependencies): FastifyInstance {
   const refusals = new RefusalLog(pool);
   const assignments = withRefusalLog(service, refusals, 'api', (error) =>
@@ -136,6 +143,8 @@ export function buildApi({
   });
   securityHeaders(app);
   if (rate && rate.perMinute > 0) rateLimit(app, rate);
+
+  installAuthentication(app, { pool, options: auth });
 
   // Routes that answer from the read models say how far behind those are: Read-Model-Lag: events=…, notices=…, seconds=….
   const gauge = new ReadModelLagGauge(pool);
@@ -240,7 +249,15 @@ export function buildApi({
     bodyLimit: BODY_LIMIT_BYTES,
     ...(rate && rate.perMinute > 0 && { rate: { perMinute: rate.perMinute, burst: rate.burst } }),
   });
-  refuseOtherMethods(app, [...routes, ...EVIDENCE_ROUTES, ...UNIT_ROUTES, ...WEB_ROUTES, ...DOCS_ROUTE_DOCS]);
+  void app.register(authRoutes, { pool, options: auth, bodyLimit: BODY_LIMIT_BYTES });
+  refuseOtherMethods(app, [
+    ...routes,
+    ...EVIDENCE_ROUTES,
+    ...UNIT_ROUTES,
+    ...WEB_ROUTES,
+    ...DOCS_ROUTE_DOCS,
+    ...AUTH_ROUTES,
+  ]);
 
   app.setNotFoundHandler((request) => {
     throw new AppError(
@@ -338,6 +355,7 @@ interface Problem {
 }
 
 function toProblem(error: Error, requestId: string): Problem {
+  if (error instanceof AuthError) return toProblem(new AppError(error.code, error.message), requestId);
   if (error instanceof AppError) {
     return { status: error.status, code: error.code, title: error.title, detail: error.message };
   }

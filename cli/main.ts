@@ -2,6 +2,7 @@
 import { AppError } from '../api/errors';
 import { PlanError } from '../domain/plan';
 import { AuditError } from '../domain/audit/errors';
+import { AuthError } from '../infra/auth/errors';
 import { ServerUnreachableError } from '../infra/reachability';
 import { UsageError } from './args';
 import { AUDIT_USAGE, auditCommand } from './audit-command';
@@ -14,6 +15,7 @@ import { OUTBOX_USAGE, outboxCommand } from './outbox-command';
 import { PLAN_USAGE, planImport, planParse, type Io } from './plan-command';
 import { READMODELS_USAGE, readmodelsCommand } from './readmodels-command';
 import { UNITS_USAGE, unitsCommand } from './units-command';
+import { TOKEN_USAGE, USERS_USAGE, tokenCommand, usersCommand } from './users-command';
 
 const USAGE = `duban — 督办：政府工作计划的督查督办
 
@@ -27,6 +29,8 @@ ${SIMULATE_USAGE}
 ${OUTBOX_USAGE}
 ${READMODELS_USAGE}
 ${AUDIT_USAGE}
+${USERS_USAGE}
+${TOKEN_USAGE}
 
 退出码：0 成功；2 用法或输入有误（提示中写明如何改正）；3 审计核验未通过（写明哪一条不符）；1 意外错误`;
 
@@ -60,15 +64,17 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (command === 'task') return await taskCommand(sub, rest, io);
     if (command === 'audit') return await auditCommand(sub, rest, io);
     if (command === 'simulate') return await simulateCommand(argv.slice(1), io);
+    if (command === 'users') return await usersCommand(sub, rest, io);
+    if (command === 'token') return await tokenCommand(sub, rest, io);
     throw new UsageError(
-      `未知的命令 ${command}；可用：plan、units、calendar、cycle、task、simulate、outbox、readmodels、audit、help`,
+      `未知的命令 ${command}；可用：plan、units、calendar、cycle、task、simulate、outbox、readmodels、audit、users、token、help`,
     );
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr(`duban：${e.message}\n${USAGE.split('\n').slice(2).join('\n')}\n`);
       return 2;
     }
-    if (e instanceof PlanError || e instanceof AuditError) {
+    if (e instanceof PlanError || e instanceof AuditError || e instanceof AuthError) {
       io.stderr(`duban：${e.message} [${e.code}]\n`);
       return 2;
     }
@@ -95,6 +101,12 @@ export function run(argv: string[] = process.argv.slice(2)): void {
     stderr: (s) => process.stderr.write(s),
     cwd: process.cwd(),
     isTty: process.stdout.isTTY === true,
+    stdinIsTty: process.stdin.isTTY === true,
+    stdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
   };
   void main(argv, io).then((code) => {
     process.exitCode = code;

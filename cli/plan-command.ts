@@ -38,6 +38,10 @@ export interface Io {
   isTty?: boolean;
   /** The environment (DUBAN_DEBUG); the process's when not given. */
   env?: NodeJS.ProcessEnv;
+  /** All of standard input, for a password piped in (`duban users add … --password-stdin`). */
+  stdin?: () => Promise<string>;
+  /** False when standard input is piped or redirected, not a terminal. */
+  stdinIsTty?: boolean;
 }
 
 /** The one FILE a command reads: several are refused rather than all but one silently ignored. */

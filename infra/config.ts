@@ -55,6 +55,32 @@ const schema = z.object({
    * directory.
    */
   AUDIT_SIGNING_KEY: z.string().min(1).default('.data/audit-signing-key.pem'),
+  // Sign-in (issue 11): api/auth/, infra/auth/.
+  /**
+   * The secret that signs session cookies and bearer tokens, at least 32 bytes. When not set, AUTH_SECRET_FILE holds
+   * it (created with 32 random bytes, mode 0600, on first use): every API process and the CLI must see the same one.
+   */
+  AUTH_SECRET: z.string().min(32, 'AUTH_SECRET 至少 32 个字符；可用 openssl rand -hex 32 生成').optional(),
+  AUTH_SECRET_FILE: z.string().min(1).default('.data/auth-secret'),
+  /** How long a web session lasts from sign-in (the cookie's Max-Age): a working day. */
+  SESSION_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 24)
+    .default(12),
+  /** A bearer token's lifetime when none is asked for; at most 24 hours (a script asks for a new one). */
+  TOKEN_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
+  /**
+   * The session cookie's Secure flag. auto: when the request came over https (directly or by a proxy's
+   * X-Forwarded-Proto); always: behind a TLS proxy that does not say so; never: plain http on a trusted network only.
+   */
+  COOKIE_SECURE: z.enum(['auto', 'always', 'never']).default('auto'),
   // Notices by email (SMTP, nodemailer) and webhooks: infra/notify/. The defaults are GreenMail of scripts/stack.sh.
   SMTP_HOST: z.string().min(1).default('127.0.0.1'),
   SMTP_PORT: port.default(3025),

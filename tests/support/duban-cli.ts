@@ -24,3 +24,23 @@ export function dubanIn(cwd: () => string, env: NodeJS.ProcessEnv = {}): (...arg
     return { code, stdout, stderr };
   };
 }
+
+/** As `dubanIn`, with `input` piped to the command's standard input (a password for `duban users …`). */
+export function dubanPiped(
+  cwd: () => string,
+  env: NodeJS.ProcessEnv = {},
+): (input: string, ...args: string[]) => Promise<DubanRun> {
+  return async (input, ...args) => {
+    let stdout = '';
+    let stderr = '';
+    const code = await main(args, {
+      stdout: (s) => (stdout += s.toString()),
+      stderr: (s) => (stderr += s),
+      cwd: cwd(),
+      env: { ...process.env, ...env },
+      stdin: async () => input,
+      stdinIsTty: false,
+    });
+    return { code, stdout, stderr };
+  };
+}
