@@ -93,7 +93,7 @@ import {
 } from '../workflows/assignment/messages';
 import { DEFAULT_CONVERSATION, DEFAULT_CYCLE_POLICY, DEFAULT_POLICY } from '../workflows/assignment/policy';
 import type { assignmentWorkflow } from '../workflows/assignment/workflow';
-import { called } from './caller';
+import { assigningOffice, called } from './caller';
 import { AppError, isAppErrorCode } from './errors';
 import type { IdempotencyKeys } from './idempotency';
 
@@ -190,10 +190,11 @@ export class AssignmentService {
       throw error;
     }
     const assignmentId = assignmentIdOf(request.planId, request.ref, request.unit);
+    const { actor: assignedBy } = assigningOffice(request.coordinator, this.options.coordinator);
     const start = new WithStartWorkflowOperation<typeof assignmentWorkflow>('assignmentWorkflow', {
       taskQueue: this.options.taskQueue,
       workflowId: assignmentId,
-      args: [{ spec }],
+      args: [{ spec, ...(assignedBy && { actor: assignedBy }) }],
       workflowIdConflictPolicy: 'FAIL',
       // One event stream per id: a completed run's id is never reused. A run that failed before storing anything
       // may be started again; one that failed after would meet its stored events and stop (EVENT_STREAM_CONFLICT).
@@ -252,7 +253,7 @@ export class AssignmentService {
       ref: request.ref,
       title: request.title,
       unit: request.unit,
-      coordinator: request.coordinator ?? this.options.coordinator,
+      coordinator: assigningOffice(request.coordinator, this.options.coordinator).office,
       deadlineText: request.deadlineText,
       due: request.due,
       reportsDue,

@@ -20,9 +20,11 @@ import { unitName } from '../workflows/assignment/messages';
 import type { EvidenceLimits } from '../domain/evidence/sniff';
 import type { AssignmentService } from './assignments';
 import { installAuthentication, authOptionsOf, type AuthOptions } from './auth/authenticate';
-import { AUTH_ROUTES, authRoutes } from './auth/routes';
+import { AUTH_ROUTE_DOCS, AUTH_ROUTES, authRoutes } from './auth/routes';
 import { AuthError } from '../infra/auth/errors';
 import { loadConfig } from '../infra/config';
+import { enforceAccess } from './access';
+import { actingAs } from './caller';
 import { AppError } from './errors';
 import { EVIDENCE_ROUTES, evidenceRouteDocs, evidenceRoutes } from './evidence';
 import { docsRoutes, DOCS_ROUTE_DOCS } from './docs-page';
@@ -33,7 +35,7 @@ import { RefusalLog, withRefusalLog, type RefusalFilter } from './refusals';
 import { rateLimit, securityHeaders, type RateLimitOptions } from './security';
 import { ASSIGNMENT_ROUTE_DOCS, READ_MODEL_ROUTE_DOCS, REFUSAL_ROUTE_DOCS } from './server-docs';
 import { UNIT_ROUTE_DOCS, UNIT_ROUTES, unitRoutes } from './units';
-import { WEB_ROUTES, webRoutes } from './web';
+import { WEB_ROUTE_DOCS, WEB_ROUTES, webRoutes } from './web';
 
 export interface ApiDependencies {
   assignments: AssignmentService;
@@ -71,6 +73,8 @@ const TAGS = [
   { name: '通知送达', description: '通知在邮件和机器人等渠道上的送达情况' },
   { name: '运维', description: '读模型的状态' },
   { name: 'API 文档', description: '本说明及其机器可读版本' },
+  { name: '网页工作台', description: '督办人员、单位和审计人员在浏览器中使用的页面（HTML）' },
+  { name: '登录', description: '登录、退出、令牌' },
 ];
 
 /** Every route the API registers, documented: the OpenAPI document and the tests read this list. */
@@ -82,6 +86,8 @@ export function routeDocs(limits: { evidence?: EvidenceLimits } = {}): RouteDoc[
     ...evidenceRouteDocs(limits.evidence ?? DEFAULT_EVIDENCE_LIMITS),
     ...UNIT_ROUTE_DOCS,
     ...DOCS_ROUTE_DOCS,
+    ...WEB_ROUTE_DOCS,
+    ...AUTH_ROUTE_DOCS,
   ];
 }
 
@@ -141,10 +147,18 @@ export function buildApi({
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  // Every handler runs as the signed-in account: the application names it as the actor of what it does (caller.ts).
+  app.addHook('onRoute', (route) => {
+    const handler = route.handler;
+    route.handler = function (request, reply) {
+      return actingAs(request.account, () => handler.call(this, request, reply));
+    };
+  });
   securityHeaders(app);
   if (rate && rate.perMinute > 0) rateLimit(app, rate);
-
+  // Who is calling (a session or a token), then whether they may: both before any body is read.
   installAuthentication(app, { pool, options: auth });
+  enforceAccess(app, { pool, refusals });
 
   // Routes that answer from the read models say how far behind those are: Read-Model-Lag: events=…, notices=…, seconds=….
   const gauge = new ReadModelLagGauge(pool);

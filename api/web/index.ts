@@ -3,16 +3,48 @@
  * account to its own workspace. The role's pages register beside these (coordinator.ts, unit.ts, auditor.ts).
  */
 import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import type { RouteDoc } from '../openapi';
 import { APP_CSS, APP_JS } from './assets';
 import { html } from './html';
 import { flash, homeOf, sendPage } from './layout';
 
-export const WEB_ROUTES = [
-  { method: 'GET', url: '/web/' },
-  { method: 'GET', url: '/web/sign-in' },
-  { method: 'GET', url: '/web/assets/app.css' },
-  { method: 'GET', url: '/web/assets/app.js' },
-] as const;
+const PAGE = { 200: { description: 'HTML 页面', contentType: 'text/html' } };
+
+/** The shell's routes, described for /docs (the pages answer HTML, not JSON). */
+export const WEB_ROUTE_DOCS: RouteDoc[] = [
+  {
+    method: 'GET',
+    url: '/web/',
+    summary: '网页工作台入口：已登录的转到本角色的工作台，未登录的转到登录页',
+    tags: ['网页工作台'],
+    responses: { 303: { description: '转到工作台或登录页' } },
+  },
+  {
+    method: 'GET',
+    url: '/web/sign-in',
+    summary: '登录页',
+    tags: ['网页工作台'],
+    query: z.object({ next: z.string().optional(), error: z.string().optional() }),
+    responses: PAGE,
+  },
+  {
+    method: 'GET',
+    url: '/web/assets/app.css',
+    summary: '工作台的样式表',
+    tags: ['网页工作台'],
+    responses: { 200: { description: 'CSS', contentType: 'text/css' } },
+  },
+  {
+    method: 'GET',
+    url: '/web/assets/app.js',
+    summary: '工作台的脚本（局部刷新、确认、上传佐证材料）',
+    tags: ['网页工作台'],
+    responses: { 200: { description: 'JavaScript', contentType: 'text/javascript' } },
+  },
+];
+
+export const WEB_ROUTES = WEB_ROUTE_DOCS.map(({ method, url }) => ({ method, url }));
 
 /** Only a path of this site: a `next` that would lead elsewhere (//host, http:…) goes home instead. */
 export function samePath(next: unknown): string | undefined {

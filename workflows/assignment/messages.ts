@@ -24,15 +24,6 @@ import {
  * tests/workflows/event-schemas.unit.test.ts guards them), so this check reads every recorded input the same way
  * for good. The edge's tighter bounds live in api/assignments.ts.
  */
-export const assignmentInputSchema = z.object({
-  // Newest first: a version-3 spec would also pass version 2's schema, which would strip its own fields.
-  spec: z.union([assignmentSpecV3Schema, assignmentSpecV2Schema, assignmentSpecSchema]),
-  /** An assignment handed over from another unit's (改派): its first events say so. */
-  handover: z
-    .object({ predecessor: z.string().min(1), from: z.string().min(1), by: z.string().min(1), reason: z.string() })
-    .optional(),
-});
-export type AssignmentInput = z.infer<typeof assignmentInputSchema>;
 
 /** Bounds every store behind the edge can take; a title travels into every event, record and notice of its task. */
 export const LIMITS = {
@@ -59,6 +50,18 @@ export const callerSchema = z
   })
   .strict();
 export type Caller = z.infer<typeof callerSchema>;
+
+export const assignmentInputSchema = z.object({
+  // Newest first: a version-3 spec would also pass version 2's schema, which would strip its own fields.
+  spec: z.union([assignmentSpecV3Schema, assignmentSpecV2Schema, assignmentSpecSchema]),
+  /** An assignment handed over from another unit's (改派): its first events say so. */
+  handover: z
+    .object({ predecessor: z.string().min(1), from: z.string().min(1), by: z.string().min(1), reason: z.string() })
+    .optional(),
+  /** Who assigned it, when the API knows: the signed-in coordinator's office and account (api/caller.ts). */
+  actor: callerSchema.optional(),
+});
+export type AssignmentInput = z.infer<typeof assignmentInputSchema>;
 
 /** An update's payload: the request's body, and who sent it when the API says so (older callers did not). */
 export type Called<T> = T & { actor?: Caller };

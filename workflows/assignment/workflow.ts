@@ -154,7 +154,7 @@ export const STORED_BEFORE_COUNTED = 'stored-before-counted';
 
 export async function assignmentWorkflow(input: AssignmentInput): Promise<AssignmentView> {
   // A bad input must fail the run at once: left to the decider's clock it would fail workflow tasks forever.
-  const { spec: assignedSpec, handover } = parse(assignmentInputSchema, input);
+  const { spec: assignedSpec, handover, actor: assignedBy } = parse(assignmentInputSchema, input);
   const spec = normalizeSpec(assignedSpec);
   const { workflowId: assignmentId, runId } = workflowInfo();
   const storedBeforeCounted = patched(STORED_BEFORE_COUNTED);
@@ -368,12 +368,15 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
     successor: successorIdOf(assignmentId, reassign.to),
   }));
 
-  const assigned = execute({
-    type: 'AssignTask',
-    now: workflowNow(),
-    spec: assignedSpec,
-    ...(handover && { handover }),
-  });
+  const assigned = execute(
+    {
+      type: 'AssignTask',
+      now: workflowNow(),
+      spec: assignedSpec,
+      ...(handover && { handover }),
+    },
+    assignedBy,
+  );
   setHandler(assignedUpdate, async () => {
     await assigned;
     return view();
