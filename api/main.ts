@@ -6,6 +6,7 @@ import { createLogger } from '../infra/logger';
 import { checkPostgres, createPool, migrate } from '../infra/postgres';
 import { connectClient } from '../infra/temporal';
 import { AssignmentService } from './assignments';
+import { CycleService } from './cycles';
 import { IdempotencyKeys } from './idempotency';
 import { buildApi } from './server';
 
@@ -32,6 +33,8 @@ async function main(): Promise<void> {
     logger,
     evidence: { maxBytes: config.EVIDENCE_MAX_BYTES },
     forbidPrivateWebhooks: config.WEBHOOK_FORBID_PRIVATE,
+    cycles: new CycleService({ client, pool, taskQueue: config.TEMPORAL_TASK_QUEUE }),
+    client,
   });
   const address = await app.listen({ host: config.API_HOST, port: config.API_PORT });
   logger.info(`API 已在 ${address} 上监听`);

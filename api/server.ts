@@ -13,19 +13,25 @@ import Fastify, {
   type RouteHandlerMethod,
 } from 'fastify';
 import type { Pool } from 'pg';
+import type { Client } from '@temporalio/client';
 import type { Logger } from '../infra/logger';
 import { isPostgresUnreachable } from '../infra/postgres';
 import { ServerUnreachableError } from '../infra/reachability';
 import { unitName } from '../workflows/assignment/messages';
 import type { EvidenceLimits } from '../domain/evidence/sniff';
 import type { AssignmentService } from './assignments';
+import type { Account } from './auth/account';
+import { CycleDesk } from './cycle-desk';
+import { CYCLE_ROUTES, cycleRoutes } from './cycle-routes';
+import type { CycleService } from './cycles';
 import { AppError } from './errors';
 import { EVIDENCE_ROUTES, evidenceRoutes } from './evidence';
 import { inboxOf, ReadModelLagGauge, supportedBy } from './read-models';
 import { lagHeader, readModelLag } from '../read-models/status';
-import { RefusalLog, withRefusalLog, type RefusalFilter } from './refusals';
+import { RefusalLog, withCycleRefusalLog, withRefusalLog, type RefusalFilter } from './refusals';
 import { UNIT_ROUTES, unitRoutes } from './units';
 import { WEB_ROUTES, webRoutes } from './web';
+import { COORDINATOR_PAGES, coordinatorPages } from './web/coordinator';
 
 export interface ApiDependencies {
   assignments: AssignmentService;
@@ -35,6 +41,13 @@ export interface ApiDependencies {
   evidence?: EvidenceLimits;
   /** WEBHOOK_FORBID_PRIVATE for the directory's webhooks (PUT /units); false when not given. */
   forbidPrivateWebhooks?: boolean;
+  /** The cycles' routes and the coordinator's pages, with `client` for the lights in Temporal's visibility. */
+  cycles?: CycleService;
+  client?: Client;
+  /** After a launch through the API: the lead grants the cycle to the account that launched it. */
+  onCycleLaunched?: (cycleId: string, account: Account | undefined) => Promise<void> | void;
+  /** The present for launches and dashboards: the system clock when not given (see CycleDeskOptions.now). */
+  now?: () => Date | Promise<Date>;
 }
 
 /** Larger than any request the bounds on its fields allow, far smaller than what Kafka or PostgreSQL would refuse. */
@@ -55,6 +68,10 @@ export function buildApi({
   logger,
   evidence,
   forbidPrivateWebhooks = false,
+  cycles: cycleService,
+  client,
+  onCycleLaunched,
+  now,
 }: ApiDependencies): FastifyInstance {
   const refusals = new RefusalLog(pool);
   const assignments = withRefusalLog(service, refusals, 'api', (error) =>
@@ -172,7 +189,22 @@ export function buildApi({
   void app.register(evidenceRoutes, { pool, limits: evidence ?? { maxBytes: 20 * 1024 * 1024 } });
   void app.register(unitRoutes, { pool, forbidPrivate: forbidPrivateWebhooks });
   void app.register(webRoutes);
-  refuseOtherMethods(app, [...routes, ...EVIDENCE_ROUTES, ...UNIT_ROUTES, ...WEB_ROUTES]);
+  const withCycles = cycleService && client;
+  if (withCycles) {
+    const cycles = withCycleRefusalLog(cycleService, refusals, 'api', (error) =>
+      logger.error({ err: error }, `拒绝记录未能写入：${(error as Error).message}`),
+    );
+    const desk = new CycleDesk({ client, pool, cycles, ...(now && { now }) });
+    void app.register(cycleRoutes, { desk, cycles, ...(onCycleLaunched && { onLaunched: onCycleLaunched }) });
+    void app.register(coordinatorPages, { desk, cycles, assignments });
+  }
+  refuseOtherMethods(app, [
+    ...routes,
+    ...EVIDENCE_ROUTES,
+    ...UNIT_ROUTES,
+    ...WEB_ROUTES,
+    ...(withCycles ? [...CYCLE_ROUTES, ...COORDINATOR_PAGES] : []),
+  ]);
 
   app.setNotFoundHandler((request) => {
     throw new AppError(
