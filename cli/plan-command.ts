@@ -4,12 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import {
-  DOCUMENT_KIND_LABEL,
-  parsePlan,
-  planToRows,
-  type ParsedPlan,
-} from '../domain/plan';
+import { DOCUMENT_KIND_LABEL, parsePlan, planToRows, type ParsedPlan } from '../domain/plan';
 import { UsageError, parseArgs } from './args';
 import { readInputFile } from './files';
 import { writeCsv } from './csv';
@@ -148,4 +143,3 @@ export async function planImport(argv: string[], io: Io): Promise<number> {
   );
   return 0;
 }
-
