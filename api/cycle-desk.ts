@@ -171,6 +171,15 @@ export class CycleDesk {
         `无法读取“${request.fileName}”：任务分解表应为 .csv、.xlsx 或 .json 文件（duban plan parse 输出的格式）`,
       );
     }
+    const title = request.title ?? plan.title.trim();
+    if (title === '') {
+      // A CSV table carries no plan title (the XLSX keeps it in its 计划信息 sheet); a cycle without one is refused
+      // by its workflow, after it is stored. Said here, before anything is stored.
+      throw new AppError(
+        'INVALID_PAYLOAD',
+        `任务分解表“${request.fileName}”没有计划标题（CSV 表不含标题）：请给出督办周期的标题（?title=…），或上传 .xlsx 表`,
+      );
+    }
     const directory = await loadDirectory(pool);
     const { launch, config, calendarWarning } = prepareLaunch({
       plan,
@@ -180,7 +189,7 @@ export class CycleDesk {
       today: await this.today(),
       coordinator: request.by,
       ...(request.year !== undefined && { year: request.year }),
-      ...(request.title && { title: request.title }),
+      title,
     });
     if (launch.errors.length > 0) throw new LaunchRefused(launch.errors);
     const { fresh } = await this.options.cycles.launch({

@@ -145,7 +145,7 @@ export const coordinatorPages: FastifyPluginAsync<CoordinatorPageOptions> = asyn
             <input id="table" name="table" type="file" accept=".xlsx,.csv,.json" required />
             <label for="cycle">周期名称（文字、数字和 . _ -，如 ezhou-2027）</label>
             <input id="cycle" name="cycle" type="text" maxlength="64" required />
-            <label for="title">标题（可不填，默认取计划标题）</label>
+            <label for="title">标题（.xlsx 表可不填，默认取计划标题；.csv 表须填写）</label>
             <input id="title" name="title" type="text" maxlength="200" />
             <label for="year">计划年份调整（可不填：把计划日期整体移到该年）</label>
             <input id="year" name="year" type="number" min="1949" max="2200" />
