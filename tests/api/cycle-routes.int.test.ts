@@ -145,6 +145,13 @@ test('a table with an item without a lead unit is refused whole with each proble
   const noName = await call('POST', `/cycles?cycle=${uniqueId('noname')}`, { body: taskTable() });
   expect(noName).toMatchObject({ status: 422, body: { code: 'INVALID_TABLE' } });
   expect(noName.body.detail).toContain('X-File-Name');
+
+  const untitled = await call('POST', `/cycles?cycle=${uniqueId('untitled')}`, {
+    body: taskTable(),
+    headers: { 'x-file-name': encodeURIComponent('任务分解表.csv') },
+  });
+  expect(untitled).toMatchObject({ status: 400, body: { code: 'INVALID_PAYLOAD' } });
+  expect(untitled.body.detail).toContain('没有计划标题（CSV 表不含标题）');
   expect(launched).toEqual([]);
 });
 
