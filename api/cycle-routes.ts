@@ -16,7 +16,7 @@ import { cycleActionSchema, cycleNoticeSchema, cycleResumeSchema, type CycleView
 import type { Account } from './auth/account';
 import { CYCLE_ID, LaunchRefused, withoutCalendar, type CycleDesk } from './cycle-desk';
 import type { CycleService } from './cycles';
-import { AppError } from './errors';
+import { AppError, type AppErrorCode } from './errors';
 import { contentDisposition, readRawBody } from './evidence';
 
 /** A task table of a whole city's plan is some hundred KB as XLSX; far above that is not a task table. */
@@ -69,6 +69,156 @@ const launchQuery = z.strictObject({
   /** The launching office, until sign-in gives it: the signed-in coordinator's office always wins. */
   by: z.string().trim().min(1).max(64).optional(),
 });
+
+const cycleParams = z.object({ cycle: z.string().describe('督办周期名称，如 ezhou-2027') });
+const periodParams = cycleParams.extend({
+  period: z.string().describe('报送周期，如 2027-Q1、2027-06、2027-H1，或一次性报送的日期'),
+});
+const CYCLE_PROBLEMS: readonly AppErrorCode[] = ['UNKNOWN_CYCLE', 'SERVER_UNREACHABLE'];
+const ACTION_PROBLEMS: readonly AppErrorCode[] = [
+  'INVALID_PAYLOAD',
+  'NOT_COORDINATOR',
+  'UNKNOWN_CYCLE',
+  'CYCLE_LAUNCHING',
+  'CYCLE_NOT_RUNNING',
+  'CYCLE_NOT_PAUSED',
+  'CYCLE_CLOSED',
+  'SERVER_UNREACHABLE',
+];
+
+/** DOCS's RouteDoc (api/openapi.ts on its branch), until it is merged: the lead puts RouteDoc in its place. */
+export interface RouteDocLike {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  headers?: z.ZodObject;
+  body?: z.ZodType;
+  bodyType?: 'json' | 'csv' | 'binary' | 'form';
+  bodyLimit?: number;
+  example?: unknown;
+  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
+  problems?: readonly AppErrorCode[];
+}
+
+/**
+ * These routes described for the OpenAPI document: the zod schemas each route validates with, its answers and its
+ * refusals.
+ */
+export const CYCLE_ROUTE_DOCS: RouteDocLike[] = [
+  {
+    method: 'GET',
+    url: '/cycles',
+    summary: '督办周期列表：督办人员只看到授权给自己的周期',
+    tags: ['督办周期'],
+    responses: { 200: { description: '各周期：名称、标题、督办单位、发布时间和发布人、督办事项数、状态、通报期数' } },
+    problems: ['SERVER_UNREACHABLE'],
+  },
+  {
+    method: 'POST',
+    url: '/cycles',
+    summary: '上传任务分解表，发布督办周期',
+    description:
+      '请求体是任务分解表文件本身（duban plan parse 输出并审核过的 .xlsx、.csv 或 .json），文件名在 X-File-Name 头中' +
+      '（UTF-8 百分号编码），按扩展名读取。按 PostgreSQL 中的单位名录和节假日安排规划；任一事项有问题则整表退回（422，' +
+      'problems 列出每处问题），不发布任何督办。答复 201：周期、督办事项数和提示（单位不在名录中、无联系方式、节假日未知等）；' +
+      '同一周期以同一份表再次发布答复 200，不重复发布。',
+    tags: ['督办周期'],
+    query: launchQuery,
+    headers: z.object({
+      'X-File-Name': z.string().min(1).describe('任务分解表的文件名，UTF-8 百分号编码，如 %E4%BB%BB%E5%8A%A1.xlsx'),
+    }),
+    bodyType: 'binary',
+    bodyLimit: TABLE_MAX_BYTES,
+    responses: {
+      201: { description: '已发布：周期、督办事项数、提示' },
+      200: { description: '此前已用同一份表发布过：不重复发布' },
+      422: { description: '任务分解表有误：problems 列出每处问题（任务、行号、改法），未发布任何督办' },
+    },
+    problems: ['INVALID_PAYLOAD', 'INVALID_TABLE', 'PAYLOAD_TOO_LARGE', 'CYCLE_EXISTS', 'SERVER_UNREACHABLE'],
+  },
+  {
+    method: 'GET',
+    url: '/cycles/:cycle',
+    summary: '周期进展：灯色、各期按时报送率、各单位灯色和得分、逾期和督办事项',
+    description:
+      '灯色取自 Temporal 的可见性（各督办事项工作流随时更新的 DubanLight），按时报送率：已印发通报的期取通报所载，' +
+      '其余取截至目前的报送（进展报送读模型）。',
+    tags: ['督办周期'],
+    params: cycleParams,
+    responses: { 200: { description: '周期、灯色计数、各期按时报送率、各单位、逾期与督办事项、已印发的通报' } },
+    problems: CYCLE_PROBLEMS,
+  },
+  ...(
+    [
+      ['pause', '暂停周期：不再提醒和催办', cycleActionSchema, { by: '市政府督查室', reason: '汛期集中抢险' }],
+      ['resume', '恢复周期：暂停期间到期的事项只提醒一次', cycleResumeSchema, { by: '市政府督查室' }],
+      ['cancel', '撤销周期', cycleActionSchema, { by: '市政府督查室', reason: '计划调整，另行发布' }],
+      [
+        'notify',
+        '向周期内每个单位发通知',
+        cycleNoticeSchema,
+        { by: '市政府督查室', subject: '关于报送二季度进展的通知', body: '请于6月30日前报送。' },
+      ],
+    ] as const
+  ).map(([action, summary, body, example]) => ({
+    method: 'POST' as const,
+    url: `/cycles/:cycle/${action}`,
+    summary,
+    description: '登录后以登录账号的督办单位办理，请求体中的 by 不起作用。',
+    tags: ['督办周期'],
+    params: cycleParams,
+    body,
+    example,
+    responses: { 200: { description: '周期的当前状态' } },
+    problems: ACTION_PROBLEMS,
+  })),
+  {
+    method: 'GET',
+    url: '/cycles/:cycle/bulletins',
+    summary: '周期已印发的督查通报',
+    tags: ['督查通报'],
+    params: cycleParams,
+    responses: {
+      200: { description: '各期：周期、名称、印发时间、参加排名的单位数、按时报送率、表扬和通报批评的单位' },
+    },
+    problems: CYCLE_PROBLEMS,
+  },
+  {
+    method: 'GET',
+    url: '/cycles/:cycle/bulletins/:period',
+    summary: '某一期督查通报（JSON）',
+    tags: ['督查通报'],
+    params: periodParams,
+    responses: { 200: { description: '通报：各单位的报送情况、得分、扣分和排名' } },
+    problems: [...CYCLE_PROBLEMS, 'UNKNOWN_PERIOD'],
+  },
+  {
+    method: 'GET',
+    url: '/cycles/:cycle/bulletins/:period/xlsx',
+    summary: '下载某一期督查通报（XLSX，A4 横向）',
+    tags: ['督查通报'],
+    params: periodParams,
+    responses: {
+      200: {
+        description: '通报的 .xlsx 文件，文件名（filename*）为「周期标题+期名+督查通报.xlsx」',
+        contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      },
+    },
+    problems: [...CYCLE_PROBLEMS, 'UNKNOWN_PERIOD'],
+  },
+  {
+    method: 'GET',
+    url: '/escalations',
+    summary: '逾期与督办：授权给自己的各周期中逾期未报的事项及其已到的督办层级（催办、督办、通报）',
+    tags: ['督办周期'],
+    responses: { 200: { description: '逾期事项：周期、任务、单位、逾期的报送周期、已到的督办层级' } },
+    problems: ['SERVER_UNREACHABLE'],
+  },
+];
 
 export const cycleRoutes: FastifyPluginAsync<CycleRouteOptions> = async (
   app,
