@@ -90,6 +90,18 @@ export const coordinatorPages: FastifyPluginAsync<CoordinatorPageOptions> = asyn
     );
   }
 
+  // A refusal on a page (no such cycle or item, a bad address) answers a page saying so, not problem+json.
+  scope.setErrorHandler((error, request, reply) => {
+    if (!(error instanceof AppError) || error.status >= 500) throw error;
+    return sendPage(reply.code(error.status), {
+      title: error.title,
+      ...(request.account && { account: request.account }),
+      csrfToken: csrfTokenOf(request),
+      body: html`${flash('error', error.message)}
+        <p><a href="/web/">返回首页</a></p>`,
+    });
+  });
+
   scope.get('/web/cycles', async (request, reply) => {
     const account = signedIn(request, reply);
     if (!account) return reply;

@@ -226,6 +226,10 @@ test('the dashboard page lists the units with their lights, and shows every text
   expect(item.html).not.toContain(SCRIPT);
   expect(item.html).toContain(`action="/web/assignments/${encodeURIComponent(id)}/review"`);
 
+  const unknown = await text('/web/cycles/no-such-cycle');
+  expect(unknown).toMatchObject({ status: 404, type: 'text/html; charset=utf-8' });
+  expect(unknown.html).toContain('没有名为 no-such-cycle 的督办周期');
+
   const list = await text('/web/cycles');
   expect(list.html).toContain(`href="/web/cycles/${cycleId}"`);
   const escalations = await text('/web/escalations');
