@@ -126,6 +126,8 @@ export interface EscalatedItem extends OverdueItem {
 export interface CycleDashboard {
   cycle: Omit<CycleView, 'config'> & { config: Omit<CycleView['config'], 'calendar'> };
   lights: LightCounts;
+  /** Items the cycle gives that visibility does not show yet: just started, their first workflow task not yet run. */
+  awaiting: number;
   periods: PeriodProgress[];
   units: UnitRow[];
   overdue: EscalatedItem[];
@@ -284,6 +286,7 @@ export class CycleDesk {
     return {
       cycle: withoutCalendar(view),
       lights,
+      awaiting: Math.max(0, view.items - current.length),
       periods,
       units: unitRows(current, bulletins),
       overdue,

@@ -149,7 +149,12 @@ export const CYCLE_ROUTE_DOCS: RouteDocLike[] = [
       '其余取截至目前的报送（进展报送读模型）。',
     tags: ['督办周期'],
     params: cycleParams,
-    responses: { 200: { description: '周期、灯色计数、各期按时报送率、各单位、逾期与督办事项、已印发的通报' } },
+    responses: {
+      200: {
+        description:
+          '周期、灯色计数（awaiting：刚交办、灯色尚未显示的项数）、各期按时报送率、各单位、逾期与督办事项、已印发的通报',
+      },
+    },
     problems: CYCLE_PROBLEMS,
   },
   ...(

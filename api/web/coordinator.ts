@@ -347,6 +347,7 @@ function cyclePage(request: FastifyRequest, account: Account, d: CycleDashboard,
               </div>`,
           )}
         </div>
+        ${d.awaiting > 0 ? html`<p class="muted">另有 ${d.awaiting} 项刚交办，灯色稍后显示。</p>` : ''}
       </section>
       <h2>按时报送率</h2>
       <section id="chart" data-refresh>

@@ -183,6 +183,7 @@ test('GET /cycles/:cycle shows the lights, the units and the periods so far', as
       status === 200 && body.cycle.status === 'running' && body.lights.green + body.lights.yellow === 3,
   );
   expect(d.lights.red).toBe(0);
+  expect(d.awaiting).toBe(0);
   expect(d.units.map((u: { unit: string }) => u.unit).sort()).toEqual(['市工信局', '市市场监管局', '市科技局'].sort());
   for (const unit of d.units) {
     expect(unit).toMatchObject({ items: 1, lights: { red: 0, none: 0 } });
