@@ -17,6 +17,7 @@ export type AppErrorCode =
   | 'CYCLE_NOT_RUNNING'
   | 'CYCLE_NOT_PAUSED'
   | 'CYCLE_CLOSED'
+  | 'INVALID_TABLE'
   | 'IDEMPOTENCY_KEY_REUSED'
   | EvidenceRefusalCode
   | AuthErrorCode
@@ -44,6 +45,7 @@ const ERRORS: Record<AppErrorCode, { status: number; title: string }> = {
   CYCLE_NOT_RUNNING: { status: 409, title: '督办周期未在运行' },
   CYCLE_NOT_PAUSED: { status: 409, title: '督办周期未暂停' },
   CYCLE_CLOSED: { status: 409, title: '督办周期已结束' },
+  INVALID_TABLE: { status: 422, title: '任务分解表有误' },
   UNKNOWN_PERIOD: { status: 404, title: '报送周期不存在' },
   NOT_ASSIGNED: { status: 404, title: '任务尚未交办' },
   NOT_FOUND: { status: 404, title: '地址不存在' },

@@ -92,7 +92,9 @@ export function evidenceRouteDocs(limits: EvidenceLimits): RouteDoc[] {
 
 export const evidenceRoutes: FastifyPluginAsync<EvidenceRouteOptions> = async (scope, { pool, limits }) => {
   scope.removeAllContentTypeParsers();
-  scope.addContentTypeParser('*', (request: FastifyRequest, payload: Readable) => readBody(request, payload, limits));
+  scope.addContentTypeParser('*', (request: FastifyRequest, payload: Readable) =>
+    readRawBody(request, payload, limits.maxBytes, (declared) => appError(tooLarge(declared, limits))),
+  );
 
   /** 201 with the reference when the bytes are new, 200 with it when the same bytes were stored before. */
   scope.post('/evidence', async (request, reply) => {
@@ -131,12 +133,17 @@ export const evidenceRoutes: FastifyPluginAsync<EvidenceRouteOptions> = async (s
 
 /**
  * The raw body, refused as soon as it is known to be over the limit: from Content-Length before a byte is read, or
- * while it streams in (chunked uploads). The listeners are removed, not the stream destroyed, so the 413 answer still
+ * while it streams in (chunked uploads), with the error `refuse` makes. The listeners are removed, not the stream destroyed, so the 413 answer still
  * reaches the client; Node discards the rest of the upload.
  */
-function readBody(request: FastifyRequest, payload: Readable, limits: EvidenceLimits): Promise<Buffer> {
+export function readRawBody(
+  request: FastifyRequest,
+  payload: Readable,
+  maxBytes: number,
+  refuse: (declared?: number) => Error,
+): Promise<Buffer> {
   const declared = Number(request.headers['content-length']);
-  if (declared > limits.maxBytes) return Promise.reject(appError(tooLarge(declared, limits)));
+  if (declared > maxBytes) return Promise.reject(refuse(declared));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let received = 0;
@@ -147,9 +154,9 @@ function readBody(request: FastifyRequest, payload: Readable, limits: EvidenceLi
     };
     const onData = (chunk: Buffer) => {
       received += chunk.length;
-      if (received > limits.maxBytes) {
+      if (received > maxBytes) {
         stop();
-        reject(appError(tooLarge(undefined, limits)));
+        reject(refuse());
       } else chunks.push(chunk);
     };
     const onEnd = () => {
@@ -211,17 +218,19 @@ const VIEWABLE = /^(application\/pdf|image\/(jpeg|png|gif|webp))$/;
  * nothing in it (a sandbox CSP).
  */
 function serve(reply: FastifyReply, bytes: Buffer, type: string, name: string) {
-  const fallback = name.replace(/[^\x20-\x7e]|["\\%]/g, '_');
   return reply
     .type(type)
-    .header(
-      'content-disposition',
-      `${VIEWABLE.test(type) ? 'inline' : 'attachment'}; filename="${fallback}"; filename*=UTF-8''${rfc5987(name)}`,
-    )
+    .header('content-disposition', contentDisposition(VIEWABLE.test(type) ? 'inline' : 'attachment', name))
     .header('x-content-type-options', 'nosniff')
     .header('content-security-policy', 'sandbox')
     .header('cache-control', 'private, max-age=31536000, immutable')
     .send(bytes);
+}
+
+/** A Content-Disposition naming the file (RFC 6266): an ASCII fallback, and the UTF-8 name as RFC 5987 `filename*`. */
+export function contentDisposition(kind: 'inline' | 'attachment', name: string): string {
+  const fallback = name.replace(/[^\x20-\x7e]|["\\%]/g, '_');
+  return `${kind}; filename="${fallback}"; filename*=UTF-8''${rfc5987(name)}`;
 }
 
 /** encodeURIComponent leaves ' ( ) * unencoded, which RFC 5987's attr-char does not allow. */

@@ -6,6 +6,7 @@ import { createLogger } from '../infra/logger';
 import { checkPostgres, createPool, migrate } from '../infra/postgres';
 import { connectClient } from '../infra/temporal';
 import { AssignmentService } from './assignments';
+import { CycleService } from './cycles';
 import { IdempotencyKeys } from './idempotency';
 import { authOptionsOf } from './auth/authenticate';
 import { buildApi } from './server';
@@ -35,6 +36,8 @@ async function main(): Promise<void> {
     forbidPrivateWebhooks: config.WEBHOOK_FORBID_PRIVATE,
     rateLimit: { perMinute: config.RATE_LIMIT_PER_MINUTE, burst: config.RATE_LIMIT_BURST },
     auth: authOptionsOf(config),
+    cycles: new CycleService({ client, pool, taskQueue: config.TEMPORAL_TASK_QUEUE }),
+    client,
   });
   const address = await app.listen({ host: config.API_HOST, port: config.API_PORT });
   logger.info(`API 已在 ${address} 上监听`);

@@ -13,6 +13,7 @@ import Fastify, {
   type RouteHandlerMethod,
 } from 'fastify';
 import type { Pool } from 'pg';
+import type { Client } from '@temporalio/client';
 import type { Logger } from '../infra/logger';
 import { isPostgresUnreachable } from '../infra/postgres';
 import { ServerUnreachableError } from '../infra/reachability';
@@ -25,17 +26,22 @@ import { AuthError } from '../infra/auth/errors';
 import { loadConfig } from '../infra/config';
 import { enforceAccess } from './access';
 import { actingAs } from './caller';
+import type { Account } from './auth/account';
+import { CycleDesk } from './cycle-desk';
+import { CYCLE_ROUTES, cycleRoutes } from './cycle-routes';
+import type { CycleService } from './cycles';
 import { AppError } from './errors';
 import { EVIDENCE_ROUTES, evidenceRouteDocs, evidenceRoutes } from './evidence';
 import { docsRoutes, DOCS_ROUTE_DOCS } from './docs-page';
 import { openApiDocument, type RouteDoc } from './openapi';
 import { inboxOf, ReadModelLagGauge, supportedBy } from './read-models';
 import { lagHeader, readModelLag } from '../read-models/status';
-import { RefusalLog, withRefusalLog, type RefusalFilter } from './refusals';
+import { RefusalLog, withCycleRefusalLog, withRefusalLog, type RefusalFilter } from './refusals';
 import { rateLimit, securityHeaders, type RateLimitOptions } from './security';
 import { ASSIGNMENT_ROUTE_DOCS, READ_MODEL_ROUTE_DOCS, REFUSAL_ROUTE_DOCS } from './server-docs';
 import { UNIT_ROUTE_DOCS, UNIT_ROUTES, unitRoutes } from './units';
 import { WEB_ROUTE_DOCS, WEB_ROUTES, webRoutes } from './web';
+import { COORDINATOR_PAGES, coordinatorPages } from './web/coordinator';
 
 export interface ApiDependencies {
   assignments: AssignmentService;
@@ -52,6 +58,13 @@ export interface ApiDependencies {
    * once when not given; false: no limit.
    */
   rateLimit?: RateLimitOptions | false;
+  /** The cycles' routes and the coordinator's pages, with `client` for the lights in Temporal's visibility. */
+  cycles?: CycleService;
+  client?: Client;
+  /** After a launch through the API: the lead grants the cycle to the account that launched it. */
+  onCycleLaunched?: (cycleId: string, account: Account | undefined) => Promise<void> | void;
+  /** The present for launches and dashboards: the system clock when not given (see CycleDeskOptions.now). */
+  now?: () => Date | Promise<Date>;
 }
 
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { perMinute: 600, burst: 200 };
@@ -124,6 +137,10 @@ export function buildApi({
   forbidPrivateWebhooks = false,
   rateLimit: rate = DEFAULT_RATE_LIMIT,
   auth = authOptionsOf(loadConfig()),
+  cycles: cycleService,
+  client,
+  onCycleLaunched,
+  now,
 }: ApiDependencies): FastifyInstance {
   const refusals = new RefusalLog(pool);
   const assignments = withRefusalLog(service, refusals, 'api', (error) =>
@@ -264,6 +281,15 @@ export function buildApi({
     ...(rate && rate.perMinute > 0 && { rate: { perMinute: rate.perMinute, burst: rate.burst } }),
   });
   void app.register(authRoutes, { pool, options: auth, bodyLimit: BODY_LIMIT_BYTES });
+  const withCycles = cycleService && client;
+  if (withCycles) {
+    const cycles = withCycleRefusalLog(cycleService, refusals, 'api', (error) =>
+      logger.error({ err: error }, `拒绝记录未能写入：${(error as Error).message}`),
+    );
+    const desk = new CycleDesk({ client, pool, cycles, ...(now && { now }) });
+    void app.register(cycleRoutes, { desk, cycles, ...(onCycleLaunched && { onLaunched: onCycleLaunched }) });
+    void app.register(coordinatorPages, { desk, cycles, assignments });
+  }
   refuseOtherMethods(app, [
     ...routes,
     ...EVIDENCE_ROUTES,
@@ -271,6 +297,7 @@ export function buildApi({
     ...WEB_ROUTES,
     ...DOCS_ROUTE_DOCS,
     ...AUTH_ROUTES,
+    ...(withCycles ? [...CYCLE_ROUTES, ...COORDINATOR_PAGES] : []),
   ]);
 
   app.setNotFoundHandler((request) => {

@@ -4,22 +4,14 @@
  */
 import { writeFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import { z } from 'zod';
-import {
-  DOCUMENT_KIND_LABEL,
-  PlanError,
-  parsePlan,
-  parsedPlanSchema,
-  planToRows,
-  rowsToPlan,
-  type ParsedPlan,
-} from '../domain/plan';
+import { DOCUMENT_KIND_LABEL, parsePlan, planToRows, type ParsedPlan } from '../domain/plan';
 import { UsageError, parseArgs } from './args';
 import { readInputFile } from './files';
-import { readCsv, writeCsv } from './csv';
+import { writeCsv } from './csv';
 import { formatPlanText } from './format-text';
 import { readPlanDocument } from './plan-documents';
-import { readXlsx, writeXlsx } from './xlsx';
+import { parseTaskTable, TABLE_EXTENSIONS } from './task-table';
+import { writeXlsx } from './xlsx';
 
 export const PLAN_USAGE = `用法：
   duban plan parse FILE [--format text|json|csv|xlsx] [--out FILE] [--plan-year YYYY]
@@ -127,30 +119,15 @@ export async function planParse(argv: string[], io: Io): Promise<number> {
   return 0;
 }
 
-/** The extensions of a reviewed task table (任务分解表), as `plan parse` writes it. */
-export const TABLE_EXTENSIONS = ['.csv', '.xlsx', '.json'];
-
 /** A reviewed task table read back and validated row by row: CSV, XLSX or the plan JSON. */
 export async function readTaskTable(io: Io, file: string | undefined, planYear?: number): Promise<ParsedPlan> {
   const bytes = readInputFile(io, file, '计划文件');
-  const ext = extname(file ?? '').toLowerCase();
-  switch (ext) {
-    case '.csv':
-      return rowsToPlan(readCsv(bytes), planYear === undefined ? {} : { planYear });
-    case '.xlsx': {
-      let table;
-      try {
-        table = await readXlsx(bytes);
-      } catch {
-        throw new PlanError('INVALID_TABLE', `${file} 不是可读取的 .xlsx 工作簿：请用 Excel 或 WPS 重新另存为 .xlsx`);
-      }
-      return rowsToPlan(table.rows, planYear === undefined ? table.meta : { ...table.meta, planYear });
-    }
-    case '.json':
-      return importJson(bytes, file ?? '');
-    default:
-      throw new UsageError(`无法导入“${ext || file}”：请给出 .csv、.xlsx 或 .json 文件`);
+  const table = await parseTaskTable(bytes, file ?? '', planYear);
+  if (table === undefined) {
+    const ext = extname(file ?? '').toLowerCase();
+    throw new UsageError(`无法导入“${ext || file}”：请给出 .csv、.xlsx 或 .json 文件`);
   }
+  return table;
 }
 
 /** A task table (.csv, .xlsx, .json) or, failing that extension, a plan document to parse first. */
@@ -169,21 +146,4 @@ export async function planImport(argv: string[], io: Io): Promise<number> {
     `duban：${plan.tasks.length} 项任务校验通过${args.options.get('out') ? ` → ${args.options.get('out')}` : ''}\n`,
   );
   return 0;
-}
-
-function importJson(bytes: Buffer, file: string): ParsedPlan {
-  let data: unknown;
-  try {
-    data = JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, ''));
-  } catch (e) {
-    throw new PlanError('INVALID_TABLE', `${file} 不是有效的 JSON（${(e as Error).message}）：请改正语法后重试`);
-  }
-  // zod's own messages (a wrong type, a missing field) in Chinese too, beside the ones the schema words itself
-  const r = parsedPlanSchema.safeParse(data, { error: z.locales.zhCN().localeError });
-  if (r.success) return r.data;
-  const lines = r.error.issues.slice(0, 30).map((i) => `  ${i.path.join('.') || '（整个文件）'}：${i.message}`);
-  throw new PlanError(
-    'INVALID_TABLE',
-    `${file} 不符合计划结构（${r.error.issues.length} 处问题），请改正后重试：\n${lines.join('\n')}`,
-  );
 }

@@ -7,7 +7,9 @@
  *   so a coordinator watching a cycle sees lights change without reloading;
  * - a form with `data-confirm` asks before it is sent;
  * - a file input with `data-evidence` is uploaded to /evidence when chosen, and the form gets the stored file's
- *   reference (hidden `evidence` fields: sha256|name) to cite it.
+ *   reference (hidden `evidence` fields: sha256|name) to cite it;
+ * - a form with `data-launch` (the coordinator's launch) posts its file as the body of POST /cycles, its other fields
+ *   in the query, and shows the launch's warnings or refusal; a browser parses no multipart body on our side.
  */
 export const APP_CSS = `
 :root { --ink:#1f2329; --muted:#646a73; --line:#dee0e3; --brand:#b71c1c; --bg:#f5f6f7; --green:#2e7d32; --yellow:#b08800; --red:#c62828; }
@@ -45,6 +47,8 @@ button.secondary, .button.secondary { background:#fff; color:var(--brand); }
 .chart { display:flex; align-items:flex-end; gap:8px; height:140px; padding:8px 0; }
 .chart .bar { flex:1; min-width:28px; background:var(--green); position:relative; }
 .chart .bar span { position:absolute; top:-20px; left:0; right:0; text-align:center; font-size:12px; }
+.chart .bar.so-far { background:#81c784; }
+${Array.from({ length: 21 }, (_, i) => `.chart .h-${i * 5} { height:${i * 5}%; }`).join(' ')}
 .chart-labels { display:flex; gap:8px; } .chart-labels span { flex:1; min-width:28px; text-align:center; font-size:12px; color:var(--muted); }
 .timeline { list-style:none; padding:0; } .timeline li { border-left:3px solid var(--line); padding:4px 12px; margin-left:6px; }
 .report-text { white-space:pre-wrap; }
@@ -79,6 +83,48 @@ export const APP_JS = `
     var form = event.target;
     var question = form.getAttribute('data-confirm');
     if (question && !confirm(question)) event.preventDefault();
+  });
+  document.addEventListener('submit', function (event) {
+    var form = event.target;
+    if (!form.hasAttribute || !form.hasAttribute('data-launch') || event.defaultPrevented) return;
+    event.preventDefault();
+    var status = form.querySelector('[data-launch-status]');
+    var say = function (lines, kind) {
+      status.className = kind ? 'flash flash-' + kind : '';
+      status.textContent = '';
+      lines.forEach(function (line) { var p = document.createElement('p'); p.textContent = line; status.appendChild(p); });
+    };
+    var file = form.querySelector('input[type=file]').files[0];
+    if (!file) return say(['请选择任务分解表文件'], 'error');
+    var query = new URLSearchParams();
+    ['cycle', 'title', 'year'].forEach(function (name) {
+      var field = form.elements[name];
+      if (field && field.value.trim()) query.set(name, field.value.trim());
+    });
+    var csrf = form.querySelector('input[name=_csrf]');
+    say(['正在发布 ' + file.name + '…']);
+    fetch(form.getAttribute('action') + '?' + query.toString(), {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'x-file-name': encodeURIComponent(file.name), 'x-csrf-token': csrf ? csrf.value : '' },
+      body: file,
+    })
+      .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
+      .then(function (answer) {
+        var body = answer.body;
+        if (!answer.ok) {
+          return say([body.detail || '发布失败'].concat((body.problems || []).map(function (p) { return p.message; })), 'error');
+        }
+        var page = '/web/cycles/' + encodeURIComponent(body.cycle.cycleId) + '?done=launched';
+        if (!body.warnings || body.warnings.length === 0) { location.href = page; return; }
+        say(['已发布，共 ' + body.items + ' 项督办。请留意：'].concat(body.warnings.map(function (w) { return w.message; })), 'ok');
+        var link = document.createElement('a');
+        link.href = page;
+        link.className = 'button';
+        link.textContent = '查看周期进展';
+        status.appendChild(link);
+      })
+      .catch(function (error) { say(['发布失败：' + error.message], 'error'); });
   });
   document.addEventListener('change', function (event) {
     var input = event.target;
