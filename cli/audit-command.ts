@@ -12,7 +12,8 @@ import { buildTimeline, formatTimeline, type TimelineFormat } from '../domain/au
 import { assignmentsOf, noticesOf, streamEvents, streamsEvents } from '../infra/audit-store';
 import { loadOrCreateSigningKey, publicKeyPathOf } from '../infra/signing-key';
 import { parseArgs, UsageError } from './args';
-import { cycleStreams, firstFailure, formatVerdict, progressLine, verifyOne, verifyStreams } from './audit-verify';
+import { cycleStreams, firstFailure, formatVerdict, verifyOne, verifyStreams } from '../infra/audit-verify';
+import { progressLine } from './audit-verify';
 import { exportCycle, formatPackageReport, requireEmptyDir, verifyPackageDir } from './audit-export';
 import { configOf, withPool, withTemporal } from './connections';
 import type { Io } from './plan-command';
