@@ -26,6 +26,11 @@ import { lagHeader, readModelLag } from '../read-models/status';
 import { RefusalLog, withRefusalLog, type RefusalFilter } from './refusals';
 import { UNIT_ROUTES, unitRoutes } from './units';
 import { WEB_ROUTES, webRoutes } from './web';
+import { AUDIT_ROUTES, auditRoutes } from './audit-routes';
+import { UNIT_ASSIGNMENT_ROUTES, unitAssignmentRoutes } from './unit-routes';
+import { UNIT_PAGE_ROUTES, unitPages } from './web/unit';
+import { AUDITOR_PAGE_ROUTES, auditorPages } from './web/auditor';
+import type { AuditVerifier } from '../infra/audit-verify';
 
 export interface ApiDependencies {
   assignments: AssignmentService;
@@ -35,6 +40,8 @@ export interface ApiDependencies {
   evidence?: EvidenceLimits;
   /** WEBHOOK_FORBID_PRIVATE for the directory's webhooks (PUT /units); false when not given. */
   forbidPrivateWebhooks?: boolean;
+  /** Verification against Temporal's histories (GET /assignments/:id/verify); without it that route answers 503. */
+  verifier?: AuditVerifier;
 }
 
 /** Larger than any request the bounds on its fields allow, far smaller than what Kafka or PostgreSQL would refuse. */
@@ -55,6 +62,7 @@ export function buildApi({
   logger,
   evidence,
   forbidPrivateWebhooks = false,
+  verifier,
 }: ApiDependencies): FastifyInstance {
   const refusals = new RefusalLog(pool);
   const assignments = withRefusalLog(service, refusals, 'api', (error) =>
@@ -172,7 +180,20 @@ export function buildApi({
   void app.register(evidenceRoutes, { pool, limits: evidence ?? { maxBytes: 20 * 1024 * 1024 } });
   void app.register(unitRoutes, { pool, forbidPrivate: forbidPrivateWebhooks });
   void app.register(webRoutes);
-  refuseOtherMethods(app, [...routes, ...EVIDENCE_ROUTES, ...UNIT_ROUTES, ...WEB_ROUTES]);
+  void app.register(unitAssignmentRoutes, { pool, lag: () => gauge.current() });
+  void app.register(auditRoutes, { pool, verifier });
+  void app.register(unitPages, { assignments, pool });
+  void app.register(auditorPages, { pool, verifier });
+  refuseOtherMethods(app, [
+    ...routes,
+    ...EVIDENCE_ROUTES,
+    ...UNIT_ROUTES,
+    ...WEB_ROUTES,
+    ...UNIT_ASSIGNMENT_ROUTES,
+    ...AUDIT_ROUTES,
+    ...UNIT_PAGE_ROUTES,
+    ...AUDITOR_PAGE_ROUTES,
+  ]);
 
   app.setNotFoundHandler((request) => {
     throw new AppError(
