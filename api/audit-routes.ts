@@ -6,6 +6,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Pool } from 'pg';
 import { z } from 'zod';
+import { isCalendarDate } from '../domain/calendar';
 import { AuditError } from '../domain/audit/errors';
 import { parseAuditTime } from '../domain/audit/time';
 import { asOfOf, timelineOf } from '../infra/audit-read';
@@ -100,6 +101,15 @@ export async function auditing<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * The moment an auditor names (domain/audit/time.ts): a date alone means the end of that day, so today's date means
+ * "today so far" — now — rather than a moment not yet come.
+ */
+export function asOfMoment(text: string, now: Date): Date {
+  const moment = parseAuditTime(text);
+  return isCalendarDate(text.trim()) && moment.getTime() > now.getTime() ? now : moment;
+}
+
 /** A verdict with its one sentence, as the page and the API show it. */
 export type VerdictAnswer = StreamVerdict & { sentence: string };
 
@@ -159,7 +169,7 @@ export const auditRoutes: FastifyPluginAsync<AuditRouteOptions> = async (scope, 
     if (typeof at !== 'string' || at.trim() === '') {
       throw new AppError('INVALID_PAYLOAD', '请给出时刻：?at=2027-06-30 18:00（北京时间）、?at=2027-06-30 或 ISO 时间');
     }
-    return auditing(async () => asOfOf(pool, idOf(request.params), parseAuditTime(at), clock()));
+    return auditing(async () => asOfOf(pool, idOf(request.params), asOfMoment(at, clock()), clock()));
   });
 
   scope.get('/assignments/:id/verify', async (request) => verifyAnswer(verifier, idOf(request.params)));

@@ -7,12 +7,11 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Pool } from 'pg';
 import type { AsOfView } from '../../domain/audit/as-of';
 import { actorText } from '../../domain/audit/actor';
-import { parseAuditTime } from '../../domain/audit/time';
 import type { Timeline } from '../../domain/audit/timeline';
 import { asOfOf, timelineOf } from '../../infra/audit-read';
 import type { AuditVerifier } from '../../infra/audit-verify';
 import type { Light } from '../../workflows/assignment/decider';
-import { auditing, search, verifyAnswer, type VerdictAnswer } from '../audit-routes';
+import { asOfMoment, auditing, search, verifyAnswer, type VerdictAnswer } from '../audit-routes';
 import { AppError } from '../errors';
 import { htmlErrors } from './forms';
 import { html, type Html } from './html';
@@ -118,7 +117,7 @@ export const auditorPages: FastifyPluginAsync<AuditorPageOptions> = async (scope
     let asOf: Html = html``;
     if (at !== '') {
       try {
-        asOf = asOfView(await auditing(async () => asOfOf(pool, id, parseAuditTime(at), clock())));
+        asOf = asOfView(await auditing(async () => asOfOf(pool, id, asOfMoment(at, clock()), clock())));
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         asOf = flash('error', error.message);

@@ -247,37 +247,23 @@ function worklist(items: UnitItem[]): Html {
     </section>`;
 }
 
+/** One line per item — light, number and title, then what is due — so it reads on a phone as on a desk. */
 function itemTable(items: UnitItem[], empty: string, withLead = false): Html {
   if (items.length === 0) return html`<p class="muted">${empty}</p>`;
-  return html`<div class="table-wrap">
-    <table>
-      <thead>
-        <tr>
-          <th>灯色</th>
-          <th>任务</th>
-          ${withLead ? html`<th>牵头单位</th>` : ''}
-          <th>状态</th>
-          <th>下一报送期</th>
-          <th>完成时限</th>
-          <th>逾期周期</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${items.map(
-          (i) =>
-            html`<tr>
-              <td>${lightBadge(i.light)}</td>
-              <td><a href="${itemHref(i.assignmentId)}">${i.ref} ${i.title}</a></td>
-              ${withLead ? html`<td>${i.leadUnit}</td>` : ''}
-              <td>${i.statusName}${i.paused ? '（暂停）' : ''}</td>
-              <td>${i.nextDue ? html`${i.nextDue.label}<br /><span class="muted">${i.nextDue.due} 前</span>` : '—'}</td>
-              <td>${i.deadlineText || i.due}<br /><span class="muted">${i.due}</span></td>
-              <td>${i.overduePeriods.length > 0 ? i.overduePeriods.join('、') : '—'}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-  </div>`;
+  return html`<ul class="items">
+    ${items.map(
+      (i) =>
+        html`<li>
+          <p>${lightBadge(i.light)} <a href="${itemHref(i.assignmentId)}">${i.ref} ${i.title}</a></p>
+          <p class="meta">
+            ${withLead ? html`牵头单位 ${i.leadUnit} · ` : ''}${i.statusName}${i.paused ? '（暂停）' : ''}
+            ${i.nextDue ? html` · 下一报送期 ${i.nextDue.label}，${i.nextDue.due} 前` : ''} · 完成时限
+            ${i.deadlineText || i.due}（${i.due}）
+            ${i.overduePeriods.length > 0 ? html` · <strong>逾期：${i.overduePeriods.join('、')}</strong>` : ''}
+          </p>
+        </li>`,
+    )}
+  </ul>`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -243,6 +243,10 @@ test('the auditor finds the item, reads the report in its timeline, the state be
   expect(before.body.periods.filter((p: { report?: unknown }) => p.report)).toEqual([]);
   const after = await getJson('auditor', `/assignments/${enc(later)}/as-of?at=${enc(new Date().toISOString())}`);
   expect(after.body.periods[0].report).toMatchObject({ percentComplete: 40 });
+  // A date alone is the end of that day; today's is today so far.
+  const todaySoFar = await getJson('auditor', `/assignments/${enc(later)}/as-of?at=${today}`);
+  expect(todaySoFar.status).toBe(200);
+  expect(todaySoFar.body.periods[0].report).toMatchObject({ percentComplete: 40 });
   const tooEarly = await getJson('auditor', `/assignments/${enc(later)}/as-of?at=2001-01-01`);
   expect(tooEarly).toMatchObject({ status: 400, body: { code: 'AS_OF_BEFORE_ASSIGNMENT' } });
 
