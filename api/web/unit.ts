@@ -298,7 +298,7 @@ function itemPage(request: FastifyRequest, reply: FastifyReply, view: Assignment
       </section>
       <h2>报送周期与进展</h2>
       <section id="item-periods" data-refresh>${periods(view)}</section>
-      ${open ? (lead ? leadActions(view, csrf) : cooperatingActions(view, csrf)) : ''}
+      ${open ? (lead ? leadActions(view, csrf, request.account?.role === 'unit-head') : cooperatingActions(view, csrf)) : ''}
       <p><a href="/web/unit">返回待办事项</a></p>`,
   });
 }
@@ -404,7 +404,8 @@ function evidenceInput(id: string): Html {
     <span class="muted" data-evidence-status></span>`;
 }
 
-function leadActions(view: AssignmentView, csrf: Html): Html {
+/** The unit's turns; 退回 and 申请办结 decide for the unit, so only its head (单位负责人) is offered them. */
+function leadActions(view: AssignmentView, csrf: Html, head: boolean): Html {
   const action = (name: Action) => `${itemHref(view.assignmentId)}/${name}`;
   const targets = view.spec?.targets ?? [];
   return html`<h2>办理</h2>
@@ -459,25 +460,29 @@ function leadActions(view: AssignmentView, csrf: Html): Html {
         <p><button type="submit">提交延期申请</button></p>
       </form>
     </section>
-    <section>
-      <h3>申请办结</h3>
-      <form method="post" action="${action('closure')}">
-        ${csrf}
-        <label for="closure-summary">办结情况</label>
-        <textarea id="closure-summary" name="summary" required maxlength="2000"></textarea>
-        ${evidenceInput('closure-evidence')}
-        <p><button type="submit">提交办结申请</button></p>
-      </form>
-    </section>
-    <section>
-      <h3>退回</h3>
-      <form method="post" action="${action('send-back')}" data-confirm="确认退回此事项？">
-        ${csrf}
-        <label for="send-back-reason">退回理由（如：不属于本单位职责）</label>
-        <textarea id="send-back-reason" name="reason" required maxlength="2000"></textarea>
-        <p><button type="submit" class="secondary">退回</button></p>
-      </form>
-    </section>`;
+    ${
+      head
+        ? html`<section>
+              <h3>申请办结</h3>
+              <form method="post" action="${action('closure')}">
+                ${csrf}
+                <label for="closure-summary">办结情况</label>
+                <textarea id="closure-summary" name="summary" required maxlength="2000"></textarea>
+                ${evidenceInput('closure-evidence')}
+                <p><button type="submit">提交办结申请</button></p>
+              </form>
+            </section>
+            <section>
+              <h3>退回</h3>
+              <form method="post" action="${action('send-back')}" data-confirm="确认退回此事项？">
+                ${csrf}
+                <label for="send-back-reason">退回理由（如：不属于本单位职责）</label>
+                <textarea id="send-back-reason" name="reason" required maxlength="2000"></textarea>
+                <p><button type="submit" class="secondary">退回</button></p>
+              </form>
+            </section>`
+        : html`<p class="muted">退回和申请办结由单位负责人办理。</p>`
+    }`;
 }
 
 function cooperatingActions(view: AssignmentView, csrf: Html): Html {

@@ -40,6 +40,7 @@ let base: string;
  */
 const ACCOUNTS: Record<string, Account> = {
   unit: { id: 'li.lian', displayName: '李联', role: 'unit-member', unit: UNIT },
+  head: { id: 'zhao.fu', displayName: '赵负', role: 'unit-head', unit: UNIT },
   other: { id: 'wang.qi', displayName: '王其', role: 'unit-member', unit: OTHER },
   auditor: { id: 'shen.ji', displayName: '沈计', role: 'auditor' },
 };
@@ -213,6 +214,12 @@ test('a report through the form, with an uploaded file, is recorded citing it an
   });
   expect(report.meta?.actor).toMatchObject({ role: 'unit', name: UNIT });
 
+  // 退回 and 申请办结 decide for the unit: its head is offered them, a member is told who is.
+  expect((await get('head', page(later))).text).toContain('/closure"');
+  const member = await get('unit', page(later));
+  expect(member.text).not.toContain('/closure"');
+  expect(member.text).toContain('退回和申请办结由单位负责人办理');
+
   const shown = await get('unit', `${page(later)}?done=report`);
   expect(shown.status).toBe(200);
   expect(shown.text).toContain('进展已报送');
@@ -278,6 +285,34 @@ test("a cooperating unit sends its 协办意见 through the form; the lead's tur
     unit: UNIT,
     summary: '已派员参加联合检查',
   });
+});
+
+test('延期, 申请办结 and 退回 through their forms: recorded as asked, or refused with the reason shown', async () => {
+  expect((await postForm('head', `${page(soon)}/acknowledge`, [])).status).toBe(303);
+  const extension = await postForm('unit', `${page(soon)}/extension`, [
+    ['period', ''],
+    ['to', addDays(today, 40)],
+    ['reason', '设备到货推迟'],
+  ]);
+  expect(extension).toMatchObject({ status: 303, location: `${page(soon)}?done=extension` });
+  const noReason = await postForm('head', `${page(soon)}/send-back`, [['reason', '']]);
+  expect(noReason.status).toBe(400);
+  expect(noReason.text).toContain('退回理由');
+  const closure = await postForm('head', `${page(soon)}/closure`, [['summary', '已全部检定完毕']]);
+  expect(closure).toMatchObject({ status: 303, location: `${page(soon)}?done=closure` });
+  expect((await storedEvents(pool, soon)).map((e) => e.event.type)).toEqual([
+    'TaskAssigned',
+    'AssignmentAcknowledged',
+    'ExtensionRequested',
+    'ClosureRequested',
+  ]);
+  // A second closure request while the first waits is refused, and the page says why.
+  const again = await postForm('head', `${page(soon)}/closure`, [['summary', '再次申请']]);
+  expect(again.status).toBe(409);
+  expect(again.text).toContain('申请办结，尚待市政府督查室答复');
+  const shown = await get('unit', page(soon));
+  expect(shown.text).toContain('延期申请（完成时限');
+  expect(shown.text).toContain('办结申请：已全部检定完毕');
 });
 
 test("a unit's inbox lists its notices", async () => {
