@@ -23,6 +23,10 @@ export type AppErrorCode =
   | AuthErrorCode
   | 'FORBIDDEN'
   | 'UNKNOWN_EVIDENCE'
+  | 'UNKNOWN_ASSIGNMENT'
+  | 'INVALID_TIME'
+  | 'AS_OF_BEFORE_ASSIGNMENT'
+  | 'AS_OF_IN_FUTURE'
   | 'NOT_FOUND'
   | 'METHOD_NOT_ALLOWED'
   | 'PAYLOAD_TOO_LARGE'
@@ -50,6 +54,10 @@ const ERRORS: Record<AppErrorCode, { status: number; title: string }> = {
   NOT_ASSIGNED: { status: 404, title: '任务尚未交办' },
   NOT_FOUND: { status: 404, title: '地址不存在' },
   UNKNOWN_EVIDENCE: { status: 404, title: '佐证材料不存在' },
+  UNKNOWN_ASSIGNMENT: { status: 404, title: '督办事项不存在' },
+  INVALID_TIME: { status: 400, title: '时间有误' },
+  AS_OF_BEFORE_ASSIGNMENT: { status: 400, title: '该时间尚未交办' },
+  AS_OF_IN_FUTURE: { status: 400, title: '该时间尚未到来' },
   EVIDENCE_EMPTY: { status: 400, title: '佐证材料为空' },
   EVIDENCE_NAME_INVALID: { status: 400, title: '佐证材料文件名有误' },
   EVIDENCE_TOO_LARGE: { status: 413, title: '佐证材料过大' },

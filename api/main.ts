@@ -1,5 +1,6 @@
 /** The API process: HTTP on API_HOST:API_PORT, talking to Temporal and the PostgreSQL read models. */
 import { loadConfig } from '../infra/config';
+import { AuditVerifier } from '../infra/audit-verify';
 import { loadCalendarYears } from '../infra/calendar-store';
 import { resolveEvidence } from '../infra/evidence-store';
 import { createLogger } from '../infra/logger';
@@ -28,10 +29,12 @@ async function main(): Promise<void> {
     calendarYears: () => loadCalendarYears(pool),
     resolveEvidence: (cited) => resolveEvidence(pool, cited),
   });
+  const verifier = new AuditVerifier(pool, client);
   const app = buildApi({
     assignments,
     pool,
     logger,
+    verifier,
     evidence: { maxBytes: config.EVIDENCE_MAX_BYTES },
     forbidPrivateWebhooks: config.WEBHOOK_FORBID_PRIVATE,
     rateLimit: { perMinute: config.RATE_LIMIT_PER_MINUTE, burst: config.RATE_LIMIT_BURST },
@@ -44,6 +47,7 @@ async function main(): Promise<void> {
 
   const stop = async () => {
     await app.close();
+    await verifier.close();
     await connection.close();
     await pool.end();
   };

@@ -42,6 +42,11 @@ import { ASSIGNMENT_ROUTE_DOCS, READ_MODEL_ROUTE_DOCS, REFUSAL_ROUTE_DOCS } from
 import { UNIT_ROUTE_DOCS, UNIT_ROUTES, unitRoutes } from './units';
 import { WEB_ROUTE_DOCS, WEB_ROUTES, webRoutes } from './web';
 import { COORDINATOR_PAGES, coordinatorPages } from './web/coordinator';
+import { AUDIT_ROUTES, auditRoutes } from './audit-routes';
+import { UNIT_ASSIGNMENT_ROUTES, unitAssignmentRoutes } from './unit-routes';
+import { UNIT_PAGE_ROUTES, unitPages } from './web/unit';
+import { AUDITOR_PAGE_ROUTES, auditorPages } from './web/auditor';
+import type { AuditVerifier } from '../infra/audit-verify';
 
 export interface ApiDependencies {
   assignments: AssignmentService;
@@ -65,6 +70,8 @@ export interface ApiDependencies {
   onCycleLaunched?: (cycleId: string, account: Account | undefined) => Promise<void> | void;
   /** The present for launches and dashboards: the system clock when not given (see CycleDeskOptions.now). */
   now?: () => Date | Promise<Date>;
+  /** Verification against Temporal's histories (GET /assignments/:id/verify); without it that route answers 503. */
+  verifier?: AuditVerifier;
 }
 
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { perMinute: 600, burst: 200 };
@@ -141,6 +148,7 @@ export function buildApi({
   client,
   onCycleLaunched,
   now,
+  verifier,
 }: ApiDependencies): FastifyInstance {
   const refusals = new RefusalLog(pool);
   const assignments = withRefusalLog(service, refusals, 'api', (error) =>
@@ -290,6 +298,10 @@ export function buildApi({
     void app.register(cycleRoutes, { desk, cycles, ...(onCycleLaunched && { onLaunched: onCycleLaunched }) });
     void app.register(coordinatorPages, { desk, cycles, assignments });
   }
+  void app.register(unitAssignmentRoutes, { pool, lag: () => gauge.current() });
+  void app.register(auditRoutes, { pool, verifier });
+  void app.register(unitPages, { assignments, pool });
+  void app.register(auditorPages, { pool, verifier });
   refuseOtherMethods(app, [
     ...routes,
     ...EVIDENCE_ROUTES,
@@ -298,6 +310,10 @@ export function buildApi({
     ...DOCS_ROUTE_DOCS,
     ...AUTH_ROUTES,
     ...(withCycles ? [...CYCLE_ROUTES, ...COORDINATOR_PAGES] : []),
+    ...UNIT_ASSIGNMENT_ROUTES,
+    ...AUDIT_ROUTES,
+    ...UNIT_PAGE_ROUTES,
+    ...AUDITOR_PAGE_ROUTES,
   ]);
 
   app.setNotFoundHandler((request) => {

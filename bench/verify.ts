@@ -15,7 +15,7 @@
 import { performance } from 'node:perf_hooks';
 import { cpus, loadavg } from 'node:os';
 import { AssignmentService } from '../api/assignments';
-import { verifyOne, type Timings } from '../cli/audit-verify';
+import { verifyOne, type Timings } from '../infra/audit-verify';
 import { addDays, shanghaiDate } from '../domain/calendar';
 import { createActivities } from '../activities';
 import { loadCalendarYears } from '../infra/calendar-store';

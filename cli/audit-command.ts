@@ -6,13 +6,14 @@
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { assignmentAsOf, formatAsOf } from '../domain/audit/as-of';
+import { formatAsOf } from '../domain/audit/as-of';
 import { parseAuditTime } from '../domain/audit/time';
-import { buildTimeline, formatTimeline, type TimelineFormat } from '../domain/audit/timeline';
-import { assignmentsOf, noticesOf, streamEvents, streamsEvents } from '../infra/audit-store';
+import { formatTimeline, type TimelineFormat } from '../domain/audit/timeline';
+import { asOfOf, timelineOf } from '../infra/audit-read';
 import { loadOrCreateSigningKey, publicKeyPathOf } from '../infra/signing-key';
 import { parseArgs, UsageError } from './args';
-import { cycleStreams, firstFailure, formatVerdict, progressLine, verifyOne, verifyStreams } from './audit-verify';
+import { cycleStreams, firstFailure, formatVerdict, verifyOne, verifyStreams } from '../infra/audit-verify';
+import { progressLine } from './audit-verify';
 import { exportCycle, formatPackageReport, requireEmptyDir, verifyPackageDir } from './audit-export';
 import { configOf, withPool, withTemporal } from './connections';
 import type { Io } from './plan-command';
@@ -61,19 +62,7 @@ async function auditTimeline(argv: string[], io: Io): Promise<number> {
   const subject = args.positionals[0]!;
   const format = (args.options.get('format') ?? 'text') as TimelineFormat;
   if (!FORMATS.includes(format)) throw new UsageError(`--format 应为 text、json、md 或 html，不是“${format}”`);
-  const text = await withPool(io, async (pool) => {
-    const ids = await assignmentsOf(pool, subject);
-    const streams = await streamsEvents(pool, ids);
-    const notices = await noticesOf(pool, ids);
-    return formatTimeline(
-      buildTimeline(
-        subject,
-        ids.map((id) => streams.get(id) ?? []),
-        notices,
-      ),
-      format,
-    );
-  });
+  const text = await withPool(io, async (pool) => formatTimeline(await timelineOf(pool, subject), format));
   const out = args.options.get('out');
   if (out === undefined) {
     io.stdout(text);
@@ -93,15 +82,7 @@ async function auditAsOf(argv: string[], io: Io): Promise<number> {
   }
   const [assignmentId, timeText] = args.positionals as [string, string];
   const at = parseAuditTime(timeText);
-  const view = await withPool(io, async (pool) =>
-    assignmentAsOf(
-      assignmentId,
-      await streamEvents(pool, assignmentId),
-      await noticesOf(pool, [assignmentId]),
-      at,
-      new Date(),
-    ),
-  );
+  const view = await withPool(io, (pool) => asOfOf(pool, assignmentId, at, new Date()));
   io.stdout(args.flags.has('json') ? `${JSON.stringify(view, null, 2)}\n` : formatAsOf(view));
   return 0;
 }

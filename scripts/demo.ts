@@ -14,7 +14,7 @@ import type { Pool } from 'pg';
 import type { Activities } from '../activities';
 import { AssignmentService, assignmentIdOf } from '../api/assignments';
 import { simulateCycle } from '../api/simulation';
-import { formatVerdict, verifyOne } from '../cli/audit-verify';
+import { formatVerdict, verifyOne } from '../infra/audit-verify';
 import { readCsv } from '../cli/csv';
 import { formatShanghai, shanghaiDate } from '../domain/calendar';
 import { buildTimeline, formatTimeline } from '../domain/audit/timeline';

@@ -52,6 +52,7 @@ ${Array.from({ length: 21 }, (_, i) => `.chart .h-${i * 5} { height:${i * 5}%; }
 .chart-labels { display:flex; gap:8px; } .chart-labels span { flex:1; min-width:28px; text-align:center; font-size:12px; color:var(--muted); }
 .timeline { list-style:none; padding:0; } .timeline li { border-left:3px solid var(--line); padding:4px 12px; margin-left:6px; }
 .report-text { white-space:pre-wrap; }
+.items { list-style:none; margin:0; padding:0; } .items li { padding:8px 0; border-bottom:1px solid var(--line); } .items li:last-child { border-bottom:0; } .items p { margin:2px 0; } .items .meta { color:var(--muted); font-size:14px; }
 @media (max-width: 640px) {
   header .who { margin-left:0; }
   main { padding:8px; }

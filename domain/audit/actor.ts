@@ -93,9 +93,10 @@ export const ROLE_WORD: Record<Actor['role'], string> = {
   system: '系统',
 };
 
-/** For people: "市质监局（单位）", "时钟". */
+/** For people: "市质监局（单位）", "市质监局（单位，账号 zhang.wei）", "时钟（自动）". */
 export function actorText(actor: Actor): string {
-  return actor.role === 'clock' ? '时钟（自动）' : `${actor.name}（${ROLE_WORD[actor.role]}）`;
+  if (actor.role === 'clock') return '时钟（自动）';
+  return `${actor.name}（${ROLE_WORD[actor.role]}${actor.account ? `，账号 ${actor.account}` : ''}）`;
 }
 
 function assertNever(value: never): never {

@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
-import { failedAt } from '../../cli/audit-verify';
+import { failedAt } from '../../infra/audit-verify';
 import { compareWithHistory } from '../../domain/audit/history';
 import type { StoredEvent } from '../../domain/audit/records';
 import { recordCalls } from '../../infra/workflow-history';

@@ -10,7 +10,7 @@ import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { createActivities } from '../../activities';
 import { AssignmentService } from '../../api/assignments';
-import { verifyHistory, verifyOne } from '../../cli/audit-verify';
+import { verifyHistory, verifyOne } from '../../infra/audit-verify';
 import { addDays, shanghaiDate } from '../../domain/calendar';
 import type { StoredEvent } from '../../domain/audit/records';
 import { streamsEvents } from '../../infra/audit-store';

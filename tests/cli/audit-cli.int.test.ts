@@ -13,7 +13,7 @@ import { addDays, shanghaiDate } from '../../domain/calendar';
 import { loadCalendarYears } from '../../infra/calendar-store';
 import { migrate } from '../../infra/postgres';
 import type { AssignmentView } from '../../workflows/assignment/messages';
-import { verifyStreams } from '../../cli/audit-verify';
+import { verifyStreams } from '../../infra/audit-verify';
 import { Replayer } from '../../infra/workflow-history';
 import { dubanIn } from '../support/duban-cli';
 import { bundleWorkflowCode } from '@temporalio/worker';
