@@ -55,6 +55,7 @@ const HEAD_TURN: Partial<Record<Role, Grant>> = { 'unit-head': 'own' };
 const COORDINATOR_TURN: Partial<Record<Role, Grant>> = { coordinator: 'own' };
 
 const item = (roles: Partial<Record<Role, Grant>>): Rule => ({ scope: 'assignment', roles });
+const cycle = (roles: Partial<Record<Role, Grant>>): Rule => ({ scope: 'cycle', roles });
 const unit = (roles: Partial<Record<Role, Grant>>): Rule => ({ scope: 'unit', roles });
 const global = (roles: Partial<Record<Role, Grant>>): Rule => ({ scope: 'none', roles });
 const PUBLIC: Rule = { scope: 'none', public: true };
@@ -81,6 +82,23 @@ export const ACCESS: Readonly<Record<string, Rule>> = {
   'POST /assignments/:id/cooperating': item(COORDINATOR_TURN),
   'POST /assignments/:id/send-back/insist': item(COORDINATOR_TURN),
   'POST /assignments/:id/reassign': item(COORDINATOR_TURN),
+  // The audit of an item: its timeline, its state as of a time, its verification against Temporal's history.
+  'GET /assignments/:id/timeline': item({ coordinator: 'own', ...READ_ALL }),
+  'GET /assignments/:id/as-of': item({ coordinator: 'own', ...READ_ALL }),
+  'GET /assignments/:id/verify': item({ coordinator: 'own', ...READ_ALL }),
+  'GET /search': global(READ_ALL),
+  // Supervision cycles: a coordinator launches one (and is granted it), and acts on those granted to it.
+  'GET /cycles': global({ coordinator: 'any', ...READ_ALL }),
+  'POST /cycles': global({ coordinator: 'any' }),
+  'GET /cycles/:cycle': cycle({ coordinator: 'own', ...READ_ALL }),
+  'POST /cycles/:cycle/pause': cycle({ coordinator: 'own' }),
+  'POST /cycles/:cycle/resume': cycle({ coordinator: 'own' }),
+  'POST /cycles/:cycle/cancel': cycle({ coordinator: 'own' }),
+  'POST /cycles/:cycle/notify': cycle({ coordinator: 'own' }),
+  'GET /cycles/:cycle/bulletins': cycle({ coordinator: 'own', ...READ_ALL }),
+  'GET /cycles/:cycle/bulletins/:period': cycle({ coordinator: 'own', ...READ_ALL }),
+  'GET /cycles/:cycle/bulletins/:period/xlsx': cycle({ coordinator: 'own', ...READ_ALL }),
+  'GET /escalations': global({ coordinator: 'any', ...READ_ALL }),
   // Evidence: uploaded by whoever will cite it, read through an item that cites it; by hash alone only by auditors.
   'POST /evidence': global({ 'unit-head': 'any', 'unit-member': 'any', coordinator: 'any' }),
   'GET /evidence/:sha256': global(READ_ALL),
@@ -90,6 +108,7 @@ export const ACCESS: Readonly<Record<string, Rule>> = {
   'GET /refusals': global(READ_ALL),
   // A unit's lists: its own; the coordinators and auditors see every unit's.
   'GET /units/:unit/supporting': unit({ 'unit-head': 'own', 'unit-member': 'own', coordinator: 'any', ...READ_ALL }),
+  'GET /units/:unit/assignments': unit({ 'unit-head': 'own', 'unit-member': 'own', coordinator: 'any', ...READ_ALL }),
   'GET /units/:unit/inbox': unit({ 'unit-head': 'own', 'unit-member': 'own', coordinator: 'any', ...READ_ALL }),
   // The unit directory is the admin's to change; the offices that supervise read it.
   'GET /units': global({ admin: 'any', coordinator: 'any', ...READ_ALL }),
@@ -113,6 +132,33 @@ export const ACCESS: Readonly<Record<string, Rule>> = {
   'GET /web/sign-in': PUBLIC,
   'GET /web/assets/app.css': PUBLIC,
   'GET /web/assets/app.js': PUBLIC,
+  // The coordinator's pages.
+  'GET /web/cycles': global({ coordinator: 'any' }),
+  'GET /web/escalations': global({ coordinator: 'any' }),
+  'GET /web/cycles/:cycle': cycle({ coordinator: 'own' }),
+  'POST /web/cycles/:cycle/pause': cycle({ coordinator: 'own' }),
+  'POST /web/cycles/:cycle/resume': cycle({ coordinator: 'own' }),
+  'POST /web/cycles/:cycle/cancel': cycle({ coordinator: 'own' }),
+  'GET /web/assignments/:id': item(COORDINATOR_TURN),
+  'POST /web/assignments/:id/review': item(COORDINATOR_TURN),
+  'POST /web/assignments/:id/extension': item(COORDINATOR_TURN),
+  'POST /web/assignments/:id/closure': item(COORDINATOR_TURN),
+  'POST /web/assignments/:id/deadline': item(COORDINATOR_TURN),
+  'POST /web/assignments/:id/reassign': item(COORDINATOR_TURN),
+  'POST /web/assignments/:id/complete': item(COORDINATOR_TURN),
+  // The unit's pages: as its routes.
+  'GET /web/unit': global({ 'unit-head': 'any', 'unit-member': 'any' }),
+  'GET /web/unit/inbox': global({ 'unit-head': 'any', 'unit-member': 'any' }),
+  'GET /web/unit/items/:id': item(UNIT_TURN),
+  'POST /web/unit/items/:id/acknowledge': item(UNIT_TURN),
+  'POST /web/unit/items/:id/report': item(UNIT_TURN),
+  'POST /web/unit/items/:id/contribution': item(UNIT_TURN),
+  'POST /web/unit/items/:id/extension': item(HEAD_TURN),
+  'POST /web/unit/items/:id/closure': item(HEAD_TURN),
+  'POST /web/unit/items/:id/send-back': item(HEAD_TURN),
+  // The auditor's pages.
+  'GET /web/audit': global(READ_ALL),
+  'GET /web/audit/items/:id': item(READ_ALL),
 };
 
 /** Who an item concerns, from its first event and the changes of its cooperating units since. */

@@ -12,6 +12,7 @@ import { parseAuditTime } from '../domain/audit/time';
 import { asOfOf, timelineOf } from '../infra/audit-read';
 import { verdictSentence, type AuditVerifier, type StreamVerdict } from '../infra/audit-verify';
 import { SEARCH_LIMITS, searchItems, type SearchPage } from '../read-models/unit-items';
+import type { RouteDoc } from './openapi';
 import { AppError, type AppErrorCode } from './errors';
 
 export interface AuditRouteOptions {
@@ -37,7 +38,7 @@ const searchQuery = z.object({
 });
 
 /** The routes' descriptions for the OpenAPI document (api/openapi.ts RouteDoc). */
-export const AUDIT_DOCS = [
+export const AUDIT_DOCS: RouteDoc[] = [
   {
     method: 'GET',
     url: '/assignments/:id/timeline',
@@ -77,7 +78,7 @@ export const AUDIT_DOCS = [
     responses: { 200: { description: '{ query, page, pageSize, total, items }' } },
     problems: ['INVALID_PAYLOAD'],
   },
-] as const;
+];
 
 /** The audit's refusals the API answers with the same code (its table in api/errors.ts gives their status). */
 const AUDIT_CODES = new Set([

@@ -16,6 +16,7 @@ import { cycleActionSchema, cycleNoticeSchema, cycleResumeSchema, type CycleView
 import type { Account } from './auth/account';
 import { CYCLE_ID, LaunchRefused, withoutCalendar, type CycleDesk } from './cycle-desk';
 import type { CycleService } from './cycles';
+import type { RouteDoc } from './openapi';
 import { AppError, type AppErrorCode } from './errors';
 import { contentDisposition, readRawBody } from './evidence';
 
@@ -86,29 +87,11 @@ const ACTION_PROBLEMS: readonly AppErrorCode[] = [
   'SERVER_UNREACHABLE',
 ];
 
-/** DOCS's RouteDoc (api/openapi.ts on its branch), until it is merged: the lead puts RouteDoc in its place. */
-export interface RouteDocLike {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  url: string;
-  summary: string;
-  description?: string;
-  tags: string[];
-  params?: z.ZodObject;
-  query?: z.ZodObject;
-  headers?: z.ZodObject;
-  body?: z.ZodType;
-  bodyType?: 'json' | 'csv' | 'binary' | 'form';
-  bodyLimit?: number;
-  example?: unknown;
-  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
-  problems?: readonly AppErrorCode[];
-}
-
 /**
  * These routes described for the OpenAPI document: the zod schemas each route validates with, its answers and its
  * refusals.
  */
-export const CYCLE_ROUTE_DOCS: RouteDocLike[] = [
+export const CYCLE_ROUTE_DOCS: RouteDoc[] = [
   {
     method: 'GET',
     url: '/cycles',

@@ -23,12 +23,13 @@ import type { AssignmentService } from './assignments';
 import { installAuthentication, authOptionsOf, type AuthOptions } from './auth/authenticate';
 import { AUTH_ROUTE_DOCS, AUTH_ROUTES, authRoutes } from './auth/routes';
 import { AuthError } from '../infra/auth/errors';
+import { grantCycle } from '../infra/account-store';
 import { loadConfig } from '../infra/config';
 import { enforceAccess } from './access';
 import { actingAs } from './caller';
 import type { Account } from './auth/account';
 import { CycleDesk } from './cycle-desk';
-import { CYCLE_ROUTES, cycleRoutes } from './cycle-routes';
+import { CYCLE_ROUTE_DOCS, CYCLE_ROUTES, cycleRoutes } from './cycle-routes';
 import type { CycleService } from './cycles';
 import { AppError } from './errors';
 import { EVIDENCE_ROUTES, evidenceRouteDocs, evidenceRoutes } from './evidence';
@@ -42,8 +43,9 @@ import { ASSIGNMENT_ROUTE_DOCS, READ_MODEL_ROUTE_DOCS, REFUSAL_ROUTE_DOCS } from
 import { UNIT_ROUTE_DOCS, UNIT_ROUTES, unitRoutes } from './units';
 import { WEB_ROUTE_DOCS, WEB_ROUTES, webRoutes } from './web';
 import { COORDINATOR_PAGES, coordinatorPages } from './web/coordinator';
-import { AUDIT_ROUTES, auditRoutes } from './audit-routes';
-import { UNIT_ASSIGNMENT_ROUTES, unitAssignmentRoutes } from './unit-routes';
+import { AUDIT_DOCS, AUDIT_ROUTES, auditRoutes } from './audit-routes';
+import { UNIT_ASSIGNMENT_DOCS, UNIT_ASSIGNMENT_ROUTES, unitAssignmentRoutes } from './unit-routes';
+import { PAGE_ROUTE_DOCS } from './web/page-docs';
 import { UNIT_PAGE_ROUTES, unitPages } from './web/unit';
 import { AUDITOR_PAGE_ROUTES, auditorPages } from './web/auditor';
 import type { AuditVerifier } from '../infra/audit-verify';
@@ -94,7 +96,10 @@ const TAGS = [
   { name: '运维', description: '读模型的状态' },
   { name: 'API 文档', description: '本说明及其机器可读版本' },
   { name: '网页工作台', description: '督办人员、单位和审计人员在浏览器中使用的页面（HTML）' },
-  { name: '登录', description: '登录、退出、令牌' },
+  { name: '登录与令牌', description: '登录、退出、令牌、修改密码' },
+  { name: '督办周期', description: '发布一份任务分解表为督办周期，查看其进展，暂停、恢复、撤销' },
+  { name: '督查通报', description: '各期督查通报：得分、扣分事项，可下载 XLSX' },
+  { name: '审计', description: '事项的全过程、任一时点的状态、与 Temporal 历史的核验、事项查找' },
 ];
 
 /** Every route the API registers, documented: the OpenAPI document and the tests read this list. */
@@ -108,6 +113,10 @@ export function routeDocs(limits: { evidence?: EvidenceLimits } = {}): RouteDoc[
     ...DOCS_ROUTE_DOCS,
     ...WEB_ROUTE_DOCS,
     ...AUTH_ROUTE_DOCS,
+    ...CYCLE_ROUTE_DOCS,
+    ...UNIT_ASSIGNMENT_DOCS,
+    ...AUDIT_DOCS,
+    ...PAGE_ROUTE_DOCS,
   ];
 }
 
@@ -295,7 +304,11 @@ export function buildApi({
       logger.error({ err: error }, `拒绝记录未能写入：${(error as Error).message}`),
     );
     const desk = new CycleDesk({ client, pool, cycles, ...(now && { now }) });
-    void app.register(cycleRoutes, { desk, cycles, ...(onCycleLaunched && { onLaunched: onCycleLaunched }) });
+    // The coordinator who launches a cycle coordinates it: the cycle is granted to the account at once.
+    const grantLaunched = async (cycleId: string, account: Account | undefined) => {
+      if (account?.role === 'coordinator') await grantCycle(pool, account.id, cycleId);
+    };
+    void app.register(cycleRoutes, { desk, cycles, onLaunched: onCycleLaunched ?? grantLaunched });
     void app.register(coordinatorPages, { desk, cycles, assignments });
   }
   void app.register(unitAssignmentRoutes, { pool, lag: () => gauge.current() });

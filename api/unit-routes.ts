@@ -10,6 +10,7 @@ import type { ReadModelLag } from '../read-models/status';
 import { lagHeader } from '../read-models/status';
 import { unitItems } from '../read-models/unit-items';
 import { unitName } from '../workflows/assignment/messages';
+import type { RouteDoc } from './openapi';
 import { AppError } from './errors';
 
 export interface UnitAssignmentRouteOptions {
@@ -43,7 +44,7 @@ export const unitItemSchema = z.object({
 });
 
 /** The routes' descriptions for the OpenAPI document (api/openapi.ts RouteDoc). */
-export const UNIT_ASSIGNMENT_DOCS = [
+export const UNIT_ASSIGNMENT_DOCS: RouteDoc[] = [
   {
     method: 'GET',
     url: '/units/:unit/assignments',
@@ -56,7 +57,7 @@ export const UNIT_ASSIGNMENT_DOCS = [
     responses: { 200: { description: '事项列表（最多 500 项）', schema: z.array(unitItemSchema) } },
     problems: ['INVALID_PAYLOAD', 'NOT_FOUND'],
   },
-] as const;
+];
 
 export const unitAssignmentRoutes: FastifyPluginAsync<UnitAssignmentRouteOptions> = async (scope, options) => {
   const now = options.now ?? (() => new Date());
