@@ -119,7 +119,6 @@ export const CYCLE_ROUTE_DOCS: RouteDoc[] = [
     responses: {
       201: { description: '已发布：周期、督办事项数、提示' },
       200: { description: '此前已用同一份表发布过：不重复发布' },
-      422: { description: '任务分解表有误：problems 列出每处问题（任务、行号、改法），未发布任何督办' },
     },
     problems: ['INVALID_PAYLOAD', 'INVALID_TABLE', 'PAYLOAD_TOO_LARGE', 'CYCLE_EXISTS', 'SERVER_UNREACHABLE'],
   },
