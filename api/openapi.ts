@@ -180,7 +180,11 @@ function bodyContent(type: BodyType, doc: RouteDoc, schemaOf: (s: z.ZodType, io:
       },
     ];
   }
-  const content: Json = { schema: schemaOf(doc.body!, 'input') };
+  if (!doc.body) {
+    // A page's form: its fields are those of the JSON route it stands for, with the session's _csrf.
+    return [MEDIA[type], { schema: { type: 'object', description: '表单字段，同对应的 JSON 接口；另含会话的 _csrf' } }];
+  }
+  const content: Json = { schema: schemaOf(doc.body, 'input') };
   if (doc.example !== undefined) content.example = doc.example;
   return [MEDIA[type], content];
 }

@@ -42,6 +42,8 @@ import { rateLimit, securityHeaders, type RateLimitOptions } from './security';
 import { ASSIGNMENT_ROUTE_DOCS, READ_MODEL_ROUTE_DOCS, REFUSAL_ROUTE_DOCS } from './server-docs';
 import { UNIT_ROUTE_DOCS, UNIT_ROUTES, unitRoutes } from './units';
 import { WEB_ROUTE_DOCS, WEB_ROUTES, webRoutes } from './web';
+import { html } from './web/html';
+import { csrfTokenOf, flash, sendPage } from './web/layout';
 import { COORDINATOR_PAGES, coordinatorPages } from './web/coordinator';
 import { AUDIT_DOCS, AUDIT_ROUTES, auditRoutes } from './audit-routes';
 import { UNIT_ASSIGNMENT_DOCS, UNIT_ASSIGNMENT_ROUTES, unitAssignmentRoutes } from './unit-routes';
@@ -339,7 +341,16 @@ export function buildApi({
   app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
     const problem = toProblem(error, request.id);
     if (problem.status >= 500) request.log.error({ err: error, code: problem.code }, `请求失败：${error.message}`);
-    void reply
+    // A person at the web workspace gets a page saying it, not JSON; a script gets the problem.
+    if (request.url.startsWith('/web/') && request.headers.accept?.includes('text/html')) {
+      return sendPage(reply.code(problem.status), {
+        title: problem.title,
+        body: html`${flash('error', problem.detail)}
+          <p><a href="/web/">回到工作台</a> <span class="muted">请求编号 ${request.id}</span></p>`,
+        ...(request.account && { account: request.account, csrfToken: csrfTokenOf(request) }),
+      });
+    }
+    return reply
       .code(problem.status)
       .type('application/problem+json')
       .send({ ...problem, requestId: request.id });

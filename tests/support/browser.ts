@@ -180,7 +180,7 @@ export async function startApiForBrowser({
     calendarYears: () => loadCalendarYears(pool),
     resolveEvidence: (cited) => resolveEvidence(pool, cited),
   });
-  const app = buildApi({ logger: testLogger, ...api, assignments, pool });
+  const app = buildApi({ logger: testLogger, ...api, client, assignments, pool });
   const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, baseUrl, close: () => app.close() };
 }
