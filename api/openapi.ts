@@ -180,7 +180,8 @@ function bodyContent(type: BodyType, doc: RouteDoc, schemaOf: (s: z.ZodType, io:
       },
     ];
   }
-  const content: Json = { schema: schemaOf(doc.body!, 'input') };
+  // A page's form described without a schema (api/web/page-docs.ts) is any form's fields; schemaOf(undefined) throws.
+  const content: Json = { schema: doc.body ? schemaOf(doc.body, 'input') : { type: 'object' } };
   if (doc.example !== undefined) content.example = doc.example;
   return [MEDIA[type], content];
 }
