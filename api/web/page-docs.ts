@@ -34,7 +34,13 @@ const PAGES: ReadonlyArray<[RouteDoc['method'], string, string]> = [
 
 export const PAGE_ROUTE_DOCS: RouteDoc[] = PAGES.map(([method, url, summary]): RouteDoc =>
   method === 'GET'
-    ? { method, url, summary, tags: ['网页工作台'], responses: { 200: { description: 'HTML 页面', contentType: 'text/html' } } }
+    ? {
+        method,
+        url,
+        summary,
+        tags: ['网页工作台'],
+        responses: { 200: { description: 'HTML 页面', contentType: 'text/html' } },
+      }
     : {
         method,
         url,
