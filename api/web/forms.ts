@@ -82,6 +82,7 @@ export function htmlErrors(scope: FastifyInstance): void {
     return sendPage(reply.code(error.status), {
       title: error.title,
       account: request.account,
+      csrfToken: request.csrfToken,
       body: flash('error', error.message),
     });
   });

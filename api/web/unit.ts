@@ -404,7 +404,7 @@ function evidenceInput(id: string): Html {
     <span class="muted" data-evidence-status></span>`;
 }
 
-/** The unit's turns; 退回 and 申请办结 decide for the unit, so only its head (单位负责人) is offered them. */
+/** The unit's turns; 延期, 退回 and 申请办结 decide for the unit, so only its head (单位负责人) is offered them. */
 function leadActions(view: AssignmentView, csrf: Html, head: boolean): Html {
   const action = (name: Action) => `${itemHref(view.assignmentId)}/${name}`;
   const targets = view.spec?.targets ?? [];
@@ -444,25 +444,25 @@ function leadActions(view: AssignmentView, csrf: Html, head: boolean): Html {
         <p><button type="submit">报送</button></p>
       </form>
     </section>
-    <section>
-      <h3>申请延期</h3>
-      <form method="post" action="${action('extension')}">
-        ${csrf}
-        <label for="extension-period">延期的报送周期（不选则为完成时限）</label>
-        <select id="extension-period" name="period">
-          <option value="">完成时限（${view.spec?.due ?? ''}）</option>
-          ${periodOptions(view)}
-        </select>
-        <label for="extension-to">延至</label>
-        <input id="extension-to" name="to" type="date" required />
-        <label for="extension-reason">理由</label>
-        <textarea id="extension-reason" name="reason" required maxlength="2000"></textarea>
-        <p><button type="submit">提交延期申请</button></p>
-      </form>
-    </section>
     ${
       head
         ? html`<section>
+              <h3>申请延期</h3>
+              <form method="post" action="${action('extension')}">
+                ${csrf}
+                <label for="extension-period">延期的报送周期（不选则为完成时限）</label>
+                <select id="extension-period" name="period">
+                  <option value="">完成时限（${view.spec?.due ?? ''}）</option>
+                  ${periodOptions(view)}
+                </select>
+                <label for="extension-to">延至</label>
+                <input id="extension-to" name="to" type="date" required />
+                <label for="extension-reason">理由</label>
+                <textarea id="extension-reason" name="reason" required maxlength="2000"></textarea>
+                <p><button type="submit">提交延期申请</button></p>
+              </form>
+            </section>
+            <section>
               <h3>申请办结</h3>
               <form method="post" action="${action('closure')}">
                 ${csrf}
@@ -481,7 +481,7 @@ function leadActions(view: AssignmentView, csrf: Html, head: boolean): Html {
                 <p><button type="submit" class="secondary">退回</button></p>
               </form>
             </section>`
-        : html`<p class="muted">退回和申请办结由单位负责人办理。</p>`
+        : html`<p class="muted">延期、退回和申请办结由单位负责人办理。</p>`
     }`;
 }
 

@@ -6,7 +6,12 @@ import { ACCESS, decide, type Parties, type Rule } from '../../api/access';
 import type { Account } from '../../api/auth/account';
 
 const ITEM = 'ezhou-2017:五.(二).29:市质监局';
-const inCycle: Parties = { unit: '市质监局', cooperating: ['市商务局'], coordinator: '市政府督查室', cycleId: 'ezhou-2017' };
+const inCycle: Parties = {
+  unit: '市质监局',
+  cooperating: ['市商务局'],
+  coordinator: '市政府督查室',
+  cycleId: 'ezhou-2017',
+};
 const outsideCycles: Parties = { unit: '市质监局', cooperating: [], coordinator: '市政府督查室' };
 
 const account = (role: Account['role'], more: Partial<Account> = {}): Account => ({
@@ -33,7 +38,12 @@ const rule = (key: string): Rule => {
 };
 
 async function answer(key: string, who: Account, parties: Parties | undefined = inCycle) {
-  const refusal = await decide(rule(key), who, { id: ITEM, unit: '市质监局', cycle: 'ezhou-2017' }, async () => parties);
+  const refusal = await decide(
+    rule(key),
+    who,
+    { id: ITEM, unit: '市质监局', cycle: 'ezhou-2017' },
+    async () => parties,
+  );
   return refusal ? `${refusal.status} ${refusal.code}` : 'allowed';
 }
 

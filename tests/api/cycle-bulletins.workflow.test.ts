@@ -11,11 +11,11 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import { AssignmentService } from '../../api/assignments';
-import type { Account } from '../../api/auth/account';
 import { CycleService } from '../../api/cycles';
 import { buildApi } from '../../api/server';
 import { writeCsv } from '../../cli/csv';
 import { parsePlan, planToRows } from '../../domain/plan';
+import { bearerFor, createAccount } from '../support/accounts';
 import {
   connectPostgres,
   createTimeSkippingEnv,
@@ -24,6 +24,7 @@ import {
   testLogger,
   uniqueId,
 } from '../support/stack';
+import { signInWeb, type WebSession } from '../support/web-session';
 
 jest.setTimeout(240_000);
 
@@ -35,16 +36,15 @@ const PLAN = `某某市2017年质量工作要点
 （二）推进标准化建设。（责任单位：市农委；完成时限：2017年6月底前）
 `;
 
-// Until the AUTH branch lands there is no sign-in: this hook puts a coordinator's account on every request, as the
-// authentication hook will for a signed-in session. The lead replaces it with real sessions and tokens at merge.
-const coordinator: Account = { id: 'li.na', displayName: '李娜', role: 'coordinator', office: OFFICE, cycles: [] };
-
 let env: TestWorkflowEnvironment;
 let pool: Pool;
 let worker: Awaited<ReturnType<typeof runProductWorker>>;
 let cycles: CycleService;
 let api: FastifyInstance;
 let base: string;
+/** The coordinator, signed in as a person is: the pages in a browser's session, the JSON routes with a token. */
+let session: WebSession;
+let token: Record<string, string>;
 const run = uniqueId('bulletins');
 const taskQueue = `${run}-queue`;
 const cycleId = `${run}-2017`;
@@ -63,12 +63,11 @@ beforeAll(async () => {
     logger: testLogger,
     // The launch's first day is the server's 2017-01-03, not the wall clock's.
     now: async () => new Date(await env.currentTimeMs()),
-    onCycleLaunched: (id, account) => void account?.cycles?.push(id),
-  });
-  api.addHook('onRequest', async (request) => {
-    request.account = coordinator;
   });
   base = await api.listen({ host: '127.0.0.1', port: 0 });
+  const coordinator = await createAccount(pool, { role: 'coordinator', office: OFFICE, displayName: '李娜' });
+  token = await bearerFor(pool, coordinator.id);
+  session = await signInWeb(base, coordinator.id);
 });
 
 afterAll(async () => {
@@ -78,9 +77,11 @@ afterAll(async () => {
   await pool?.end();
 });
 
+/** A call to the JSON API with the coordinator's token, or a page with its session (`url` under /web/). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON body (or the bytes), asserted field by field
 async function call(method: string, url: string, body?: Uint8Array, headers?: Record<string, string>): Promise<any> {
-  const response = await fetch(base + url, { method, ...(body && { body }), ...(headers && { headers }) });
+  const signedIn = url.startsWith('/web/') ? { cookie: session.cookie } : token;
+  const response = await fetch(base + url, { method, ...(body && { body }), headers: { ...signedIn, ...headers } });
   const type = response.headers.get('content-type') ?? '';
   return {
     status: response.status,
@@ -108,7 +109,8 @@ test('a cycle launched from its uploaded table on the server’s date runs until
   );
   expect(launched.status).toBe(201);
   expect(launched.body).toMatchObject({ items: 2, cycle: { cycleId, title: '某某市2017年质量工作督办' } });
-  expect(coordinator.cycles).toEqual([cycleId]);
+  // The coordinator who launched it coordinates it: the cycle is granted to the account.
+  expect((await call('GET', '/auth/me')).body.account.cycles).toEqual([cycleId]);
 
   const view = await eventually(
     'the launch',

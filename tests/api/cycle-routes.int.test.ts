@@ -9,7 +9,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import { AssignmentService } from '../../api/assignments';
-import type { Account } from '../../api/auth/account';
 import { CycleService } from '../../api/cycles';
 import { IdempotencyKeys } from '../../api/idempotency';
 import { buildApi } from '../../api/server';
@@ -17,7 +16,9 @@ import { writeCsv } from '../../cli/csv';
 import { shanghaiDate } from '../../domain/calendar';
 import { parsePlan, planToRows } from '../../domain/plan';
 import { loadCalendarYears } from '../../infra/calendar-store';
+import { bearerFor, createAccount } from '../support/accounts';
 import { connectPostgres, startStackWorker, testLogger, uniqueId } from '../support/stack';
+import { formBody, signInWeb, type WebSession } from '../support/web-session';
 
 jest.setTimeout(180_000);
 
@@ -38,22 +39,17 @@ function planText(): string {
 /** The table as `duban plan parse --format csv` writes it for the coordinator to review. */
 const taskTable = (): Buffer => writeCsv(planToRows(parsePlan(planText()).plan));
 
-// Until the AUTH branch lands there is no sign-in: this hook puts a coordinator's account on every request, as the
-// authentication hook will for a signed-in session. The lead replaces it with real sessions and tokens at merge.
-const coordinator: Account = {
-  id: 'zhang.wei',
-  displayName: '张伟',
-  role: 'coordinator',
-  office: OFFICE,
-  cycles: [],
-};
-
 let pool: Pool;
 let stack: Awaited<ReturnType<typeof startStackWorker>>;
 let api: FastifyInstance;
 let base: string;
 const cycleId = uniqueId('web');
-const launched: string[] = [];
+/** The coordinator, signed in twice as a person is: the pages in a browser's session, the JSON routes with a token. */
+let coordinatorId: string;
+let session: WebSession;
+let coordinatorToken: Record<string, string>;
+/** The head of 市工信局, who reports on its item through the JSON API. */
+let reporterToken: Record<string, string>;
 
 beforeAll(async () => {
   pool = await connectPostgres();
@@ -71,15 +67,13 @@ beforeAll(async () => {
     client: stack.client,
     pool,
     logger: testLogger,
-    onCycleLaunched: (id, account) => {
-      launched.push(id);
-      account?.cycles?.push(id);
-    },
-  });
-  api.addHook('onRequest', async (request) => {
-    request.account = coordinator;
   });
   base = await api.listen({ host: '127.0.0.1', port: 0 });
+  coordinatorId = (await createAccount(pool, { role: 'coordinator', office: OFFICE, displayName: '张伟' })).id;
+  coordinatorToken = await bearerFor(pool, coordinatorId);
+  session = await signInWeb(base, coordinatorId);
+  const reporter = await createAccount(pool, { role: 'unit-head', unit: '市工信局', displayName: '王处长' });
+  reporterToken = await bearerFor(pool, reporter.id);
 });
 
 afterAll(async () => {
@@ -96,25 +90,36 @@ interface Answer {
   body: any;
 }
 
+/** A call to the JSON API with the coordinator's token, or a page with its session (`url` under /web/). */
 async function call(
   method: string,
   url: string,
   init: { body?: string | Uint8Array; headers?: Record<string, string> } = {},
 ): Promise<Answer> {
-  const response = await fetch(base + url, { method, redirect: 'manual', ...init });
+  const signedIn = url.startsWith('/web/') ? { cookie: session.cookie } : coordinatorToken;
+  const response = await fetch(base + url, {
+    method,
+    redirect: 'manual',
+    ...init,
+    headers: { ...signedIn, ...init.headers },
+  });
   const type = response.headers.get('content-type') ?? '';
   const body: unknown = type.includes('json') ? await response.json() : Buffer.from(await response.arrayBuffer());
   return { status: response.status, type, headers: response.headers, body };
 }
 
-const json = (method: string, url: string, payload: unknown) =>
-  call(method, url, { body: JSON.stringify(payload), headers: { 'content-type': 'application/json' } });
+const json = (method: string, url: string, payload: unknown, signedIn: Record<string, string>) =>
+  call(method, url, { body: JSON.stringify(payload), headers: { 'content-type': 'application/json', ...signedIn } });
 
+/** A form posted from a page: the session's cookie, its CSRF token in `_csrf`. */
 const form = (url: string, fields: Record<string, string>) =>
   call('POST', url, {
-    body: new URLSearchParams({ _csrf: '', ...fields }).toString(),
+    body: formBody(session, fields),
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
   });
+
+/** The cycles granted to the coordinator, as GET /auth/me shows them to it. */
+const grantedCycles = async (): Promise<string[]> => (await call('GET', '/auth/me')).body.account.cycles;
 
 const text = async (url: string) => {
   const answer = await call('GET', url);
@@ -152,7 +157,7 @@ test('a table with an item without a lead unit is refused whole with each proble
   });
   expect(untitled).toMatchObject({ status: 400, body: { code: 'INVALID_PAYLOAD' } });
   expect(untitled.body.detail).toContain('没有计划标题（CSV 表不含标题）');
-  expect(launched).toEqual([]);
+  expect(await grantedCycles()).toEqual([]);
 });
 
 test('POST /cycles launches a cycle from its task table and answers 201 with the cycle and its warnings', async () => {
@@ -169,7 +174,8 @@ test('POST /cycles launches a cycle from its task table and answers 201 with the
   const codes = answer.body.warnings.map((w: { code: string }) => w.code);
   expect(codes.some((c: string) => c === 'DIRECTORY_EMPTY' || c === 'UNITS_NOT_IN_DIRECTORY')).toBe(true);
   expect(answer.body.cycle.config.calendar).toBeUndefined();
-  expect(launched).toEqual([cycleId]);
+  // The coordinator who launched it coordinates it: the cycle is granted to the account.
+  expect(await grantedCycles()).toEqual([cycleId]);
 
   const list = await call('GET', '/cycles');
   expect(list.body.cycles).toEqual([
@@ -198,11 +204,16 @@ test('GET /cycles/:cycle shows the lights, the units and the periods so far', as
 
 test('the dashboard page lists the units with their lights, and shows every text as text', async () => {
   const id = `${cycleId}:一.(二):市工信局`;
-  const report = await json('POST', `/assignments/${encodeURIComponent(id)}/reports`, {
-    unit: '市工信局',
-    summary: `已完成标准修订 ${SCRIPT}`,
-    percentComplete: 40,
-  });
+  const report = await json(
+    'POST',
+    `/assignments/${encodeURIComponent(id)}/reports`,
+    {
+      unit: '市工信局',
+      summary: `已完成标准修订 ${SCRIPT}`,
+      percentComplete: 40,
+    },
+    reporterToken,
+  );
   expect(report.status).toBe(200);
 
   const page = await text(`/web/cycles/${cycleId}`);
@@ -227,9 +238,10 @@ test('the dashboard page lists the units with their lights, and shows every text
   expect(item.html).not.toContain(SCRIPT);
   expect(item.html).toContain(`action="/web/assignments/${encodeURIComponent(id)}/review"`);
 
+  // A cycle not granted to the coordinator — one that does not exist is not — is refused before it is looked for.
   const unknown = await text('/web/cycles/no-such-cycle');
-  expect(unknown).toMatchObject({ status: 404, type: 'text/html; charset=utf-8' });
-  expect(unknown.html).toContain('没有名为 no-such-cycle 的督办周期');
+  expect(unknown).toMatchObject({ status: 403, type: 'text/html; charset=utf-8' });
+  expect(unknown.html).toContain('督办周期 no-such-cycle 不由您督办');
 
   const list = await text('/web/cycles');
   expect(list.html).toContain(`href="/web/cycles/${cycleId}"`);

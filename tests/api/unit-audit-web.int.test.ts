@@ -3,7 +3,8 @@
  * a unit's worklist holds its own items and those it cooperates on, the nearest due first; a report sent through the
  * page's form, with an uploaded file, is recorded citing it, and its text — HTML included — is shown as text; another
  * unit's item is not there (404); the auditor finds the item, reads the report in its timeline with its actor, sees
- * no report in the state before it, and is told the record is intact.
+ * no report in the state before it, and is told the record is intact. Everyone signs in as a person does (the pages in
+ * a session with its CSRF token, JSON with a bearer token), and each event names the account that brought it.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
@@ -16,8 +17,10 @@ import { AuditVerifier } from '../../infra/audit-verify';
 import { loadCalendarYears } from '../../infra/calendar-store';
 import { resolveEvidence } from '../../infra/evidence-store';
 import { pdf } from '../evidence/files';
+import { bearerFor, createAccount } from '../support/accounts';
 import { connectPostgres, readModelsOf, startStackWorker, testLogger, uniqueId } from '../support/stack';
 import { storedEvents } from '../support/stored-events';
+import { formBody, signInWeb, type WebSession } from '../support/web-session';
 
 jest.setTimeout(180_000);
 
@@ -34,16 +37,16 @@ let verifier: AuditVerifier;
 let api: FastifyInstance;
 let base: string;
 
-/**
- * Until the sign-in branch lands there is no authentication hook: this test's own hook sets the account a request
- * names in its x-test-account header. The lead replaces it with real sessions and tokens at merge.
- */
-const ACCOUNTS: Record<string, Account> = {
-  unit: { id: 'li.lian', displayName: '李联', role: 'unit-member', unit: UNIT },
-  head: { id: 'zhao.fu', displayName: '赵负', role: 'unit-head', unit: UNIT },
-  other: { id: 'wang.qi', displayName: '王其', role: 'unit-member', unit: OTHER },
-  auditor: { id: 'shen.ji', displayName: '沈计', role: 'auditor' },
+type Who = 'unit' | 'head' | 'other' | 'auditor' | 'coordinator';
+/** The people of this test, each signed in as a person is: its pages in a browser's session, JSON with a token. */
+const PEOPLE: Record<Who, Omit<Account, 'id'>> = {
+  unit: { displayName: '李联', role: 'unit-member', unit: UNIT },
+  head: { displayName: '赵负', role: 'unit-head', unit: UNIT },
+  other: { displayName: '王其', role: 'unit-member', unit: OTHER },
+  auditor: { displayName: '沈计', role: 'auditor' },
+  coordinator: { displayName: '周督', role: 'coordinator', office: COORDINATOR },
 };
+const signedIn = {} as Record<Who, { id: string; session: WebSession; token: Record<string, string> }>;
 
 beforeAll(async () => {
   pool = await connectPostgres();
@@ -58,11 +61,11 @@ beforeAll(async () => {
   });
   verifier = new AuditVerifier(pool, stack.client);
   api = buildApi({ assignments, pool, logger: testLogger, verifier });
-  api.addHook('onRequest', async (request) => {
-    const who = request.headers['x-test-account'];
-    if (typeof who === 'string' && ACCOUNTS[who]) request.account = ACCOUNTS[who];
-  });
   base = await api.listen({ host: '127.0.0.1', port: 0 });
+  for (const [who, person] of Object.entries(PEOPLE) as Array<[Who, Omit<Account, 'id'>]>) {
+    const { id } = await createAccount(pool, person);
+    signedIn[who] = { id, session: await signInWeb(base, id), token: await bearerFor(pool, id) };
+  }
 });
 
 afterAll(async () => {
@@ -72,34 +75,42 @@ afterAll(async () => {
   await pool?.end();
 });
 
-async function get(as: string, url: string) {
-  const response = await fetch(base + url, { headers: { 'x-test-account': as }, redirect: 'manual' });
+/** What `as` sends: a page (under /web/) with its session's cookie, the JSON API with its token. */
+const credentials = (as: Who, url: string) =>
+  url.startsWith('/web/') ? { cookie: signedIn[as].session.cookie } : signedIn[as].token;
+
+async function get(as: Who, url: string) {
+  const response = await fetch(base + url, { headers: credentials(as, url), redirect: 'manual' });
   const text = await response.text();
   return { status: response.status, type: response.headers.get('content-type'), text, headers: response.headers };
 }
 
-async function getJson(as: string, url: string) {
+async function getJson(as: Who, url: string) {
   const answer = await get(as, url);
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON body, asserted field by field
   return { ...answer, body: JSON.parse(answer.text) as any };
 }
 
-async function postJson(url: string, payload: unknown) {
+async function postJson(as: Who, url: string, payload: unknown) {
   const response = await fetch(base + encodeURI(url), {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...credentials(as, url) },
     body: JSON.stringify(payload),
   });
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON body, asserted field by field
   return { status: response.status, body: (await response.json()) as any };
 }
 
-/** A form as a browser posts it (application/x-www-form-urlencoded), repeated fields as repeated pairs. */
-async function postForm(as: string, url: string, fields: Array<[string, string]>) {
+/**
+ * A form as a browser posts it (application/x-www-form-urlencoded) from a page of `as`'s session: its cookie, its CSRF
+ * token in `_csrf`, repeated fields as repeated pairs.
+ */
+async function postForm(as: Who, url: string, fields: Array<[string, string]>) {
+  const { session } = signedIn[as];
   const response = await fetch(base + url, {
     method: 'POST',
-    headers: { 'x-test-account': as, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams([['_csrf', ''], ...fields]).toString(),
+    headers: { cookie: session.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: formBody(session, fields),
     redirect: 'manual',
   });
   return { status: response.status, location: response.headers.get('location'), text: await response.text() };
@@ -110,7 +121,14 @@ const page = (id: string) => `/web/unit/items/${encodeURIComponent(id)}`;
 const enc = (id: string) => encodeURIComponent(id);
 
 async function assign(planId: string, ref: string, title: string, unit: string, due: string): Promise<string> {
-  const answer = await postJson('/assignments', { planId, ref, title, unit, deadlineText: '按期完成', due });
+  const answer = await postJson('coordinator', '/assignments', {
+    planId,
+    ref,
+    title,
+    unit,
+    deadlineText: '按期完成',
+    due,
+  });
   expect(answer.status).toBe(201);
   return assignmentIdOf(planId, ref, unit);
 }
@@ -127,8 +145,13 @@ beforeAll(async () => {
   soon = await assign(planId, '一.(一).2', '完成计量器具检定', UNIT, addDays(today, 20));
   supported = await assign(planId, '一.(二).1', '开展联合执法检查', OTHER, addDays(today, 150));
   expect(
-    (await postJson(`/assignments/${supported}/cooperating`, { by: COORDINATOR, add: [UNIT], reason: '按职责调整' }))
-      .status,
+    (
+      await postJson('coordinator', `/assignments/${supported}/cooperating`, {
+        by: COORDINATOR,
+        add: [UNIT],
+        reason: '按职责调整',
+      })
+    ).status,
   ).toBe(200);
   strangers = await assign(planId, '一.(三).1', '整治校园周边环境', OTHER, addDays(today, 100));
   await readModelsOf(pool, [later, soon, supported, strangers]);
@@ -172,8 +195,11 @@ test("another unit's item is not there: its page and its forms answer 404 and re
   expect((await get('unit', page(strangers))).status).toBe(404);
   const before = await storedEvents(pool, strangers);
   const tried = await postForm('unit', `${page(strangers)}/acknowledge`, []);
+  // The very answer an item that does not exist gets: the page says nothing of another unit's items.
   expect(tried.status).toBe(404);
-  expect(tried.text).toContain('本单位没有督办事项');
+  expect(tried.text).toContain(`没有编号为 ${strangers} 的任务`);
+  // Signed in still: the refusal's page lets the person sign out (its form carries the session's CSRF token).
+  expect(tried.text).toContain(`name="_csrf" value="${signedIn.unit.session.csrfToken}"`);
   expect(await storedEvents(pool, strangers)).toEqual(before);
 });
 
@@ -181,13 +207,20 @@ test('a report through the form, with an uploaded file, is recorded citing it an
   const acknowledged = await postForm('unit', `${page(later)}/acknowledge`, []);
   expect(acknowledged).toMatchObject({ status: 303, location: `${page(later)}?done=acknowledge` });
 
-  // app.js uploads the chosen file to /evidence and adds a hidden field "sha256|name" to the form.
+  // app.js uploads the chosen file to /evidence with the session (and the form's _csrf as x-csrf-token), and adds a
+  // hidden field "sha256|name" to the form.
   const file = pdf(`report ${planId}`);
+  const { session } = signedIn.unit;
   const upload = await fetch(`${base}/evidence`, {
     method: 'POST',
-    headers: { 'x-test-account': 'unit', 'x-file-name': encodeURIComponent('检定报告.pdf') },
+    headers: {
+      cookie: session.cookie,
+      'x-csrf-token': session.csrfToken,
+      'x-file-name': encodeURIComponent('检定报告.pdf'),
+    },
     body: file,
   });
+  expect(upload.status).toBe(201);
   const stored = (await upload.json()) as { sha256: string };
 
   const refused = await postForm('unit', `${page(later)}/report`, [
@@ -214,11 +247,12 @@ test('a report through the form, with an uploaded file, is recorded citing it an
   });
   expect(report.meta?.actor).toMatchObject({ role: 'unit', name: UNIT });
 
-  // 退回 and 申请办结 decide for the unit: its head is offered them, a member is told who is.
-  expect((await get('head', page(later))).text).toContain('/closure"');
+  // 延期, 退回 and 申请办结 decide for the unit: its head is offered them, a member is told who is.
+  const head = (await get('head', page(later))).text;
+  for (const turn of ['/extension"', '/closure"', '/send-back"']) expect(head).toContain(turn);
   const member = await get('unit', page(later));
-  expect(member.text).not.toContain('/closure"');
-  expect(member.text).toContain('退回和申请办结由单位负责人办理');
+  for (const turn of ['/extension"', '/closure"', '/send-back"']) expect(member.text).not.toContain(turn);
+  expect(member.text).toContain('延期、退回和申请办结由单位负责人办理');
 
   const shown = await get('unit', `${page(later)}?done=report`);
   expect(shown.status).toBe(200);
@@ -240,7 +274,7 @@ test('the auditor finds the item, reads the report in its timeline, the state be
   expect(timeline.status).toBe(200);
   const entries = timeline.body.entries as Array<{ type: string; at: string; actor: unknown; what: string }>;
   expect(entries.map((e) => e.type)).toEqual(['TaskAssigned', 'AssignmentAcknowledged', 'ProgressReportSubmitted']);
-  expect(entries[2]).toMatchObject({ actor: { role: 'unit', name: UNIT } });
+  expect(entries[2]).toMatchObject({ actor: { role: 'unit', name: UNIT, account: signedIn.unit.id } });
   expect(entries[2]!.what).toContain(SCRIPT);
 
   // Just after 签收, before the report: the state then holds no report.
@@ -264,7 +298,7 @@ test('the auditor finds the item, reads the report in its timeline, the state be
 
   const auditPage = await get('auditor', `/web/audit/items/${enc(later)}?at=${enc(entries[1]!.at)}&verify=1`);
   expect(auditPage.status).toBe(200);
-  expect(auditPage.text).toContain(`${UNIT}（单位）`);
+  expect(auditPage.text).toContain(`${UNIT}（单位，账号 ${signedIn.unit.id}）`);
   expect(auditPage.text).toContain('&lt;img src=x onerror=alert(1)&gt;');
   expect(auditPage.text).not.toContain('<img');
   expect(section(auditPage.text, 'as-of')).toContain('当时尚无报送');
@@ -289,7 +323,15 @@ test("a cooperating unit sends its 协办意见 through the form; the lead's tur
 
 test('延期, 申请办结 and 退回 through their forms: recorded as asked, or refused with the reason shown', async () => {
   expect((await postForm('head', `${page(soon)}/acknowledge`, [])).status).toBe(303);
-  const extension = await postForm('unit', `${page(soon)}/extension`, [
+  // A member is not the one to ask: its form is refused, and nothing is recorded.
+  const byMember = await postForm('unit', `${page(soon)}/extension`, [
+    ['period', ''],
+    ['to', addDays(today, 40)],
+    ['reason', '设备到货推迟'],
+  ]);
+  expect(byMember.status).toBe(403);
+  expect((await storedEvents(pool, soon)).map((e) => e.event.type)).toEqual(['TaskAssigned', 'AssignmentAcknowledged']);
+  const extension = await postForm('head', `${page(soon)}/extension`, [
     ['period', ''],
     ['to', addDays(today, 40)],
     ['reason', '设备到货推迟'],
@@ -319,6 +361,30 @@ test("a unit's inbox lists its notices", async () => {
   const inbox = await get('unit', '/web/unit/inbox');
   expect(inbox.status).toBe(200);
   expect(inbox.text).toContain('【交办】「一.(一).1 推进质量强市建设」');
+});
+
+test('a report through the page is recorded as the signed-in person’s, each turn as its own account’s', async () => {
+  const id = await assign(planId, '一.(四).1', '建设智慧计量平台', UNIT, addDays(today, 120));
+  await readModelsOf(pool, id);
+  expect((await postForm('head', `${page(id)}/acknowledge`, [])).status).toBe(303);
+  const reported = await postForm('unit', `${page(id)}/report`, [
+    ['summary', '平台已完成招标'],
+    ['percent', '10'],
+  ]);
+  expect(reported).toMatchObject({ status: 303, location: `${page(id)}?done=report` });
+
+  // The event store's own record, as an auditor queries it: who, not only which unit, did each thing.
+  const { rows } = await pool.query<{ type: string; role: string; name: string; account: string | null }>(
+    `SELECT type, meta->'actor'->>'role' AS role, meta->'actor'->>'name' AS name,
+            meta->'actor'->>'account' AS account
+     FROM assignment_events WHERE assignment_id = $1 ORDER BY seq`,
+    [id],
+  );
+  expect(rows).toEqual([
+    { type: 'TaskAssigned', role: 'coordinator', name: COORDINATOR, account: signedIn.coordinator.id },
+    { type: 'AssignmentAcknowledged', role: 'unit', name: UNIT, account: signedIn.head.id },
+    { type: 'ProgressReportSubmitted', role: 'unit', name: UNIT, account: signedIn.unit.id },
+  ]);
 });
 
 /** The markup of the element with this id, up to the end of the section it is or is in. */
