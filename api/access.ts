@@ -16,7 +16,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
 import { isUnitRole, ROLE_NAMES, type Account, type Role } from './auth/account';
-import { AppError } from './errors';
+import { AppError, type AppErrorCode } from './errors';
 import type { RefusalLog } from './refusals';
 
 /** What a role may do on a route: on everything, only on its own, or nothing. */
@@ -160,6 +160,30 @@ export const ACCESS: Readonly<Record<string, Rule>> = {
   'GET /web/audit': global(READ_ALL),
   'GET /web/audit/items/:id': item(READ_ALL),
 };
+
+/**
+ * The refusals the table itself may answer on `METHOD pattern`, for the route's documentation (api/openapi.ts): so a
+ * caller reading /docs learns a route needs sign-in, and which refusals come from who it is rather than what it sent.
+ */
+export function accessProblems(
+  method: string,
+  url: string,
+  table: Readonly<Record<string, Rule>> = ACCESS,
+): AppErrorCode[] {
+  const rule = table[`${method} ${url}`];
+  if (!rule) return ['FORBIDDEN'];
+  if (rule.public) return [];
+  const codes: AppErrorCode[] = [];
+  // A page asked for without sign-in goes to the sign-in page (303) instead.
+  if (!(method === 'GET' && url.startsWith('/web/'))) codes.push('UNAUTHENTICATED');
+  const roles = rule.roles ?? {};
+  const everyRole = Object.keys(ROLE_NAMES).every((role) => roles[role as Role] === 'any');
+  if (rule.sessionOnly || (!rule.signedIn && !everyRole)) codes.push('FORBIDDEN');
+  if (rule.signedIn) return codes;
+  if (rule.scope === 'assignment') codes.push('UNKNOWN_TASK');
+  if (rule.scope === 'unit' && Object.values(roles).includes('own')) codes.push('NOT_FOUND');
+  return codes;
+}
 
 /** Who an item concerns, from its first event and the changes of its cooperating units since. */
 export interface Parties {

@@ -158,7 +158,8 @@ export const CYCLE_ROUTE_DOCS: RouteDoc[] = [
     description: '登录后以登录账号的督办单位办理，请求体中的 by 不起作用。',
     tags: ['督办周期'],
     params: cycleParams,
-    body,
+    // Signed in (as every caller of these routes is), the office is the account's: `by` may be left out.
+    body: (body as z.ZodObject).partial({ by: true }),
     example,
     responses: { 200: { description: '周期的当前状态' } },
     problems: ACTION_PROBLEMS,

@@ -6,6 +6,7 @@
  * Schema named in the field's description); an answer as what the route sends (`output`).
  */
 import { z } from 'zod';
+import { accessProblems } from './access';
 import { appErrorInfo, type AppErrorCode } from './errors';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -40,7 +41,10 @@ export interface RouteDoc {
   /** A body the route accepts: shown on /docs, and sent by the API's tests to prove the schema and the route agree. */
   example?: unknown;
   responses: Record<number, RouteAnswer>;
-  /** The problem codes the route may answer with, beyond those every route or every body may (see COMMON_PROBLEMS). */
+  /**
+   * The problem codes the route may answer with, beyond those every route or every body may (see COMMON_PROBLEMS)
+   * and those the authorization table answers for it (api/access.ts accessProblems: 401, 403, an unseen item's 404).
+   */
   problems?: readonly AppErrorCode[];
 }
 
@@ -228,7 +232,8 @@ export function routeProblems(doc: RouteDoc): AppErrorCode[] {
   const types = bodyTypes(doc);
   // A file's body is never parsed: it can only be too large (which the evidence routes answer with their own code).
   const body = types.length === 0 || types.every((t) => t === 'binary') ? [] : BODY_PROBLEMS;
-  return [...new Set([...(doc.problems ?? []), ...body, ...COMMON_PROBLEMS])];
+  const access = accessProblems(doc.method, doc.url);
+  return [...new Set([...(doc.problems ?? []), ...access, ...body, ...COMMON_PROBLEMS])];
 }
 
 function problemsByStatus(codes: readonly AppErrorCode[]): Array<[number, AppErrorCode[]]> {

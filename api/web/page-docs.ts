@@ -3,6 +3,7 @@
  * answers 303 back to its page (with the outcome as a message on it). Their fields are the JSON routes' they stand
  * for, sent as a form with the session's `_csrf`.
  */
+import { z } from 'zod';
 import type { RouteDoc } from '../openapi';
 
 const PAGES: ReadonlyArray<[RouteDoc['method'], string, string]> = [
@@ -32,6 +33,17 @@ const PAGES: ReadonlyArray<[RouteDoc['method'], string, string]> = [
   ['GET', '/web/audit/items/:id', '审计人员：一个事项的全过程、任一时点的状态与核验结果'],
 ];
 
+const PARAMS: Record<string, z.ZodType> = {
+  cycle: z.string().describe('督办周期编号'),
+  id: z.string().describe('督办事项编号'),
+};
+
+/** The page's address parameters (:cycle, :id), as its JSON route names them. */
+function paramsOf(url: string): Pick<RouteDoc, 'params'> {
+  const names = [...url.matchAll(/:(\w+)/g)].map((m) => m[1]!);
+  return names.length === 0 ? {} : { params: z.object(Object.fromEntries(names.map((name) => [name, PARAMS[name]!]))) };
+}
+
 export const PAGE_ROUTE_DOCS: RouteDoc[] = PAGES.map(([method, url, summary]): RouteDoc =>
   method === 'GET'
     ? {
@@ -39,6 +51,7 @@ export const PAGE_ROUTE_DOCS: RouteDoc[] = PAGES.map(([method, url, summary]): R
         url,
         summary,
         tags: ['网页工作台'],
+        ...paramsOf(url),
         responses: { 200: { description: 'HTML 页面', contentType: 'text/html' } },
       }
     : {
@@ -46,6 +59,7 @@ export const PAGE_ROUTE_DOCS: RouteDoc[] = PAGES.map(([method, url, summary]): R
         url,
         summary,
         tags: ['网页工作台'],
+        ...paramsOf(url),
         bodyType: 'form',
         responses: { 303: { description: '回到本页，页面上显示办理结果或拒绝的原因' } },
       },

@@ -4,12 +4,17 @@
  * document served at /openapi.json is OpenAPI 3.1 in structure, every schema in it compiles as JSON Schema 2020-12;
  * /docs shows every route; and for every route that reads a body, the body the documentation gives as its example
  * is valid by the documented schema and gets past the route's validation, while a body the documented schema
- * refuses is refused by the route with 400 — so the documentation cannot drift from what the code checks.
+ * refuses is refused by the route with 400 — so the documentation cannot drift from what the code checks. The
+ * examples are sent by callers signed in for real, each the one the route is for (tests/support/named-accounts.ts; a
+ * web session for the routes that take no token), and unsigned, to see the sign-in the documentation asks for.
  */
 import Ajv2020 from 'ajv/dist/2020';
 import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
+import { ACCESS } from '../../api/access';
 import { AssignmentService, assignmentIdOf } from '../../api/assignments';
+import { TABLE_MAX_BYTES } from '../../api/cycle-routes';
+import { CycleService } from '../../api/cycles';
 import { APP_ERROR_CODES, appErrorInfo, type AppErrorCode } from '../../api/errors';
 import { IdempotencyKeys } from '../../api/idempotency';
 import { BODY_LIMIT_BYTES, apiDocument, buildApi, registeredRoutes, routeDocs } from '../../api/server';
@@ -20,6 +25,8 @@ import { resolveEvidence } from '../../infra/evidence-store';
 import { loadDirectory, replaceDirectory } from '../../infra/unit-store';
 import packageJson from '../../package.json';
 import { png } from '../evidence/files';
+import { createAccount, TEST_PASSWORD } from '../support/accounts';
+import { namedAccounts, type SignIn } from '../support/named-accounts';
 import { connectPostgres, startStackWorker, testLogger, uniqueId } from '../support/stack';
 
 jest.setTimeout(180_000);
@@ -33,6 +40,9 @@ let api: FastifyInstance;
 let base: string;
 let document: Json;
 let savedDirectory: DirectoryUnit[];
+let signIn: SignIn;
+/** A web session's cookie and CSRF token, for the routes that refuse a bearer token (a new token, a new password). */
+let session: Record<string, string>;
 
 beforeAll(async () => {
   pool = await connectPostgres();
@@ -46,8 +56,20 @@ beforeAll(async () => {
     calendarYears: () => loadCalendarYears(pool),
     resolveEvidence: (cited) => resolveEvidence(pool, cited),
   });
-  api = buildApi({ assignments, pool, logger: testLogger, evidence: EVIDENCE });
+  // The whole API: with the cycles' routes and the coordinator's pages, which need the cycle service and the client.
+  const cycles = new CycleService({ client: stack.client, pool, taskQueue });
+  api = buildApi({ assignments, pool, logger: testLogger, evidence: EVIDENCE, cycles, client: stack.client });
   base = await api.listen({ host: '127.0.0.1', port: 0 });
+  signIn = namedAccounts(pool);
+  const account = await createAccount(pool, { role: 'auditor' });
+  const signedIn = await fetch(`${base}/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ account: account.id, password: TEST_PASSWORD }),
+  });
+  expect(signedIn.status).toBe(200);
+  const cookie = signedIn.headers.getSetCookie()[0]!.split(';')[0]!;
+  session = { cookie, 'x-csrf-token': ((await signedIn.json()) as { csrfToken: string }).csrfToken };
   const served = await fetch(`${base}/openapi.json`);
   expect(served.status).toBe(200);
   document = (await served.json()) as Json;
@@ -190,7 +212,9 @@ test('the body limits are the ones the routes apply: the upload and the unit dir
   );
   expect(limits['POST /evidence']).toBe(EVIDENCE.maxBytes);
   expect(limits['PUT /units']).toBe(DIRECTORY_BODY_LIMIT);
-  const others = Object.entries(limits).filter(([route]) => route !== 'POST /evidence' && route !== 'PUT /units');
+  expect(limits['POST /cycles']).toBe(TABLE_MAX_BYTES);
+  const own = ['POST /evidence', 'PUT /units', 'POST /cycles'];
+  const others = Object.entries(limits).filter(([route]) => !own.includes(route));
   expect(others.length).toBeGreaterThan(10);
   for (const [route, limit] of others) expect({ route, limit }).toEqual({ route, limit: BODY_LIMIT_BYTES });
 });
@@ -241,12 +265,16 @@ test('the example of every JSON body passes the route; a body the documented sch
   const problem = validator({ $ref: '#/components/schemas/Problem' });
   const planId = uniqueId('openapi');
   let assignmentId = 'none:none:none';
+  // A cycle no one launched: its coordinator (granted it) gets past the sign-in and the validation to the cycle's answer.
+  const cycleId = uniqueId('openapi-cycle');
   const bodies = operations().filter(({ op }) => (op.requestBody as Json | undefined)?.content);
-  // The turns that end the item go last, so the others reach it while it runs.
-  const ends = (path: string) => /\/(complete|reassign)$/.test(path);
+  // The item first; then its cooperating unit, so that unit sees the item when it contributes; the turns that end the
+  // item go last, so the others reach it while it runs.
+  const rank = (path: string) =>
+    path === '/assignments' ? 0 : path.endsWith('/cooperating') ? 1 : /\/(complete|reassign)$/.test(path) ? 3 : 2;
   const json = bodies
     .filter(({ op }) => (op.requestBody as { content: Json }).content['application/json'])
-    .sort((a, b) => Number(ends(a.path)) - Number(ends(b.path)));
+    .sort((a, b) => rank(a.path) - rank(b.path));
   expect(json.length).toBeGreaterThanOrEqual(17);
   for (const { path, method, op } of json) {
     const where = `${method.toUpperCase()} ${path}`;
@@ -260,13 +288,30 @@ test('the example of every JSON body passes the route; a body the documented sch
       assignmentId = assignmentIdOf(planId, example.ref as string, example.unit as string);
     }
     expect({ where, valid: check(example), errors: check.errors }).toEqual({ where, valid: true, errors: null });
-    const url = base + path.replace('{id}', encodeURIComponent(assignmentId));
-    const send = (body: unknown) =>
-      fetch(url, {
+    const address = path.replace('{id}', encodeURIComponent(assignmentId)).replace('{cycle}', cycleId);
+    const rule = ACCESS[`${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`]!;
+    // Sent as the one the example is for (a body missing its `unit` or `by` too); unsigned, to see the sign-in asked for.
+    const send = async (body: unknown, signed = true) =>
+      fetch(base + address, {
         method: method.toUpperCase(),
-        headers: { 'content-type': 'application/json' },
+        headers: {
+          'content-type': 'application/json',
+          ...(signed && (rule.sessionOnly ? session : await signIn(method.toUpperCase(), address, example))),
+        },
         body: JSON.stringify(body),
       });
+
+    const unsigned = await send(example, false);
+    const unsignedCode = ((await unsigned.json()) as Json).code;
+    if (!rule.public) expect({ where, status: unsigned.status }).toEqual({ where, status: 401 });
+    if (unsigned.status >= 400) {
+      const listed = (op.responses as Record<string, Json>)[String(unsigned.status)]?.['x-problem-codes'];
+      expect({ where, code: unsignedCode, listed }).toEqual({
+        where,
+        code: unsignedCode,
+        listed: expect.arrayContaining([unsignedCode]),
+      });
+    }
 
     const accepted = await send(example);
     const answer = (await accepted.json()) as Json;
@@ -306,7 +351,9 @@ test('the example of every JSON body passes the route; a body the documented sch
     }
   }
   // The assignment the example made is real: the worker ran it through the turns.
-  const view = (await (await fetch(`${base}/assignments/${encodeURIComponent(assignmentId)}`)).json()) as Json;
+  const address = `/assignments/${encodeURIComponent(assignmentId)}`;
+  const read = await fetch(base + address, { headers: await signIn('GET', address) });
+  const view = (await read.json()) as Json;
   expect(view.assignmentId).toBe(assignmentId);
 });
 
@@ -315,9 +362,10 @@ test('the upload takes the file as documented: with its X-File-Name header it is
   const header = (upload.parameters as Json[]).find((p) => p.in === 'header')!;
   expect(header).toMatchObject({ name: 'X-File-Name', required: true });
   const file = png();
+  const uploader = await signIn('POST', '/evidence');
   const stored = await fetch(`${base}/evidence`, {
     method: 'POST',
-    headers: { 'content-type': 'image/png', [header.name as string]: encodeURIComponent('现场照片.png') },
+    headers: { ...uploader, 'content-type': 'image/png', [header.name as string]: encodeURIComponent('现场照片.png') },
     body: file,
   });
   expect([200, 201]).toContain(stored.status);
@@ -329,7 +377,7 @@ test('the upload takes the file as documented: with its X-File-Name header it is
 
   const unnamed = await fetch(`${base}/evidence`, {
     method: 'POST',
-    headers: { 'content-type': 'image/png' },
+    headers: { ...uploader, 'content-type': 'image/png' },
     body: file,
   });
   expect(unnamed.status).toBe(400);

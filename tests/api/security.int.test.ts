@@ -2,7 +2,8 @@
  * What every answer of the API carries, over HTTP on loopback with the real PostgreSQL behind it: the security
  * headers on every kind of answer (JSON, HTML, a refusal, 404, 405), no caching of API answers (assets and evidence
  * files keep their own), HSTS only over https; and the rate limit per account on a clock the test drives — a bucket
- * exhausted answers 429 problem+json with Retry-After, another account is not affected, the bucket refills.
+ * exhausted answers 429 problem+json with Retry-After, another account is not affected, the bucket refills. Callers sign
+ * in for real, with bearer tokens of accounts made for the test.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -15,20 +16,31 @@ import type { AssignmentService } from '../../api/assignments';
 import { SECURITY_HEADERS, securityHeaders } from '../../api/security';
 import { buildApi } from '../../api/server';
 import { pdf } from '../evidence/files';
+import { bearerFor, createAccount } from '../support/accounts';
 import { connectPostgres, testLogger } from '../support/stack';
 
 let pool: Pool;
 const apps: FastifyInstance[] = [];
+/** The Authorization header of each caller: two auditors, a coordinator and a unit's member. */
+const signed: Record<'zhang' | 'li' | 'coordinator' | 'unit', { authorization: string }> = {} as never;
 
 beforeAll(async () => {
   pool = await connectPostgres();
+  for (const [who, role] of [
+    ['zhang', 'auditor'],
+    ['li', 'auditor'],
+    ['coordinator', 'coordinator'],
+    ['unit', 'unit-member'],
+  ] as const) {
+    signed[who] = await bearerFor(pool, (await createAccount(pool, { role })).id);
+  }
 });
 afterAll(async () => {
   for (const app of apps) await app.close();
   await pool?.end();
 });
 
-/** The API; with a clock, rate limited to `burst` at once and one request a second, the account named in a header. */
+/** The API; with a clock, rate limited to `burst` at once and one request a second. */
 async function api(clock?: { now: number }, burst = 3): Promise<string> {
   const app = buildApi({
     assignments: {} as AssignmentService,
@@ -36,11 +48,6 @@ async function api(clock?: { now: number }, burst = 3): Promise<string> {
     logger: testLogger,
     evidence: { maxBytes: 1024 },
     ...(clock && { rateLimit: { perMinute: 60, burst, now: () => clock.now } }),
-  });
-  // Stands in for the sign-in hook (api/auth): the account a request carries.
-  app.addHook('onRequest', async (request) => {
-    const id = request.headers['x-test-account'];
-    if (typeof id === 'string') request.account = { id, displayName: id, role: 'auditor' };
   });
   apps.push(app);
   return app.listen({ host: '127.0.0.1', port: 0 });
@@ -57,12 +64,13 @@ test('every kind of answer carries the security headers, and API answers are not
   const answers = {
     json: await fetch(`${base}/openapi.json`),
     html: await fetch(`${base}/docs`),
-    refusal: await fetch(`${base}/refusals`),
+    refusal: await fetch(`${base}/refusals`, { headers: signed.zhang }),
+    unauthenticated: await fetch(`${base}/refusals`),
     notFound: await fetch(`${base}/no-such-address`),
     wrongMethod: await fetch(`${base}/assignments`, { method: 'DELETE' }),
     malformed: await fetch(`${base}/assignments`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...signed.coordinator, 'content-type': 'application/json' },
       body: '{',
     }),
   };
@@ -70,6 +78,7 @@ test('every kind of answer carries the security headers, and API answers are not
     json: 200,
     html: 200,
     refusal: 400,
+    unauthenticated: 401,
     notFound: 404,
     wrongMethod: 405,
     malformed: 400,
@@ -92,11 +101,11 @@ test('an evidence file keeps its own sandbox policy and long cache, with the oth
   const file = pdf(`security-headers ${Date.now()}`);
   const stored = await fetch(`${base}/evidence`, {
     method: 'POST',
-    headers: { 'x-file-name': encodeURIComponent('整改报告.pdf') },
+    headers: { ...signed.unit, 'x-file-name': encodeURIComponent('整改报告.pdf') },
     body: file,
   });
   const { sha256 } = (await stored.json()) as { sha256: string };
-  const download = await fetch(`${base}/evidence/${sha256}`);
+  const download = await fetch(`${base}/evidence/${sha256}`, { headers: signed.zhang });
   expect(download.status).toBe(200);
   expect(download.headers.get('content-security-policy')).toBe('sandbox');
   expect(download.headers.get('cache-control')).toBe('private, max-age=31536000, immutable');
@@ -154,10 +163,9 @@ test('Strict-Transport-Security is sent over https, and only there', async () =>
 test('an account over its rate gets 429 with Retry-After; another account goes on; the bucket refills', async () => {
   const clock = { now: 0 };
   const base = await api(clock, 3);
-  const as = (account: string, url = '/openapi.json') =>
-    fetch(`${base}${url}`, { headers: { 'x-test-account': account } });
+  const as = (account: 'zhang' | 'li', url = '/openapi.json') => fetch(`${base}${url}`, { headers: signed[account] });
 
-  const allowed = [await as('zhang.wei'), await as('zhang.wei'), await as('zhang.wei')];
+  const allowed = [await as('zhang'), await as('zhang'), await as('zhang')];
   expect(allowed.map((r) => [r.status, r.headers.get('ratelimit-remaining')])).toEqual([
     [200, '2'],
     [200, '1'],
@@ -165,7 +173,7 @@ test('an account over its rate gets 429 with Retry-After; another account goes o
   ]);
   expect(allowed[0]!.headers.get('ratelimit-limit')).toBe('3');
 
-  const refused = await as('zhang.wei');
+  const refused = await as('zhang');
   expect(refused.status).toBe(429);
   expect(refused.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
   expect(refused.headers.get('retry-after')).toBe('1');
@@ -176,17 +184,17 @@ test('an account over its rate gets 429 with Retry-After; another account goes o
   expect(problem.detail).toMatch(/请 1 秒后再试/);
 
   // Another account, and a caller not signed in (by its address), have buckets of their own.
-  expect((await as('li.na')).status).toBe(200);
+  expect((await as('li')).status).toBe(200);
   expect((await fetch(`${base}/openapi.json`)).status).toBe(200);
   // Assets are never counted.
-  expect((await as('zhang.wei', '/docs/assets/docs.css')).status).toBe(200);
+  expect((await as('zhang', '/docs/assets/docs.css')).status).toBe(200);
   // Refused requests take nothing: a second later one token is back, and only one.
-  expect((await as('zhang.wei')).status).toBe(429);
+  expect((await as('zhang')).status).toBe(429);
   clock.now += 1_000;
-  expect((await as('zhang.wei')).status).toBe(200);
-  expect((await as('zhang.wei')).status).toBe(429);
+  expect((await as('zhang')).status).toBe(200);
+  expect((await as('zhang')).status).toBe(429);
   clock.now += 60_000;
-  expect((await as('zhang.wei')).headers.get('ratelimit-remaining')).toBe('2');
+  expect((await as('zhang')).headers.get('ratelimit-remaining')).toBe('2');
 });
 
 test('an upload over the rate is refused before its body is read: 429, where the body would have answered 413', async () => {
@@ -195,7 +203,7 @@ test('an upload over the rate is refused before its body is read: 429, where the
   const upload = () =>
     fetch(`${base}/evidence`, {
       method: 'POST',
-      headers: { 'x-test-account': 'wang.fang', 'x-file-name': 'big.pdf' },
+      headers: { ...signed.unit, 'x-file-name': 'big.pdf' },
       body: Buffer.alloc(2048),
     });
   const tooLarge = await upload(); // within the rate: the body is read, and is over the evidence limit

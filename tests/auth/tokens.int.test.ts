@@ -153,9 +153,17 @@ test('a password change voids the tokens issued before it', async () => {
   expect((await me(await tokenFor(pool, account.id))).status).toBe(200);
 });
 
-test('without any credential a route still answers (the authorization table decides); /auth/me asks to sign in', async () => {
-  const refusals = await fetch(`${base}/refusals`);
-  expect(refusals.status).toBe(400); // the route's own answer: it asks which refusals, nobody asked who
+test('without any credential the authorization table decides: public routes answer, the rest and /auth/me ask to sign in', async () => {
+  expect((await fetch(`${base}/openapi.json`)).status).toBe(200);
+  const unsigned = await fetch(`${base}/refusals`);
+  expect(unsigned.status).toBe(401);
+  expect(((await unsigned.json()) as { code: string }).code).toBe('UNAUTHENTICATED');
+  // Signed in as one who may read it, the route gives its own answer: it asks which refusals.
+  const auditor = await createAccount(pool, { role: 'auditor' });
+  const refusals = await fetch(`${base}/refusals`, {
+    headers: { authorization: `Bearer ${await tokenFor(pool, auditor.id)}` },
+  });
+  expect(refusals.status).toBe(400);
   const response = await fetch(`${base}/auth/me`);
   expect(response.status).toBe(401);
   expect(((await response.json()) as { code: string }).code).toBe('UNAUTHENTICATED');

@@ -2,7 +2,8 @@
  * Evidence (佐证材料) through the HTTP API on the real PostgreSQL: a unit uploads a file and gets the reference to cite,
  * the same file uploaded twice is stored once, the file comes back byte for byte under its name and sniffed type —
  * through the assignment whose events cite it, and through no other — and every refusal (empty, over the limit, a
- * program, an archive, a bad name or hash) is a problem+json answer that stores nothing.
+ * program, an archive, a bad name or hash) is a problem+json answer that stores nothing. A member of 市质监局 uploads,
+ * an auditor downloads by hash, and the unit reads through its own item, each signed in with a bearer token.
  */
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -13,6 +14,7 @@ import { buildApi } from '../../api/server';
 import type { EvidenceRef } from '../../domain/evidence/ref';
 import { DOCX } from '../../domain/evidence/sniff';
 import { evidenceCitedBy, readEvidence } from '../../infra/evidence-store';
+import { bearerFor, createAccount } from '../support/accounts';
 import { config, connectPostgres, testLogger, uniqueId } from '../support/stack';
 import * as files from './files';
 
@@ -22,6 +24,10 @@ const MAX = config.EVIDENCE_MAX_BYTES;
 let pool: Pool;
 let api: FastifyInstance;
 let base: string;
+/** Who calls: a member of 市质监局 (who uploads), one of another unit, and an auditor (who reads any file by hash). */
+let unitMember: Record<string, string>;
+let otherUnit: Record<string, string>;
+let auditor: Record<string, string>;
 
 /** The evidence routes use no Temporal: any call to the assignment service is a mistake this test should see. */
 const noAssignments = new Proxy({} as AssignmentService, {
@@ -34,6 +40,9 @@ beforeAll(async () => {
   pool = await connectPostgres();
   api = buildApi({ assignments: noAssignments, pool, logger: testLogger, evidence: { maxBytes: MAX } });
   base = await api.listen({ host: '127.0.0.1', port: 0 });
+  unitMember = await bearerFor(pool, (await createAccount(pool, { role: 'unit-member', unit: '市质监局' })).id);
+  otherUnit = await bearerFor(pool, (await createAccount(pool, { role: 'unit-member', unit: '市发改委' })).id);
+  auditor = await bearerFor(pool, (await createAccount(pool, { role: 'auditor' })).id);
 });
 
 afterAll(async () => {
@@ -52,6 +61,7 @@ async function upload(
     method: 'POST',
     headers: {
       'content-type': 'application/octet-stream',
+      ...unitMember,
       ...(name !== undefined && { 'x-file-name': encodeURIComponent(name) }),
       ...headers,
     },
@@ -61,8 +71,8 @@ async function upload(
   return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as any };
 }
 
-async function download(url: string) {
-  const response = await fetch(base + url);
+async function download(url: string, as = auditor) {
+  const response = await fetch(base + url, { headers: as });
   return {
     status: response.status,
     headers: Object.fromEntries(response.headers),
@@ -232,7 +242,11 @@ describe('through the assignment that cites it', () => {
     const other = await upload(freshPdf(), '别的任务的材料.pdf');
     const assignmentId = `${uniqueId('evidence-plan')}:二.(三).一是:市质监局`;
     const asCited: EvidenceRef = { ...cited.body, name: '第一季度佐证材料.pdf' };
-    await storeEvent(assignmentId, 1, { type: 'TaskAssigned', version: 1, unit: '市质监局' });
+    await storeEvent(assignmentId, 1, {
+      type: 'TaskAssigned',
+      version: 1,
+      spec: { unit: '市质监局', coordinator: '市政府督查室' },
+    });
     await storeEvent(assignmentId, 2, {
       type: 'ProgressReportSubmitted',
       version: 1,
@@ -243,7 +257,7 @@ describe('through the assignment that cites it', () => {
     expect(await evidenceCitedBy(pool, assignmentId, other.body.sha256)).toBeUndefined();
 
     const url = (sha: string) => `/assignments/${encodeURIComponent(assignmentId)}/evidence/${sha}`;
-    const served = await download(url(cited.body.sha256));
+    const served = await download(url(cited.body.sha256), unitMember);
     expect(served.status).toBe(200);
     expect(sha256(served.bytes)).toBe(cited.body.sha256);
     expect(served.headers['content-type']).toBe('application/pdf');
@@ -251,9 +265,13 @@ describe('through the assignment that cites it', () => {
       `filename*=UTF-8''${encodeURIComponent('第一季度佐证材料.pdf')}`,
     );
 
-    const refused = await download(url(other.body.sha256));
+    const refused = await download(url(other.body.sha256), unitMember);
     expect(refused.status).toBe(404);
     expect(JSON.parse(refused.bytes.toString())).toMatchObject({ code: 'UNKNOWN_EVIDENCE' });
-    expect((await download(`/assignments/no-such-task/evidence/${cited.body.sha256}`)).status).toBe(404);
+    expect((await download(`/assignments/no-such-task/evidence/${cited.body.sha256}`, unitMember)).status).toBe(404);
+    // Another unit does not see the item at all: its file answers as the item would, unknown.
+    const elsewhere = await download(url(cited.body.sha256), otherUnit);
+    expect(elsewhere.status).toBe(404);
+    expect(JSON.parse(elsewhere.bytes.toString())).toMatchObject({ code: 'UNKNOWN_TASK' });
   });
 });

@@ -24,6 +24,7 @@ import { normalizeSpec } from '../../workflows/assignment/decider';
 import { noticesFor } from '../../workflows/assignment/notices';
 import type { RecordedCycleEvent } from '../../workflows/cycle/events';
 import { iso, spec } from '../workflows/decider-v2-fixtures';
+import { bearerFor, createAccount } from '../support/accounts';
 import {
   config,
   connectKafka,
@@ -345,8 +346,10 @@ test('the lag: events stored while the projector is stopped, zero once it has ca
   const id = uniqueId('rm-lag');
   const api = buildApi({ assignments: {} as AssignmentService, pool, logger: testLogger });
   const base = await api.listen({ host: '127.0.0.1', port: 0 });
+  // A member of 市农委 reads its inbox (and the read models' status, as anyone signed in may).
+  const signedIn = await bearerFor(pool, (await createAccount(pool, { role: 'unit-member', unit: '市农委' })).id);
   const get = async (url: string) => {
-    const response = await fetch(base + encodeURI(url));
+    const response = await fetch(base + encodeURI(url), { headers: signedIn });
     return {
       status: response.status,
       lag: response.headers.get('read-model-lag'),

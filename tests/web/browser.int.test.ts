@@ -12,6 +12,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import type { Connection, Client } from '@temporalio/client';
 import type { Pool } from 'pg';
+import { createAccount, TEST_PASSWORD } from '../support/accounts';
 import { fontsOf, launchBrowser, newPage, screenshot, screenshotDir, startApiForBrowser } from '../support/browser';
 import { connectPostgres, connectTemporal, uniqueId } from '../support/stack';
 
@@ -238,6 +239,12 @@ describe("the product's API started for a browser", () => {
     expect(api.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const page = await newPage(browser, { width: 1280 });
     try {
+      // Signed in as an auditor the way the browser is: the session cookie lands in the page's own cookie jar.
+      const auditor = await createAccount(pool, { role: 'auditor' });
+      const signIn = await page.request.post(`${api.baseUrl}/auth/sign-in`, {
+        data: { account: auditor.id, password: TEST_PASSWORD },
+      });
+      expect(signIn.status()).toBe(200);
       const id = uniqueId('没有的任务');
       const answer = await page.goto(`${api.baseUrl}/assignments/${encodeURIComponent(id)}`);
       expect(answer?.status()).toBe(404);
