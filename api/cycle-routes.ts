@@ -155,7 +155,7 @@ export const CYCLE_ROUTE_DOCS: RouteDoc[] = [
     method: 'POST' as const,
     url: `/cycles/:cycle/${action}`,
     summary,
-    description: '登录后以登录账号的督办单位办理，请求体中的 by 不起作用。',
+    description: '以登录账号的督办单位办理：by 可省略；写明的 by 须是该单位，否则 403 FORBIDDEN。',
     tags: ['督办周期'],
     params: cycleParams,
     // Signed in (as every caller of these routes is), the office is the account's: `by` may be left out.
@@ -304,6 +304,12 @@ const viewOf = (view: CycleView) => withoutCalendar(view);
  */
 function officeOf(request: FastifyRequest, given: string | undefined): string {
   const office = request.account?.office ?? given;
+  if (request.account?.office && given && given !== request.account.office) {
+    throw new AppError(
+      'FORBIDDEN',
+      `您的账号属于「${request.account.office}」，不能以「${given}」的名义发布；去掉 ?by=，或用「${given}」的账号登录`,
+    );
+  }
   if (!office) {
     throw new AppError(
       'INVALID_PAYLOAD',
@@ -313,11 +319,14 @@ function officeOf(request: FastifyRequest, given: string | undefined): string {
   return office;
 }
 
-/** A body as the CLI's (`{by, reason}`, `{by}`, `{by, subject, body}`), with the signed-in office as `by`. */
+/**
+ * A body as the CLI's (`{by, reason}`, `{by}`, `{by, subject, body}`); without `by`, the signed-in office's. A `by`
+ * naming another office is refused where the actor is decided (api/caller.ts), as on the assignments' routes.
+ */
 function actionBody<S extends z.ZodType>(request: FastifyRequest, schema: S): z.infer<S> {
   const body = (request.body ?? {}) as Record<string, unknown>;
   const office = request.account?.office;
-  return parsed(schema, typeof body === 'object' ? { ...body, ...(office && { by: office }) } : body, '请求体');
+  return parsed(schema, typeof body === 'object' ? { ...(office && { by: office }), ...body } : body, '请求体');
 }
 
 function parsed<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {

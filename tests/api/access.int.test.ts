@@ -14,6 +14,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import { ACCESS, type Rule } from '../../api/access';
 import { AssignmentService } from '../../api/assignments';
+import { CycleService } from '../../api/cycles';
+import { AuditVerifier } from '../../infra/audit-verify';
 import type { Account, Role } from '../../api/auth/account';
 import { buildApi, registeredRoutes } from '../../api/server';
 import { loadCalendarYears } from '../../infra/calendar-store';
@@ -97,6 +99,7 @@ let stack: Awaited<ReturnType<typeof startStackWorker>>;
 let api: FastifyInstance;
 let base: string;
 let itemId: string;
+let verifier: AuditVerifier;
 const accounts = new Map<string, string>();
 
 beforeAll(async () => {
@@ -125,12 +128,21 @@ beforeAll(async () => {
     await createAccount(pool, { id, displayName: principal.name, ...principal.account });
     accounts.set(principal.name, id);
   }
-  api = buildApi({ assignments, pool, logger: testLogger });
+  verifier = new AuditVerifier(pool, stack.client);
+  api = buildApi({
+    assignments,
+    pool,
+    logger: testLogger,
+    verifier,
+    client: stack.client,
+    cycles: new CycleService({ client: stack.client, pool, taskQueue }),
+  });
   base = await api.listen({ host: '127.0.0.1', port: 0 });
 });
 
 afterAll(async () => {
   await api?.close();
+  await verifier?.close();
   await stack?.stop();
   await pool?.end();
 });
