@@ -6,7 +6,7 @@
  */
 import type { Pool } from 'pg';
 import { assignmentIdOf, type AssignmentService } from './assignments';
-import { claimedCaller } from './caller';
+import { claimedCaller, currentAccount } from './caller';
 import { cycleWorkflowId, type CycleService } from './cycles';
 import { AppError } from './errors';
 
@@ -107,7 +107,8 @@ export function withRefusalLog(
 ): AssignmentService {
   const sink = { log, source, onLogFailure };
   const recording = recordingRefusals(service, RECORDED_TURNS, (assignmentId) => assignmentId, sink);
-  // 交办 comes from the coordinator's office, under the id the request would give the assignment.
+  // 交办 comes from the coordinator's office (its signed-in account, through the API), under the id the request would
+  // give the assignment.
   Object.defineProperty(recording, 'assign', {
     value: async (body: unknown) => {
       try {
@@ -116,7 +117,7 @@ export function withRefusalLog(
         const { planId, ref, unit, coordinator } = (body ?? {}) as Record<string, unknown>;
         const named = (value: unknown) => typeof value === 'string' && value.trim() !== '';
         await noteRefusal(sink, error, {
-          caller: named(coordinator) ? String(coordinator).trim() : service.coordinator,
+          caller: currentAccount()?.id ?? (named(coordinator) ? String(coordinator).trim() : service.coordinator),
           operation: 'assign',
           assignmentId:
             named(planId) && named(ref) && named(unit)

@@ -3,7 +3,9 @@
  * unit's liaison and the coordinator's office take its turns on one item: a report replaced with evidence, returned
  * for rework, reported again and accepted; an extension asked for and granted; a due date moved; a closure asked
  * for, returned (退办), asked again and approved. Every refusal answers problem+json with its code and leaves
- * nothing behind: not an event in the store, not an event in the workflow's history.
+ * nothing behind: not an event in the store, not an event in the workflow's history. Each call is signed in as the one
+ * it names (tests/support/named-accounts.ts): a unit's turn by that unit's head, the coordinator's by its office, a
+ * read by the auditor; a unit on an item not its own is answered as if the item did not exist.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
@@ -15,6 +17,7 @@ import { loadCalendarYears } from '../../infra/calendar-store';
 import { resolveEvidence } from '../../infra/evidence-store';
 import { pdf } from '../evidence/files';
 import { jsonCaller } from '../support/http';
+import { namedAccounts, type SignIn } from '../support/named-accounts';
 import { connectPostgres, readModelsOf, startStackWorker, tracesOf, testLogger, uniqueId } from '../support/stack';
 import { storedEvents } from '../support/stored-events';
 
@@ -27,9 +30,11 @@ let pool: Pool;
 let stack: Awaited<ReturnType<typeof startStackWorker>>;
 let api: FastifyInstance;
 let base: string;
+let signIn: SignIn;
 
 beforeAll(async () => {
   pool = await connectPostgres();
+  signIn = namedAccounts(pool);
   stack = await startStackWorker(pool, taskQueue);
   const assignments = new AssignmentService({
     client: stack.client,
@@ -49,7 +54,10 @@ afterAll(async () => {
   await pool?.end();
 });
 
-const call = jsonCaller(() => base);
+const call = jsonCaller(
+  () => base,
+  () => signIn,
+);
 
 const traces = (id: string) => tracesOf(pool, stack.client, id);
 
@@ -78,7 +86,11 @@ async function inboxOf(recipient: string, id: string): Promise<Array<{ kind: str
 async function upload(bytes: Buffer, name: string): Promise<{ sha256: string; name: string }> {
   const response = await fetch(`${base}/evidence`, {
     method: 'POST',
-    headers: { 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent(name) },
+    headers: {
+      'content-type': 'application/octet-stream',
+      'x-file-name': encodeURIComponent(name),
+      ...(await signIn('POST', '/evidence')),
+    },
     body: bytes,
   });
   expect(response.status).toBeLessThan(300);
@@ -113,10 +125,18 @@ test('a report replaced with evidence, returned for rework, reported again and a
   await expectRefused(
     id,
     `${url}/contributions`,
-    { unit: '市教育局', summary: '协办意见' },
+    { unit: UNIT, summary: '协办意见' },
     403,
     'NOT_COOPERATING',
-    /市教育局不是任务 三.\(一\).5 的配合单位，不能提交协办意见；该任务没有配合单位/,
+    /市市场监管局不是任务 三.\(一\).5 的配合单位，不能提交协办意见；该任务没有配合单位/,
+  );
+  await expectRefused(
+    id,
+    `${url}/contributions`,
+    { unit: '市教育局', summary: '协办意见' },
+    404,
+    'UNKNOWN_TASK',
+    /^没有编号为 .* 的任务；请核对编号，或先交办该任务$/,
   );
 
   expect(
@@ -146,7 +166,8 @@ test('a report replaced with evidence, returned for rework, reported again and a
     summary: '已抽检 150 批次',
     evidence: [{ sha256: cited.sha256, name: '抽检报告.pdf', size: file.length, type: 'application/pdf' }],
   });
-  const download = await fetch(`${base}${encodeURI(url)}/evidence/${cited.sha256}`);
+  const evidenceUrl = `${url}/evidence/${cited.sha256}`;
+  const download = await fetch(`${base}${encodeURI(evidenceUrl)}`, { headers: await signIn('GET', evidenceUrl) });
   expect(download.status).toBe(200);
   expect(Buffer.from(await download.arrayBuffer()).equals(file)).toBe(true);
 
@@ -163,8 +184,8 @@ test('a report replaced with evidence, returned for rework, reported again and a
     `${url}/reviews`,
     { by: UNIT, period, decision: 'accept' },
     403,
-    'NOT_COORDINATOR',
-    /请由市政府督查室办理/,
+    'FORBIDDEN',
+    /^此事项属于市政府督查室，不由您（.*）督办/,
   );
   const returned = await call('POST', `${url}/reviews`, {
     by: COORDINATOR,
@@ -287,9 +308,9 @@ test('an extension granted, a due date moved, a closure returned and then approv
     id,
     `${url}/closure`,
     { unit: '市教育局', summary: '已完成' },
-    403,
-    'WRONG_UNIT',
-    /不是任务 三.\(二\).7 的责任单位/,
+    404,
+    'UNKNOWN_TASK',
+    /^没有编号为 .* 的任务/,
   );
   expect((await call('POST', `${url}/closure`, { unit: UNIT, summary: '品牌建设任务已完成' })).status).toBe(200);
   await expectRefused(
@@ -408,8 +429,9 @@ test('a send-back insisted on, sent back again and answered by 改派: the new u
   ]);
   expect(rows[0]?.status).toBe('reassigned');
 
-  // Who and why, as stored: each turn names the caller the API passed on (the body's unit or office) and the reason
-  // given; the successor's first events name whoever reassigned it. Each stream under its own workflow's run.
+  // Who and why, as stored: each turn names the caller the API passed on (the signed-in account's unit or office, and
+  // the account) and the reason given; the successor's first events name the office that reassigned it. Each stream
+  // under its own workflow's run.
   const said = async (stream: string) => {
     const { runId } = await stack.client.workflow.getHandle(stream).describe();
     return (await storedEvents(pool, stream)).map(({ event, meta }) => {
@@ -417,6 +439,8 @@ test('a send-back insisted on, sent back again and answered by 改派: the new u
       return [event.type, `${meta!.actor.role}:${meta!.actor.name}`, meta!.reason];
     });
   };
+  const accounts = (await storedEvents(pool, id)).map(({ meta }) => meta?.actor.account);
+  expect(accounts).toEqual(accounts.map(() => expect.stringMatching(/^t-(coordinator|unit-head)-/)));
   expect(await said(id)).toEqual([
     ['TaskAssigned', `coordinator:${COORDINATOR}`, undefined],
     ['AssignmentSentBack', `unit:${UNIT}`, '校园食堂由教育部门牵头管理'],
@@ -486,6 +510,15 @@ test('the coordinator changes one item: its escalation ladder and its cooperatin
   );
   const added = await call('POST', `${url}/cooperating`, { by: COORDINATOR, add: [helper], reason: '按职责调整' });
   expect(added.body.spec.cooperating).toEqual([helper]);
+  // A cooperating unit sees the item, but its 办结 is the lead's: the decider refuses it.
+  await expectRefused(
+    id,
+    `${url}/closure`,
+    { unit: helper, summary: '已完成' },
+    403,
+    'WRONG_UNIT',
+    /不是任务 三.\(四\).1 的责任单位；该任务的牵头单位是市市场监管局/,
+  );
   expect((await call('POST', `${url}/contributions`, { unit: helper, summary: '已配合开展检查' })).status).toBe(200);
   expect((await traces(id)).stored).toEqual([
     'TaskAssigned',

@@ -1,7 +1,9 @@
 /**
  * One task's lifecycle through the HTTP API on the real stack: the Temporal dev server, PostgreSQL and Kafka.
  * Assign, 签收, report, 办结 — and every kind of bad call refused with a clear error, in Chinese with a stable code,
- * that changes nothing: not the event store, not the workflow's history.
+ * that changes nothing: not the event store, not the workflow's history. Each call is signed in as the one it names
+ * (tests/support/named-accounts.ts): a unit's turn by that unit's head, the coordinator's by its office, a read by
+ * the auditor.
  */
 import { bundleWorkflowCode, type NativeConnection, type Worker } from '@temporalio/worker';
 import type { Client, Connection } from '@temporalio/client';
@@ -14,6 +16,7 @@ import { loadCalendarYears } from '../../infra/calendar-store';
 import { buildApi } from '../../api/server';
 import { addDays, shanghaiDate } from '../../domain/calendar';
 import { createAssignmentWorker, WORKFLOWS_PATH } from '../../worker/create-worker';
+import { namedAccounts, type SignIn } from '../support/named-accounts';
 import {
   config,
   connectKafka,
@@ -37,9 +40,11 @@ let worker: Worker;
 let running: Promise<void>;
 let api: FastifyInstance;
 let base: string;
+let signIn: SignIn;
 
 beforeAll(async () => {
   pool = await connectPostgres();
+  signIn = namedAccounts(pool);
   await connectKafka();
   readModels = await startReadModels(pool);
   temporal = await connectTemporal();
@@ -75,10 +80,15 @@ afterAll(async () => {
 const noop = () => undefined;
 const quiet = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
 
+/** A call signed in as the one it names, unless `headers` sign it in otherwise. */
 async function call(method: string, url: string, payload?: unknown, headers: Record<string, string> = {}) {
   const response = await fetch(base + encodeURI(url), {
     method,
-    headers: { ...(payload !== undefined && { 'content-type': 'application/json' }), ...headers },
+    headers: {
+      ...(payload !== undefined && { 'content-type': 'application/json' }),
+      ...(await signIn(method, url, payload)),
+      ...headers,
+    },
     ...(payload !== undefined && { body: JSON.stringify(payload) }),
   });
   const text = await response.text();
@@ -210,22 +220,36 @@ describe('bad calls are refused, name the problem, and change nothing', () => {
 
   const report = (body: object, headers?: Record<string, string>) =>
     call('POST', `/assignments/${id}/reports`, body, headers);
+  /** Signed in as a unit's head, whatever the body names. */
+  const asHeadOf = (unit: string) => signIn('POST', `/assignments/${id}/reports`, { unit });
 
-  test('a report from a unit that is not the assignee', async () => {
+  test('a report from a unit that is not the assignee: the item is not its to see', async () => {
     expect(await report({ unit: '市商务局', summary: '进展', percentComplete: 10 })).toMatchObject({
-      status: 403,
+      status: 404,
       type: 'application/problem+json; charset=utf-8',
       body: {
-        code: 'WRONG_UNIT',
-        title: '非本单位任务',
-        detail: '市商务局不是任务 二.(三).一是 的责任单位；该任务的牵头单位是市质监局',
+        code: 'UNKNOWN_TASK',
+        title: '任务不存在',
+        detail: `没有编号为 ${id} 的任务；请核对编号，或先交办该任务`,
         requestId: expect.any(String),
       },
     });
   });
 
+  test("a report in another unit's name, from the assignee's own account", async () => {
+    const response = await report(
+      { unit: '市商务局', summary: '进展', percentComplete: 10 },
+      await asHeadOf('市质监局'),
+    );
+    expect(response).toMatchObject({
+      status: 403,
+      type: 'application/problem+json; charset=utf-8',
+      body: { code: 'FORBIDDEN', detail: expect.stringContaining('不能以「市商务局」的名义办理') },
+    });
+  });
+
   test('a malformed report body, each problem named', async () => {
-    const response = await report({ unit: '', percentComplete: 140, extra: 1 });
+    const response = await report({ unit: '', percentComplete: 140, extra: 1 }, await asHeadOf('市质监局'));
     expect(response.status).toBe(400);
     expect(response.body.code).toBe('INVALID_PAYLOAD');
     expect(response.body.detail).toMatch(/unit：单位名称（如 市质监局）不能为空/);

@@ -1,7 +1,9 @@
 /**
  * How the API answers what goes wrong, over HTTP on loopback, with the application functions behind it replaced by
  * stubs that fail as asked: every refusal is a problem+json body with a stable code and Chinese text; a server error
- * never shows its internal message, which is logged instead under the request id the answer quotes.
+ * never shows its internal message, which is logged instead under the request id the answer quotes. Sign-in and the
+ * authorization hook are the real ones, on the real PostgreSQL: each call is signed in as the one it concerns, on an
+ * item the event store knows, so that it reaches the stub behind.
  */
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
@@ -10,10 +12,26 @@ import type { AssignmentService } from '../../api/assignments';
 import { AppError } from '../../api/errors';
 import { buildApi } from '../../api/server';
 import { createLogger } from '../../infra/logger';
+import { bearerFor, createAccount } from '../support/accounts';
+import { storeKnownItem } from '../support/known-item';
+import { connectPostgres } from '../support/stack';
 
 const apps: FastifyInstance[] = [];
+let pool: Pool;
+/** An item of 市质监局's, and the Authorization headers of the auditor and of 市质监局's head. */
+let item: string;
+let auditor: { authorization: string };
+let unitHead: { authorization: string };
+
+beforeAll(async () => {
+  pool = await connectPostgres();
+  item = await storeKnownItem(pool, { unit: '市质监局' });
+  auditor = await bearerFor(pool, (await createAccount(pool, { role: 'auditor' })).id);
+  unitHead = await bearerFor(pool, (await createAccount(pool, { role: 'unit-head', unit: '市质监局' })).id);
+});
 afterAll(async () => {
   for (const app of apps) await app.close();
+  await pool?.end();
 });
 
 interface Injected {
@@ -24,12 +42,12 @@ interface Injected {
 }
 
 /** The API on a free port, and a way to call it that answers like fastify's inject, which needs Node ≥ 22 to load. */
-async function apiWith(assignments: Partial<AssignmentService>, pool: Partial<Pool> = {}) {
+async function apiWith(assignments: Partial<AssignmentService>) {
   const lines = new PassThrough();
   let logged = '';
   lines.on('data', (chunk: Buffer) => (logged += chunk.toString()));
   const logger = createLogger('api', { level: 'warn', format: 'json', destination: lines });
-  const app = buildApi({ assignments: assignments as AssignmentService, pool: pool as Pool, logger });
+  const app = buildApi({ assignments: assignments as AssignmentService, pool, logger });
   apps.push(app);
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   const call = async ({ method, url, headers = {}, payload }: Injected) => {
@@ -62,8 +80,8 @@ test('a server error answers 500 without its internal message, and logs it under
   });
   const response = await app.inject({
     method: 'GET',
-    url: '/assignments/a:b:c',
-    headers: { 'x-request-id': 'req-42' },
+    url: `/assignments/${encodeURI(item)}`,
+    headers: { 'x-request-id': 'req-42', ...auditor },
   });
   expect(response.statusCode).toBe(500);
   expect(response.headers['content-type']).toBe('application/problem+json; charset=utf-8');
@@ -89,8 +107,8 @@ test('a request id that is not a plain token is replaced by a fresh one', async 
   });
   const response = await app.inject({
     method: 'GET',
-    url: '/assignments/x',
-    headers: { 'x-request-id': '<script>alert(1)</script>' },
+    url: `/assignments/${encodeURI(item)}`,
+    headers: { 'x-request-id': '<script>alert(1)</script>', ...auditor },
   });
   expect(response.statusCode).toBe(404);
   expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
@@ -119,8 +137,8 @@ test.each([
   const { app } = await apiWith({ acknowledge: async () => ({}) as never });
   const response = await app.inject({
     method: 'POST',
-    url: '/assignments/a:b:c/acknowledge',
-    headers: { 'content-type': type },
+    url: `/assignments/${encodeURI(item)}/acknowledge`,
+    headers: { 'content-type': type, ...unitHead },
     payload,
   });
   expect(response.statusCode).toBe(status);
@@ -128,8 +146,12 @@ test.each([
 });
 
 test('an inbox asked for with a unit name no unit could have', async () => {
-  const { app } = await apiWith({}, { query: jest.fn() });
-  const response = await app.inject({ method: 'GET', url: `/units/${encodeURIComponent('市'.repeat(100))}/inbox` });
+  const { app } = await apiWith({});
+  const response = await app.inject({
+    method: 'GET',
+    url: `/units/${encodeURIComponent('市'.repeat(100))}/inbox`,
+    headers: auditor,
+  });
   expect(response.statusCode).toBe(400);
   expect(response.json().detail).toBe('单位名称有误：单位名称（如 市质监局）最长 64 个字符');
 });

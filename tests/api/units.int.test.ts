@@ -2,6 +2,7 @@
  * The unit directory over HTTP on the real PostgreSQL: PUT /units with the coordinator's CSV or with JSON replaces it
  * after the file's own checks (422 with every problem, nothing stored), GET /units shows it with secrets masked and
  * names the units nobody would hear from. The directory is one per database: the test puts back the one it found.
+ * The directory is the admin's to change and the auditor's (among others) to read: each call is signed in as such.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
@@ -10,6 +11,7 @@ import { buildApi } from '../../api/server';
 import type { DirectoryUnit } from '../../domain/units';
 import { loadDirectory, replaceDirectory } from '../../infra/unit-store';
 import { jsonCaller } from '../support/http';
+import { namedAccounts, type SignIn } from '../support/named-accounts';
 import { connectPostgres, testLogger } from '../support/stack';
 
 let pool: Pool;
@@ -23,14 +25,25 @@ async function api(forbidPrivateWebhooks = false): Promise<string> {
 }
 
 let base: string;
-const call = jsonCaller(() => base);
-const putCsv = async (text: string) => {
-  const response = await fetch(`${base}/units`, { method: 'PUT', headers: { 'content-type': 'text/csv' }, body: text });
+let signIn: SignIn;
+const call = jsonCaller(
+  () => base,
+  () => signIn,
+);
+/** A CSV upload, as an admin sends it (PUT /units is the admin's). */
+const csvTo = async (at: string, text: string) => {
+  const response = await fetch(`${at}/units`, {
+    method: 'PUT',
+    headers: { 'content-type': 'text/csv', ...(await signIn('PUT', '/units')) },
+    body: text,
+  });
   return { status: response.status, type: response.headers.get('content-type'), body: await response.json() };
 };
+const putCsv = (text: string) => csvTo(base, text);
 
 beforeAll(async () => {
   pool = await connectPostgres();
+  signIn = namedAccounts(pool);
   saved = await loadDirectory(pool);
   await pool.query('DELETE FROM units');
   base = await api();
@@ -140,13 +153,9 @@ test('a body that is no directory is refused with the shape expected; other meth
 
 test('with WEBHOOK_FORBID_PRIVATE, a webhook into the internal network is refused', async () => {
   const guarded = await api(true);
-  const response = await fetch(`${guarded}/units`, {
-    method: 'PUT',
-    headers: { 'content-type': 'text/csv' },
-    body: '单位,Webhook\n市质监局,http://10.0.0.5/hook\n',
-  });
+  const response = await csvTo(guarded, '单位,Webhook\n市质监局,http://10.0.0.5/hook\n');
   expect(response.status).toBe(422);
-  const body = (await response.json()) as { problems: { code: string; message: string }[] };
+  const body = response.body as { problems: { code: string; message: string }[] };
   expect(body.problems).toEqual([
     expect.objectContaining({ code: 'INVALID_URL', message: expect.stringContaining('内网地址（RFC 1918）') }),
   ]);
