@@ -345,6 +345,7 @@ export function buildApi({
     if (request.url.startsWith('/web/') && request.headers.accept?.includes('text/html')) {
       return sendPage(reply.code(problem.status), {
         title: problem.title,
+        problem: problem.code,
         body: html`${flash('error', problem.detail)}
           <p><a href="/web/">回到工作台</a> <span class="muted">请求编号 ${request.id}</span></p>`,
         ...(request.account && { account: request.account, csrfToken: csrfTokenOf(request) }),

@@ -95,6 +95,7 @@ export const coordinatorPages: FastifyPluginAsync<CoordinatorPageOptions> = asyn
     if (!(error instanceof AppError) || error.status >= 500) throw error;
     return sendPage(reply.code(error.status), {
       title: error.title,
+      problem: error.code,
       ...(request.account && { account: request.account }),
       csrfToken: csrfTokenOf(request),
       body: html`${flash('error', error.message)}

@@ -81,6 +81,7 @@ export function htmlErrors(scope: FastifyInstance): void {
     if (!(error instanceof AppError)) throw error;
     return sendPage(reply.code(error.status), {
       title: error.title,
+      problem: error.code,
       account: request.account,
       csrfToken: request.csrfToken,
       body: flash('error', error.message),

@@ -16,6 +16,8 @@ export interface PageOptions {
   csrfToken?: string;
   /** Re-read the parts marked `data-refresh` every so many seconds without reloading (assets.ts). */
   refreshSeconds?: number;
+  /** A refusal's code (api/errors.ts), on `<main data-problem>` for programs and tests reading the page. */
+  problem?: string;
 }
 
 /** Where each role's workspace starts. */
@@ -49,7 +51,7 @@ export function csrfField(csrfToken: string | undefined): Html {
   return html`<input type="hidden" name="_csrf" value="${csrfToken ?? ''}" />`;
 }
 
-export function page({ title, body, account, csrfToken, refreshSeconds }: PageOptions): Html {
+export function page({ title, body, account, csrfToken, refreshSeconds, problem }: PageOptions): Html {
   const who = account
     ? html`<div class="who">
         <span>${account.displayName}（${account.unit ?? account.office ?? ROLE_NAMES[account.role]}）</span>
@@ -70,7 +72,7 @@ export function page({ title, body, account, csrfToken, refreshSeconds }: PageOp
       <a class="brand" href="/web/">督办系统</a>
       ${account ? navigation(account) : ''} ${who}
     </header>
-    <main>
+    <main${problem ? html` data-problem="${problem}"` : ''}>
       <h1>${title}</h1>
       ${body}
     </main>

@@ -175,11 +175,12 @@ async function ask(method: string, url: string, principal: Principal) {
     ...(method !== 'GET' && { body: '{}' }),
   });
   const text = await response.text();
+  // A problem+json body names its code; a page's refusal puts it on <main data-problem>.
   let code: string | undefined;
   try {
     code = (JSON.parse(text) as { code?: string }).code;
   } catch {
-    code = undefined;
+    code = /<main data-problem="([A-Z_]+)"/.exec(text)?.[1];
   }
   return { status: response.status, code, location: response.headers.get('location') };
 }
