@@ -156,6 +156,8 @@ export const ACCESS: Readonly<Record<string, Rule>> = {
   'POST /web/unit/items/:id/extension': item(HEAD_TURN),
   'POST /web/unit/items/:id/closure': item(HEAD_TURN),
   'POST /web/unit/items/:id/send-back': item(HEAD_TURN),
+  // The admin's page: the accounts and the directory as they stand.
+  'GET /web/admin': global({ admin: 'any' }),
   // The auditor's pages.
   'GET /web/audit': global(READ_ALL),
   'GET /web/audit/items/:id': item(READ_ALL),

@@ -45,6 +45,7 @@ import { WEB_ROUTE_DOCS, WEB_ROUTES, webRoutes } from './web';
 import { html } from './web/html';
 import { csrfTokenOf, flash, sendPage } from './web/layout';
 import { COORDINATOR_PAGES, coordinatorPages } from './web/coordinator';
+import { ADMIN_PAGE_ROUTES, adminPages } from './web/admin';
 import { AUDIT_DOCS, AUDIT_ROUTES, auditRoutes } from './audit-routes';
 import { UNIT_ASSIGNMENT_DOCS, UNIT_ASSIGNMENT_ROUTES, unitAssignmentRoutes } from './unit-routes';
 import { PAGE_ROUTE_DOCS } from './web/page-docs';
@@ -295,6 +296,7 @@ export function buildApi({
   void app.register(evidenceRoutes, { pool, limits: evidence ?? DEFAULT_EVIDENCE_LIMITS });
   void app.register(unitRoutes, { pool, forbidPrivate: forbidPrivateWebhooks });
   void app.register(webRoutes);
+  void app.register(adminPages, { pool });
   docsRoutes(app, apiDocument({ evidence }), {
     bodyLimit: BODY_LIMIT_BYTES,
     ...(rate && rate.perMinute > 0 && { rate: { perMinute: rate.perMinute, burst: rate.burst } }),
@@ -322,6 +324,7 @@ export function buildApi({
     ...EVIDENCE_ROUTES,
     ...UNIT_ROUTES,
     ...WEB_ROUTES,
+    ...ADMIN_PAGE_ROUTES,
     ...DOCS_ROUTE_DOCS,
     ...AUTH_ROUTES,
     ...(withCycles ? [...CYCLE_ROUTES, ...COORDINATOR_PAGES] : []),

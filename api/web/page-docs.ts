@@ -30,6 +30,7 @@ const PAGES: ReadonlyArray<[RouteDoc['method'], string, string]> = [
   ['POST', '/web/unit/items/:id/closure', '单位负责人：申请办结（表单）'],
   ['POST', '/web/unit/items/:id/send-back', '单位负责人：退回（表单，须写明理由）'],
   ['GET', '/web/audit', '审计人员：按编号、名称或单位查找事项'],
+  ['GET', '/web/admin', '系统管理员：账号和单位名录的现状（账号用命令行管理）'],
   ['GET', '/web/audit/items/:id', '审计人员：一个事项的全过程、任一时点的状态与核验结果'],
 ];
 

@@ -13,6 +13,7 @@ import type { Client, Connection } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { AssignmentService, assignmentIdOf } from '../../api/assignments';
 import { addDays, shanghaiDate } from '../../domain/calendar';
+import { bearerFor, createAccount } from '../support/accounts';
 import { ROOT, connectPostgres, connectTemporal, uniqueId } from '../support/stack';
 
 jest.setTimeout(240_000);
@@ -126,9 +127,12 @@ test('the built worker runs an assignment from the prebuilt bundle, and the buil
 
   const port = await freePort();
   const api = startBuilt('api/main.js', { API_PORT: String(port) });
+  // Signed in as an auditor: the built API shares the tests' secret (AUTH_SECRET_FILE, from the same directory).
+  const auditor = await createAccount(pool, { role: 'auditor' });
+  const headers = await bearerFor(pool, auditor.id);
   const inbox = await until(
     'the built API did not answer',
-    () => fetch(`http://127.0.0.1:${port}/units/${encodeURIComponent('市商务局')}/inbox`),
+    () => fetch(`http://127.0.0.1:${port}/units/${encodeURIComponent('市商务局')}/inbox`, { headers }),
     api.output,
   );
   expect(inbox.status).toBe(200);
