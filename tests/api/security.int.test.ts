@@ -19,6 +19,8 @@ import { pdf } from '../evidence/files';
 import { bearerFor, createAccount } from '../support/accounts';
 import { connectPostgres, testLogger } from '../support/stack';
 
+jest.setTimeout(60_000);
+
 let pool: Pool;
 const apps: FastifyInstance[] = [];
 /** The Authorization header of each caller: two auditors, a coordinator and a unit's member. */
@@ -140,6 +142,7 @@ test('Strict-Transport-Security is sent over https, and only there', async () =>
     );
     const app = Fastify({
       https: { key: readFileSync(path.join(dir, 'key.pem')), cert: readFileSync(path.join(dir, 'cert.pem')) },
+      forceCloseConnections: true,
     });
     apps.push(app);
     securityHeaders(app);
@@ -147,7 +150,8 @@ test('Strict-Transport-Security is sent over https, and only there', async () =>
     const port = Number(new URL(await app.listen({ host: '127.0.0.1', port: 0 })).port);
     const headers = await new Promise<Record<string, unknown>>((resolve, reject) => {
       https
-        .get({ host: '127.0.0.1', port, path: '/ping', rejectUnauthorized: false }, (response) => {
+        // A connection of its own (no keep-alive agent), so closing the server waits for nothing.
+        .get({ host: '127.0.0.1', port, path: '/ping', rejectUnauthorized: false, agent: false }, (response) => {
           response.resume();
           resolve(response.headers);
         })
