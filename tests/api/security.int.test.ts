@@ -38,7 +38,11 @@ beforeAll(async () => {
   }
 });
 afterAll(async () => {
-  for (const app of apps) await app.close();
+  // Keep-alive connections from fetch would hold a close open: end them first.
+  for (const app of apps) {
+    app.server.closeAllConnections();
+    await app.close();
+  }
   await pool?.end();
 });
 
