@@ -42,8 +42,7 @@ import { rateLimit, securityHeaders, type RateLimitOptions } from './security';
 import { ASSIGNMENT_ROUTE_DOCS, READ_MODEL_ROUTE_DOCS, REFUSAL_ROUTE_DOCS } from './server-docs';
 import { UNIT_ROUTE_DOCS, UNIT_ROUTES, unitRoutes } from './units';
 import { WEB_ROUTE_DOCS, WEB_ROUTES, webRoutes } from './web';
-import { html } from './web/html';
-import { csrfTokenOf, flash, sendPage } from './web/layout';
+import { refusalPage } from './web/layout';
 import { COORDINATOR_PAGES, coordinatorPages } from './web/coordinator';
 import { ADMIN_PAGE_ROUTES, adminPages } from './web/admin';
 import { AUDIT_DOCS, AUDIT_ROUTES, auditRoutes } from './audit-routes';
@@ -346,13 +345,7 @@ export function buildApi({
     if (problem.status >= 500) request.log.error({ err: error, code: problem.code }, `请求失败：${error.message}`);
     // A person at the web workspace gets a page saying it, not JSON; a script gets the problem.
     if (request.url.startsWith('/web/') && request.headers.accept?.includes('text/html')) {
-      return sendPage(reply.code(problem.status), {
-        title: problem.title,
-        problem: problem.code,
-        body: html`${flash('error', problem.detail)}
-          <p><a href="/web/">回到工作台</a> <span class="muted">请求编号 ${request.id}</span></p>`,
-        ...(request.account && { account: request.account, csrfToken: csrfTokenOf(request) }),
-      });
+      return refusalPage(reply, request, problem);
     }
     return reply
       .code(problem.status)

@@ -19,6 +19,7 @@ import { grantedCycles } from '../cycle-routes';
 import type { CycleService } from '../cycles';
 import { AppError } from '../errors';
 import { html, type Html } from './html';
+import { acceptForms, htmlErrors } from './forms';
 import { csrfField, csrfTokenOf, flash, lightBadge, sendPage } from './layout';
 
 export interface CoordinatorPageOptions {
@@ -83,25 +84,9 @@ export const coordinatorPages: FastifyPluginAsync<CoordinatorPageOptions> = asyn
   scope,
   { desk, cycles, assignments, cyclesOf = grantedCycles },
 ) => {
-  // The pages' forms post application/x-www-form-urlencoded; read here unless the app reads it already.
-  if (!scope.hasContentTypeParser('application/x-www-form-urlencoded')) {
-    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) =>
-      done(null, Object.fromEntries(new URLSearchParams(body as string))),
-    );
-  }
-
-  // A refusal on a page (no such cycle or item, a bad address) answers a page saying so, not problem+json.
-  scope.setErrorHandler((error, request, reply) => {
-    if (!(error instanceof AppError) || error.status >= 500) throw error;
-    return sendPage(reply.code(error.status), {
-      title: error.title,
-      problem: error.code,
-      ...(request.account && { account: request.account }),
-      csrfToken: csrfTokenOf(request),
-      body: html`${flash('error', error.message)}
-        <p><a href="/web/">返回首页</a></p>`,
-    });
-  });
+  // The pages' forms post application/x-www-form-urlencoded; a refusal on a page answers a page saying so.
+  acceptForms(scope);
+  htmlErrors(scope);
 
   scope.get('/web/cycles', async (request, reply) => {
     const account = signedIn(request, reply);

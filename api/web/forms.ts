@@ -5,7 +5,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Account } from '../auth/account';
 import { AppError } from '../errors';
-import { flash, sendPage } from './layout';
+import { parseForm } from '../auth/authenticate';
+import { refusalPage } from './layout';
 
 export type FormFields = Record<string, string | string[]>;
 
@@ -14,14 +15,9 @@ const FORM_TYPE = 'application/x-www-form-urlencoded';
 /** Lets a scope read HTML forms; a scope that already can (a parent registered one) keeps its own. */
 export function acceptForms(scope: FastifyInstance): void {
   if (scope.hasContentTypeParser(FORM_TYPE)) return;
-  scope.addContentTypeParser(FORM_TYPE, { parseAs: 'string' }, (_request, body, done) => {
-    const fields: FormFields = Object.create(null) as FormFields;
-    for (const [name, value] of new URLSearchParams(body as string)) {
-      const before = fields[name];
-      fields[name] = before === undefined ? value : [...(Array.isArray(before) ? before : [before]), value];
-    }
-    done(null, fields);
-  });
+  scope.addContentTypeParser(FORM_TYPE, { parseAs: 'string' }, (_request, body, done) =>
+    done(null, parseForm(body as string)),
+  );
 }
 
 /** The form's fields; an empty object for a request that sent none. */
@@ -62,8 +58,8 @@ export function numberField(form: FormFields, name: string): number | undefined 
 }
 
 /**
- * The unit a unit member's page is for. Until sign-in lands the authentication hook is the tests' own; a request
- * without an account of a unit role has no unit workspace (the authorization table refuses it before this).
+ * The unit a unit member's page is for; a request without an account of a unit role has no unit workspace (the
+ * authorization table refuses it before this).
  */
 export function unitOf(account: Account | undefined): string {
   if (!account?.unit || (account.role !== 'unit-member' && account.role !== 'unit-head')) {
@@ -78,13 +74,7 @@ export function unitOf(account: Account | undefined): string {
  */
 export function htmlErrors(scope: FastifyInstance): void {
   scope.setErrorHandler((error, request, reply) => {
-    if (!(error instanceof AppError)) throw error;
-    return sendPage(reply.code(error.status), {
-      title: error.title,
-      problem: error.code,
-      account: request.account,
-      csrfToken: request.csrfToken,
-      body: flash('error', error.message),
-    });
+    if (!(error instanceof AppError) || error.status >= 500) throw error;
+    return refusalPage(reply, request, { ...error, detail: error.message });
   });
 }

@@ -85,6 +85,21 @@ export function sendPage(reply: FastifyReply, options: PageOptions): FastifyRepl
   return reply.type('text/html; charset=utf-8').send(page(options).value);
 }
 
+/** A refusal as a page of the workspace: its title, its Chinese detail, a way back, and its code on `<main>`. */
+export function refusalPage(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  problem: { status: number; title: string; code: string; detail: string },
+): FastifyReply {
+  return sendPage(reply.code(problem.status), {
+    title: problem.title,
+    problem: problem.code,
+    body: html`${flash('error', problem.detail)}
+      <p><a href="/web/">回到工作台</a> <span class="muted">请求编号 ${request.id}</span></p>`,
+    ...(request.account && { account: request.account, csrfToken: csrfTokenOf(request) }),
+  });
+}
+
 /** The CSRF token the authentication hook puts on a session's request (undefined for a bearer token). */
 export function csrfTokenOf(request: FastifyRequest): string | undefined {
   return (request as FastifyRequest & { csrfToken?: string }).csrfToken;
