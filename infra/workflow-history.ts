@@ -6,11 +6,12 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
-import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { existsSync } from 'node:fs';
 import vm from 'node:vm';
 import type { RecordCall } from '../domain/audit/history';
-import { BUILT_WORKFLOW_BUNDLE, WORKFLOWS_PATH } from '../worker/create-worker';
+import { BUILT_WORKFLOW_BUNDLE } from '../worker/create-worker';
+import { bundleWorkflows } from '../worker/workflow-bundle';
 
 type History = temporal.api.history.v1.IHistory;
 
@@ -157,11 +158,7 @@ function instantOf(time: temporal.api.history.v1.IHistoryEvent['eventTime']): st
 /** The workflow code replays run against: the build's bundle when compiled, else bundled from workflows/ once. */
 export async function replayBundle(): Promise<NonNullable<WorkerOptions['workflowBundle']>> {
   if (__filename.endsWith('.js') && existsSync(BUILT_WORKFLOW_BUNDLE)) return { codePath: BUILT_WORKFLOW_BUNDLE };
-  const noop = () => undefined;
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: WORKFLOWS_PATH,
-    logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop },
-  });
+  const { code } = await bundleWorkflows();
   return { code };
 }
 

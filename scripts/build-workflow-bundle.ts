@@ -6,13 +6,13 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
-import { WORKFLOWS_PATH } from '../worker/create-worker';
+import { DefaultLogger } from '@temporalio/worker';
+import { bundleWorkflows } from '../worker/workflow-bundle';
 
 async function main(): Promise<void> {
   const out = process.argv[2];
   if (!out) throw new Error('name the file to write: tsx scripts/build-workflow-bundle.ts dist/workflow-bundle.js');
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  const { code } = await bundleWorkflows({ logger: new DefaultLogger('WARN') });
   await mkdir(path.dirname(out), { recursive: true });
   await writeFile(out, code);
   console.log(`[build] workflow bundle ${out} (${Math.round(code.length / 1024)} KB)`);

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
+
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { Activities } from '../activities';
@@ -28,7 +28,7 @@ import { readAssignmentEvents } from '../infra/kafka';
 import { createLogger } from '../infra/logger';
 import { connectClient, connectWorker, installTemporalLogging } from '../infra/temporal';
 import { readSeed, seedPath, SEEDS_DIR } from '../seeds';
-import { createAssignmentWorker, WORKFLOWS_PATH } from '../worker/create-worker';
+import { createAssignmentWorker } from '../worker/create-worker';
 import { NOTICE_KIND_NAMES, type NoticeKind } from '../workflows/assignment/notices';
 import { deliveryDispatcher, openDependencies } from '../worker/dependencies';
 import { addressesOf } from '../domain/notify/contacts';
@@ -36,12 +36,11 @@ import { parseOfficeHours } from '../domain/notify/hours';
 import { listDeliveries } from '../infra/delivery-store';
 import { loadDirectory, replaceDirectory } from '../infra/unit-store';
 import { awaitReadModels } from '../read-models/status';
+import { bundleWorkflows } from '../worker/workflow-bundle';
 
 const SEED = seedPath('ezhou-2017');
 
 const say = (line = '') => console.log(line);
-const noop = () => undefined;
-const quiet = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -49,7 +48,7 @@ async function main(): Promise<void> {
   const logger = createLogger('demo', { level: 'warn', format: config.LOG_FORMAT });
   installTemporalLogging(logger);
   const { pool, kafka, activities, close } = await openDependencies(config, logger);
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet });
+  const workflowBundle = await bundleWorkflows();
   const run = `demo-${Date.now().toString(36)}`;
 
   await oneTask({ config, pool, kafka, activities, workflowBundle, run });
@@ -61,7 +60,7 @@ async function main(): Promise<void> {
 type Deps = {
   pool: Pool;
   activities: Activities;
-  workflowBundle: Awaited<ReturnType<typeof bundleWorkflowCode>>;
+  workflowBundle: Awaited<ReturnType<typeof bundleWorkflows>>;
   run: string;
 };
 

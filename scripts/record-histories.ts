@@ -31,13 +31,13 @@ import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Client } from '@temporalio/client';
-import { bundleWorkflowCode } from '@temporalio/worker';
+
 import { AssignmentService, assignmentIdOf } from '../api/assignments';
 import { addDays, shanghaiDate } from '../domain/calendar';
 import { loadConfig } from '../infra/config';
 import { createLogger } from '../infra/logger';
 import { connectClient, connectWorker, installTemporalLogging } from '../infra/temporal';
-import { createAssignmentWorker, WORKFLOWS_PATH } from '../worker/create-worker';
+import { createAssignmentWorker } from '../worker/create-worker';
 import { openDependencies } from '../worker/dependencies';
 import { loadCalendarYears } from '../infra/calendar-store';
 import { resolveEvidence, storeEvidence } from '../infra/evidence-store';
@@ -62,6 +62,7 @@ import { DEFAULT_LIGHTS } from '../workflows/assignment/decider';
 import { DEFAULT_CONVERSATION, DEFAULT_CYCLE_POLICY } from '../workflows/assignment/policy';
 import { cycleStatusQuery } from '../workflows/cycle/messages';
 import { simulateYear, startTimeSkippingServer } from './year-simulation';
+import { bundleWorkflows } from '../worker/workflow-bundle';
 
 const run = promisify(execFile);
 const ROOT = path.join(__dirname, '..');
@@ -121,7 +122,7 @@ async function main(): Promise<void> {
   const logger = createLogger('record', { level: 'warn' });
   installTemporalLogging(logger);
   const { activities, pool, close } = await openDependencies(config, logger);
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
+  const workflowBundle = await bundleWorkflows();
   const prefix = `record-${Date.now().toString(36)}`;
 
   if (wanted.some((s) => (YEAR as readonly string[]).includes(s))) {

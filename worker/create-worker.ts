@@ -3,8 +3,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Activities } from '../activities/types';
+import { WORKFLOWS_PATH } from './workflow-bundle';
 
-export const WORKFLOWS_PATH = path.join(__dirname, '..', 'workflows', 'index.ts');
+export { WORKFLOWS_PATH };
 
 /**
  * Where `npm run build` (scripts/build.sh) writes the workflow bundle: beside the compiled folders, dist/workflow-bundle.js.
@@ -21,7 +22,7 @@ export interface AssignmentWorkerOptions {
   taskQueue: string;
   /** All of them in the worker process; a test may give only those its workflows call. */
   activities: Partial<Activities>;
-  /** A prebuilt bundle (bundleWorkflowCode), so tests do not bundle once per worker. */
+  /** A prebuilt bundle (bundleWorkflows), so tests do not bundle once per worker. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** What workflows report to the worker's process without a server round trip (the benchmarks time with them). */
   sinks?: WorkerOptions['sinks'];

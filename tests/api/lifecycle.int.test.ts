@@ -5,7 +5,7 @@
  * (tests/support/named-accounts.ts): a unit's turn by that unit's head, the coordinator's by its office, a read by
  * the auditor.
  */
-import { bundleWorkflowCode, type NativeConnection, type Worker } from '@temporalio/worker';
+import { type NativeConnection, type Worker } from '@temporalio/worker';
 import type { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
@@ -15,7 +15,7 @@ import { IdempotencyKeys } from '../../api/idempotency';
 import { loadCalendarYears } from '../../infra/calendar-store';
 import { buildApi } from '../../api/server';
 import { addDays, shanghaiDate } from '../../domain/calendar';
-import { createAssignmentWorker, WORKFLOWS_PATH } from '../../worker/create-worker';
+import { createAssignmentWorker } from '../../worker/create-worker';
 import { namedAccounts, type SignIn } from '../support/named-accounts';
 import {
   config,
@@ -28,6 +28,7 @@ import {
   testLogger,
   uniqueId,
 } from '../support/stack';
+import { bundleWorkflows } from '../../worker/workflow-bundle';
 
 jest.setTimeout(120_000);
 
@@ -52,7 +53,7 @@ beforeAll(async () => {
   worker = await createAssignmentWorker({
     connection: workerConnection,
     taskQueue,
-    workflowBundle: await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet }),
+    workflowBundle: await bundleWorkflows(),
     activities: createActivities({ pool, topic: config.KAFKA_EVENTS_TOPIC }),
   });
   running = worker.run();
@@ -76,9 +77,6 @@ afterAll(async () => {
   await readModels?.stop();
   await pool?.end();
 });
-
-const noop = () => undefined;
-const quiet = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
 
 /** A call signed in as the one it names, unless `headers` sign it in otherwise. */
 async function call(method: string, url: string, payload?: unknown, headers: Record<string, string> = {}) {

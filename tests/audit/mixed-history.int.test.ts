@@ -17,14 +17,8 @@ import { streamsEvents } from '../../infra/audit-store';
 import { loadCalendarYears } from '../../infra/calendar-store';
 import { fetchRuns, recordCalls } from '../../infra/workflow-history';
 import { RECORD_EVENTS_LOCALLY } from '../../workflows/assignment/workflow';
-import {
-  bundleWorkflowsQuietly,
-  config,
-  connectPostgres,
-  connectTemporal,
-  connectWorkerToStack,
-  uniqueId,
-} from '../support/stack';
+import { config, connectPostgres, connectTemporal, connectWorkerToStack, uniqueId } from '../support/stack';
+import { bundleWorkflows } from '../../worker/workflow-bundle';
 
 jest.setTimeout(180_000);
 
@@ -38,7 +32,7 @@ let connection: NativeConnection;
 let id: string;
 
 /** A worker on the test's queue; `beforePatch`: one that leaves the patch inactive, as a worker deployed before it. */
-async function runWorker(bundle: Awaited<ReturnType<typeof bundleWorkflowsQuietly>>, beforePatch: boolean) {
+async function runWorker(bundle: Awaited<ReturnType<typeof bundleWorkflows>>, beforePatch: boolean) {
   const worker = await Worker.create({
     connection,
     taskQueue,
@@ -69,7 +63,7 @@ beforeAll(async () => {
   client = temporal.client;
   closeClient = () => temporal.connection.close();
   connection = await connectWorkerToStack();
-  const bundle = await bundleWorkflowsQuietly();
+  const bundle = await bundleWorkflows();
   const service = new AssignmentService({
     client,
     taskQueue,

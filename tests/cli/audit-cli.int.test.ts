@@ -16,8 +16,9 @@ import type { AssignmentView } from '../../workflows/assignment/messages';
 import { verifyStreams } from '../../infra/audit-verify';
 import { Replayer } from '../../infra/workflow-history';
 import { dubanIn } from '../support/duban-cli';
-import { bundleWorkflowCode } from '@temporalio/worker';
+
 import { connectPostgres, startStackWorker, uniqueId } from '../support/stack';
+import { bundleWorkflows } from '../../worker/workflow-bundle';
 
 jest.setTimeout(180_000);
 
@@ -298,10 +299,8 @@ describe('verify', () => {
   });
 
   test('a history the current code would not replay the same way is caught', async () => {
-    const noop = () => undefined;
-    const drifted = await bundleWorkflowCode({
+    const drifted = await bundleWorkflows({
       workflowsPath: path.join(__dirname, '..', 'replay', 'drifted-workflow.ts'),
-      logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop },
     });
     await migrate(pool); // the stream chained, whichever tests ran before
     const replayer = new Replayer({ code: drifted.code });

@@ -16,20 +16,20 @@
  * directories, and the lead units Xi'an and Tianjin lack filled in); the assignment counts are the ones worked out
  * there by hand. Each seed's simulation time is printed at the end (a figure, not an assertion).
  */
-import { bundleWorkflowCode } from '@temporalio/worker';
+
 import type { Pool } from 'pg';
 import { cycleWorkflowId } from '../../api/cycles';
 import { simulateCycle, type SimulationResult } from '../../api/simulation';
 import { computeBulletin, type Bulletin, type BulletinAssignment } from '../../domain/cycle/bulletin';
 import { packageCalendarYears } from '../../domain/calendar-years';
 import { eachLimited } from '../../infra/each-limited';
-import { WORKFLOWS_PATH } from '../../worker/create-worker';
 import { fold, type AssignmentState } from '../../workflows/assignment/decider';
 import type { AssignmentEvent } from '../../workflows/assignment/events';
 import { statusQuery, type AssignmentView } from '../../workflows/assignment/messages';
 import { bulletinAssignmentOf } from '../../activities/cycle';
 import { config, connectPostgres, uniqueId, useTemporal } from '../support/stack';
 import { directoryUnitsOf, launchablePlanOf, type SeedName } from './seed-plans';
+import { bundleWorkflows } from '../../worker/workflow-bundle';
 
 jest.setTimeout(15 * 60_000);
 
@@ -64,17 +64,13 @@ const SEED_YEARS: SeedYear[] = [
 ];
 
 let pool: Pool;
-let workflowBundle: Awaited<ReturnType<typeof bundleWorkflowCode>>;
+let workflowBundle: Awaited<ReturnType<typeof bundleWorkflows>>;
 const figures: string[] = [];
 
 beforeAll(async () => {
   useTemporal();
   pool = await connectPostgres();
-  const noop = () => undefined;
-  workflowBundle = await bundleWorkflowCode({
-    workflowsPath: WORKFLOWS_PATH,
-    logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop },
-  });
+  workflowBundle = await bundleWorkflows();
 });
 
 afterAll(async () => {

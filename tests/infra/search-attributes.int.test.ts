@@ -6,10 +6,11 @@
 import path from 'node:path';
 import type { Client, Connection } from '@temporalio/client';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
-import { bundleWorkflowCode, Worker, type NativeConnection } from '@temporalio/worker';
+import { Worker, type NativeConnection } from '@temporalio/worker';
 import { DUBAN_SEARCH_ATTRIBUTES } from '../../infra/search-attributes';
 import { config, connectTemporal, connectWorkerToStack, uniqueId } from '../support/stack';
 import type { DubanAttributes, upsertDubanAttributesWorkflow } from '../workflows/clock-and-search-workflows';
+import { bundleWorkflows } from '../../worker/workflow-bundle';
 
 jest.setTimeout(120_000);
 
@@ -22,14 +23,12 @@ let running: Promise<void>;
 beforeAll(async () => {
   temporal = await connectTemporal();
   workerConnection = await connectWorkerToStack();
-  const noop = () => undefined;
   worker = await Worker.create({
     connection: workerConnection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue,
-    workflowBundle: await bundleWorkflowCode({
+    workflowBundle: await bundleWorkflows({
       workflowsPath: path.join(__dirname, '..', 'workflows', 'clock-and-search-workflows.ts'),
-      logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop },
     }),
   });
   running = worker.run();

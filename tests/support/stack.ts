@@ -6,7 +6,7 @@ import path from 'node:path';
 import { existsSync } from 'node:fs';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Client } from '@temporalio/client';
-import { bundleWorkflowCode, Runtime, type NativeConnection } from '@temporalio/worker';
+import { Runtime, type NativeConnection } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import type { Kafka } from 'kafkajs';
 import { shanghaiInstant } from '../../domain/calendar';
@@ -18,11 +18,12 @@ import { connectClient, connectWorker, installTemporalLogging } from '../../infr
 import { startTimeSkippingServer, TEST_SERVER, type TimeSkippingOptions } from '../../scripts/year-simulation';
 import { createActivities } from '../../activities';
 import { createSender } from '../../infra/notify';
-import { createAssignmentWorker, WORKFLOWS_PATH } from '../../worker/create-worker';
+import { createAssignmentWorker } from '../../worker/create-worker';
 import { deliveryDispatcher } from '../../worker/dependencies';
 import { OutboxRelay, type OutboxRelayOptions } from '../../worker/outbox-relay';
 import { readModelGroup, ReadModelProjector } from '../../read-models/projector';
 import { awaitReadModels } from '../../read-models/status';
+import { bundleWorkflows } from '../../worker/workflow-bundle';
 
 /** Library and relay logs in tests: warnings and errors only, as a person running the tests would want them. */
 export const testLogger = createLogger('test', { level: 'warn' });
@@ -131,15 +132,6 @@ export async function startRelay(
   };
 }
 
-/** The product's workflows, bundled for a test file's worker without webpack's progress lines. */
-export function bundleWorkflowsQuietly(): ReturnType<typeof bundleWorkflowCode> {
-  const noop = () => undefined;
-  return bundleWorkflowCode({
-    workflowsPath: WORKFLOWS_PATH,
-    logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop },
-  });
-}
-
 /**
  * The product's worker on `connection`, on the test's own task queue, with the real activities and `client` for
  * those that start workflows (a cycle's assignments, a reassigned item's successor). `stop` shuts it down.
@@ -154,7 +146,7 @@ export async function runProductWorker(
   const worker = await createAssignmentWorker({
     connection,
     taskQueue,
-    workflowBundle: await bundleWorkflowsQuietly(),
+    workflowBundle: await bundleWorkflows(),
     activities: createActivities({ pool, topic: config.KAFKA_EVENTS_TOPIC, temporal, sender }),
   });
   const readModels = await startReadModels(pool);

@@ -3,13 +3,13 @@
  * the outbox relay's path to Kafka is tested on its own): three units, four quarter ends. One reports before every due date, one reports two days late every
  * quarter, one never reports. What each recipient finds in the inbox, and when, is what a coordinator would check.
  */
-import { bundleWorkflowCode } from '@temporalio/worker';
+
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Pool } from 'pg';
 import { createActivities } from '../../activities';
 import { addDays, formatShanghai } from '../../domain/calendar';
 import { DEFAULT_YEAR_UNITS, simulateYear } from '../../scripts/year-simulation';
-import { createAssignmentWorker, WORKFLOWS_PATH } from '../../worker/create-worker';
+import { createAssignmentWorker } from '../../worker/create-worker';
 import { statusQuery } from '../../workflows/assignment/messages';
 import {
   config,
@@ -19,23 +19,20 @@ import {
   startReadModels,
   uniqueId,
 } from '../support/stack';
+import { bundleWorkflows } from '../../worker/workflow-bundle';
 
 jest.setTimeout(300_000);
 
 let env: TestWorkflowEnvironment;
 let pool: Pool;
-let workflowBundle: Awaited<ReturnType<typeof bundleWorkflowCode>>;
+let workflowBundle: Awaited<ReturnType<typeof bundleWorkflows>>;
 let readModels: Awaited<ReturnType<typeof startReadModels>>;
 
 beforeAll(async () => {
   pool = await connectPostgres();
   env = await createTimeSkippingEnv();
   readModels = await startReadModels(pool);
-  const noop = () => undefined;
-  workflowBundle = await bundleWorkflowCode({
-    workflowsPath: WORKFLOWS_PATH,
-    logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop },
-  });
+  workflowBundle = await bundleWorkflows();
 });
 
 afterAll(async () => {

@@ -7,11 +7,12 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { formatShanghai, shanghaiInstant } from '../../domain/calendar';
 import { startTimeSkippingServer, TEST_SERVER } from '../../scripts/year-simulation';
 import { createTimeSkippingEnv, uniqueId } from '../support/stack';
 import type { sleepUntilWorkflow } from './clock-and-search-workflows';
+import { bundleWorkflows } from '../../worker/workflow-bundle';
 
 jest.setTimeout(120_000);
 
@@ -32,15 +33,11 @@ test('an environment started at 2017-01-01 00:00 Beijing time reports that time'
 });
 
 test("a workflow's clock reads 2017, and a timer to 2017-10-09 09:00 Beijing time fires then", async () => {
-  const noop = () => undefined;
   const taskQueue = uniqueId('initial-time');
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    workflowBundle: await bundleWorkflowCode({
-      workflowsPath: path.join(__dirname, 'clock-and-search-workflows.ts'),
-      logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop },
-    }),
+    workflowBundle: await bundleWorkflows({ workflowsPath: path.join(__dirname, 'clock-and-search-workflows.ts') }),
   });
   const until = shanghaiInstant('2017-10-09', '09:00');
   const { started, woke } = await worker.runUntil(

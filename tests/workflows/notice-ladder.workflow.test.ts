@@ -4,32 +4,29 @@
  * (催办 → 督办 → 通报) of a unit that never reports, a report that stops the ladder, and the events recorded in their
  * order, each once. The same workflow with the real storage is assignment.workflow.test.ts.
  */
-import { bundleWorkflowCode } from '@temporalio/worker';
+
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Activities } from '../../activities/types';
 import { formatShanghai, shanghaiDate } from '../../domain/calendar';
-import { createAssignmentWorker, WORKFLOWS_PATH } from '../../worker/create-worker';
+import { createAssignmentWorker } from '../../worker/create-worker';
 import type { AssignmentSpec, RecordedEvent } from '../../workflows/assignment/events';
 import { statusQuery, submitReportUpdate } from '../../workflows/assignment/messages';
 import type { Notice } from '../../workflows/assignment/notices';
 import { DEFAULT_POLICY } from '../../workflows/assignment/policy';
 import type { assignmentWorkflow } from '../../workflows/assignment/workflow';
 import { createTimeSkippingEnv, skipTo, uniqueId } from '../support/stack';
+import { bundleWorkflows } from '../../worker/workflow-bundle';
 
 jest.setTimeout(120_000);
 
 let env: TestWorkflowEnvironment;
-let workflowBundle: Awaited<ReturnType<typeof bundleWorkflowCode>>;
+let workflowBundle: Awaited<ReturnType<typeof bundleWorkflows>>;
 
 beforeAll(async () => {
   env = await createTimeSkippingEnv();
-  const noop = () => undefined;
-  workflowBundle = await bundleWorkflowCode({
-    workflowsPath: WORKFLOWS_PATH,
-    logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop },
-  });
+  workflowBundle = await bundleWorkflows();
 });
 
 afterAll(async () => {

@@ -7,10 +7,11 @@
  */
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { DUBAN_CYCLE, DUBAN_LIGHT, DUBAN_NEXT_DUE, DUBAN_STATUS, DUBAN_UNIT } from '../../infra/search-attributes';
 import { createTimeSkippingEnv, uniqueId } from '../support/stack';
 import type { DubanAttributes, upsertDubanAttributesWorkflow } from './clock-and-search-workflows';
+import { bundleWorkflows } from '../../worker/workflow-bundle';
 
 jest.setTimeout(120_000);
 
@@ -21,14 +22,10 @@ const taskQueue = uniqueId('search-attributes');
 
 beforeAll(async () => {
   env = await createTimeSkippingEnv({ initialTime: new Date('2017-01-01T00:00:00+08:00') });
-  const noop = () => undefined;
   worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    workflowBundle: await bundleWorkflowCode({
-      workflowsPath: path.join(__dirname, 'clock-and-search-workflows.ts'),
-      logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop },
-    }),
+    workflowBundle: await bundleWorkflows({ workflowsPath: path.join(__dirname, 'clock-and-search-workflows.ts') }),
   });
   running = worker.run();
 });
