@@ -281,7 +281,9 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
     schema: S,
     toCommand: (payload: z.infer<S>, now: Date) => AssignmentCommand,
   ) => {
-    const called = calledSchema(schema);
+    // Built at the first call, not at the start: an assignment registers a handler for every update and is called on
+    // a few, and a new workflow builds its schemas in fresh modules (worker/workflow-bundle.ts says why).
+    let called: ReturnType<typeof calledSchema<S>> | undefined;
     const split = ({ actor, ...body }: Called<z.infer<S>>) => ({ actor, body: body as z.infer<S> });
     setHandler(
       update,
@@ -292,7 +294,7 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
       },
       {
         validator: (payload) => {
-          parse(called, payload);
+          parse((called ??= calledSchema(schema)), payload);
           asFailure(() => decide(toCommand(split(payload).body, workflowNow()), validationState()));
         },
       },
