@@ -8,7 +8,6 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { Activities } from '../activities';

@@ -31,7 +31,6 @@ import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Client } from '@temporalio/client';
-
 import { AssignmentService, assignmentIdOf } from '../api/assignments';
 import { addDays, shanghaiDate } from '../domain/calendar';
 import { loadConfig } from '../infra/config';

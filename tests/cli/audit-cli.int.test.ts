@@ -16,7 +16,6 @@ import type { AssignmentView } from '../../workflows/assignment/messages';
 import { verifyStreams } from '../../infra/audit-verify';
 import { Replayer } from '../../infra/workflow-history';
 import { dubanIn } from '../support/duban-cli';
-
 import { connectPostgres, startStackWorker, uniqueId } from '../support/stack';
 import { bundleWorkflows } from '../../worker/workflow-bundle';
 
