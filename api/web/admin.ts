@@ -11,7 +11,7 @@ import { listAccounts } from '../../infra/account-store';
 import { loadDirectory } from '../../infra/unit-store';
 import { ROLE_NAMES } from '../auth/account';
 import { html } from './html';
-import { csrfTokenOf, sendPage } from './layout';
+import { csrfTokenOf, dataTable, sendPage } from './layout';
 
 export const ADMIN_PAGE_ROUTES = [{ method: 'GET', url: '/web/admin' }] as const;
 
@@ -33,33 +33,14 @@ export const adminPages: FastifyPluginAsync<{ pool: Pool }> = async (scope, { po
             <code>npx duban users add li.na --role unit-member --name 李娜 --unit 市质监局 --generate-password</code
             >；详见 README 的「Sign-in and accounts」。
           </p>
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>账号</th>
-                  <th>姓名</th>
-                  <th>角色</th>
-                  <th>单位 / 督办单位</th>
-                  <th>督办周期</th>
-                  <th>状态</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${accounts.map(
-                  (a) =>
-                    html`<tr>
-                      <td>${a.id}</td>
-                      <td>${a.displayName}</td>
-                      <td>${ROLE_NAMES[a.role]}</td>
-                      <td>${a.unit ?? a.office ?? ''}</td>
-                      <td>${(a.cycles ?? []).join('、')}</td>
-                      <td>${a.disabledAt ? `已停用（${formatShanghai(a.disabledAt)}）` : '正常'}</td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>
-          </div>
+          ${dataTable(['账号', '姓名', '角色', '单位 / 督办单位', '督办周期', '状态'], accounts, (a) => [
+            a.id,
+            a.displayName,
+            ROLE_NAMES[a.role],
+            a.unit ?? a.office ?? '',
+            (a.cycles ?? []).join('、'),
+            a.disabledAt ? `已停用（${formatShanghai(a.disabledAt)}）` : '正常',
+          ])}
         </section>
         <section>
           <h2>单位名录（${units.length} 个单位）</h2>

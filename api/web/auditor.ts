@@ -15,7 +15,7 @@ import { asOfMoment, auditing, search, verifyAnswer, type VerdictAnswer } from '
 import { AppError } from '../errors';
 import { htmlErrors } from './forms';
 import { html, type Html } from './html';
-import { flash, lightBadge, sendPage } from './layout';
+import { dataTable, flash, lightBadge, sendPage } from './layout';
 
 export interface AuditorPageOptions {
   pool: Pool;
@@ -58,31 +58,13 @@ export const auditorPages: FastifyPluginAsync<AuditorPageOptions> = async (scope
           <p>找到 ${found.total} 项${found.total > 0 ? html`，第 ${found.page}/${pages} 页` : ''}。</p>
           ${
             found.items.length > 0
-              ? html`<div class="table-wrap">
-                  <table>
-                    <thead>
-                      <tr>
-                        <th>任务</th>
-                        <th>牵头单位</th>
-                        <th>状态</th>
-                        <th>完成时限</th>
-                        <th>督办周期</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      ${found.items.map(
-                        (i) =>
-                          html`<tr>
-                            <td><a href="${auditItemHref(i.assignmentId)}">${i.ref} ${i.title}</a></td>
-                            <td>${i.unit}</td>
-                            <td>${i.statusName}</td>
-                            <td>${i.deadlineText || i.due}<br /><span class="muted">${i.due}</span></td>
-                            <td>${i.cycleId ?? '—'}</td>
-                          </tr>`,
-                      )}
-                    </tbody>
-                  </table>
-                </div>`
+              ? dataTable(['任务', '牵头单位', '状态', '完成时限', '督办周期'], found.items, (i) => [
+                  html`<a href="${auditItemHref(i.assignmentId)}">${i.ref} ${i.title}</a>`,
+                  i.unit,
+                  i.statusName,
+                  html`${i.deadlineText || i.due}<br /><span class="muted">${i.due}</span>`,
+                  i.cycleId ?? '—',
+                ])
               : ''
           }
           <p>
@@ -190,37 +172,17 @@ function asOfView(view: AsOfView): Html {
       ${STATUS_WORDS[view.status] ?? view.status}${view.paused ? `（暂停中：${view.paused.reason}）` : ''}
     </p>
     <p>${reported.length === 0 ? '当时尚无报送。' : `当时已报送 ${reported.length} 期。`}</p>
-    <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th>报送周期</th>
-            <th>截止</th>
-            <th>当时情况</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${view.periods.map(
-            (p) =>
-              html`<tr>
-                <td>${p.label}（${p.period}）</td>
-                <td>${p.due}</td>
-                <td>
-                  ${
-                    p.report
-                      ? html`已报送（完成
-                          ${p.report.percentComplete}%${p.report.late ? '，逾期' : ''}${p.report.accepted ? '，已审核通过' : ''}）
-                          <p class="report-text">${p.report.summary}</p>`
-                      : p.overdue
-                        ? '逾期未报'
-                        : '未报送'
-                  }
-                </td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>
+    ${dataTable(['报送周期', '截止', '当时情况'], view.periods, (p) => [
+      `${p.label}（${p.period}）`,
+      p.due,
+      p.report
+        ? html`已报送（完成
+            ${p.report.percentComplete}%${p.report.late ? '，逾期' : ''}${p.report.accepted ? '，已审核通过' : ''}）
+            <p class="report-text">${p.report.summary}</p>`
+        : p.overdue
+          ? '逾期未报'
+          : '未报送',
+    ])}
     <p>
       逾期：${view.overdue.length === 0 ? '无' : view.overdue.map((o) => `${o.period}（截止 ${o.due}${o.reported ? '，后已补报' : ''}）`).join('、')}
     </p>

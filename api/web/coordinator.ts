@@ -20,7 +20,7 @@ import type { CycleService } from '../cycles';
 import { AppError } from '../errors';
 import { html, type Html } from './html';
 import { acceptForms, htmlErrors } from './forms';
-import { csrfField, csrfTokenOf, flash, lightBadge, sendPage } from './layout';
+import { csrfField, csrfTokenOf, dataTable, flash, lightBadge, sendPage } from './layout';
 
 export interface CoordinatorPageOptions {
   desk: CycleDesk;
@@ -101,38 +101,16 @@ export const coordinatorPages: FastifyPluginAsync<CoordinatorPageOptions> = asyn
           ${
             list.length === 0
               ? html`<p class="muted">还没有督办周期。用下面的表单上传任务分解表发布第一个。</p>`
-              : html`<div class="table-wrap">
-                  <table>
-                    <thead>
-                      <tr>
-                        <th>周期</th>
-                        <th>督办单位</th>
-                        <th>发布</th>
-                        <th>督办事项</th>
-                        <th>督查通报</th>
-                        <th>状态</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      ${list.map(
-                        (c) =>
-                          html`<tr>
-                            <td>
-                              <a href="/web/cycles/${encodeURIComponent(c.cycleId)}">${c.title}</a><br /><span
-                                class="muted"
-                                >${c.cycleId}</span
-                              >
-                            </td>
-                            <td>${c.coordinator}</td>
-                            <td>${formatShanghai(c.launchedAt)}<br /><span class="muted">${c.launchedBy}</span></td>
-                            <td>${c.items}</td>
-                            <td>${c.bulletins}/${c.periods}</td>
-                            <td>${CYCLE_STATUS[c.status]}</td>
-                          </tr>`,
-                      )}
-                    </tbody>
-                  </table>
-                </div>`
+              : dataTable(['周期', '督办单位', '发布', '督办事项', '督查通报', '状态'], list, (c) => [
+                  html`<a href="/web/cycles/${encodeURIComponent(c.cycleId)}">${c.title}</a><br /><span class="muted"
+                      >${c.cycleId}</span
+                    >`,
+                  c.coordinator,
+                  html`${formatShanghai(c.launchedAt)}<br /><span class="muted">${c.launchedBy}</span>`,
+                  c.items,
+                  `${c.bulletins}/${c.periods}`,
+                  CYCLE_STATUS[c.status],
+                ])
           }
         </section>
         <h2>发布督办周期</h2>
@@ -358,31 +336,13 @@ function cyclePage(request: FastifyRequest, account: Account, d: CycleDashboard,
       </section>
       <h2>各单位</h2>
       <section id="units" data-refresh>
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>单位</th>
-                <th>督办事项</th>
-                <th>灯色</th>
-                <th>得分</th>
-                <th>排名</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${d.units.map(
-                (u) =>
-                  html`<tr>
-                    <td>${u.unit}</td>
-                    <td>${u.items}</td>
-                    <td>${LIGHTS.filter((l) => u.lights[l] > 0).map((l) => html`${lightBadge(l)} ${u.lights[l]} `)}</td>
-                    <td>${u.score ?? '—'}</td>
-                    <td>${u.rank ?? '—'}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>
-        </div>
+        ${dataTable(['单位', '督办事项', '灯色', '得分', '排名'], d.units, (u) => [
+          u.unit,
+          u.items,
+          LIGHTS.filter((l) => u.lights[l] > 0).map((l) => html`${lightBadge(l)} ${u.lights[l]} `),
+          u.score ?? '—',
+          u.rank ?? '—',
+        ])}
       </section>
       <h2>逾期与督办</h2>
       <section id="overdue" data-refresh>${overdueTable(d.overdue, false)}</section>
@@ -462,34 +422,15 @@ function cycleActions(request: FastifyRequest, base: string, status: CycleStatus
 
 function overdueTable(items: readonly EscalatedItem[], withCycle: boolean): Html {
   if (items.length === 0) return html`<p class="muted">没有逾期未报的督办事项。</p>`;
-  return html`<div class="table-wrap">
-    <table>
-      <thead>
-        <tr>
-          ${withCycle ? html`<th>周期</th>` : ''}
-          <th>任务</th>
-          <th>单位</th>
-          <th>逾期周期</th>
-          <th>督办层级</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${items.map(
-          (item) =>
-            html`<tr>
-              ${withCycle ? html`<td>${item.cycleId}</td>` : ''}
-              <td>
-                <a href="/web/assignments/${encodeURIComponent(item.assignmentId)}">${item.ref}</a>
-                ${item.title}
-              </td>
-              <td>${item.unit}</td>
-              <td>${item.overduePeriods.join('、')}</td>
-              <td>${item.levelName ? html`<span class="light light-red">${item.levelName}</span>` : '逾期'}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-  </div>`;
+  // The escalations across cycles name each item's cycle in a first column; a cycle's own page does not.
+  const cycle = <T>(cell: T): T[] => (withCycle ? [cell] : []);
+  return dataTable([...cycle('周期'), '任务', '单位', '逾期周期', '督办层级'], items, (item) => [
+    ...cycle(item.cycleId),
+    html`<a href="/web/assignments/${encodeURIComponent(item.assignmentId)}">${item.ref}</a> ${item.title}`,
+    item.unit,
+    item.overduePeriods.join('、'),
+    item.levelName ? html`<span class="light light-red">${item.levelName}</span>` : '逾期',
+  ]);
 }
 
 function assignmentPage(request: FastifyRequest, account: Account, view: AssignmentView, refusal?: string) {
@@ -526,46 +467,27 @@ function assignmentPage(request: FastifyRequest, account: Account, view: Assignm
       </section>
       <h2>报送周期</h2>
       <section id="periods" data-refresh>
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>周期</th>
-                <th>截止</th>
-                <th>报送</th>
-                <th>督办</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${view.periods.map(
-                (p) =>
-                  html`<tr>
-                    <td>${p.label}</td>
-                    <td>${p.due}${p.originalDue ? html`<br /><span class="muted">原 ${p.originalDue}</span>` : ''}</td>
-                    <td>
-                      ${
-                        p.report
-                          ? html`<div class="muted">
-                                ${when(p.report.at)} · 完成
-                                ${p.report.percentComplete}%${p.report.late ? ' · 逾期报送' : ''}${
-                                  p.report.accepted ? ' · 已审核通过' : ''
-                                }
-                              </div>
-                              <div class="report-text">${p.report.summary}</div>`
-                          : p.overdue
-                            ? html`${lightBadge('red')} 逾期未报`
-                            : html`<span class="muted">未报送</span>`
-                      }
-                      ${p.returned ? html`<div class="muted">已退回重报：${p.returned.comment}</div>` : ''}
-                    </td>
-                    <td>
-                      ${p.escalations.map((l) => ({ urge: '催办', 'notify-head': '督办', 'report-coordinator': '通报' })[l]).join(' → ')}
-                    </td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>
-        </div>
+        ${dataTable(['周期', '截止', '报送', '督办'], view.periods, (p) => [
+          p.label,
+          html`${p.due}${p.originalDue ? html`<br /><span class="muted">原 ${p.originalDue}</span>` : ''}`,
+          html`${
+            p.report
+              ? html`<div class="muted">
+                    ${when(p.report.at)} · 完成
+                    ${p.report.percentComplete}%${p.report.late ? ' · 逾期报送' : ''}${
+                      p.report.accepted ? ' · 已审核通过' : ''
+                    }
+                  </div>
+                  <div class="report-text">${p.report.summary}</div>`
+              : p.overdue
+                ? html`${lightBadge('red')} 逾期未报`
+                : html`<span class="muted">未报送</span>`
+          }
+          ${p.returned ? html`<div class="muted">已退回重报：${p.returned.comment}</div>` : ''}`,
+          p.escalations
+            .map((l) => ({ urge: '催办', 'notify-head': '督办', 'report-coordinator': '通报' })[l])
+            .join(' → '),
+        ])}
       </section>
       ${
         open

@@ -18,7 +18,7 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 
-type Value = Html | string | number | boolean | null | undefined | readonly Value[];
+export type Value = Html | string | number | boolean | null | undefined | readonly Value[];
 
 function render(value: Value): string {
   if (value === null || value === undefined || value === false) return '';

@@ -5,7 +5,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ROLE_NAMES, isUnitRole, type Account } from '../auth/account';
-import { html, type Html } from './html';
+import { html, type Html, type Value } from './html';
 
 export interface PageOptions {
   title: string;
@@ -111,6 +111,34 @@ export type LightName = keyof typeof LIGHT_NAMES;
 /** A light as a badge whose colour and word both say it (colour alone is not enough for everyone). */
 export function lightBadge(light: LightName): Html {
   return html`<span class="light light-${light}">${LIGHT_NAMES[light]}</span>`;
+}
+
+/**
+ * A table of the workspace: its headings, then a row of cells for each item, in a wrapper that scrolls sideways on a
+ * narrow screen (a phone's 375 px) instead of widening the page.
+ */
+export function dataTable<T>(
+  headings: readonly string[],
+  items: readonly T[],
+  cells: (item: T) => readonly Value[],
+): Html {
+  return html`<div class="table-wrap">
+    <table>
+      <thead>
+        <tr>
+          ${headings.map((heading) => html`<th>${heading}</th>`)}
+        </tr>
+      </thead>
+      <tbody>
+        ${items.map(
+          (item) =>
+            html`<tr>
+              ${cells(item).map((cell) => html`<td>${cell}</td>`)}
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+  </div>`;
 }
 
 /** A message above a page's content after an action: done (ok) or refused (error, with the problem's detail). */

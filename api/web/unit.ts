@@ -19,7 +19,7 @@ import { AppError } from '../errors';
 import { inboxOf } from '../read-models';
 import { acceptForms, evidenceOf, field, formOf, htmlErrors, numberField, unitOf, type FormFields } from './forms';
 import { html, type Html } from './html';
-import { csrfField, csrfTokenOf, flash, lightBadge, sendPage } from './layout';
+import { csrfField, csrfTokenOf, dataTable, flash, lightBadge, sendPage } from './layout';
 
 export interface UnitPageOptions {
   assignments: AssignmentService;
@@ -82,33 +82,15 @@ export const unitPages: FastifyPluginAsync<UnitPageOptions> = async (scope, { as
         ${
           notices.length === 0
             ? html`<p class="muted">暂无消息。</p>`
-            : html`<div class="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th>时间</th>
-                      <th>类别</th>
-                      <th>内容</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${notices.map(
-                      (n) =>
-                        html`<tr>
-                          <td>${formatShanghai(new Date(n.occurredAt))}</td>
-                          <td>${NOTICE_KIND_NAMES[n.kind as NoticeKind] ?? n.kind}</td>
-                          <td>
-                            <details>
-                              <summary>${n.subject}</summary>
-                              <p class="report-text">${n.body}</p>
-                              <a href="${itemHref(n.assignmentId)}">查看事项</a>
-                            </details>
-                          </td>
-                        </tr>`,
-                    )}
-                  </tbody>
-                </table>
-              </div>`
+            : dataTable(['时间', '类别', '内容'], notices, (n) => [
+                formatShanghai(new Date(n.occurredAt)),
+                NOTICE_KIND_NAMES[n.kind as NoticeKind] ?? n.kind,
+                html`<details>
+                  <summary>${n.subject}</summary>
+                  <p class="report-text">${n.body}</p>
+                  <a href="${itemHref(n.assignmentId)}">查看事项</a>
+                </details>`,
+              ])
         }
       </section>`,
     });
