@@ -9,7 +9,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import { AssignmentService, assignmentIdOf } from '../../api/assignments';
-import type { Account } from '../../api/auth/account';
+import { ROLE_NAMES, type Account } from '../../api/auth/account';
 import { IdempotencyKeys } from '../../api/idempotency';
 import { buildApi } from '../../api/server';
 import { addDays, shanghaiDate } from '../../domain/calendar';
@@ -37,7 +37,7 @@ let verifier: AuditVerifier;
 let api: FastifyInstance;
 let base: string;
 
-type Who = 'unit' | 'head' | 'other' | 'auditor' | 'coordinator';
+type Who = 'unit' | 'head' | 'other' | 'auditor' | 'coordinator' | 'admin';
 /** The people of this test, each signed in as a person is: its pages in a browser's session, JSON with a token. */
 const PEOPLE: Record<Who, Omit<Account, 'id'>> = {
   unit: { displayName: '李联', role: 'unit-member', unit: UNIT },
@@ -45,6 +45,7 @@ const PEOPLE: Record<Who, Omit<Account, 'id'>> = {
   other: { displayName: '王其', role: 'unit-member', unit: OTHER },
   auditor: { displayName: '沈计', role: 'auditor' },
   coordinator: { displayName: '周督', role: 'coordinator', office: COORDINATOR },
+  admin: { displayName: '钱管', role: 'admin' },
 };
 const signedIn = {} as Record<Who, { id: string; session: WebSession; token: Record<string, string> }>;
 
@@ -355,6 +356,17 @@ test('延期, 申请办结 and 退回 through their forms: recorded as asked, or
   const shown = await get('unit', page(soon));
   expect(shown.text).toContain('延期申请（完成时限');
   expect(shown.text).toContain('办结申请：已全部检定完毕');
+});
+
+test('the admin page lists the accounts, each in its row with its name, role and unit or office', async () => {
+  const admin = await get('admin', '/web/admin');
+  expect(admin.status).toBe(200);
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  for (const who of ['unit', 'coordinator', 'auditor'] as const) {
+    const { displayName, role, unit, office } = PEOPLE[who];
+    const cells = [signedIn[who].id, displayName, ROLE_NAMES[role], unit ?? office ?? ''];
+    expect(admin.text).toMatch(new RegExp(`<tr>\\s*${cells.map((c) => `<td>${escape(c)}</td>`).join('\\s*')}`));
+  }
 });
 
 test("a unit's inbox lists its notices", async () => {
