@@ -16,7 +16,7 @@ import {
   assignmentSpecV2Schema,
   assignmentSpecV3Schema,
   supervisionPolicyV2Schema,
-} from './events';
+} from './spec';
 
 /**
  * The workflow's input, checked when a run starts — also on every replay — with the TaskAssigned event's own spec
