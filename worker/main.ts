@@ -29,10 +29,12 @@ async function main(): Promise<void> {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     activities: deps.activities,
+    ...(config.WORKER_MAX_CACHED_WORKFLOWS && { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS }),
   });
+  const { maxCachedWorkflows } = worker.options as { maxCachedWorkflows: number };
   logger.info(
-    { taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS },
-    `开始轮询任务队列 ${config.TEMPORAL_TASK_QUEUE}`,
+    { taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS, maxCachedWorkflows },
+    `开始轮询任务队列 ${config.TEMPORAL_TASK_QUEUE}；内存中最多保留 ${maxCachedWorkflows} 个工作流`,
   );
   try {
     await worker.run();

@@ -1,0 +1,64 @@
+/**
+ * What one workflow holds in the worker's memory. The SDK's sandbox evaluates every module a workflow imports for
+ * that workflow alone and keeps it while the workflow waits, so an assignment must not import the modules only the
+ * cycle, the deliveries or the event store need; and the worker's cache must fit its heap.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { cacheSizeFor, HEAP_PER_CACHED_WORKFLOW } from '../../worker/create-worker';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+/** The modules a file imports for their values (not `import type`, not `{ type X }` alone), resolved to paths. */
+function valueImports(file: string): string[] {
+  const source = readFileSync(file, 'utf8');
+  const found: string[] = [];
+  const statement = /^(import|export)\s+(type\s+)?([^;]*?)\s+from\s+'([^']+)';/gms;
+  for (const [, , typeOnly, clause, specifier] of source.matchAll(statement)) {
+    if (typeOnly || !specifier!.startsWith('.')) continue;
+    const names = /^\{([^}]*)\}$/s.exec(clause!.trim());
+    if (names && names[1]!.split(',').every((n) => n.trim() === '' || n.trim().startsWith('type '))) continue;
+    found.push(path.resolve(path.dirname(file), `${specifier}.ts`));
+  }
+  for (const [, specifier] of source.matchAll(/^import\s+'([^']+)';/gm)) {
+    if (specifier!.startsWith('.')) found.push(path.resolve(path.dirname(file), `${specifier}.ts`));
+  }
+  return found;
+}
+
+/** Every module of ours a workflow evaluates when it starts from `entry`. */
+function moduleGraph(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    valueImports(file).forEach(visit);
+  };
+  visit(path.join(ROOT, entry));
+  return new Set([...seen].map((f) => path.relative(ROOT, f)));
+}
+
+describe('what a waiting workflow holds', () => {
+  it('the bundle entry imports no workflow for its values: each type loads its own modules when it starts', () => {
+    expect(valueImports(path.join(ROOT, 'workflows/index.ts'))).toEqual([]);
+  });
+
+  it("an assignment evaluates its own modules and the domain's, not the event schemas, the cycle's or the deliveries'", () => {
+    const graph = moduleGraph('workflows/assignment/workflow.ts');
+    expect(graph).toContain('workflows/assignment/spec.ts');
+    expect(graph).toContain('workflows/assignment/decider.ts');
+    expect(graph).not.toContain('workflows/assignment/events.ts');
+    expect([...graph].filter((f) => f.startsWith('workflows/cycle/') || f.startsWith('workflows/delivery/'))).toEqual(
+      [],
+    );
+    expect(graph).not.toContain('domain/cycle/bulletin.ts');
+  });
+
+  it('the worker caches as many workflows as its heap holds, with room to spare', () => {
+    const GB = 2 ** 30;
+    expect(cacheSizeFor(4 * GB)).toBe(Math.floor((4 * GB - 512 * 2 ** 20) / HEAP_PER_CACHED_WORKFLOW));
+    expect(cacheSizeFor(4 * GB) * HEAP_PER_CACHED_WORKFLOW).toBeLessThan(4 * GB - 512 * 2 ** 20 + 1);
+    expect(cacheSizeFor(16 * GB)).toBeGreaterThan(4 * cacheSizeFor(4 * GB));
+    expect(cacheSizeFor(256 * 2 ** 20)).toBe(10); // a tiny heap still keeps a few
+  });
+});
