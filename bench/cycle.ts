@@ -313,8 +313,9 @@ async function main(): Promise<void> {
     const before = await memory(threads);
 
     // 1b. the launch, with its reminders set at T: a whole minute far enough ahead for the launch to end before it —
-    // twice the time the empty workflows' first tasks took (a launch has run at 0.6–0.7 of their rate), and 30 s more
-    const ahead = Math.max(60_000, 2 * emptyRunMs + 30_000);
+    // four times the time the empty workflows' first tasks took (a launch of 10,000 ran at 0.26 of their rate), and
+    // 30 s more
+    const ahead = Math.max(60_000, 4 * emptyRunMs + 30_000);
     fanoutT = new Date(Math.ceil((Date.now() + ahead) / 60_000) * 60_000);
     const today = shanghaiDate(new Date());
     const plan = syntheticPlan(Number(today.slice(0, 4)), shanghaiDate(fanoutT));
