@@ -9,6 +9,7 @@ import { DefaultLogger } from '@temporalio/worker';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import { createActivities } from '../../activities';
+import { CLOCK } from '../../domain/audit/meta';
 import { shanghaiInstant } from '../../domain/calendar';
 import { readAssignmentEvents } from '../../infra/kafka';
 import type { AssignmentEvent, RecordedEvent } from '../../workflows/assignment/events';
@@ -209,6 +210,33 @@ test('a different event under a stored (assignment, seq) fails without retrying:
   await run(recordEvents, [assigned!, acknowledged!]);
   const forked: RecordedEvent = { ...acknowledged!, event: { ...acknowledged!.event, at: iso('2017-02-22') } };
   await expect(run(recordEvents, [forked])).rejects.toMatchObject({
+    type: 'EVENT_STREAM_CONFLICT',
+    nonRetryable: true,
+  });
+});
+
+test("a workflow task run again after its completion was lost keeps the first attempt's event and answers with it", async () => {
+  const id = uniqueId('assignment');
+  const { storeEvents } = createActivities({ pool, topic });
+  const meta = (runId: string) => ({ actor: CLOCK, workflowId: id, runId });
+  const [assigned, acknowledged] = lifecycle(id).map((r) => ({ ...r, meta: meta('run-1') }));
+  const env = () => new MockActivityEnvironment(undefined, { logger: new DefaultLogger('WARN') });
+  await env().run(storeEvents, [assigned!]);
+  // The same run decides the same TaskAssigned again, at its retried task's later time, and goes on to the next one.
+  const retold: RecordedEvent = { ...assigned!, event: { ...assigned!.event, at: iso('2017-02-20', '09:07') } };
+  const answer = (await env().run(storeEvents, [retold, acknowledged!])) as RecordedEvent[];
+  expect(answer.map((r) => [r.seq, r.event.at])).toEqual([
+    [1, iso('2017-02-20')],
+    [2, iso('2017-02-21')],
+  ]);
+  const stored = await storedEvents(pool, id);
+  expect(stored.map((r) => [r.seq, r.event.type, r.event.at])).toEqual([
+    [1, 'TaskAssigned', iso('2017-02-20')],
+    [2, 'AssignmentAcknowledged', iso('2017-02-21')],
+  ]);
+  // Another run telling event 1 differently is a fork, as before.
+  const otherRun: RecordedEvent = { ...retold, meta: meta('run-2') };
+  await expect(env().run(storeEvents, [otherRun])).rejects.toMatchObject({
     type: 'EVENT_STREAM_CONFLICT',
     nonRetryable: true,
   });
