@@ -10,6 +10,7 @@ import { isCalendarDate } from '../../domain/calendar';
 export const calendarDate = z
   .string()
   .refine(isCalendarDate, { message: 'must be a real calendar date written YYYY-MM-DD, e.g. 2027-03-31' });
+
 export const escalationLevelSchema = z.enum(['urge', 'notify-head', 'report-coordinator']);
 /** 催办 urge the unit → 督办 notify the unit's head → 通报 report to the coordinator. */
 export type EscalationLevel = z.infer<typeof escalationLevelSchema>;
@@ -98,11 +99,6 @@ export const assignmentSpecV2Schema = assignmentSpecSchema.omit({ reportsDue: tr
 });
 export type AssignmentSpecV2 = z.infer<typeof assignmentSpecV2Schema>;
 
-/**
- * Version 3: version 2 with the turns of the conversation that run on the clock — 签收 expected within a number of
- * working days (or urged), and the cooperating units reminded a number of working days before each due date to send
- * their 协办意见. Zero turns either off.
- */
 /** A quantitative target (量化指标) of the item, as the plan's parser read it: "合格率达到90%以上" → 合格率 >= 90 %. */
 export const itemTargetSchema = z.object({
   indicator: z.string().min(1),
@@ -114,6 +110,11 @@ export const itemTargetSchema = z.object({
 });
 export type ItemTarget = z.infer<typeof itemTargetSchema>;
 
+/**
+ * Version 3: version 2 with the turns of the conversation that run on the clock — 签收 expected within a number of
+ * working days (or urged), and the cooperating units reminded a number of working days before each due date to send
+ * their 协办意见. Zero turns either off.
+ */
 export const assignmentSpecV3Schema = assignmentSpecV2Schema.extend({
   acknowledgeWithinDays: z.number().int().min(0).max(30),
   cooperationReminderDays: z.number().int().min(0).max(30),
