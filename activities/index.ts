@@ -198,8 +198,14 @@ async function storedVersion<E extends RecordedEvent | RecordedCycleEvent>(
   recorded: E,
 ): Promise<{ hash: string; recorded: E }> {
   const { assignmentId, seq, event, meta } = recorded;
-  const { rows } = await client.query<{ same: boolean; payload: E['event']; meta: E['meta'] | null }>(
-    `SELECT payload = $3::jsonb AS same, payload, meta FROM assignment_events WHERE assignment_id = $1 AND seq = $2`,
+  const { rows } = await client.query<{
+    same: boolean;
+    payload: E['event'];
+    meta: E['meta'] | null;
+    hash: string | null;
+  }>(
+    `SELECT payload = $3::jsonb AS same, payload, meta, hash FROM assignment_events
+     WHERE assignment_id = $1 AND seq = $2`,
     [assignmentId, seq, JSON.stringify(event)],
   );
   const row = rows[0];
@@ -216,7 +222,7 @@ async function storedVersion<E extends RecordedEvent | RecordedCycleEvent>(
       'EVENT_STREAM_CONFLICT',
     );
   }
-  const hash = (await storedHash(client, assignmentId, seq))!;
+  const hash = row.hash ?? (await storedHash(client, assignmentId, seq))!; // chained now if an older worker left none
   if (row.same) return { hash, recorded };
   log.warn(
     `event ${assignmentId}/${seq} (${event.type}) was already stored by an earlier attempt of this run's workflow task ` +
