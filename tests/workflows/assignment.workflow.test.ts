@@ -9,7 +9,8 @@ import type { Pool } from 'pg';
 import { createActivities } from '../../activities';
 import { addDays, formatShanghai } from '../../domain/calendar';
 import { DEFAULT_YEAR_UNITS, simulateYear } from '../../scripts/year-simulation';
-import { createAssignmentWorker } from '../../worker/create-worker';
+import { getHeapStatistics } from 'node:v8';
+import { cacheSizeFor, createAssignmentWorker } from '../../worker/create-worker';
 import { statusQuery } from '../../workflows/assignment/messages';
 import {
   config,
@@ -59,6 +60,24 @@ async function inbox(assignmentId: string): Promise<string[]> {
   );
   return rows.map((r) => `${formatShanghai(r.occurred_at)} ${r.recipient} ${r.kind}`);
 }
+
+test('the worker keeps as many workflows in memory as its heap holds, or as many as it is told', async () => {
+  const build = (maxCachedWorkflows?: number) =>
+    createAssignmentWorker({
+      connection: env.nativeConnection,
+      taskQueue: uniqueId('cache'),
+      workflowBundle,
+      activities: {},
+      ...(maxCachedWorkflows && { maxCachedWorkflows }),
+    });
+  const cached = async (maxCachedWorkflows?: number) => {
+    const worker = await build(maxCachedWorkflows);
+    await worker.runUntil(Promise.resolve()); // started and shut down, as any worker is
+    return (worker.options as { maxCachedWorkflows: number }).maxCachedWorkflows;
+  };
+  expect(await cached()).toBe(cacheSizeFor(getHeapStatistics().heap_size_limit));
+  expect(await cached(50)).toBe(50);
+});
 
 test('a year of quarter ends: on time, late and never reported', async () => {
   const prefix = uniqueId('year');
