@@ -8,9 +8,9 @@ import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import { DefaultLogger, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { existsSync } from 'node:fs';
-import vm from 'node:vm';
 import type { RecordCall } from '../domain/audit/history';
 import { BUILT_WORKFLOW_BUNDLE } from '../worker/create-worker';
+import { skipDebugModeWatchdog, stopStackTraceHook } from '../worker/in-process';
 import { bundleWorkflows } from '../worker/workflow-bundle';
 
 type History = temporal.api.history.v1.IHistory;
@@ -160,51 +160,6 @@ export async function replayBundle(): Promise<NonNullable<WorkerOptions['workflo
   if (__filename.endsWith('.js') && existsSync(BUILT_WORKFLOW_BUNDLE)) return { codePath: BUILT_WORKFLOW_BUNDLE };
   const { code } = await bundleWorkflows();
   return { code };
-}
-
-/**
- * The SDK's replay worker runs workflow code in this process (its debug mode) and calls into the workflow sandbox with
- * `timeout: 4294967295` ms — 49 days, i.e. none — on every call. Node gives each call with a timeout its own watchdog
- * thread, which costs a few hundred microseconds, and a replay makes thousands of calls: most of a replay's time was
- * these watchdogs. Calls with exactly that "no timeout" value run without one, which is what they mean; every other
- * call (the worker's own 5-second deadlock timeout, anyone else's vm use) is left as it is.
- */
-const DEBUG_MODE_TIMEOUT_MS = 4294967295;
-let watchdogSkipped = false;
-function skipDebugModeWatchdog(): void {
-  if (watchdogSkipped) return;
-  watchdogSkipped = true;
-  const original = vm.Script.prototype.runInContext;
-  vm.Script.prototype.runInContext = function (
-    this: vm.Script,
-    context: vm.Context,
-    options?: vm.RunningScriptOptions,
-  ) {
-    if (options?.timeout === DEBUG_MODE_TIMEOUT_MS) {
-      const untimed = { ...options };
-      delete untimed.timeout;
-      return original.call(this, context, untimed);
-    }
-    return original.call(this, context, options);
-  } as typeof original;
-}
-
-/**
- * The SDK's debug mode also installs, in this process, a V8 promise hook that captures a stack trace for every promise
- * a workflow creates, so that a live worker can answer the `__stack_trace` query. A replay answers no query; the hook
- * only doubles its time. Stopped once the replay worker has installed it (the SDK's own `stopPromiseHook`); the
- * worker's threads in a process that also runs a real worker (tests) have hooks of their own, untouched.
- */
-function stopStackTraceHook(): void {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { globalHandlers } = require('@temporalio/worker/lib/workflow/vm-shared') as {
-      globalHandlers: { promiseHookInstalled: boolean; stopPromiseHook: () => void };
-    };
-    if (globalHandlers.promiseHookInstalled) globalHandlers.stopPromiseHook();
-  } catch {
-    // Another SDK layout: replays keep the hook, and are slower.
-  }
 }
 
 /** Replays print their warnings (a non-determinism, expected when one is found) only as errors: the report says it. */
