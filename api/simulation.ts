@@ -110,10 +110,14 @@ export async function simulateCycle(input: SimulationInput): Promise<SimulationR
       topic: input.topic,
       temporal: { client: env.client, taskQueue },
     });
+    // The workflows run in this thread, without the SDK's per-call watchdog threads and stack-trace hook, which were
+    // half of the simulation's time (worker/in-process.ts); the workflow code, the activities and the storage are
+    // the production worker's.
     const worker = await createAssignmentWorker({
       connection: env.nativeConnection,
       taskQueue,
       activities,
+      inProcess: true,
       ...(input.workflowBundle && { workflowBundle: input.workflowBundle }),
     });
     // The worker runs until `close`, not only until the year's end: a caller checking the result queries the

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Activities } from '../activities/types';
+import { skipDebugModeWatchdog, stopStackTraceHook } from './in-process';
 import { WORKFLOWS_PATH } from './workflow-bundle';
 
 export { WORKFLOWS_PATH };
@@ -29,6 +30,11 @@ export interface AssignmentWorkerOptions {
   sinks?: WorkerOptions['sinks'];
   /** How many workflows the worker keeps in memory between their tasks; by default as many as its heap holds. */
   maxCachedWorkflows?: number;
+  /**
+   * Runs the workflows in this process's own thread, without the SDK's deadlock watchdog and stack-trace hook
+   * (worker/in-process.ts): for a simulation on a private time-skipping server, never for a production worker.
+   */
+  inProcess?: boolean;
 }
 
 /**
@@ -55,13 +61,17 @@ export function cacheSizeFor(heapLimit: number): number {
  * The worker, with its workflow code from the bundle given, else from the bundle the build made (compiled), else
  * bundled from workflows/ now (from the sources, for development and tests: a few seconds at each start).
  */
-export function createAssignmentWorker(options: AssignmentWorkerOptions): Promise<Worker> {
-  const { workflowBundle, maxCachedWorkflows, ...rest } = options;
-  return Worker.create({
+export async function createAssignmentWorker(options: AssignmentWorkerOptions): Promise<Worker> {
+  const { workflowBundle, maxCachedWorkflows, inProcess, ...rest } = options;
+  if (inProcess) skipDebugModeWatchdog();
+  const worker = await Worker.create({
     ...rest,
     ...(workflowBundle ? { workflowBundle } : defaultWorkflowCode()),
     maxCachedWorkflows: maxCachedWorkflows ?? cacheSizeFor(getHeapStatistics().heap_size_limit),
+    ...(inProcess && { debugMode: true }),
   });
+  if (inProcess) stopStackTraceHook();
+  return worker;
 }
 
 function defaultWorkflowCode(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
