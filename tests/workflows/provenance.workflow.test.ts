@@ -10,10 +10,13 @@ import type { Pool } from 'pg';
 import { AssignmentService } from '../../api/assignments';
 import { firstBreak } from '../../domain/audit/chain';
 import { formatShanghai } from '../../domain/calendar';
-import { contributeUpdate, submitReportUpdate } from '../../workflows/assignment/messages';
+import { createActivities } from '../../activities';
+import { decide, initialState } from '../../workflows/assignment/decider';
+import { assignedUpdate, contributeUpdate, submitReportUpdate } from '../../workflows/assignment/messages';
+import { provenanceOf } from '../../workflows/assignment/provenance';
 import { DEFAULT_CONVERSATION } from '../../workflows/assignment/policy';
 import type { assignmentWorkflow } from '../../workflows/assignment/workflow';
-import { connectPostgres, createTimeSkippingEnv, runProductWorker, skipTo, uniqueId } from '../support/stack';
+import { config, connectPostgres, createTimeSkippingEnv, runProductWorker, skipTo, uniqueId } from '../support/stack';
 import { storedEvents } from '../support/stored-events';
 import { spec } from './decider-v2-fixtures';
 
@@ -110,4 +113,42 @@ test('a caller without a name is refused before it reaches the history, and noth
     }),
   ).rejects.toMatchObject({ cause: { type: 'INVALID_PAYLOAD', message: expect.stringMatching(/操作人名称不能为空/) } });
   expect((await storedEvents(pool, id)).map((e) => e.event.type)).toEqual(['TaskAssigned']);
+});
+
+test('a workflow task run again after its completion was lost goes on with the event its first attempt stored', async () => {
+  // The first attempt of the assignment's first task stored its TaskAssigned, and its completion never reached the
+  // server (a worker too busy for the task's timeout: TMPRL1104); the task runs again an hour later, on another
+  // worker. The store keeps the first telling and answers with it, and the workflow goes on with that one.
+  const id = uniqueId('audit-lost-task');
+  const queue = uniqueId('lost-task'); // no worker polls it yet: the first task waits
+  const assignedSpec = { ...spec, ...DEFAULT_CONVERSATION, targets: [], taskId: id };
+  const handle = await env.client.workflow.start<typeof assignmentWorkflow>('assignmentWorkflow', {
+    taskQueue: queue,
+    workflowId: id,
+    args: [{ spec: assignedSpec }],
+  });
+  const firstAttempt = new Date((await env.currentTimeMs()) - 3_600_000);
+  const [event] = decide({ type: 'AssignTask', now: firstAttempt, spec: assignedSpec }, initialState);
+  const command = { type: 'AssignTask', now: firstAttempt, spec: assignedSpec } as const;
+  await createActivities({ pool, topic: config.KAFKA_EVENTS_TOPIC }).storeEvents([
+    {
+      assignmentId: id,
+      seq: 1,
+      event: event!,
+      meta: { ...provenanceOf(command, event!), workflowId: id, runId: handle.firstExecutionRunId },
+    },
+  ]);
+
+  const again = await runProductWorker(pool, queue, { connection: env.nativeConnection, client: env.client });
+  try {
+    const view = await handle.executeUpdate(assignedUpdate);
+    expect(view.assignedAt).toBe(firstAttempt.toISOString());
+  } finally {
+    await again.stop();
+  }
+  const stored = await storedEvents(pool, id);
+  expect(stored.map((e) => [e.seq, e.event.type, e.event.at])).toEqual([
+    [1, 'TaskAssigned', firstAttempt.toISOString()],
+  ]);
+  expect(firstBreak(stored)).toBeUndefined();
 });

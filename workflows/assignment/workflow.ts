@@ -118,22 +118,40 @@ export const RECORD_EVENTS_LOCALLY = 'record-events-locally';
  * Stores a batch: through the local activity once the patch is in force, falling back to the server's activity when
  * the local attempts run out (their last failure retryable, or a timeout). What can never be stored (a non-retryable
  * failure), a cancellation and anything else fail at once, as they do on the activity path.
+ *
+ * Returns the events as the store holds them, which the workflow then goes on with. They are the batch itself, but
+ * for one case: a workflow task run again because its completion was lost, whose first attempt had stored its own
+ * telling of the batch (the same events, a few seconds earlier); the store keeps that one and the local activity
+ * answers with it (activities/index.ts). The activity path answers nothing: its history holds the batch.
  */
-async function storeBatch(batch: RecordedEvent[], notices: Notice[] | undefined): Promise<void> {
+async function storeBatch(batch: RecordedEvent[], notices: Notice[] | undefined): Promise<RecordedEvent[]> {
   const args: [RecordedEvent[], Notice[]?] = notices ? [batch, notices] : [batch];
   if (!patched(RECORD_EVENTS_LOCALLY)) {
     await recordEvents(...args);
-    return;
+    return batch;
   }
   try {
-    await local.storeEvents(...args);
+    return asStored(batch, await local.storeEvents(...args));
   } catch (error) {
     // A local activity's last failure reaches the workflow as it was thrown, not wrapped in an ActivityFailure.
     const cause = error instanceof ActivityFailure ? error.cause : error;
     const retryable = (cause instanceof ApplicationFailure && !cause.nonRetryable) || cause instanceof TimeoutFailure;
     if (!retryable) throw error;
     await recordEvents(...args);
+    return batch;
   }
+}
+
+/** The store's answer where it is the batch's events in their places (same stream, seq and type), else the batch. */
+export function asStored(batch: RecordedEvent[], stored: RecordedEvent[] | undefined): RecordedEvent[] {
+  const same =
+    Array.isArray(stored) &&
+    stored.length === batch.length &&
+    stored.every(
+      (s, i) =>
+        s.assignmentId === batch[i]!.assignmentId && s.seq === batch[i]!.seq && s.event.type === batch[i]!.event.type,
+    );
+  return same ? stored : batch;
 }
 
 /**
@@ -222,18 +240,24 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
       const batch = batchOf(events, seq, command, caller);
       if (spec.version >= 2) {
         // Version 2 stores its notices with its events, in one activity and one transaction.
-        await storeBatch(
+        const stored = await storeBatch(
           batch,
           batch.flatMap((recorded) => noticesFor(recorded, spec)),
         );
-        state = fold(events, state);
+        state = fold(
+          stored.map((recorded) => recorded.event),
+          state,
+        );
         seq += events.length;
         return;
       }
-      await storeBatch(batch, undefined);
-      state = fold(events, state);
+      const stored = await storeBatch(batch, undefined);
+      state = fold(
+        stored.map((recorded) => recorded.event),
+        state,
+      );
       seq += events.length;
-      await notify(batch);
+      await notify(stored);
     });
     recording = turn.catch(() => undefined);
     return turn;
