@@ -33,25 +33,39 @@ export interface ActivityDependencies {
   temporal?: TemporalTarget;
   /** The channels notices are delivered on (email over SMTP, webhooks): infra/notify's createSender. */
   sender?: Sender;
+  /**
+   * Whether the notices stored go to the delivery queue, for the worker's dispatcher to send to their recipients'
+   * channels (the default). A simulation's do not: its year is not real, and its units are real units with real
+   * addresses in the directory (api/simulation.ts). Its notices are still recorded, and reach the inboxes.
+   */
+  queueDeliveries?: boolean;
 }
 
-export function createActivities({ pool, topic, temporal, sender }: ActivityDependencies): Activities {
+export function createActivities({
+  pool,
+  topic,
+  temporal,
+  sender,
+  queueDeliveries = true,
+}: ActivityDependencies): Activities {
+  const storeBatch = <E extends RecordedEvent | RecordedCycleEvent>(batch: E[], notices: Notice[]) =>
+    storeWithNotices(pool, topic, batch, notices, queueDeliveries);
   return {
     ...createCycleActivities({ pool, temporal }),
     ...createDeliveryActivities({ pool, ...(sender && { sender }), ...(temporal && { temporal }) }),
     async recordEvents(batch, notices = []) {
-      await storeBatch(pool, topic, batch, notices);
+      await storeBatch(batch, notices);
     },
 
     async storeEvents(batch, notices = []) {
-      return storeBatch(pool, topic, batch, notices);
+      return storeBatch(batch, notices);
     },
 
     async deliverNotices(notices) {
       if (notices.length === 0) return;
       const recorded = await permanentFailuresStop(() =>
         withTransaction(pool, async (client) => {
-          const fresh = await recordNotices(client, notices);
+          const fresh = await recordNotices(client, notices, queueDeliveries);
           await republishWithNotices(client, topic, fresh);
           return fresh;
         }),
@@ -65,17 +79,18 @@ export function createActivities({ pool, topic, temporal, sender }: ActivityDepe
  * A batch of events, their outbox rows and the notices they send, in one transaction. Returns the events as stored:
  * the batch, with any event an earlier attempt of the same workflow task stored first in place of its retelling.
  */
-async function storeBatch<E extends RecordedEvent | RecordedCycleEvent>(
+async function storeWithNotices<E extends RecordedEvent | RecordedCycleEvent>(
   pool: Pool,
   topic: string,
   batch: E[],
   notices: Notice[],
+  queueDeliveries: boolean,
 ): Promise<E[]> {
   if (batch.length === 0) return batch;
   return permanentFailuresStop(() =>
     withTransaction(pool, async (client) => {
       const stored = await store(client, topic, batch);
-      await recordNotices(client, notices);
+      await recordNotices(client, notices, queueDeliveries);
       return stored;
     }),
   );
@@ -233,20 +248,22 @@ async function storedVersion<E extends RecordedEvent | RecordedCycleEvent>(
 
 /**
  * Keeps the notices in the event store's append-only record of what went out (`notices`), and queues each for
- * delivery to its recipient's channels (`delivery_queue`, which the delivery dispatcher empties); those already there
- * (a retry) are left alone. Returns the ones recorded now.
+ * delivery to its recipient's channels (`delivery_queue`, which the delivery dispatcher empties) unless `queue` is
+ * false; those already there (a retry) are left alone. Returns the ones recorded now.
  */
-async function recordNotices(client: PoolClient, notices: Notice[]): Promise<Notice[]> {
+async function recordNotices(client: PoolClient, notices: Notice[], queue: boolean): Promise<Notice[]> {
   if (notices.length === 0) return [];
-  const { rows } = await client.query<{ key: string }>(
-    `WITH recorded AS (
-       INSERT INTO notices (key, recipient, assignment_id, seq, occurred_at, kind, subject, body)
+  const insert = `INSERT INTO notices (key, recipient, assignment_id, seq, occurred_at, kind, subject, body)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::timestamptz[], $6::text[], $7::text[],
                             $8::text[])
        ON CONFLICT (key) DO NOTHING
-       RETURNING key)
-     INSERT INTO delivery_queue (notice_key) SELECT key FROM recorded
-     RETURNING notice_key AS key`,
+       RETURNING key`;
+  const { rows } = await client.query<{ key: string }>(
+    queue
+      ? `WITH recorded AS (${insert})
+         INSERT INTO delivery_queue (notice_key) SELECT key FROM recorded
+         RETURNING notice_key AS key`
+      : insert,
     [
       notices.map((n) => n.key),
       notices.map((n) => n.recipient),

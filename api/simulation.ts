@@ -105,10 +105,13 @@ export async function simulateCycle(input: SimulationInput): Promise<SimulationR
   };
   try {
     const taskQueue = `simulate-${input.runId}`;
+    // Its notices are recorded (the inboxes, the counts below) but never queued for delivery: the units are real, and
+    // a worker's dispatcher would send them a year that did not happen.
     const activities = createActivities({
       pool: input.pool,
       topic: input.topic,
       temporal: { client: env.client, taskQueue },
+      queueDeliveries: false,
     });
     // The workflows run in this thread, without the SDK's per-call watchdog threads and stack-trace hook, which were
     // half of the simulation's time (worker/in-process.ts); the workflow code, the activities and the storage are

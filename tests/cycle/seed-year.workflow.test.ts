@@ -103,6 +103,13 @@ test.each(SEED_YEARS)('$seed: a year simulated, bulletins agreeing with the assi
     expect(result.cycle.bulletins.map((b) => b.period)).toEqual(s.bulletins);
     expect(result.notices.assignment).toBe(s.assignments);
     expect(result.notices.bulletin).toBe(s.bulletins.length);
+    // Recorded for the inboxes, and none queued for delivery: a worker's dispatcher must never send a simulated year.
+    const { rows: queued } = await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM delivery_queue q JOIN notices n ON n.key = q.notice_key
+        WHERE n.assignment_id = ANY($1::text[])`,
+      [[cycleWorkflowId(result.cycleId), ...ids]],
+    );
+    expect(queued[0]!.n).toBe(0);
 
     const streams = await storedEvents(pool, ids);
     const views = await queryAll(result, ids);
