@@ -102,9 +102,21 @@ export class DeliveryDispatcher {
   }
 
   /** Dispatches until the queue is empty; returns how many notices it took off the queue. */
-  async drain(): Promise<number> {
+  drain(): Promise<number> {
+    return this.dispatchWhile(() => true);
+  }
+
+  /**
+   * Dispatches batch after batch while `more()` says so and the queue has any. The running dispatcher asks whether it
+   * is still running: a stop waits for the batch in hand, not for a backlog, which the next worker takes on.
+   */
+  private async dispatchWhile(more: () => boolean): Promise<number> {
     let taken = 0;
-    for (let n = await this.dispatchOnce(); n > 0; n = await this.dispatchOnce()) taken += n;
+    while (more()) {
+      const n = await this.dispatchOnce();
+      if (n === 0) break;
+      taken += n;
+    }
     return taken;
   }
 
@@ -112,7 +124,7 @@ export class DeliveryDispatcher {
     let failures = 0;
     while (this.running) {
       try {
-        const taken = await this.drain();
+        const taken = await this.dispatchWhile(() => this.running);
         if (failures > 0) this.log.info({ taken }, '通知投递恢复');
         failures = 0;
         await this.idle(this.options.pollIntervalMs ?? 2_000);
@@ -149,14 +161,19 @@ export class DeliveryDispatcher {
     const { pool, batchSize = BATCH } = this.options;
     return withTransaction(pool, async (client) => {
       const { rows } = await client.query<QueuedNotice>(
-        `SELECT n.key, n.assignment_id, n.seq, n.recipient, n.kind, n.subject, n.body, n.occurred_at,
+        // The batch is claimed from the front of the queue's index (enqueued_at, notice_key) first, and only its rows
+        // are joined: a claim costs its batch, not the length of the queue.
+        `WITH claimed AS (
+           SELECT notice_key, enqueued_at FROM delivery_queue
+           ORDER BY enqueued_at, notice_key
+           LIMIT $1
+           FOR UPDATE SKIP LOCKED)
+         SELECT n.key, n.assignment_id, n.seq, n.recipient, n.kind, n.subject, n.body, n.occurred_at,
                 COALESCE(e.payload #>> '{spec,coordinator}', e.payload #>> '{config,coordinator}') AS coordinator
-         FROM delivery_queue q
+         FROM claimed q
          JOIN notices n ON n.key = q.notice_key
          LEFT JOIN assignment_events e ON e.assignment_id = n.assignment_id AND e.seq = 1
-         ORDER BY q.enqueued_at, q.notice_key
-         LIMIT $1
-         FOR UPDATE OF q SKIP LOCKED`,
+         ORDER BY q.enqueued_at, q.notice_key`,
         [batchSize],
       );
       if (rows.length === 0) return 0;
