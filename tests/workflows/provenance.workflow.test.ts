@@ -15,7 +15,14 @@ import { decide, initialState } from '../../workflows/assignment/decider';
 import { assignedUpdate, contributeUpdate, submitReportUpdate } from '../../workflows/assignment/messages';
 import { provenanceOf } from '../../workflows/assignment/provenance';
 import { DEFAULT_CONVERSATION } from '../../workflows/assignment/policy';
-import type { assignmentWorkflow } from '../../workflows/assignment/workflow';
+import {
+  FOLD_AS_STORED,
+  RECORD_EVENTS_LOCALLY,
+  STORED_BEFORE_COUNTED,
+  type assignmentWorkflow,
+} from '../../workflows/assignment/workflow';
+import { Worker } from '@temporalio/worker';
+import { bundleWorkflows } from '../../worker/workflow-bundle';
 import { config, connectPostgres, createTimeSkippingEnv, runProductWorker, skipTo, uniqueId } from '../support/stack';
 import { storedEvents } from '../support/stored-events';
 import { spec } from './decider-v2-fixtures';
@@ -151,4 +158,16 @@ test('a workflow task run again after its completion was lost goes on with the e
     [1, 'TaskAssigned', firstAttempt.toISOString()],
   ]);
   expect(firstBreak(stored)).toBeUndefined();
+
+  // Its history holds the patch's marker where it happened, and replays with the current workflow code.
+  const history = await handle.fetchHistory();
+  const patches = history.events!.flatMap((e) =>
+    e.markerRecordedEventAttributes?.markerName === 'core_patch'
+      ? e.markerRecordedEventAttributes.details!['patch-data']!.payloads!.map(
+          (p) => (JSON.parse(Buffer.from(p.data!).toString()) as { id: string }).id,
+        )
+      : [],
+  );
+  expect(patches).toEqual([STORED_BEFORE_COUNTED, RECORD_EVENTS_LOCALLY, FOLD_AS_STORED]);
+  await Worker.runReplayHistory({ workflowBundle: await bundleWorkflows(), replayName: 'lost-task' }, history, id);
 });

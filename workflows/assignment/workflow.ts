@@ -11,6 +11,7 @@ import {
   TimeoutFailure,
   allHandlersFinished,
   condition,
+  log,
   patched,
   proxyActivities,
   proxyLocalActivities,
@@ -115,14 +116,21 @@ const local = proxyLocalActivities<Activities>({
 export const RECORD_EVENTS_LOCALLY = 'record-events-locally';
 
 /**
+ * Patch: a batch the store answers with another telling of is folded as stored. That happens when a workflow task is
+ * run again because its completion was lost: its first attempt had stored its own telling (the same events, decided
+ * seconds earlier), which the store keeps and returns (activities/index.ts). Asked only when the two tellings differ,
+ * so a history holds the marker only where it happened; a run that met it before the patch goes on with its own
+ * telling, as it did then.
+ */
+export const FOLD_AS_STORED = 'fold-as-stored';
+
+/**
  * Stores a batch: through the local activity once the patch is in force, falling back to the server's activity when
  * the local attempts run out (their last failure retryable, or a timeout). What can never be stored (a non-retryable
  * failure), a cancellation and anything else fail at once, as they do on the activity path.
  *
- * Returns the events as the store holds them, which the workflow then goes on with. They are the batch itself, but
- * for one case: a workflow task run again because its completion was lost, whose first attempt had stored its own
- * telling of the batch (the same events, a few seconds earlier); the store keeps that one and the local activity
- * answers with it (activities/index.ts). The activity path answers nothing: its history holds the batch.
+ * Returns the events the workflow goes on with: as the store holds them (FOLD_AS_STORED). The activity path answers
+ * nothing, and its history holds the batch.
  */
 async function storeBatch(batch: RecordedEvent[], notices: Notice[] | undefined): Promise<RecordedEvent[]> {
   const args: [RecordedEvent[], Notice[]?] = notices ? [batch, notices] : [batch];
@@ -130,8 +138,9 @@ async function storeBatch(batch: RecordedEvent[], notices: Notice[] | undefined)
     await recordEvents(...args);
     return batch;
   }
+  let answer: RecordedEvent[] | undefined;
   try {
-    return asStored(batch, await local.storeEvents(...args));
+    answer = await local.storeEvents(...args);
   } catch (error) {
     // A local activity's last failure reaches the workflow as it was thrown, not wrapped in an ActivityFailure.
     const cause = error instanceof ActivityFailure ? error.cause : error;
@@ -140,18 +149,39 @@ async function storeBatch(batch: RecordedEvent[], notices: Notice[] | undefined)
     await recordEvents(...args);
     return batch;
   }
+  return asStored(batch, answer);
 }
 
-/** The store's answer where it is the batch's events in their places (same stream, seq and type), else the batch. */
-export function asStored(batch: RecordedEvent[], stored: RecordedEvent[] | undefined): RecordedEvent[] {
-  const same =
-    Array.isArray(stored) &&
-    stored.length === batch.length &&
-    stored.every(
-      (s, i) =>
-        s.assignmentId === batch[i]!.assignmentId && s.seq === batch[i]!.seq && s.event.type === batch[i]!.event.type,
+/**
+ * The batch, or the store's other telling of it. Two tellings of one run's decision differ in their time: the same
+ * command decided at the same instant decides the same events. An answer that is not the batch's events in their
+ * places (stream, seq, type) is not another telling; it is logged, and the workflow goes on with its own.
+ */
+function asStored(batch: RecordedEvent[], answer: RecordedEvent[] | undefined): RecordedEvent[] {
+  const told = (i: number) => answer?.[i]?.event?.at;
+  if (Array.isArray(answer) && answer.length === batch.length && batch.every((b, i) => told(i) === b.event.at)) {
+    return batch;
+  }
+  const inPlace =
+    Array.isArray(answer) &&
+    answer.length === batch.length &&
+    answer.every(
+      (a, i) =>
+        a?.assignmentId === batch[i]!.assignmentId && a.seq === batch[i]!.seq && a.event?.type === batch[i]!.event.type,
     );
-  return same ? stored : batch;
+  if (!inPlace) {
+    log.warn('the store answered a batch with something else; the workflow goes on with its own telling', {
+      seqs: batch.map((b) => b.seq),
+    });
+    return batch;
+  }
+  if (!patched(FOLD_AS_STORED)) return batch;
+  log.warn('a task run again: the workflow goes on with the events its first attempt stored', {
+    seqs: batch.map((b) => b.seq),
+    stored: answer.map((a) => a.event.at),
+    retold: batch.map((b) => b.event.at),
+  });
+  return answer;
 }
 
 /**
