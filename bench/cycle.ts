@@ -60,6 +60,10 @@ import { bundleWorkflows } from '../worker/workflow-bundle';
 const N = option('assignments', 1000);
 const YEAR = !process.argv.includes('--no-year');
 const YEAR_ONLY = process.argv.includes('--year-only');
+if (YEAR_ONLY && !YEAR) {
+  console.error('--year-only and --no-year contradict each other: give one of them');
+  process.exit(2);
+}
 const COORDINATOR = '市政府督查室';
 const WARM_UP = 64;
 const logger = createLogger('bench', { level: 'warn' });
