@@ -1,6 +1,6 @@
 /**
- * A supervision cycle at scale on the Temporal dev server (`npm run bench:cycle -- --assignments N [--no-year | --year-only]`), the
- * stack up and no other worker on the benchmark's task queue (a fresh one per run). The worker runs in this process,
+ * A supervision cycle at scale on the Temporal dev server
+ * (`npm run bench:cycle -- --assignments N [--no-year | --year-only]`), the stack up and no other worker on the benchmark's task queue (a fresh one per run). The worker runs in this process,
  * built as worker/main.ts builds it (openDependencies: PostgreSQL, Kafka, the outbox relay, the cycle's activities
  * with a client on the same server and task queue), so the figures are the product's worker, and the baselines are
  * measured by the same process on the same server in the same run:

@@ -49,19 +49,15 @@ export function skipDebugModeWatchdog(): void {
 /**
  * Stops the SDK's stack-trace promise hook in this thread, once a worker in debug mode has installed it (at its
  * creation). A production worker's threads have hooks of their own, untouched, even in the same process (tests).
- * Returns whether a hook was stopped.
  */
-export function stopStackTraceHook(): boolean {
+export function stopStackTraceHook(): void {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { globalHandlers } = require('@temporalio/worker/lib/workflow/vm-shared') as {
       globalHandlers: { promiseHookInstalled: boolean; stopPromiseHook: () => void };
     };
-    if (!globalHandlers.promiseHookInstalled) return false;
-    globalHandlers.stopPromiseHook();
-    return true;
+    if (globalHandlers.promiseHookInstalled) globalHandlers.stopPromiseHook();
   } catch {
     // Another SDK layout: the workflows keep the hook, and are slower.
-    return false;
   }
 }

@@ -158,10 +158,6 @@ async function storeBatch(batch: RecordedEvent[], notices: Notice[] | undefined)
  * places (stream, seq, type) is not another telling; it is logged, and the workflow goes on with its own.
  */
 function asStored(batch: RecordedEvent[], answer: RecordedEvent[] | undefined): RecordedEvent[] {
-  const told = (i: number) => answer?.[i]?.event?.at;
-  if (Array.isArray(answer) && answer.length === batch.length && batch.every((b, i) => told(i) === b.event.at)) {
-    return batch;
-  }
   const inPlace =
     Array.isArray(answer) &&
     answer.length === batch.length &&
@@ -175,7 +171,7 @@ function asStored(batch: RecordedEvent[], answer: RecordedEvent[] | undefined): 
     });
     return batch;
   }
-  if (!patched(FOLD_AS_STORED)) return batch;
+  if (answer.every((a, i) => a.event.at === batch[i]!.event.at) || !patched(FOLD_AS_STORED)) return batch;
   log.warn('a task run again: the workflow goes on with the events its first attempt stored', {
     seqs: batch.map((b) => b.seq),
     stored: answer.map((a) => a.event.at),
