@@ -13,8 +13,6 @@ export type CalendarDate = string;
 export type ClockTime = string;
 
 const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
-const DAY_MS = 24 * 60 * 60 * 1000;
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
 export function isLeapYear(year: number): boolean {
@@ -32,13 +30,13 @@ export function isRealDate(year: number, month: number, day: number): boolean {
 }
 
 export function isCalendarDate(text: string): boolean {
-  const m = DATE_RE.exec(text);
-  return m !== null && isRealDate(Number(m[1]), Number(m[2]), Number(m[3]));
+  return readDate(text) !== undefined;
 }
 
 /** The calendar date of year, month and day, 'YYYY-MM-DD'. */
 export function isoDate(year: number, month: number, day: number): CalendarDate {
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  const yyyy = year >= 1000 && year <= 9999 ? String(year) : String(year).padStart(4, '0');
+  return `${yyyy}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`;
 }
 
 /** The last day of a month: what "6月底" means. */
@@ -46,12 +44,70 @@ export function monthEnd(year: number, month: number): CalendarDate {
   return isoDate(year, month, daysInMonth(year, month));
 }
 
-/** Year, month and day of a date; the schedule asks this many times a day per assignment, so it parses once. */
+/**
+ * Year, month and day of 'YYYY-MM-DD' when it names a real day, read digit by digit: a workflow works out its
+ * schedule from dates many times per workflow task, and a replay does it again for every task in the history, so this
+ * and the day arithmetic below avoid regular expressions and `Date` (the workflow sandbox wraps `Date`).
+ */
+function readDate(text: string): [number, number, number] | undefined {
+  if (text.length !== 10 || text.charCodeAt(4) !== DASH || text.charCodeAt(7) !== DASH) return undefined;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 7);
+  const day = digits(text, 8, 10);
+  return year >= 0 && month >= 0 && day >= 0 && isRealDate(year, month, day) ? [year, month, day] : undefined;
+}
+
+const DASH = 0x2d;
+const ZERO = 0x30;
+
+/** The number written by text[from, to) in ASCII digits, or -1 when any of them is not a digit. */
+function digits(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = text.charCodeAt(i) - ZERO;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/** Year, month and day of a date, or a RangeError naming it. */
 function parts(date: CalendarDate): [number, number, number] {
-  const m = DATE_RE.exec(date);
-  const ymd: [number, number, number] | undefined = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
-  if (!ymd || !isRealDate(...ymd)) throw new RangeError(`not a calendar date: ${date} (expected YYYY-MM-DD)`);
+  const ymd = readDate(date);
+  if (!ymd) throw new RangeError(`not a calendar date: ${date} (expected YYYY-MM-DD)`);
   return ymd;
+}
+
+/**
+ * Days from 1970-01-01 to a day of the proleptic Gregorian calendar (Howard Hinnant's days_from_civil): whole-number
+ * arithmetic, the same for every year including 0–99, which `Date.UTC` would read as 1900–1999.
+ */
+function epochDay(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  return era * 146097 + yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear - 719468;
+}
+
+/** The date `days` after 1970-01-01 (civil_from_days, the inverse of epochDay). */
+function dateOfEpochDay(days: number): CalendarDate {
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const dayOfEra = z - era * 146097;
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36524) - Math.floor(dayOfEra / 146096)) / 365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const shifted = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * shifted + 2) / 5) + 1;
+  const month = shifted < 10 ? shifted + 3 : shifted - 9;
+  return isoDate(yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day);
+}
+
+/** Days from 1970-01-01 to `date`: what weekdays and whole-day differences are worked out from. */
+export function epochDayOf(date: CalendarDate): number {
+  return epochDay(...parts(date));
 }
 
 /** The instant at which the Shanghai wall clock shows `time` on `date`. */
@@ -73,15 +129,13 @@ export function formatShanghai(instant: Date): string {
 }
 
 export function addDays(date: CalendarDate, days: number): CalendarDate {
-  const [year, month, day] = parts(date);
-  return new Date(Date.UTC(year, month - 1, day) + days * DAY_MS).toISOString().slice(0, 10);
+  if (!Number.isFinite(days)) throw new RangeError(`days must be a number, not ${days}`);
+  return dateOfEpochDay(epochDayOf(date) + Math.floor(days)); // a part day counts as none, as it always has
 }
 
 /** Whole days from `from` to `to` (negative when `to` is earlier). */
 export function daysBetween(from: CalendarDate, to: CalendarDate): number {
-  const [y1, m1, d1] = parts(from);
-  const [y2, m2, d2] = parts(to);
-  return Math.round((Date.UTC(y2, m2 - 1, d2) - Date.UTC(y1, m1 - 1, d1)) / DAY_MS);
+  return epochDayOf(to) - epochDayOf(from);
 }
 
 export type Quarter = 1 | 2 | 3 | 4;

@@ -7,7 +7,7 @@
  * the schedule computed the first time, whatever calendar years were imported since. Where the slice says nothing (a
  * date outside it, or a year whose notice is not known), weekends alone decide, and `unknownYears` says so.
  */
-import { addDays, isCalendarDate, type CalendarDate } from './calendar';
+import { addDays, epochDayOf, isCalendarDate, type CalendarDate } from './calendar';
 
 /** A working-day calendar slice, embedded in each assignment's spec so its schedule never changes on replay. */
 export interface WorkingCalendar {
@@ -41,9 +41,10 @@ export interface YearDates {
 
 /** 0 Sunday … 6 Saturday, for a Shanghai calendar date (a date has no time zone: its weekday is the same everywhere). */
 export function weekdayOf(date: CalendarDate): number {
-  if (!isCalendarDate(date)) throw new RangeError(`not a calendar date: ${date} (expected YYYY-MM-DD)`);
-  return new Date(`${date}T00:00:00Z`).getUTCDay();
+  return (((epochDayOf(date) + THURSDAY) % 7) + 7) % 7; // 1970-01-01 was a Thursday
 }
+
+const THURSDAY = 4;
 
 export function isWeekend(date: CalendarDate): boolean {
   const day = weekdayOf(date);
@@ -75,9 +76,26 @@ export function isWorkingDay(cal: WorkingCalendar, date: CalendarDate): boolean 
 }
 
 function step(cal: WorkingCalendar, date: CalendarDate, direction: 1 | -1): CalendarDate {
-  let d = date;
-  while (!isWorkingDay(cal, d)) d = addDays(d, direction);
-  return d;
+  return remembered(cal, `${date}~${direction}`, () => {
+    let d = date;
+    while (!isWorkingDay(cal, d)) d = addDays(d, direction);
+    return d;
+  });
+}
+
+/**
+ * Answers already worked out, per calendar. An assignment asks its calendar the same few questions (the working day
+ * N days before each due date) at every workflow task, and a replay asks them again for every task of the history;
+ * the answers are pure, so keeping them changes nothing but the time. Held weakly: they go with their calendar.
+ */
+const answers = new WeakMap<WorkingCalendar, Map<string, CalendarDate>>();
+
+function remembered(cal: WorkingCalendar, question: string, work: () => CalendarDate): CalendarDate {
+  let known = answers.get(cal);
+  if (!known) answers.set(cal, (known = new Map()));
+  let answer = known.get(question);
+  if (answer === undefined) known.set(question, (answer = work()));
+  return answer;
 }
 
 /**
@@ -101,13 +119,15 @@ export function previousWorkingDay(cal: WorkingCalendar, date: CalendarDate): Ca
 export function addWorkingDays(cal: WorkingCalendar, date: CalendarDate, n: number): CalendarDate {
   if (!isCalendarDate(date)) throw new RangeError(`not a calendar date: ${date} (expected YYYY-MM-DD)`);
   if (!Number.isInteger(n)) throw new RangeError(`working days must be a whole number, not ${n}`);
-  const direction = n < 0 ? -1 : 1;
-  let d = date;
-  for (let left = Math.abs(n); left > 0;) {
-    d = addDays(d, direction);
-    if (isWorkingDay(cal, d)) left -= 1;
-  }
-  return d;
+  return remembered(cal, `${date}${n < 0 ? '' : '+'}${n}`, () => {
+    const direction = n < 0 ? -1 : 1;
+    let d = date;
+    for (let left = Math.abs(n); left > 0;) {
+      d = addDays(d, direction);
+      if (isWorkingDay(cal, d)) left -= 1;
+    }
+    return d;
+  });
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   shanghaiDate,
   shanghaiInstant,
 } from '../../domain/calendar';
+import { weekdayOf } from '../../domain/working-days';
 
 describe('Asia/Shanghai dates', () => {
   test('09:00 in Shanghai is 01:00 UTC the same day', () => {
@@ -36,6 +37,28 @@ describe('Asia/Shanghai dates', () => {
     expect(isCalendarDate('2016-02-29')).toBe(true);
     expect(() => addDays('2017-13-01', 1)).toThrow('not a calendar date: 2017-13-01 (expected YYYY-MM-DD)');
     expect(() => shanghaiInstant('2017-01-01', '24:00')).toThrow('not a clock time');
+    for (const text of ['2017-2-01', '2017-02-1 ', '２０１７-02-01', '2017/02/01', '2017-00-10', '2017-04-31', '']) {
+      expect(isCalendarDate(text)).toBe(false);
+    }
+  });
+
+  test('day arithmetic and weekdays agree with the JavaScript Date on every day from 1900 to 2200', () => {
+    const ms = Date.UTC(1900, 0, 1);
+    const DAY = 86_400_000;
+    const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
+    const wrong: string[] = [];
+    let days = 0;
+    for (let t = ms; t <= Date.UTC(2200, 11, 31); t += DAY, days++) {
+      const date = iso(t);
+      if (!isCalendarDate(date)) wrong.push(`${date} not a date`);
+      if (addDays(date, 1) !== iso(t + DAY)) wrong.push(`${date} + 1 = ${addDays(date, 1)}`);
+      if (addDays(date, -400) !== iso(t - 400 * DAY)) wrong.push(`${date} - 400 = ${addDays(date, -400)}`);
+      const between = Math.round((t - Date.UTC(2017, 0, 1)) / DAY);
+      if (daysBetween('2017-01-01', date) !== between) wrong.push(`2017-01-01 → ${date}: ${between}`);
+      if (weekdayOf(date) !== new Date(t).getUTCDay()) wrong.push(`${date} weekday ${weekdayOf(date)}`);
+    }
+    expect(wrong.slice(0, 10)).toEqual([]);
+    expect(days).toBe(301 * 365 + 73); // 73 leap days: 1904 to 2196, but not 2100
   });
 });
 
