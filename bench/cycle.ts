@@ -1,9 +1,11 @@
 /**
  * A supervision cycle at scale on the Temporal dev server
- * (`npm run bench:cycle -- --assignments N [--no-year | --year-only]`), the stack up and no other worker on the benchmark's task queue (a fresh one per run). The worker runs in this process,
- * built as worker/main.ts builds it (openDependencies: PostgreSQL, Kafka, the outbox relay, the cycle's activities
- * with a client on the same server and task queue), so the figures are the product's worker, and the baselines are
- * measured by the same process on the same server in the same run:
+ * (`npm run bench:cycle -- --assignments N [--no-year | --year-only]`), the stack up and no other worker on the
+ * benchmark's task queue (a fresh one per run). The worker runs in this process, built as worker/main.ts builds it
+ * (openDependencies: PostgreSQL, Kafka, the outbox relay, the cycle's activities with a client on the same server and
+ * task queue), so the figures are the product's worker, and the baselines are measured by the same process on the
+ * same server in the same run. One difference: its notices are stored but not delivered (no dispatcher, nothing
+ * queued), since the coordinator it names may have real addresses in the directory.
  *
  * 1. Launch: a synthetic task table of N items (N/10 lead units, two cooperating units each, quarterly reports, due
  *    at the end of next year), launched as `duban cycle launch` does — prepareLaunch, CycleService.launch, the cycle
@@ -286,7 +288,7 @@ async function main(): Promise<void> {
   const taskQueue = `bench-cycle-${runId}`;
   const temporal = await connectClient(config);
   const { client } = temporal;
-  const deps = await openDependencies(config, logger, { client, taskQueue });
+  const deps = await openDependencies(config, logger, { client, taskQueue }, { deliver: false });
   const { pool } = deps;
   const started = new Tally();
   const handled = new Tally();

@@ -120,7 +120,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('record', { level: 'warn' });
   installTemporalLogging(logger);
-  const { activities, pool, close } = await openDependencies(config, logger);
+  const { activities, pool, close } = await openDependencies(config, logger, undefined, { deliver: false });
   const workflowBundle = await bundleWorkflows();
   const prefix = `record-${Date.now().toString(36)}`;
 
@@ -302,7 +302,12 @@ async function recordCooperation(pool: Pool, topic: string, workflowBundle: { co
   };
   try {
     const taskQueue = `${prefix}-cooperation`;
-    const activities = createActivities({ pool, topic, temporal: { client: env.client, taskQueue } });
+    const activities = createActivities({
+      pool,
+      topic,
+      temporal: { client: env.client, taskQueue },
+      queueDeliveries: false,
+    });
     const worker = await createAssignmentWorker({
       connection: env.nativeConnection,
       taskQueue,
@@ -387,7 +392,12 @@ async function recordCycle(pool: Pool, topic: string, workflowBundle: { code: st
   };
   try {
     const taskQueue = `${prefix}-cycle`;
-    const activities = createActivities({ pool, topic, temporal: { client: env.client, taskQueue } });
+    const activities = createActivities({
+      pool,
+      topic,
+      temporal: { client: env.client, taskQueue },
+      queueDeliveries: false,
+    });
     const worker = await createAssignmentWorker({
       connection: env.nativeConnection,
       taskQueue,

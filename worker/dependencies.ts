@@ -32,11 +32,21 @@ export interface WorkerDependencies {
   close(): Promise<void>;
 }
 
+export interface DependencyOptions {
+  /**
+   * Whether notices are delivered (the default): queued for their recipients' channels, and, with a Temporal
+   * target, sent by a dispatcher. A benchmark or a recording passes false: its notices are stored and reach the
+   * inboxes, but its units and the coordinator are real names, whose real addresses the directory may hold.
+   */
+  deliver?: boolean;
+}
+
 /** Fails with the unreachable server's name and how to start it, before any workflow is polled. */
 export async function openDependencies(
   config: Config,
   logger: Logger,
   temporal?: TemporalTarget,
+  { deliver = true }: DependencyOptions = {},
 ): Promise<WorkerDependencies> {
   const pool = createPool(config.DATABASE_URL, logger);
   try {
@@ -63,13 +73,19 @@ export async function openDependencies(
       throw error;
     }
     const sender = createSender(config);
-    const dispatcher = temporal && deliveryDispatcher(pool, config, logger, temporal);
+    const dispatcher = deliver && temporal ? deliveryDispatcher(pool, config, logger, temporal) : undefined;
     await dispatcher?.start();
     return {
       pool,
       kafka,
       producer,
-      activities: createActivities({ pool, topic: config.KAFKA_EVENTS_TOPIC, sender, ...(temporal && { temporal }) }),
+      activities: createActivities({
+        pool,
+        topic: config.KAFKA_EVENTS_TOPIC,
+        sender,
+        queueDeliveries: deliver,
+        ...(temporal && { temporal }),
+      }),
       relay,
       projector,
       sender,

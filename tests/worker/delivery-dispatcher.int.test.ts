@@ -1,11 +1,11 @@
 /**
  * The delivery queue against a real PostgreSQL, in a schema of its own: what the store queues (a worker's notices, not
- * a simulation's), and a dispatcher that stops while a backlog is queued, which stops after the batch in hand and
- * leaves the rest queued for the next one.
+ * a simulation's, nor a benchmark's or a recording's), and a dispatcher that stops while a backlog is queued, which
+ * stops after the batch in hand and leaves the rest queued for the next one.
  */
 import type { Pool } from 'pg';
 import { createActivities } from '../../activities';
-import { deliveryDispatcher } from '../../worker/dependencies';
+import { deliveryDispatcher, openDependencies } from '../../worker/dependencies';
 import { decide, initialState, normalizeSpec } from '../../workflows/assignment/decider';
 import { noticesFor } from '../../workflows/assignment/notices';
 import { DEFAULT_CONVERSATION } from '../../workflows/assignment/policy';
@@ -70,6 +70,33 @@ test("a worker's store queues the notices it records for delivery; a simulation'
   expect(worker.notices).toBeGreaterThan(0);
   expect(worker).toEqual({ notices: worker.notices, queued: worker.notices });
   expect(simulation).toEqual({ notices: worker.notices, queued: 0 });
+});
+
+test("a benchmark's or a recording's dependencies deliver nothing: no dispatcher, and their store queues nothing", async () => {
+  const own = { ...config, DATABASE_URL: scratch.databaseUrl, KAFKA_EVENTS_TOPIC: uniqueId('no-delivery') };
+  const target = { client: temporal.client, taskQueue: uniqueId('no-delivery') };
+  const deps = await openDependencies(own, testLogger, target, { deliver: false });
+  try {
+    expect(deps.dispatcher).toBeUndefined();
+    const id = uniqueId('bench');
+    const assigned = { ...spec, ...DEFAULT_CONVERSATION, targets: [], taskId: id };
+    const [event] = decide(
+      { type: 'AssignTask', now: new Date('2017-01-03T09:00:00+08:00'), spec: assigned },
+      initialState,
+    );
+    const recorded = { assignmentId: id, seq: 1, event: event! };
+    const notices = noticesFor(recorded, normalizeSpec(assigned));
+    expect(notices.length).toBeGreaterThan(0);
+    await deps.activities.storeEvents([recorded], notices);
+    const { rows } = await scratch.pool.query<{ notices: number; queued: number }>(
+      `SELECT count(*)::int AS notices, count(q.notice_key)::int AS queued
+         FROM notices n LEFT JOIN delivery_queue q ON q.notice_key = n.key WHERE n.assignment_id = $1`,
+      [id],
+    );
+    expect(rows[0]).toEqual({ notices: notices.length, queued: 0 });
+  } finally {
+    await deps.close();
+  }
 });
 
 test('a dispatcher stopped with a backlog queued stops after the batch in hand and leaves the rest queued', async () => {
