@@ -9,11 +9,16 @@
  *    every hash; (b) the history comparison — fetch the whole history from Temporal, decode every recordEvents input,
  *    compare with the rows; (c) the replay of the history with the current code. Prints ms for each leg and the
  *    total, the first run (cold) and the median of the rest.
+ * 4. The same run's floor (bench/verify-workflows.ts): a workflow with nothing of the product in it takes as many
+ *    updates, each through a local activity, and its history is fetched and replayed `runs` times through a replay
+ *    worker of its own — what the Temporal SDK alone costs for that many updates.
  *
  * Figures, not assertions: the README quotes what this prints. The goal is a total under 200 ms, replay included.
  */
 import { performance } from 'node:perf_hooks';
 import { cpus, loadavg } from 'node:os';
+import path from 'node:path';
+import { Worker } from '@temporalio/worker';
 import { AssignmentService } from '../api/assignments';
 import { verifyOne, type Timings } from '../infra/audit-verify';
 import { addDays, shanghaiDate } from '../domain/calendar';
@@ -25,7 +30,9 @@ import { checkPostgres, createPool, migrate } from '../infra/postgres';
 import { connectClient, connectWorker, installTemporalLogging } from '../infra/temporal';
 import { replayBundle, Replayer } from '../infra/workflow-history';
 import { createAssignmentWorker } from '../worker/create-worker';
+import { bundleWorkflows } from '../worker/workflow-bundle';
 import { option } from './options';
+import { finishUpdate, stepUpdate, type FloorActivities } from './verify-workflows';
 
 const EVENTS = option('events', 500);
 const RUNS = option('runs', 5);
@@ -50,7 +57,13 @@ async function main(): Promise<void> {
     connection: workerConnection,
     taskQueue,
     workflowBundle: 'code' in bundle ? { code: bundle.code } : bundle,
-    activities: createActivities({ pool, topic: config.KAFKA_EVENTS_TOPIC, temporal: { client, taskQueue } }),
+    // Its notices reach the inboxes but are never queued for delivery: 市市场监管局 may be a real unit of the directory.
+    activities: createActivities({
+      pool,
+      topic: config.KAFKA_EVENTS_TOPIC,
+      temporal: { client, taskQueue },
+      queueDeliveries: false,
+    }),
   });
   const running = worker.run();
   try {
@@ -97,9 +110,11 @@ async function main(): Promise<void> {
       if (!verdict) throw new Error(`verify failed on run ${run}`);
     }
     await replayer.close();
+    const floor = await measureFloor(workerConnection, client, EVENTS - 1);
     const [cold, ...warm] = figures;
     const line = (name: string, pick: (f: Timings & { total: number }) => number) =>
       `  ${name.padEnd(28)}${ms(pick(cold!))}   ${ms(median(warm.map(pick)))}`;
+    const [floorCold, ...floorWarm] = floor.replays;
     console.log(
       [
         `audit verify of one assignment: ${rows[0]!.n} stored events, ${history.events?.length ?? 0} history events`,
@@ -110,6 +125,9 @@ async function main(): Promise<void> {
         line('(b) history comparison', (f) => f.history),
         line('(c) replay', (f) => f.replay),
         line('total (goal < 200 ms)', (f) => f.total),
+        `the floor, same run: a workflow with nothing of the product, ${EVENTS - 1} updates each through a local`,
+        `  activity (${floor.events} history events); fetch ${ms(floor.fetch)}; replay${ms(floorCold!)}   ${ms(median(floorWarm))}`,
+        `  the assignment's replay over the floor's: ${(median(warm.map((f) => f.replay)) / median(floorWarm)).toFixed(2)}`,
       ].join('\n'),
     );
     await client.workflow
@@ -123,6 +141,42 @@ async function main(): Promise<void> {
     await connection.close();
     await pool.end();
   }
+}
+
+/**
+ * The floor under any replay of `updates` updates: bench/verify-workflows.ts's workflow takes them on a worker of its
+ * own, then its history is fetched once and replayed RUNS + 1 times through a replay worker of its own.
+ */
+async function measureFloor(
+  connection: Awaited<ReturnType<typeof connectWorker>>,
+  client: Awaited<ReturnType<typeof connectClient>>['client'],
+  updates: number,
+): Promise<{ events: number; fetch: number; replays: number[] }> {
+  const taskQueue = `bench-verify-floor-${Date.now().toString(36)}`;
+  const { code } = await bundleWorkflows({ workflowsPath: path.join(__dirname, 'verify-workflows.ts') });
+  const activities: FloorActivities = { echo: async (n) => n };
+  const worker = await Worker.create({ connection, taskQueue, workflowBundle: { code }, activities });
+  const handle = await worker.runUntil(async () => {
+    const started = await client.workflow.start('floorWorkflow', { taskQueue, workflowId: taskQueue });
+    for (let n = 1; n <= updates; n++) await started.executeUpdate(stepUpdate, { args: [n] });
+    await started.executeUpdate(finishUpdate);
+    await started.result();
+    return started;
+  });
+  let t = performance.now();
+  const history = await handle.fetchHistory();
+  const fetch = performance.now() - t;
+  const replayer = new Replayer({ code });
+  await replayer.ready();
+  const replays: number[] = [];
+  for (let run = 0; run < RUNS + 1; run++) {
+    t = performance.now();
+    const [outcome] = await replayer.replay([{ workflowId: taskQueue, runId: '', history }]);
+    replays.push(performance.now() - t);
+    if (outcome?.error) throw new Error(`the floor's replay failed: ${outcome.error}`);
+  }
+  await replayer.close();
+  return { events: history.events?.length ?? 0, fetch, replays };
 }
 
 /** verifyOne through the command's one replay worker. */
