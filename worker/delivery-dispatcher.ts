@@ -77,6 +77,7 @@ interface QueuedNotice {
 export class DeliveryDispatcher {
   private readonly log: Logger;
   private listener?: PgClient;
+  private starting?: Promise<void>;
   private running = false;
   private loop?: Promise<void>;
   private wakeUp?: () => void;
@@ -88,13 +89,17 @@ export class DeliveryDispatcher {
 
   async start(): Promise<void> {
     this.running = true;
-    await this.listen().catch((error: Error) => this.log.warn(`通知投递监听未能建立，改为轮询：${error.message}`));
-    this.loop = this.run();
+    this.starting = this.listen().catch((error: Error) =>
+      this.log.warn(`通知投递监听未能建立，改为轮询：${error.message}`),
+    );
+    await this.starting;
+    if (this.running) this.loop = this.run();
   }
 
   async stop(): Promise<void> {
     this.running = false;
     this.wake();
+    await this.starting; // a stop during the start waits for its listening connection, to close it below
     await this.loop;
     const listener = this.listener;
     this.listener = undefined;

@@ -99,6 +99,29 @@ test("a benchmark's or a recording's dependencies deliver nothing: no dispatcher
   }
 });
 
+test('a dispatcher stopped while it starts closes its listening connection and dispatches nothing', async () => {
+  const { pool, databaseUrl } = scratch;
+  const application = uniqueId('dispatch-stop');
+  const url = new URL(databaseUrl);
+  url.searchParams.set('application_name', application);
+  await queueNotices(pool, 10);
+  const before = await queued(pool);
+  const dispatcher = deliveryDispatcher(pool, { ...config, DATABASE_URL: url.toString() }, testLogger, {
+    client: temporal.client,
+    taskQueue: uniqueId('dispatch'),
+  });
+  const starting = dispatcher.start();
+  await dispatcher.stop();
+  await starting;
+  const { rows } = await pool.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1',
+    [application],
+  );
+  expect(rows[0]!.n).toBe(0);
+  expect(await queued(pool)).toBe(before);
+  await dispatcher.drain();
+});
+
 test('a dispatcher stopped with a backlog queued stops after the batch in hand and leaves the rest queued', async () => {
   const { pool, databaseUrl } = scratch;
   await queueNotices(pool, 5_000);
