@@ -25,6 +25,8 @@ export interface LaunchPreparation {
   title?: string;
   /** 签收 and 协办 days for the cycle's assignments; DEFAULT_CONVERSATION when absent. */
   conversation?: CycleConfig['conversation'];
+  /** A simulation's launch: its cycle's name takes the prefix no real cycle may (SIMULATION_PREFIX). */
+  simulation?: boolean;
 }
 
 export interface PreparedLaunch {
@@ -44,6 +46,7 @@ export function prepareLaunch(p: LaunchPreparation): PreparedLaunch {
     cycleId: p.cycleId,
     today: p.today,
     ...(p.year !== undefined && { year: p.year }),
+    ...(p.simulation && { simulation: true }),
   });
   const lastDue = launch.items.reduce((last, item) => (item.due > last ? item.due : last), p.today);
   const calendar = calendarSlice({ from: p.today, to: addDays(lastDue, CALENDAR_MARGIN_DAYS) }, p.calendarYears);

@@ -10,6 +10,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Pool } from 'pg';
 import { shanghaiDate, shanghaiInstant } from '../domain/calendar';
 import type { Bulletin } from '../domain/cycle/bulletin';
+import { SIMULATION_PREFIX } from '../domain/cycle/launch-plan';
 import {
   scriptActions,
   unitScripts,
@@ -74,7 +75,7 @@ const CONCURRENCY = 16;
 export async function simulateCycle(input: SimulationInput): Promise<SimulationResult> {
   const say = input.onProgress ?? (() => undefined);
   const coordinator = input.coordinator ?? '市政府督查室';
-  const cycleId = `sim-${input.year}-${input.runId}`;
+  const cycleId = `${SIMULATION_PREFIX}${input.year}-${input.runId}`;
   // The launch day: the first working day of the year, at 09:00 — what a 督查室 would do on its first day back.
   const probe = prepareLaunch({ ...launchBase(input, coordinator, cycleId), today: `${input.year}-01-01` });
   const launchDay = nextWorkingDay(probe.config.calendar, `${input.year}-01-02`);
@@ -218,6 +219,7 @@ function launchBase(input: SimulationInput, coordinator: string, cycleId: string
     cycleId,
     coordinator,
     year: input.year,
+    simulation: true,
   };
 }
 

@@ -31,7 +31,15 @@ export interface LaunchInput {
   today: CalendarDate;
   /** Move every date of the plan to this year (month and day kept; 2月29日 → 2月28日). */
   year?: number;
+  /** A simulation's launch (`duban simulate`): the one kind of cycle whose name begins with SIMULATION_PREFIX. */
+  simulation?: boolean;
 }
+
+/**
+ * How a simulated cycle's name begins (`sim-2017-…`). Simulations store their cycles beside the real ones, so the
+ * prefix is theirs alone: a real cycle may not take it, and a name that has it always means a simulated year.
+ */
+export const SIMULATION_PREFIX = 'sim-';
 
 export interface LaunchItem {
   /** `${cycleId}:${ref}:${unit}`: the assignment's workflow id, so a relaunch finds what already runs. */
@@ -74,6 +82,7 @@ export interface LaunchPlan {
 /** The codes of errors (nothing starts) and of warnings (the launch goes ahead; the coordinator should know). */
 export const LAUNCH_ERROR_CODES = [
   'INVALID_CYCLE_ID',
+  'RESERVED_CYCLE_ID',
   'INVALID_TODAY',
   'INVALID_YEAR',
   'MISSING_REF',
@@ -153,6 +162,12 @@ export function planLaunch(input: LaunchInput): LaunchPlan {
       message:
         `周期名称“${cycleId}”不能用：它是每个督办事项编号的开头，只能由汉字、字母、数字和 _ . - 组成` +
         '（不含冒号和空白，最长 64 字），如 ezhou-2017 或 鄂州2017',
+    });
+  }
+  if (!input.simulation && cycleId.toLowerCase().startsWith(SIMULATION_PREFIX)) {
+    errors.push({
+      code: 'RESERVED_CYCLE_ID',
+      message: `周期名称“${cycleId}”不能用：以 ${SIMULATION_PREFIX} 开头的名称留给模拟运行（duban simulate），请换一个，如 ezhou-2027`,
     });
   }
   if (!isCalendarDate(today)) {

@@ -280,6 +280,16 @@ describe('a launch is refused, nothing starting, with the row, the problem and t
     expect(launch(plan([task('一')]), { cycleId: '鄂州2017-Q' }).errors).toEqual([]);
   });
 
+  it("when a real cycle's name takes the prefix of simulated ones; a simulation's launch takes it", () => {
+    for (const cycleId of ['sim-2027-ezhou', 'SIM-2027']) {
+      const refused = launch(plan([task('一')]), { cycleId });
+      expect(codes(refused.errors)).toEqual(['RESERVED_CYCLE_ID']);
+      expect(refused.errors[0]!.message).toContain('留给模拟运行（duban simulate），请换一个');
+    }
+    expect(launch(plan([task('一')]), { cycleId: 'sim-2017-abc', simulation: true }).errors).toEqual([]);
+    expect(launch(plan([task('一')]), { cycleId: 'simulated-2027' }).errors).toEqual([]);
+  });
+
   it('when every date of the table is past, saying so and how --year moves the plan', () => {
     const l = launch(plan([task('一'), task('二', { deadline: { text: '', kind: 'date', due: '2017-06-30' } })]), {
       today: '2026-03-02',
