@@ -40,19 +40,21 @@ async function queueNotices(pool: Pool, count: number): Promise<void> {
   ]);
 }
 
+/** An assignment's notices recorded, and how many of them are queued for delivery. */
+const noticesOf = async (pool: Pool, id: string) =>
+  (
+    await pool.query<{ notices: number; queued: number }>(
+      `SELECT count(*)::int AS notices, count(q.notice_key)::int AS queued
+         FROM notices n LEFT JOIN delivery_queue q ON q.notice_key = n.key WHERE n.assignment_id = $1`,
+      [id],
+    )
+  ).rows[0]!;
+
 const queued = async (pool: Pool) =>
   (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM delivery_queue')).rows[0]!.n;
 
 test("a worker's store queues the notices it records for delivery; a simulation's records them and queues none", async () => {
   const { pool } = scratch;
-  const queuedFor = async (id: string) =>
-    (
-      await pool.query<{ notices: number; queued: number }>(
-        `SELECT count(*)::int AS notices, count(q.notice_key)::int AS queued
-           FROM notices n LEFT JOIN delivery_queue q ON q.notice_key = n.key WHERE n.assignment_id = $1`,
-        [id],
-      )
-    ).rows[0]!;
   const assign = async (queueDeliveries: boolean) => {
     const id = uniqueId(queueDeliveries ? 'worker' : 'simulation');
     const assigned = { ...spec, ...DEFAULT_CONVERSATION, targets: [], taskId: id };
@@ -63,7 +65,7 @@ test("a worker's store queues the notices it records for delivery; a simulation'
     const recorded = { assignmentId: id, seq: 1, event: event! };
     const activities = createActivities({ pool, topic: config.KAFKA_EVENTS_TOPIC, queueDeliveries });
     await activities.storeEvents([recorded], noticesFor(recorded, normalizeSpec(assigned)));
-    return queuedFor(id);
+    return noticesOf(pool, id);
   };
   const worker = await assign(true);
   const simulation = await assign(false);
@@ -88,12 +90,7 @@ test("a benchmark's or a recording's dependencies deliver nothing: no dispatcher
     const notices = noticesFor(recorded, normalizeSpec(assigned));
     expect(notices.length).toBeGreaterThan(0);
     await deps.activities.storeEvents([recorded], notices);
-    const { rows } = await scratch.pool.query<{ notices: number; queued: number }>(
-      `SELECT count(*)::int AS notices, count(q.notice_key)::int AS queued
-         FROM notices n LEFT JOIN delivery_queue q ON q.notice_key = n.key WHERE n.assignment_id = $1`,
-      [id],
-    );
-    expect(rows[0]).toEqual({ notices: notices.length, queued: 0 });
+    expect(await noticesOf(scratch.pool, id)).toEqual({ notices: notices.length, queued: 0 });
   } finally {
     await deps.close();
   }
