@@ -7,6 +7,7 @@ import path from 'node:path';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
 import { RECORD_EVENTS_LOCALLY, STORED_BEFORE_COUNTED } from '../../workflows/assignment/workflow';
+import { patchesIn } from '../support/patch-markers';
 
 jest.setTimeout(120_000);
 // ERROR only: the drifted replay's expected nondeterminism warnings would bury real ones.
@@ -14,7 +15,7 @@ Runtime.install({ logger: new DefaultLogger('ERROR') });
 
 const HISTORIES = path.join(__dirname, 'histories');
 
-/** The part of a history event (as `temporal workflow show --output json` writes it) that a patch marker is. */
+/** The part of a history event (as `temporal workflow show --output json` writes it) that a marker is. */
 interface RecordedHistoryEvent {
   markerRecordedEventAttributes?: {
     markerName: string;
@@ -87,13 +88,7 @@ test('every recorded history replays with the current workflow code', async () =
 
 test('the assignments recorded since each patch hold its marker, the earlier ones do not: every path is replayed', async () => {
   for (const { workflowId, history } of await histories()) {
-    const patches = (history.events as RecordedHistoryEvent[]).flatMap((e) =>
-      e.markerRecordedEventAttributes?.markerName === 'core_patch'
-        ? e.markerRecordedEventAttributes.details['patch-data']!.payloads.map(
-            (p) => (JSON.parse(Buffer.from(p.data, 'base64').toString()) as { id: string }).id,
-          )
-        : [],
-    );
+    const patches = patchesIn(history.events as RecordedHistoryEvent[]);
     const name = workflowId.replace(/^local-/, '');
     const assignment = name !== 'cycle';
     const patched = name.startsWith('v2-') || name.startsWith('v3-') || name.startsWith('cycle-');

@@ -24,6 +24,7 @@ import {
 import { Worker } from '@temporalio/worker';
 import { bundleWorkflows } from '../../worker/workflow-bundle';
 import { config, connectPostgres, createTimeSkippingEnv, runProductWorker, skipTo, uniqueId } from '../support/stack';
+import { patchesIn } from '../support/patch-markers';
 import { storedEvents } from '../support/stored-events';
 import { spec } from './decider-v2-fixtures';
 
@@ -161,13 +162,6 @@ test('a workflow task run again after its completion was lost goes on with the e
 
   // Its history holds the patch's marker where it happened, and replays with the current workflow code.
   const history = await handle.fetchHistory();
-  const patches = history.events!.flatMap((e) =>
-    e.markerRecordedEventAttributes?.markerName === 'core_patch'
-      ? e.markerRecordedEventAttributes.details!['patch-data']!.payloads!.map(
-          (p) => (JSON.parse(Buffer.from(p.data!).toString()) as { id: string }).id,
-        )
-      : [],
-  );
-  expect(patches).toEqual([STORED_BEFORE_COUNTED, RECORD_EVENTS_LOCALLY, FOLD_AS_STORED]);
+  expect(patchesIn(history.events!)).toEqual([STORED_BEFORE_COUNTED, RECORD_EVENTS_LOCALLY, FOLD_AS_STORED]);
   await Worker.runReplayHistory({ workflowBundle: await bundleWorkflows(), replayName: 'lost-task' }, history, id);
 });
