@@ -7,7 +7,8 @@
 import { z } from 'zod';
 import { DELIVERY_STATES } from '../infra/delivery-store';
 import { evidenceRefSchema } from '../domain/evidence/ref';
-import * as messages from '../workflows/assignment/messages';
+import { unitName } from '../workflows/assignment/messages';
+import * as payloads from '../workflows/assignment/payloads';
 import { assignRequestSchema } from './assignments';
 import type { AppErrorCode } from './errors';
 import { component, type RouteDoc } from './openapi';
@@ -20,7 +21,7 @@ const idParams = z.object({
     .string()
     .describe('督办事项编号：计划编号:任务编号:牵头单位，如 ezhou-2017:五.(二).29:市市场监管局（URL 编码）'),
 });
-const unitParams = z.object({ unit: messages.unitName.describe('单位名称，如 市市场监管局（URL 编码）') });
+const unitParams = z.object({ unit: unitName.describe('单位名称，如 市市场监管局（URL 编码）') });
 const idempotencyHeaders = z.object({
   'Idempotency-Key': z
     .string()
@@ -108,7 +109,7 @@ const TURNS: Turn[] = [
   {
     path: 'acknowledge',
     summary: '签收：牵头单位确认收到任务',
-    body: messages.acknowledgePayloadSchema,
+    body: payloads.acknowledgePayloadSchema,
     example: { unit: UNIT },
     problems: ['WRONG_UNIT'],
   },
@@ -116,7 +117,7 @@ const TURNS: Turn[] = [
     path: 'reports',
     summary: '报送进展：一个报送周期的进展情况、完成进度、指标值和佐证材料',
     description: '佐证材料须先用 POST /evidence 上传，再引用其答复中的 sha256；未审核的报告可重新报送替换。',
-    body: messages.progressReportPayloadSchema,
+    body: payloads.progressReportPayloadSchema,
     example: { unit: UNIT, summary: '已完成第一季度抽检 120 批次，合格率 96%。', percentComplete: 25 },
     problems: [
       'WRONG_UNIT',
@@ -132,63 +133,63 @@ const TURNS: Turn[] = [
   {
     path: 'complete',
     summary: '办结（销号）：督办单位直接办结任务，流程结束',
-    body: messages.completePayloadSchema,
+    body: payloads.completePayloadSchema,
     example: { by: COORDINATOR, summary: '经核实已全部完成，予以销号。' },
     problems: ['NOT_COORDINATOR'],
   },
   {
     path: 'reviews',
     summary: '审核报告：通过，或退回重报（须写明意见）',
-    body: messages.reviewPayloadSchema,
+    body: payloads.reviewPayloadSchema,
     example: { by: COORDINATOR, period: '2027-Q1', decision: 'accept' },
     problems: ['NOT_COORDINATOR', 'UNKNOWN_PERIOD', 'NO_REPORT', 'ALREADY_REVIEWED', 'COMMENT_REQUIRED'],
   },
   {
     path: 'extensions',
     summary: '延期申请：某一报送周期或任务完成时限延后',
-    body: messages.extensionPayloadSchema,
+    body: payloads.extensionPayloadSchema,
     example: { unit: UNIT, to: '2027-12-31', reason: '设备采购流程较长，需延后一个月。' },
     problems: ['WRONG_UNIT', 'REQUEST_PENDING', 'UNKNOWN_PERIOD', 'INVALID_DATE', 'ALREADY_REPORTED'],
   },
   {
     path: 'extensions/decision',
     summary: '答复延期申请：同意，或不同意（须写明意见）',
-    body: messages.decisionPayloadSchema,
+    body: payloads.decisionPayloadSchema,
     example: { by: COORDINATOR, decision: 'refuse', comment: '请按原时限完成。' },
     problems: ['NOT_COORDINATOR', 'NO_REQUEST', 'COMMENT_REQUIRED'],
   },
   {
     path: 'deadline',
     summary: '调整时限：督办单位调整某一报送周期或任务的截止日期',
-    body: messages.moveDeadlinePayloadSchema,
+    body: payloads.moveDeadlinePayloadSchema,
     example: { by: COORDINATOR, to: '2027-11-30', reason: '按市政府常务会议要求提前。' },
     problems: ['NOT_COORDINATOR', 'UNKNOWN_PERIOD', 'INVALID_DATE', 'ALREADY_REPORTED'],
   },
   {
     path: 'closure',
     summary: '申请办结：牵头单位报告完成情况，附佐证材料',
-    body: messages.closureRequestPayloadSchema,
+    body: payloads.closureRequestPayloadSchema,
     example: { unit: UNIT, summary: '各项整改措施均已落实。' },
     problems: ['WRONG_UNIT', 'REQUEST_PENDING', 'EVIDENCE_NOT_STORED'],
   },
   {
     path: 'closure/decision',
     summary: '答复办结申请：办结（销号），或退办（须写明意见）',
-    body: messages.decisionPayloadSchema,
+    body: payloads.decisionPayloadSchema,
     example: { by: COORDINATOR, decision: 'refuse', comment: '佐证材料不全，请补充验收报告。' },
     problems: ['NOT_COORDINATOR', 'NO_REQUEST', 'COMMENT_REQUIRED'],
   },
   {
     path: 'contributions',
     summary: '协办意见：配合单位对牵头单位报送的补充',
-    body: messages.contributionPayloadSchema,
+    body: payloads.contributionPayloadSchema,
     example: { unit: '市住建局', summary: '已配合完成在建工地抽查 15 处。' },
     problems: ['NOT_COOPERATING', 'UNKNOWN_PERIOD', 'NOTHING_TO_REPORT', 'ALREADY_REVIEWED', 'EVIDENCE_NOT_STORED'],
   },
   {
     path: 'policy',
     summary: '调整督办规则：本事项的提醒和升级设置',
-    body: messages.changePolicyPayloadSchema,
+    body: payloads.changePolicyPayloadSchema,
     example: {
       by: COORDINATOR,
       policy: {
@@ -204,28 +205,28 @@ const TURNS: Turn[] = [
   {
     path: 'cooperating',
     summary: '调整配合单位：增加或减少',
-    body: messages.changeCooperatingPayloadSchema,
+    body: payloads.changeCooperatingPayloadSchema,
     example: { by: COORDINATOR, add: ['市住建局'], reason: '涉及在建工地，请市住建局配合。' },
     problems: ['NOT_COORDINATOR', 'INVALID_SPEC', 'SAME_UNIT', 'NOT_COOPERATING'],
   },
   {
     path: 'send-back',
     summary: '退回：单位认为任务不属本单位职责，退回督办单位',
-    body: messages.sendBackPayloadSchema,
+    body: payloads.sendBackPayloadSchema,
     example: { unit: UNIT, reason: '该事项属市住建局职责。' },
     problems: ['WRONG_UNIT', 'REQUEST_PENDING'],
   },
   {
     path: 'send-back/insist',
     summary: '坚持交办：督办单位答复退回，任务仍由原单位办理（须写明意见）',
-    body: messages.insistPayloadSchema,
+    body: payloads.insistPayloadSchema,
     example: { by: COORDINATOR, comment: '按市政府分工方案，仍由你单位牵头。' },
     problems: ['NOT_COORDINATOR', 'NO_REQUEST', 'COMMENT_REQUIRED'],
   },
   {
     path: 'reassign',
     summary: '改派：交由另一牵头单位办理，本事项结束，新事项开始',
-    body: messages.reassignPayloadSchema,
+    body: payloads.reassignPayloadSchema,
     example: { by: COORDINATOR, to: '市住建局', reason: '按职责调整改由市住建局牵头。' },
     problems: ['NOT_COORDINATOR', 'SAME_UNIT', 'NOTHING_TO_REPORT'],
   },

@@ -21,6 +21,7 @@ import { EvidenceRefused, sniffEvidence } from '../domain/evidence/sniff';
 import { trimStrings } from '../domain/text';
 import type { Config } from '../infra/config';
 import { resolveEvidence, storeEvidence } from '../infra/evidence-store';
+import { type AssignmentView } from '../workflows/assignment/messages';
 import {
   acknowledgePayloadSchema,
   closureRequestPayloadSchema,
@@ -38,8 +39,7 @@ import {
   contributionPayloadSchema,
   insistPayloadSchema,
   reassignPayloadSchema,
-  type AssignmentView,
-} from '../workflows/assignment/messages';
+} from '../workflows/assignment/payloads';
 import { one, parseArgs, required, UsageError, type ParsedArgs } from './args';
 import { configOf, withPool, withTemporal } from './connections';
 import { readInputFile } from './files';

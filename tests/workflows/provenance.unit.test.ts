@@ -7,7 +7,8 @@
  */
 import { decide, fold, type AssignmentCommand } from '../../workflows/assignment/decider';
 import type { AssignmentEvent } from '../../workflows/assignment/events';
-import { acknowledgePayloadSchema, calledSchema, reviewPayloadSchema } from '../../workflows/assignment/messages';
+import { calledSchema } from '../../workflows/assignment/messages';
+import { acknowledgePayloadSchema, reviewPayloadSchema } from '../../workflows/assignment/payloads';
 import { DEFAULT_CONVERSATION } from '../../workflows/assignment/policy';
 import { provenanceOf } from '../../workflows/assignment/provenance';
 import type { CycleEvent } from '../../workflows/cycle/events';

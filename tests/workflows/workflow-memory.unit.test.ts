@@ -48,6 +48,8 @@ describe('what a waiting workflow holds', () => {
     expect(graph).toContain('workflows/assignment/spec.ts');
     expect(graph).toContain('workflows/assignment/decider.ts');
     expect(graph).not.toContain('workflows/assignment/events.ts');
+    // The updates' payload schemas load at the first update that arrives (workflow.ts), never on replay.
+    expect(graph).not.toContain('workflows/assignment/payloads.ts');
     expect([...graph].filter((f) => f.startsWith('workflows/cycle/') || f.startsWith('workflows/delivery/'))).toEqual(
       [],
     );

@@ -40,52 +40,45 @@ import {
 import type { AssignmentEvent, RecordedEvent } from './events';
 import {
   calledSchema,
-  acknowledgePayloadSchema,
   acknowledgeUpdate,
   assignedUpdate,
   assignmentInputSchema,
   cancelUpdate,
-  completePayloadSchema,
   completeUpdate,
-  coordinatorActionSchema,
   pauseUpdate,
-  resumePayloadSchema,
   resumeUpdate,
-  progressReportPayloadSchema,
   statusQuery,
   submitReportUpdate,
-  reviewPayloadSchema,
   reviewReportUpdate,
-  extensionPayloadSchema,
   requestExtensionUpdate,
-  decisionPayloadSchema,
   decideExtensionUpdate,
-  moveDeadlinePayloadSchema,
   moveDeadlineUpdate,
-  closureRequestPayloadSchema,
   requestClosureUpdate,
   decideClosureUpdate,
-  sendBackPayloadSchema,
   sendBackUpdate,
-  changePolicyPayloadSchema,
   changePolicyUpdate,
-  changeCooperatingPayloadSchema,
   changeCooperatingUpdate,
-  contributionPayloadSchema,
   contributeUpdate,
-  insistPayloadSchema,
   insistUpdate,
-  reassignPayloadSchema,
   reassignUpdate,
   type AssignmentInput,
   type AssignmentView,
   type Called,
   type Caller,
 } from './messages';
+import type * as Payloads from './payloads';
 import { provenanceOf } from './provenance';
 import { UNTIL_IT_WORKS } from '../retry';
 import { noticesFor, type Notice } from './notices';
 import { searchAttributesOf } from './search';
+
+/**
+ * The updates' payload schemas, loaded at the first update that arrives: only a validator parses with them, and a
+ * validator never runs on replay, so most assignments never load them at all (payloads.ts says what that saves).
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a require at the call is what defers the module
+const payloads = () => require('./payloads') as typeof Payloads;
+type PayloadSchemaName = keyof typeof Payloads;
 
 /** Storage may be down for a while: the activities retry until it answers (workflows/retry.ts). */
 const { recordEvents, deliverNotices, startSuccessor } = proxyActivities<Activities>({
@@ -326,9 +319,9 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
    * applies the payload as accepted: validators do not run on replay, so neither may anything that replay depends on.
    * The caller the API names (`actor`) is not part of the command: it becomes the actor of the events it brings.
    */
-  const handleUpdate = <S extends z.ZodObject>(
+  const handleUpdate = <K extends PayloadSchemaName, S extends (typeof Payloads)[K] = (typeof Payloads)[K]>(
     update: UpdateDefinition<AssignmentView, [Called<z.infer<S>>]>,
-    schema: S,
+    schemaName: K,
     toCommand: (payload: z.infer<S>, now: Date) => AssignmentCommand,
   ) => {
     // Built at the first call, not at the start: an assignment registers a handler for every update and is called on
@@ -344,51 +337,59 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
       },
       {
         validator: (payload) => {
-          parse((called ??= calledSchema(schema)), payload);
+          parse((called ??= calledSchema(payloads()[schemaName] as S)), payload);
           asFailure(() => decide(toCommand(split(payload).body, workflowNow()), validationState()));
         },
       },
     );
   };
 
-  handleUpdate(acknowledgeUpdate, acknowledgePayloadSchema, ({ unit }, now) => ({
+  handleUpdate(acknowledgeUpdate, 'acknowledgePayloadSchema', ({ unit }, now) => ({
     type: 'AcknowledgeAssignment',
     now,
     unit,
   }));
-  handleUpdate(submitReportUpdate, progressReportPayloadSchema, (report, now) => ({
+  handleUpdate(submitReportUpdate, 'progressReportPayloadSchema', (report, now) => ({
     type: 'SubmitProgressReport',
     now,
     ...report,
   }));
-  handleUpdate(completeUpdate, completePayloadSchema, (closure, now) => ({ type: 'CompleteTask', now, ...closure }));
-  handleUpdate(pauseUpdate, coordinatorActionSchema, (action, now) => ({ type: 'PauseAssignment', now, ...action }));
-  handleUpdate(resumeUpdate, resumePayloadSchema, (action, now) => ({ type: 'ResumeAssignment', now, ...action }));
-  handleUpdate(cancelUpdate, coordinatorActionSchema, (action, now) => ({ type: 'CancelAssignment', now, ...action }));
-  handleUpdate(reviewReportUpdate, reviewPayloadSchema, ({ decision, ...review }, now) => ({
+  handleUpdate(completeUpdate, 'completePayloadSchema', (closure, now) => ({ type: 'CompleteTask', now, ...closure }));
+  handleUpdate(pauseUpdate, 'coordinatorActionSchema', (action, now) => ({ type: 'PauseAssignment', now, ...action }));
+  handleUpdate(resumeUpdate, 'resumePayloadSchema', (action, now) => ({ type: 'ResumeAssignment', now, ...action }));
+  handleUpdate(cancelUpdate, 'coordinatorActionSchema', (action, now) => ({
+    type: 'CancelAssignment',
+    now,
+    ...action,
+  }));
+  handleUpdate(reviewReportUpdate, 'reviewPayloadSchema', ({ decision, ...review }, now) => ({
     type: 'ReviewReport',
     now,
     ...review,
     accept: decision === 'accept',
   }));
-  handleUpdate(requestExtensionUpdate, extensionPayloadSchema, (request, now) => ({
+  handleUpdate(requestExtensionUpdate, 'extensionPayloadSchema', (request, now) => ({
     type: 'RequestExtension',
     now,
     ...request,
   }));
-  handleUpdate(decideExtensionUpdate, decisionPayloadSchema, ({ decision, ...answer }, now) => ({
+  handleUpdate(decideExtensionUpdate, 'decisionPayloadSchema', ({ decision, ...answer }, now) => ({
     type: 'DecideExtension',
     now,
     ...answer,
     grant: decision === 'approve',
   }));
-  handleUpdate(moveDeadlineUpdate, moveDeadlinePayloadSchema, (move, now) => ({ type: 'MoveDeadline', now, ...move }));
-  handleUpdate(requestClosureUpdate, closureRequestPayloadSchema, (request, now) => ({
+  handleUpdate(moveDeadlineUpdate, 'moveDeadlinePayloadSchema', (move, now) => ({
+    type: 'MoveDeadline',
+    now,
+    ...move,
+  }));
+  handleUpdate(requestClosureUpdate, 'closureRequestPayloadSchema', (request, now) => ({
     type: 'RequestClosure',
     now,
     ...request,
   }));
-  handleUpdate(decideClosureUpdate, decisionPayloadSchema, ({ decision, ...answer }, now) => ({
+  handleUpdate(decideClosureUpdate, 'decisionPayloadSchema', ({ decision, ...answer }, now) => ({
     type: 'DecideClosure',
     now,
     ...answer,
@@ -396,24 +397,24 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
   }));
   setHandler(statusQuery, view);
 
-  handleUpdate(sendBackUpdate, sendBackPayloadSchema, (sendBack, now) => ({ type: 'SendBack', now, ...sendBack }));
-  handleUpdate(changePolicyUpdate, changePolicyPayloadSchema, (change, now) => ({
+  handleUpdate(sendBackUpdate, 'sendBackPayloadSchema', (sendBack, now) => ({ type: 'SendBack', now, ...sendBack }));
+  handleUpdate(changePolicyUpdate, 'changePolicyPayloadSchema', (change, now) => ({
     type: 'ChangePolicy',
     now,
     ...change,
   }));
-  handleUpdate(changeCooperatingUpdate, changeCooperatingPayloadSchema, (change, now) => ({
+  handleUpdate(changeCooperatingUpdate, 'changeCooperatingPayloadSchema', (change, now) => ({
     type: 'ChangeCooperatingUnits',
     now,
     ...change,
   }));
-  handleUpdate(contributeUpdate, contributionPayloadSchema, (contribution, now) => ({
+  handleUpdate(contributeUpdate, 'contributionPayloadSchema', (contribution, now) => ({
     type: 'SubmitContribution',
     now,
     ...contribution,
   }));
-  handleUpdate(insistUpdate, insistPayloadSchema, (answer, now) => ({ type: 'InsistOnUnit', now, ...answer }));
-  handleUpdate(reassignUpdate, reassignPayloadSchema, (reassign, now) => ({
+  handleUpdate(insistUpdate, 'insistPayloadSchema', (answer, now) => ({ type: 'InsistOnUnit', now, ...answer }));
+  handleUpdate(reassignUpdate, 'reassignPayloadSchema', (reassign, now) => ({
     type: 'ReassignAssignment',
     now,
     ...reassign,
