@@ -32,6 +32,7 @@ import { replayBundle, Replayer } from '../infra/workflow-history';
 import { createAssignmentWorker } from '../worker/create-worker';
 import { bundleWorkflows } from '../worker/workflow-bundle';
 import { option } from './options';
+import { median, timeReplays } from './replays';
 import { finishUpdate, stepUpdate, type FloorActivities } from './verify-workflows';
 
 const EVENTS = option('events', 500);
@@ -40,7 +41,6 @@ const COORDINATOR = '市政府督查室';
 const UNIT = '市市场监管局';
 
 const ms = (n: number) => `${n.toFixed(1).padStart(7)} ms`;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -163,18 +163,12 @@ async function measureFloor(
     await started.result();
     return started;
   });
-  let t = performance.now();
+  const t = performance.now();
   const history = await handle.fetchHistory();
   const fetch = performance.now() - t;
   const replayer = new Replayer({ code });
   await replayer.ready();
-  const replays: number[] = [];
-  for (let run = 0; run < RUNS + 1; run++) {
-    t = performance.now();
-    const [outcome] = await replayer.replay([{ workflowId: taskQueue, runId: '', history }]);
-    replays.push(performance.now() - t);
-    if (outcome?.error) throw new Error(`the floor's replay failed: ${outcome.error}`);
-  }
+  const replays = await timeReplays(replayer, [{ workflowId: taskQueue, runId: '', history }], RUNS + 1);
   await replayer.close();
   return { events: history.events?.length ?? 0, fetch, replays };
 }
