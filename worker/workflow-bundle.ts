@@ -4,7 +4,8 @@
  * Temporal's reusable V8 context evaluates every module of the bundle again for each new workflow, so that module
  * state stays each workflow's own; for this bundle that is most of what starting a workflow costs (zod and the
  * message schemas: 500 empty workflows in this bundle had their first task run at 24/s, in a bundle of nothing but
- * the SDK at 52/s). The bundler's `preloadModules` would load them once and share them, but the SDK deep-freezes what
+ * the SDK at 52/s). So each workflow type loads its modules when one of its workflows starts (workflows/index.ts),
+ * and an assignment loads its updates' payload schemas at its first update (workflows/assignment/payloads.ts). The bundler's `preloadModules` would load them once and share them, but the SDK deep-freezes what
  * it shares, and zod 4 builds its schemas' members on first use, on the schema itself: a frozen schema cannot parse
  * ("Cannot define property safeParse, object is not extensible"). Preloading only the modules without zod changed
  * nothing measurable, so the bundle is the SDK's default.
