@@ -241,8 +241,9 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
       meta: { ...provenanceOf(command, event, caller), workflowId: assignmentId, runId },
     }));
 
+  const noticesOf = (batch: RecordedEvent[]) => batch.flatMap((recorded) => noticesFor(recorded, spec));
   const notify = async (batch: RecordedEvent[]) => {
-    const notices = batch.flatMap((recorded) => noticesFor(recorded, spec));
+    const notices = noticesOf(batch);
     if (notices.length > 0) await deliverNotices(notices);
   };
 
@@ -257,26 +258,15 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
       const events = asFailure(() => decide(command, state));
       if (events.length === 0) return;
       const batch = batchOf(events, seq, command, caller);
-      if (spec.version >= 2) {
-        // Version 2 stores its notices with its events, in one activity and one transaction.
-        const stored = await storeBatch(
-          batch,
-          batch.flatMap((recorded) => noticesFor(recorded, spec)),
-        );
-        state = fold(
-          stored.map((recorded) => recorded.event),
-          state,
-        );
-        seq += events.length;
-        return;
-      }
-      const stored = await storeBatch(batch, undefined);
+      // Version 2 stores its notices with its events, in one activity and one transaction; version 1 sends them after.
+      const noticesWithEvents = spec.version >= 2;
+      const stored = await storeBatch(batch, noticesWithEvents ? noticesOf(batch) : undefined);
       state = fold(
         stored.map((recorded) => recorded.event),
         state,
       );
       seq += events.length;
-      await notify(stored);
+      if (!noticesWithEvents) await notify(stored);
     });
     recording = turn.catch(() => undefined);
     return turn;
