@@ -21,7 +21,7 @@ import { EvidenceRefused, sniffEvidence } from '../domain/evidence/sniff';
 import { trimStrings } from '../domain/text';
 import type { Config } from '../infra/config';
 import { resolveEvidence, storeEvidence } from '../infra/evidence-store';
-import { type AssignmentView } from '../workflows/assignment/messages';
+import type { AssignmentView } from '../workflows/assignment/messages';
 import {
   acknowledgePayloadSchema,
   closureRequestPayloadSchema,

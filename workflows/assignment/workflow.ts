@@ -79,6 +79,7 @@ import { searchAttributesOf } from './search';
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a require at the call is what defers the module
 const payloads = () => require('./payloads') as typeof Payloads;
 type PayloadSchemaName = keyof typeof Payloads;
+type PayloadSchema<K extends PayloadSchemaName> = (typeof Payloads)[K];
 
 /** Storage may be down for a while: the activities retry until it answers (workflows/retry.ts). */
 const { recordEvents, deliverNotices, startSuccessor } = proxyActivities<Activities>({
@@ -309,11 +310,12 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
    * applies the payload as accepted: validators do not run on replay, so neither may anything that replay depends on.
    * The caller the API names (`actor`) is not part of the command: it becomes the actor of the events it brings.
    */
-  const handleUpdate = <K extends PayloadSchemaName, S extends (typeof Payloads)[K] = (typeof Payloads)[K]>(
-    update: UpdateDefinition<AssignmentView, [Called<z.infer<S>>]>,
+  const handleUpdate = <K extends PayloadSchemaName>(
+    update: UpdateDefinition<AssignmentView, [Called<z.infer<PayloadSchema<K>>>]>,
     schemaName: K,
-    toCommand: (payload: z.infer<S>, now: Date) => AssignmentCommand,
+    toCommand: (payload: z.infer<PayloadSchema<K>>, now: Date) => AssignmentCommand,
   ) => {
+    type S = PayloadSchema<K>;
     // Built at the first call, not at the start: an assignment registers a handler for every update and is called on
     // a few, and a new workflow builds its schemas in fresh modules (worker/workflow-bundle.ts says why).
     let called: ReturnType<typeof calledSchema<S>> | undefined;
@@ -327,7 +329,7 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
       },
       {
         validator: (payload) => {
-          parse((called ??= calledSchema(payloads()[schemaName] as S)), payload);
+          parse((called ??= calledSchema(payloads()[schemaName])), payload);
           asFailure(() => decide(toCommand(split(payload).body, workflowNow()), validationState()));
         },
       },
