@@ -108,7 +108,7 @@ test('each stored event names its actor, the reason given, and the run that prod
   expect(firstBreak(stored)).toBeUndefined();
 });
 
-test('a caller without a name is refused before it reaches the history, and nothing is stored', async () => {
+test('a caller without a name, or a report out of bounds, is refused before it reaches the history, and nothing is stored', async () => {
   const id = uniqueId('audit-refused');
   const handle: WorkflowHandle<typeof assignmentWorkflow> = await env.client.workflow.start('assignmentWorkflow', {
     taskQueue,
@@ -120,6 +120,12 @@ test('a caller without a name is refused before it reaches the history, and noth
       args: [{ unit: UNIT, summary: '已部署', percentComplete: 10, actor: { role: 'unit', name: '' } }],
     }),
   ).rejects.toMatchObject({ cause: { type: 'INVALID_PAYLOAD', message: expect.stringMatching(/操作人名称不能为空/) } });
+  // The body's own schema, which the workflow loads at its first update (payloads.ts), refuses it as well.
+  await expect(
+    handle.executeUpdate(submitReportUpdate, { args: [{ unit: UNIT, summary: '已部署', percentComplete: 140 }] }),
+  ).rejects.toMatchObject({
+    cause: { type: 'INVALID_PAYLOAD', message: expect.stringMatching(/完成进度不能大于 100/) },
+  });
   expect((await storedEvents(pool, id)).map((e) => e.event.type)).toEqual(['TaskAssigned']);
 });
 
