@@ -18,6 +18,7 @@ import type { RecordedCycleEvent } from '../workflows/cycle/events';
 import { createCycleActivities, type TemporalTarget } from './cycle';
 import { createDeliveryActivities } from './delivery';
 import type { Sender } from '../infra/notify';
+import { StreamHeads } from './stream-heads';
 import type { Activities } from './types';
 
 export type { Activities } from './types';
@@ -48,8 +49,9 @@ export function createActivities({
   sender,
   queueDeliveries = true,
 }: ActivityDependencies): Activities {
+  const heads = new StreamHeads();
   const storeBatch = <E extends RecordedEvent | RecordedCycleEvent>(batch: E[], notices: Notice[]) =>
-    storeWithNotices(pool, topic, batch, notices, queueDeliveries);
+    storeWithNotices({ pool, topic, queueDeliveries, heads }, batch, notices);
   return {
     ...createCycleActivities({ pool, temporal }),
     ...createDeliveryActivities({ pool, ...(sender && { sender }), ...(temporal && { temporal }) }),
@@ -75,25 +77,161 @@ export function createActivities({
   };
 }
 
+interface StoreContext {
+  pool: Pool;
+  topic: string;
+  queueDeliveries: boolean;
+  heads: StreamHeads;
+}
+
 /**
  * A batch of events, their outbox rows and the notices they send, in one transaction. Returns the events as stored:
  * the batch, with any event an earlier attempt of the same workflow task stored first in place of its retelling.
+ *
+ * Nearly every batch is new and follows the head of its stream, and goes in one statement (`appendAtOnce`). Anything
+ * else — a retried store, a retelling, a stream an older worker left unchained, a head this worker has not seen — is
+ * looked at event by event in a transaction (`store`).
  */
 async function storeWithNotices<E extends RecordedEvent | RecordedCycleEvent>(
-  pool: Pool,
-  topic: string,
+  { pool, topic, queueDeliveries, heads }: StoreContext,
   batch: E[],
   notices: Notice[],
-  queueDeliveries: boolean,
 ): Promise<E[]> {
   if (batch.length === 0) return batch;
-  return permanentFailuresStop(() =>
-    withTransaction(pool, async (client) => {
-      const stored = await store(client, topic, batch);
+  return permanentFailuresStop(async () => {
+    const appended = await appendAtOnce(pool, topic, heads, batch, notices, queueDeliveries);
+    if (appended) return batch;
+    const { stored, hashes } = await withTransaction(pool, async (client) => {
+      const written = await store(client, topic, batch);
       await recordNotices(client, notices, queueDeliveries);
-      return stored;
-    }),
+      return written;
+    });
+    for (const [stream, head] of hashes) heads.remember(stream, head.seq, head.hash); // committed: the heads are stored
+    return stored;
+  });
+}
+
+/**
+ * Appends a new batch of one stream, with its outbox rows and its notices, in one statement: one round trip where a
+ * reminder took six in a transaction (BEGIN, the hash before it, the event, NOTIFY, the notices, COMMIT). The worker
+ * spends 0.25 ms of CPU on such a store against 0.55 ms (1,000 reminders, 20 at once, on the local stack).
+ *
+ * The statement appends only if none of the batch's events is stored yet and the event before the first is stored
+ * with the hash the batch chains from, so the chain is exactly what `store` would write. When either does not hold it
+ * appends nothing and answers false, and so does a concurrent attempt that stores the same events first (the events'
+ * primary key refuses the whole statement); the caller then looks in a transaction. The hash before the batch comes
+ * from what this worker stored last in the stream, or else from the store.
+ */
+async function appendAtOnce(
+  pool: Pool,
+  topic: string,
+  heads: StreamHeads,
+  batch: Array<RecordedEvent | RecordedCycleEvent>,
+  notices: Notice[],
+  queueDeliveries: boolean,
+): Promise<boolean> {
+  const stream = batch[0]!.assignmentId;
+  const first = batch[0]!.seq;
+  if (!batch.every((recorded, i) => recorded.assignmentId === stream && recorded.seq === first + i)) return false;
+  const before =
+    first === 1 ? GENESIS_HASH : (heads.hashOf(stream, first - 1) ?? (await hashOf(pool, stream, first - 1)));
+  if (before === undefined) return false;
+  let hash = before;
+  const rows = batch.map(({ seq, event, meta }) => {
+    const prevHash = hash;
+    hash = eventHash(prevHash, { assignmentId: stream, seq, event, meta });
+    return {
+      seq,
+      type: event.type,
+      version: event.version,
+      at: event.at,
+      payload: event,
+      meta: meta ?? null,
+      prevHash,
+      hash,
+    };
+  });
+  const withNotices = notices.length > 0;
+  try {
+    const { rows: answer } = await pool.query<{ appended: number }>(
+      appendStatement(withNotices, withNotices && queueDeliveries),
+      [
+        stream,
+        JSON.stringify(rows),
+        first,
+        first + batch.length - 1,
+        before,
+        topic,
+        OUTBOX_CHANNEL,
+        ...noticeColumns(notices),
+      ],
+    );
+    if (answer[0]?.appended !== batch.length) return false;
+  } catch (error) {
+    if ((error as { constraint?: unknown }).constraint === 'assignment_events_pkey') return false;
+    throw error;
+  }
+  heads.remember(stream, first + batch.length - 1, hash);
+  return true;
+}
+
+/**
+ * The statement `appendAtOnce` sends: $1 the stream, $2 its events as a JSON array, $3..$4 their seqs, $5 the hash
+ * before them, $6 the outbox's topic, $7 the relay's channel, and $8..$15 the notices' columns when there are any.
+ * Its data-modifying parts all run, and see the same snapshot; the NOTIFY goes out when it commits.
+ */
+function appendStatement(withNotices: boolean, queueDeliveries: boolean): string {
+  const notices = withNotices
+    ? `, noticed AS (
+         INSERT INTO notices (key, recipient, assignment_id, seq, occurred_at, kind, subject, body)
+         SELECT * FROM unnest($8::text[], $9::text[], $10::text[], $11::int[], $12::timestamptz[], $13::text[],
+                              $14::text[], $15::text[])
+         WHERE EXISTS (SELECT 1 FROM appended)
+         ON CONFLICT (key) DO NOTHING
+         RETURNING key)` +
+      (queueDeliveries
+        ? `, queued_deliveries AS (INSERT INTO delivery_queue (notice_key) SELECT key FROM noticed)`
+        : '')
+    : '';
+  return `WITH appended AS (
+      INSERT INTO assignment_events (assignment_id, seq, type, version, occurred_at, payload, meta, prev_hash, hash)
+      SELECT $1, e.seq, e.type, e.version, e.at, e.payload, e.meta, e."prevHash", e.hash
+      FROM jsonb_to_recordset($2::jsonb)
+        AS e (seq int, type text, version int, at timestamptz, payload jsonb, meta jsonb, "prevHash" text, hash text)
+      WHERE NOT EXISTS (SELECT 1 FROM assignment_events WHERE assignment_id = $1 AND seq BETWEEN $3 AND $4)
+        AND ($3 = 1 OR EXISTS (SELECT 1 FROM assignment_events WHERE assignment_id = $1 AND seq = $3 - 1 AND hash = $5))
+      RETURNING assignment_id, seq
+    ), queued AS (
+      INSERT INTO outbox (assignment_id, seq, topic) SELECT assignment_id, seq, $6 FROM appended ORDER BY seq
+      RETURNING 1
+    ), woken AS (
+      SELECT pg_notify($7, count(*)::text) FROM queued HAVING count(*) > 0
+    )${notices}
+    SELECT (SELECT count(*) FROM appended)::int AS appended, (SELECT count(*) FROM woken)::int AS woken`;
+}
+
+/** The notices as the columns `unnest` takes them, in the order of the notices table's columns. */
+function noticeColumns(notices: Notice[]): unknown[] {
+  if (notices.length === 0) return [];
+  return [
+    notices.map((n) => n.key),
+    notices.map((n) => n.recipient),
+    notices.map((n) => n.assignmentId),
+    notices.map((n) => n.seq),
+    notices.map((n) => n.at),
+    notices.map((n) => n.kind),
+    notices.map((n) => n.subject),
+    notices.map((n) => n.body),
+  ];
+}
+
+/** The stored hash of one event, as it is (undefined when the event is not stored or was stored unchained). */
+async function hashOf(pool: Pool, stream: string, seq: number): Promise<string | undefined> {
+  const { rows } = await pool.query<{ hash: string | null }>(
+    'SELECT hash FROM assignment_events WHERE assignment_id = $1 AND seq = $2',
+    [stream, seq],
   );
+  return rows[0]?.hash ?? undefined;
 }
 
 /**
@@ -128,14 +266,14 @@ async function store<E extends RecordedEvent | RecordedCycleEvent>(
   client: PoolClient,
   topic: string,
   batch: E[],
-): Promise<E[]> {
+): Promise<{ stored: E[]; hashes: Map<string, { seq: number; hash: string }> }> {
   let appended = 0;
   const stored: E[] = [];
-  /** The hash of the latest event of each stream the batch has reached: the next one in that stream chains from it. */
-  const heads = new Map<string, string>();
+  /** The latest event of each stream the batch has reached, and its hash: the next one in that stream chains from it. */
+  const hashes = new Map<string, { seq: number; hash: string }>();
   for (const recorded of batch) {
     const { assignmentId, seq, event, meta } = recorded;
-    const prevHash = heads.get(assignmentId) ?? (await hashBefore(client, assignmentId, seq));
+    const prevHash = hashes.get(assignmentId)?.hash ?? (await hashBefore(client, assignmentId, seq));
     const hash = eventHash(prevHash, { assignmentId, seq, event, meta });
     // The event and its outbox row in one statement (one round trip): the outbox row only if the event is new.
     const inserted = await client.query(
@@ -148,16 +286,16 @@ async function store<E extends RecordedEvent | RecordedCycleEvent>(
     );
     if (inserted.rowCount !== 1) {
       const already = await storedVersion(client, recorded);
-      heads.set(assignmentId, already.hash);
+      hashes.set(assignmentId, { seq, hash: already.hash });
       stored.push(already.recorded);
       continue;
     }
-    heads.set(assignmentId, hash);
+    hashes.set(assignmentId, { seq, hash });
     stored.push(recorded);
     appended++;
   }
   if (appended > 0) await client.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, String(appended)]);
-  return stored;
+  return { stored, hashes };
 }
 
 /**

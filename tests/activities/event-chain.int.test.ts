@@ -8,9 +8,9 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import type { Kafka } from 'kafkajs';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { createActivities } from '../../activities';
-import { firstBreak, GENESIS_HASH, type EventMeta } from '../../domain/audit/chain';
+import { eventHash, firstBreak, GENESIS_HASH, type EventMeta } from '../../domain/audit/chain';
 import { shanghaiInstant } from '../../domain/calendar';
 import { readAssignmentEvents } from '../../infra/kafka';
 import { migrate, withTransaction } from '../../infra/postgres';
@@ -133,6 +133,114 @@ test('a retried append writes nothing twice, and the next event chains from the 
   const { rows } = await pool.query('SELECT count(*)::int AS n FROM outbox WHERE assignment_id = $1', [id]);
   expect(rows[0].n).toBe(4);
 });
+
+test('two workers appending to one stream in turn each chain from what the other stored', async () => {
+  const id = uniqueId('chain-two-workers');
+  const first = createActivities({ pool, topic });
+  const second = createActivities({ pool, topic });
+  const batch = stream(id);
+  await run(first.recordEvents, batch.slice(0, 1));
+  await run(second.recordEvents, batch.slice(1, 2));
+  await run(first.recordEvents, batch.slice(2, 3)); // the last event it stored itself is 1, not 2
+  await run(second.recordEvents, batch.slice(3));
+
+  const stored = await storedEvents(pool, id);
+  expect(stored.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+  expect(firstBreak(stored)).toBeUndefined();
+});
+
+test('a batch is chained from the hash the store holds, not from the one the worker remembers', async () => {
+  const id = uniqueId('chain-rewritten');
+  const remembering = createActivities({ pool, topic });
+  const batch = stream(id);
+  await run(remembering.recordEvents, batch.slice(0, 2));
+  // Past the append-only trigger (as in the tamper test below), the stream is replaced by another telling of its first
+  // two events, stored by another worker: the worker above still remembers the old event 2 and its hash.
+  await withTransaction(pool, async (client) => {
+    await client.query('ALTER TABLE assignment_events DISABLE TRIGGER assignment_events_append_only');
+    await client.query('DELETE FROM outbox WHERE assignment_id = $1', [id]);
+    await client.query('DELETE FROM assignment_events WHERE assignment_id = $1', [id]);
+    await client.query('ALTER TABLE assignment_events ENABLE TRIGGER assignment_events_append_only');
+  });
+  const retold = batch.slice(0, 2).map((r) => ({ ...r, event: { ...r.event, at: iso('2017-02-22') } }));
+  await run(createActivities({ pool, topic }).recordEvents, retold);
+
+  await run(remembering.recordEvents, batch.slice(2));
+  const stored = await storedEvents(pool, id);
+  expect(stored.map((e) => e.event.at)).toEqual([
+    iso('2017-02-22'),
+    iso('2017-02-22'),
+    batch[2]!.event.at,
+    batch[3]!.event.at,
+  ]);
+  expect(firstBreak(stored)).toBeUndefined();
+});
+
+test('an attempt that meets the same batch being stored by another waits for it, and answers with it', async () => {
+  const id = uniqueId('chain-race');
+  const batch = stream(id);
+  await run(createActivities({ pool, topic }).recordEvents, batch.slice(0, 1));
+  const [{ hash: head }] = await storedEvents(pool, id);
+
+  // The other attempt: its transaction has appended the batch and not committed yet when this one's append begins.
+  const other = await pool.connect();
+  try {
+    await other.query('BEGIN');
+    let prevHash = head!;
+    for (const recorded of batch.slice(1)) {
+      const hash = eventHash(prevHash, recorded);
+      await other.query(
+        `INSERT INTO assignment_events (assignment_id, seq, type, version, occurred_at, payload, meta, prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [
+          id,
+          recorded.seq,
+          recorded.event.type,
+          recorded.event.version,
+          recorded.event.at,
+          recorded.event,
+          recorded.meta,
+          prevHash,
+          hash,
+        ],
+      );
+      await other.query('INSERT INTO outbox (assignment_id, seq, topic) VALUES ($1, $2, $3)', [
+        id,
+        recorded.seq,
+        topic,
+      ]);
+      prevHash = hash;
+    }
+    const answer = new MockActivityEnvironment(undefined, { logger: new DefaultLogger('WARN') }).run(
+      createActivities({ pool, topic }).storeEvents,
+      batch.slice(1),
+    );
+    await waitUntilBlockedBy(other);
+    await other.query('COMMIT');
+
+    expect(await answer).toEqual(batch.slice(1));
+  } finally {
+    other.release();
+  }
+  const stored = await storedEvents(pool, id);
+  expect(stored.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+  expect(firstBreak(stored)).toBeUndefined();
+  const { rows } = await pool.query('SELECT seq FROM outbox WHERE assignment_id = $1 ORDER BY id', [id]);
+  expect(rows.map((r) => r.seq)).toEqual([1, 2, 3, 4]);
+});
+
+/** Until some session waits for a lock the given connection's transaction holds. */
+async function waitUntilBlockedBy(holder: PoolClient): Promise<void> {
+  const { rows } = await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  for (let waited = 0; waited < 10_000; waited += 20) {
+    const blocked = await pool.query('SELECT 1 FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))', [
+      rows[0]!.pid,
+    ]);
+    if (blocked.rowCount) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('no session waited for the other attempt within 10 s');
+}
 
 test('an event that does not follow the stored stream is refused without retrying, and nothing is stored', async () => {
   const id = uniqueId('chain-gap');
