@@ -52,7 +52,7 @@ export function prepareLaunch(p: LaunchPreparation): PreparedLaunch {
   const calendar = calendarSlice({ from: p.today, to: addDays(lastDue, CALENDAR_MARGIN_DAYS) }, p.calendarYears);
   const calendarWarning = describeUnknownYears(calendar);
   const config: CycleConfig = {
-    title: p.title ?? p.plan.title,
+    title: p.title?.trim() || p.plan.title.trim() || p.cycleId, // a task table (CSV, XLSX) carries no plan title
     planId: p.cycleId,
     coordinator: p.coordinator,
     policy: DEFAULT_CYCLE_POLICY,

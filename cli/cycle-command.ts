@@ -22,7 +22,8 @@ import type { Io } from './plan-command';
 
 export const CYCLE_USAGE = `  duban cycle launch TABLE --cycle NAME --by 督办单位 [--year YYYY] [--title 标题] [--dry-run]
       按任务分解表（plan parse/import 输出的 JSON、CSV 或 XLSX）发布督办周期：每项任务的每个牵头单位一项督办；
-      --dry-run 只列出将要发布的内容；同一周期再次发布不会重复，中断后再发布只补发缺少的
+      --title 默认取计划标题，任务分解表没有标题时取周期名称；--dry-run 只列出将要发布的内容；
+      同一周期再次发布不会重复，中断后再发布只补发缺少的
       [--acknowledge-days 2] 交办后几个工作日内应签收，逾期催签收；[--cooperation-days 3] 截止前几个工作日提醒配合单位
       提交协办意见（0 即不设）
   duban cycle status CYCLE [--unit 单位] [--light red|yellow|green]

@@ -277,3 +277,17 @@ test('a cycle sets its assignments’ 签收 and 协办 days, and carries each i
   });
   expect(prepareLaunch(input).config.conversation).toEqual({ acknowledgeWithinDays: 2, cooperationReminderDays: 3 });
 });
+
+test("a cycle is titled as asked, else by its plan's title, else (a task table names none) by its name", () => {
+  const input = {
+    plan: launchablePlanOf('ezhou-2017'),
+    directory: directoryUnitsOf('ezhou-2017'),
+    calendarYears: packageCalendarYears(),
+    cycleId: 'ezhou-2017',
+    today: '2017-01-03',
+    coordinator: '市质强委办公室',
+  };
+  expect(prepareLaunch({ ...input, title: '2017年质量工作督办' }).config.title).toBe('2017年质量工作督办');
+  expect(prepareLaunch(input).config.title).toBe(input.plan.title);
+  expect(prepareLaunch({ ...input, plan: { ...input.plan, title: '' } }).config.title).toBe('ezhou-2017');
+});
