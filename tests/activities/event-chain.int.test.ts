@@ -180,13 +180,13 @@ test('an attempt that meets the same batch being stored by another waits for it,
   const id = uniqueId('chain-race');
   const batch = stream(id);
   await run(createActivities({ pool, topic }).recordEvents, batch.slice(0, 1));
-  const [{ hash: head }] = await storedEvents(pool, id);
+  const head = (await storedEvents(pool, id))[0]!.hash!;
 
   // The other attempt: its transaction has appended the batch and not committed yet when this one's append begins.
   const other = await pool.connect();
   try {
     await other.query('BEGIN');
-    let prevHash = head!;
+    let prevHash = head;
     for (const recorded of batch.slice(1)) {
       const hash = eventHash(prevHash, recorded);
       await other.query(
