@@ -17,6 +17,9 @@
  *                                         then approved — with refused calls in between
  *   v3-cooperation                        a version-3 assignment of 2018 on the time-skipping server: 催签收,
  *                                         协办意见 given and missing, 退回, 坚持交办, 改派 (and its successor)
+ *   lost-task                             a version-3 assignment on the dev server whose first workflow task ran
+ *                                         again after its completion was lost: the store answers with the
+ *                                         TaskAssigned its first attempt stored an hour earlier (`fold-as-stored`)
  *   cycle                                 a supervision cycle of 2017 on the time-skipping server started in that
  *                                         year: its workflow (cycle.json) and three of its version-2 assignments —
  *                                         silent through the Spring Festival week, paused and resumed, withdrawn
@@ -33,7 +36,7 @@ import { promisify } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { AssignmentService, assignmentIdOf } from '../api/assignments';
 import { addDays, shanghaiDate } from '../domain/calendar';
-import { loadConfig } from '../infra/config';
+import { loadConfig, type Config } from '../infra/config';
 import { createLogger } from '../infra/logger';
 import { connectClient, connectWorker, installTemporalLogging } from '../infra/temporal';
 import { createAssignmentWorker } from '../worker/create-worker';
@@ -57,7 +60,8 @@ import { shanghaiInstant } from '../domain/calendar';
 import { packageCalendarYears } from '../domain/calendar-years';
 import { DEFAULT_SCORING } from '../domain/cycle/bulletin';
 import { calendarSlice } from '../domain/working-days';
-import { DEFAULT_LIGHTS } from '../workflows/assignment/decider';
+import { decide, DEFAULT_LIGHTS, initialState } from '../workflows/assignment/decider';
+import { provenanceOf } from '../workflows/assignment/provenance';
 import { DEFAULT_CONVERSATION, DEFAULT_CYCLE_POLICY } from '../workflows/assignment/policy';
 import { cycleStatusQuery } from '../workflows/cycle/messages';
 import { simulateYear, startTimeSkippingServer } from './year-simulation';
@@ -73,8 +77,13 @@ const YEAR = ['year-on-time', 'year-late', 'year-never'] as const;
 const DEV = ['lifecycle-completed', 'refused-updates', 'conversation'] as const;
 const CYCLE = ['cycle', 'cycle-silent', 'cycle-paused', 'cycle-cancelled'] as const;
 type Scenario =
-  (typeof YEAR)[number] | (typeof DEV)[number] | (typeof CYCLE)[number] | 'v3-cooperation' | 'v3-cooperation-successor';
-const SCENARIOS: readonly Scenario[] = [...YEAR, ...DEV, 'cycle', 'v3-cooperation'];
+  | (typeof YEAR)[number]
+  | (typeof DEV)[number]
+  | (typeof CYCLE)[number]
+  | 'v3-cooperation'
+  | 'v3-cooperation-successor'
+  | 'lost-task';
+const SCENARIOS: readonly Scenario[] = [...YEAR, ...DEV, 'cycle', 'v3-cooperation', 'lost-task'];
 
 /** Where a scenario is saved: tests/replay/histories/local-<scenario>.json (PREFIX). */
 function fileOf(scenario: Scenario): string {
@@ -151,6 +160,7 @@ async function main(): Promise<void> {
   if (wanted.includes('v3-cooperation')) {
     await recordCooperation(pool, config.KAFKA_EVENTS_TOPIC, workflowBundle, prefix);
   }
+  if (wanted.includes('lost-task')) await recordLostTask(config, pool, workflowBundle, prefix);
 
   const dev = wanted.filter((s): s is (typeof DEV)[number] => (DEV as readonly string[]).includes(s));
   if (dev.length > 0) {
@@ -294,6 +304,73 @@ async function conversation(client: Client, taskQueue: string, prefix: string, p
  * cooperating unit's 协办意见 and the other reminded and missing, the lead's report, a send-back insisted on, and
  * 改派 to one of the cooperating units — whose successor is saved too (v3-cooperation-successor.json).
  */
+/**
+ * 交办 whose first workflow task ran again after its completion was lost (a worker too busy for the task's timeout,
+ * TMPRL1104): its first attempt stored the TaskAssigned an hour before the task ran again, and the store answers the
+ * second attempt with that telling, which the workflow folds (`fold-as-stored`). On the dev server, as it happens in
+ * production: the assignment starts on a task queue no worker polls yet, its first attempt's batch is stored as the
+ * local activity stores it, and then a worker takes the task.
+ */
+async function recordLostTask(config: Config, pool: Pool, workflowBundle: { code: string }, prefix: string) {
+  const { connection, client } = await connectClient(config);
+  const nativeConnection = await connectWorker(config);
+  const taskQueue = `${prefix}-lost-task`;
+  const activities = createActivities({ pool, topic: config.KAFKA_EVENTS_TOPIC, queueDeliveries: false });
+  const unit = '市质监局';
+  const today = shanghaiDate(new Date());
+  const spec = {
+    taskId: `${prefix}-lost-task:五.(二).29`,
+    ref: '五.(二).29',
+    title: '开展重点产品质量提升行动',
+    unit,
+    coordinator: '市政府督查室',
+    deadlineText: '持续推进',
+    due: addDays(today, 200),
+    cooperating: ['市工商局'],
+    periods: [{ key: 'first', label: '第一期', due: addDays(today, 90) }],
+    policy: DEFAULT_CYCLE_POLICY,
+    calendar: calendarSlice({ from: today, to: addDays(today, 260) }, packageCalendarYears()),
+    lights: DEFAULT_LIGHTS,
+    ...DEFAULT_CONVERSATION,
+    targets: [],
+  };
+  const id = `${prefix}-lost-task:五.(二).29:${unit}`;
+  try {
+    const handle = await client.workflow.start<typeof assignmentWorkflow>('assignmentWorkflow', {
+      taskQueue,
+      workflowId: id,
+      args: [{ spec }],
+    });
+    const command = { type: 'AssignTask', now: new Date(Date.now() - 3_600_000), spec } as const;
+    const events = decide(command, initialState);
+    await activities.storeEvents(
+      events.map((event, i) => ({
+        assignmentId: id,
+        seq: i + 1,
+        event,
+        meta: { ...provenanceOf(command, event), workflowId: id, runId: handle.firstExecutionRunId },
+      })),
+    );
+    const worker = await createAssignmentWorker({
+      connection: nativeConnection,
+      taskQueue,
+      workflowBundle,
+      activities,
+    });
+    await worker.runUntil(async () => {
+      const view = await handle.executeUpdate(assignedUpdate);
+      if (view.assignedAt !== command.now.toISOString()) {
+        throw new Error(`交办时间应为第一次尝试存下的 ${command.now.toISOString()}，而不是 ${view.assignedAt}`);
+      }
+      await handle.terminate('recorded');
+    });
+    await save('lost-task', config.TEMPORAL_ADDRESS, id);
+  } finally {
+    await connection.close();
+    await nativeConnection.close();
+  }
+}
+
 async function recordCooperation(pool: Pool, topic: string, workflowBundle: { code: string }, prefix: string) {
   const env = await startTimeSkippingServer({ initialTime: new Date('2018-06-04T08:58:00+08:00') });
   const skipTo = async (date: string, time: string) => {
