@@ -61,6 +61,12 @@ import { option } from './options';
 import { bundleWorkflows } from '../worker/workflow-bundle';
 
 const N = option('assignments', 1000);
+/**
+ * How often the launch and the fan-out are polled from the store. Each poll joins the cycle's items with the events or
+ * the notices: 6 ms at 1,000 assignments, 146 ms at 10,000, where once a second it was about 60 of PostgreSQL's 119 CPU
+ * seconds in a fan-out of 410 s, on the machine it measured. The end times come from the rows, not from the polls.
+ */
+const pollEvery = Math.max(1_000, N);
 const YEAR = !process.argv.includes('--no-year');
 const YEAR_ONLY = process.argv.includes('--year-only');
 if (YEAR_ONLY && !YEAR) {
@@ -406,13 +412,13 @@ async function main(): Promise<void> {
     const wall0 = Date.now();
     const { handle } = await cycles.launch({ cycleId, config: config2, items, launchedBy: COORDINATOR });
     const storedMs = performance.now() - l0;
-    // Polled from the store, once a second: the times come from the rows themselves, and a query to the cycle workflow
-    // would wait on the very worker the launch keeps busy.
+    // Polled from the store: the times come from the rows themselves, and a query to the cycle workflow would wait on
+    // the very worker the launch keeps busy.
     let leftLaunching: number | undefined;
     let stored = 0;
     const limit = Date.now() + Math.max(600_000, N * 200);
     while ((leftLaunching === undefined || stored < N) && Date.now() < limit) {
-      await sleep(1_000);
+      await sleep(pollEvery);
       leftLaunching ??= await assignmentsStartedAt(pool, cycleId);
       stored = await countStored(pool, cycleId);
     }
@@ -467,7 +473,7 @@ async function main(): Promise<void> {
       await sleep(fanoutT.getTime() - Date.now());
       let seen = { n: 0, last: 0 };
       while (seen.n < N && Date.now() < fanLimit) {
-        await sleep(1_000);
+        await sleep(pollEvery);
         seen = await reminders(pool, cycleId);
       }
       const fanMs = seen.last - fanoutT.getTime();
