@@ -300,11 +300,6 @@ async function conversation(client: Client, taskQueue: string, prefix: string, p
 }
 
 /**
- * A version-3 assignment of June 2018 on the time-skipping server started then: 签收 late and urged (催签收), one
- * cooperating unit's 协办意见 and the other reminded and missing, the lead's report, a send-back insisted on, and
- * 改派 to one of the cooperating units — whose successor is saved too (v3-cooperation-successor.json).
- */
-/**
  * 交办 whose first workflow task ran again after its completion was lost (a worker too busy for the task's timeout,
  * TMPRL1104): its first attempt stored the TaskAssigned an hour before the task ran again, and the store answers the
  * second attempt with that telling, which the workflow folds (`fold-as-stored`). On the dev server, as it happens in
@@ -371,6 +366,11 @@ async function recordLostTask(config: Config, pool: Pool, workflowBundle: { code
   }
 }
 
+/**
+ * A version-3 assignment of June 2018 on the time-skipping server started then: 签收 late and urged (催签收), one
+ * cooperating unit's 协办意见 and the other reminded and missing, the lead's report, a send-back insisted on, and
+ * 改派 to one of the cooperating units — whose successor is saved too (v3-cooperation-successor.json).
+ */
 async function recordCooperation(pool: Pool, topic: string, workflowBundle: { code: string }, prefix: string) {
   const env = await startTimeSkippingServer({ initialTime: new Date('2018-06-04T08:58:00+08:00') });
   const skipTo = async (date: string, time: string) => {
