@@ -134,7 +134,7 @@ async function appendAtOnce(
   const first = batch[0]!.seq;
   if (!batch.every((recorded, i) => recorded.assignmentId === stream && recorded.seq === first + i)) return false;
   const before =
-    first === 1 ? GENESIS_HASH : (heads.hashOf(stream, first - 1) ?? (await hashOf(pool, stream, first - 1)));
+    first === 1 ? GENESIS_HASH : (heads.hashOf(stream, first - 1) ?? (await hashAsStored(pool, stream, first - 1)));
   if (before === undefined) return false;
   let hash = before;
   const rows = batch.map(({ seq, event, meta }) => {
@@ -226,7 +226,7 @@ function noticeColumns(notices: Notice[]): unknown[] {
 }
 
 /** The stored hash of one event, as it is (undefined when the event is not stored or was stored unchained). */
-async function hashOf(pool: Pool, stream: string, seq: number): Promise<string | undefined> {
+async function hashAsStored(pool: Pool, stream: string, seq: number): Promise<string | undefined> {
   const { rows } = await pool.query<{ hash: string | null }>(
     'SELECT hash FROM assignment_events WHERE assignment_id = $1 AND seq = $2',
     [stream, seq],
