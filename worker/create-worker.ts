@@ -64,7 +64,7 @@ export function cacheSizeFor(heapLimit: number): number {
  * takes it) before it goes back to the task queue, where any worker may take it with the whole history. At a quarter
  * end every assignment's timer fires at once and the worker works through them at 80 to 110 a second: with the SDK's
  * 10 s, 5 of 40 assignments sampled after a fan-out of 1,000 reminders had a WorkflowTaskTimedOut there and were taken
- * again 4 s later (bench:cycle, 2026-11-24); with a longer wait the fan-out ran at 0.75 to 0.90 of the raw signals'
+ * again 4 s later (bench:cycle, 2026-11-24); with a longer wait the fan-out ran at 0.73 to 0.90 of the raw signals'
  * rate instead of 0.62 to 0.68.
  *
  * What a longer wait costs: a task already queued for a worker that died (not one that shut down, which tells the
