@@ -11,6 +11,7 @@ import { CycleService } from './cycles';
 import { IdempotencyKeys } from './idempotency';
 import { authOptionsOf } from './auth/authenticate';
 import { buildApi } from './server';
+import { startSignInHousekeeping } from './auth/housekeeping';
 
 const bootLogger = createLogger('api');
 
@@ -44,9 +45,11 @@ async function main(): Promise<void> {
   });
   const address = await app.listen({ host: config.API_HOST, port: config.API_PORT });
   logger.info(`API 已在 ${address} 上监听`);
+  const housekeeping = startSignInHousekeeping(pool, logger);
 
   const stop = async () => {
     await app.close();
+    await housekeeping.stop();
     await verifier.close();
     await connection.close();
     await pool.end();

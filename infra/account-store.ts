@@ -346,3 +346,38 @@ export async function recentFailures(
     now: row.now,
   };
 }
+
+// Housekeeping ---------------------------------------------------------------------------------------------------
+
+/** How long the sign-in log keeps an attempt: throttling looks back 15 minutes, a question about who tried a year. */
+export const SIGN_IN_LOG_DAYS = 366;
+
+export interface Purged {
+  sessions: number;
+  revokedTokens: number;
+  signInAttempts: number;
+}
+
+/**
+ * Deletes what can no longer sign anybody in or be asked about: sessions a day past their end (expired or signed
+ * out), revocations of tokens that have expired anyway, and sign-in attempts older than SIGN_IN_LOG_DAYS.
+ * Accounts, the tokens issued (who was given one, by whom) and every domain event stay. PostgreSQL's clock decides,
+ * as it does for throttling; one statement, so a purge is all or nothing.
+ */
+export async function purgeExpiredSignIns(pool: Pool): Promise<Purged> {
+  const { rows } = await pool.query<{ sessions: number; revoked: number; attempts: number }>(
+    `WITH s AS (
+       DELETE FROM sessions WHERE least(expires_at, coalesce(revoked_at, 'infinity')) < now() - interval '1 day'
+       RETURNING 1
+     ), r AS (
+       DELETE FROM revoked_tokens WHERE expires_at < now() RETURNING 1
+     ), a AS (
+       DELETE FROM sign_in_attempts WHERE at < now() - make_interval(days => $1) RETURNING 1
+     )
+     SELECT (SELECT count(*) FROM s)::int AS sessions, (SELECT count(*) FROM r)::int AS revoked,
+            (SELECT count(*) FROM a)::int AS attempts`,
+    [SIGN_IN_LOG_DAYS],
+  );
+  const row = rows[0]!;
+  return { sessions: row.sessions, revokedTokens: row.revoked, signInAttempts: row.attempts };
+}
