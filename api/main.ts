@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     evidence: { maxBytes: config.EVIDENCE_MAX_BYTES },
     forbidPrivateWebhooks: config.WEBHOOK_FORBID_PRIVATE,
     rateLimit: { perMinute: config.RATE_LIMIT_PER_MINUTE, burst: config.RATE_LIMIT_BURST },
+    trustProxy: config.API_TRUST_PROXY,
     auth: authOptionsOf(config),
     cycles: new CycleService({ client, pool, taskQueue: config.TEMPORAL_TASK_QUEUE }),
     client,

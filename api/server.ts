@@ -67,6 +67,8 @@ export interface ApiDependencies {
    * once when not given; false: no limit.
    */
   rateLimit?: RateLimitOptions | false;
+  /** The reverse proxies whose X-Forwarded-For names the client (API_TRUST_PROXY); none by default. */
+  trustProxy?: readonly string[];
   /** The cycles' routes and the coordinator's pages, with `client` for the lights in Temporal's visibility. */
   cycles?: CycleService;
   client?: Client;
@@ -160,6 +162,7 @@ export function buildApi({
   onCycleLaunched,
   now,
   verifier,
+  trustProxy = [],
 }: ApiDependencies): FastifyInstance {
   const refusals = new RefusalLog(pool);
   const assignments = withRefusalLog(service, refusals, 'api', (error) =>
@@ -167,6 +170,7 @@ export function buildApi({
   );
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
+    trustProxy: trustProxy.length > 0 ? [...trustProxy] : false,
     bodyLimit: BODY_LIMIT_BYTES,
     // A caller's own request id is kept when it is a plain token, so one id follows a request across systems.
     genReqId: (request) => {

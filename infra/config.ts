@@ -2,6 +2,7 @@
  * Configuration: one validated module, read from the environment, with loopback defaults that match
  * scripts/stack.sh. docker-compose.yml sets the same variables.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseOfficeHours } from '../domain/notify/hours';
 
@@ -31,6 +32,21 @@ const schema = z.object({
   KAFKA_EVENTS_TOPIC: z.string().default('duban.assignment-events'),
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: port.default(3000),
+  /**
+   * The reverse proxies in front of the API, comma-separated addresses or CIDR ranges (127.0.0.1,10.0.0.0/8): a
+   * request from one of them is taken to come from the client its X-Forwarded-For names, so sign-in throttling and
+   * rate limits count each client, not the proxy. Empty (the default): nobody's X-Forwarded-For is believed.
+   */
+  API_TRUST_PROXY: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().refine(isAddressOrRange, '每一项应为 IP 地址或 CIDR 网段，如 127.0.0.1 或 10.0.0.0/8'))),
   /** Who receives 通报 when nobody else is named: the coordinator's office. */
   DUBAN_COORDINATOR: z.string().default('市政府督查室'),
   /**
@@ -148,4 +164,13 @@ export function deliveryRetryOf(config: Pick<Config, 'DELIVERY_GIVE_UP_MINUTES' 
     maxMs: 15 * 60_000,
     giveUpMs: config.DELIVERY_GIVE_UP_MINUTES * 60_000,
   };
+}
+
+/** An IPv4 or IPv6 address, or a CIDR range of one (10.0.0.0/8, fd00::/8). */
+function isAddressOrRange(text: string): boolean {
+  const [address = '', bits, ...rest] = text.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
 }

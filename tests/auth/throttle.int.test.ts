@@ -148,3 +148,31 @@ test('failures from one address across many accounts slow that address down, for
   addresses.push('192.0.2.1');
   expect(signedIn.id).toBe(fresh);
 });
+
+test('behind a trusted proxy (API_TRUST_PROXY) each client is counted by its X-Forwarded-For; otherwise the header is not believed', async () => {
+  const logger = createLogger('api', { level: 'error' });
+  const behindProxy = buildApi({ assignments: {} as AssignmentService, pool, logger, trustProxy: ['127.0.0.1'] });
+  const direct = buildApi({ assignments: {} as AssignmentService, pool, logger });
+  const client = '203.0.113.7';
+  addresses.push(client);
+  try {
+    const recordedAddress = async (api: FastifyInstance) => {
+      const account = uniqueId('t-proxy');
+      tried.push(account);
+      const url = await api.listen({ host: '127.0.0.1', port: 0 }); // the proxy's address: loopback
+      const response = await fetch(`${url}/auth/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': client },
+        body: JSON.stringify({ account, password: 'wrong-password' }),
+      });
+      expect(response.status).toBe(401);
+      const { rows } = await pool.query('SELECT ip FROM sign_in_attempts WHERE account_id = $1', [account]);
+      return rows.map((r) => r.ip);
+    };
+    expect(await recordedAddress(behindProxy)).toEqual([client]);
+    expect(await recordedAddress(direct)).toEqual(['127.0.0.1']);
+  } finally {
+    await behindProxy.close();
+    await direct.close();
+  }
+});

@@ -61,3 +61,16 @@ test('a bad setting names the variable and the fix, instead of failing later', (
     ].join('\n'),
   );
 });
+
+test('API_TRUST_PROXY takes addresses and CIDR ranges, and names a bad entry', () => {
+  expect(loadConfig({ API_TRUST_PROXY: ' 127.0.0.1, 10.0.0.0/8 ,fd00::/8' }).API_TRUST_PROXY).toEqual([
+    '127.0.0.1',
+    '10.0.0.0/8',
+    'fd00::/8',
+  ]);
+  expect(loadConfig({}).API_TRUST_PROXY).toEqual([]);
+  expect(() => loadConfig({ API_TRUST_PROXY: '127.0.0.1,nginx' })).toThrow(
+    /API_TRUST_PROXY\.1：每一项应为 IP 地址或 CIDR 网段/,
+  );
+  expect(() => loadConfig({ API_TRUST_PROXY: '10.0.0.0/33' })).toThrow(/API_TRUST_PROXY\.0/);
+});
