@@ -402,16 +402,7 @@ async function recordNotices(client: PoolClient, notices: Notice[], queue: boole
          INSERT INTO delivery_queue (notice_key) SELECT key FROM recorded
          RETURNING notice_key AS key`
       : insert,
-    [
-      notices.map((n) => n.key),
-      notices.map((n) => n.recipient),
-      notices.map((n) => n.assignmentId),
-      notices.map((n) => n.seq),
-      notices.map((n) => n.at),
-      notices.map((n) => n.kind),
-      notices.map((n) => n.subject),
-      notices.map((n) => n.body),
-    ],
+    noticeColumns(notices),
   );
   const inserted = new Set(rows.map((r) => r.key));
   return notices.filter((n) => inserted.has(n.key));

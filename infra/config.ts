@@ -13,21 +13,27 @@ const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** A comma-separated list, each entry trimmed and empty ones dropped. */
+function commaList(fallback: string) {
+  return z
+    .string()
+    .default(fallback)
+    .transform((s) =>
+      s
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    );
+}
+
 const schema = z.object({
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('duban-assignments'),
   DATABASE_URL: z.url().default('postgres://duban:duban@127.0.0.1:55432/duban'),
-  KAFKA_BROKERS: z
-    .string()
-    .default('127.0.0.1:19092')
-    .transform((s) =>
-      s
-        .split(',')
-        .map((b) => b.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, '每个 broker 应写作 host:port')).min(1)),
+  KAFKA_BROKERS: commaList('127.0.0.1:19092').pipe(
+    z.array(z.string().regex(/^[^:\s]+:\d+$/, '每个 broker 应写作 host:port')).min(1),
+  ),
   KAFKA_CLIENT_ID: z.string().default('duban'),
   KAFKA_EVENTS_TOPIC: z.string().default('duban.assignment-events'),
   API_HOST: z.string().default('127.0.0.1'),
@@ -37,16 +43,9 @@ const schema = z.object({
    * request from one of them is taken to come from the client its X-Forwarded-For names, so sign-in throttling and
    * rate limits count each client, not the proxy. Empty (the default): nobody's X-Forwarded-For is believed.
    */
-  API_TRUST_PROXY: z
-    .string()
-    .default('')
-    .transform((s) =>
-      s
-        .split(',')
-        .map((p) => p.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.string().refine(isAddressOrRange, '每一项应为 IP 地址或 CIDR 网段，如 127.0.0.1 或 10.0.0.0/8'))),
+  API_TRUST_PROXY: commaList('').pipe(
+    z.array(z.string().refine(isAddressOrRange, '每一项应为 IP 地址或 CIDR 网段，如 127.0.0.1 或 10.0.0.0/8')),
+  ),
   /** Who receives 通报 when nobody else is named: the coordinator's office. */
   DUBAN_COORDINATOR: z.string().default('市政府督查室'),
   /**

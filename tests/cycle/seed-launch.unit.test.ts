@@ -258,8 +258,9 @@ describe('Tianjin 2013 (21 items, three with no lead; reports by 7月15日 and �
   });
 });
 
-test('a cycle sets its assignments’ 签收 and 协办 days, and carries each item’s targets into its version-3 spec', () => {
-  const input = {
+/** What `cycle launch` prepares the Ezhou plan of 2017 from, on the plan's first working day. */
+function ezhouLaunch() {
+  return {
     plan: launchablePlanOf('ezhou-2017'),
     directory: directoryUnitsOf('ezhou-2017'),
     calendarYears: packageCalendarYears(),
@@ -267,6 +268,10 @@ test('a cycle sets its assignments’ 签收 and 协办 days, and carries each i
     today: '2017-01-03',
     coordinator: '市质强委办公室',
   };
+}
+
+test('a cycle sets its assignments’ 签收 and 协办 days, and carries each item’s targets into its version-3 spec', () => {
+  const input = ezhouLaunch();
   const prepared = prepareLaunch({ ...input, conversation: { acknowledgeWithinDays: 3, cooperationReminderDays: 0 } });
   expect(prepared.config.conversation).toEqual({ acknowledgeWithinDays: 3, cooperationReminderDays: 0 });
   const withTargets = prepared.launch.items.find((item) => item.targets.length > 0)!;
@@ -279,14 +284,7 @@ test('a cycle sets its assignments’ 签收 and 协办 days, and carries each i
 });
 
 test("a cycle is titled as asked, else by its plan's title, else (a task table names none) by its name", () => {
-  const input = {
-    plan: launchablePlanOf('ezhou-2017'),
-    directory: directoryUnitsOf('ezhou-2017'),
-    calendarYears: packageCalendarYears(),
-    cycleId: 'ezhou-2017',
-    today: '2017-01-03',
-    coordinator: '市质强委办公室',
-  };
+  const input = ezhouLaunch();
   expect(prepareLaunch({ ...input, title: '2017年质量工作督办' }).config.title).toBe('2017年质量工作督办');
   expect(prepareLaunch(input).config.title).toBe(input.plan.title);
   expect(prepareLaunch({ ...input, plan: { ...input.plan, title: '' } }).config.title).toBe('ezhou-2017');
