@@ -10,6 +10,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import { DeliveryFailure, type Sender } from '../infra/notify';
+import { columnsOf } from '../infra/postgres';
 import type { digestWorkflow } from '../workflows/delivery/workflow';
 import { addToDigestSignal, digestWorkflowId, type DigestSignal } from '../workflows/delivery/messages';
 import type { Activities } from './types';
@@ -61,16 +62,7 @@ export function createDeliveryActivities({ pool, sender, temporal }: DeliveryDep
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
                               $7::timestamptz[], $8::text[])
          ON CONFLICT (delivery_id, notice_key, outcome, at) DO NOTHING`,
-        [
-          outcomes.map((o) => o.deliveryId),
-          outcomes.map((o) => o.noticeKey),
-          outcomes.map((o) => o.recipient),
-          outcomes.map((o) => o.channel),
-          outcomes.map((o) => o.address),
-          outcomes.map((o) => o.outcome),
-          outcomes.map((o) => o.at),
-          outcomes.map((o) => o.detail),
-        ],
+        columnsOf(outcomes, ['deliveryId', 'noticeKey', 'recipient', 'channel', 'address', 'outcome', 'at', 'detail']),
       );
     },
 

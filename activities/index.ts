@@ -11,7 +11,7 @@ import { ApplicationFailure, log } from '@temporalio/activity';
 import type { Pool, PoolClient } from 'pg';
 import { eventHash, GENESIS_HASH } from '../domain/audit/chain';
 import { chainStream } from '../infra/event-chain';
-import { isPermanentPgError, withTransaction } from '../infra/postgres';
+import { columnsOf, isPermanentPgError, withTransaction } from '../infra/postgres';
 import type { RecordedEvent } from '../workflows/assignment/events';
 import type { Notice } from '../workflows/assignment/notices';
 import type { RecordedCycleEvent } from '../workflows/cycle/events';
@@ -213,16 +213,7 @@ function appendStatement(withNotices: boolean, queueDeliveries: boolean): string
 /** The notices as the columns `unnest` takes them, in the order of the notices table's columns. */
 function noticeColumns(notices: Notice[]): unknown[] {
   if (notices.length === 0) return [];
-  return [
-    notices.map((n) => n.key),
-    notices.map((n) => n.recipient),
-    notices.map((n) => n.assignmentId),
-    notices.map((n) => n.seq),
-    notices.map((n) => n.at),
-    notices.map((n) => n.kind),
-    notices.map((n) => n.subject),
-    notices.map((n) => n.body),
-  ];
+  return columnsOf(notices, ['key', 'recipient', 'assignmentId', 'seq', 'at', 'kind', 'subject', 'body']);
 }
 
 /** The stored hash of one event, as it is (undefined when the event is not stored or was stored unchained). */

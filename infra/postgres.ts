@@ -26,6 +26,14 @@ export async function checkPostgres(pool: Pool, databaseUrl: string): Promise<vo
 }
 
 /**
+ * Rows as the column arrays `unnest($1::text[], $2::int[], …)` takes, one array per key in the order given: many
+ * rows in one statement, each column typed by its cast.
+ */
+export function columnsOf<T, K extends keyof T>(rows: readonly T[], keys: readonly K[]): Array<Array<T[K]>> {
+  return keys.map((key) => rows.map((row) => row[key]));
+}
+
+/**
  * Runs `work` in one transaction on one connection. A failed ROLLBACK (the server went away mid-transaction) never
  * hides the error that caused it: the connection is discarded and the original error is what the caller sees.
  */
