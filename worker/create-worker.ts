@@ -5,7 +5,7 @@ import { getHeapStatistics } from 'node:v8';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Activities } from '../activities/types';
 import { skipDebugModeWatchdog, stopStackTraceHook } from './in-process';
-import { WORKFLOWS_PATH } from './workflow-bundle';
+import { PRELOADED_MODULES, WORKFLOWS_PATH } from './workflow-bundle';
 
 export { WORKFLOWS_PATH };
 
@@ -38,21 +38,21 @@ export interface AssignmentWorkerOptions {
 }
 
 /**
- * The heap one cached workflow holds in the worker's workflow thread: 1.29 MB measured for an assignment waiting
- * after its first task (2026-11-23, 300 of them, a full collection in the thread: zod and the assignment's schemas,
- * which the sandbox builds for each workflow, are most of it), and room for the events a year of supervision adds to
- * its state. An assignment no update has reached yet holds less since its payload schemas load at its first update
- * (896 KB in bench:cycle at 1,000, not collected, against 1,534 KB before); one that has had an update holds them
- * again, so the cache is sized for that.
+ * The heap one cached workflow holds in the worker's workflow thread: 647 KB measured for an assignment that has had
+ * an update (2026-11-24, 300 of them, a full collection in the thread), and room for the events a year of
+ * supervision adds to its state. An assignment no update has reached yet holds 304 KB, since its updates' payload
+ * schemas load at its first update; one that has had an update holds them, so the cache is sized for that. zod itself
+ * is shared by every workflow (workflows/shared-modules.ts); before it was, the same two measured 1,302 and 949 KB
+ * and this was 1.6 MB.
  */
-export const HEAP_PER_CACHED_WORKFLOW = 1.6 * 2 ** 20;
+export const HEAP_PER_CACHED_WORKFLOW = 0.8 * 2 ** 20;
 /** Heap kept free for the thread itself and the workflows' tasks in flight. */
 const HEAP_RESERVE = 512 * 2 ** 20;
 
 /**
- * The SDK's default cache assumes about 1.7 MB a workflow with nothing to spare (600 per GB of heap); ours hold
- * more, and 10,000 assignments filled a 4 GB thread to the SDK's 2,310 and stopped the worker with "JS heap out of
- * memory". This keeps the cache inside the heap the process was given (--max-old-space-size raises both); a
+ * The SDK's default cache assumes about 1.7 MB a workflow with nothing to spare (600 per GB of heap); ours held
+ * more once, and 10,000 assignments filled a 4 GB thread to the SDK's 2,310 and stopped the worker with "JS heap out
+ * of memory". This keeps the cache inside the heap the process was given (--max-old-space-size raises both); a
  * workflow beyond it is evicted, and replayed from its history when its next task comes.
  */
 export function cacheSizeFor(heapLimit: number): number {
@@ -91,8 +91,8 @@ export async function createAssignmentWorker(options: AssignmentWorkerOptions): 
   return worker;
 }
 
-function defaultWorkflowCode(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
-  if (!COMPILED) return { workflowsPath: WORKFLOWS_PATH };
+function defaultWorkflowCode(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'> {
+  if (!COMPILED) return { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: PRELOADED_MODULES } };
   if (!existsSync(BUILT_WORKFLOW_BUNDLE)) {
     throw new Error(`找不到工作流代码包 ${BUILT_WORKFLOW_BUNDLE}：请先运行 \`npm run build\` 构建`);
   }

@@ -2,18 +2,19 @@
  * How the workflow code is bundled, for the worker, the build, the replays, the tests and the benchmarks alike.
  *
  * Temporal's reusable V8 context evaluates every module of the bundle again for each new workflow, so that module
- * state stays each workflow's own; for this bundle that is most of what starting a workflow costs (zod and the
- * message schemas: 500 empty workflows in this bundle had their first task run at 24/s, in a bundle of nothing but
- * the SDK at 52/s). So each workflow type loads its modules when one of its workflows starts (workflows/index.ts),
- * and an assignment loads its updates' payload schemas at its first update (workflows/assignment/payloads.ts). The bundler's `preloadModules` would load them once and share them, but the SDK deep-freezes what
- * it shares, and zod 4 builds its schemas' members on first use, on the schema itself: a frozen schema cannot parse
- * ("Cannot define property safeParse, object is not extensible"). Preloading only the modules without zod changed
- * nothing measurable, so the bundle is the SDK's default.
+ * state stays each workflow's own; for this bundle that was most of what starting a workflow cost and most of what a
+ * waiting one held (zod and the message schemas). So each workflow type loads its modules when one of its workflows
+ * starts (workflows/index.ts), an assignment loads its updates' payload schemas at its first update
+ * (workflows/assignment/payloads.ts), and zod itself is evaluated once and shared by every workflow
+ * (workflows/shared-modules.ts, the bundler's `preloadModules`).
  */
 import path from 'node:path';
 import { bundleWorkflowCode, type BundleOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 
 export const WORKFLOWS_PATH = path.join(__dirname, '..', 'workflows', 'index.ts');
+
+/** Evaluated once in the worker's sandbox and shared by its workflows, whatever entry file the bundle has. */
+export const PRELOADED_MODULES = [path.join(__dirname, '..', 'workflows', 'shared-modules.ts')];
 
 const noop = () => undefined;
 const QUIET = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
@@ -28,5 +29,6 @@ export function bundleWorkflows(
   return bundleWorkflowCode({
     workflowsPath: options.workflowsPath ?? WORKFLOWS_PATH,
     logger: options.logger ?? QUIET,
+    preloadModules: PRELOADED_MODULES,
   });
 }

@@ -6,6 +6,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
+import { bundleWorkflows } from '../../worker/workflow-bundle';
 import { FOLD_AS_STORED, RECORD_EVENTS_LOCALLY, STORED_BEFORE_COUNTED } from '../../workflows/assignment/workflow';
 import { patchesIn } from '../support/patch-markers';
 
@@ -41,6 +42,7 @@ async function histories() {
  */
 async function replay(workflowsPath: string) {
   const recorded = await histories();
+  const workflowBundle = await bundleWorkflows({ workflowsPath });
   const fileOf = new Map<string, string>();
   const inputs = recorded.map(({ workflowId: file, history }) => {
     const ranAs: string | undefined = history.events[0]?.workflowExecutionStartedEventAttributes?.workflowId;
@@ -48,7 +50,7 @@ async function replay(workflowsPath: string) {
     return { workflowId: ranAs ?? file, history };
   });
   const results: Array<{ workflowId: string; error?: unknown }> = [];
-  for await (const result of Worker.runReplayHistories({ workflowsPath, replayName: 'assignment-replay' }, inputs)) {
+  for await (const result of Worker.runReplayHistories({ workflowBundle, replayName: 'assignment-replay' }, inputs)) {
     results.push({ workflowId: fileOf.get(result.workflowId)!, error: result.error });
   }
   return results;
