@@ -56,6 +56,22 @@ describe('what a waiting workflow holds', () => {
     expect(graph).not.toContain('domain/cycle/bulletin.ts');
   });
 
+  it('no module a workflow evaluates for itself changes the zod all workflows share (workflows/shared-modules.ts)', () => {
+    const shared = moduleGraph('workflows/shared-modules.ts');
+    const own = [
+      'workflows/assignment/workflow.ts',
+      'workflows/assignment/payloads.ts',
+      'workflows/cycle/workflow.ts',
+      'workflows/delivery/workflow.ts',
+    ].flatMap((entry) => [...moduleGraph(entry)].filter((file) => !shared.has(file)));
+    expect(own.length).toBeGreaterThan(10);
+    // The configuration is frozen once shared; a schema registered by id would stay in the shared registry.
+    const touching = own.filter((file) =>
+      /z\.config\(|\.(meta|describe|register)\(|globalRegistry/.test(readFileSync(path.join(ROOT, file), 'utf8')),
+    );
+    expect(touching).toEqual([]);
+  });
+
   it('the worker caches as many workflows as its heap holds, with room to spare', () => {
     const MB = 2 ** 20;
     // This machine's 4.2 GB heap: 4,720 at 0.8 MB each, where the SDK's default of 2,310 at 1.9 MB each once ran out
