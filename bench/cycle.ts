@@ -324,6 +324,7 @@ async function main(): Promise<void> {
     activities: deps.activities,
     workflowBundle,
     sinks,
+    ...(config.WORKER_MAX_CACHED_WORKFLOWS && { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS }),
   });
   const running = worker.run();
   const cacheLimit = (worker.options as { maxCachedWorkflows: number }).maxCachedWorkflows;
