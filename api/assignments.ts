@@ -66,15 +66,14 @@ import {
   type SendBackPayload,
   type InsistPayload,
   type ReassignPayload,
-  LIMITS,
   statusQuery,
   submitReportUpdate,
-  unitName,
   type AcknowledgePayload,
   type AssignmentView,
   type CompletePayload,
   type ProgressReportPayload,
 } from '../workflows/assignment/messages';
+import { LIMITS, unitName } from '../workflows/assignment/caller';
 import {
   acknowledgePayloadSchema,
   completePayloadSchema,

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { DELIVERY_STATES } from '../infra/delivery-store';
 import { evidenceRefSchema } from '../domain/evidence/ref';
-import { unitName } from '../workflows/assignment/messages';
+import { unitName } from '../workflows/assignment/caller';
 import * as payloads from '../workflows/assignment/payloads';
 import { assignRequestSchema } from './assignments';
 import type { AppErrorCode } from './errors';

@@ -17,7 +17,7 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from '../infra/logger';
 import { isPostgresUnreachable } from '../infra/postgres';
 import { ServerUnreachableError } from '../infra/reachability';
-import { unitName } from '../workflows/assignment/messages';
+import { unitName } from '../workflows/assignment/caller';
 import type { EvidenceLimits } from '../domain/evidence/sniff';
 import type { AssignmentService } from './assignments';
 import { installAuthentication, authOptionsOf, type AuthOptions } from './auth/authenticate';

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { ReadModelLag } from '../read-models/status';
 import { lagHeader } from '../read-models/status';
 import { unitItems } from '../read-models/unit-items';
-import { unitName } from '../workflows/assignment/messages';
+import { unitName } from '../workflows/assignment/caller';
 import type { RouteDoc } from './openapi';
 import { AppError } from './errors';
 

@@ -38,14 +38,14 @@ export interface AssignmentWorkerOptions {
 }
 
 /**
- * The heap one cached workflow holds in the worker's workflow thread: 647 KB measured for an assignment that has had
- * an update (2026-11-24, 300 of them, a full collection in the thread), and room for the events a year of
- * supervision adds to its state. An assignment no update has reached yet holds 304 KB, since its updates' payload
- * schemas load at its first update; one that has had an update holds them, so the cache is sized for that. zod itself
- * is shared by every workflow (workflows/shared-modules.ts); before it was, the same two measured 1,302 and 949 KB
- * and this was 1.6 MB.
+ * The heap one cached workflow holds in the worker's workflow thread: 117 KB measured for an assignment that has had
+ * an update, 110 KB for one waiting after its first task (2026-11-24, 300 of them, a full collection in the thread),
+ * and room for what a year of supervision adds to its state (the state of an item after 33 events is 4 KB as JSON).
+ * zod and the assignment's schemas are built once in the sandbox and shared by every workflow
+ * (workflows/shared-modules.ts, workflows/sandbox-schemas.ts); before zod was, the same two measured 1,302 and 949 KB
+ * and this was 1.6 MB; before the schemas were, 647 and 304 KB and this was 0.8 MB.
  */
-export const HEAP_PER_CACHED_WORKFLOW = 0.8 * 2 ** 20;
+export const HEAP_PER_CACHED_WORKFLOW = 0.25 * 2 ** 20;
 /** Heap kept free for the thread itself and the workflows' tasks in flight. */
 const HEAP_RESERVE = 512 * 2 ** 20;
 

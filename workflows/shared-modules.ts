@@ -11,9 +11,10 @@
  * The SDK deep-freezes what it shares, so zod's configuration is complete here, before the freeze: its Chinese
  * messages (domain/validation.ts), the memoizer it would otherwise install at the first schema, and `jitless`, since
  * it would otherwise probe whether `eval` works at the first parse and cache the answer in a frozen object. Our own
- * schemas stay each workflow's own: zod defines a schema's members on the schema at first use, which a frozen schema
- * refuses. A parse keeps its state in its own context, and our schemas register nothing in zod's registry (no
- * `.meta`, no `.describe`), so nothing one workflow does reaches another through the zod they share.
+ * schemas cannot be preloaded the same way (zod writes to a schema as it is used, which a frozen schema refuses); the
+ * assignment's are shared unfrozen instead (sandbox-schemas.ts). A parse keeps its state in its own context, and our
+ * schemas register nothing in zod's registry (no `.meta`, no `.describe`), so nothing one workflow does reaches
+ * another through the zod they share.
  */
 import { z } from 'zod';
 import '../domain/validation';

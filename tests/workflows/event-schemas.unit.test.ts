@@ -11,7 +11,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { assignmentEventSchema, recordedEventSchema } from '../../workflows/assignment/events';
-import { assignmentInputSchema } from '../../workflows/assignment/messages';
+import { assignmentInputSchema } from '../../workflows/assignment/input';
 import { cycleEventSchema, recordedCycleEventSchema } from '../../workflows/cycle/events';
 import { cycleInputSchema } from '../../workflows/cycle/messages';
 

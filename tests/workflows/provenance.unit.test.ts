@@ -7,7 +7,7 @@
  */
 import { decide, fold, type AssignmentCommand } from '../../workflows/assignment/decider';
 import type { AssignmentEvent } from '../../workflows/assignment/events';
-import { calledSchema } from '../../workflows/assignment/messages';
+import { calledSchema } from '../../workflows/assignment/caller';
 import { acknowledgePayloadSchema, reviewPayloadSchema } from '../../workflows/assignment/payloads';
 import { DEFAULT_CONVERSATION } from '../../workflows/assignment/policy';
 import { provenanceOf } from '../../workflows/assignment/provenance';

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { cacheSizeFor, HEAP_PER_CACHED_WORKFLOW } from '../../worker/create-worker';
+import { PRELOADED_MODULES } from '../../worker/workflow-bundle';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -34,6 +35,11 @@ function deferredRequires(file: string): string[] {
   );
 }
 
+/** Whether a module imports zod for its values, that is, builds schemas when it is evaluated. */
+function importsZodValues(source: string): boolean {
+  return /^import\s+(?!type\s)[^;]*?\s+from\s+'zod(\/[^']*)?';/ms.test(source);
+}
+
 /**
  * Every module of ours a workflow evaluates when it starts from `entry`; with `deferred`, also those it may load
  * later (a workflow type's modules from the bundle entry, the payload schemas at an assignment's first update).
@@ -57,15 +63,25 @@ describe('what a waiting workflow holds', () => {
 
   it("an assignment evaluates its own modules and the domain's, not the event schemas, the cycle's or the deliveries'", () => {
     const graph = moduleGraph('workflows/assignment/workflow.ts');
-    expect(graph).toContain('workflows/assignment/spec.ts');
     expect(graph).toContain('workflows/assignment/decider.ts');
+    expect(graph).toContain('workflows/assignment/messages.ts');
     expect(graph).not.toContain('workflows/assignment/events.ts');
-    // The updates' payload schemas load at the first update that arrives (workflow.ts), never on replay.
-    expect(graph).not.toContain('workflows/assignment/payloads.ts');
     expect([...graph].filter((f) => f.startsWith('workflows/cycle/') || f.startsWith('workflows/delivery/'))).toEqual(
       [],
     );
     expect(graph).not.toContain('domain/cycle/bulletin.ts');
+  });
+
+  it('an assignment builds no schema for itself: the sandbox builds its schemas once for all (sandbox-schemas.ts)', () => {
+    const shared = new Set(PRELOADED_MODULES.flatMap((file) => [...moduleGraph(path.relative(ROOT, file))]));
+    const own = [...moduleGraph('workflows/assignment/workflow.ts')].filter((file) => !shared.has(file));
+    const buildingSchemas = own.filter((file) => importsZodValues(readFileSync(path.join(ROOT, file), 'utf8')));
+    expect(buildingSchemas).toEqual([]);
+    // What the sandbox loads at the first assignment that asks, and shares: the input's and the payloads' schemas.
+    const loadedOnce = moduleGraph('workflows/sandbox-schemas.ts', { deferred: true });
+    expect([...loadedOnce]).toEqual(
+      expect.arrayContaining(['workflows/assignment/input.ts', 'workflows/assignment/payloads.ts']),
+    );
   });
 
   it('no module a workflow evaluates for itself changes the zod all workflows share (workflows/shared-modules.ts)', () => {
@@ -81,9 +97,9 @@ describe('what a waiting workflow holds', () => {
 
   it('the worker caches as many workflows as its heap holds, with room to spare', () => {
     const MB = 2 ** 20;
-    // This machine's 4.2 GB heap: 4,720 at 0.8 MB each, where the SDK's default of 2,310 at 1.9 MB each once ran out
+    // This machine's 4.2 GB heap: 15,104 at 0.25 MB each, where the SDK's default of 2,310 at 1.9 MB each once ran out
     // of memory.
-    expect(cacheSizeFor(4288 * MB)).toBe(4720);
+    expect(cacheSizeFor(4288 * MB)).toBe(15104);
     for (const heap of [1024, 4288, 16384, 65536].map((n) => n * MB)) {
       expect(cacheSizeFor(heap) * HEAP_PER_CACHED_WORKFLOW + 512 * MB).toBeLessThanOrEqual(heap);
       expect((cacheSizeFor(heap) + 1) * HEAP_PER_CACHED_WORKFLOW + 512 * MB).toBeGreaterThan(heap);

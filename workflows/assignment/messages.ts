@@ -1,16 +1,13 @@
 /**
- * The assignment workflow's messages, its input's schema, and who calls it. The API imports this file to call the
+ * The assignment workflow's messages, and who calls it. The API imports this file to call the
  * workflow without loading workflow code. The updates' payload schemas are in payloads.ts: the workflow's update
  * validators parse payloads with them; handlers use the payload as accepted and do not parse again, because a
  * validator runs only when an update arrives, never on replay — so tightening a schema there changes what new calls
  * may say, never how recorded histories replay.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import { z } from 'zod';
-import { ACTOR_ROLES } from '../../domain/audit/meta';
-import { boundedText } from '../../domain/text';
+import type { Caller } from './caller';
 import type { AssignmentState, Light } from './decider';
-import { assignmentSpecSchema, assignmentSpecV2Schema, assignmentSpecV3Schema } from './spec';
 import type {
   AcknowledgePayload,
   ProgressReportPayload,
@@ -32,59 +29,13 @@ import type {
 
 /** The payloads' schemas are in payloads.ts, which the workflow loads at its first update; their types are here too. */
 export type * from './payloads';
-
-/**
- * The workflow's input, checked when a run starts — also on every replay — with the TaskAssigned event's own spec
- * schema. Event schemas are frozen with the events they describe (a new shape is a new version with an upcaster,
- * tests/workflows/event-schemas.unit.test.ts guards them), so this check reads every recorded input the same way
- * for good. The edge's tighter bounds live in api/assignments.ts.
- */
-
-/** Bounds every store behind the edge can take; a title travels into every event, record and notice of its task. */
-export const LIMITS = {
-  title: 500,
-  unit: 64,
-  summary: 5_000,
-  closingSummary: 2_000,
-  comment: 2_000,
-  evidence: 20,
-} as const;
-
-export const unitName = boundedText('单位名称（如 市质监局）', LIMITS.unit);
-
-/**
- * Who sends an update, as the API knows them: today the unit or office the request body names, after sign-in (issue
- * 11) the signed-in account. The workflow names it as the actor of the events the update brings (provenance.ts).
- */
-export const callerSchema = z
-  .object({
-    role: z.enum(ACTOR_ROLES, { error: `操作人角色应为 ${ACTOR_ROLES.join('、')} 之一` }),
-    name: boundedText('操作人名称', LIMITS.unit),
-    /** The signed-in account acting for the unit or office (api/auth/account.ts). */
-    account: boundedText('操作人账号', 64).optional(),
-  })
-  .strict();
-export type Caller = z.infer<typeof callerSchema>;
-
-export const assignmentInputSchema = z.object({
-  // Newest first: a version-3 spec would also pass version 2's schema, which would strip its own fields.
-  spec: z.union([assignmentSpecV3Schema, assignmentSpecV2Schema, assignmentSpecSchema]),
-  /** An assignment handed over from another unit's (改派): its first events say so. */
-  handover: z
-    .object({ predecessor: z.string().min(1), from: z.string().min(1), by: z.string().min(1), reason: z.string() })
-    .optional(),
-  /** Who assigned it, when the API knows: the signed-in coordinator's office and account (api/caller.ts). */
-  actor: callerSchema.optional(),
-});
-export type AssignmentInput = z.infer<typeof assignmentInputSchema>;
+/** The input's schema is in input.ts, which the sandbox loads once for all assignments; its type is here too. */
+export type { AssignmentInput } from './input';
+/** Who calls, and the bounds of what they send, are in caller.ts; the caller's type is here too. */
+export type { Caller } from './caller';
 
 /** An update's payload: the request's body, and who sent it when the API says so (older callers did not). */
 export type Called<T> = T & { actor?: Caller };
-
-/** The schema an update's validator parses its payload with: the body's, and the optional caller. */
-export function calledSchema<S extends z.ZodObject>(schema: S) {
-  return schema.extend({ actor: callerSchema.optional() });
-}
 
 /** What callers see of an assignment: its state, its light, and when the clock will next act on it. */
 export interface AssignmentView extends AssignmentState {

@@ -1,15 +1,15 @@
 /**
  * The payloads of the assignment workflow's updates, and their schemas. The API parses request bodies with them, and
- * the workflow's update validators parse what arrives. The workflow loads this module at its first update, not at its
- * start (workflow.ts): a validator never runs on replay, and a new workflow evaluates every module it imports for
- * itself (worker/workflow-bundle.ts), so these schemas would cost each new assignment several milliseconds and a
- * share of its memory in the worker's cache, for updates most of them receive weeks later, if ever.
+ * the workflow's update validators parse what arrives. The worker's sandbox loads this module once, at the first
+ * update any assignment receives, and every assignment's validators use the same schemas (workflows/sandbox-schemas.ts):
+ * a validator never runs on replay, and a module an assignment imported would be evaluated again for each one
+ * (worker/workflow-bundle.ts), 340 KB of schemas held by every assignment from its first update on.
  */
 import { z } from 'zod';
 import { isCalendarDate } from '../../domain/calendar';
 import { evidenceRefSchema } from '../../domain/evidence/ref';
 import { boundedText } from '../../domain/text';
-import { LIMITS, unitName } from './messages';
+import { LIMITS, unitName } from './caller';
 import { supervisionPolicyV2Schema } from './spec';
 
 export const acknowledgePayloadSchema = z.object({ unit: unitName }).strict();

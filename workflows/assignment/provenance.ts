@@ -9,7 +9,7 @@
  * signed-in account once there is one) is preferred to the name in the payload.
  */
 import type { Actor } from '../../domain/audit/chain';
-import { CLOCK } from '../../domain/audit/meta';
+import { CLOCK } from '../../domain/audit/actors';
 import type { AssignmentCommand } from './decider';
 import type { AssignmentEvent } from './events';
 

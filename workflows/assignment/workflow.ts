@@ -39,10 +39,8 @@ import {
 } from './decider';
 import type { AssignmentEvent, RecordedEvent } from './events';
 import {
-  calledSchema,
   acknowledgeUpdate,
   assignedUpdate,
-  assignmentInputSchema,
   cancelUpdate,
   completeUpdate,
   pauseUpdate,
@@ -71,13 +69,13 @@ import { provenanceOf } from './provenance';
 import { UNTIL_IT_WORKS } from '../retry';
 import { noticesFor, type Notice } from './notices';
 import { searchAttributesOf } from './search';
+import { assignmentInputSchema, calledPayloadSchema } from '../sandbox-schemas';
 
 /**
- * The updates' payload schemas, loaded at the first update that arrives: only a validator parses with them, and a
- * validator never runs on replay, so most assignments never load them at all (payloads.ts says what that saves).
+ * The input's and the updates' payloads' schemas are built once in the worker's sandbox and shared by every
+ * assignment (sandbox-schemas.ts says why); the payloads' at the first update that arrives, since only a validator
+ * parses with them and a validator never runs on replay.
  */
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- a require at the call is what defers the module
-const payloads = () => require('./payloads') as typeof Payloads;
 type PayloadSchemaName = keyof typeof Payloads;
 type PayloadSchema<K extends PayloadSchemaName> = (typeof Payloads)[K];
 
@@ -192,7 +190,7 @@ export const STORED_BEFORE_COUNTED = 'stored-before-counted';
 
 export async function assignmentWorkflow(input: AssignmentInput): Promise<AssignmentView> {
   // A bad input must fail the run at once: left to the decider's clock it would fail workflow tasks forever.
-  const { spec: assignedSpec, handover, actor: assignedBy } = parse(assignmentInputSchema, input);
+  const { spec: assignedSpec, handover, actor: assignedBy } = parse(assignmentInputSchema(), input);
   const spec = normalizeSpec(assignedSpec);
   const { workflowId: assignmentId, runId } = workflowInfo();
   const storedBeforeCounted = patched(STORED_BEFORE_COUNTED);
@@ -316,9 +314,6 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
     toCommand: (payload: z.infer<PayloadSchema<K>>, now: Date) => AssignmentCommand,
   ) => {
     type S = PayloadSchema<K>;
-    // Built at the first call, not at the start: an assignment registers a handler for every update and is called on
-    // a few, and a new workflow builds its schemas in fresh modules (worker/workflow-bundle.ts says why).
-    let called: ReturnType<typeof calledSchema<S>> | undefined;
     const split = ({ actor, ...body }: Called<z.infer<S>>) => ({ actor, body: body as z.infer<S> });
     setHandler(
       update,
@@ -329,7 +324,7 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
       },
       {
         validator: (payload) => {
-          parse((called ??= calledSchema(payloads()[schemaName])), payload);
+          parse(calledPayloadSchema(schemaName), payload);
           asFailure(() => decide(toCommand(split(payload).body, workflowNow()), validationState()));
         },
       },

@@ -5,7 +5,8 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import { boundedText } from '../../domain/text';
-import { LIMITS, type Called } from '../assignment/messages';
+import { LIMITS } from '../assignment/caller';
+import type { Called } from '../assignment/messages';
 import { cycleConfigSchema, type BulletinSchedule, type CycleConfig } from './events';
 
 export const cycleInputSchema = z.object({

@@ -4,7 +4,7 @@
  * for the report that the cycle's assignments have started. Pure, like the assignment's (../assignment/provenance.ts).
  */
 import type { Actor } from '../../domain/audit/chain';
-import { CLOCK, SYSTEM } from '../../domain/audit/meta';
+import { CLOCK, SYSTEM } from '../../domain/audit/actors';
 import { withReason, type Provenance } from '../assignment/provenance';
 import type { CycleEvent } from './events';
 

@@ -24,7 +24,8 @@ import type { Activities } from '../../activities/types';
 import { describeIssues } from '../../domain/validation';
 import type { BulletinSchedule, CycleEvent, RecordedCycleEvent } from './events';
 import { cycleStream } from './events';
-import { calledSchema, type Called, type Caller } from '../assignment/messages';
+import { calledSchema, type Caller } from '../assignment/caller';
+import type { Called } from '../assignment/messages';
 import { cycleProvenanceOf } from './provenance';
 import {
   cancelCycleUpdate,
