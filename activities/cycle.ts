@@ -3,7 +3,7 @@
  * all of them, and computing a period's bulletin from their stored events. They reach Temporal through the worker's
  * own client, on the worker's own task queue.
  */
-import { ApplicationFailure, heartbeat } from '@temporalio/activity';
+import { ApplicationFailure, Context, heartbeat } from '@temporalio/activity';
 import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
@@ -14,8 +14,8 @@ import type { Pool } from 'pg';
 import { computeBulletin, type BulletinAssignment } from '../domain/cycle/bulletin';
 import { fold, type AnySpec, type AssignmentState } from '../workflows/assignment/decider';
 import type { AssignmentEvent } from '../workflows/assignment/events';
-import { cancelUpdate, pauseUpdate, resumeUpdate } from '../workflows/assignment/messages';
-import type { assignmentWorkflow } from '../workflows/assignment/workflow';
+import { ASSIGNMENT_WORKFLOW_TYPE, cancelUpdate, pauseUpdate, resumeUpdate } from '../workflows/assignment/messages';
+import type { assignmentWorkflowV2 } from '../workflows/assignment/workflow';
 import { cycleStartOptions } from '../workflows/cycle/start-options';
 import { eachLimited } from '../infra/each-limited';
 import type { Activities } from './types';
@@ -56,11 +56,11 @@ export function createCycleActivities({ pool, temporal }: { pool: Pool; temporal
       let existing = 0;
       await eachLimited(rows, CONCURRENCY, async (row) => {
         try {
-          await client.workflow.start<typeof assignmentWorkflow>('assignmentWorkflow', {
+          await client.workflow.start<typeof assignmentWorkflowV2>(ASSIGNMENT_WORKFLOW_TYPE, {
             taskQueue,
             workflowId: row.assignment_id,
             args: [{ spec: row.spec }],
-            ...cycleStartOptions(cycleId, row.unit),
+            ...cycleStartOptions(row.spec, serverNow()),
           });
           started++;
         } catch (error) {
@@ -145,11 +145,11 @@ export function createCycleActivities({ pool, temporal }: { pool: Pool; temporal
         );
       }
       try {
-        await client.workflow.start<typeof assignmentWorkflow>('assignmentWorkflow', {
+        await client.workflow.start<typeof assignmentWorkflowV2>(ASSIGNMENT_WORKFLOW_TYPE, {
           taskQueue,
           workflowId,
           args: [{ spec, handover }],
-          ...cycleStartOptions(spec.cycleId ?? '', spec.unit),
+          ...cycleStartOptions(spec, serverNow(), handover),
         });
         return { started: true };
       } catch (error) {
@@ -158,6 +158,15 @@ export function createCycleActivities({ pool, temporal }: { pool: Pool; temporal
       }
     },
   };
+}
+
+/**
+ * The server's time in this activity: when its attempt was scheduled. Not the machine's clock: on the time-skipping
+ * server a simulation's assignments start in the year simulated. An assignment whose attributes changed in the
+ * seconds a batch takes upserts them in its first task (workflows/assignment/search.ts).
+ */
+function serverNow(): Date {
+  return new Date(Context.current().info.currentAttemptScheduledTimestampMs);
 }
 
 /**

@@ -27,7 +27,8 @@ import type { EvidenceRef } from '../domain/evidence/ref';
 import { calendarSlice, type YearDates } from '../domain/working-days';
 import { boundedText, trimStrings } from '../domain/text';
 import { describeIssues } from '../domain/validation';
-import { decide, DEFAULT_LIGHTS, DomainError, initialState } from '../workflows/assignment/decider';
+import { decide, DEFAULT_LIGHTS, DomainError, initialState, isSpecV2 } from '../workflows/assignment/decider';
+import { assignedSearchAttributes } from '../workflows/assignment/search';
 import {
   assignmentSpecSchema,
   supervisionPolicySchema,
@@ -35,6 +36,7 @@ import {
   type AssignmentSpecV3,
 } from '../workflows/assignment/events';
 import {
+  ASSIGNMENT_WORKFLOW_TYPE,
   acknowledgeUpdate,
   assignedUpdate,
   cancelUpdate,
@@ -93,7 +95,7 @@ import {
   progressReportPayloadSchema,
 } from '../workflows/assignment/payloads';
 import { DEFAULT_CONVERSATION, DEFAULT_CYCLE_POLICY, DEFAULT_POLICY } from '../workflows/assignment/policy';
-import type { assignmentWorkflow } from '../workflows/assignment/workflow';
+import type { assignmentWorkflowV2 } from '../workflows/assignment/workflow';
 import { assigningOffice, called } from './caller';
 import { AppError, isAppErrorCode } from './errors';
 import type { IdempotencyKeys } from './idempotency';
@@ -148,6 +150,11 @@ export interface AssignmentServiceOptions {
    */
   calendarYears?: () => Promise<readonly YearDates[]>;
   /**
+   * The workflow type new assignments start as: `assignmentWorkflowV2` (ASSIGNMENT_WORKFLOW_TYPE). Tests of runs begun
+   * before it give the old type, `assignmentWorkflow`, whose runs still ask each patch.
+   */
+  workflowType?: 'assignmentWorkflow' | typeof ASSIGNMENT_WORKFLOW_TYPE;
+  /**
    * The evidence store's view of the files a report or a closure request cites (infra/evidence-store.ts
    * resolveEvidence). Without it, a call citing evidence is refused: nothing can vouch for the files.
    */
@@ -192,15 +199,20 @@ export class AssignmentService {
     }
     const assignmentId = assignmentIdOf(request.planId, request.ref, request.unit);
     const { actor: assignedBy } = assigningOffice(request.coordinator, this.options.coordinator);
-    const start = new WithStartWorkflowOperation<typeof assignmentWorkflow>('assignmentWorkflow', {
-      taskQueue: this.options.taskQueue,
-      workflowId: assignmentId,
-      args: [{ spec, ...(assignedBy && { actor: assignedBy }) }],
-      workflowIdConflictPolicy: 'FAIL',
-      // One event stream per id: a completed run's id is never reused. A run that failed before storing anything
-      // may be started again; one that failed after would meet its stored events and stop (EVENT_STREAM_CONFLICT).
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-    });
+    const start = new WithStartWorkflowOperation<typeof assignmentWorkflowV2>(
+      this.options.workflowType ?? ASSIGNMENT_WORKFLOW_TYPE,
+      {
+        taskQueue: this.options.taskQueue,
+        workflowId: assignmentId,
+        args: [{ spec, ...(assignedBy && { actor: assignedBy }) }],
+        // What it shows once assigned, so that its first task has nothing to upsert (version 1 shows nothing).
+        ...(isSpecV2(spec) && { typedSearchAttributes: assignedSearchAttributes(spec, now) }),
+        workflowIdConflictPolicy: 'FAIL',
+        // One event stream per id: a completed run's id is never reused. A run that failed before storing anything
+        // may be started again; one that failed after would meet its stored events and stop (EVENT_STREAM_CONFLICT).
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+      },
+    );
     try {
       return await this.options.client.workflow.executeUpdateWithStart(assignedUpdate, {
         startWorkflowOperation: start,

@@ -6,7 +6,7 @@
  */
 import { condition, defineSignal, proxySinks, setHandler, type Sinks } from '@temporalio/workflow';
 
-export { assignmentWorkflow, cycleWorkflow } from '../workflows';
+export { assignmentWorkflow, assignmentWorkflowV2, cycleWorkflow } from '../workflows';
 
 export interface BenchSinks extends Sinks {
   bench: {

@@ -25,9 +25,10 @@
  *                                         silent through the Spring Festival week, paused and resumed, withdrawn
  *                                         (cycle-silent.json, cycle-paused.json, cycle-cancelled.json)
  *
- * Since the `record-events-locally` patch every file is named `local-<scenario>.json`. The histories recorded before
- * it keep their names: `v2-` for the assignments recorded with `stored-before-counted` in force, none for those before
- * it, for the cycle's and for the `v3-` ones.
+ * Since assignments start as `assignmentWorkflowV2` (every patch in force, none asked) every file is named
+ * `wf2-<scenario>.json`. The histories recorded before keep their names: `local-` for those recorded with the
+ * `record-events-locally` patch in force, `v2-` for the assignments recorded with `stored-before-counted` in force,
+ * none for those before it, for the cycle's and for the `v3-` ones.
  */
 import { access, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -44,6 +45,7 @@ import { openDependencies } from '../worker/dependencies';
 import { loadCalendarYears } from '../infra/calendar-store';
 import { resolveEvidence, storeEvidence } from '../infra/evidence-store';
 import {
+  ASSIGNMENT_WORKFLOW_TYPE,
   acknowledgeUpdate,
   assignedUpdate,
   contributeUpdate,
@@ -70,8 +72,8 @@ import { bundleWorkflows } from '../worker/workflow-bundle';
 const run = promisify(execFile);
 const ROOT = path.join(__dirname, '..');
 const OUT = path.join(ROOT, 'tests', 'replay', 'histories');
-/** Histories recorded with the `record-events-locally` patch in force: every scenario, the cycle's and v3's too. */
-const PREFIX = 'local-';
+/** Histories of `assignmentWorkflowV2`, which asks no patch: every scenario, the cycle's and v3's too. */
+const PREFIX = 'wf2-';
 
 const YEAR = ['year-on-time', 'year-late', 'year-never'] as const;
 const DEV = ['lifecycle-completed', 'refused-updates', 'conversation'] as const;
@@ -85,7 +87,7 @@ type Scenario =
   | 'lost-task';
 const SCENARIOS: readonly Scenario[] = [...YEAR, ...DEV, 'cycle', 'v3-cooperation', 'lost-task'];
 
-/** Where a scenario is saved: tests/replay/histories/local-<scenario>.json (PREFIX). */
+/** Where a scenario is saved: tests/replay/histories/wf2-<scenario>.json (PREFIX). */
 function fileOf(scenario: Scenario): string {
   return path.join(OUT, `${PREFIX}${scenario}.json`);
 }
@@ -331,7 +333,7 @@ async function recordLostTask(config: Config, pool: Pool, workflowBundle: { code
   };
   const id = `${prefix}-lost-task:五.(二).29:${unit}`;
   try {
-    const handle = await client.workflow.start<typeof assignmentWorkflow>('assignmentWorkflow', {
+    const handle = await client.workflow.start<typeof assignmentWorkflow>(ASSIGNMENT_WORKFLOW_TYPE, {
       taskQueue,
       workflowId: id,
       args: [{ spec }],
@@ -396,7 +398,7 @@ async function recordCooperation(pool: Pool, topic: string, workflowBundle: { co
       const unit = '市质监局';
       const id = `${prefix}-cooperation:五.(二).29:${unit}`;
       await skipTo('2018-06-04', '09:00');
-      const handle = await env.client.workflow.start<typeof assignmentWorkflow>('assignmentWorkflow', {
+      const handle = await env.client.workflow.start<typeof assignmentWorkflow>(ASSIGNMENT_WORKFLOW_TYPE, {
         taskQueue,
         workflowId: id,
         args: [

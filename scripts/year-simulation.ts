@@ -7,7 +7,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { addDays, quarterEndsBetween, shanghaiDate, shanghaiInstant } from '../domain/calendar';
 import type { AssignmentSpec } from '../workflows/assignment/events';
-import { acknowledgeUpdate, submitReportUpdate } from '../workflows/assignment/messages';
+import { ASSIGNMENT_WORKFLOW_TYPE, acknowledgeUpdate, submitReportUpdate } from '../workflows/assignment/messages';
 import { DEFAULT_POLICY } from '../workflows/assignment/policy';
 import type { assignmentWorkflow } from '../workflows/assignment/workflow';
 
@@ -59,7 +59,7 @@ export async function simulateYear({
     policy: DEFAULT_POLICY,
   });
   const start = (unit: string) =>
-    env.client.workflow.start<typeof assignmentWorkflow>('assignmentWorkflow', {
+    env.client.workflow.start<typeof assignmentWorkflow>(ASSIGNMENT_WORKFLOW_TYPE, {
       taskQueue,
       workflowId: `${prefix}:${unit}`,
       args: [{ spec: spec(unit) }],

@@ -23,6 +23,12 @@ export function assignmentWorkflow(
   return assignment().assignmentWorkflow(...args);
 }
 
+export function assignmentWorkflowV2(
+  ...args: Parameters<typeof Assignment.assignmentWorkflowV2>
+): ReturnType<typeof Assignment.assignmentWorkflowV2> {
+  return assignment().assignmentWorkflowV2(...args);
+}
+
 export function cycleWorkflow(...args: Parameters<typeof Cycle.cycleWorkflow>): ReturnType<typeof Cycle.cycleWorkflow> {
   return cycle().cycleWorkflow(...args);
 }

@@ -8,7 +8,12 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Pool } from 'pg';
 import { assignmentAsOf } from '../../domain/audit/as-of';
 import { noticesOf, streamEvents } from '../../infra/audit-store';
-import { assignedUpdate, statusQuery, type AssignmentView } from '../../workflows/assignment/messages';
+import {
+  ASSIGNMENT_WORKFLOW_TYPE,
+  assignedUpdate,
+  statusQuery,
+  type AssignmentView,
+} from '../../workflows/assignment/messages';
 import type { assignmentWorkflow } from '../../workflows/assignment/workflow';
 import { connectPostgres, createTimeSkippingEnv, runProductWorker, uniqueId } from '../support/stack';
 import { spec } from '../workflows/decider-v2-fixtures';
@@ -34,7 +39,7 @@ afterAll(async () => {
 
 test('as of each moment the clock acted, the state the workflow answered then', async () => {
   const id = uniqueId('as-of-2017');
-  const handle = await env.client.workflow.start<typeof assignmentWorkflow>('assignmentWorkflow', {
+  const handle = await env.client.workflow.start<typeof assignmentWorkflow>(ASSIGNMENT_WORKFLOW_TYPE, {
     taskQueue,
     workflowId: id,
     args: [{ spec: { ...spec, taskId: id } }],

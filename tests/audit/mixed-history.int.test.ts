@@ -69,6 +69,8 @@ beforeAll(async () => {
     taskQueue,
     coordinator: COORDINATOR,
     calendarYears: () => loadCalendarYears(pool),
+    // A run begun before every assignment started as assignmentWorkflowV2, which asks no patch.
+    workflowType: 'assignmentWorkflow',
   });
 
   const stopOld = await runWorker(bundle, true);

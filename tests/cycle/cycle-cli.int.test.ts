@@ -17,6 +17,7 @@ import { loadCalendarYears } from '../../infra/calendar-store';
 import { shanghaiDate } from '../../domain/calendar';
 import { dubanIn } from '../support/duban-cli';
 import { connectPostgres, startStackWorker, uniqueId } from '../support/stack';
+import { ASSIGNMENT_WORKFLOW_TYPE } from '../../workflows/assignment/messages';
 
 jest.setTimeout(180_000);
 
@@ -136,7 +137,7 @@ test('a launch interrupted before its cycle began starts, run again, only what i
     }),
   ).rejects.toThrow('killed');
   for (const item of prepared.launch.items.slice(0, 2)) {
-    await stack.client.workflow.start('assignmentWorkflow', {
+    await stack.client.workflow.start(ASSIGNMENT_WORKFLOW_TYPE, {
       taskQueue,
       workflowId: item.assignmentId,
       args: [{ spec: specOf(item, cycleId, prepared.config) }],

@@ -4,12 +4,17 @@
  * the recorded histories.
  */
 import { sleep } from '@temporalio/workflow';
-import { assignmentWorkflow as current } from '../../workflows/assignment/workflow';
+import { assignmentWorkflow as current, assignmentWorkflowV2 as currentV2 } from '../../workflows/assignment/workflow';
 import { cycleWorkflow as currentCycle } from '../../workflows/cycle/workflow';
 
 export async function assignmentWorkflow(...args: Parameters<typeof current>): ReturnType<typeof current> {
   await sleep('1 hour');
   return current(...args);
+}
+
+export async function assignmentWorkflowV2(...args: Parameters<typeof currentV2>): ReturnType<typeof currentV2> {
+  await sleep('1 hour');
+  return currentV2(...args);
 }
 
 export async function cycleWorkflow(...args: Parameters<typeof currentCycle>): ReturnType<typeof currentCycle> {

@@ -13,6 +13,7 @@ import { formatShanghai, shanghaiInstant } from '../../domain/calendar';
 import { packageCalendarYears } from '../../domain/calendar-years';
 import { calendarSlice } from '../../domain/working-days';
 import {
+  ASSIGNMENT_WORKFLOW_TYPE,
   acknowledgeUpdate,
   assignedUpdate,
   contributeUpdate,
@@ -74,7 +75,7 @@ async function inbox(id: string, since = '2017-01-01'): Promise<string[]> {
 test('a year of conversation: rework, an extension, a closure returned — each moving exactly what it must', async () => {
   const id = uniqueId('talk-2017');
   await skipTo(env, '2017-01-03', '09:00');
-  const handle: WorkflowHandle<typeof assignmentWorkflow> = await env.client.workflow.start('assignmentWorkflow', {
+  const handle: WorkflowHandle<typeof assignmentWorkflow> = await env.client.workflow.start(ASSIGNMENT_WORKFLOW_TYPE, {
     taskQueue,
     workflowId: id,
     args: [{ spec: { ...spec, taskId: id } }],
@@ -164,7 +165,7 @@ test('a send-back answered by 改派: the new unit takes over with the dates as 
     ],
   };
   await skipTo(env, '2018-01-02', '09:00');
-  const handle: WorkflowHandle<typeof assignmentWorkflow> = await env.client.workflow.start('assignmentWorkflow', {
+  const handle: WorkflowHandle<typeof assignmentWorkflow> = await env.client.workflow.start(ASSIGNMENT_WORKFLOW_TYPE, {
     taskQueue,
     workflowId: id,
     args: [{ spec: spec2018 }],
@@ -220,7 +221,7 @@ test('a send-back answered by 改派: the new unit takes over with the dates as 
 test('version 3: 签收 in time, the cooperating units reminded, one never contributing shown as missing', async () => {
   const id = uniqueId('cooperation-2018');
   await skipTo(env, '2018-06-04', '09:00'); // Monday; the Dragon Boat Festival is Monday 06-18
-  const handle: WorkflowHandle<typeof assignmentWorkflow> = await env.client.workflow.start('assignmentWorkflow', {
+  const handle: WorkflowHandle<typeof assignmentWorkflow> = await env.client.workflow.start(ASSIGNMENT_WORKFLOW_TYPE, {
     taskQueue,
     workflowId: id,
     args: [

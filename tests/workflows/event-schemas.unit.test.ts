@@ -71,7 +71,7 @@ test('every event and every workflow input in the recorded histories parses as i
   const histories = recorded();
   expect(histories.length).toBeGreaterThan(0);
   for (const { file, inputs, batches } of histories) {
-    const input = file === 'cycle.json' || file === 'local-cycle.json' ? cycleInputSchema : assignmentInputSchema;
+    const input = /^((local|wf2)-)?cycle\.json$/.test(file) ? cycleInputSchema : assignmentInputSchema;
     expect([file, inputs.map((i) => input.parse(i))]).toEqual([file, inputs]);
     const events = batches.flatMap((batch) =>
       z.array(z.union([recordedEventSchema, recordedCycleEventSchema])).parse(batch),

@@ -12,7 +12,7 @@ import type { Activities } from '../../activities/types';
 import { formatShanghai, shanghaiDate } from '../../domain/calendar';
 import { createAssignmentWorker } from '../../worker/create-worker';
 import type { AssignmentSpec, RecordedEvent } from '../../workflows/assignment/events';
-import { statusQuery, submitReportUpdate } from '../../workflows/assignment/messages';
+import { ASSIGNMENT_WORKFLOW_TYPE, statusQuery, submitReportUpdate } from '../../workflows/assignment/messages';
 import type { Notice } from '../../workflows/assignment/notices';
 import { DEFAULT_POLICY } from '../../workflows/assignment/policy';
 import type { assignmentWorkflow } from '../../workflows/assignment/workflow';
@@ -139,7 +139,7 @@ async function assignAndRun(
   });
   await worker.runUntil(async () => {
     await skipTo(env, `${y}-09-01`, '10:00');
-    const handle = await env.client.workflow.start<typeof assignmentWorkflow>('assignmentWorkflow', {
+    const handle = await env.client.workflow.start<typeof assignmentWorkflow>(ASSIGNMENT_WORKFLOW_TYPE, {
       taskQueue,
       workflowId: `${taskQueue}:${UNIT}`,
       args: [{ spec: spec(`${taskQueue}:二.(三).一是`, y) }],

@@ -12,7 +12,12 @@ import { firstBreak } from '../../domain/audit/chain';
 import { formatShanghai } from '../../domain/calendar';
 import { createActivities } from '../../activities';
 import { decide, initialState } from '../../workflows/assignment/decider';
-import { assignedUpdate, contributeUpdate, submitReportUpdate } from '../../workflows/assignment/messages';
+import {
+  ASSIGNMENT_WORKFLOW_TYPE,
+  assignedUpdate,
+  contributeUpdate,
+  submitReportUpdate,
+} from '../../workflows/assignment/messages';
 import { provenanceOf } from '../../workflows/assignment/provenance';
 import { DEFAULT_CONVERSATION } from '../../workflows/assignment/policy';
 import {
@@ -54,7 +59,7 @@ afterAll(async () => {
 test('each stored event names its actor, the reason given, and the run that produced it; the chain holds', async () => {
   const id = uniqueId('audit-2017');
   await skipTo(env, '2017-01-03', '09:00');
-  const handle: WorkflowHandle<typeof assignmentWorkflow> = await env.client.workflow.start('assignmentWorkflow', {
+  const handle: WorkflowHandle<typeof assignmentWorkflow> = await env.client.workflow.start(ASSIGNMENT_WORKFLOW_TYPE, {
     taskQueue,
     workflowId: id,
     args: [{ spec: { ...spec, ...DEFAULT_CONVERSATION, targets: [], taskId: id } }],
@@ -110,7 +115,7 @@ test('each stored event names its actor, the reason given, and the run that prod
 
 test('a caller without a name, or a report out of bounds, is refused before it reaches the history, and nothing is stored', async () => {
   const id = uniqueId('audit-refused');
-  const handle: WorkflowHandle<typeof assignmentWorkflow> = await env.client.workflow.start('assignmentWorkflow', {
+  const handle: WorkflowHandle<typeof assignmentWorkflow> = await env.client.workflow.start(ASSIGNMENT_WORKFLOW_TYPE, {
     taskQueue,
     workflowId: id,
     args: [{ spec: { ...spec, ...DEFAULT_CONVERSATION, targets: [], taskId: id } }],
@@ -129,45 +134,53 @@ test('a caller without a name, or a report out of bounds, is refused before it r
   expect((await storedEvents(pool, id)).map((e) => e.event.type)).toEqual(['TaskAssigned']);
 });
 
-test('a workflow task run again after its completion was lost goes on with the event its first attempt stored', async () => {
-  // The first attempt of the assignment's first task stored its TaskAssigned, and its completion never reached the
-  // server (a worker too busy for the task's timeout: TMPRL1104); the task runs again an hour later, on another
-  // worker. The store keeps the first telling and answers with it, and the workflow goes on with that one.
-  const id = uniqueId('audit-lost-task');
-  const queue = uniqueId('lost-task'); // no worker polls it yet: the first task waits
-  const assignedSpec = { ...spec, ...DEFAULT_CONVERSATION, targets: [], taskId: id };
-  const handle = await env.client.workflow.start<typeof assignmentWorkflow>('assignmentWorkflow', {
-    taskQueue: queue,
-    workflowId: id,
-    args: [{ spec: assignedSpec }],
-  });
-  const firstAttempt = new Date((await env.currentTimeMs()) - 3_600_000);
-  const [event] = decide({ type: 'AssignTask', now: firstAttempt, spec: assignedSpec }, initialState);
-  const command = { type: 'AssignTask', now: firstAttempt, spec: assignedSpec } as const;
-  await createActivities({ pool, topic: config.KAFKA_EVENTS_TOPIC }).storeEvents([
-    {
-      assignmentId: id,
-      seq: 1,
-      event: event!,
-      meta: { ...provenanceOf(command, event!), workflowId: id, runId: handle.firstExecutionRunId },
-    },
-  ]);
+test.each([
+  // Every assignment since 2026-11-24: every patch in force, none asked, so its history holds no patch marker.
+  [ASSIGNMENT_WORKFLOW_TYPE, []],
+  // A run begun before: it asks each patch, and holds fold-as-stored's marker where the two tellings differed.
+  ['assignmentWorkflow', [STORED_BEFORE_COUNTED, RECORD_EVENTS_LOCALLY, FOLD_AS_STORED]],
+])(
+  'a workflow task run again after its completion was lost goes on with the event its first attempt stored (%s)',
+  async (workflowType, markers) => {
+    // The first attempt of the assignment's first task stored its TaskAssigned, and its completion never reached the
+    // server (a worker too busy for the task's timeout: TMPRL1104); the task runs again an hour later, on another
+    // worker. The store keeps the first telling and answers with it, and the workflow goes on with that one.
+    const id = uniqueId('audit-lost-task');
+    const queue = uniqueId('lost-task'); // no worker polls it yet: the first task waits
+    const assignedSpec = { ...spec, ...DEFAULT_CONVERSATION, targets: [], taskId: id };
+    const handle = await env.client.workflow.start<typeof assignmentWorkflow>(workflowType, {
+      taskQueue: queue,
+      workflowId: id,
+      args: [{ spec: assignedSpec }],
+    });
+    const firstAttempt = new Date((await env.currentTimeMs()) - 3_600_000);
+    const [event] = decide({ type: 'AssignTask', now: firstAttempt, spec: assignedSpec }, initialState);
+    const command = { type: 'AssignTask', now: firstAttempt, spec: assignedSpec } as const;
+    await createActivities({ pool, topic: config.KAFKA_EVENTS_TOPIC }).storeEvents([
+      {
+        assignmentId: id,
+        seq: 1,
+        event: event!,
+        meta: { ...provenanceOf(command, event!), workflowId: id, runId: handle.firstExecutionRunId },
+      },
+    ]);
 
-  const again = await runProductWorker(pool, queue, { connection: env.nativeConnection, client: env.client });
-  try {
-    const view = await handle.executeUpdate(assignedUpdate);
-    expect(view.assignedAt).toBe(firstAttempt.toISOString());
-  } finally {
-    await again.stop();
-  }
-  const stored = await storedEvents(pool, id);
-  expect(stored.map((e) => [e.seq, e.event.type, e.event.at])).toEqual([
-    [1, 'TaskAssigned', firstAttempt.toISOString()],
-  ]);
-  expect(firstBreak(stored)).toBeUndefined();
+    const again = await runProductWorker(pool, queue, { connection: env.nativeConnection, client: env.client });
+    try {
+      const view = await handle.executeUpdate(assignedUpdate);
+      expect(view.assignedAt).toBe(firstAttempt.toISOString());
+    } finally {
+      await again.stop();
+    }
+    const stored = await storedEvents(pool, id);
+    expect(stored.map((e) => [e.seq, e.event.type, e.event.at])).toEqual([
+      [1, 'TaskAssigned', firstAttempt.toISOString()],
+    ]);
+    expect(firstBreak(stored)).toBeUndefined();
 
-  // Its history holds the patch's marker where it happened, and replays with the current workflow code.
-  const history = await handle.fetchHistory();
-  expect(patchesIn(history.events!)).toEqual([STORED_BEFORE_COUNTED, RECORD_EVENTS_LOCALLY, FOLD_AS_STORED]);
-  await Worker.runReplayHistory({ workflowBundle: await bundleWorkflows(), replayName: 'lost-task' }, history, id);
-});
+    // Its history holds the patches' markers its type asks for, and replays with the current workflow code.
+    const history = await handle.fetchHistory();
+    expect(patchesIn(history.events!)).toEqual(markers);
+    await Worker.runReplayHistory({ workflowBundle: await bundleWorkflows(), replayName: 'lost-task' }, history, id);
+  },
+);

@@ -34,6 +34,12 @@ export type { AssignmentInput } from './input';
 /** Who calls, and the bounds of what they send, are in caller.ts; the caller's type is here too. */
 export type { Caller } from './caller';
 
+/**
+ * The workflow type every assignment is started as since 2026-11-24: the same code as `assignmentWorkflow`, which runs
+ * started before keep, with every patch in force and none asked (workflows/assignment/workflow.ts).
+ */
+export const ASSIGNMENT_WORKFLOW_TYPE = 'assignmentWorkflowV2';
+
 /** An update's payload: the request's body, and who sent it when the API says so (older callers did not). */
 export type Called<T> = T & { actor?: Caller };
 

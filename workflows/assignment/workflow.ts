@@ -68,7 +68,7 @@ import type * as Payloads from './payloads';
 import { provenanceOf } from './provenance';
 import { UNTIL_IT_WORKS } from '../retry';
 import { noticesFor, type Notice } from './notices';
-import { searchAttributesOf } from './search';
+import { searchAttributesOf, searchText } from './search';
 import { assignmentInputSchema, calledPayloadSchema } from '../sandbox-schemas';
 
 /**
@@ -124,9 +124,13 @@ export const FOLD_AS_STORED = 'fold-as-stored';
  * Returns the events the workflow goes on with: as the store holds them (FOLD_AS_STORED). The activity path answers
  * nothing, and its history holds the batch.
  */
-async function storeBatch(batch: RecordedEvent[], notices: Notice[] | undefined): Promise<RecordedEvent[]> {
+async function storeBatch(
+  batch: RecordedEvent[],
+  notices: Notice[] | undefined,
+  patches: Patches,
+): Promise<RecordedEvent[]> {
   const args: [RecordedEvent[], Notice[]?] = notices ? [batch, notices] : [batch];
-  if (!patched(RECORD_EVENTS_LOCALLY)) {
+  if (!patches.recordEventsLocally()) {
     await recordEvents(...args);
     return batch;
   }
@@ -141,7 +145,7 @@ async function storeBatch(batch: RecordedEvent[], notices: Notice[] | undefined)
     await recordEvents(...args);
     return batch;
   }
-  return asStored(batch, answer);
+  return asStored(batch, answer, patches);
 }
 
 /**
@@ -149,7 +153,7 @@ async function storeBatch(batch: RecordedEvent[], notices: Notice[] | undefined)
  * command decided at the same instant decides the same events. An answer that is not the batch's events in their
  * places (stream, seq, type) is not another telling; it is logged, and the workflow goes on with its own.
  */
-function asStored(batch: RecordedEvent[], answer: RecordedEvent[] | undefined): RecordedEvent[] {
+function asStored(batch: RecordedEvent[], answer: RecordedEvent[] | undefined, patches: Patches): RecordedEvent[] {
   const inPlace =
     Array.isArray(answer) &&
     answer.length === batch.length &&
@@ -163,7 +167,7 @@ function asStored(batch: RecordedEvent[], answer: RecordedEvent[] | undefined): 
     });
     return batch;
   }
-  if (answer.every((a, i) => a.event.at === batch[i]!.event.at) || !patched(FOLD_AS_STORED)) return batch;
+  if (answer.every((a, i) => a.event.at === batch[i]!.event.at) || !patches.foldAsStored()) return batch;
   log.warn('a task run again: the workflow goes on with the events its first attempt stored', {
     seqs: batch.map((b) => b.seq),
     stored: answer.map((a) => a.event.at),
@@ -188,12 +192,53 @@ function workflowNow(): Date {
  */
 export const STORED_BEFORE_COUNTED = 'stored-before-counted';
 
-export async function assignmentWorkflow(input: AssignmentInput): Promise<AssignmentView> {
+/** Whether each patch above is in force for this run. */
+interface Patches {
+  storedBeforeCounted(): boolean;
+  recordEventsLocally(): boolean;
+  foldAsStored(): boolean;
+}
+
+/** A run of `assignmentWorkflow` asks: it may have begun before a patch, and then goes on without it. */
+const ASKED: Patches = {
+  storedBeforeCounted: () => patched(STORED_BEFORE_COUNTED),
+  recordEventsLocally: () => patched(RECORD_EVENTS_LOCALLY),
+  foldAsStored: () => patched(FOLD_AS_STORED),
+};
+
+/** A run of `assignmentWorkflowV2` began with every patch in force, and asks none (assignmentWorkflowV2 says why). */
+const IN_FORCE: Patches = {
+  storedBeforeCounted: () => true,
+  recordEventsLocally: () => true,
+  foldAsStored: () => true,
+};
+
+/**
+ * The assignment as runs started before 2026-11-24 run it: each patch is asked for, so a run that began before one
+ * goes on without it, as recorded (tests/replay/histories). Nothing starts this type any more.
+ */
+export function assignmentWorkflow(input: AssignmentInput): Promise<AssignmentView> {
+  return assignment(input, ASKED);
+}
+
+/**
+ * The assignment as every run started since 2026-11-24 runs it: a new workflow type, since the code is the same as
+ * assignmentWorkflow's with every patch in force, asked for nowhere. Asking writes a marker into the history and, from
+ * the SDK, an upsert of the `TemporalChangeVersion` search attribute, which the server writes to its visibility store:
+ * two of an assignment's first task's three visibility writes, where a launch of thousands starts them at once.
+ */
+export function assignmentWorkflowV2(input: AssignmentInput): Promise<AssignmentView> {
+  return assignment(input, IN_FORCE);
+}
+
+async function assignment(input: AssignmentInput, patches: Patches): Promise<AssignmentView> {
   // A bad input must fail the run at once: left to the decider's clock it would fail workflow tasks forever.
   const { spec: assignedSpec, handover, actor: assignedBy } = parse(assignmentInputSchema(), input);
   const spec = normalizeSpec(assignedSpec);
-  const { workflowId: assignmentId, runId } = workflowInfo();
-  const storedBeforeCounted = patched(STORED_BEFORE_COUNTED);
+  const { workflowId: assignmentId, runId, typedSearchAttributes } = workflowInfo();
+  /** What the run was started with: the starter gives what the assignment shows once assigned (search.ts). */
+  const shownAtStart = searchText(typedSearchAttributes);
+  const storedBeforeCounted = patches.storedBeforeCounted();
   let state = initialState;
   let seq = 0;
   /** Events are stored one batch after another, so the event store and Kafka see them in order. */
@@ -259,7 +304,7 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
       const batch = batchOf(events, seq, command, caller);
       // Version 2 stores its notices with its events, in one activity and one transaction; version 1 sends them after.
       const noticesWithEvents = spec.version >= 2;
-      const stored = await storeBatch(batch, noticesWithEvents ? noticesOf(batch) : undefined);
+      const stored = await storeBatch(batch, noticesWithEvents ? noticesOf(batch) : undefined, patches);
       state = fold(
         stored.map((recorded) => recorded.event),
         state,
@@ -279,7 +324,7 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
     const batch = batchOf(events, seq, command, caller);
     seq += events.length;
     recording = recording.then(async () => {
-      await storeBatch(batch, undefined);
+      await storeBatch(batch, undefined, patches);
       await notify(batch);
     });
     return recording;
@@ -425,14 +470,15 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
 
   /**
    * Version 2 shows its cycle, unit, status, light and next due date to Temporal's visibility, upserted whenever
-   * they change. Version 1 never does: its recorded histories have no such command, and must replay as recorded.
+   * they differ from what the run last showed, starting from what it was started with. Version 1 never does: its
+   * recorded histories have no such command, and must replay as recorded.
    */
   const searchable = spec.version >= 2;
-  let shown = '';
+  let shown = shownAtStart;
   const showInSearch = () => {
     if (!searchable) return;
     const attributes = searchAttributesOf(state, workflowNow());
-    const key = JSON.stringify(attributes);
+    const key = searchText(attributes);
     if (key === shown) return;
     shown = key;
     upsertSearchAttributes(attributes);
