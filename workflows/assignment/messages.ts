@@ -1,6 +1,7 @@
 /**
- * The assignment workflow's messages, and who calls it. The API imports this file to call the
- * workflow without loading workflow code. The updates' payload schemas are in payloads.ts: the workflow's update
+ * The assignment workflow's messages (its updates, its query, the workflow type it starts as). The API imports this
+ * file to call the workflow without loading workflow code; every assignment evaluates it for itself, so it builds no
+ * schema (who calls is in caller.ts). The updates' payload schemas are in payloads.ts: the workflow's update
  * validators parse payloads with them; handlers use the payload as accepted and do not parse again, because a
  * validator runs only when an update arrives, never on replay — so tightening a schema there changes what new calls
  * may say, never how recorded histories replay.
