@@ -111,14 +111,36 @@ export interface ReadOptions {
   timeoutMs?: number;
   /** How long to go on listening after the last expected record, so that a duplicate would show. */
   settleMs?: number;
+  /**
+   * Where to start in each partition: the topic's end before the records were written (`topicEnd`). Without it the
+   * reader starts at the beginning of the topic, which on a machine that keeps its broker grows with every run.
+   */
+  from?: PartitionOffset[];
+}
+
+export interface PartitionOffset {
+  partition: number;
+  offset: string;
+}
+
+/** The next offset of each partition of the topic: where a reader starts to see only what is written from now on. */
+export async function topicEnd(kafka: Kafka, topic: string): Promise<PartitionOffset[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return (await admin.fetchTopicOffsets(topic)).map(({ partition, offset }) => ({ partition, offset }));
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /**
- * Reads one assignment's records from the beginning of the topic with a fresh consumer group, as a new read model
- * would: every record received, in the order received, duplicates included — consumers drop those by seq.
+ * Reads one assignment's records from the beginning of the topic (or from `from`) with a fresh consumer group, as a
+ * new read model would: every record received, in the order received, duplicates included — consumers drop those by
+ * seq.
  */
 export async function readAssignmentEvents(kafka: Kafka, options: ReadOptions): Promise<RecordedEvent[]> {
-  const { topic, assignmentId, count, timeoutMs = 30_000, settleMs = 0 } = options;
+  const { topic, assignmentId, count, timeoutMs = 30_000, settleMs = 0, from = [] } = options;
   const consumer = kafka.consumer({ groupId: `duban-reader-${assignmentId}-${Date.now()}` });
   const received: RecordedEvent[] = [];
   const seqs = new Set<number>();
@@ -142,6 +164,7 @@ export async function readAssignmentEvents(kafka: Kafka, options: ReadOptions): 
           }
         },
       });
+      for (const { partition, offset } of from) consumer.seek({ topic, partition, offset });
     });
     if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
   } finally {
