@@ -17,7 +17,8 @@ import { packageCalendarYears } from '../../domain/calendar-years';
 import { DEFAULT_SCORING, computeBulletin, type Bulletin } from '../../domain/cycle/bulletin';
 import { calendarSlice } from '../../domain/working-days';
 import { DEFAULT_LIGHTS } from '../../workflows/assignment/decider';
-import { statusQuery, submitReportUpdate } from '../../workflows/assignment/messages';
+import { ASSIGNMENT_WORKFLOW_TYPE, statusQuery, submitReportUpdate } from '../../workflows/assignment/messages';
+import { DUBAN_CYCLE, DUBAN_LIGHT, DUBAN_STATUS, DUBAN_UNIT } from '../../infra/search-attributes';
 import { DEFAULT_CYCLE_POLICY } from '../../workflows/assignment/policy';
 import type { CycleConfig } from '../../workflows/cycle/events';
 import { cycleStatusQuery, resumeCycleUpdate } from '../../workflows/cycle/messages';
@@ -132,6 +133,20 @@ test('a launch starts one assignment per item and schedules a bulletin after eac
   ]);
   const y = await launched(Y, Y_ITEMS);
   expect(y.started).toBe(2);
+
+  // Each assignment was started with what it shows once assigned, so its first workflow task upserted nothing.
+  const first = env.client.workflow.getHandle(X_ITEMS[0]!.assignmentId);
+  await first.query(statusQuery);
+  const { typedSearchAttributes, type } = await first.describe();
+  expect(type).toBe(ASSIGNMENT_WORKFLOW_TYPE);
+  expect([DUBAN_CYCLE, DUBAN_UNIT, DUBAN_STATUS, DUBAN_LIGHT].map((key) => typedSearchAttributes.get(key))).toEqual([
+    X,
+    X_ITEMS[0]!.unit,
+    'assigned',
+    'green',
+  ]);
+  const { events } = await first.fetchHistory();
+  expect(events!.filter((e) => e.upsertWorkflowSearchAttributesEventAttributes)).toEqual([]);
 });
 
 test('withdrawing an item (撤销) stops it; only its coordinator may', async () => {
