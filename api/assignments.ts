@@ -27,7 +27,7 @@ import type { EvidenceRef } from '../domain/evidence/ref';
 import { calendarSlice, type YearDates } from '../domain/working-days';
 import { boundedText, trimStrings } from '../domain/text';
 import { describeIssues } from '../domain/validation';
-import { decide, DEFAULT_LIGHTS, DomainError, initialState, isSpecV2 } from '../workflows/assignment/decider';
+import { decide, DEFAULT_LIGHTS, DomainError, initialState } from '../workflows/assignment/decider';
 import { assignedSearchAttributes } from '../workflows/assignment/search';
 import {
   assignmentSpecSchema,
@@ -205,8 +205,8 @@ export class AssignmentService {
         taskQueue: this.options.taskQueue,
         workflowId: assignmentId,
         args: [{ spec, ...(assignedBy && { actor: assignedBy }) }],
-        // What it shows once assigned, so that its first task has nothing to upsert (version 1 shows nothing).
-        ...(isSpecV2(spec) && { typedSearchAttributes: assignedSearchAttributes(spec, now) }),
+        // What it shows once assigned, so that its first task has nothing to upsert.
+        typedSearchAttributes: assignedSearchAttributes(spec, now),
         workflowIdConflictPolicy: 'FAIL',
         // One event stream per id: a completed run's id is never reused. A run that failed before storing anything
         // may be started again; one that failed after would meet its stored events and stop (EVENT_STREAM_CONFLICT).

@@ -31,7 +31,7 @@ export function assignmentInputSchema(): typeof Input.assignmentInputSchema {
   return (input ??= (require('./assignment/input') as typeof Input).assignmentInputSchema);
 }
 
-/** What an update's validator parses its payload with: the body's schema, and the optional caller (messages.ts). */
+/** What an update's validator parses its payload with: the body's schema, and the optional caller (caller.ts). */
 export function calledPayloadSchema<K extends PayloadSchemaName>(name: K): ReturnType<typeof calledOf<K>> {
   let schema = called.get(name) as ReturnType<typeof calledOf<K>> | undefined;
   if (!schema) called.set(name, (schema = calledOf(name)));

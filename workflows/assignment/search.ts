@@ -18,6 +18,7 @@ import {
   fold,
   initialState,
   isClosed,
+  isSpecV2,
   lightOf,
   type AnySpec,
   type AssignmentState,
@@ -49,6 +50,8 @@ export function searchAttributesOf(state: AssignmentState, now: Date): SearchAtt
  * (it upserts only what differs from what its run was started with).
  */
 export function assignedSearchAttributes(spec: AnySpec, now: Date, handover?: Handover): SearchAttributePair[] {
+  // Version 1 shows nothing: its workflow never upserts, and its recorded histories must replay as recorded.
+  if (!isSpecV2(spec)) return [];
   const assigned = fold(decide({ type: 'AssignTask', now, spec, ...(handover && { handover }) }, initialState));
   // A start gives values only; an absent one reads as the null an upsert would give (searchText).
   return searchAttributesOf(assigned, now).filter((pair): pair is SearchAttributePair => pair.value !== null);
@@ -56,12 +59,12 @@ export function assignedSearchAttributes(spec: AnySpec, now: Date, handover?: Ha
 
 /** What attributes say, as text to compare: each of the five in order, absent as null, instants as ISO text. */
 export function searchText(attributes: SearchAttributeUpdatePair[] | TypedSearchAttributes): string {
-  const read = Array.isArray(attributes)
-    ? (name: string) => attributes.find((pair) => pair.key.name === name)?.value
-    : (name: string) => attributes.getAll().find((pair) => pair.key.name === name)?.value;
+  const pairs: Array<{ key: { name: string }; value: unknown }> = Array.isArray(attributes)
+    ? attributes
+    : attributes.getAll();
   return JSON.stringify(
     DUBAN_SEARCH_ATTRIBUTES.map(({ name }) => {
-      const value = read(name);
+      const value = pairs.find((pair) => pair.key.name === name)?.value;
       return value instanceof Date ? value.toISOString() : (value ?? null);
     }),
   );

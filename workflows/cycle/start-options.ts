@@ -5,7 +5,7 @@
  * workflow task has none to upsert (workflows/assignment/search.ts).
  */
 import type { WorkflowStartOptions } from '@temporalio/client';
-import { isSpecV2, type AnySpec, type Handover } from '../assignment/decider';
+import type { AnySpec, Handover } from '../assignment/decider';
 import { assignedSearchAttributes } from '../assignment/search';
 
 export function cycleStartOptions(
@@ -16,7 +16,6 @@ export function cycleStartOptions(
   return {
     workflowIdConflictPolicy: 'FAIL',
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
-    // Version 1 shows nothing (its workflow never upserts); a cycle's assignments are version 2 or later.
-    ...(isSpecV2(spec) && { typedSearchAttributes: assignedSearchAttributes(spec, now, handover) }),
+    typedSearchAttributes: assignedSearchAttributes(spec, now, handover),
   };
 }
