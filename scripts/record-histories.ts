@@ -25,10 +25,11 @@
  *                                         silent through the Spring Festival week, paused and resumed, withdrawn
  *                                         (cycle-silent.json, cycle-paused.json, cycle-cancelled.json)
  *
- * Since assignments start as `assignmentWorkflowV2` (every patch in force, none asked) every file is named
- * `wf2-<scenario>.json`. The histories recorded before keep their names: `local-` for those recorded with the
- * `record-events-locally` patch in force, `v2-` for the assignments recorded with `stored-before-counted` in force,
- * none for those before it, for the cycle's and for the `v3-` ones.
+ * Since the cycle reads its bulletins' schedule while its first batch starts (`schedule-with-starts`) a file is named
+ * `sched-<scenario>.json`. The histories recorded before keep their names: `wf2-` for those recorded since
+ * assignments start as `assignmentWorkflowV2` (every patch in force, none asked), `local-` for those recorded with
+ * the `record-events-locally` patch in force, `v2-` for the assignments recorded with `stored-before-counted` in
+ * force, none for those before it, for the cycle's and for the `v3-` ones.
  */
 import { access, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -72,8 +73,8 @@ import { bundleWorkflows } from '../worker/workflow-bundle';
 const run = promisify(execFile);
 const ROOT = path.join(__dirname, '..');
 const OUT = path.join(ROOT, 'tests', 'replay', 'histories');
-/** Histories of `assignmentWorkflowV2`, which asks no patch: every scenario, the cycle's and v3's too. */
-const PREFIX = 'wf2-';
+/** Histories of the cycle that reads its schedule with its first batch (and of `assignmentWorkflowV2`, unchanged). */
+const PREFIX = 'sched-';
 
 const YEAR = ['year-on-time', 'year-late', 'year-never'] as const;
 const DEV = ['lifecycle-completed', 'refused-updates', 'conversation'] as const;
@@ -87,7 +88,7 @@ type Scenario =
   | 'lost-task';
 const SCENARIOS: readonly Scenario[] = [...YEAR, ...DEV, 'cycle', 'v3-cooperation', 'lost-task'];
 
-/** Where a scenario is saved: tests/replay/histories/wf2-<scenario>.json (PREFIX). */
+/** Where a scenario is saved: tests/replay/histories/sched-<scenario>.json (PREFIX). */
 function fileOf(scenario: Scenario): string {
   return path.join(OUT, `${PREFIX}${scenario}.json`);
 }

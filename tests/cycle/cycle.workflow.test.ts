@@ -7,10 +7,11 @@
  * paused cycle sends nothing and resumes with one notice per assignment, not a storm, and a relaunch starts nothing
  * twice. The environment's clock is shared: the tests run in the order written, each moving it forward.
  */
+import type { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Pool } from 'pg';
 import { AssignmentService } from '../../api/assignments';
-import { CycleService, type CycleItem } from '../../api/cycles';
+import { CycleService, cycleWorkflowId, type CycleItem } from '../../api/cycles';
 import { firstBreak } from '../../domain/audit/chain';
 import { formatShanghai } from '../../domain/calendar';
 import { packageCalendarYears } from '../../domain/calendar-years';
@@ -147,7 +148,34 @@ test('a launch starts one assignment per item and schedules a bulletin after eac
   ]);
   const { events } = await first.fetchHistory();
   expect(events!.filter((e) => e.upsertWorkflowSearchAttributesEventAttributes)).toEqual([]);
+
+  // The cycle read its bulletins' schedule while its batch started: once the starts were done, the next activity it
+  // ran recorded them (CycleAssignmentsStarted), with no schedule to fetch in between.
+  const cycleHistory = await env.client.workflow.getHandle(cycleWorkflowId(X)).fetchHistory();
+  const activities = activityOrder(cycleHistory.events!);
+  expect(activities.slice(0, 4)).toEqual([
+    'scheduled recordEvents',
+    'completed recordEvents',
+    'scheduled cycleSchedule',
+    'scheduled startCycleAssignments',
+  ]);
+  const afterStarts = activities.slice(activities.indexOf('completed startCycleAssignments') + 1);
+  expect(afterStarts.find((a) => a.startsWith('scheduled'))).toBe('scheduled recordEvents');
 });
+
+/** The cycle's activities as its history shows them: "scheduled X" and "completed X", in order. */
+function activityOrder(events: temporal.api.history.v1.IHistoryEvent[]): string[] {
+  const names = new Map<string, string>();
+  return events.flatMap((e) => {
+    const scheduled = e.activityTaskScheduledEventAttributes;
+    if (scheduled) {
+      names.set(String(e.eventId), scheduled.activityType!.name!);
+      return [`scheduled ${scheduled.activityType!.name}`];
+    }
+    const completed = e.activityTaskCompletedEventAttributes;
+    return completed ? [`completed ${names.get(String(completed.scheduledEventId))}`] : [];
+  });
+}
 
 test('withdrawing an item (撤销) stops it; only its coordinator may', async () => {
   await skipTo(env, '2017-01-10', '10:00');

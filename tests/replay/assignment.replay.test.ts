@@ -8,6 +8,7 @@ import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
 import { bundleWorkflows } from '../../worker/workflow-bundle';
 import { FOLD_AS_STORED, RECORD_EVENTS_LOCALLY, STORED_BEFORE_COUNTED } from '../../workflows/assignment/workflow';
+import { SCHEDULE_WITH_STARTS } from '../../workflows/cycle/workflow';
 import { patchesIn } from '../support/patch-markers';
 
 jest.setTimeout(120_000);
@@ -79,6 +80,11 @@ const RECORDED = [
   'local-year-late',
   'local-year-never',
   'local-year-on-time',
+  // The cycle reading its schedule while its first batch starts (schedule-with-starts), and its V2 assignments.
+  'sched-cycle-cancelled',
+  'sched-cycle-paused',
+  'sched-cycle-silent',
+  'sched-cycle',
   // After it: the same scenarios, one with refused calls around each accepted one, and the 督办 conversation's turns
   // (rework, extension, moved deadline, closure returned and approved) on a version-2 assignment.
   'v2-conversation',
@@ -114,11 +120,12 @@ test('every recorded history replays with the current workflow code', async () =
   expect(results.filter((r) => r.error).map((r) => `${r.workflowId}: ${String(r.error)}`)).toEqual([]);
 });
 
-test('the assignments recorded since each patch hold its marker, the earlier ones and V2 do not: every path is replayed', async () => {
+test('the histories recorded since each patch hold its marker, the earlier ones and V2 do not: every path is replayed', async () => {
   for (const { workflowId, history } of await histories()) {
     const patches = patchesIn(history.events as RecordedHistoryEvent[]);
-    if (workflowId.startsWith('wf2-')) {
-      expect([workflowId, patches]).toEqual([workflowId, []]);
+    if (/^(wf2|sched)-/.test(workflowId)) {
+      const cycle = workflowId === 'sched-cycle';
+      expect([workflowId, patches]).toEqual([workflowId, cycle ? [SCHEDULE_WITH_STARTS] : []]);
       continue;
     }
     const name = workflowId.replace(/^local-/, '');
@@ -138,7 +145,7 @@ test('the assignments recorded since each patch hold its marker, the earlier one
 
 test('the assignments recorded since record-events-locally store every batch through the local activity', async () => {
   for (const { workflowId, history } of await histories()) {
-    if (!/^(local|wf2)-/.test(workflowId) || /^(local|wf2)-cycle$/.test(workflowId)) continue;
+    if (!/^(local|wf2|sched)-/.test(workflowId) || /^(local|wf2|sched)-cycle$/.test(workflowId)) continue;
     const events = history.events as Array<
       RecordedHistoryEvent & { activityTaskScheduledEventAttributes?: { activityType: { name: string } } }
     >;
@@ -152,7 +159,7 @@ test('the assignments recorded since record-events-locally store every batch thr
 
 test("a cycle's assignment started as V2 writes nothing to visibility in its first task: its start carried it", async () => {
   for (const { workflowId, history } of await histories()) {
-    if (!/^wf2-cycle-/.test(workflowId)) continue;
+    if (!/^(wf2|sched)-cycle-/.test(workflowId)) continue;
     const events = history.events as Array<{ eventType: string }>;
     const firstTask = events.slice(
       0,
