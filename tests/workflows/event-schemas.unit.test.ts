@@ -33,7 +33,7 @@ interface Payloads {
   payloads?: Array<{ data: string }>;
 }
 interface HistoryEvent {
-  workflowExecutionStartedEventAttributes?: { input?: Payloads };
+  workflowExecutionStartedEventAttributes?: { workflowType: { name: string }; input?: Payloads };
   activityTaskScheduledEventAttributes?: { activityType: { name: string }; input?: Payloads };
   markerRecordedEventAttributes?: { markerName: string; details?: Record<string, Payloads> };
 }
@@ -48,13 +48,14 @@ const decoded = (payloads: Payloads | undefined): unknown[] =>
   (payloads?.payloads ?? []).map((p) => JSON.parse(Buffer.from(p.data, 'base64').toString('utf8')) as unknown);
 
 /** Each recorded history's workflow input and the batches its runs stored, decoded from the history's payloads. */
-function recorded(): Array<{ file: string; inputs: unknown[]; batches: unknown[] }> {
+function recorded(): Array<{ file: string; type: string; inputs: unknown[]; batches: unknown[] }> {
   return readdirSync(HISTORIES)
     .filter((f) => f.endsWith('.json'))
     .map((file) => {
       const { events } = JSON.parse(readFileSync(path.join(HISTORIES, file), 'utf8')) as { events: HistoryEvent[] };
       return {
         file,
+        type: events[0]!.workflowExecutionStartedEventAttributes!.workflowType.name,
         inputs: events.flatMap((e) => decoded(e.workflowExecutionStartedEventAttributes?.input)),
         // recordEvents(events, notices?): the first argument is the batch of events; storeEvents returns the batch.
         batches: events.flatMap((e) => {
@@ -70,8 +71,8 @@ function recorded(): Array<{ file: string; inputs: unknown[]; batches: unknown[]
 test('every event and every workflow input in the recorded histories parses as it was written', () => {
   const histories = recorded();
   expect(histories.length).toBeGreaterThan(0);
-  for (const { file, inputs, batches } of histories) {
-    const input = /^((local|wf2)-)?cycle\.json$/.test(file) ? cycleInputSchema : assignmentInputSchema;
+  for (const { file, type, inputs, batches } of histories) {
+    const input = type === 'cycleWorkflow' ? cycleInputSchema : assignmentInputSchema;
     expect([file, inputs.map((i) => input.parse(i))]).toEqual([file, inputs]);
     const events = batches.flatMap((batch) =>
       z.array(z.union([recordedEventSchema, recordedCycleEventSchema])).parse(batch),
