@@ -159,7 +159,7 @@ test('a launch starts one assignment per item and schedules a bulletin after eac
     'scheduled cycleSchedule',
     'scheduled startCycleAssignments',
   ]);
-  const afterStarts = activities.slice(activities.indexOf('completed startCycleAssignments') + 1);
+  const afterStarts = activities.slice(activities.lastIndexOf('completed startCycleAssignments') + 1);
   expect(afterStarts.find((a) => a.startsWith('scheduled'))).toBe('scheduled recordEvents');
 });
 
