@@ -192,12 +192,20 @@ class Tally {
 
 /** The server's rates for N empty workflows: accepted, first tasks run, and each signalled once until handled. */
 interface Baseline {
-  startRate: number;
   startMs: number;
-  runRate: number;
   runMs: number;
   sentMs: number;
   signalMs: number;
+}
+
+/** N of something in `ms`, per second. */
+const perSecondOf = (ms: number) => (N * 1000) / ms;
+
+function describeBaseline({ startMs, runMs }: Baseline): string {
+  return (
+    `服务器全部接受 ${seconds(startMs)} 秒 → ${perSecond(N, startMs)} 个/秒；` +
+    `第一个工作流任务全部执行完 ${seconds(runMs)} 秒 → ${perSecond(N, runMs)} 个/秒`
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -392,13 +400,10 @@ async function main(): Promise<void> {
       await handled.reach(handledBefore + N);
       const signalMs = handled.last - g0;
       await sleep(2_000); // the empty workflows complete and leave the worker's cache
-      return { startRate: (N * 1000) / startMs, startMs, runRate: (N * 1000) / runMs, runMs, sentMs, signalMs };
+      return { startMs, runMs, sentMs, signalMs };
     };
     const first = await baseline('empty');
-    console.log(
-      `  空工作流（发布前）：并发 ${START_CONCURRENCY} 个启动 ${N} 个，服务器全部接受 ${seconds(first.startMs)} 秒 → ` +
-        `${first.startRate.toFixed(0)} 个/秒；第一个工作流任务全部执行完 ${seconds(first.runMs)} 秒 → ${first.runRate.toFixed(0)} 个/秒`,
-    );
+    console.log(`  空工作流（发布前）：并发 ${START_CONCURRENCY} 个启动 ${N} 个，${describeBaseline(first)}`);
 
     // 3a. memory before the launch
     const before = await memory(threads);
@@ -452,7 +457,7 @@ async function main(): Promise<void> {
     }
     const leftLaunchingMs = leftLaunching - wall0;
     const launchMs = Math.max(leftLaunchingMs, (await lastStored(pool, cycleId)) - wall0);
-    const launchRate = (N * 1000) / launchMs;
+    const launchRate = perSecondOf(launchMs);
     console.log(
       `  任务分解表 → 发布计划（prepareLaunch，不计入发布用时）：${seconds(prepareMs)} 秒，${items.length} 项督办，` +
         `每项 ${items[0]!.periods.length} 个报送周期`,
@@ -461,7 +466,7 @@ async function main(): Promise<void> {
       `  发布督办周期：写入周期和 ${N} 项 ${seconds(storedMs)} 秒；周期离开“发布中” ${seconds(leftLaunchingMs)} 秒；` +
         `${N} 个 TaskAssigned 全部入库 ${seconds(launchMs)} 秒 → ${launchRate.toFixed(0)} 项/秒`,
     );
-    const startedRate = (N * 1000) / leftLaunchingMs;
+    const startedRate = perSecondOf(leftLaunchingMs);
 
     // 3b. memory while the assignments wait
     await sleep(2_000);
@@ -477,20 +482,17 @@ async function main(): Promise<void> {
     // 1c. the baselines again, the launch's assignments waiting: the server's rates on both sides of the launch
     const second = await baseline('empty-after');
     const baselinesEnded = Date.now();
-    console.log(
-      `  空工作流（发布后）：服务器全部接受 ${seconds(second.startMs)} 秒 → ${second.startRate.toFixed(0)} 个/秒；` +
-        `第一个工作流任务全部执行完 ${seconds(second.runMs)} 秒 → ${second.runRate.toFixed(0)} 个/秒`,
-    );
+    console.log(`  空工作流（发布后）：${describeBaseline(second)}`);
     console.log(
       `  同一终点相比（目标 ≥ 0.8）：全部启动 ${startedRate.toFixed(0)} 项/秒 ÷ 空工作流全部被接受 = ` +
-        `${bracketed(startedRate, first.startRate, second.startRate)}`,
+        `${bracketed(startedRate, perSecondOf(first.startMs), perSecondOf(second.startMs))}`,
     );
     console.log(
       `  全部交办入库 ${launchRate.toFixed(0)} 项/秒 ÷ 空工作流第一个任务全部执行完 = ` +
-        `${bracketed(launchRate, first.runRate, second.runRate)}`,
+        `${bracketed(launchRate, perSecondOf(first.runMs), perSecondOf(second.runMs))}`,
     );
     console.log(
-      `  （交办入库速率 ÷ 空工作流被接受速率（发布前）= ${(launchRate / first.startRate).toFixed(2)}，终点不同，仅供参考）`,
+      `  （交办入库速率 ÷ 空工作流被接受速率（发布前）= ${(launchRate / perSecondOf(first.startMs)).toFixed(2)}，终点不同，仅供参考）`,
     );
 
     // 2b. the fan-out at T
@@ -517,14 +519,14 @@ async function main(): Promise<void> {
       if (seen.n < N) {
         console.log(`  提醒时刻后 ${seconds(Date.now() - fanoutT.getTime())} 秒只有 ${seen.n}/${N} 条提醒入收件箱`);
       } else {
-        const fanRate = (N * 1000) / fanMs;
+        const fanRate = perSecondOf(fanMs);
         console.log(
           `  提醒时刻 ${formatShanghai(fanoutT)}（北京时间）起，${N} 条提醒全部进入收件箱：${seconds(fanMs)} 秒 → ` +
             `${fanRate.toFixed(0)} 条/秒`,
         );
         console.log(
           `  集中提醒速率 ÷ 原始信号速率 = ` +
-            `${bracketed(fanRate, (N * 1000) / first.signalMs, (N * 1000) / second.signalMs)}（目标 ≥ 0.7）`,
+            `${bracketed(fanRate, perSecondOf(first.signalMs), perSecondOf(second.signalMs))}（目标 ≥ 0.7）`,
         );
       }
     }
