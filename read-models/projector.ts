@@ -41,8 +41,15 @@ export interface ProjectorOptions {
 
 const LOCK_RETRY_MS = 250;
 
+/** The first wait before joining again after a crash kafkajs gives up on; each failed join doubles it, up to the last. */
+const REJOIN_FIRST_MS = 1_000;
+const REJOIN_LAST_MS = 30_000;
+
 export class ReadModelProjector {
   private consumer?: Consumer;
+  private running = false;
+  private rejoinTimer?: NodeJS.Timeout;
+  private rejoining?: Promise<void>;
   private readonly log: Logger;
 
   constructor(private readonly options: ProjectorOptions) {
@@ -51,6 +58,27 @@ export class ReadModelProjector {
 
   /** Joins the group and starts applying; resolves once the consumer runs. */
   async start(): Promise<void> {
+    this.running = true;
+    try {
+      await this.join();
+    } catch (error) {
+      this.running = false;
+      throw error;
+    }
+  }
+
+  /** Leaves the group after the batch in progress; its transaction has committed or rolled back. */
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.rejoinTimer);
+    await this.rejoining; // a join under way ends first, and its consumer is the one left below
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    await consumer?.disconnect();
+  }
+
+  /** A new member of the group, the projector's consumer from now on; one that fails to join is disconnected. */
+  private async join(): Promise<void> {
     const { kafka, topic, groupId } = this.options;
     const consumer = kafka.consumer({
       groupId,
@@ -61,22 +89,44 @@ export class ReadModelProjector {
       // An idle fetch returns after a second, so that stopping (which waits for it) is quick.
       maxWaitTimeInMs: 1_000,
     });
-    await consumer.connect();
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart && this.consumer === consumer) this.rejoinAfter(payload.error, 1);
+    });
+    this.consumer = consumer;
     try {
+      await consumer.connect();
       await consumer.subscribe({ topic, fromBeginning: true });
       await consumer.run({ eachBatchAutoResolve: false, eachBatch: (payload) => this.applyBatch(payload) });
     } catch (error) {
+      if (this.consumer === consumer) this.consumer = undefined;
       await consumer.disconnect();
       throw error;
     }
-    this.consumer = consumer;
   }
 
-  /** Leaves the group after the batch in progress; its transaction has committed or rolled back. */
-  async stop(): Promise<void> {
-    const consumer = this.consumer;
+  /**
+   * kafkajs starts a crashed consumer again only when it deems the cause retriable (retries used up, or an error
+   * marked so); after any other cause (a TypeError, a broker's answer marked final) its consumer has left the group
+   * for good and the read models would stand still until the process restarts. The projector joins again with a new
+   * consumer, from the group's committed offsets, as often as it takes.
+   */
+  private rejoinAfter(cause: Error, attempt: number): void {
     this.consumer = undefined;
-    await consumer?.disconnect();
+    if (!this.running) return;
+    const delayMs = Math.min(REJOIN_FIRST_MS * 2 ** (attempt - 1), REJOIN_LAST_MS);
+    const why = `${causeOf(cause).name}：${cause.message}`;
+    this.log.error(
+      { attempt, delayMs },
+      attempt === 1
+        ? `读模型的 Kafka 消费者已停止（${why}），kafkajs 不会重启它；${delayMs} 毫秒后重新加入消费组`
+        : `读模型的 Kafka 消费者第 ${attempt - 1} 次重新加入消费组失败（${why}）；${delayMs} 毫秒后再试`,
+    );
+    this.rejoinTimer = setTimeout(() => {
+      this.rejoining = this.join().then(
+        () => this.log.info({ attempt }, '读模型的 Kafka 消费者已重新加入消费组，从已提交的位置继续'),
+        (error: Error) => this.rejoinAfter(error, attempt + 1),
+      );
+    }, delayMs);
   }
 
   private async applyBatch({
@@ -151,6 +201,10 @@ export class ReadModelProjector {
     await commitOffsetsIfNecessary();
     await heartbeat();
   }
+}
+
+function causeOf(error: Error): Error {
+  return error.cause instanceof Error ? causeOf(error.cause) : error;
 }
 
 /** A message of the events topic, checked at the edge; what does not parse is reported, not applied. */

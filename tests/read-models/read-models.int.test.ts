@@ -10,6 +10,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { ConfigResourceTypes, type Kafka, type Producer } from 'kafkajs';
 import type { Pool } from 'pg';
+import { PassThrough } from 'node:stream';
 import { createActivities } from '../../activities';
 import type { AssignmentService } from '../../api/assignments';
 import { buildApi } from '../../api/server';
@@ -17,7 +18,8 @@ import { main } from '../../cli/main';
 import type { Io } from '../../cli/plan-command';
 import { computeBulletin, DEFAULT_SCORING } from '../../domain/cycle/bulletin';
 import { createProducer, readAssignmentEvents } from '../../infra/kafka';
-import { readModelGroup } from '../../read-models/projector';
+import { createLogger } from '../../infra/logger';
+import { readModelGroup, ReadModelProjector } from '../../read-models/projector';
 import { readModelLag } from '../../read-models/status';
 import type { AssignmentEvent, RecordedEvent } from '../../workflows/assignment/events';
 import { normalizeSpec } from '../../workflows/assignment/decider';
@@ -274,6 +276,49 @@ test('a message that arrives before its predecessor waits for it', async () => {
   expect(await assignmentRow(id)).toEqual({ status: 'acknowledged', overdue_periods: ['2017-01'], last_seq: 3 });
   const { rows } = await pool.query('SELECT seq FROM read_model_parked WHERE stream = $1', [id]);
   expect(rows).toEqual([]);
+});
+
+test('a crash kafkajs does not restart its consumer after: the projector joins the group again and nothing is lost', async () => {
+  const id = uniqueId('rm-crash');
+  const events = lifecycle(id);
+  // The projector's first transaction fails with a TypeError, a cause kafkajs deems final: its consumer leaves the
+  // group and is not started again. The database behind the pool is the real one; only that one checkout fails.
+  let failing = true;
+  const faulty = Object.create(pool) as Pool;
+  faulty.connect = (() => {
+    if (!failing) return pool.connect();
+    failing = false;
+    return Promise.reject(new TypeError('a client went missing'));
+  }) as Pool['connect'];
+  const lines = new PassThrough();
+  let logged = '';
+  lines.on('data', (chunk: Buffer) => (logged += chunk.toString()));
+  const projector = new ReadModelProjector({
+    kafka,
+    pool: faulty,
+    topic,
+    groupId: readModelGroup({ KAFKA_EVENTS_TOPIC: topic }),
+    logger: createLogger('test', { level: 'info', destination: lines }),
+  });
+  await projector.start();
+  try {
+    await produce(events.slice(0, 2));
+    await eventually(`${id} applied up to 2 after the crash`, async () => (await positionOf(id)) === 2);
+    await produce(events.slice(2));
+    await eventually(`${id} applied up to 5`, async () => (await positionOf(id)) === 5);
+  } finally {
+    await projector.stop();
+  }
+  expect(failing).toBe(false);
+  expect(await assignmentRow(id)).toEqual({
+    status: 'acknowledged',
+    overdue_periods: ['2017-Q3'],
+    last_seq: 5,
+  });
+  expect(logged).toMatch(
+    /ERROR +\[read-models\] 读模型的 Kafka 消费者已停止（TypeError：a client went missing），kafkajs 不会重启它/,
+  );
+  expect(logged).toContain('读模型的 Kafka 消费者已重新加入消费组，从已提交的位置继续');
 });
 
 test('notices delivered after their event was published still reach the inbox, once', async () => {
