@@ -133,7 +133,7 @@ export function createCycleActivities({ pool, temporal }: { pool: Pool; temporal
       return rows.map((r) => r.unit);
     },
 
-    async startSuccessor({ workflowId, spec, handover }) {
+    async startSuccessor({ workflowId, spec, handover, actor }) {
       const { client, taskQueue } = requireTemporal();
       if (spec.cycleId) {
         await pool.query(
@@ -148,7 +148,7 @@ export function createCycleActivities({ pool, temporal }: { pool: Pool; temporal
         await client.workflow.start<typeof assignmentWorkflowV2>(ASSIGNMENT_WORKFLOW_TYPE, {
           taskQueue,
           workflowId,
-          args: [{ spec, handover }],
+          args: [{ spec, handover, ...(actor && { actor }) }],
           ...cycleStartOptions(spec, serverNow(), handover),
         });
         return { started: true };

@@ -71,6 +71,8 @@ export interface Activities {
     workflowId: string;
     spec: AssignmentSpecV3;
     handover: { predecessor: string; from: string; by: string; reason: string };
+    /** Who reassigned it, as the API named them (the signed-in account): the actor of the successor's first events. */
+    actor?: Caller;
   }): Promise<{ started: boolean }>;
   /** Every unit the cycle supervises: lead units and cooperating units. */
   cycleUnits(input: { cycleId: string }): Promise<string[]>;

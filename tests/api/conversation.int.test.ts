@@ -430,8 +430,8 @@ test('a send-back insisted on, sent back again and answered by 改派: the new u
   expect(rows[0]?.status).toBe('reassigned');
 
   // Who and why, as stored: each turn names the caller the API passed on (the signed-in account's unit or office, and
-  // the account) and the reason given; the successor's first events name the office that reassigned it. Each stream
-  // under its own workflow's run.
+  // the account) and the reason given; the successor's first events name the office and the account that reassigned
+  // it. Each stream under its own workflow's run.
   const said = async (stream: string) => {
     const { runId } = await stack.client.workflow.getHandle(stream).describe();
     return (await storedEvents(pool, stream)).map(({ event, meta }) => {
@@ -451,6 +451,12 @@ test('a send-back insisted on, sent back again and answered by 改派: the new u
   expect(await said(successor)).toEqual([
     ['TaskAssigned', `coordinator:${COORDINATOR}`, '按职责分工改派'],
     ['AssignmentHandedOver', `coordinator:${COORDINATOR}`, '按职责分工改派'],
+  ]);
+  const reassignedBy = (await storedEvents(pool, id)).at(-1)?.meta?.actor.account;
+  expect(reassignedBy).toMatch(/^t-coordinator-/);
+  expect((await storedEvents(pool, successor)).map(({ meta }) => meta?.actor.account)).toEqual([
+    reassignedBy,
+    reassignedBy,
   ]);
 });
 

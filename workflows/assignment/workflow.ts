@@ -291,6 +291,13 @@ async function assignment(input: AssignmentInput, patches: Patches): Promise<Ass
     if (notices.length > 0) await deliverNotices(notices);
   };
 
+  /** Who reassigned the item (改派), account and all, as its AssignmentReassigned names them: so do the successor's. */
+  let reassignedBy: Caller | undefined;
+  const noteReassignment = (batch: RecordedEvent[]) => {
+    reassignedBy =
+      batch.find((recorded) => recorded.event.type === 'AssignmentReassigned')?.meta?.actor ?? reassignedBy;
+  };
+
   /**
    * Decides a command and returns once its events are stored. Each command waits its turn: it is decided against
    * the state as stored, and counts — in the state, in `seq`, in what the clock and the queries see — only once
@@ -309,6 +316,7 @@ async function assignment(input: AssignmentInput, patches: Patches): Promise<Ass
         stored.map((recorded) => recorded.event),
         state,
       );
+      noteReassignment(batch);
       seq += events.length;
       if (!noticesWithEvents) await notify(stored);
     });
@@ -322,6 +330,7 @@ async function assignment(input: AssignmentInput, patches: Patches): Promise<Ass
     if (events.length === 0) return recording;
     state = fold(events, state);
     const batch = batchOf(events, seq, command, caller);
+    noteReassignment(batch);
     seq += events.length;
     recording = recording.then(async () => {
       await storeBatch(batch, undefined, patches);
@@ -513,6 +522,7 @@ async function assignment(input: AssignmentInput, patches: Patches): Promise<Ass
       workflowId: successor,
       spec: successorSpec(state, to),
       handover: { predecessor: assignmentId, from: spec.unit, by, reason },
+      ...(reassignedBy && { actor: reassignedBy }),
     });
   }
   await condition(allHandlersFinished);
