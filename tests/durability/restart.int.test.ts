@@ -103,8 +103,13 @@ test('a killed worker and restarted servers lose nothing', async () => {
   // consumer rejoins the group after the broker's restart and backs off after PostgreSQL's, which on a loaded
   // machine once took over a minute: the wait allows two (a bound on hanging, not a speed claim).
   await readModelsOf(pool, id, { timeoutMs: 120_000 }).catch((error: unknown) => {
-    // The projector runs in the worker's process: what its consumer logged says why it did not catch up.
-    throw new Error(`${(error as Error).message}\nthe worker's last output:\n${worker!.output().slice(-4_000)}`);
+    // The projector runs in the worker's process: what it and its consumer logged says why it did not catch up.
+    const consumerLines = worker!
+      .output()
+      .split('\n')
+      .filter((line) => /\[(read-models|kafkajs)\]/.test(line))
+      .slice(-40);
+    throw new Error(`${(error as Error).message}\nthe projector's last lines:\n${consumerLines.join('\n')}`);
   });
   const listed = await pool.query('SELECT status, last_seq FROM assignments WHERE assignment_id = $1', [id]);
   expect(listed.rows).toEqual([{ status: 'completed', last_seq: lifecycle.length }]);
