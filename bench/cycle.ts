@@ -82,15 +82,16 @@ const logger = createLogger('bench', { level: 'warn' });
 // measuring
 
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
+/** N of something in `ms`, per second. */
+const perSecondOf = (ms: number) => (N * 1000) / ms;
 /**
  * A rate against the same server's baseline measured before and after it: both ratios and the one against their mean.
- * The server's own rates drift by ±10 % between runs minutes apart on a shared machine, and its SQLite file grows with
- * every run; the two sides show how much of that fell within this one.
+ * The server's own rates drift by up to a quarter between runs minutes apart on a shared machine, and its SQLite file
+ * grows with every run; the two sides show how much of that fell within this one.
  */
 const bracketed = (rate: number, before: number, after: number) =>
   `发布前 ${(rate / before).toFixed(2)}，发布后 ${(rate / after).toFixed(2)}，` +
   `对两者平均 ${(rate / ((before + after) / 2)).toFixed(2)}（${rate.toFixed(0)} ÷ ${before.toFixed(0)} / ${after.toFixed(0)}）`;
-const perSecond = (count: number, ms: number) => ((count * 1000) / ms).toFixed(0);
 const load = () =>
   loadavg()
     .map((l) => l.toFixed(2))
@@ -198,13 +199,10 @@ interface Baseline {
   signalMs: number;
 }
 
-/** N of something in `ms`, per second. */
-const perSecondOf = (ms: number) => (N * 1000) / ms;
-
 function describeBaseline({ startMs, runMs }: Baseline): string {
   return (
-    `服务器全部接受 ${seconds(startMs)} 秒 → ${perSecond(N, startMs)} 个/秒；` +
-    `第一个工作流任务全部执行完 ${seconds(runMs)} 秒 → ${perSecond(N, runMs)} 个/秒`
+    `服务器全部接受 ${seconds(startMs)} 秒 → ${perSecondOf(startMs).toFixed(0)} 个/秒；` +
+    `第一个工作流任务全部执行完 ${seconds(runMs)} 秒 → ${perSecondOf(runMs).toFixed(0)} 个/秒`
   );
 }
 
@@ -499,8 +497,8 @@ async function main(): Promise<void> {
     console.log('\n二、季度末集中提醒');
     console.log(
       `  原始信号：${N} 个等待中的工作流各发一个信号（并发 ${START_CONCURRENCY}），发出 ${seconds(first.sentMs)} 秒，` +
-        `全部处理完：发布前 ${seconds(first.signalMs)} 秒 → ${perSecond(N, first.signalMs)} 个/秒，` +
-        `发布后 ${seconds(second.signalMs)} 秒 → ${perSecond(N, second.signalMs)} 个/秒`,
+        `全部处理完：发布前 ${seconds(first.signalMs)} 秒 → ${perSecondOf(first.signalMs).toFixed(0)} 个/秒，` +
+        `发布后 ${seconds(second.signalMs)} 秒 → ${perSecondOf(second.signalMs).toFixed(0)} 个/秒`,
     );
     if (baselinesEnded > fanoutT.getTime() - 2_000) {
       console.log(
