@@ -22,6 +22,10 @@
  * 4. Largest history: the cycle workflow's at N assignments, and one assignment's after a simulated Ezhou year.
  * 5. The Ezhou year of 2017: the whole of `duban simulate` on the time-skipping server, start and bundle included,
  *    once the machine is quiet after the phases before (`--no-year` leaves it out, `--year-only` runs only it).
+ * 6. With `--breakdown`, after 4: where the launch's time goes: N more assignments started straight from this process's client
+ *    at the launch activity's concurrency, not through a cycle — on a task queue no worker polls (the server's work
+ *    for each start alone), on the worker's (their first tasks run and store as the launch's do), and on the worker's
+ *    with the outbox relay and the read-model projector stopped — each rate against the baselines of phase 1.
  *
  * Figures, not assertions: the README quotes what this prints. Everything it started is terminated at the end.
  */
@@ -38,7 +42,7 @@ import { type InjectedSinks } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { CONCURRENCY as START_CONCURRENCY } from '../activities/cycle';
 import { prepareLaunch } from '../api/cycle-launch';
-import { CycleService } from '../api/cycles';
+import { CycleService, specOf } from '../api/cycles';
 import { simulateCycle } from '../api/simulation';
 import { readCsv } from '../cli/csv';
 import { formatShanghai, isoDate, quarterEnd, shanghaiDate } from '../domain/calendar';
@@ -55,8 +59,11 @@ import { loadDirectory } from '../infra/unit-store';
 import { seedPath } from '../seeds';
 import { createAssignmentWorker } from '../worker/create-worker';
 import { openDependencies } from '../worker/dependencies';
+import { ASSIGNMENT_WORKFLOW_TYPE } from '../workflows/assignment/messages';
+import type { assignmentWorkflowV2 } from '../workflows/assignment/workflow';
 import { cycleStream } from '../workflows/cycle/events';
 import { cycleStatusQuery, type CycleView } from '../workflows/cycle/messages';
+import { cycleStartOptions } from '../workflows/cycle/start-options';
 import { pokeSignal, type BenchSinks } from './cycle-workflows';
 import { option } from './options';
 import { bundleWorkflows } from '../worker/workflow-bundle';
@@ -70,6 +77,7 @@ const N = option('assignments', 1000);
 const pollEvery = Math.max(1_000, N);
 const YEAR = !process.argv.includes('--no-year');
 const YEAR_ONLY = process.argv.includes('--year-only');
+const BREAKDOWN = process.argv.includes('--breakdown');
 if (YEAR_ONLY && !YEAR) {
   console.error('--year-only and --no-year contradict each other: give one of them');
   process.exit(2);
@@ -267,6 +275,15 @@ async function countStored(pool: Pool, cycleId: string): Promise<number> {
     [cycleId],
   );
   return rows[0]!.n;
+}
+
+/** How many of these assignments have stored their TaskAssigned, and when the last of them did. */
+async function storedOf(pool: Pool, ids: readonly string[]): Promise<{ n: number; last: number }> {
+  const { rows } = await pool.query<{ n: number; at: Date | null }>(
+    `SELECT count(*)::int AS n, max(recorded_at) AS at FROM assignment_events WHERE assignment_id = ANY($1) AND seq = 1`,
+    [ids],
+  );
+  return { n: rows[0]!.n, last: rows[0]!.at?.getTime() ?? 0 };
 }
 
 async function lastStored(pool: Pool, cycleId: string): Promise<number> {
@@ -548,6 +565,84 @@ async function main(): Promise<void> {
         `一项督办发布并提醒后：${await historyLength(client, oneId)} 个事件`,
     );
     await handle.terminate('基准测试结束').catch(() => undefined);
+
+    if (BREAKDOWN) {
+      console.log('\n一（续）、发布用时的构成（--breakdown，在第一至第四部分之后测）');
+      console.log(
+        `  另启动 ${N} 项督办 ×3，由本进程的客户端直接启动（并发 ${START_CONCURRENCY}，不经督办周期），` +
+          `与第一部分的空工作流相比（发布前 ${perSecondOf(first.startMs).toFixed(0)}，发布后 ` +
+          `${perSecondOf(second.startMs).toFixed(0)} 个/秒）：`,
+      );
+      const direct = async (key: string, label: string, queue: string, waitStored: boolean): Promise<number> => {
+        const directId = `${cycleId}-${key}`;
+        const { items: more, errors } = prepareLaunch({
+          plan,
+          directory: await loadDirectory(pool),
+          calendarYears: await loadCalendarYears(pool),
+          cycleId: directId,
+          today,
+          coordinator: COORDINATOR,
+          title: plan.title,
+        }).launch;
+        if (errors.length > 0 || more.length !== N)
+          throw new Error(`另启动的 ${N} 项督办准备失败：${errors[0]?.message}`);
+        const ids = more.map((i) => i.assignmentId);
+        cycleHandleIds.push(...ids);
+        const d0 = performance.now();
+        const wall = Date.now();
+        await eachLimited(more, START_CONCURRENCY, async (item) => {
+          const spec = specOf(item, directId, config2);
+          await client.workflow.start<typeof assignmentWorkflowV2>(ASSIGNMENT_WORKFLOW_TYPE, {
+            taskQueue: queue,
+            workflowId: item.assignmentId,
+            args: [{ spec }],
+            ...cycleStartOptions(spec, new Date()),
+          });
+        });
+        const rate = perSecondOf(performance.now() - d0);
+        let stored = '';
+        if (waitStored) {
+          const until = Date.now() + Math.max(300_000, N * 100);
+          let seen = { n: 0, last: 0 };
+          while (seen.n < N && Date.now() < until) {
+            await sleep(pollEvery);
+            seen = await storedOf(pool, ids);
+          }
+          stored =
+            seen.n < N
+              ? `；${seconds(Date.now() - wall)} 秒后只有 ${seen.n}/${N} 个 TaskAssigned 入库`
+              : `；全部入库 ${seconds(seen.last - wall)} 秒`;
+        }
+        console.log(
+          `  ${label}：全部被接受 ${rate.toFixed(0)} 项/秒，` +
+            `${bracketed(rate, perSecondOf(first.startMs), perSecondOf(second.startMs))}${stored}`,
+        );
+        return rate;
+      };
+      const serverOnly = await direct(
+        'server',
+        '无人执行的任务队列（只有服务器启动它们）',
+        `${taskQueue}-nobody`,
+        false,
+      );
+      const withWorker = await direct(
+        'worker',
+        'worker 的任务队列（第一个任务执行并入库，与发布相同）',
+        taskQueue,
+        true,
+      );
+      await deps.relay.stop();
+      await deps.projector.stop();
+      const storeOnly = await direct('store', '同上，发件箱中继和读模型投影暂停', taskQueue, true);
+      await deps.relay.start();
+      await deps.projector.start();
+      console.log(
+        `  发布全部启动 ${startedRate.toFixed(0)} 项/秒 ÷ 直接启动（worker 的任务队列）= ` +
+          `${(startedRate / withWorker).toFixed(2)}（其余是督办周期自身：开始、批次之间和结束）；` +
+          `worker 的任务队列 ÷ 无人执行 = ${(withWorker / serverOnly).toFixed(2)}，` +
+          `暂停中继和投影时 ${(storeOnly / serverOnly).toFixed(2)}（其余是第一个任务的执行、入库、中继和投影与服务器争用同一台机器）`,
+      );
+    }
   } finally {
     const terminated = await terminateAll(client, cycleHandleIds);
     worker.shutdown();
