@@ -315,6 +315,45 @@ async function reminders(pool: Pool, cycleId: string): Promise<{ n: number; last
   return { n: rows[0]!.n, last: rows[0]!.at?.getTime() ?? 0 };
 }
 
+/**
+ * When the launch's steps happened, from the cycle's history and its first and last assignments: the cycle's start,
+ * each batch activity's schedule, start and end, the first and last assignment's start, and the cycle leaving 发布中.
+ * At 10,000 the cycle has continued as new and the history read is its last run's.
+ */
+async function launchTimeline(
+  client: Client,
+  cycleWorkflowId: string,
+  items: ReadonlyArray<{ assignmentId: string }>,
+  wall0: number,
+  leftLaunching: number,
+): Promise<string> {
+  const at = (time: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
+    seconds(Number(time?.seconds ?? 0) * 1000 + Math.round((time?.nanos ?? 0) / 1e6) - wall0);
+  const events = (await client.workflow.getHandle(cycleWorkflowId).fetchHistory()).events ?? [];
+  const batches = new Map<string, { scheduled: string; started?: string; completed?: string }>();
+  for (const e of events) {
+    const id = String(e.eventId);
+    const name = e.activityTaskScheduledEventAttributes?.activityType?.name;
+    if (name === 'startCycleAssignments') batches.set(id, { scheduled: at(e.eventTime) });
+    const started = batches.get(String(e.activityTaskStartedEventAttributes?.scheduledEventId));
+    if (started) started.started = at(e.eventTime);
+    const completed = batches.get(String(e.activityTaskCompletedEventAttributes?.scheduledEventId));
+    if (completed) completed.completed = at(e.eventTime);
+  }
+  const startOf = async (id: string) =>
+    seconds((await client.workflow.getHandle(id).describe()).startTime.getTime() - wall0);
+  const steps = [
+    `周期工作流开始 ${at(events[0]?.eventTime)}`,
+    ...[...batches.values()].map(
+      (b, i) => `第 ${i + 1} 批 安排 ${b.scheduled}、开始 ${b.started ?? '—'}、结束 ${b.completed ?? '—'}`,
+    ),
+    `第一项督办启动 ${await startOf(items[0]!.assignmentId)}`,
+    `最后一项启动 ${await startOf(items.at(-1)!.assignmentId)}`,
+    `离开发布中 ${seconds(leftLaunching - wall0)}`,
+  ];
+  return steps.join('；');
+}
+
 async function historyLength(client: Client, workflowId: string): Promise<number> {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
   return history.events?.length ?? 0;
@@ -567,6 +606,9 @@ async function main(): Promise<void> {
     await handle.terminate('基准测试结束').catch(() => undefined);
 
     if (BREAKDOWN) {
+      console.log(
+        `\n  发布的时间线（自写入周期起，秒）：${await launchTimeline(client, handle.workflowId, items, wall0, leftLaunching)}`,
+      );
       console.log('\n一（续）、发布用时的构成（--breakdown，在第一至第四部分之后测）');
       console.log(
         `  另启动 ${N} 项督办 ×3，由本进程的客户端直接启动（并发 ${START_CONCURRENCY}，不经督办周期），` +
