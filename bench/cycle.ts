@@ -277,6 +277,19 @@ async function countStored(pool: Pool, cycleId: string): Promise<number> {
   return rows[0]!.n;
 }
 
+/** Reads a count and the time of its newest row every `pollEvery` until it reaches N or `until` passes. */
+async function pollUntilAll(
+  read: () => Promise<{ n: number; last: number }>,
+  until: number,
+): Promise<{ n: number; last: number }> {
+  let seen = { n: 0, last: 0 };
+  while (seen.n < N && Date.now() < until) {
+    await sleep(pollEvery);
+    seen = await read();
+  }
+  return seen;
+}
+
 /** How many of these assignments have stored their TaskAssigned, and when the last of them did. */
 async function storedOf(pool: Pool, ids: readonly string[]): Promise<{ n: number; last: number }> {
   const { rows } = await pool.query<{ n: number; at: Date | null }>(
@@ -564,11 +577,7 @@ async function main(): Promise<void> {
     } else {
       const fanLimit = fanoutT.getTime() + Math.max(300_000, N * 100);
       await sleep(fanoutT.getTime() - Date.now());
-      let seen = { n: 0, last: 0 };
-      while (seen.n < N && Date.now() < fanLimit) {
-        await sleep(pollEvery);
-        seen = await reminders(pool, cycleId);
-      }
+      const seen = await pollUntilAll(() => reminders(pool, cycleId), fanLimit);
       const fanMs = seen.last - fanoutT.getTime();
       if (seen.n < N) {
         console.log(`  提醒时刻后 ${seconds(Date.now() - fanoutT.getTime())} 秒只有 ${seen.n}/${N} 条提醒入收件箱`);
@@ -644,12 +653,7 @@ async function main(): Promise<void> {
         const rate = perSecondOf(performance.now() - d0);
         let stored = '';
         if (waitStored) {
-          const until = Date.now() + Math.max(300_000, N * 100);
-          let seen = { n: 0, last: 0 };
-          while (seen.n < N && Date.now() < until) {
-            await sleep(pollEvery);
-            seen = await storedOf(pool, ids);
-          }
+          const seen = await pollUntilAll(() => storedOf(pool, ids), Date.now() + Math.max(300_000, N * 100));
           stored =
             seen.n < N
               ? `；${seconds(Date.now() - wall)} 秒后只有 ${seen.n}/${N} 个 TaskAssigned 入库`
