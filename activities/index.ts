@@ -153,9 +153,9 @@ async function appendAtOnce(
   });
   const withNotices = notices.length > 0;
   try {
-    const { rows: answer } = await pool.query<{ appended: number }>(
-      appendStatement(withNotices, withNotices && queueDeliveries),
-      [
+    const { rows: answer } = await pool.query<{ appended: number }>({
+      ...appendStatement(withNotices, withNotices && queueDeliveries),
+      values: [
         stream,
         JSON.stringify(rows),
         first,
@@ -165,7 +165,7 @@ async function appendAtOnce(
         OUTBOX_CHANNEL,
         ...noticeColumns(notices),
       ],
-    );
+    });
     if (answer[0]?.appended !== batch.length) return false;
   } catch (error) {
     if ((error as { constraint?: unknown }).constraint === 'assignment_events_pkey') return false;
@@ -179,8 +179,11 @@ async function appendAtOnce(
  * The statement `appendAtOnce` sends: $1 the stream, $2 its events as a JSON array, $3..$4 their seqs, $5 the hash
  * before them, $6 the outbox's topic, $7 the relay's channel, and $8..$15 the notices' columns when there are any.
  * Its data-modifying parts all run, and see the same snapshot; the NOTIFY goes out when it commits.
+ *
+ * Named, so each connection parses and plans each of its three shapes once rather than at every store: nearly every
+ * event the workflows store goes through it.
  */
-function appendStatement(withNotices: boolean, queueDeliveries: boolean): string {
+function appendStatement(withNotices: boolean, queueDeliveries: boolean): { name: string; text: string } {
   const notices = withNotices
     ? `, noticed AS (
          INSERT INTO notices (key, recipient, assignment_id, seq, occurred_at, kind, subject, body)
@@ -193,7 +196,8 @@ function appendStatement(withNotices: boolean, queueDeliveries: boolean): string
         ? `, queued_deliveries AS (INSERT INTO delivery_queue (notice_key) SELECT key FROM noticed)`
         : '')
     : '';
-  return `WITH appended AS (
+  const name = `duban-append${withNotices ? '-notices' : ''}${queueDeliveries ? '-queued' : ''}`;
+  const text = `WITH appended AS (
       INSERT INTO assignment_events (assignment_id, seq, type, version, occurred_at, payload, meta, prev_hash, hash)
       SELECT $1, e.seq, e.type, e.version, e.at, e.payload, e.meta, e."prevHash", e.hash
       FROM jsonb_to_recordset($2::jsonb)
@@ -208,6 +212,7 @@ function appendStatement(withNotices: boolean, queueDeliveries: boolean): string
       SELECT pg_notify($7, count(*)::text) FROM queued HAVING count(*) > 0
     )${notices}
     SELECT (SELECT count(*) FROM appended)::int AS appended, (SELECT count(*) FROM woken)::int AS woken`;
+  return { name, text };
 }
 
 /** The notices as the columns `unnest` takes them, in the order of the notices table's columns. */
