@@ -184,6 +184,16 @@ async function appendAtOnce(
  * event the workflows store goes through it.
  */
 function appendStatement(withNotices: boolean, queueDeliveries: boolean): { name: string; text: string } {
+  const name = `duban-append${withNotices ? '-notices' : ''}${queueDeliveries ? '-queued' : ''}`;
+  let statement = appendStatements.get(name);
+  if (!statement) appendStatements.set(name, (statement = { name, text: appendText(withNotices, queueDeliveries) }));
+  return statement;
+}
+
+/** The three shapes of the append, built once each: `appendStatement`. */
+const appendStatements = new Map<string, { name: string; text: string }>();
+
+function appendText(withNotices: boolean, queueDeliveries: boolean): string {
   const notices = withNotices
     ? `, noticed AS (
          INSERT INTO notices (key, recipient, assignment_id, seq, occurred_at, kind, subject, body)
@@ -196,8 +206,7 @@ function appendStatement(withNotices: boolean, queueDeliveries: boolean): { name
         ? `, queued_deliveries AS (INSERT INTO delivery_queue (notice_key) SELECT key FROM noticed)`
         : '')
     : '';
-  const name = `duban-append${withNotices ? '-notices' : ''}${queueDeliveries ? '-queued' : ''}`;
-  const text = `WITH appended AS (
+  return `WITH appended AS (
       INSERT INTO assignment_events (assignment_id, seq, type, version, occurred_at, payload, meta, prev_hash, hash)
       SELECT $1, e.seq, e.type, e.version, e.at, e.payload, e.meta, e."prevHash", e.hash
       FROM jsonb_to_recordset($2::jsonb)
@@ -212,7 +221,6 @@ function appendStatement(withNotices: boolean, queueDeliveries: boolean): { name
       SELECT pg_notify($7, count(*)::text) FROM queued HAVING count(*) > 0
     )${notices}
     SELECT (SELECT count(*) FROM appended)::int AS appended, (SELECT count(*) FROM woken)::int AS woken`;
-  return { name, text };
 }
 
 /** The notices as the columns `unnest` takes them, in the order of the notices table's columns. */
