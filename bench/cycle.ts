@@ -267,16 +267,6 @@ function syntheticPlan(year: number, stageDate: string): ParsedPlan {
 // ---------------------------------------------------------------------------------------------------------------
 // the run
 
-async function countStored(pool: Pool, cycleId: string): Promise<number> {
-  // The event store, not the read model (which follows from Kafka): an assignment is stored once its TaskAssigned is.
-  const { rows } = await pool.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM cycle_items c
-     JOIN assignment_events e ON e.assignment_id = c.assignment_id AND e.seq = 1 WHERE c.cycle_id = $1`,
-    [cycleId],
-  );
-  return rows[0]!.n;
-}
-
 /** Reads a count and the time of its newest row every `pollEvery` until it reaches N or `until` passes. */
 async function pollUntilAll(
   read: () => Promise<{ n: number; last: number }>,
@@ -290,22 +280,16 @@ async function pollUntilAll(
   return seen;
 }
 
-/** How many of these assignments have stored their TaskAssigned, and when the last of them did. */
+/**
+ * How many of these assignments have stored their TaskAssigned, and when the last of them did: the event store, not the
+ * read model (which follows from Kafka), through its primary key.
+ */
 async function storedOf(pool: Pool, ids: readonly string[]): Promise<{ n: number; last: number }> {
   const { rows } = await pool.query<{ n: number; at: Date | null }>(
     `SELECT count(*)::int AS n, max(recorded_at) AS at FROM assignment_events WHERE assignment_id = ANY($1) AND seq = 1`,
     [ids],
   );
   return { n: rows[0]!.n, last: rows[0]!.at?.getTime() ?? 0 };
-}
-
-async function lastStored(pool: Pool, cycleId: string): Promise<number> {
-  const { rows } = await pool.query<{ at: Date }>(
-    `SELECT max(e.recorded_at) AS at FROM cycle_items c
-     JOIN assignment_events e ON e.assignment_id = c.assignment_id AND e.seq = 1 WHERE c.cycle_id = $1`,
-    [cycleId],
-  );
-  return rows[0]!.at.getTime();
 }
 
 /** When the cycle recorded that every assignment had started (it leaves 'launching' with that event). */
@@ -482,16 +466,21 @@ async function main(): Promise<void> {
     fanoutT = new Date(Math.ceil((Date.now() + ahead) / 60_000) * 60_000);
     const today = shanghaiDate(new Date());
     const plan = syntheticPlan(Number(today.slice(0, 4)), shanghaiDate(fanoutT));
+    const directory = await loadDirectory(pool);
+    const calendarYears = await loadCalendarYears(pool);
+    /** The synthetic table as `duban cycle launch` prepares it, for this cycle or (--breakdown) another. */
+    const prepare = (id: string) =>
+      prepareLaunch({
+        plan,
+        directory,
+        calendarYears,
+        cycleId: id,
+        today,
+        coordinator: COORDINATOR,
+        title: plan.title,
+      });
     const p0 = performance.now();
-    const prepared = prepareLaunch({
-      plan,
-      directory: await loadDirectory(pool),
-      calendarYears: await loadCalendarYears(pool),
-      cycleId,
-      today,
-      coordinator: COORDINATOR,
-      title: plan.title,
-    });
+    const prepared = prepare(cycleId);
     const prepareMs = performance.now() - p0;
     if (prepared.launch.errors.length > 0) {
       throw new Error(`合成的任务表有问题：${prepared.launch.errors.map((e) => e.message).join('；')}`);
@@ -502,7 +491,8 @@ async function main(): Promise<void> {
       policy: { ...prepared.config.policy, noticeTime, days: 'calendar' as const },
     };
     const items = prepared.launch.items;
-    cycleHandleIds.push(...items.map((i) => i.assignmentId));
+    const itemIds = items.map((i) => i.assignmentId);
+    cycleHandleIds.push(...itemIds);
     const cycles = new CycleService({ client, pool, taskQueue });
     const l0 = performance.now();
     const wall0 = Date.now();
@@ -511,19 +501,19 @@ async function main(): Promise<void> {
     // Polled from the store: the times come from the rows themselves, and a query to the cycle workflow would wait on
     // the very worker the launch keeps busy.
     let leftLaunching: number | undefined;
-    let stored = 0;
+    let stored = { n: 0, last: 0 };
     const limit = Date.now() + Math.max(600_000, N * 200);
-    while ((leftLaunching === undefined || stored < N) && Date.now() < limit) {
+    while ((leftLaunching === undefined || stored.n < N) && Date.now() < limit) {
       await sleep(pollEvery);
       leftLaunching ??= await assignmentsStartedAt(pool, cycleId);
-      stored = await countStored(pool, cycleId);
+      stored = await storedOf(pool, itemIds);
     }
-    if (stored < N || leftLaunching === undefined) {
+    if (stored.n < N || leftLaunching === undefined) {
       const view: CycleView = await handle.query(cycleStatusQuery);
-      throw new Error(`发布 ${seconds(Date.now() - wall0)} 秒后仍未完成：已入库 ${stored}/${N}，状态 ${view.status}`);
+      throw new Error(`发布 ${seconds(Date.now() - wall0)} 秒后仍未完成：已入库 ${stored.n}/${N}，状态 ${view.status}`);
     }
     const leftLaunchingMs = leftLaunching - wall0;
-    const launchMs = Math.max(leftLaunchingMs, (await lastStored(pool, cycleId)) - wall0);
+    const launchMs = Math.max(leftLaunchingMs, stored.last - wall0);
     const launchRate = perSecondOf(launchMs);
     console.log(
       `  任务分解表 → 发布计划（prepareLaunch，不计入发布用时）：${seconds(prepareMs)} 秒，${items.length} 项督办，` +
@@ -626,15 +616,7 @@ async function main(): Promise<void> {
       );
       const direct = async (key: string, label: string, queue: string, waitStored: boolean): Promise<number> => {
         const directId = `${cycleId}-${key}`;
-        const { items: more, errors } = prepareLaunch({
-          plan,
-          directory: await loadDirectory(pool),
-          calendarYears: await loadCalendarYears(pool),
-          cycleId: directId,
-          today,
-          coordinator: COORDINATOR,
-          title: plan.title,
-        }).launch;
+        const { items: more, errors } = prepare(directId).launch;
         if (errors.length > 0 || more.length !== N)
           throw new Error(`另启动的 ${N} 项督办准备失败：${errors[0]?.message}`);
         const ids = more.map((i) => i.assignmentId);
