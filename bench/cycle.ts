@@ -27,6 +27,9 @@
  *    for each start alone), on the worker's (their first tasks run and store as the launch's do), and on the worker's
  *    with the outbox relay and the read-model projector stopped — each rate against the baselines of phase 1.
  *
+ * Under each timed phase of 1 and 6, the CPU seconds each of the stack's processes used in it (bench/process-cpu.ts,
+ * from /proc), and this process's by kind of thread: on two cores that is what the phases compete for.
+ *
  * Figures, not assertions: the README quotes what this prints. Everything it started is terminated at the end.
  */
 import { createRequire } from 'node:module';
@@ -66,6 +69,7 @@ import { cycleStatusQuery, type CycleView } from '../workflows/cycle/messages';
 import { cycleStartOptions } from '../workflows/cycle/start-options';
 import { pokeSignal, type BenchSinks } from './cycle-workflows';
 import { option } from './options';
+import { describeCpu, ProcessCpu } from './process-cpu';
 import { bundleWorkflows } from '../worker/workflow-bundle';
 
 const N = option('assignments', 1000);
@@ -201,6 +205,8 @@ class Tally {
 
 /** The server's rates for N empty workflows: accepted, first tasks run, and each signalled once until handled. */
 interface Baseline {
+  /** When the first start was sent (wall clock). */
+  wall: number;
   startMs: number;
   runMs: number;
   sentMs: number;
@@ -379,6 +385,8 @@ async function main(): Promise<void> {
     return;
   }
   const threads = watchWorkflowThreads();
+  const cpu = new ProcessCpu().start();
+  const cores = cpus().length;
   const runId = Date.now().toString(36);
   const cycleId = `bench-${runId}`;
   const taskQueue = `bench-cycle-${runId}`;
@@ -432,6 +440,7 @@ async function main(): Promise<void> {
     const baseline = async (round: string): Promise<Baseline> => {
       const ids = Array.from({ length: N }, (_, i) => `${runId}-${round}-${i}`);
       const startedBefore = started.count;
+      const wall = Date.now();
       const s0 = performance.now();
       await eachLimited(ids, START_CONCURRENCY, async (workflowId) => {
         await client.workflow.start('benchWaitWorkflow', {
@@ -451,10 +460,14 @@ async function main(): Promise<void> {
       await handled.reach(handledBefore + N);
       const signalMs = handled.last - g0;
       await sleep(2_000); // the empty workflows complete and leave the worker's cache
-      return { startMs, runMs, sentMs, signalMs };
+      return { wall, startMs, runMs, sentMs, signalMs };
     };
     const first = await baseline('empty');
     console.log(`  空工作流（发布前）：并发 ${START_CONCURRENCY} 个启动 ${N} 个，${describeBaseline(first)}`);
+    console.log(
+      `    CPU（至全部被接受）：${describeCpu(cpu.between(first.wall, first.wall + first.startMs), N, cores)}\n` +
+        `    CPU（至第一个任务全部执行完）：${describeCpu(cpu.between(first.wall, first.wall + first.runMs), N, cores)}`,
+    );
 
     // 3a. memory before the launch
     const before = await memory(threads);
@@ -524,6 +537,7 @@ async function main(): Promise<void> {
         `${N} 个 TaskAssigned 全部入库 ${seconds(launchMs)} 秒 → ${launchRate.toFixed(0)} 项/秒`,
     );
     const startedRate = perSecondOf(leftLaunchingMs);
+    console.log(`    CPU（至离开“发布中”）：${describeCpu(cpu.between(wall0, leftLaunching), N, cores)}`);
 
     // 3b. memory while the assignments wait
     await sleep(2_000);
@@ -633,18 +647,22 @@ async function main(): Promise<void> {
           });
         });
         const rate = perSecondOf(performance.now() - d0);
+        const cpuLines = [`    CPU（至全部被接受）：${describeCpu(cpu.between(wall, Date.now()), N, cores)}`];
         let stored = '';
         if (waitStored) {
           const seen = await pollUntilAll(() => storedOf(pool, ids), Date.now() + Math.max(300_000, N * 100));
-          stored =
-            seen.n < N
-              ? `；${seconds(Date.now() - wall)} 秒后只有 ${seen.n}/${N} 个 TaskAssigned 入库`
-              : `；全部入库 ${seconds(seen.last - wall)} 秒`;
+          if (seen.n < N) {
+            stored = `；${seconds(Date.now() - wall)} 秒后只有 ${seen.n}/${N} 个 TaskAssigned 入库`;
+          } else {
+            stored = `；全部入库 ${seconds(seen.last - wall)} 秒`;
+            cpuLines.push(`    CPU（至全部入库）：${describeCpu(cpu.between(wall, seen.last), N, cores)}`);
+          }
         }
         console.log(
           `  ${label}：全部被接受 ${rate.toFixed(0)} 项/秒，` +
             `${bracketed(rate, perSecondOf(first.startMs), perSecondOf(second.startMs))}${stored}`,
         );
+        console.log(cpuLines.join('\n'));
         return rate;
       };
       const serverOnly = await direct(
@@ -672,6 +690,7 @@ async function main(): Promise<void> {
       );
     }
   } finally {
+    cpu.stop();
     const terminated = await terminateAll(client, cycleHandleIds);
     worker.shutdown();
     await running;
