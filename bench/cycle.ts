@@ -33,6 +33,8 @@
  * Under each timed phase of 1 and 6, the CPU seconds each of the stack's processes used in it (bench/process-cpu.ts,
  * from /proc), and this process's by kind of thread: on two cores that is what the phases compete for.
  *
+ * Before anything is timed, 64 empty workflows and a launch of 64 warm the code paths both sides measure.
+ *
  * Figures, not assertions: the README quotes what this prints. Everything it started is terminated at the end.
  */
 import { createRequire } from 'node:module';
@@ -434,18 +436,20 @@ async function main(): Promise<void> {
     const year = Number(today.slice(0, 4));
     const directory = await loadDirectory(pool);
     const calendarYears = await loadCalendarYears(pool);
-    /** A synthetic table of `count` items whose stage reports fall next year: none of its reminders falls in the run. */
-    const prepareQuiet = (id: string, count = N) => {
-      const quiet = syntheticPlan(year, isoDate(year + 1, 6, 30), count);
-      const { launch, config } = prepareLaunch({
-        plan: quiet,
+    /** A synthetic table as `duban cycle launch` prepares it, for the cycle `id`. */
+    const prepareTable = (table: ParsedPlan, id: string) =>
+      prepareLaunch({
+        plan: table,
         directory,
         calendarYears,
         cycleId: id,
         today,
         coordinator: COORDINATOR,
-        title: quiet.title,
+        title: table.title,
       });
+    /** A synthetic table of `count` items whose stage reports fall next year: none of its reminders falls in the run. */
+    const prepareQuiet = (id: string, count = N) => {
+      const { launch, config } = prepareTable(syntheticPlan(year, isoDate(year + 1, 6, 30), count), id);
       cycleHandleIds.push(...launch.items.map((i) => i.assignmentId));
       return { items: launch.items, config };
     };
@@ -535,17 +539,8 @@ async function main(): Promise<void> {
     const ahead = Math.max(60_000, 4 * first.runMs + 30_000) + first.runMs + first.signalMs + 2_000;
     fanoutT = new Date(Math.ceil((Date.now() + ahead) / 60_000) * 60_000);
     const plan = syntheticPlan(year, shanghaiDate(fanoutT));
-    /** The synthetic table as `duban cycle launch` prepares it, for this cycle or (--breakdown) another. */
-    const prepare = (id: string) =>
-      prepareLaunch({
-        plan,
-        directory,
-        calendarYears,
-        cycleId: id,
-        today,
-        coordinator: COORDINATOR,
-        title: plan.title,
-      });
+    /** The table whose reminders fall at T, for this cycle or (--breakdown) another. */
+    const prepare = (id: string) => prepareTable(plan, id);
     const p0 = performance.now();
     const prepared = prepare(cycleId);
     const prepareMs = performance.now() - p0;
