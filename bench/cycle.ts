@@ -109,9 +109,11 @@ const perSecondOf = (ms: number) => (N * 1000) / ms;
  * The server's own rates drift by up to a quarter between runs minutes apart on a shared machine, and its SQLite file
  * grows with every run; the two sides show how much of that fell within this one.
  */
+/** A rate against the mean of the baseline's rates on its two sides. */
+const ofMean = (rate: number, before: number, after: number) => rate / ((before + after) / 2);
 const bracketed = (rate: number, before: number, after: number) =>
   `发布前 ${(rate / before).toFixed(2)}，发布后 ${(rate / after).toFixed(2)}，` +
-  `对两者平均 ${(rate / ((before + after) / 2)).toFixed(2)}（${rate.toFixed(0)} ÷ ${before.toFixed(0)} / ${after.toFixed(0)}）`;
+  `对两者平均 ${ofMean(rate, before, after).toFixed(2)}（${rate.toFixed(0)} ÷ ${before.toFixed(0)} / ${after.toFixed(0)}）`;
 const load = () =>
   loadavg()
     .map((l) => l.toFixed(2))
@@ -394,7 +396,6 @@ async function main(): Promise<void> {
   }
   const threads = watchWorkflowThreads();
   const cpu = new ProcessCpu().start();
-  const cores = cpus().length;
   const runId = Date.now().toString(36);
   const cycleId = `bench-${runId}`;
   const taskQueue = `bench-cycle-${runId}`;
@@ -526,8 +527,8 @@ async function main(): Promise<void> {
     const first = await baseline('empty');
     console.log(`  空工作流（发布前）：并发 ${START_CONCURRENCY} 个启动 ${N} 个，${describeBaseline(first)}`);
     console.log(
-      `    CPU（至全部被接受）：${describeCpu(cpu.between(first.wall, first.wall + first.startMs), N, cores)}\n` +
-        `    CPU（至第一个任务全部执行完）：${describeCpu(cpu.between(first.wall, first.wall + first.runMs), N, cores)}`,
+      `    CPU（至全部被接受）：${describeCpu(cpu.between(first.wall, first.wall + first.startMs), N)}\n` +
+        `    CPU（至第一个任务全部执行完）：${describeCpu(cpu.between(first.wall, first.wall + first.runMs), N)}`,
     );
 
     // 3a. memory before the launch
@@ -553,8 +554,7 @@ async function main(): Promise<void> {
       policy: { ...prepared.config.policy, noticeTime, days: 'calendar' as const },
     };
     const items = prepared.launch.items;
-    const itemIds = items.map((i) => i.assignmentId);
-    cycleHandleIds.push(...itemIds);
+    cycleHandleIds.push(...items.map((i) => i.assignmentId));
     const {
       handle,
       wall: wall0,
@@ -574,7 +574,7 @@ async function main(): Promise<void> {
         `${N} 个 TaskAssigned 全部入库 ${seconds(launchMs)} 秒 → ${launchRate.toFixed(0)} 项/秒`,
     );
     const startedRate = perSecondOf(leftLaunchingMs);
-    console.log(`    CPU（至离开“发布中”）：${describeCpu(cpu.between(wall0, leftLaunching), N, cores)}`);
+    console.log(`    CPU（至离开“发布中”）：${describeCpu(cpu.between(wall0, leftLaunching), N)}`);
 
     // 3b. memory while the assignments wait
     await sleep(2_000);
@@ -662,7 +662,7 @@ async function main(): Promise<void> {
       console.log(
         `\n一（重复）、再发布 ${ROUNDS - 1} 次（--rounds ${ROUNDS}，在第一至第四部分之后测），每次之后再测空工作流`,
       );
-      const ratios = [startedRate / ((perSecondOf(first.startMs) + perSecondOf(second.startMs)) / 2)];
+      const ratios = [ofMean(startedRate, perSecondOf(first.startMs), perSecondOf(second.startMs))];
       let before = second;
       for (let round = 2; round <= ROUNDS; round++) {
         const id = `${cycleId}-r${round}`;
@@ -672,7 +672,7 @@ async function main(): Promise<void> {
         const rate = perSecondOf(done.leftLaunching - done.wall);
         const after = await baseline(`empty-r${round}`);
         const [beforeRate, afterRate] = [perSecondOf(before.startMs), perSecondOf(after.startMs)];
-        ratios.push(rate / ((beforeRate + afterRate) / 2));
+        ratios.push(ofMean(rate, beforeRate, afterRate));
         console.log(
           `  第 ${round} 次：周期离开“发布中” ${seconds(done.leftLaunching - done.wall)} 秒，` +
             `全部入库 ${seconds(done.storedLast - done.wall)} 秒；之后空工作流全部被接受 ${afterRate.toFixed(0)} 个/秒；` +
@@ -717,7 +717,7 @@ async function main(): Promise<void> {
           });
         });
         const rate = perSecondOf(performance.now() - d0);
-        const cpuLines = [`    CPU（至全部被接受）：${describeCpu(cpu.between(wall, Date.now()), N, cores)}`];
+        const cpuLines = [`    CPU（至全部被接受）：${describeCpu(cpu.between(wall, Date.now()), N)}`];
         let stored = '';
         if (waitStored) {
           const seen = await pollUntilAll(() => storedOf(pool, ids), Date.now() + Math.max(300_000, N * 100));
@@ -725,7 +725,7 @@ async function main(): Promise<void> {
             stored = `；${seconds(Date.now() - wall)} 秒后只有 ${seen.n}/${N} 个 TaskAssigned 入库`;
           } else {
             stored = `；全部入库 ${seconds(seen.last - wall)} 秒`;
-            cpuLines.push(`    CPU（至全部入库）：${describeCpu(cpu.between(wall, seen.last), N, cores)}`);
+            cpuLines.push(`    CPU（至全部入库）：${describeCpu(cpu.between(wall, seen.last), N)}`);
           }
         }
         console.log(

@@ -5,9 +5,10 @@
  * line names it.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 
-export const GROUPS = ['Temporal 开发服务器', 'PostgreSQL', 'Kafka', '本进程（worker 与客户端）', '其他进程'] as const;
-export type Group = (typeof GROUPS)[number];
+const GROUPS = ['Temporal 开发服务器', 'PostgreSQL', 'Kafka', '本进程（worker 与客户端）', '其他进程'] as const;
+type Group = (typeof GROUPS)[number];
 
 const TICKS_PER_SECOND = 100; // USER_HZ: 100 on every Linux the project runs on
 
@@ -140,8 +141,8 @@ export class ProcessCpu {
 export function describeCpu(
   { seconds, busy, wallSeconds, threads }: ReturnType<ProcessCpu['between']>,
   items: number,
-  cores: number,
 ): string {
+  const cores = cpus().length;
   const parts = GROUPS.filter((g) => seconds[g] >= 0.05).map(
     (g) => `${g} ${seconds[g].toFixed(1)} 秒（每项 ${((seconds[g] * 1000) / items).toFixed(2)} 毫秒）`,
   );
