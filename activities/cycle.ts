@@ -13,7 +13,8 @@ import {
 import type { Pool } from 'pg';
 import { computeBulletin, type BulletinAssignment } from '../domain/cycle/bulletin';
 import { fold, type AnySpec, type AssignmentState } from '../workflows/assignment/decider';
-import type { AssignmentEvent } from '../workflows/assignment/events';
+import type { AssignmentEvent, RecordedEvent } from '../workflows/assignment/events';
+import { launchedOf, openingOf, startsFrom, type Launched, type Opening } from '../workflows/assignment/opening';
 import { ASSIGNMENT_WORKFLOW_TYPE, cancelUpdate, pauseUpdate, resumeUpdate } from '../workflows/assignment/messages';
 import type { assignmentWorkflowV2 } from '../workflows/assignment/workflow';
 import { cycleStartOptions } from '../workflows/cycle/start-options';
@@ -38,7 +39,20 @@ type CycleActivities = Pick<
 /** Workflow starts and updates in flight at once: enough to keep the server busy, not so many it queues them. */
 export const CONCURRENCY = 32;
 
-export function createCycleActivities({ pool, temporal }: { pool: Pool; temporal?: TemporalTarget }): CycleActivities {
+interface CycleItem {
+  assignment_id: string;
+  unit: string;
+  spec: AnySpec;
+}
+
+export interface CycleActivityDependencies {
+  pool: Pool;
+  temporal?: TemporalTarget;
+  /** Stores a launch's openings with their outbox rows and notices; answers each stream's first event as stored. */
+  storeOpenings: (openings: Opening[]) => Promise<Map<string, RecordedEvent>>;
+}
+
+export function createCycleActivities({ pool, temporal, storeOpenings }: CycleActivityDependencies): CycleActivities {
   const requireTemporal = (): TemporalTarget => {
     if (!temporal)
       throw ApplicationFailure.nonRetryable('this worker was built without a Temporal client', 'NO_CLIENT');
@@ -48,19 +62,43 @@ export function createCycleActivities({ pool, temporal }: { pool: Pool; temporal
   return {
     async startCycleAssignments({ cycleId, offset, limit }) {
       const { client, taskQueue } = requireTemporal();
-      const { rows } = await pool.query<{ assignment_id: string; unit: string; spec: AnySpec }>(
+      const { rows } = await pool.query<CycleItem>(
         `SELECT assignment_id, unit, spec FROM cycle_items WHERE cycle_id = $1 ORDER BY position OFFSET $2 LIMIT $3`,
         [cycleId, offset, limit],
       );
+      const now = serverClock();
+      const cycleRun = Context.current().info.workflowExecution;
+      if (!cycleRun) throw ApplicationFailure.nonRetryable('a launch runs for its cycle workflow', 'NO_WORKFLOW');
+      const { workflowId, runId } = cycleRun;
+      // 交办: each chunk's first events stored in one statement, asked for when its first assignment is started.
+      const chunks = new Map<number, Promise<Map<string, RecordedEvent>>>();
+      const launchedOfRow = async (i: number): Promise<Launched | undefined> => {
+        const chunk = Math.floor(i / CONCURRENCY);
+        let stored = chunks.get(chunk);
+        if (!stored) {
+          const of = rows.slice(chunk * CONCURRENCY, (chunk + 1) * CONCURRENCY);
+          const at = now();
+          stored = storeOpenings(
+            of.flatMap((row) => openingOf(row.assignment_id, row.spec, at, { workflowId, runId }) ?? []),
+          );
+          chunks.set(chunk, stored);
+        }
+        const recorded = (await stored).get(rows[i]!.assignment_id);
+        // What the store holds starts the assignment only if the workflow, deciding it again, gets the same event;
+        // otherwise the workflow decides its own and meets what is there, as an assignment always has.
+        return recorded && startsFrom(recorded, rows[i]!.spec) ? launchedOf(recorded) : undefined;
+      };
       let started = 0;
       let existing = 0;
-      await eachLimited(rows, CONCURRENCY, async (row) => {
+      await eachLimited([...rows.keys()], CONCURRENCY, async (i) => {
+        const row = rows[i]!;
+        const assigned = await launchedOfRow(i);
         try {
           await client.workflow.start<typeof assignmentWorkflowV2>(ASSIGNMENT_WORKFLOW_TYPE, {
             taskQueue,
             workflowId: row.assignment_id,
-            args: [{ spec: row.spec }],
-            ...cycleStartOptions(row.spec, serverNow()),
+            args: [{ spec: row.spec, ...(assigned && { assigned }) }],
+            ...cycleStartOptions(row.spec, now()),
           });
           started++;
         } catch (error) {
@@ -167,6 +205,17 @@ export function createCycleActivities({ pool, temporal }: { pool: Pool; temporal
  */
 function serverNow(): Date {
   return new Date(Context.current().info.currentAttemptScheduledTimestampMs);
+}
+
+/**
+ * The server's time as the activity goes on: when its attempt was scheduled, plus the time it has run since it began
+ * (the time-skipping server does not skip while an activity runs). Never ahead of the server's own clock, so an event
+ * decided here is not later than the start that carries it (`duban audit verify` checks that).
+ */
+function serverClock(): () => Date {
+  const scheduled = serverNow().getTime();
+  const began = performance.now();
+  return () => new Date(scheduled + Math.floor(performance.now() - began));
 }
 
 /**

@@ -14,6 +14,7 @@ import { chainStream } from '../infra/event-chain';
 import { columnsOf, isPermanentPgError, withTransaction } from '../infra/postgres';
 import type { RecordedEvent } from '../workflows/assignment/events';
 import type { Notice } from '../workflows/assignment/notices';
+import { opens, type Opening } from '../workflows/assignment/opening';
 import type { RecordedCycleEvent } from '../workflows/cycle/events';
 import { createCycleActivities, type TemporalTarget } from './cycle';
 import { createDeliveryActivities } from './delivery';
@@ -52,8 +53,9 @@ export function createActivities({
   const heads = new StreamHeads();
   const storeBatch = <E extends RecordedEvent | RecordedCycleEvent>(batch: E[], notices: Notice[]) =>
     storeWithNotices({ pool, topic, queueDeliveries, heads }, batch, notices);
+  const storeOpenings = (openings: Opening[]) => storeOpeningsAtOnce({ pool, topic, queueDeliveries, heads }, openings);
   return {
-    ...createCycleActivities({ pool, temporal }),
+    ...createCycleActivities({ pool, storeOpenings, ...(temporal && { temporal }) }),
     ...createDeliveryActivities({ pool, ...(sender && { sender }), ...(temporal && { temporal }) }),
     async recordEvents(batch, notices = []) {
       await storeBatch(batch, notices);
@@ -223,11 +225,103 @@ function appendText(withNotices: boolean, queueDeliveries: boolean): string {
     SELECT (SELECT count(*) FROM appended)::int AS appended, (SELECT count(*) FROM woken)::int AS woken`;
 }
 
+/**
+ * Stores the openings of a launch's assignments (workflows/assignment/opening.ts) — each the first event of its own
+ * stream — with their outbox rows and their notices, in one statement. Returns each assignment's first event as the
+ * store holds it: the opening, or the event an earlier attempt stored first (a launch taken up again, an assignment
+ * whose own workflow got there first); the caller checks that one before starting a workflow with it.
+ */
+async function storeOpeningsAtOnce(
+  { pool, topic, queueDeliveries, heads }: StoreContext,
+  openings: Opening[],
+): Promise<Map<string, RecordedEvent>> {
+  const stored = new Map<string, RecordedEvent>();
+  if (openings.length === 0) return stored;
+  const rows = openings.map(({ recorded: { assignmentId, seq, event, meta } }) => ({
+    assignmentId,
+    seq,
+    type: event.type,
+    version: event.version,
+    at: event.at,
+    payload: event,
+    meta: meta ?? null,
+    prevHash: GENESIS_HASH,
+    hash: eventHash(GENESIS_HASH, { assignmentId, seq, event, meta }),
+  }));
+  const notices = openings.flatMap((o) => o.notices);
+  const { rows: appended } = await permanentFailuresStop(() =>
+    pool.query<{ assignment_id: string }>({
+      ...openingsStatement(queueDeliveries),
+      values: [JSON.stringify(rows), topic, OUTBOX_CHANNEL, ...columnsOf(notices, NOTICE_COLUMNS)],
+    }),
+  );
+  const fresh = new Set(appended.map((r) => r.assignment_id));
+  for (const [i, { recorded }] of openings.entries()) {
+    if (!fresh.has(recorded.assignmentId)) continue;
+    stored.set(recorded.assignmentId, recorded);
+    heads.remember(recorded.assignmentId, recorded.seq, rows[i]!.hash);
+  }
+  const others = openings.map((o) => o.recorded.assignmentId).filter((id) => !fresh.has(id));
+  if (others.length > 0) {
+    const { rows: already } = await pool.query<{
+      assignment_id: string;
+      payload: RecordedEvent['event'];
+      meta: RecordedEvent['meta'] | null;
+    }>('SELECT assignment_id, payload, meta FROM assignment_events WHERE assignment_id = ANY($1) AND seq = 1', [
+      others,
+    ]);
+    for (const row of already) {
+      stored.set(row.assignment_id, {
+        assignmentId: row.assignment_id,
+        seq: 1,
+        event: row.payload,
+        ...(row.meta && { meta: row.meta }),
+      });
+    }
+  }
+  return stored;
+}
+
+/**
+ * The statement `storeOpeningsAtOnce` sends: $1 the events as a JSON array, one per stream, each its stream's first;
+ * $2 the outbox's topic, $3 the relay's channel, $4..$11 the notices' columns.
+ * An event already stored is left as it is, and so are its notices; the rows answered are the streams appended.
+ */
+function openingsStatement(queueDeliveries: boolean): { name: string; text: string } {
+  const name = `duban-openings${queueDeliveries ? '-queued' : ''}`;
+  return {
+    name,
+    text: `WITH appended AS (
+      INSERT INTO assignment_events (assignment_id, seq, type, version, occurred_at, payload, meta, prev_hash, hash)
+      SELECT e."assignmentId", e.seq, e.type, e.version, e.at, e.payload, e.meta, e."prevHash", e.hash
+      FROM jsonb_to_recordset($1::jsonb) AS e ("assignmentId" text, seq int, type text, version int, at timestamptz,
+                                               payload jsonb, meta jsonb, "prevHash" text, hash text)
+      ON CONFLICT (assignment_id, seq) DO NOTHING
+      RETURNING assignment_id, seq
+    ), queued AS (
+      INSERT INTO outbox (assignment_id, seq, topic) SELECT assignment_id, seq, $2 FROM appended RETURNING 1
+    ), woken AS (
+      SELECT pg_notify($3, count(*)::text) FROM queued HAVING count(*) > 0
+    ), noticed AS (
+      INSERT INTO notices (key, recipient, assignment_id, seq, occurred_at, kind, subject, body)
+      SELECT n.* FROM unnest($4::text[], $5::text[], $6::text[], $7::int[], $8::timestamptz[], $9::text[],
+                             $10::text[], $11::text[])
+        AS n (key, recipient, assignment_id, seq, occurred_at, kind, subject, body)
+      WHERE (n.assignment_id, n.seq) IN (SELECT assignment_id, seq FROM appended)
+      ON CONFLICT (key) DO NOTHING
+      RETURNING key
+    )${queueDeliveries ? `, queued_deliveries AS (INSERT INTO delivery_queue (notice_key) SELECT key FROM noticed)` : ''}
+    SELECT assignment_id, (SELECT count(*) FROM woken) AS woken FROM appended`,
+  };
+}
+
 /** The notices as the columns `unnest` takes them, in the order of the notices table's columns. */
 function noticeColumns(notices: Notice[]): unknown[] {
   if (notices.length === 0) return [];
-  return columnsOf(notices, ['key', 'recipient', 'assignmentId', 'seq', 'at', 'kind', 'subject', 'body']);
+  return columnsOf(notices, NOTICE_COLUMNS);
 }
+
+const NOTICE_COLUMNS = ['key', 'recipient', 'assignmentId', 'seq', 'at', 'kind', 'subject', 'body'] as const;
 
 /** The stored hash of one event, as it is (undefined when the event is not stored or was stored unchained). */
 async function hashAsStored(pool: Pool, stream: string, seq: number): Promise<string | undefined> {
@@ -344,6 +438,10 @@ async function storedHash(client: PoolClient, assignmentId: string, seq: number)
  *   the task's timeout, or the worker lost it), so the task ran again and decided the same event at its own, later
  *   time. The stored event stands — it went to Kafka, the chain holds it — and is returned in place of the retelling,
  *   so the history's marker records what the store holds. Seen 96 times in 10,000 under a launch's load.
+ * - The assignment's own telling of a 交办 its launch stored first (its first event, a `TaskAssigned` of the same
+ *   spec, decided by the cycle's run: workflows/assignment/opening.ts): a workflow started by a launch before that
+ *   change, deciding its 交办 itself while the launch, taken up again by a newer worker, stored it. The launch's
+ *   stands, as above.
  * - Anything else: two histories claim one stream — a reset or a reused workflow id — and storing on would silently
  *   drop the second. Fail loudly instead, without retrying.
  *
@@ -372,7 +470,14 @@ async function storedVersion<E extends RecordedEvent | RecordedCycleEvent>(
     row.meta?.workflowId === meta.workflowId &&
     row.meta?.runId === meta.runId &&
     row.payload.type === event.type;
-  if (!row?.same && !sameRun) {
+  const sameOpening =
+    row !== undefined &&
+    event.type === 'TaskAssigned' &&
+    meta?.workflowId === assignmentId &&
+    row.meta?.workflowId !== undefined &&
+    row.meta.workflowId !== assignmentId &&
+    opens({ assignmentId, seq, event: row.payload }, assignmentId, (event as { spec?: unknown }).spec);
+  if (!row?.same && !sameRun && !sameOpening) {
     throw ApplicationFailure.nonRetryable(
       `event ${assignmentId}/${seq} is already stored with other content: another run wrote this assignment's ` +
         'stream (a reset, or a reused workflow id); the stream must not fork',
@@ -382,7 +487,8 @@ async function storedVersion<E extends RecordedEvent | RecordedCycleEvent>(
   const hash = row.hash ?? (await storedHash(client, assignmentId, seq))!; // chained now if an older worker left none
   if (row.same) return { hash, recorded };
   log.warn(
-    `event ${assignmentId}/${seq} (${event.type}) was already stored by an earlier attempt of this run's workflow task ` +
+    `event ${assignmentId}/${seq} (${event.type}) was already stored by ` +
+      `${sameRun ? "an earlier attempt of this run's workflow task" : "the assignment's launch"} ` +
       `(${row.payload.at}); that one stands, not this telling (${event.at})`,
   );
   return { hash, recorded: { ...recorded, event: row.payload, ...(row.meta && { meta: row.meta }) } };

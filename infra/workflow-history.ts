@@ -12,6 +12,8 @@ import type { RecordCall } from '../domain/audit/history';
 import { BUILT_WORKFLOW_BUNDLE } from '../worker/create-worker';
 import { skipDebugModeWatchdog, stopStackTraceHook } from '../worker/in-process';
 import { bundleWorkflows } from '../worker/workflow-bundle';
+import type { AssignmentInput } from '../workflows/assignment/input';
+import { openingEvent } from '../workflows/assignment/opening';
 
 type History = temporal.api.history.v1.IHistory;
 
@@ -71,12 +73,19 @@ const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
  * shapes: a `recordEvents` activity, whose input Temporal keeps in its ActivityTaskScheduled event (runs before the
  * `record-events-locally` patch, and the cycle's); and a `storeEvents` local activity, whose marker keeps its result,
  * not its input — the events as stored, which it returns for this reason. A run that took the patch midway has both.
+ * An assignment its cycle's launch assigned has a third before them: its first event in its start's input.
  */
 export function recordCalls(runs: readonly WorkflowRun[]): RecordCall[] {
   const calls: RecordCall[] = [];
   for (const { runId, history } of runs) {
     const byId = new Map<string, RecordCall>();
     for (const e of history.events ?? []) {
+      const started = e.workflowExecutionStartedEventAttributes;
+      if (started) {
+        const call = openingCall(runId, e, started);
+        if (call) calls.push(call);
+        continue;
+      }
       const marker = e.markerRecordedEventAttributes;
       if (marker?.markerName === LOCAL_ACTIVITY_MARKER) {
         const call = localStoreCall(runId, e, marker);
@@ -114,6 +123,36 @@ export function recordCalls(runs: readonly WorkflowRun[]): RecordCall[] {
     }
   }
   return calls;
+}
+
+/**
+ * A run's start as the write of its first event, when its launch stored that event and started the run with it
+ * (workflows/assignment/opening.ts): the start's input keeps the event's time and metadata beside the spec, from
+ * which the event is decided again as the workflow decides it. Its time is the start's, after the store. An input the
+ * decider refuses vouches for nothing: the stored event is then one the history lacks.
+ */
+function openingCall(
+  runId: string,
+  e: temporal.api.history.v1.IHistoryEvent,
+  started: temporal.api.history.v1.IWorkflowExecutionStartedEventAttributes,
+): RecordCall | undefined {
+  const payload = started.input?.payloads?.[0];
+  const input = payload ? (defaultPayloadConverter.fromPayload(payload as Payload) as Partial<AssignmentInput>) : {};
+  if (!input?.assigned || !input.spec) return undefined;
+  let events: RecordCall['events'] = [];
+  try {
+    events = [openingEvent(input.assigned, input.spec)];
+  } catch {
+    // left empty: see above
+  }
+  return {
+    runId,
+    eventId: String(e.eventId),
+    scheduledAt: instantOf(e.eventTime),
+    outcome: 'completed',
+    events,
+    startInput: true,
+  };
 }
 
 /**

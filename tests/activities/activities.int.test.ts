@@ -15,7 +15,9 @@ import { readAssignmentEvents } from '../../infra/kafka';
 import type { AssignmentEvent, RecordedEvent } from '../../workflows/assignment/events';
 import { normalizeSpec } from '../../workflows/assignment/decider';
 import { noticesFor } from '../../workflows/assignment/notices';
+import { openingOf } from '../../workflows/assignment/opening';
 import { DEFAULT_POLICY } from '../../workflows/assignment/policy';
+import { at, spec as specV2 } from '../workflows/decider-v2-fixtures';
 import { connectKafka, connectPostgres, readModelsOf, startReadModels, startRelay, uniqueId } from '../support/stack';
 import { storedEvents } from '../support/stored-events';
 
@@ -237,6 +239,32 @@ test("a workflow task run again after its completion was lost keeps the first at
   // Another run telling event 1 differently is a fork, as before.
   const otherRun: RecordedEvent = { ...retold, meta: meta('run-2') };
   await expect(env().run(storeEvents, [otherRun])).rejects.toMatchObject({
+    type: 'EVENT_STREAM_CONFLICT',
+    nonRetryable: true,
+  });
+});
+
+test("an assignment telling its own 交办 after its launch stored one goes on from the launch's", async () => {
+  const id = uniqueId('assignment');
+  const { storeEvents } = createActivities({ pool, topic });
+  const env = () => new MockActivityEnvironment(undefined, { logger: new DefaultLogger('WARN') });
+  const cycleRun = { workflowId: 'duban-cycle:test', runId: 'cycle-run-1' };
+  const launched = openingOf(id, specV2, at('2017-01-03', '09:00'), cycleRun)!;
+  expect(launched.recorded.meta).toEqual({ actor: { role: 'coordinator', name: specV2.coordinator }, ...cycleRun });
+  await env().run(storeEvents, [launched.recorded], launched.notices);
+  // A workflow started before its launch stored 交办s decides its own, a little later, in its own run.
+  const own = openingOf(id, specV2, at('2017-01-03', '09:01'), { workflowId: id, runId: 'assignment-run-1' })!;
+  const answer = (await env().run(storeEvents, [own.recorded], own.notices)) as RecordedEvent[];
+  expect(answer).toEqual([launched.recorded]);
+  expect((await storedEvents(pool, id)).map((r) => [r.seq, r.event.at, r.meta?.workflowId])).toEqual([
+    [1, iso('2017-01-03', '09:00'), cycleRun.workflowId],
+  ]);
+  // Another spec under the same id is no telling of the same 交办: a fork, refused as before.
+  const other = openingOf(id, { ...specV2, title: '另一项任务' }, at('2017-01-03', '09:02'), {
+    workflowId: id,
+    runId: 'assignment-run-2',
+  })!;
+  await expect(env().run(storeEvents, [other.recorded], other.notices)).rejects.toMatchObject({
     type: 'EVENT_STREAM_CONFLICT',
     nonRetryable: true,
   });

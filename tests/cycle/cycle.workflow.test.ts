@@ -8,10 +8,16 @@
  * twice. The environment's clock is shared: the tests run in the order written, each moving it forward.
  */
 import type { temporal } from '@temporalio/proto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Pool } from 'pg';
 import { AssignmentService } from '../../api/assignments';
-import { CycleService, cycleWorkflowId, type CycleItem } from '../../api/cycles';
+import { CycleService, cycleWorkflowId, specOf, type CycleItem } from '../../api/cycles';
+import { createActivities } from '../../activities';
+import type { StoredEvent } from '../../domain/audit/records';
+import { streamsEvents } from '../../infra/audit-store';
+import { verifyHistory, verifyOne } from '../../infra/audit-verify';
+import { fetchRuns, Replayer, replayBundle } from '../../infra/workflow-history';
+import { openingOf } from '../../workflows/assignment/opening';
 import { firstBreak } from '../../domain/audit/chain';
 import { formatShanghai } from '../../domain/calendar';
 import { packageCalendarYears } from '../../domain/calendar-years';
@@ -25,6 +31,7 @@ import type { CycleConfig } from '../../workflows/cycle/events';
 import { cycleStatusQuery, resumeCycleUpdate } from '../../workflows/cycle/messages';
 import { bulletinAssignmentOf } from '../../activities/cycle';
 import {
+  config,
   connectPostgres,
   createTimeSkippingEnv,
   readModelsOf,
@@ -161,6 +168,78 @@ test('a launch starts one assignment per item and schedules a bulletin after eac
   ]);
   const afterStarts = activities.slice(activities.lastIndexOf('completed startCycleAssignments') + 1);
   expect(afterStarts.find((a) => a.startsWith('scheduled'))).toBe('scheduled recordEvents');
+});
+
+test("a launch stores its assignments' 交办 and starts each with it: no store in their first task, and audit verify vouches for it", async () => {
+  const id = X_ITEMS[0]!.assignmentId;
+  const cycleRun = (await env.client.workflow.getHandle(cycleWorkflowId(X)).describe()).runId;
+  const [assigned] = await storedEvents(pool, id);
+  expect(assigned).toMatchObject({
+    seq: 1,
+    event: { type: 'TaskAssigned', spec: { unit: X_ITEMS[0]!.unit } },
+    meta: { actor: { role: 'coordinator', name: COORDINATOR }, workflowId: cycleWorkflowId(X), runId: cycleRun },
+  });
+  // The assignment's history: started with that event, then one workflow task that set its clock and stored nothing.
+  const { events } = await env.client.workflow.getHandle(id).fetchHistory();
+  expect(events!.filter((e) => e.markerRecordedEventAttributes || e.activityTaskScheduledEventAttributes)).toEqual([]);
+  expect(events!.filter((e) => e.workflowTaskCompletedEventAttributes)).toHaveLength(1);
+
+  // audit verify: the start's input is the write of event 1; the chain, the history and the replay agree.
+  const replayer = new Replayer(await replayBundle());
+  try {
+    for (const item of X_ITEMS) {
+      const verdict = await verifyOne(pool, env.client, item.assignmentId, undefined, replayer);
+      expect([item.ref, verdict.ok, verdict.history.message]).toEqual([
+        item.ref,
+        true,
+        expect.stringContaining('一致'),
+      ]);
+    }
+  } finally {
+    await replayer.close();
+  }
+  // A 交办 changed in the store after the launch is named against the start event that carries it.
+  const runs = (await fetchRuns(env.client, id))!;
+  const stored = (await streamsEvents(pool, [id])).get(id)!;
+  const changed = stored.map((e) =>
+    e.seq === 1 ? { ...e, event: { ...e.event, at: '2017-01-02T01:00:00.000Z' } as StoredEvent['event'] } : e,
+  );
+  expect(verifyHistory(id, changed, runs)).toMatchObject({
+    ok: false,
+    seq: 1,
+    message: expect.stringMatching(/事件 1，[^]*字段 at/),
+  });
+});
+
+test('a launch taken up again after it stored a 交办 starts that assignment from the stored one, once', async () => {
+  await skipTo(env, '2017-01-04', '10:00');
+  const Z = `${run}-z`;
+  const item = itemOf(Z, '三.(一)', '市统计局', [Q3]);
+  // An earlier attempt of the launch stored the 交办 at 09:30 and was lost before it started the assignment.
+  const earlier = openingOf(
+    item.assignmentId,
+    specOf(item, Z, configOf(`测试周期 ${Z}`)),
+    new Date('2017-01-04T09:30:00+08:00'),
+    {
+      workflowId: cycleWorkflowId(Z),
+      runId: 'an-earlier-attempt',
+    },
+  )!;
+  await new MockActivityEnvironment().run(
+    createActivities({ pool, topic: config.KAFKA_EVENTS_TOPIC }).storeEvents,
+    [earlier.recorded],
+    earlier.notices,
+  );
+  const z = await launched(Z, [item]);
+  expect(z.started).toBe(1);
+  const view = await env.client.workflow.getHandle(item.assignmentId).query(statusQuery);
+  expect(view.status).toBe('assigned');
+  const stored = await storedEvents(pool, item.assignmentId);
+  expect(stored.map((e) => [e.seq, e.event.type, formatShanghai(new Date(String(e.event['at'])))])).toEqual([
+    [1, 'TaskAssigned', '2017-01-04 09:30'],
+  ]);
+  expect(await inbox(item.assignmentId)).toEqual([`2017-01-04 09:30 市统计局 【交办】「三.(一) 推进质量提升行动」`]);
+  expect((await verifyOne(pool, env.client, item.assignmentId)).ok).toBe(true);
 });
 
 /** The cycle's activities as its history shows them: "scheduled X" and "completed X", in order. */

@@ -11,7 +11,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { assignmentEventSchema, recordedEventSchema } from '../../workflows/assignment/events';
-import { assignmentInputSchema } from '../../workflows/assignment/input';
+import { assignmentInputSchema, type AssignmentInput } from '../../workflows/assignment/input';
+import { openingEvent } from '../../workflows/assignment/opening';
 import { cycleEventSchema, recordedCycleEventSchema } from '../../workflows/cycle/events';
 import { cycleInputSchema } from '../../workflows/cycle/messages';
 
@@ -57,8 +58,11 @@ function recorded(): Array<{ file: string; type: string; inputs: unknown[]; batc
         file,
         type: events[0]!.workflowExecutionStartedEventAttributes!.workflowType.name,
         inputs: events.flatMap((e) => decoded(e.workflowExecutionStartedEventAttributes?.input)),
-        // recordEvents(events, notices?): the first argument is the batch of events; storeEvents returns the batch.
+        // recordEvents(events, notices?): the first argument is the batch of events; storeEvents returns the batch;
+        // an assignment its launch assigned starts with its first event.
         batches: events.flatMap((e) => {
+          const started = decoded(e.workflowExecutionStartedEventAttributes?.input)[0] as AssignmentInput | undefined;
+          if (started?.assigned) return [[openingEvent(started.assigned, started.spec)]];
           if (e.activityTaskScheduledEventAttributes?.activityType.name === 'recordEvents') {
             return decoded(e.activityTaskScheduledEventAttributes.input).slice(0, 1);
           }

@@ -8,6 +8,7 @@
  * every assignment: the spec schemas of three versions are most of what a new assignment would otherwise build.
  */
 import { z } from 'zod';
+import { eventMetaSchema } from '../../domain/audit/meta';
 import { callerSchema } from './caller';
 import { assignmentSpecSchema, assignmentSpecV2Schema, assignmentSpecV3Schema } from './spec';
 
@@ -20,5 +21,10 @@ export const assignmentInputSchema = z.object({
     .optional(),
   /** Who assigned it, when the API knows: the signed-in coordinator's office and account (api/caller.ts). */
   actor: callerSchema.optional(),
+  /**
+   * Its 交办 as its cycle's launch decided and stored it (opening.ts): whose, when, and who decided it. The run goes on
+   * from the TaskAssigned of its spec at that time instead of deciding and storing one.
+   */
+  assigned: z.object({ assignmentId: z.string().min(1), at: z.string(), meta: eventMetaSchema }).optional(),
 });
 export type AssignmentInput = z.infer<typeof assignmentInputSchema>;

@@ -68,6 +68,7 @@ import type * as Payloads from './payloads';
 import { provenanceOf } from './provenance';
 import { UNTIL_IT_WORKS } from '../retry';
 import { noticesFor, type Notice } from './notices';
+import { openingEvent, type Launched } from './opening';
 import { searchAttributesOf, searchText } from './search';
 import { assignmentInputSchema, calledPayloadSchema } from '../sandbox-schemas';
 
@@ -233,9 +234,15 @@ export function assignmentWorkflowV2(input: AssignmentInput): Promise<Assignment
 
 async function assignment(input: AssignmentInput, patches: Patches): Promise<AssignmentView> {
   // A bad input must fail the run at once: left to the decider's clock it would fail workflow tasks forever.
-  const { spec: assignedSpec, handover, actor: assignedBy } = parse(assignmentInputSchema(), input);
+  const { spec: assignedSpec, handover, actor: assignedBy, assigned: launched } = parse(assignmentInputSchema(), input);
   const spec = normalizeSpec(assignedSpec);
   const { workflowId: assignmentId, runId, typedSearchAttributes } = workflowInfo();
+  if (launched && launched.assignmentId !== assignmentId) {
+    throw ApplicationFailure.nonRetryable(
+      `启动输入中的交办属于 ${launched.assignmentId}，不是本任务 ${assignmentId}；请不带 assigned 重新启动，由工作流自行交办`,
+      'INVALID_PAYLOAD',
+    );
+  }
   /** What the run was started with: the starter gives what the assignment shows once assigned (search.ts). */
   const shownAtStart = searchText(typedSearchAttributes);
   const storedBeforeCounted = patches.storedBeforeCounted();
@@ -344,17 +351,21 @@ async function assignment(input: AssignmentInput, patches: Patches): Promise<Ass
   /**
    * What an update is validated against: the state as stored — or, while the assignment itself is still being
    * stored, the state it is about to have, so that a 签收 sent right after the start is not refused as "not assigned".
-   * Either way the update is applied in its turn, after the assignment, and decided again there.
+   * Either way the update is applied in its turn, after the assignment, and decided again there. The preview is
+   * worked out when an update first needs it: nearly every assignment is stored long before its first update.
    */
-  const assignedPreview = fold(
-    asFailure(() =>
-      decide(
-        { type: 'AssignTask', now: workflowNow(), spec: assignedSpec, ...(handover && { handover }) },
-        initialState,
-      ),
-    ),
-  );
-  const validationState = () => (state.status === 'unassigned' ? assignedPreview : state);
+  let assignedPreview: typeof state | undefined;
+  const validationState = () =>
+    state.status !== 'unassigned'
+      ? state
+      : (assignedPreview ??= fold(
+          asFailure(() =>
+            decide(
+              { type: 'AssignTask', now: workflowNow(), spec: assignedSpec, ...(handover && { handover }) },
+              initialState,
+            ),
+          ),
+        ));
 
   /**
    * Each update is validated by parsing its payload and asking the decider, without applying anything — decide is
@@ -462,15 +473,24 @@ async function assignment(input: AssignmentInput, patches: Patches): Promise<Ass
     successor: successorIdOf(assignmentId, reassign.to),
   }));
 
-  const assigned = execute(
-    {
-      type: 'AssignTask',
-      now: workflowNow(),
-      spec: assignedSpec,
-      ...(handover && { handover }),
-    },
-    assignedBy,
-  );
+  /** Assigned by its launch (opening.ts): the run goes on from the event it stored, with nothing to store. */
+  const goOnFrom = (stored: Launched): Promise<void> => {
+    state = fold([asFailure(() => openingEvent(stored, assignedSpec)).event]);
+    seq = 1;
+    return recording;
+  };
+
+  const assigned = launched
+    ? goOnFrom(launched)
+    : execute(
+        {
+          type: 'AssignTask',
+          now: workflowNow(),
+          spec: assignedSpec,
+          ...(handover && { handover }),
+        },
+        assignedBy,
+      );
   setHandler(assignedUpdate, async () => {
     await assigned;
     return view();
