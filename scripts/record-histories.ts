@@ -25,11 +25,12 @@
  *                                         silent through the Spring Festival week, paused and resumed, withdrawn
  *                                         (cycle-silent.json, cycle-paused.json, cycle-cancelled.json)
  *
- * Since the cycle reads its bulletins' schedule while its first batch starts (`schedule-with-starts`) a file is named
- * `sched-<scenario>.json`. The histories recorded before keep their names: `wf2-` for those recorded since
- * assignments start as `assignmentWorkflowV2` (every patch in force, none asked), `local-` for those recorded with
- * the `record-events-locally` patch in force, `v2-` for the assignments recorded with `stored-before-counted` in
- * force, none for those before it, for the cycle's and for the `v3-` ones.
+ * Since a cycle's launch stores its assignments' 交办 and starts each with it (workflows/assignment/opening.ts) a file
+ * is named `opened-<scenario>.json`. The histories recorded before keep their names: `sched-` for those recorded
+ * since the cycle reads its bulletins' schedule while its first batch starts (`schedule-with-starts`), `wf2-` for
+ * those recorded since assignments start as `assignmentWorkflowV2` (every patch in force, none asked), `local-` for
+ * those recorded with the `record-events-locally` patch in force, `v2-` for the assignments recorded with
+ * `stored-before-counted` in force, none for those before it, for the cycle's and for the `v3-` ones.
  */
 import { access, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -73,8 +74,8 @@ import { bundleWorkflows } from '../worker/workflow-bundle';
 const run = promisify(execFile);
 const ROOT = path.join(__dirname, '..');
 const OUT = path.join(ROOT, 'tests', 'replay', 'histories');
-/** Histories of the cycle that reads its schedule with its first batch (and of `assignmentWorkflowV2`, unchanged). */
-const PREFIX = 'sched-';
+/** Histories recorded since a launch stores its assignments' 交办 and starts each with it (`assigned`). */
+const PREFIX = 'opened-';
 
 const YEAR = ['year-on-time', 'year-late', 'year-never'] as const;
 const DEV = ['lifecycle-completed', 'refused-updates', 'conversation'] as const;
@@ -88,7 +89,7 @@ type Scenario =
   | 'lost-task';
 const SCENARIOS: readonly Scenario[] = [...YEAR, ...DEV, 'cycle', 'v3-cooperation', 'lost-task'];
 
-/** Where a scenario is saved: tests/replay/histories/sched-<scenario>.json (PREFIX). */
+/** Where a scenario is saved: tests/replay/histories/opened-<scenario>.json (PREFIX). */
 function fileOf(scenario: Scenario): string {
   return path.join(OUT, `${PREFIX}${scenario}.json`);
 }

@@ -38,7 +38,7 @@ async function histories() {
 
 /**
  * Replays every history under the workflow id it ran with, where the history says it (the dev server's do, the
- * time-skipping server's do not): an assignment stores its events under its own id and compares the store's answer
+ * time-skipping server's do not, but the first event an assignment its launch assigned starts with does): an assignment stores its events under its own id and compares the store's answer
  * with them, so under another id a replay would take another path than the run did. Results are named by file.
  */
 async function replay(workflowsPath: string) {
@@ -46,7 +46,8 @@ async function replay(workflowsPath: string) {
   const workflowBundle = await bundleWorkflows({ workflowsPath });
   const fileOf = new Map<string, string>();
   const inputs = recorded.map(({ workflowId: file, history }) => {
-    const ranAs: string | undefined = history.events[0]?.workflowExecutionStartedEventAttributes?.workflowId;
+    const ranAs: string | undefined =
+      history.events[0]?.workflowExecutionStartedEventAttributes?.workflowId ?? assignedId(history);
     fileOf.set(ranAs ?? file, file);
     return { workflowId: ranAs ?? file, history };
   });
@@ -55,6 +56,16 @@ async function replay(workflowsPath: string) {
     results.push({ workflowId: fileOf.get(result.workflowId)!, error: result.error });
   }
   return results;
+}
+
+/** The id an assignment its launch assigned ran with: its input's first event names its stream. */
+function assignedId(history: {
+  events: Array<{ workflowExecutionStartedEventAttributes?: { input?: { payloads?: Array<{ data: string }> } } }>;
+}): string | undefined {
+  const payload = history.events[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+  if (!payload) return undefined;
+  const input = JSON.parse(Buffer.from(payload.data, 'base64').toString()) as { assigned?: { assignmentId: string } };
+  return input.assigned?.assignmentId;
 }
 
 const RECORDED = [
@@ -80,6 +91,12 @@ const RECORDED = [
   'local-year-late',
   'local-year-never',
   'local-year-on-time',
+  // A launch storing its assignments' 交办 and starting each with it: the cycle and its assignments, none storing in
+  // its first task.
+  'opened-cycle-cancelled',
+  'opened-cycle-paused',
+  'opened-cycle-silent',
+  'opened-cycle',
   // The cycle reading its schedule while its first batch starts (schedule-with-starts), and its V2 assignments.
   'sched-cycle-cancelled',
   'sched-cycle-paused',
@@ -123,8 +140,8 @@ test('every recorded history replays with the current workflow code', async () =
 test('the histories recorded since each patch hold its marker, the earlier ones and V2 do not: every path is replayed', async () => {
   for (const { workflowId, history } of await histories()) {
     const patches = patchesIn(history.events as RecordedHistoryEvent[]);
-    if (/^(wf2|sched)-/.test(workflowId)) {
-      const cycle = workflowId === 'sched-cycle';
+    if (/^(wf2|sched|opened)-/.test(workflowId)) {
+      const cycle = workflowId === 'sched-cycle' || workflowId === 'opened-cycle';
       expect([workflowId, patches]).toEqual([workflowId, cycle ? [SCHEDULE_WITH_STARTS] : []]);
       continue;
     }
@@ -145,7 +162,7 @@ test('the histories recorded since each patch hold its marker, the earlier ones 
 
 test('the assignments recorded since record-events-locally store every batch through the local activity', async () => {
   for (const { workflowId, history } of await histories()) {
-    if (!/^(local|wf2|sched)-/.test(workflowId) || /^(local|wf2|sched)-cycle$/.test(workflowId)) continue;
+    if (!/^(local|wf2|sched|opened)-/.test(workflowId) || /^(local|wf2|sched|opened)-cycle$/.test(workflowId)) continue;
     const events = history.events as Array<
       RecordedHistoryEvent & { activityTaskScheduledEventAttributes?: { activityType: { name: string } } }
     >;
@@ -159,7 +176,7 @@ test('the assignments recorded since record-events-locally store every batch thr
 
 test("a cycle's assignment started as V2 writes nothing to visibility in its first task: its start carried it", async () => {
   for (const { workflowId, history } of await histories()) {
-    if (!/^(wf2|sched)-cycle-/.test(workflowId)) continue;
+    if (!/^(wf2|sched|opened)-cycle-/.test(workflowId)) continue;
     const events = history.events as Array<{ eventType: string }>;
     const firstTask = events.slice(
       0,
@@ -178,4 +195,33 @@ test('a non-deterministic edit of the workflow fails the replay', async () => {
   const results = await replay(path.join(__dirname, 'drifted-workflow.ts'));
   expect(results).toHaveLength(RECORDED.length);
   for (const { error } of results) expect(String(error)).toMatch(/DeterminismViolation|Nondeterminism/i);
+});
+
+test("a cycle's assignment its launch assigned starts with its 交办 and stores nothing in its first task", async () => {
+  for (const { workflowId, history } of await histories()) {
+    if (!/^opened-cycle-/.test(workflowId)) continue;
+    const events = history.events as Array<{
+      eventType: string;
+      workflowExecutionStartedEventAttributes?: { input: { payloads: Array<{ data: string }> } };
+    }>;
+    const input = JSON.parse(
+      Buffer.from(events[0]!.workflowExecutionStartedEventAttributes!.input.payloads[0]!.data, 'base64').toString(),
+    ) as { assigned?: { at: string; meta: { workflowId: string } } };
+    expect([workflowId, input.assigned?.at, input.assigned?.meta.workflowId]).toEqual([
+      workflowId,
+      expect.stringMatching(/^2017-/),
+      expect.stringMatching(/^cycle:/),
+    ]);
+    const firstTask = events.slice(0, events.findIndex((e) => e.eventType.endsWith('WORKFLOW_TASK_COMPLETED')) + 2);
+    expect([workflowId, firstTask.map((e) => e.eventType.replace('EVENT_TYPE_', ''))]).toEqual([
+      workflowId,
+      [
+        'WORKFLOW_EXECUTION_STARTED',
+        'WORKFLOW_TASK_SCHEDULED',
+        'WORKFLOW_TASK_STARTED',
+        'WORKFLOW_TASK_COMPLETED',
+        'TIMER_STARTED',
+      ],
+    ]);
+  }
 });
