@@ -14,7 +14,14 @@ import type { Pool } from 'pg';
 import { computeBulletin, type BulletinAssignment } from '../domain/cycle/bulletin';
 import { fold, type AnySpec, type AssignmentState } from '../workflows/assignment/decider';
 import type { AssignmentEvent, RecordedEvent } from '../workflows/assignment/events';
-import { launchedOf, openingOf, startsFrom, type Launched, type Opening } from '../workflows/assignment/opening';
+import {
+  launchedOf,
+  openingOf,
+  startsFrom,
+  type DecidingRun,
+  type Launched,
+  type Opening,
+} from '../workflows/assignment/opening';
 import { ASSIGNMENT_WORKFLOW_TYPE, cancelUpdate, pauseUpdate, resumeUpdate } from '../workflows/assignment/messages';
 import type { assignmentWorkflowV2 } from '../workflows/assignment/workflow';
 import { cycleStartOptions } from '../workflows/cycle/start-options';
@@ -39,7 +46,8 @@ type CycleActivities = Pick<
 /** Workflow starts and updates in flight at once: enough to keep the server busy, not so many it queues them. */
 export const CONCURRENCY = 32;
 
-interface CycleItem {
+/** A row of a cycle's task table (cycle_items) as a launch starts it. */
+export interface CycleItem {
   assignment_id: string;
   unit: string;
   spec: AnySpec;
@@ -66,48 +74,11 @@ export function createCycleActivities({ pool, temporal, storeOpenings }: CycleAc
         `SELECT assignment_id, unit, spec FROM cycle_items WHERE cycle_id = $1 ORDER BY position OFFSET $2 LIMIT $3`,
         [cycleId, offset, limit],
       );
-      const now = serverClock();
       const cycleRun = Context.current().info.workflowExecution;
       if (!cycleRun) throw ApplicationFailure.nonRetryable('a launch runs for its cycle workflow', 'NO_WORKFLOW');
       const { workflowId, runId } = cycleRun;
-      // 交办: each chunk's first events stored in one statement, asked for when its first assignment is started.
-      const chunks = new Map<number, Promise<Map<string, RecordedEvent>>>();
-      const launchedOfRow = async (i: number): Promise<Launched | undefined> => {
-        const chunk = Math.floor(i / CONCURRENCY);
-        let stored = chunks.get(chunk);
-        if (!stored) {
-          const of = rows.slice(chunk * CONCURRENCY, (chunk + 1) * CONCURRENCY);
-          const at = now();
-          stored = storeOpenings(
-            of.flatMap((row) => openingOf(row.assignment_id, row.spec, at, { workflowId, runId }) ?? []),
-          );
-          chunks.set(chunk, stored);
-        }
-        const recorded = (await stored).get(rows[i]!.assignment_id);
-        // What the store holds starts the assignment only if the workflow, deciding it again, gets the same event;
-        // otherwise the workflow decides its own and meets what is there, as an assignment always has.
-        return recorded && startsFrom(recorded, rows[i]!.spec) ? launchedOf(recorded) : undefined;
-      };
-      let started = 0;
-      let existing = 0;
-      await eachLimited([...rows.keys()], CONCURRENCY, async (i) => {
-        const row = rows[i]!;
-        const assigned = await launchedOfRow(i);
-        try {
-          await client.workflow.start<typeof assignmentWorkflowV2>(ASSIGNMENT_WORKFLOW_TYPE, {
-            taskQueue,
-            workflowId: row.assignment_id,
-            args: [{ spec: row.spec, ...(assigned && { assigned }) }],
-            ...cycleStartOptions(row.spec, now()),
-          });
-          started++;
-        } catch (error) {
-          if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-          existing++;
-        }
-        heartbeat({ started, existing });
-      });
-      return { started, existing };
+      const starter = { client, taskQueue, storeOpenings, decidedBy: { workflowId, runId }, now: serverClock() };
+      return startAssignments(starter, rows, (counts) => heartbeat(counts));
     },
 
     async cycleSchedule({ cycleId }) {
@@ -196,6 +167,87 @@ export function createCycleActivities({ pool, temporal, storeOpenings }: CycleAc
       }
     },
   };
+}
+
+/** What a launch starts assignments with: the worker's client and queue, the store, the deciding run, the clock. */
+export interface Starter extends TemporalTarget {
+  storeOpenings: CycleActivityDependencies['storeOpenings'];
+  decidedBy: DecidingRun;
+  now: () => Date;
+}
+
+/**
+ * Starts each item's assignment, at most CONCURRENCY at once, each with its 交办 stored first (workflows/assignment/opening.ts): a chunk
+ * of CONCURRENCY items' openings in one statement, the next chunk's while this one's are started. One already
+ * started — by an earlier launch, or an earlier attempt of this one — is counted, not started again. `progress` hears
+ * the counts after each item.
+ */
+export async function startAssignments(
+  { client, taskQueue, storeOpenings, decidedBy, now }: Starter,
+  items: CycleItem[],
+  progress?: (counts: { started: number; existing: number }) => void,
+): Promise<{ started: number; existing: number }> {
+  const chunks = new Map<number, Promise<Map<string, Launched>>>();
+  const chunkAt = (chunk: number): Promise<Map<string, Launched>> | undefined => {
+    if (chunk * CONCURRENCY >= items.length) return undefined;
+    let opened = chunks.get(chunk);
+    if (!opened) {
+      const of = items.slice(chunk * CONCURRENCY, (chunk + 1) * CONCURRENCY);
+      chunks.set(chunk, (opened = open(storeOpenings, of, now(), decidedBy)));
+      opened.catch(() => undefined); // a chunk stored ahead fails its own items, when they ask, not the process
+    }
+    return opened;
+  };
+  let started = 0;
+  let existing = 0;
+  await eachLimited([...items.keys()], CONCURRENCY, async (i) => {
+    const item = items[i]!;
+    const chunk = Math.floor(i / CONCURRENCY);
+    void chunkAt(chunk + 1); // stored ahead
+    const assigned = (await chunkAt(chunk)!).get(item.assignment_id);
+    try {
+      await client.workflow.start<typeof assignmentWorkflowV2>(ASSIGNMENT_WORKFLOW_TYPE, {
+        taskQueue,
+        workflowId: item.assignment_id,
+        args: [{ spec: item.spec, ...(assigned && { assigned }) }],
+        ...cycleStartOptions(item.spec, now()),
+      });
+      started++;
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      existing++;
+    }
+    progress?.({ started, existing });
+  });
+  return { started, existing };
+}
+
+/**
+ * Stores the openings of some items at `at` and answers what each is to be started with: its opening as stored —
+ * this call's, or one stored before (a launch taken up again) if the workflow, deciding it again, gets the same event.
+ * Items left out start without one and decide their own 交办, meeting whatever is stored as they always have.
+ */
+async function open(
+  storeOpenings: Starter['storeOpenings'],
+  items: CycleItem[],
+  at: Date,
+  decidedBy: DecidingRun,
+): Promise<Map<string, Launched>> {
+  const openings = new Map(
+    items.flatMap((item) => {
+      const opening = openingOf(item.assignment_id, item.spec, at, decidedBy);
+      return opening ? [[item.assignment_id, opening] as const] : [];
+    }),
+  );
+  const stored = await storeOpenings([...openings.values()]);
+  const launched = new Map<string, Launched>();
+  for (const { assignment_id: id, spec } of items) {
+    const mine = openings.get(id)?.recorded;
+    const held = stored.get(id);
+    if (held && held === mine) launched.set(id, launchedOf(mine));
+    else if (held && startsFrom(held, spec)) launched.set(id, launchedOf(held));
+  }
+  return launched;
 }
 
 /**

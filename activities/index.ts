@@ -53,7 +53,7 @@ export function createActivities({
   const heads = new StreamHeads();
   const storeBatch = <E extends RecordedEvent | RecordedCycleEvent>(batch: E[], notices: Notice[]) =>
     storeWithNotices({ pool, topic, queueDeliveries, heads }, batch, notices);
-  const storeOpenings = (openings: Opening[]) => storeOpeningsAtOnce({ pool, topic, queueDeliveries, heads }, openings);
+  const storeOpenings = openingStore({ pool, topic, queueDeliveries, heads });
   return {
     ...createCycleActivities({ pool, storeOpenings, ...(temporal && { temporal }) }),
     ...createDeliveryActivities({ pool, ...(sender && { sender }), ...(temporal && { temporal }) }),
@@ -77,6 +77,21 @@ export function createActivities({
       for (const n of recorded) log.debug(`[通知] → ${n.recipient} ${n.subject}`, { key: n.key });
     },
   };
+}
+
+/**
+ * The store of a launch's openings, for those who start assignments as a launch does (activities/cycle.ts,
+ * `startAssignments`); the activities share theirs with their own stores, so that it knows the heads it wrote.
+ */
+export function openingStore({
+  pool,
+  topic,
+  queueDeliveries = true,
+  heads = new StreamHeads(),
+}: Pick<StoreContext, 'pool' | 'topic'> & Partial<StoreContext>): (
+  openings: Opening[],
+) => Promise<Map<string, RecordedEvent>> {
+  return (openings) => storeOpeningsAtOnce({ pool, topic, queueDeliveries, heads }, openings);
 }
 
 interface StoreContext {

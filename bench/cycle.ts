@@ -22,10 +22,11 @@
  * 4. Largest history: the cycle workflow's at N assignments, and one assignment's after a simulated Ezhou year.
  * 5. The Ezhou year of 2017: the whole of `duban simulate` on the time-skipping server, start and bundle included,
  *    once the machine is quiet after the phases before (`--no-year` leaves it out, `--year-only` runs only it).
- * 6. With `--breakdown`, after 4: where the launch's time goes: N more assignments started straight from this process's client
- *    at the launch activity's concurrency, not through a cycle — on a task queue no worker polls (the server's work
- *    for each start alone), on the worker's (their first tasks run and store as the launch's do), and on the worker's
- *    with the outbox relay and the read-model projector stopped — each rate against the baselines of phase 1.
+ * 6. With `--breakdown`, after 4: where the launch's time goes: N more assignments started straight from this
+ *    process's client at the launch activity's concurrency, not through a cycle — on a task queue no worker polls
+ *    (the server's work for each start alone), on the worker's as the launch's activity starts them (each chunk's
+ *    交办 stored in one statement, each assignment started with its own: `startAssignments`), and the same with the
+ *    outbox relay and the read-model projector stopped — each rate against the baselines of phase 1.
  *
  * 7. With `--rounds K`, after 4: K − 1 more launches of N, each followed by the empty workflows again, so that the
  *    launch's ratio is read as the median of K launches, each against the baselines on its two sides.
@@ -48,7 +49,8 @@ import type { Worker as ThreadWorker } from 'node:worker_threads';
 import type { Client } from '@temporalio/client';
 import { type InjectedSinks } from '@temporalio/worker';
 import type { Pool } from 'pg';
-import { CONCURRENCY as START_CONCURRENCY } from '../activities/cycle';
+import { openingStore } from '../activities';
+import { CONCURRENCY as START_CONCURRENCY, startAssignments } from '../activities/cycle';
 import { prepareLaunch } from '../api/cycle-launch';
 import { CycleService, specOf } from '../api/cycles';
 import { simulateCycle } from '../api/simulation';
@@ -698,6 +700,7 @@ async function main(): Promise<void> {
           `与第一部分的空工作流相比（发布前 ${perSecondOf(first.startMs).toFixed(0)}，发布后 ` +
           `${perSecondOf(second.startMs).toFixed(0)} 个/秒）：`,
       );
+      const storeOpenings = openingStore({ pool, topic: config.KAFKA_EVENTS_TOPIC, queueDeliveries: false });
       const direct = async (key: string, label: string, queue: string, waitStored: boolean): Promise<number> => {
         const directId = `${cycleId}-${key}`;
         const { items: more, errors } = prepare(directId).launch;
@@ -707,15 +710,25 @@ async function main(): Promise<void> {
         cycleHandleIds.push(...ids);
         const d0 = performance.now();
         const wall = Date.now();
-        await eachLimited(more, START_CONCURRENCY, async (item) => {
-          const spec = specOf(item, directId, config2);
-          await client.workflow.start<typeof assignmentWorkflowV2>(ASSIGNMENT_WORKFLOW_TYPE, {
-            taskQueue: queue,
-            workflowId: item.assignmentId,
-            args: [{ spec }],
-            ...cycleStartOptions(spec, new Date()),
+        const rows = more.map((item) => ({
+          assignment_id: item.assignmentId,
+          unit: item.unit,
+          spec: specOf(item, directId, config2),
+        }));
+        if (waitStored) {
+          // As the launch starts them: each chunk's 交办 stored in one statement, each assignment started with its own.
+          const decidedBy = { workflowId: `bench:${directId}`, runId: directId };
+          await startAssignments({ client, taskQueue: queue, storeOpenings, decidedBy, now: () => new Date() }, rows);
+        } else {
+          await eachLimited(rows, START_CONCURRENCY, async ({ assignment_id: workflowId, spec }) => {
+            await client.workflow.start<typeof assignmentWorkflowV2>(ASSIGNMENT_WORKFLOW_TYPE, {
+              taskQueue: queue,
+              workflowId,
+              args: [{ spec }],
+              ...cycleStartOptions(spec, new Date()),
+            });
           });
-        });
+        }
         const rate = perSecondOf(performance.now() - d0);
         const cpuLines = [`    CPU（至全部被接受）：${describeCpu(cpu.between(wall, Date.now()), N)}`];
         let stored = '';
@@ -743,7 +756,7 @@ async function main(): Promise<void> {
       );
       const withWorker = await direct(
         'worker',
-        'worker 的任务队列（第一个任务执行并入库，与发布相同）',
+        'worker 的任务队列（与发布相同：交办按批入库，各项带着它启动，第一个任务只设时钟）',
         taskQueue,
         true,
       );

@@ -21,7 +21,7 @@ import { provenanceOf } from './provenance';
 
 /** The first event of an assignment's stream as its launch stores it, and the notices it sends (交办通知, 配合通知). */
 export interface Opening {
-  recorded: RecordedEvent;
+  recorded: RecordedEvent & { meta: EventMeta };
   notices: Notice[];
 }
 
@@ -42,13 +42,14 @@ export interface Launched {
  */
 export function openingOf(assignmentId: string, spec: AnySpec, now: Date, decidedBy: DecidingRun): Opening | undefined {
   if (!isSpecV2(spec)) return undefined;
-  let recorded: RecordedEvent;
+  let assigned: RecordedEvent;
   try {
-    recorded = assignedEvent(assignmentId, spec, now);
+    assigned = assignedEvent(assignmentId, spec, now);
   } catch {
     return undefined;
   }
-  recorded.meta = { ...provenanceOf({ type: 'AssignTask', now, spec }, recorded.event), ...decidedBy };
+  const meta = { ...provenanceOf({ type: 'AssignTask', now, spec }, assigned.event), ...decidedBy };
+  const recorded = { ...assigned, meta };
   return { recorded, notices: noticesFor(recorded, normalizeSpec(spec)) };
 }
 
