@@ -177,10 +177,10 @@ export interface Starter extends TemporalTarget {
 }
 
 /**
- * Starts each item's assignment, at most CONCURRENCY at once, each with its 交办 stored first (workflows/assignment/opening.ts): a chunk
- * of CONCURRENCY items' openings in one statement, the next chunk's while this one's are started. One already
- * started — by an earlier launch, or an earlier attempt of this one — is counted, not started again. `progress` hears
- * the counts after each item.
+ * Starts each item's assignment, at most CONCURRENCY at once, each with its 交办 stored first
+ * (workflows/assignment/opening.ts): a chunk of CONCURRENCY items' openings in one statement, the next chunk's while
+ * this one's are started. One already started — by an earlier launch, or an earlier attempt of this one — is counted,
+ * not started again. `progress` hears the counts after each item.
  */
 export async function startAssignments(
   { client, taskQueue, storeOpenings, decidedBy, now }: Starter,

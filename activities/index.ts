@@ -299,8 +299,8 @@ async function storeOpeningsAtOnce(
 
 /**
  * The statement `storeOpeningsAtOnce` sends: $1 the events as a JSON array, one per stream, each its stream's first;
- * $2 the outbox's topic, $3 the relay's channel, $4..$11 the notices' columns.
- * An event already stored is left as it is, and so are its notices; the rows answered are the streams appended.
+ * $2 the outbox's topic, $3 the relay's channel, $4..$11 the notices' columns. An event already stored is left as it
+ * is, and so are its notices; the rows answered are the streams appended. Named, as the append is.
  */
 function openingsStatement(queueDeliveries: boolean): { name: string; text: string } {
   const name = `duban-openings${queueDeliveries ? '-queued' : ''}`;
