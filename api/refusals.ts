@@ -49,7 +49,10 @@ export interface Refusal {
 
 export interface RefusalFilter {
   assignmentId?: string;
-  /** Every assignment of the task, successors (改派) included, as the assignments read model knows them. */
+  /**
+   * Every assignment of the task, successors (改派) included, as their first stored events name it: the event store
+   * has them as soon as they are assigned, where the assignments read model follows the projector.
+   */
   taskId?: string;
   caller?: string;
   limit?: number;
@@ -84,7 +87,8 @@ export class RefusalLog {
               source, request
        FROM refusals r
        WHERE ($1::text IS NULL OR r.assignment_id = $1)
-         AND ($2::text IS NULL OR r.assignment_id IN (SELECT assignment_id FROM assignments WHERE task_id = $2))
+         AND ($2::text IS NULL OR r.assignment_id IN (
+               SELECT assignment_id FROM assignment_events WHERE seq = 1 AND payload -> 'spec' ->> 'taskId' = $2))
          AND ($3::text IS NULL OR r.caller = $3)
        ORDER BY r.id LIMIT $4`,
       [assignmentId ?? null, taskId ?? null, caller ?? null, limit],
