@@ -154,19 +154,10 @@ async function appendAtOnce(
     first === 1 ? GENESIS_HASH : (heads.hashOf(stream, first - 1) ?? (await hashAsStored(pool, stream, first - 1)));
   if (before === undefined) return false;
   let hash = before;
-  const rows = batch.map(({ seq, event, meta }) => {
-    const prevHash = hash;
-    hash = eventHash(prevHash, { assignmentId: stream, seq, event, meta });
-    return {
-      seq,
-      type: event.type,
-      version: event.version,
-      at: event.at,
-      payload: event,
-      meta: meta ?? null,
-      prevHash,
-      hash,
-    };
+  const rows = batch.map((recorded) => {
+    const row = chainedRow(recorded, hash);
+    hash = row.hash;
+    return row;
   });
   const withNotices = notices.length > 0;
   try {
@@ -190,6 +181,24 @@ async function appendAtOnce(
   }
   heads.remember(stream, first + batch.length - 1, hash);
   return true;
+}
+
+/**
+ * An event as the append statements read it (`jsonb_to_recordset`, which takes the columns it names): its columns and
+ * its link of the chain, from the hash of the event before it.
+ */
+function chainedRow({ assignmentId, seq, event, meta }: RecordedEvent | RecordedCycleEvent, prevHash: string) {
+  return {
+    assignmentId,
+    seq,
+    type: event.type,
+    version: event.version,
+    at: event.at,
+    payload: event,
+    meta: meta ?? null,
+    prevHash,
+    hash: eventHash(prevHash, { assignmentId, seq, event, meta }),
+  };
 }
 
 /**
@@ -252,17 +261,7 @@ async function storeOpeningsAtOnce(
 ): Promise<Map<string, RecordedEvent>> {
   const stored = new Map<string, RecordedEvent>();
   if (openings.length === 0) return stored;
-  const rows = openings.map(({ recorded: { assignmentId, seq, event, meta } }) => ({
-    assignmentId,
-    seq,
-    type: event.type,
-    version: event.version,
-    at: event.at,
-    payload: event,
-    meta: meta ?? null,
-    prevHash: GENESIS_HASH,
-    hash: eventHash(GENESIS_HASH, { assignmentId, seq, event, meta }),
-  }));
+  const rows = openings.map(({ recorded }) => chainedRow(recorded, GENESIS_HASH));
   const notices = openings.flatMap((o) => o.notices);
   const { rows: appended } = await permanentFailuresStop(() =>
     pool.query<{ assignment_id: string }>({
