@@ -7,6 +7,7 @@
  * paused cycle sends nothing and resumes with one notice per assignment, not a storm, and a relaunch starts nothing
  * twice. The environment's clock is shared: the tests run in the order written, each moving it forward.
  */
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Pool } from 'pg';
@@ -239,6 +240,14 @@ test('a launch taken up again after it stored a 交办 starts that assignment fr
     [1, 'TaskAssigned', '2017-01-04 09:30'],
   ]);
   expect(await inbox(item.assignmentId)).toEqual([`2017-01-04 09:30 市统计局 【交办】「三.(一) 推进质量提升行动」`]);
+  // Its history: started with the stored 交办 (not one it decided and stored itself, which the store would have
+  // answered with the same event), and nothing stored since.
+  const { events } = await env.client.workflow.getHandle(item.assignmentId).fetchHistory();
+  const input = defaultPayloadConverter.fromPayload(
+    events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]! as Payload,
+  ) as { assigned?: { at: string; meta: { runId: string } } };
+  expect(input.assigned).toMatchObject({ at: earlier.recorded.event.at, meta: { runId: 'an-earlier-attempt' } });
+  expect(events!.filter((e) => e.markerRecordedEventAttributes || e.activityTaskScheduledEventAttributes)).toEqual([]);
   expect((await verifyOne(pool, env.client, item.assignmentId)).ok).toBe(true);
 });
 
