@@ -2,11 +2,16 @@
 import { ConfigResourceTypes, Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkajs';
 import { recordedEventSchema, type RecordedEvent } from '../workflows/assignment/events';
 import type { Config } from './config';
+import { skipIdleRequestQueueChecks } from './kafkajs-request-queue';
 import { kafkaLogCreator, type Logger } from './logger';
 import { unreachable } from './reachability';
 
-/** kafkajs logs through the application's logger (see infra/logger.ts); none at all when no logger is given. */
+/**
+ * kafkajs logs through the application's logger (see infra/logger.ts); none at all when no logger is given. Its
+ * connections do not check their request queues while idle (infra/kafkajs-request-queue.ts).
+ */
 export function createKafka(config: Pick<Config, 'KAFKA_BROKERS' | 'KAFKA_CLIENT_ID'>, logger?: Logger): Kafka {
+  skipIdleRequestQueueChecks();
   return new Kafka({
     clientId: config.KAFKA_CLIENT_ID,
     brokers: config.KAFKA_BROKERS,

@@ -13,7 +13,4 @@ if [ "$major" -lt "$NODE_MIN_MAJOR" ]; then
   bash "$ROOT/scripts/stack.sh" install node
   export PATH="$ROOT/.tools/node/bin:$PATH"
 fi
-# kafkajs 2.2.4 (its last release) sets a timer to a negative delay, which Node 24 reports on stderr at every start
-# (tulios/kafkajs#1751); Node has always run such a timer after 1 ms, as it still does. Only that warning is silenced.
-export NODE_OPTIONS="--disable-warning=TimeoutNegativeWarning${NODE_OPTIONS:+ $NODE_OPTIONS}"
 exec "$@"
