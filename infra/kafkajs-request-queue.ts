@@ -12,6 +12,7 @@
  * throttle. A response that frees a place checks the queue itself (`fulfillRequest`), so nothing else needs the loop.
  * This skips the schedule when nothing is pending and no throttle is running, and leaves every other case to kafkajs.
  */
+
 /** The parts of kafkajs's RequestQueue (src/network/requestQueue/index.js) the fix reads. */
 export interface RequestQueueState {
   pending: unknown[];
@@ -24,7 +25,7 @@ const patched = Symbol('duban:idle-check-skipped');
 type RequestQueueClass = { prototype: RequestQueueState & { [patched]?: true } };
 
 /** Whether a queue needs a check scheduled: a request held back, or a throttle still running. */
-export function needsPendingCheck(queue: Pick<RequestQueueState, 'pending' | 'throttledUntil'>, now: number): boolean {
+function needsPendingCheck(queue: Pick<RequestQueueState, 'pending' | 'throttledUntil'>, now: number): boolean {
   return queue.pending.length > 0 || queue.throttledUntil > now;
 }
 
