@@ -11,7 +11,8 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
+import type { CalendarDate } from '../domain/calendar';
 import { canonicalJson } from '../domain/canonical-json';
 import { withTransaction } from '../infra/postgres';
 import type { AssignmentSpecV3, ItemTarget, ReportingPeriodSpec } from '../workflows/assignment/events';
@@ -90,33 +91,69 @@ export function specOf(item: CycleItem, cycleId: string, config: CycleConfig): A
   });
 }
 
+/**
+ * Whether the items stored for a cycle are the table now launched again on a later day (`today`): the same items with
+ * the same specs but for what the day of a launch decides — the calendar slice, which starts on that day, and the
+ * periods due before it, which a launch leaves out (domain/cycle/periods.ts `itemPeriods`).
+ */
+async function sameTable(
+  db: PoolClient,
+  cycleId: string,
+  specs: Array<{ item: CycleItem; spec: AssignmentSpecV3 }>,
+  today: CalendarDate,
+): Promise<boolean> {
+  const { rows } = await db.query<{ assignment_id: string; spec: AssignmentSpecV3 }>(
+    'SELECT assignment_id, spec FROM cycle_items WHERE cycle_id = $1 ORDER BY position',
+    [cycleId],
+  );
+  const asOf = ({ calendar: _calendar, periods, ...spec }: AssignmentSpecV3) => ({
+    ...spec,
+    periods: periods.filter((p) => p.due >= today || p.due === spec.due),
+  });
+  return (
+    rows.length === specs.length &&
+    rows.every(
+      (row, i) =>
+        row.assignment_id === specs[i]!.item.assignmentId &&
+        canonicalJson(asOf(row.spec)) === canonicalJson(asOf(specs[i]!.spec)),
+    )
+  );
+}
+
 export class CycleService {
   constructor(private readonly options: { client: Client; pool: Pool; taskQueue: string }) {}
 
   /**
    * 发布: stores the cycle and its items in one transaction, then starts the cycle's workflow, which starts the
    * assignments. The same cycle launched again from the same table starts nothing twice: the stored launch is
-   * found, and the workflow (already running, or started again when the first launch stopped before it) goes on
-   * from where it was. From another table it is refused.
+   * found, and the workflow (already running, or started again, as stored, when the first launch stopped before it)
+   * goes on from where it was — on a later day too, when the table prepared again has a calendar from that day and
+   * no periods before it (`sameTable`). From another table it is refused.
    */
   async launch({ cycleId, config, items, launchedBy, plan, planSource }: LaunchRequest): Promise<LaunchResult> {
     const specs = items.map((item) => ({ item, spec: specOf(item, cycleId, config) }));
     const tableHash = createHash('sha256')
       .update(canonicalJson(specs.map((s) => s.spec)))
       .digest('hex');
-    const fresh = await withTransaction(this.options.pool, async (db) => {
-      const { rows } = await db.query<{ table_hash: string }>(
-        'SELECT table_hash FROM cycles WHERE cycle_id = $1 FOR UPDATE',
+    const launched: CycleInput = { cycleId, config, items: items.length, tableHash, launchedBy };
+    const { fresh, input } = await withTransaction(this.options.pool, async (db) => {
+      const { rows } = await db.query<{ config: CycleConfig; items: number; table_hash: string; launched_by: string }>(
+        'SELECT config, items, table_hash, launched_by FROM cycles WHERE cycle_id = $1 FOR UPDATE',
         [cycleId],
       );
-      if (rows[0]) {
-        if (rows[0].table_hash !== tableHash) {
+      const stored = rows[0];
+      if (stored) {
+        if (stored.table_hash !== tableHash && !(await sameTable(db, cycleId, specs, config.calendar.from))) {
           throw new AppError(
             'CYCLE_EXISTS',
             `督办周期 ${cycleId} 已用另一份任务分解表发布；沿用原表请重新发布同一份表，另起周期请换一个周期名称`,
           );
         }
-        return false;
+        const { config: storedConfig, items: count, table_hash: hash, launched_by: by } = stored;
+        return {
+          fresh: false,
+          input: { cycleId, config: storedConfig, items: count, tableHash: hash, launchedBy: by },
+        };
       }
       await db.query(
         `INSERT INTO cycles (cycle_id, title, coordinator, config, table_hash, items, launched_by, plan, plan_source)
@@ -146,9 +183,8 @@ export class CycleService {
           specs.map((s) => JSON.stringify(s.spec)),
         ],
       );
-      return true;
+      return { fresh: true, input: launched };
     });
-    const input: CycleInput = { cycleId, config, items: items.length, tableHash, launchedBy };
     const handle = await this.options.client.workflow
       .start<typeof cycleWorkflow>('cycleWorkflow', {
         taskQueue: this.options.taskQueue,

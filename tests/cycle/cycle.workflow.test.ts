@@ -427,3 +427,33 @@ test('launching the same cycle again starts nothing twice', async () => {
     cycles.launch({ cycleId: X, config: configOf('另一份表'), items: X_ITEMS.slice(0, 1), launchedBy: COORDINATOR }),
   ).rejects.toMatchObject({ code: 'CYCLE_EXISTS' });
 });
+
+test('the same table launched again on a later day starts nothing and keeps the cycle as launched', async () => {
+  // As `duban cycle launch` prepares the table on 2017-10-10: a calendar from that day, the January period left out
+  // (before the day), the third quarter kept (the items' own due date).
+  const today = '2017-10-10';
+  const config = {
+    ...configOf(`测试周期 ${X}`),
+    calendar: calendarSlice({ from: today, to: '2018-03-31' }, packageCalendarYears()),
+  };
+  const items = X_ITEMS.map((item) => ({
+    ...item,
+    periods: item.periods.filter((p) => p.due >= today || p.due === item.due),
+  }));
+  expect(items.every((item) => item.periods.length === 1)).toBe(true);
+  const { fresh, handle } = await cycles.launch({ cycleId: X, config, items, launchedBy: '另一位发布人' });
+  expect(fresh).toBe(false);
+  const view = await handle.query(cycleStatusQuery);
+  expect(view.started).toBe(3);
+  const { rows } = await pool.query<{ spec: { periods: unknown[] } }>(
+    'SELECT spec FROM cycle_items WHERE cycle_id = $1 ORDER BY position',
+    [X],
+  );
+  expect(rows.map((r) => r.spec.periods.length)).toEqual([2, 2, 2]); // as launched in January
+
+  // A deadline changed in the table is another table, whatever the day.
+  const changed = items.map((item, i) => (i === 1 ? { ...item, deadlineText: '2017年10月底前' } : item));
+  await expect(cycles.launch({ cycleId: X, config, items: changed, launchedBy: COORDINATOR })).rejects.toMatchObject({
+    code: 'CYCLE_EXISTS',
+  });
+});
