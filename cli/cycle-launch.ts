@@ -8,7 +8,7 @@ import { basename } from 'node:path';
 import { CycleService, type CycleItem } from '../api/cycles';
 import { prepareLaunch } from '../api/cycle-launch';
 import { shanghaiDate } from '../domain/calendar';
-import { formatDryRun } from '../domain/cycle/launch-plan';
+import { describeYearShift, formatDryRun, formatWarnings } from '../domain/cycle/launch-plan';
 import { loadCalendarYears } from '../infra/calendar-store';
 import { loadDirectory } from '../infra/unit-store';
 import { cycleStatusQuery, type CycleView } from '../workflows/cycle/messages';
@@ -69,6 +69,10 @@ export async function cycleLaunch(argv: string[], io: Io): Promise<number> {
     io.stdout(formatDryRun(launch));
     return 0;
   }
+  // What the dry run would have said about the table, said before it is launched.
+  const shift = describeYearShift(launch);
+  if (shift) io.stderr(`duban：${shift}\n`);
+  if (launch.warnings.length > 0) io.stderr(`duban：${formatWarnings(launch)}\n`);
 
   const items: CycleItem[] = launch.items;
   return withTemporal(io, (client, appConfig) =>

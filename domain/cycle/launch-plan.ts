@@ -507,9 +507,8 @@ function padDisplay(s: string, columns: number): string {
 /** Counts per unit, each unit's first report day, then warnings and errors: what `cycle launch --dry-run` prints. */
 export function formatDryRun(plan: LaunchPlan): string {
   const out: string[] = ['试运行：不启动任何督办事项。'];
-  if (plan.yearShift !== undefined && plan.yearShift !== 0) {
-    out.push(`计划日期已整体${plan.yearShift > 0 ? '后' : '前'}移 ${Math.abs(plan.yearShift)} 年（月、日不变）。`);
-  }
+  const shift = describeYearShift(plan);
+  if (shift) out.push(shift);
   if (plan.errors.length > 0) {
     out.push('', `有 ${plan.errors.length} 个错误，不能启动；改正后再运行：`);
     for (const e of plan.errors) out.push(`  [${e.code}] ${e.message.replace(/\n/g, '\n    ')}`);
@@ -538,9 +537,17 @@ export function formatDryRun(plan: LaunchPlan): string {
       out.push(`  ${String(u.count).padStart(width)} 项  ${u.first.due} ${padDisplay(u.first.label, 14)}  ${unit}`);
     }
   }
-  if (plan.warnings.length > 0) {
-    out.push('', `提示（${plan.warnings.length} 条）：`);
-    for (const w of plan.warnings) out.push(`  [${w.code}] ${w.message}`);
-  }
+  if (plan.warnings.length > 0) out.push('', formatWarnings(plan));
   return `${out.join('\n')}\n`;
+}
+
+/** The plan's dates moved by `--year`, said in a sentence; undefined when they were not moved. */
+export function describeYearShift(plan: Pick<LaunchPlan, 'yearShift'>): string | undefined {
+  if (plan.yearShift === undefined || plan.yearShift === 0) return undefined;
+  return `计划日期已整体${plan.yearShift > 0 ? '后' : '前'}移 ${Math.abs(plan.yearShift)} 年（月、日不变）。`;
+}
+
+/** The launch's warnings, one line each under a count: what a dry run and a launch both print. */
+export function formatWarnings(plan: Pick<LaunchPlan, 'warnings'>): string {
+  return [`提示（${plan.warnings.length} 条）：`, ...plan.warnings.map((w) => `  [${w.code}] ${w.message}`)].join('\n');
 }

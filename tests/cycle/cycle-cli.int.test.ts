@@ -114,6 +114,15 @@ test('a launch shows its progress, says 2027 has no official calendar yet, and e
   );
 });
 
+test("a launch with --year says, as its dry run does, that the plan's dates were moved", async () => {
+  const cycleId = uniqueId('moved');
+  const r = await duban('cycle', 'launch', 'plan.txt', '--cycle', cycleId, '--by', '市政府督查室', '--year', '2028');
+  expect(r.code).toBe(0);
+  expect(r.stderr).toContain('duban：计划日期已整体后移 1 年（月、日不变）。');
+  expect(r.stderr).toMatch(/\[YEAR_SHIFTED\]/);
+  expect(r.stdout).toMatch(new RegExp(`^督办周期 ${cycleId}：新发布 5 项`));
+});
+
 test('a launch interrupted before its cycle began starts, run again, only what is missing', async () => {
   const cycleId = uniqueId('interrupted');
   const plan = parsePlan(PLAN).plan;
