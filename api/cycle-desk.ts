@@ -30,6 +30,7 @@ import {
 } from '../read-models/cycle-dashboard';
 import { parseTaskTable } from '../cli/task-table';
 import type { Light } from '../workflows/assignment/decider';
+import type { LightThresholds } from '../workflows/assignment/spec';
 import type { CycleView } from '../workflows/cycle/messages';
 import { prepareLaunch } from './cycle-launch';
 import type { CycleService } from './cycles';
@@ -53,6 +54,8 @@ export interface TableLaunch {
   title?: string;
   /** Move every date of the plan to this year. */
   year?: number;
+  /** When the cycle's lights turn yellow; the default when absent. */
+  lights?: LightThresholds;
 }
 
 export interface LaunchWarning {
@@ -191,6 +194,7 @@ export class CycleDesk {
       today: await this.today(),
       coordinator: request.by,
       ...(request.year !== undefined && { year: request.year }),
+      ...(request.lights && { lights: request.lights }),
       title,
     });
     if (launch.errors.length > 0) throw new LaunchRefused(launch.errors);

@@ -13,6 +13,7 @@ import { calendarSlice, describeUnknownYears, type YearDates } from '../domain/w
 import { DEFAULT_CONVERSATION, DEFAULT_CYCLE_POLICY } from '../workflows/assignment/policy';
 import type { CycleConfig } from '../workflows/cycle/events';
 import { DEFAULT_LIGHTS } from '../workflows/assignment/decider';
+import type { LightThresholds } from '../workflows/assignment/spec';
 
 export interface LaunchPreparation {
   plan: ParsedPlan;
@@ -23,6 +24,8 @@ export interface LaunchPreparation {
   year?: number;
   coordinator: string;
   title?: string;
+  /** When an assignment's light turns yellow; DEFAULT_LIGHTS (the last 30 % of a period) when absent. */
+  lights?: LightThresholds;
   /** 签收 and 协办 days for the cycle's assignments; DEFAULT_CONVERSATION when absent. */
   conversation?: CycleConfig['conversation'];
   /** A simulation's launch: its cycle's name takes the prefix no real cycle may (SIMULATION_PREFIX). */
@@ -34,6 +37,21 @@ export interface PreparedLaunch {
   config: CycleConfig;
   /** Said loudly when a year the cycle runs into has no official calendar: weekends only there. */
   calendarWarning?: string;
+}
+
+/**
+ * A light threshold as a coordinator gives it: the share of an open period left, as a percentage from 1 to 99 (`30%`
+ * or `30`), below which an assignment with no report in shows yellow. Undefined when the text is not one.
+ */
+export function yellowWhenLeftOf(text: string): LightThresholds | undefined {
+  const match = /^(\d{1,2})\s*[%％]?$/.exec(text.trim());
+  const percent = match ? Number(match[1]) : 0;
+  return percent >= 1 && percent <= 99 ? { yellowWhenLeft: percent / 100 } : undefined;
+}
+
+/** What a bad threshold is told, with the option's or parameter's name. */
+export function yellowWhenLeftProblem(name: string, text: string): string {
+  return `${name} 应为 1% 到 99% 之间的百分比（报送期所剩不足这一比例且未报送时亮黄灯），如 30%，而不是“${text}”`;
 }
 
 /** How long after the last due date the calendar slice reaches: the whole escalation ladder and the bulletin. */
@@ -56,7 +74,7 @@ export function prepareLaunch(p: LaunchPreparation): PreparedLaunch {
     planId: p.cycleId,
     coordinator: p.coordinator,
     policy: DEFAULT_CYCLE_POLICY,
-    lights: DEFAULT_LIGHTS,
+    lights: p.lights ?? DEFAULT_LIGHTS,
     scoring: DEFAULT_SCORING,
     calendar,
     ...(launch.yearShift !== undefined && { yearShift: launch.yearShift }),

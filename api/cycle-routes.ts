@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { bulletinToXlsx } from '../domain/cycle/bulletin-xlsx';
 import { cycleActionSchema, cycleNoticeSchema, cycleResumeSchema, type CycleView } from '../workflows/cycle/messages';
 import type { Account } from './auth/account';
+import { yellowWhenLeftOf, yellowWhenLeftProblem } from './cycle-launch';
 import { CYCLE_ID, LaunchRefused, withoutCalendar, type CycleDesk } from './cycle-desk';
 import type { CycleService } from './cycles';
 import type { RouteDoc } from './openapi';
@@ -66,6 +67,14 @@ const launchQuery = z.strictObject({
     .string()
     .regex(/^(19|20|21)\d{2}$/, 'year 应为年份，如 2027')
     .transform(Number)
+    .optional(),
+  yellowWhenLeft: z
+    .string()
+    .transform((text, ctx) => {
+      const lights = yellowWhenLeftOf(text);
+      if (!lights) ctx.addIssue({ code: 'custom', message: yellowWhenLeftProblem('yellowWhenLeft', text) });
+      return lights ?? z.NEVER;
+    })
     .optional(),
   /** The launching office, until sign-in gives it: the signed-in coordinator's office always wins. */
   by: z.string().trim().min(1).max(64).optional(),
@@ -233,6 +242,7 @@ export const cycleRoutes: FastifyPluginAsync<CycleRouteOptions> = async (
           by,
           ...(query.title && { title: query.title }),
           ...(query.year !== undefined && { year: query.year }),
+          ...(query.yellowWhenLeft && { lights: query.yellowWhenLeft }),
         });
         await onLaunched?.(query.cycle, request.account);
         return reply.code(answer.fresh ? 201 : 200).send({ ...answer, cycle: withoutCalendar(answer.cycle) });

@@ -25,7 +25,7 @@ export const CYCLE_USAGE = `  duban cycle launch TABLE --cycle NAME --by 督办�
       --title 默认取计划标题，任务分解表没有标题时取周期名称；--dry-run 只列出将要发布的内容；
       同一周期再次发布不会重复，中断后再发布只补发缺少的
       [--acknowledge-days 2] 交办后几个工作日内应签收，逾期催签收；[--cooperation-days 3] 截止前几个工作日提醒配合单位
-      提交协办意见（0 即不设）
+      提交协办意见（0 即不设）；[--yellow-when-left 30%] 报送期所剩不足这一比例且未报送时亮黄灯
   duban cycle status CYCLE [--unit 单位] [--light red|yellow|green]
       周期进展、各色灯数量，以及（按单位、灯色筛选的）督办事项
   duban cycle bulletin CYCLE --period 2017-Q2 [--format text|md|xlsx] [--out FILE]

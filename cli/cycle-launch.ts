@@ -6,7 +6,7 @@
  */
 import { basename } from 'node:path';
 import { CycleService, type CycleItem } from '../api/cycles';
-import { prepareLaunch } from '../api/cycle-launch';
+import { prepareLaunch, yellowWhenLeftOf, yellowWhenLeftProblem } from '../api/cycle-launch';
 import { shanghaiDate } from '../domain/calendar';
 import { describeYearShift, formatDryRun, formatWarnings } from '../domain/cycle/launch-plan';
 import { loadCalendarYears } from '../infra/calendar-store';
@@ -28,7 +28,11 @@ function workingDays(text: string | undefined, option: string, fallback: number)
 }
 
 export async function cycleLaunch(argv: string[], io: Io): Promise<number> {
-  const args = parseArgs(argv, ['cycle', 'by', 'year', 'title', 'acknowledge-days', 'cooperation-days'], ['dry-run']);
+  const args = parseArgs(
+    argv,
+    ['cycle', 'by', 'year', 'title', 'acknowledge-days', 'cooperation-days', 'yellow-when-left'],
+    ['dry-run'],
+  );
   if (args.positionals.length !== 1) throw new UsageError('请给出一份任务分解表（.json、.csv、.xlsx）或计划文件');
   const cycleId = args.options.get('cycle');
   if (!cycleId) throw new UsageError('缺少 --cycle：督办周期的名称，如 --cycle ezhou-2017');
@@ -43,6 +47,10 @@ export async function cycleLaunch(argv: string[], io: Io): Promise<number> {
   }
   const acknowledgeWithinDays = workingDays(args.options.get('acknowledge-days'), 'acknowledge-days', 2);
   const cooperationReminderDays = workingDays(args.options.get('cooperation-days'), 'cooperation-days', 3);
+  const yellowText = args.options.get('yellow-when-left');
+  const lights = yellowText === undefined ? undefined : yellowWhenLeftOf(yellowText);
+  if (yellowText !== undefined && !lights)
+    throw new UsageError(yellowWhenLeftProblem('--yellow-when-left', yellowText));
   const plan = await readPlanOrTable(io, args.positionals[0]);
   const dryRun = args.flags.has('dry-run');
 
@@ -57,6 +65,7 @@ export async function cycleLaunch(argv: string[], io: Io): Promise<number> {
       ...(yearText !== undefined && { year: Number(yearText) }),
       ...(args.options.get('title') && { title: args.options.get('title')! }),
       conversation: { acknowledgeWithinDays, cooperationReminderDays },
+      ...(lights && { lights }),
     }),
   );
   const { launch, config, calendarWarning } = prepared;

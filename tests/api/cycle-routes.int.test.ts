@@ -157,11 +157,19 @@ test('a table with an item without a lead unit is refused whole with each proble
   });
   expect(untitled).toMatchObject({ status: 400, body: { code: 'INVALID_PAYLOAD' } });
   expect(untitled.body.detail).toContain('没有计划标题（CSV 表不含标题）');
+
+  const lightless = await call('POST', `/cycles?cycle=${uniqueId('lightless')}&yellowWhenLeft=0`, {
+    body: taskTable(),
+    headers: { 'x-file-name': encodeURIComponent('任务分解表.csv') },
+  });
+  expect(lightless).toMatchObject({ status: 400, body: { code: 'INVALID_PAYLOAD' } });
+  expect(lightless.body.detail).toContain('yellowWhenLeft 应为 1% 到 99% 之间的百分比');
   expect(await grantedCycles()).toEqual([]);
 });
 
 test('POST /cycles launches a cycle from its task table and answers 201 with the cycle and its warnings', async () => {
-  const answer = await call('POST', `/cycles?cycle=${cycleId}&title=${encodeURIComponent('质量工作督办')}`, {
+  const query = `cycle=${cycleId}&title=${encodeURIComponent('质量工作督办')}&yellowWhenLeft=${encodeURIComponent('25%')}`;
+  const answer = await call('POST', `/cycles?${query}`, {
     body: taskTable(),
     headers: { 'x-file-name': encodeURIComponent('任务分解表.csv'), 'content-type': 'text/csv' },
   });
@@ -174,6 +182,7 @@ test('POST /cycles launches a cycle from its task table and answers 201 with the
   const codes = answer.body.warnings.map((w: { code: string }) => w.code);
   expect(codes.some((c: string) => c === 'DIRECTORY_EMPTY' || c === 'UNITS_NOT_IN_DIRECTORY')).toBe(true);
   expect(answer.body.cycle.config.calendar).toBeUndefined();
+  expect(answer.body.cycle.config.lights).toEqual({ yellowWhenLeft: 0.25 });
   // The coordinator who launched it coordinates it: the cycle is granted to the account.
   expect(await grantedCycles()).toEqual([cycleId]);
 

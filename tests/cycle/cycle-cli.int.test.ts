@@ -123,6 +123,45 @@ test("a launch with --year says, as its dry run does, that the plan's dates were
   expect(r.stdout).toMatch(new RegExp(`^督办周期 ${cycleId}：新发布 5 项`));
 });
 
+test("a cycle's yellow light threshold is set at launch; one out of range is refused and nothing is stored", async () => {
+  const bad = uniqueId('lights-bad');
+  const refused = await duban(
+    'cycle',
+    'launch',
+    'plan.txt',
+    '--cycle',
+    bad,
+    '--by',
+    '市政府督查室',
+    '--yellow-when-left',
+    '150%',
+  );
+  expect(refused.code).toBe(2);
+  expect(refused.stderr).toContain('--yellow-when-left 应为 1% 到 99% 之间的百分比');
+  expect(refused.stderr).toContain('而不是“150%”');
+  expect(await storedCycle(bad)).toBe(0);
+
+  const cycleId = uniqueId('lights');
+  const r = await duban(
+    'cycle',
+    'launch',
+    'plan.txt',
+    '--cycle',
+    cycleId,
+    '--by',
+    '市政府督查室',
+    '--yellow-when-left',
+    '20%',
+  );
+  expect(r.code).toBe(0);
+  const { rows } = await pool.query("SELECT config->'lights' AS lights FROM cycles WHERE cycle_id = $1", [cycleId]);
+  expect(rows[0].lights).toEqual({ yellowWhenLeft: 0.2 });
+  const specs = await pool.query("SELECT DISTINCT spec->'lights' AS lights FROM cycle_items WHERE cycle_id = $1", [
+    cycleId,
+  ]);
+  expect(specs.rows).toEqual([{ lights: { yellowWhenLeft: 0.2 } }]);
+});
+
 test('a launch interrupted before its cycle began starts, run again, only what is missing', async () => {
   const cycleId = uniqueId('interrupted');
   const plan = parsePlan(PLAN).plan;
