@@ -1,5 +1,6 @@
 /** Connections to the Temporal server, failing at once with the server's name and how to start it. */
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
+import { IllegalStateError } from '@temporalio/common';
 import { makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Config } from './config';
 import { temporalLogger, type Logger } from './logger';
@@ -11,10 +12,15 @@ import { unreachable } from './reachability';
  */
 export function installTemporalLogging(logger: Logger): void {
   const level = logger.isLevelEnabled('debug') ? 'DEBUG' : logger.isLevelEnabled('info') ? 'INFO' : 'WARN';
-  Runtime.install({
-    logger: temporalLogger(logger),
-    telemetryOptions: { logging: { forward: {}, filter: makeTelemetryFilterString({ core: level }) } },
-  });
+  try {
+    Runtime.install({
+      logger: temporalLogger(logger),
+      telemetryOptions: { logging: { forward: {}, filter: makeTelemetryFilterString({ core: level }) } },
+    });
+  } catch (error) {
+    // Installed by an earlier command run in the same process (the CLI's tests run several): the first one stays.
+    if (!(error instanceof IllegalStateError && /already been installed/.test(error.message))) throw error;
+  }
 }
 
 type TemporalConfig = Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE'>;
