@@ -23,17 +23,13 @@ import { parsePlan } from '../../domain/plan';
 import { migrate } from '../../infra/postgres';
 import type { Manifest } from '../../domain/audit/package';
 import { dubanIn } from '../support/duban-cli';
+import { smallPlan } from '../support/small-plan';
 import { connectPostgres, startStackWorker, uniqueId } from '../support/stack';
 
 jest.setTimeout(240_000);
 
 const taskQueue = uniqueId('audit-package');
-const PLAN = `某某市2027年质量工作要点
-一、质量提升
-（一）开展产品质量提升行动。（责任单位：市市场监管局；完成时限：2027年6月底前）
-（二）推进标准化建设。（责任单位：市工信局；配合单位：市商务局；完成时限：2027年9月底前）
-（三）加强计量工作。（责任单位：市科技局；完成时限：2027年12月底前）
-`;
+const PLAN = smallPlan(2027);
 let dir: string;
 let pool: Pool;
 let stack: Awaited<ReturnType<typeof startStackWorker>>;

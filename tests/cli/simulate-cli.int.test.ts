@@ -7,15 +7,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { dubanIn } from '../support/duban-cli';
+import { smallPlan } from '../support/small-plan';
 
 jest.setTimeout(180_000);
 
-const PLAN = `某某市2017年质量工作要点
-一、质量提升
-（一）开展产品质量提升行动。（责任单位：市市场监管局；完成时限：2017年6月底前）
-（二）推进标准化建设。（责任单位：市工信局；配合单位：市商务局；完成时限：2017年9月底前）
-（三）加强计量工作。（责任单位：市科技局；完成时限：2017年12月底前）
-`;
+const PLAN = smallPlan(2017);
 let dir: string;
 const duban = dubanIn(() => dir);
 const write = (name: string, content: unknown) =>

@@ -16,23 +16,21 @@ import { parsePlan } from '../../domain/plan';
 import { loadCalendarYears } from '../../infra/calendar-store';
 import { shanghaiDate } from '../../domain/calendar';
 import { dubanIn } from '../support/duban-cli';
+import { smallPlan } from '../support/small-plan';
 import { connectPostgres, startStackWorker, uniqueId } from '../support/stack';
 import { ASSIGNMENT_WORKFLOW_TYPE } from '../../workflows/assignment/messages';
 
 jest.setTimeout(180_000);
 
 const taskQueue = uniqueId('cycle-cli');
-const PLAN = `某某市2027年质量工作要点
-一、质量提升
-（一）开展产品质量提升行动。（责任单位：市市场监管局；完成时限：2027年6月底前）
-（二）推进标准化建设。（责任单位：市工信局；配合单位：市商务局；完成时限：2027年9月底前）
-（三）加强计量工作。（责任单位：市科技局；完成时限：2027年12月底前）
-（四）开展质量提升示范。（责任单位：市市场监管局、市科技局；完成时限：2027年12月底前）
-`;
+const PLAN = smallPlan(2027, { sharedLead: true });
 let dir: string;
 let pool: Pool;
 let stack: Awaited<ReturnType<typeof startStackWorker>>;
 const duban = dubanIn(() => dir, { TEMPORAL_TASK_QUEUE: taskQueue });
+/** `duban cycle launch TABLE --cycle ID --by 市政府督查室`, with more options after. */
+const launch = (table: string, cycleId: string, ...more: string[]) =>
+  duban('cycle', 'launch', table, '--cycle', cycleId, '--by', '市政府督查室', ...more);
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'duban-cycle-'));
@@ -62,7 +60,7 @@ async function storedCycle(cycleId: string): Promise<number> {
 
 test('a dry run says what would start, and starts nothing', async () => {
   const cycleId = uniqueId('dry');
-  const r = await duban('cycle', 'launch', 'plan.txt', '--cycle', cycleId, '--by', '市政府督查室', '--dry-run');
+  const r = await launch('plan.txt', cycleId, '--dry-run');
   expect(r.code).toBe(0);
   expect(r.stdout).toMatch(/^试运行：不启动任何督办事项。/);
   expect(r.stdout).toContain('将启动 5 项督办（4 项任务，每个牵头单位一项）');
@@ -71,7 +69,7 @@ test('a dry run says what would start, and starts nothing', async () => {
 
 test('a table with items without a lead unit is refused whole, each item named with the fix, nothing started', async () => {
   const cycleId = uniqueId('leadless');
-  const r = await duban('cycle', 'launch', 'leadless.json', '--cycle', cycleId, '--by', '市政府督查室');
+  const r = await launch('leadless.json', cycleId);
   expect(r.code).toBe(2);
   expect(r.stderr).toMatch(/^duban：任务分解表有 2 处问题，未发布任何督办/);
   expect(r.stderr).toContain('一.(二)');
@@ -81,21 +79,21 @@ test('a table with items without a lead unit is refused whole, each item named w
 
 test('a table with a repeated ref is refused as it is read, nothing started', async () => {
   const cycleId = uniqueId('repeated');
-  const r = await duban('cycle', 'launch', 'repeated.json', '--cycle', cycleId, '--by', '市政府督查室');
+  const r = await launch('repeated.json', cycleId);
   expect(r).toMatchObject({ code: 2, stderr: expect.stringContaining('任务编号 一.(一) 重复出现 [INVALID_TABLE]') });
   expect(await storedCycle(cycleId)).toBe(0);
 });
 
 test('a launch shows its progress, says 2027 has no official calendar yet, and ends with counts', async () => {
   const cycleId = uniqueId('launch');
-  const r = await duban('cycle', 'launch', 'plan.txt', '--cycle', cycleId, '--by', '市政府督查室');
+  const r = await launch('plan.txt', cycleId);
   expect(r.code).toBe(0);
   expect(r.stderr).toMatch(/2027年.*的法定节假日和调休安排尚未知晓/);
   expect(r.stderr).toContain(`duban：发布督办周期 ${cycleId}，共 5 项督办`);
   expect(r.stderr).toMatch(/发布中：5\/5（100%）/);
   expect(r.stdout).toMatch(new RegExp(`^督办周期 ${cycleId}：新发布 5 项，已在运行 0 项，共 5 项；督查通报 \\d+ 期`));
 
-  const again = await duban('cycle', 'launch', 'plan.txt', '--cycle', cycleId, '--by', '市政府督查室');
+  const again = await launch('plan.txt', cycleId);
   expect(again.stderr).toContain(`duban：督办周期 ${cycleId} 已发布过，核对并补发缺少的督办`);
 
   const status = await duban('cycle', 'status', cycleId, '--light', 'green');
@@ -116,7 +114,7 @@ test('a launch shows its progress, says 2027 has no official calendar yet, and e
 
 test("a launch with --year says, as its dry run does, that the plan's dates were moved", async () => {
   const cycleId = uniqueId('moved');
-  const r = await duban('cycle', 'launch', 'plan.txt', '--cycle', cycleId, '--by', '市政府督查室', '--year', '2028');
+  const r = await launch('plan.txt', cycleId, '--year', '2028');
   expect(r.code).toBe(0);
   expect(r.stderr).toContain('duban：计划日期已整体后移 1 年（月、日不变）。');
   expect(r.stderr).toMatch(/\[YEAR_SHIFTED\]/);
@@ -125,34 +123,14 @@ test("a launch with --year says, as its dry run does, that the plan's dates were
 
 test("a cycle's yellow light threshold is set at launch; one out of range is refused and nothing is stored", async () => {
   const bad = uniqueId('lights-bad');
-  const refused = await duban(
-    'cycle',
-    'launch',
-    'plan.txt',
-    '--cycle',
-    bad,
-    '--by',
-    '市政府督查室',
-    '--yellow-when-left',
-    '150%',
-  );
+  const refused = await launch('plan.txt', bad, '--yellow-when-left', '150%');
   expect(refused.code).toBe(2);
   expect(refused.stderr).toContain('--yellow-when-left 应为 1% 到 99% 之间的百分比');
   expect(refused.stderr).toContain('而不是“150%”');
   expect(await storedCycle(bad)).toBe(0);
 
   const cycleId = uniqueId('lights');
-  const r = await duban(
-    'cycle',
-    'launch',
-    'plan.txt',
-    '--cycle',
-    cycleId,
-    '--by',
-    '市政府督查室',
-    '--yellow-when-left',
-    '20%',
-  );
+  const r = await launch('plan.txt', cycleId, '--yellow-when-left', '20%');
   expect(r.code).toBe(0);
   const { rows } = await pool.query("SELECT config->'lights' AS lights FROM cycles WHERE cycle_id = $1", [cycleId]);
   expect(rows[0].lights).toEqual({ yellowWhenLeft: 0.2 });
@@ -191,7 +169,7 @@ test('a launch interrupted before its cycle began starts, run again, only what i
       args: [{ spec: specOf(item, cycleId, prepared.config) }],
     });
   }
-  const r = await duban('cycle', 'launch', 'plan.txt', '--cycle', cycleId, '--by', '市政府督查室');
+  const r = await launch('plan.txt', cycleId);
   expect(r.code).toBe(0);
   expect(r.stdout).toMatch(new RegExp(`^督办周期 ${cycleId}：新发布 3 项，已在运行 2 项，共 5 项`));
 });
