@@ -1,5 +1,12 @@
 /** The readable Chinese summary `duban plan parse --format text` prints: what a coordinator checks first. */
-import { KIND_LABELS, type Deadline, type ParsedPlan, type ReportingRule, type Task } from '../domain/plan';
+import {
+  FREQUENCY_LABELS,
+  KIND_LABELS,
+  type Deadline,
+  type ParsedPlan,
+  type ReportingRule,
+  type Task,
+} from '../domain/plan';
 
 function deadlineLine(d: Deadline): string {
   const due = d.due ?? '无截止日（每季度报告）';
@@ -7,16 +14,8 @@ function deadlineLine(d: Deadline): string {
   return `${KIND_LABELS[d.kind]} ${due}${every}${d.text ? ` 〔${d.text}〕` : ''}`;
 }
 
-const FREQUENCY: Record<ReportingRule['frequency'], string> = {
-  monthly: '每月',
-  quarterly: '每季度',
-  'half-yearly': '每半年',
-  annual: '每年',
-  once: '一次',
-};
-
 function reportingLine(r: ReportingRule): string {
-  return `${FREQUENCY[r.frequency]} ${r.dueDates.join('、')}${r.recipient ? ` → ${r.recipient}` : ''} 〔${r.text}〕`;
+  return `${FREQUENCY_LABELS[r.frequency]} ${r.dueDates.join('、')}${r.recipient ? ` → ${r.recipient}` : ''} 〔${r.text}〕`;
 }
 
 function taskBlock(t: Task): string {
@@ -55,7 +54,7 @@ export function formatPlanText(plan: ParsedPlan): string {
     for (const r of plan.reportingRules) {
       const form = [r.stamped ? '加盖公章' : '', r.electronic ? '电子文档' : ''].filter((s) => s !== '').join('、');
       out.push(
-        `${FREQUENCY[r.frequency]}：${r.dueDates.join('、')}${r.recipient ? ` → ${r.recipient}` : ''}${form ? `（${form}）` : ''}  （第${r.line}行）`,
+        `${FREQUENCY_LABELS[r.frequency]}：${r.dueDates.join('、')}${r.recipient ? ` → ${r.recipient}` : ''}${form ? `（${form}）` : ''}  （第${r.line}行）`,
       );
     }
   }

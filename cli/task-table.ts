@@ -28,7 +28,8 @@ export async function parseTaskTable(
       let table;
       try {
         table = await readXlsx(bytes);
-      } catch {
+      } catch (e) {
+        if (e instanceof PlanError) throw e;
         throw new PlanError('INVALID_TABLE', `${file} 不是可读取的 .xlsx 工作簿：请用 Excel 或 WPS 重新另存为 .xlsx`);
       }
       return rowsToPlan(table.rows, planYear === undefined ? table.meta : { ...table.meta, planYear });

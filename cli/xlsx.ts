@@ -1,9 +1,20 @@
 /**
  * XLSX for the task table, through exceljs: sheet 任务分解表 holds the rows, sheet 计划信息 the plan's metadata so an
- * imported workbook keeps its title, 文号 and plan year, and sheet 实施步骤 the plan's phases when it names any.
+ * imported workbook keeps its title, 文号 and plan year, sheet 报送要求 the plan's reporting rules (a header alone when
+ * it states none, so a coordinator sees where to add one), and sheet 实施步骤 the plan's phases when it names any.
  */
 import ExcelJS from 'exceljs';
-import { TASK_TABLE_COLUMNS, readDateCell, type ParsedPlan, type Phase, type TableMetadata } from '../domain/plan';
+import {
+  REPORTING_COLUMNS,
+  REPORTING_SHEET,
+  TASK_TABLE_COLUMNS,
+  readDateCell,
+  reportingRulesToRows,
+  rowsToReportingRules,
+  type ParsedPlan,
+  type Phase,
+  type TableMetadata,
+} from '../domain/plan';
 
 export const TASK_SHEET = '任务分解表';
 export const META_SHEET = '计划信息';
@@ -23,6 +34,8 @@ const WIDTHS: Record<string, number> = {
   行号: 7,
   备注: 30,
 };
+
+const RULE_WIDTHS: Record<string, number> = { 报送日期: 36, 接收单位: 28, 原文: 60 };
 
 /** The task table and metadata as an .xlsx file. */
 export async function writeXlsx(rows: string[][], plan: ParsedPlan): Promise<Buffer> {
@@ -48,6 +61,11 @@ export async function writeXlsx(rows: string[][], plan: ParsedPlan): Promise<Buf
     ['计划年度', String(plan.planYear)],
   ]);
   meta.getRow(1).font = { bold: true };
+  const rules = wb.addWorksheet(REPORTING_SHEET);
+  const [header, ...ruleRows] = reportingRulesToRows(plan.reportingRules);
+  rules.columns = header!.map((h) => ({ header: h, key: h, width: RULE_WIDTHS[h] ?? 10 }));
+  for (const r of ruleRows) rules.addRow(r);
+  rules.getRow(1).font = { bold: true };
   if (plan.phases.length > 0) {
     const ps = wb.addWorksheet(PHASE_SHEET);
     ps.columns = PHASE_COLUMNS.map((h) => ({ header: h, key: h, width: h === '内容' ? 60 : h === '阶段' ? 20 : 12 }));
@@ -81,14 +99,7 @@ export async function readXlsx(bytes: Uint8Array): Promise<XlsxTable> {
   await wb.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
   const ws = wb.getWorksheet(TASK_SHEET) ?? wb.worksheets[0];
   if (!ws) return { rows: [], meta: {} };
-  const width = Math.max(ws.columnCount, TASK_TABLE_COLUMNS.length);
-  const rows: string[][] = [];
-  ws.eachRow({ includeEmpty: true }, (row) => {
-    const cells: string[] = [];
-    for (let c = 1; c <= width; c++) cells.push(cellText(row.getCell(c).value));
-    while (cells.length > 0 && cells[cells.length - 1] === '') cells.pop();
-    rows.push(cells);
-  });
+  const rows = sheetRows(ws, TASK_TABLE_COLUMNS.length);
   const meta: TableMetadata = {};
   const ms = wb.getWorksheet(META_SHEET);
   ms?.eachRow((row, n) => {
@@ -103,7 +114,22 @@ export async function readXlsx(bytes: Uint8Array): Promise<XlsxTable> {
   });
   const ps = wb.getWorksheet(PHASE_SHEET);
   if (ps) meta.phases = readPhases(ps);
+  const rs = wb.getWorksheet(REPORTING_SHEET);
+  if (rs) meta.reportingRules = rowsToReportingRules(sheetRows(rs, REPORTING_COLUMNS.length));
   return { rows, meta };
+}
+
+/** Every row of a sheet as text cells, at least `columns` wide, trailing blanks dropped. */
+function sheetRows(ws: ExcelJS.Worksheet, columns: number): string[][] {
+  const width = Math.max(ws.columnCount, columns);
+  const rows: string[][] = [];
+  ws.eachRow({ includeEmpty: true }, (row) => {
+    const cells: string[] = [];
+    for (let c = 1; c <= width; c++) cells.push(cellText(row.getCell(c).value));
+    while (cells.length > 0 && cells[cells.length - 1] === '') cells.pop();
+    rows.push(cells);
+  });
+  return rows;
 }
 
 /** The phases sheet back: a row without a name is skipped; dates in any form a spreadsheet writes them. */

@@ -223,7 +223,8 @@ export function planLaunch(input: LaunchInput): LaunchPlan {
     });
     warnings.push({
       code: 'REPORTING_DEFAULT_QUARTERLY',
-      message: '计划没有写报送要求：各单位按季度末（3月31日、6月30日、9月30日、12月31日）报送进展',
+      message:
+        '没有报送要求（计划原文的报送要求随 XLSX 的“报送要求”表或计划 JSON 带入，CSV 不带）：各单位按季度末（3月31日、6月30日、9月30日、12月31日）报送进展',
     });
   }
 

@@ -14,4 +14,11 @@ export {
   KIND_LABELS,
   type TableMetadata,
 } from './task-table';
+export {
+  FREQUENCY_LABELS,
+  REPORTING_COLUMNS,
+  REPORTING_SHEET,
+  reportingRulesToRows,
+  rowsToReportingRules,
+} from './reporting-table';
 export { targetsOfText } from './task-text';

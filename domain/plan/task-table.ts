@@ -7,7 +7,15 @@ import { isoDate, isRealDate } from '../calendar';
 import { parseDeadline } from './deadline';
 import { PlanError } from './errors';
 import { isCollectiveName } from './responsibility';
-import { parsedPlanSchema, type Deadline, type DeadlineKind, type ParsedPlan, type Phase, type Task } from './schema';
+import {
+  parsedPlanSchema,
+  type Deadline,
+  type DeadlineKind,
+  type ParsedPlan,
+  type Phase,
+  type ReportingRule,
+  type Task,
+} from './schema';
 import { reportingOfText, targetsOfText } from './task-text';
 
 export const TASK_TABLE_COLUMNS = [
@@ -98,6 +106,8 @@ export interface TableMetadata {
   issuedOn?: string | null;
   planYear?: number;
   phases?: Phase[];
+  /** The plan's reporting rules (sheet 报送要求 of a workbook); none when the table carries none (a CSV). */
+  reportingRules?: ReportingRule[];
 }
 
 interface CellError {
@@ -242,7 +252,7 @@ export function rowsToPlan(table: string[][], meta: TableMetadata = {}): ParsedP
     issuedOn: meta.issuedOn ?? null,
     planYear,
     units: names.map((name) => ({ name, aliases: [], collective: isCollectiveName(name) })),
-    reportingRules: [],
+    reportingRules: meta.reportingRules ?? [],
     phases: meta.phases ?? [],
     tasks,
     indicators: [],
