@@ -8,10 +8,12 @@ import {
   WorkflowUpdateFailedError,
   isGrpcServiceError,
   type Client,
+  type WorkflowExecutionDescription,
   type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool, PoolClient } from 'pg';
+import { z } from 'zod';
 import type { CalendarDate } from '../domain/calendar';
 import { canonicalJson } from '../domain/canonical-json';
 import { withTransaction } from '../infra/postgres';
@@ -34,6 +36,9 @@ import {
 import type { cycleWorkflow } from '../workflows/cycle/workflow';
 import { called } from './caller';
 import { AppError, isAppErrorCode } from './errors';
+
+/** What `startCycleAssignments` heartbeats after each assignment of its batch. */
+const batchCountsSchema = z.object({ started: z.number().int().min(0), existing: z.number().int().min(0) });
 
 /** One assignment a launch plan gives: a task item × one lead unit (see domain/cycle/launch-plan.ts). */
 export interface CycleItem {
@@ -203,15 +208,34 @@ export class CycleService {
     return { fresh, handle };
   }
 
+  /**
+   * The cycle as its workflow tells it. While it launches, `started` and `existing` also count the assignments of the
+   * batch in hand, as its activity's last heartbeat gives them (at most a second old), so a launch's progress moves
+   * by the assignment, not by the batch of LAUNCH_BATCH the workflow counts.
+   */
   async status(cycleId: string): Promise<CycleView> {
     const handle = this.options.client.workflow.getHandle<typeof cycleWorkflow>(cycleWorkflowId(cycleId));
     try {
       const { status } = await handle.describe();
       if (status.name === 'COMPLETED') return await handle.result();
-      return await handle.query(cycleStatusQuery);
+      const view = await handle.query(cycleStatusQuery);
+      if (view.status !== 'launching') return view;
+      // described after the query: a batch that ends in between is missed for a moment, never counted twice
+      const batch = this.batchInHand(await handle.describe());
+      return { ...view, started: view.started + batch.started, existing: view.existing + batch.existing };
     } catch (error) {
       throw this.translate(error, cycleId);
     }
+  }
+
+  /** The counts the launch's running batch last heartbeated (activities/cycle.ts); none before its first. */
+  private batchInHand(description: WorkflowExecutionDescription): { started: number; existing: number } {
+    const activity = description.raw.pendingActivities?.find((a) => a.activityType?.name === 'startCycleAssignments');
+    const payload = activity?.heartbeatDetails?.payloads?.[0];
+    if (!payload) return { started: 0, existing: 0 };
+    const counts = this.options.client.options.loadedDataConverter.payloadConverter.fromPayload<unknown>(payload);
+    const parsed = batchCountsSchema.safeParse(counts);
+    return parsed.success ? parsed.data : { started: 0, existing: 0 };
   }
 
   pause(cycleId: string, action: CycleAction): Promise<CycleView> {

@@ -13,7 +13,7 @@ import { asOfOf, timelineOf } from '../infra/audit-read';
 import { loadOrCreateSigningKey, publicKeyPathOf } from '../infra/signing-key';
 import { parseArgs, UsageError } from './args';
 import { cycleStreams, firstFailure, formatVerdict, verifyOne, verifyStreams } from '../infra/audit-verify';
-import { progressLine } from './audit-verify';
+import { progressBar } from './progress';
 import { exportCycle, formatPackageReport, requireEmptyDir, verifyPackageDir } from './audit-export';
 import { configOf, withPool, withTemporal } from './connections';
 import type { Io } from './plan-command';
@@ -117,7 +117,7 @@ async function auditVerify(argv: string[], io: Io): Promise<number> {
       }
       const streams = await cycleStreams(pool, cycleId);
       const verdicts = await verifyStreams(pool, client, streams, {
-        progress: progressLine(io, '核验中', streams.length),
+        progress: progressBar(io, '核验中', streams.length),
       });
       const failed = verdicts.filter((v) => !v.ok);
       if (json) {

@@ -15,6 +15,7 @@ import { cycleStatusQuery, type CycleView } from '../workflows/cycle/messages';
 import { parseArgs, UsageError } from './args';
 import { withPool, withTemporal } from './connections';
 import { readPlanOrTable, type Io } from './plan-command';
+import { progressBar } from './progress';
 
 const CYCLE_ID = /^[\p{L}\p{N}][\p{L}\p{N}._-]{0,63}$/u;
 
@@ -100,12 +101,12 @@ export async function cycleLaunch(argv: string[], io: Io): Promise<number> {
           ? `duban：发布督办周期 ${cycleId}，共 ${items.length} 项督办\n`
           : `duban：督办周期 ${cycleId} 已发布过，核对并补发缺少的督办\n`,
       );
-      const progress = progressReporter(io, items.length);
+      const progress = progressBar(io, '发布中', items.length);
       let view: CycleView = await handle.query(cycleStatusQuery);
       while (view.status === 'launching') {
         progress(view.started + view.existing);
         await new Promise((resolve) => setTimeout(resolve, 500));
-        view = await handle.query(cycleStatusQuery);
+        view = await cycles.status(cycleId);
       }
       progress(view.started + view.existing, true);
       io.stdout(
@@ -115,26 +116,4 @@ export async function cycleLaunch(argv: string[], io: Io): Promise<number> {
       return 0;
     }),
   );
-}
-
-/** A bar redrawn in place on a terminal; plain lines at each tenth otherwise (a log, CI). */
-export function progressReporter(io: Io, total: number, label = '发布中'): (done: number, last?: boolean) => void {
-  let lastTenth = -1;
-  return (done, last = false) => {
-    const share = total === 0 ? 1 : done / total;
-    if (io.isTty) {
-      const width = 30;
-      const filled = Math.round(share * width);
-      io.stderr(
-        `\r${label} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${Math.round(share * 100)}% ${done}/${total}`,
-      );
-      if (last) io.stderr('\n');
-      return;
-    }
-    const tenth = Math.floor(share * 10);
-    if (tenth > lastTenth || last) {
-      if (tenth !== lastTenth) io.stderr(`${label}：${done}/${total}（${Math.round(share * 100)}%）\n`);
-      lastTenth = tenth;
-    }
-  };
 }

@@ -101,6 +101,7 @@ export function run(argv: string[] = process.argv.slice(2)): void {
     stderr: (s) => process.stderr.write(s),
     cwd: process.cwd(),
     isTty: process.stdout.isTTY === true,
+    stderrIsTty: process.stderr.isTTY === true,
     stdinIsTty: process.stdin.isTTY === true,
     stdin: async () => {
       const chunks: Buffer[] = [];

@@ -28,6 +28,8 @@ export interface Io {
   cwd: string;
   /** True when stdout is a terminal, where binary output (xlsx) is refused. */
   isTty?: boolean;
+  /** True when stderr is a terminal, where progress is a bar redrawn in place. */
+  stderrIsTty?: boolean;
   /** The environment (DUBAN_DEBUG); the process's when not given. */
   env?: NodeJS.ProcessEnv;
   /** All of standard input, for a password piped in (`duban users add … --password-stdin`). */

@@ -8,7 +8,7 @@ import { rebuildReadModels, RebuildError } from '../read-models/rebuild';
 import { readModelLag } from '../read-models/status';
 import { parseArgs, UsageError } from './args';
 import { configOf, withPool } from './connections';
-import { progressReporter } from './cycle-launch';
+import { progressBar } from './progress';
 import type { Io } from './plan-command';
 
 export const READMODELS_USAGE = `  duban readmodels rebuild
@@ -51,7 +51,7 @@ export async function readmodelsCommand(sub: string | undefined, argv: string[],
           brokers: config.KAFKA_BROKERS,
           onWaiting: () => io.stderr('等待读模型进程完成当前批次……\n'),
           onProgress: (done, total) => {
-            progress ??= progressReporter(io, total, '重建中');
+            progress ??= progressBar(io, '重建中', total);
             progress(done, done >= total);
           },
         });

@@ -74,6 +74,14 @@ export function cacheSizeFor(heapLimit: number): number {
 export const STICKY_QUEUE_WAIT = '1 minute';
 
 /**
+ * How often at most an activity's heartbeat reaches the server (the SDK's default: every 48 s for the launch's
+ * batches, whose heartbeat timeout is a minute). `cycle launch` and the coordinator's page show a launch's progress
+ * from its batch's last heartbeat; at a second, the bar moves by the assignment, at one call a second per running
+ * batch.
+ */
+export const HEARTBEAT_AT_MOST_EVERY = '1 second';
+
+/**
  * The worker, with its workflow code from the bundle given, else from the bundle the build made (compiled), else
  * bundled from workflows/ now (from the sources, for development and tests: a few seconds at each start).
  */
@@ -85,6 +93,7 @@ export async function createAssignmentWorker(options: AssignmentWorkerOptions): 
     ...(workflowBundle ? { workflowBundle } : defaultWorkflowCode()),
     maxCachedWorkflows: maxCachedWorkflows ?? cacheSizeFor(getHeapStatistics().heap_size_limit),
     stickyQueueScheduleToStartTimeout: STICKY_QUEUE_WAIT,
+    maxHeartbeatThrottleInterval: HEARTBEAT_AT_MOST_EVERY,
     ...(inProcess && { debugMode: true }),
   });
   if (inProcess) stopStackTraceHook();

@@ -1,7 +1,7 @@
 /**
  * `duban cycle …` on the dev server, as a coordinator runs it, with a worker on the test's own task queue: a dry run
  * starts nothing; a table with a problem is refused whole and starts nothing; a launch shows its progress, says
- * loudly that 2027's holidays are not known yet, and ends with counts; a launch interrupted before its cycle began
+ * loudly that 2027's holidays are not known yet, and ends with counts, moving by the assignment, not by the batch; a launch interrupted before its cycle began
  * starts, run again, only what is missing; a relaunch starts nothing twice; the status lists the lights; only the
  * coordinator may pause.
  */
@@ -19,6 +19,7 @@ import { dubanIn } from '../support/duban-cli';
 import { smallPlan } from '../support/small-plan';
 import { connectPostgres, startStackWorker, uniqueId } from '../support/stack';
 import { ASSIGNMENT_WORKFLOW_TYPE } from '../../workflows/assignment/messages';
+import { LAUNCH_BATCH } from '../../workflows/cycle/workflow';
 
 jest.setTimeout(180_000);
 
@@ -110,6 +111,33 @@ test('a launch shows its progress, says 2027 has no official calendar yet, and e
   expect(JSON.parse(log.stdout)).toContainEqual(
     expect.objectContaining({ operation: 'pause', code: 'NOT_COORDINATOR', assignmentId: cycleWorkflowId(cycleId) }),
   );
+});
+
+test('a launch of more than a batch shows its progress by the assignment, not by the batch of 500', async () => {
+  const cycleId = uniqueId('big');
+  const plan = parsePlan(PLAN).plan;
+  const first = plan.tasks[0]!;
+  const tasks = Array.from({ length: LAUNCH_BATCH + 20 }, (_, i) => ({ ...first, ref: `九.(${i + 1})`, line: 0 }));
+  writeFileSync(path.join(dir, 'big.json'), JSON.stringify({ ...plan, tasks }));
+  const cycles = new CycleService({ client: stack.client, pool, taskQueue });
+  const seen = new Set<number>();
+  let launching = true;
+  const watched = (async () => {
+    while (launching) {
+      const view = await cycles.status(cycleId).catch(() => undefined);
+      if (view?.status === 'launching') seen.add(view.started + view.existing);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  const r = await launch('big.json', cycleId).finally(() => (launching = false));
+  await watched;
+  expect(r.code).toBe(0);
+  const between = [...seen].filter((n) => n > 0 && n < LAUNCH_BATCH);
+  expect(between.length).toBeGreaterThan(1);
+  // the lines a log shows, a tenth at a time: some fall within the first batch
+  const counts = [...r.stderr.matchAll(/发布中：(\d+)\/520/g)].map((m) => Number(m[1]));
+  expect(counts.filter((n) => n > 0 && n < LAUNCH_BATCH).length).toBeGreaterThan(0);
+  expect(counts.at(-1)).toBe(520);
 });
 
 test("a launch with --year says, as its dry run does, that the plan's dates were moved", async () => {
