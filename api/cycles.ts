@@ -14,7 +14,7 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool, PoolClient } from 'pg';
 import { z } from 'zod';
-import type { CalendarDate } from '../domain/calendar';
+import { formatShanghai, type CalendarDate } from '../domain/calendar';
 import { canonicalJson } from '../domain/canonical-json';
 import { withTransaction } from '../infra/postgres';
 import type { AssignmentSpecV3, ItemTarget, ReportingPeriodSpec } from '../workflows/assignment/events';
@@ -258,11 +258,36 @@ export class CycleService {
     cycleId: string,
     send: (h: WorkflowHandle<typeof cycleWorkflow>) => Promise<CycleView>,
   ): Promise<CycleView> {
+    const handle = this.options.client.workflow.getHandle<typeof cycleWorkflow>(cycleWorkflowId(cycleId));
     try {
-      return await send(this.options.client.workflow.getHandle(cycleWorkflowId(cycleId)));
+      return await send(handle);
     } catch (error) {
-      throw this.translate(error, cycleId);
+      throw await this.explainClosed(handle, cycleId, this.translate(error, cycleId));
     }
+  }
+
+  /**
+   * An update to a cycle whose workflow has ended (withdrawn, or past its last bulletin) comes back as "not found";
+   * say instead that the cycle is closed, when and how.
+   */
+  private async explainClosed(
+    handle: WorkflowHandle<typeof cycleWorkflow>,
+    cycleId: string,
+    error: unknown,
+  ): Promise<unknown> {
+    if (!(error instanceof AppError) || error.code !== 'UNKNOWN_CYCLE') return error;
+    const description = await handle.describe().catch(() => undefined);
+    if (description?.status.name !== 'COMPLETED') return error;
+    const ended = await handle.result().catch(() => undefined);
+    if (ended?.status === 'cancelled' && ended.cancelled) {
+      const { at, by, reason } = ended.cancelled;
+      return new AppError(
+        'CYCLE_CLOSED',
+        `督办周期 ${cycleId} 已于 ${formatShanghai(new Date(at))} 由${by}撤销（${reason}），不能再办理`,
+      );
+    }
+    const closed = description.closeTime ? `已于 ${formatShanghai(description.closeTime)} ` : '已';
+    return new AppError('CYCLE_CLOSED', `督办周期 ${cycleId} ${closed}结束（各期督查通报均已发出），不能再办理`);
   }
 
   private translate(error: unknown, cycleId: string): unknown {

@@ -3,13 +3,18 @@
  * and PostgreSQL, and the working days of 2017 as the State Council's notices set them (from the chinese-days
  * package). What a coordinator checks, to the minute in Beijing time: the Spring Festival week delays the ladder, a
  * silent unit climbs it on working days, a late report stops it, a withdrawn item stops and is never counted late,
- * a bulletin agrees with the assignments' own states, National Day moves a reminder to the make-up Saturday, a
- * paused cycle sends nothing and resumes with one notice per assignment, not a storm, and a relaunch starts nothing
- * twice. The environment's clock is shared: the tests run in the order written, each moving it forward.
+ * a bulletin agrees with the assignments' own states and `duban cycle bulletin` prints it, National Day moves a
+ * reminder to the make-up Saturday, a paused cycle sends nothing and resumes with one notice per assignment, not a
+ * storm, a relaunch starts nothing twice, a notice reaches every unit once, and a withdrawn cycle stops every
+ * assignment and refuses what is asked of it after as closed. The environment's clock is shared: the tests run in the order written, each moving it forward.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporalio/testing';
+import ExcelJS from 'exceljs';
 import type { Pool } from 'pg';
 import { AssignmentService } from '../../api/assignments';
 import { CycleService, cycleWorkflowId, specOf, type CycleItem } from '../../api/cycles';
@@ -22,7 +27,13 @@ import { openingOf } from '../../workflows/assignment/opening';
 import { firstBreak } from '../../domain/audit/chain';
 import { formatShanghai } from '../../domain/calendar';
 import { packageCalendarYears } from '../../domain/calendar-years';
-import { DEFAULT_SCORING, computeBulletin, type Bulletin } from '../../domain/cycle/bulletin';
+import {
+  DEFAULT_SCORING,
+  bulletinTitle,
+  computeBulletin,
+  formatBulletin,
+  type Bulletin,
+} from '../../domain/cycle/bulletin';
 import { calendarSlice } from '../../domain/working-days';
 import { DEFAULT_LIGHTS } from '../../workflows/assignment/decider';
 import { ASSIGNMENT_WORKFLOW_TYPE, statusQuery, submitReportUpdate } from '../../workflows/assignment/messages';
@@ -40,6 +51,7 @@ import {
   skipTo,
   uniqueId,
 } from '../support/stack';
+import { dubanIn } from '../support/duban-cli';
 import { storedEvents } from '../support/stored-events';
 
 jest.setTimeout(180_000);
@@ -338,6 +350,40 @@ test("the period's bulletin is issued on time and agrees with the assignments' o
   expect(recomputed).toEqual(stored);
 });
 
+test('`duban cycle bulletin` prints the stored bulletin as text and Markdown, writes it as XLSX, and names the issued periods', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'duban-bulletin-'));
+  try {
+    const duban = dubanIn(() => dir);
+    const { rows } = await pool.query<{ bulletin: Bulletin }>(
+      'SELECT bulletin FROM bulletins WHERE cycle_id = $1 AND period = $2',
+      [X, '2017-01'],
+    );
+    const stored = rows[0]!.bulletin;
+    const text = await duban('cycle', 'bulletin', X, '--period', '2017-01');
+    expect(text).toEqual({ code: 0, stdout: formatBulletin(stored, 'text'), stderr: '' });
+    expect(text.stdout).toMatch(/^.*2017年1月.*督查通报\n/);
+    const md = await duban('cycle', 'bulletin', X, '--period', '2017-01', '--format', 'md');
+    expect(md.stdout).toBe(formatBulletin(stored, 'md'));
+    expect(md.stdout).toContain('| 排名 |');
+
+    const xlsx = await duban('cycle', 'bulletin', X, '--period', '2017-01', '--format', 'xlsx', '--out', 'q.xlsx');
+    expect(xlsx).toMatchObject({ code: 0, stderr: 'duban：2017年1月督查通报 → q.xlsx\n' });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(path.join(dir, 'q.xlsx'));
+    const cells = wb.worksheets[0]!.getSheetValues().flatMap((row) => (Array.isArray(row) ? row.map(String) : []));
+    expect(cells[1]).toBe(bulletinTitle(stored));
+    expect(cells).toEqual(expect.arrayContaining(['市商务局', '市农委', '市林业局', '89', '97']));
+
+    const missing = await duban('cycle', 'bulletin', X, '--period', '2017-Q3');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`督办周期 ${X} 还没有 2017-Q3 的督查通报；已有：2017-01`);
+    const format = await duban('cycle', 'bulletin', X, '--period', '2017-01', '--format', 'pdf');
+    expect(format.stderr).toContain('--format 应为 text、md 或 xlsx，不是“pdf”');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a paused cycle sends nothing; on resuming, each assignment gets one notice, not a storm', async () => {
   const cycleY = env.client.workflow.getHandle(`cycle:${Y}`);
   await skipTo(env, '2017-03-20', '10:00');
@@ -456,4 +502,66 @@ test('the same table launched again on a later day starts nothing and keeps the 
   await expect(cycles.launch({ cycleId: X, config, items: changed, launchedBy: COORDINATOR })).rejects.toMatchObject({
     code: 'CYCLE_EXISTS',
   });
+});
+
+/** Cycle W: a fourth-quarter period; its coordinator sends every unit a notice, then withdraws the whole cycle. */
+const W = `${run}-w`;
+const Q4 = { key: '2017-Q4', label: '2017年第四季度', due: '2017-12-31' };
+const W_ITEMS = [itemOf(W, '三.(一)', '市环保局', [Q4]), itemOf(W, '三.(二)', '市水务局', [Q4])];
+
+test('a notice to every unit reaches each once; the whole cycle withdrawn stops every assignment, with who and why', async () => {
+  await skipTo(env, '2017-10-16', '10:00');
+  await launched(W, W_ITEMS);
+  const notice = { subject: '关于报送四季度工作计划的通知', body: '请于10月20日前报送四季度工作计划。' };
+  await expect(cycles.notify(W, { by: '市环保局', ...notice })).rejects.toMatchObject({ code: 'NOT_COORDINATOR' });
+  await cycles.notify(W, { by: COORDINATOR, ...notice });
+  expect(await inbox(`cycle:${W}`)).toEqual([
+    '2017-10-16 10:00 市水务局 【通知】关于报送四季度工作计划的通知',
+    '2017-10-16 10:00 市环保局 【通知】关于报送四季度工作计划的通知',
+  ]);
+
+  await skipTo(env, '2017-10-17', '15:00');
+  await expect(cycles.cancel(W, { by: '市水务局', reason: '不想做了' })).rejects.toMatchObject({
+    code: 'NOT_COORDINATOR',
+  });
+  const cancelled = await cycles.cancel(W, { by: COORDINATOR, reason: '计划调整，另行发布' });
+  expect(cancelled).toMatchObject({
+    status: 'cancelled',
+    cancelled: { by: COORDINATOR, reason: '计划调整，另行发布' },
+  });
+  // The withdrawn cycle's workflow has ended: what is asked of it after is refused as closed, saying when and why.
+  const closed = {
+    code: 'CYCLE_CLOSED',
+    message: `督办周期 ${W} 已于 2017-10-17 15:00 由${COORDINATOR}撤销（计划调整，另行发布），不能再办理`,
+  };
+  await expect(cycles.cancel(W, { by: COORDINATOR, reason: '再撤一次' })).rejects.toMatchObject(closed);
+  await expect(cycles.notify(W, { by: COORDINATOR, ...notice })).rejects.toMatchObject(closed);
+  await expect(cycles.pause(W, { by: COORDINATOR, reason: '暂停' })).rejects.toMatchObject(closed);
+
+  // Past the quarter's whole ladder: each assignment was withdrawn and told so once, then nothing more came.
+  await skipTo(env, '2018-01-31', '09:00');
+  for (const item of W_ITEMS) {
+    const task = `「${item.ref} 推进质量提升行动」`;
+    expect((await inbox(item.assignmentId)).filter((line) => line >= '2017-10-17')).toEqual([
+      `2017-10-17 15:00 ${item.unit} 【撤销】${task}`,
+    ]);
+    const state = await env.client.workflow.getHandle(item.assignmentId).result();
+    expect(state.status).toBe('cancelled');
+    const events = await storedEvents(pool, item.assignmentId);
+    expect(events.at(-1)).toMatchObject({
+      event: { type: 'AssignmentCancelled' },
+      meta: { actor: { name: COORDINATOR }, reason: '计划调整，另行发布' },
+    });
+  }
+  const cycle = env.client.workflow.getHandle(`cycle:${W}`);
+  expect(await cycle.result()).toMatchObject({ status: 'cancelled', bulletins: [] });
+  const stored = await storedEvents(pool, `cycle:${W}`);
+  expect(stored.map(({ event, meta }) => [event.type, meta?.actor.name, meta?.reason])).toEqual([
+    ['CycleLaunched', COORDINATOR, undefined],
+    ['CycleAssignmentsStarted', '督办系统', undefined],
+    ['CycleNoticeSent', COORDINATOR, undefined],
+    ['CycleCancelled', COORDINATOR, '计划调整，另行发布'],
+  ]);
+  expect(stored[2]!.event).toMatchObject({ ...notice, recipients: ['市水务局', '市环保局'] });
+  expect(firstBreak(stored)).toBeUndefined();
 });
