@@ -22,7 +22,13 @@ import {
   type Launched,
   type Opening,
 } from '../workflows/assignment/opening';
-import { ASSIGNMENT_WORKFLOW_TYPE, cancelUpdate, pauseUpdate, resumeUpdate } from '../workflows/assignment/messages';
+import {
+  ASSIGNMENT_WORKFLOW_TYPE,
+  cancelUpdate,
+  pauseUpdate,
+  resumeUpdate,
+  updateCalendarUpdate,
+} from '../workflows/assignment/messages';
 import type { assignmentWorkflowV2 } from '../workflows/assignment/workflow';
 import { cycleStartOptions } from '../workflows/cycle/start-options';
 import { eachLimited } from '../infra/each-limited';
@@ -91,7 +97,7 @@ export function createCycleActivities({ pool, temporal, storeOpenings }: CycleAc
       return rows.map((r) => ({ key: r.key, label: r.label, lastDue: r.last_due }));
     },
 
-    async broadcastToCycle({ cycleId, requestId, action, payload }) {
+    async broadcastToCycle({ cycleId, requestId, ...broadcast }) {
       const { client } = requireTemporal();
       const { rows } = await pool.query<{ assignment_id: string }>(
         'SELECT assignment_id FROM cycle_items WHERE cycle_id = $1 ORDER BY position',
@@ -103,9 +109,15 @@ export function createCycleActivities({ pool, temporal, storeOpenings }: CycleAc
         const handle = client.workflow.getHandle(id);
         const options = { updateId: requestId };
         try {
-          if (action === 'resume') await handle.executeUpdate(resumeUpdate, { ...options, args: [payload] });
-          else if (action === 'pause') await handle.executeUpdate(pauseUpdate, { ...options, args: [payload] });
-          else await handle.executeUpdate(cancelUpdate, { ...options, args: [payload] });
+          if (broadcast.action === 'resume') {
+            await handle.executeUpdate(resumeUpdate, { ...options, args: [broadcast.payload] });
+          } else if (broadcast.action === 'pause') {
+            await handle.executeUpdate(pauseUpdate, { ...options, args: [broadcast.payload] });
+          } else if (broadcast.action === 'cancel') {
+            await handle.executeUpdate(cancelUpdate, { ...options, args: [broadcast.payload] });
+          } else {
+            await handle.executeUpdate(updateCalendarUpdate, { ...options, args: [broadcast.payload] });
+          }
           applied++;
         } catch (error) {
           // Closed (办结, 撤销) or refused for its own state: nothing to do for this one.

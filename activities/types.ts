@@ -8,12 +8,14 @@ import type { Caller } from '../workflows/assignment/messages';
 import type { Notice } from '../workflows/assignment/notices';
 import type { RecordedCycleEvent } from '../workflows/cycle/events';
 import type { Address, Message } from '../domain/notify/message';
+import type { WorkingCalendar } from '../domain/working-days';
 import type { DeliveryOutcome, DigestInput, DigestEntry } from '../workflows/delivery/messages';
 
 /** What the cycle asks of all its running assignments at once, and who asked (each assignment's events name them). */
 export type CycleBroadcast =
   | { action: 'pause' | 'cancel'; payload: { by: string; reason: string; actor?: Caller } }
-  | { action: 'resume'; payload: { by: string; actor?: Caller } };
+  | { action: 'resume'; payload: { by: string; actor?: Caller } }
+  | { action: 'calendar'; payload: { by: string; calendar: WorkingCalendar; reason: string; actor?: Caller } };
 
 export interface Activities {
   /**

@@ -16,6 +16,7 @@ import type { Pool, PoolClient } from 'pg';
 import { z } from 'zod';
 import { formatShanghai, type CalendarDate } from '../domain/calendar';
 import { canonicalJson } from '../domain/canonical-json';
+import { calendarSlice, sameCalendar, type YearDates } from '../domain/working-days';
 import { withTransaction } from '../infra/postgres';
 import type { AssignmentSpecV3, ItemTarget, ReportingPeriodSpec } from '../workflows/assignment/events';
 import { assignmentSpecV3Schema } from '../workflows/assignment/events';
@@ -27,7 +28,9 @@ import {
   notifyUnitsUpdate,
   pauseCycleUpdate,
   resumeCycleUpdate,
+  updateCycleCalendarUpdate,
   type CycleAction,
+  type CycleCalendarChange,
   type CycleInput,
   type CycleNotice,
   type CycleResume,
@@ -36,6 +39,31 @@ import {
 import type { cycleWorkflow } from '../workflows/cycle/workflow';
 import { called } from './caller';
 import { AppError, isAppErrorCode } from './errors';
+
+/**
+ * The cycles whose calendar span reaches into `year` (its notice's first date may fall in the December before), in
+ * the order they were launched. Simulations (sim-…) run on a server of their own and are left out.
+ */
+export async function cyclesReachingYear(pool: Pool, year: YearDates): Promise<string[]> {
+  const first = [`${year.year}-01-01`, ...year.holidays, ...year.workdays].sort()[0]!;
+  const { rows } = await pool.query<{ cycle_id: string }>(
+    `SELECT cycle_id FROM cycles
+     WHERE config->'calendar'->>'from' <= $2 AND config->'calendar'->>'to' >= $1 AND cycle_id NOT LIKE 'sim-%'
+     ORDER BY launched_at, cycle_id`,
+    [first, `${year.year}-12-31`],
+  );
+  return rows.map((r) => r.cycle_id);
+}
+
+/** What became of one cycle when a calendar year was imported. */
+export type CalendarRecount =
+  | { cycleId: string; outcome: 'updated'; items: number; unknownYears: number[] }
+  /** Its workflow has ended (withdrawn, or past its last bulletin): nothing left to count. */
+  | { cycleId: string; outcome: 'closed' }
+  /** Still starting its assignments: the ones not yet started would miss the new calendar; import again after. */
+  | { cycleId: string; outcome: 'launching' }
+  /** The year does not change its calendar (the same dates, or outside its span). */
+  | { cycleId: string; outcome: 'unchanged' };
 
 /** What `startCycleAssignments` heartbeats after each assignment of its batch. */
 const batchCountsSchema = z.object({ started: z.number().int().min(0), existing: z.number().int().min(0) });
@@ -236,6 +264,51 @@ export class CycleService {
     const counts = this.options.client.options.loadedDataConverter.payloadConverter.fromPayload<unknown>(payload);
     const parsed = batchCountsSchema.safeParse(counts);
     return parsed.success ? parsed.data : { started: 0, existing: 0 };
+  }
+
+  /** 更新节假日安排: the cycle's calendar replaced; its bulletins rescheduled and its running assignments given it. */
+  updateCalendar(cycleId: string, change: CycleCalendarChange): Promise<CycleView> {
+    return this.update(cycleId, (h) => h.executeUpdate(updateCycleCalendarUpdate, { args: [called(change)] }));
+  }
+
+  /**
+   * After a calendar year was imported (`duban calendar import`): each of `cycleIds` (see `cyclesReachingYear`) that
+   * still runs gets its calendar cut again from `years` (the package's and the imported ones), in the name of its
+   * coordinator, with `reason`; a cycle whose calendar comes out the same is left alone. `onCycle` hears each
+   * cycle's outcome as it is known.
+   */
+  async recountWorkingDays(
+    cycleIds: readonly string[],
+    years: readonly YearDates[],
+    reason: string,
+    onCycle: (outcome: CalendarRecount) => void = () => undefined,
+  ): Promise<CalendarRecount[]> {
+    const outcomes: CalendarRecount[] = [];
+    for (const cycleId of cycleIds) {
+      const outcome = await this.recountOne(cycleId, years, reason);
+      outcomes.push(outcome);
+      onCycle(outcome);
+    }
+    return outcomes;
+  }
+
+  private async recountOne(cycleId: string, years: readonly YearDates[], reason: string): Promise<CalendarRecount> {
+    const handle = this.options.client.workflow.getHandle<typeof cycleWorkflow>(cycleWorkflowId(cycleId));
+    try {
+      const { status } = await handle.describe();
+      if (status.name !== 'RUNNING') return { cycleId, outcome: 'closed' };
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return { cycleId, outcome: 'closed' };
+      throw this.translate(error, cycleId);
+    }
+    const view = await this.status(cycleId);
+    if (view.status === 'launching') return { cycleId, outcome: 'launching' };
+    if (view.status !== 'running' && view.status !== 'paused') return { cycleId, outcome: 'closed' };
+    const { from, to } = view.config.calendar;
+    const calendar = calendarSlice({ from, to }, years);
+    if (sameCalendar(calendar, view.config.calendar)) return { cycleId, outcome: 'unchanged' };
+    const updated = await this.updateCalendar(cycleId, { by: view.coordinator, calendar, reason });
+    return { cycleId, outcome: 'updated', items: updated.items, unknownYears: calendar.unknownYears };
   }
 
   pause(cycleId: string, action: CycleAction): Promise<CycleView> {

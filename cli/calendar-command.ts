@@ -10,11 +10,17 @@ import { chineseMonthDay, formatShanghai, isoDate, type CalendarDate } from '../
 import { CalendarFileError, parseCalendarCsv, parseCalendarJson } from '../domain/calendar-file';
 import { CALENDAR_PACKAGE, mergeCalendarYears, packageCalendarYears, packageCoverage } from '../domain/calendar-years';
 import { calendarSlice, isWeekend, weekdayOf, workingDaysBetween, type YearDates } from '../domain/working-days';
-import { importedCalendarYears, saveCalendarYear, type ImportedCalendarYear } from '../infra/calendar-store';
+import { CycleService, cyclesReachingYear, type CalendarRecount } from '../api/cycles';
+import {
+  importedCalendarYears,
+  loadCalendarYears,
+  saveCalendarYear,
+  type ImportedCalendarYear,
+} from '../infra/calendar-store';
 import { parseArgs, UsageError } from './args';
 import { readInputFile } from './files';
 import { readCsv } from './csv';
-import { withPool } from './connections';
+import { withPool, withTemporal } from './connections';
 import type { Io } from './plan-command';
 
 export const CALENDAR_USAGE = `  duban calendar import FILE.(json|csv) [--source 通知标题]
@@ -149,7 +155,11 @@ async function calendarImport(argv: string[], io: Io): Promise<number> {
     io.stderr(`duban：${e.message}\n`);
     return 2;
   }
-  const { saved, replaced } = await withPool(io, (pool) => saveCalendarYear(pool, year, basename(file)));
+  const { saved, replaced, cycleIds, years } = await withPool(io, async (pool) => ({
+    ...(await saveCalendarYear(pool, year, basename(file))),
+    cycleIds: await cyclesReachingYear(pool, year),
+    years: await loadCalendarYears(pool),
+  }));
   const all = mergeCalendarYears(packageCalendarYears(), [saved]);
   const inPackage = packageCalendarYears().some((y) => y.year === saved.year);
   const weekdayHolidays = saved.holidays.filter((d) => !isWeekend(d)).length;
@@ -167,10 +177,42 @@ async function calendarImport(argv: string[], io: Io): Promise<number> {
   } else {
     lines.push(`此前 ${saved.year} 年没有日期，只按周末计算工作日。`);
   }
-  lines.push('已启动的任务保留启动时的日历；此后启动的任务按新日历排期。');
   io.stdout(`${lines.join('\n')}\n`);
-  return 0;
+  if (cycleIds.length === 0) {
+    io.stdout(`没有运行中的督办周期排期到 ${saved.year} 年；此后启动的任务按新日历排期。\n`);
+    return 0;
+  }
+  const reason = `导入${saved.year}年节假日安排（${saved.source}）`;
+  const outcomes = await withPool(io, (pool) =>
+    withTemporal(io, (client, config) =>
+      new CycleService({ client, pool, taskQueue: config.TEMPORAL_TASK_QUEUE }).recountWorkingDays(
+        cycleIds,
+        years,
+        reason,
+        (o) => io.stderr(`duban：督办周期 ${o.cycleId}：${RECOUNT_WORD[o.outcome]}\n`),
+      ),
+    ),
+  );
+  const updated = outcomes.filter((o) => o.outcome === 'updated');
+  const launching = outcomes.filter((o) => o.outcome === 'launching');
+  io.stdout(
+    `已按新日历重新排期的督办周期 ${updated.length} 个` +
+      (updated.length > 0 ? `（${updated.map((o) => `${o.cycleId} ${o.items} 项督办`).join('、')}）` : '') +
+      '：其提醒、催办和督查通报此后按新日历计算，已发出的不变。\n' +
+      (launching.length > 0
+        ? `正在发布、未能更新：${launching.map((o) => o.cycleId).join('、')}——发布完成后请再次导入本文件。\n`
+        : '') +
+      '单独交办的任务（不属于督办周期）保留交办时的日历；此后启动的任务按新日历排期。\n',
+  );
+  return launching.length > 0 ? 1 : 0;
 }
+
+const RECOUNT_WORD: Record<CalendarRecount['outcome'], string> = {
+  updated: '已按新日历重新排期',
+  unchanged: '日历不变',
+  closed: '已结束，不再排期',
+  launching: '正在发布，未能更新（发布完成后请再次导入）',
+};
 
 async function calendarShow(argv: string[], io: Io): Promise<number> {
   const args = parseArgs(argv, []);

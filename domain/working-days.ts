@@ -197,6 +197,18 @@ export function calendarSlice(
   return { from, to, holidays, workdays, unknownYears };
 }
 
+/** Whether two slices count the same days: the same span, holidays, make-up days and unknown years. */
+export function sameCalendar(a: WorkingCalendar, b: WorkingCalendar): boolean {
+  const same = <T>(x: readonly T[], y: readonly T[]) => x.length === y.length && x.every((v, i) => v === y[i]);
+  return (
+    a.from === b.from &&
+    a.to === b.to &&
+    same(a.holidays, b.holidays) &&
+    same(a.workdays, b.workdays) &&
+    same(a.unknownYears, b.unknownYears)
+  );
+}
+
 /**
  * What a launch and an assignment say, loudly, when part of their calendar is not known: which years count weekends
  * only, and how to fix it. Undefined when every year of the slice is known.
@@ -206,6 +218,7 @@ export function describeUnknownYears(cal: WorkingCalendar): string | undefined {
   const years = cal.unknownYears.map((y) => `${y}年`).join('、');
   return (
     `注意：${years}的法定节假日和调休安排尚未知晓，这些年份暂时只按周末计算工作日（节假日照常发送提醒和催办）。` +
-    `国务院办公厅发布当年节假日安排通知后，请用 duban calendar import FILE 导入，之后启动的任务将按新日历排期。`
+    `国务院办公厅发布当年节假日安排通知后，请用 duban calendar import FILE 导入：运行中的督办周期随即按新日历重新排期，` +
+    '之后启动的任务也按新日历排期。'
   );
 }

@@ -90,15 +90,8 @@ export function applyMessage(view: StreamView, message: StreamMessage): Applied 
   return 'applied';
 }
 
-const CYCLE_EVENT_TYPES = new Set<string>([
-  'CycleLaunched',
-  'CycleAssignmentsStarted',
-  'CyclePaused',
-  'CycleResumed',
-  'CycleCancelled',
-  'CycleNoticeSent',
-  'BulletinIssued',
-]);
+/** Every type of a cycle's event, as its schema lists them: a new one is a cycle's event here too. */
+const CYCLE_EVENT_TYPES = new Set<string>(cycleEventSchema.options.map((o) => o.shape.type.value));
 
 export function isCycleEvent(event: AssignmentEvent | CycleEvent): event is CycleEvent {
   return CYCLE_EVENT_TYPES.has(event.type);
@@ -214,6 +207,7 @@ function applyAssignmentEvent(view: StreamView, seq: number, event: AssignmentEv
     case 'ContributionsMissing':
     case 'TargetValuesReported':
     case 'SupervisionPolicyChanged':
+    case 'WorkingCalendarUpdated':
       touch();
       return;
     default: {

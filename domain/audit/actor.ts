@@ -65,12 +65,14 @@ export function derivedActor(event: AssignmentEvent | CycleEvent, parties: Strea
     case 'AssignmentReassigned':
     case 'AssignmentHandedOver':
     case 'SupervisionPolicyChanged':
+    case 'WorkingCalendarUpdated':
     case 'CooperatingUnitsChanged':
     case 'CycleLaunched':
     case 'CyclePaused':
     case 'CycleResumed':
     case 'CycleCancelled':
     case 'CycleNoticeSent':
+    case 'CycleCalendarUpdated':
       return office(event.by);
     case 'CycleAssignmentsStarted':
       return SYSTEM;

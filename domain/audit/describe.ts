@@ -5,6 +5,7 @@
  */
 import type { AssignmentEvent, EscalationLevel } from '../../workflows/assignment/events';
 import type { CycleEvent } from '../../workflows/cycle/events';
+import type { WorkingCalendar } from '../working-days';
 
 const LEVEL_WORD: Record<EscalationLevel, string> = {
   urge: '催办（催促责任单位）',
@@ -16,6 +17,10 @@ const quoted = (text: string) => (text.trim() === '' ? '' : `“${text.trim()}�
 const because = (reason: string) => (reason.trim() === '' ? '' : `，理由：${quoted(reason)}`);
 const comment = (text: string) => (text.trim() === '' ? '' : `，意见：${quoted(text)}`);
 const what = (period: string | undefined) => (period === undefined ? '完成时限' : `${period} 进展的报送时限`);
+/** A calendar slice in words: its span, its days off and make-up days, and the years still counted by weekends. */
+const calendarWords = (c: WorkingCalendar) =>
+  `${c.from} 至 ${c.to}，放假 ${c.holidays.length} 天（不含周末）、调休上班 ${c.workdays.length} 天` +
+  (c.unknownYears.length > 0 ? `，${c.unknownYears.join('、')} 年仍只按周末计算` : '');
 const listed = (units: readonly string[]) => (units.length === 0 ? '无' : units.join('、'));
 
 /** One sentence: who did what, with the dates, periods and reasons the event carries. */
@@ -117,6 +122,9 @@ export function describeEvent(event: AssignmentEvent | CycleEvent): string {
         `${because(event.reason)}。`
       );
     }
+    case 'WorkingCalendarUpdated':
+    case 'CycleCalendarUpdated':
+      return `${event.by}更新工作日日历：${calendarWords(event.calendar)}${because(event.reason)}。`;
     case 'CooperatingUnitsChanged':
       return `${event.by}调整配合单位：增加 ${listed(event.added)}，减少 ${listed(event.removed)}${because(event.reason)}。`;
     case 'CycleLaunched':

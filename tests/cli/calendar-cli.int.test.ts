@@ -2,6 +2,7 @@
  * `duban calendar import` and `show` on the real PostgreSQL, in-process through cli/main.ts's `main`. Calendar years
  * are global (one row per year), so this file works in a schema of its own, made for the run and dropped after it:
  * the commands get a DATABASE_URL whose search_path points there, and the stack's own calendar is never touched.
+ * A cycle launched there (on the dev server, with a worker on that schema) is counted again when its year is imported.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,9 @@ import { CALENDAR_PACKAGE, packageCalendarYears } from '../../domain/calendar-ye
 import { calendarSlice, isWorkingDay, workingDaysBetween } from '../../domain/working-days';
 import { loadCalendarYears } from '../../infra/calendar-store';
 import { checkPostgres, createPool } from '../../infra/postgres';
-import { config, uniqueId } from '../support/stack';
+import { statusQuery } from '../../workflows/assignment/messages';
+import { smallPlan } from '../support/small-plan';
+import { config, startStackWorker, uniqueId } from '../support/stack';
 
 const schema = uniqueId('calendar_cli').replace(/-/g, '_');
 let dir: string;
@@ -88,7 +91,7 @@ test('a year the package does not know: imported, shown, and used by the calenda
       '已导入 2027 年的节假日安排：放假 19 天（其中工作日 12 天），调休上班 3 天；全年工作日 252 天。\n' +
       `来源：${NOTICE_2027}\n` +
       '此前 2027 年没有日期，只按周末计算工作日。\n' +
-      '已启动的任务保留启动时的日历；此后启动的任务按新日历排期。\n',
+      '没有运行中的督办周期排期到 2027 年；此后启动的任务按新日历排期。\n',
   });
 
   const shown = await duban('calendar', 'show', '2027');
@@ -130,7 +133,7 @@ test('importing a year again replaces it, and says what it replaced', async () =
         `^替换了 \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} 从 2027\\.json 导入的 2027 年日期（来源：${NOTICE_2027}）。$`,
       ),
     ),
-    '已启动的任务保留启动时的日历；此后启动的任务按新日历排期。',
+    '没有运行中的督办周期排期到 2027 年；此后启动的任务按新日历排期。',
     '',
   ]);
   expect(await storedYear(2027)).toEqual([
@@ -174,4 +177,89 @@ test('PostgreSQL not answering: the command says which server, and fails', async
   });
   expect(code).toBe(1);
   expect(stderr).toMatch(/PostgreSQL/);
+});
+
+test('a running cycle that reaches into the year imported is counted again on its dates, in its coordinator’s name', async () => {
+  const taskQueue = uniqueId('calendar-cycle');
+  const stack = await startStackWorker(pool, taskQueue);
+  const withQueue = { DATABASE_URL: databaseUrl, TEMPORAL_TASK_QUEUE: taskQueue };
+  const run = async (...args: string[]) => {
+    let stdout = '';
+    let stderr = '';
+    const code = await main(args, {
+      stdout: (s) => (stdout += s.toString()),
+      stderr: (s) => (stderr += s),
+      cwd: dir,
+      env: { ...process.env, ...withQueue },
+    });
+    return { code, stdout, stderr };
+  };
+  try {
+    const cycleId = uniqueId('cal');
+    writeFileSync(path.join(dir, 'plan-2028.txt'), smallPlan(2028));
+    const launched = await run('cycle', 'launch', 'plan-2028.txt', '--cycle', cycleId, '--by', '市政府督查室');
+    expect(launched.code).toBe(0);
+    expect(launched.stderr).toMatch(/2028年.*的法定节假日和调休安排尚未知晓/);
+    const { rows } = await pool.query<{ assignment_id: string }>(
+      'SELECT assignment_id FROM cycle_items WHERE cycle_id = $1 ORDER BY position',
+      [cycleId],
+    );
+    const views = () =>
+      Promise.all(rows.map((r) => stack.client.workflow.getHandle(r.assignment_id).query(statusQuery)));
+    for (const view of await views()) {
+      expect(view.warnings.filter((w) => w.startsWith('2028年'))).toHaveLength(1);
+      expect(view.spec!.calendar.unknownYears).toContain(2028);
+    }
+
+    const notice = '国务院办公厅关于2028年部分节假日安排的通知（测试用）';
+    writeFileSync(
+      path.join(dir, '2028.json'),
+      JSON.stringify({
+        year: 2028,
+        holidays: [
+          ...['2028-01-01', '2028-01-02', '2028-01-03'].map((date) => ({ date, name: '元旦' })),
+          ...['01', '02', '03', '04', '05', '06', '07'].map((d) => ({ date: `2028-10-${d}`, name: '国庆节' })),
+        ],
+        workdays: [{ date: '2028-10-08', name: '国庆节' }],
+        source: notice,
+      }),
+    );
+    const imported = await run('calendar', 'import', '2028.json');
+    expect(imported.stderr).toBe(`duban：督办周期 ${cycleId}：已按新日历重新排期\n`);
+    expect(imported.stdout).toContain(
+      `已按新日历重新排期的督办周期 1 个（${cycleId} ${rows.length} 项督办）：其提醒、催办和督查通报此后按新日历计算，已发出的不变。\n`,
+    );
+    expect(imported.code).toBe(0);
+
+    const reason = `导入2028年节假日安排（${notice}）`;
+    for (const [i, view] of (await views()).entries()) {
+      expect(view.warnings.filter((w) => w.startsWith('2028年'))).toEqual([]);
+      expect(view.spec!.calendar.unknownYears).not.toContain(2028);
+      expect(view.spec!.calendar.holidays).toEqual(expect.arrayContaining(['2028-10-02', '2028-10-06']));
+      expect(view.spec!.calendar.workdays).toContain('2028-10-08');
+      const stored = await pool.query<{ type: string; meta: { actor: { name: string }; reason: string } }>(
+        `SELECT type, meta FROM assignment_events WHERE assignment_id = $1 AND type = 'WorkingCalendarUpdated'`,
+        [rows[i]!.assignment_id],
+      );
+      expect(stored.rows.map((r) => [r.type, r.meta.actor.name, r.meta.reason])).toEqual([
+        ['WorkingCalendarUpdated', '市政府督查室', reason],
+      ]);
+    }
+
+    // The same notice again changes no cycle: each is told so, and nothing is stored twice.
+    const again = await run('calendar', 'import', '2028.json');
+    expect(again.stderr).toBe(`duban：督办周期 ${cycleId}：日历不变\n`);
+    expect(again.stdout).toContain('已按新日历重新排期的督办周期 0 个：');
+    const cycleEvents = await pool.query<{ type: string }>(
+      `SELECT type FROM assignment_events WHERE assignment_id = $1 ORDER BY seq`,
+      [`cycle:${cycleId}`],
+    );
+    expect(cycleEvents.rows.map((r) => r.type)).toEqual([
+      'CycleLaunched',
+      'CycleAssignmentsStarted',
+      'CycleCalendarUpdated',
+    ]);
+  } finally {
+    await stack.stop();
+  }
 });

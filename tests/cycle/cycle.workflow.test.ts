@@ -545,7 +545,10 @@ test('a notice to every unit reaches each once; the whole cycle withdrawn stops 
     expect((await inbox(item.assignmentId)).filter((line) => line >= '2017-10-17')).toEqual([
       `2017-10-17 15:00 ${item.unit} 【撤销】${task}`,
     ]);
-    const state = await env.client.workflow.getHandle(item.assignmentId).result();
+    // its end as a query tells it: waiting on a result would let the time-skipping server run on meanwhile
+    const handle = env.client.workflow.getHandle(item.assignmentId);
+    expect((await handle.describe()).status.name).toBe('COMPLETED');
+    const state = await handle.query(statusQuery);
     expect(state.status).toBe('cancelled');
     const events = await storedEvents(pool, item.assignmentId);
     expect(events.at(-1)).toMatchObject({
@@ -554,7 +557,8 @@ test('a notice to every unit reaches each once; the whole cycle withdrawn stops 
     });
   }
   const cycle = env.client.workflow.getHandle(`cycle:${W}`);
-  expect(await cycle.result()).toMatchObject({ status: 'cancelled', bulletins: [] });
+  expect((await cycle.describe()).status.name).toBe('COMPLETED');
+  expect(await cycle.query(cycleStatusQuery)).toMatchObject({ status: 'cancelled', bulletins: [] });
   const stored = await storedEvents(pool, `cycle:${W}`);
   expect(stored.map(({ event, meta }) => [event.type, meta?.actor.name, meta?.reason])).toEqual([
     ['CycleLaunched', COORDINATOR, undefined],
@@ -564,4 +568,80 @@ test('a notice to every unit reaches each once; the whole cycle withdrawn stops 
   ]);
   expect(stored[2]!.event).toMatchObject({ ...notice, recipients: ['市水务局', '市环保局'] });
   expect(firstBreak(stored)).toBeUndefined();
+});
+
+/**
+ * Cycle V: launched before 2018's notice was known (its calendar counts weekends only there), then given the notice
+ * as `duban calendar import` gives it: the May Day holidays move the reminders, the 催办 and the bulletin.
+ */
+const V = `${run}-v`;
+const APRIL = { key: '2018-04', label: '2018年4月', due: '2018-04-30' };
+const V_ITEM = { ...itemOf(V, '四.(一)', '市商务局', [APRIL]), deadlineText: '2018年4月底前' };
+
+test('a calendar year imported after the launch: reminders, 催办 and the bulletin move to the working days it sets', async () => {
+  await skipTo(env, '2018-02-01', '10:00');
+  const range = { from: '2018-02-01', to: '2018-08-31' };
+  const known = calendarSlice(range, packageCalendarYears());
+  const weekendsOnly = calendarSlice(
+    range,
+    packageCalendarYears().filter((y) => y.year !== 2018),
+  );
+  expect(weekendsOnly.unknownYears).toEqual([2018]);
+  const { handle } = await cycles.launch({
+    cycleId: V,
+    config: { ...configOf(`测试周期 ${V}`), calendar: weekendsOnly },
+    items: [{ ...V_ITEM, due: APRIL.due }],
+    launchedBy: COORDINATOR,
+  });
+  while ((await handle.query(cycleStatusQuery)).status === 'launching') await new Promise((r) => setTimeout(r, 100));
+  const assignment = env.client.workflow.getHandle(V_ITEM.assignmentId);
+  expect((await assignment.query(statusQuery)).warnings).toEqual([
+    `2018年的法定节假日安排尚未导入，该年只按周末计算工作日；请用 \`npx duban calendar import\` 导入，督办周期 ${V} 的任务（包括本任务）随即按节假日重新计算`,
+  ]);
+  const scheduled = (await handle.query(cycleStatusQuery)).schedule.map((s) => formatShanghai(new Date(s.at)));
+  expect(scheduled).toEqual(['2018-05-11 17:00']); // nine working days after 4月30日, weekends only
+
+  const change = { calendar: known, reason: '导入2018年节假日安排（国务院办公厅关于2018年部分节假日安排的通知）' };
+  await expect(cycles.updateCalendar(V, { by: '市商务局', ...change })).rejects.toMatchObject({
+    code: 'NOT_COORDINATOR',
+  });
+  const updated = await cycles.updateCalendar(V, { by: COORDINATOR, ...change });
+  expect(updated.config.calendar).toEqual(known);
+  expect(updated.schedule.map((s) => formatShanghai(new Date(s.at)))).toEqual(['2018-05-14 17:00']);
+  await expect(cycles.updateCalendar(V, { by: COORDINATOR, ...change })).rejects.toMatchObject({
+    code: 'INVALID_SPEC',
+    message: `督办周期 ${V} 的工作日日历已是如此，无需更新`,
+  });
+  expect((await assignment.query(statusQuery)).warnings).toEqual([]);
+
+  // 4月28日 is the make-up Saturday; 4月29日 to 5月1日 are off.
+  await skipTo(env, '2018-05-15', '09:00');
+  const task = '「四.(一) 推进质量提升行动」';
+  expect((await inbox(V_ITEM.assignmentId)).filter((line) => line >= '2018-04')).toEqual([
+    '2018-04-24 09:00 市商务局 【提醒】2018年4月进展报送',
+    '2018-04-28 09:00 市商务局 【提醒】2018年4月进展报送',
+    `2018-05-02 09:00 市商务局 【催办】${task}`,
+    `2018-05-07 09:00 市商务局主要负责人 【督办】${task}`,
+    '2018-05-14 09:00 市政府督查室 【通报】市商务局逾期未报',
+  ]);
+  expect(
+    (await handle.query(cycleStatusQuery)).bulletins.map((b) => [b.period, formatShanghai(new Date(b.issuedAt))]),
+  ).toEqual([['2018-04', '2018-05-14 17:00']]);
+
+  const [cycleEvents, assignmentEvents] = await Promise.all([
+    storedEvents(pool, `cycle:${V}`),
+    storedEvents(pool, V_ITEM.assignmentId),
+  ]);
+  const recounted = ({ event, meta }: Awaited<ReturnType<typeof storedEvents>>[number]) => [
+    event.type,
+    meta?.actor.name,
+    meta?.reason,
+  ];
+  expect(cycleEvents.filter((e) => e.event.type === 'CycleCalendarUpdated').map(recounted)).toEqual([
+    ['CycleCalendarUpdated', COORDINATOR, change.reason],
+  ]);
+  expect(assignmentEvents.filter((e) => e.event.type === 'WorkingCalendarUpdated').map(recounted)).toEqual([
+    ['WorkingCalendarUpdated', COORDINATOR, change.reason],
+  ]);
+  expect(firstBreak(assignmentEvents)).toBeUndefined();
 });

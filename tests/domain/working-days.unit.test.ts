@@ -176,7 +176,8 @@ describe('a slice', () => {
     expect(addWorkingDays(cal, '2027-09-30', 2)).toBe('2027-10-04');
     expect(describeUnknownYears(cal)).toBe(
       '注意：2027年的法定节假日和调休安排尚未知晓，这些年份暂时只按周末计算工作日（节假日照常发送提醒和催办）。' +
-        '国务院办公厅发布当年节假日安排通知后，请用 duban calendar import FILE 导入，之后启动的任务将按新日历排期。',
+        '国务院办公厅发布当年节假日安排通知后，请用 duban calendar import FILE 导入：运行中的督办周期随即按新日历重新排期，' +
+        '之后启动的任务也按新日历排期。',
     );
     expect(describeUnknownYears(cal2017)).toBeUndefined();
     const none = calendarSlice({ from: '2030-01-01', to: '2031-06-30' }, []);

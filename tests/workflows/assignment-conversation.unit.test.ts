@@ -1,7 +1,8 @@
 /**
  * The 督办 conversation on a version-2 assignment, turn by turn: a report replaced, accepted or returned for rework;
  * an extension asked for, granted or refused, and a due date the coordinator moves; a closure asked for, returned or
- * approved. Each turn's refusals name the problem and the fix. Dates are on 2017's working days (the fixture's
+ * approved; the coordinator changes the item's rules, units or calendar. Each turn's refusals name the problem and
+ * the fix. Dates are on 2017's working days (the fixture's
  * calendar): the Spring Festival week 01-27…02-02 off, 02-04 (Saturday) worked; the National Day week 10-01…10-08
  * off, 09-30 (Saturday) worked.
  */
@@ -24,7 +25,7 @@ import type { AssignmentEvent } from '../../workflows/assignment/events';
 import { noticesFor } from '../../workflows/assignment/notices';
 import { DEFAULT_CONVERSATION } from '../../workflows/assignment/policy';
 import { given } from '../support/specification';
-import { assigned, at, iso, runClock, spec, timeline } from './decider-v2-fixtures';
+import { assigned, at, CALENDAR_2017, iso, runClock, spec, timeline } from './decider-v2-fixtures';
 
 const UNIT = '市质监局';
 const COORDINATOR = '市质强委办公室';
@@ -655,6 +656,102 @@ describe('the coordinator changes a running item (调整督办规则, 调整配�
     given(assigned)
       .when({ ...change, policy: spec.policy } as AssignmentCommand)
       .thenRefused('INVALID_SPEC', /督办规则已是如此/);
+  });
+
+  test('a calendar year known since the launch: the clock counts its working days from then on', () => {
+    // Launched before 2017's notice was known: weekends only. The fixture's own calendar is the notice's.
+    const weekendsOnly = { ...CALENDAR_2017, holidays: [], workdays: [], unknownYears: [2017, 2018] };
+    const launched: AssignmentEvent = {
+      type: 'TaskAssigned',
+      version: 2,
+      at: assigned.at,
+      spec: { ...spec, calendar: weekendsOnly },
+    };
+    const reported = play([report('2017-01-20', '2017-01')], [launched]);
+    const untilUpdate = runClock(reported.state, at('2017-09-26', '12:00'));
+    expect(timeline(untilUpdate.events)).toEqual(['2017-09-25 09:00 DeadlineReminderSent 2017-Q3 advance']);
+    const update: AssignmentCommand = {
+      type: 'UpdateCalendar',
+      now: at('2017-09-26', '12:00'),
+      by: COORDINATOR,
+      calendar: CALENDAR_2017,
+      reason: '导入2017年节假日安排',
+    };
+    const updated = play([update], [launched, ...reported.events, ...untilUpdate.events]);
+    expect(updated.events).toEqual([
+      {
+        type: 'WorkingCalendarUpdated',
+        version: 1,
+        at: iso('2017-09-26', '12:00'),
+        by: COORDINATOR,
+        calendar: CALENDAR_2017,
+        reason: '导入2017年节假日安排',
+      },
+    ]);
+    expect(updated.state.spec!.calendar).toEqual(CALENDAR_2017);
+    expect(notices(updated.state, updated.events)).toEqual([]);
+    // Saturday 09-30 is a make-up working day, and the National Day week puts 催办 after it: 10-09, not 10-02.
+    expect(timeline(runClock(updated.state, at('2017-10-12', '23:00')).events)).toEqual([
+      '2017-09-30 09:00 DeadlineReminderSent 2017-Q3 due-day',
+      '2017-10-01 00:00 ReportingPeriodOverdue 2017-Q3',
+      '2017-10-09 09:00 OverdueEscalated 2017-Q3 urge',
+      '2017-10-12 09:00 OverdueEscalated 2017-Q3 notify-head',
+    ]);
+    // Weekends only, as it would have gone on.
+    expect(timeline(runClock(untilUpdate.state, at('2017-10-03', '23:00')).events)).toEqual([
+      '2017-09-29 09:00 DeadlineReminderSent 2017-Q3 due-day',
+      '2017-10-01 00:00 ReportingPeriodOverdue 2017-Q3',
+      '2017-10-02 09:00 OverdueEscalated 2017-Q3 urge',
+    ]);
+  });
+
+  test('a reminder whose day had passed when the calendar changed is not sent late', () => {
+    const weekendsOnly = { ...CALENDAR_2017, holidays: [], workdays: [], unknownYears: [2017, 2018] };
+    const launched: AssignmentEvent = {
+      type: 'TaskAssigned',
+      version: 2,
+      at: assigned.at,
+      spec: { ...spec, calendar: weekendsOnly },
+    };
+    const reported = play([report('2017-01-20', '2017-01')], [launched]);
+    // The week before 09-30 off: five working days before it now fall on 09-22, two days before the update.
+    const weekOff = {
+      ...CALENDAR_2017,
+      holidays: [
+        ...CALENDAR_2017.holidays,
+        '2017-09-25',
+        '2017-09-26',
+        '2017-09-27',
+        '2017-09-28',
+        '2017-09-29',
+      ].sort(),
+    };
+    const { state } = play(
+      [{ type: 'UpdateCalendar', now: at('2017-09-24', '12:00'), by: COORDINATOR, calendar: weekOff, reason: '更正' }],
+      [launched, ...reported.events],
+    );
+    expect(timeline(runClock(state, at('2017-09-30', '23:00')).events)).toEqual([
+      '2017-09-30 09:00 DeadlineReminderSent 2017-Q3 due-day',
+    ]);
+  });
+
+  test('a calendar update is refused when it is not the coordinator’s, changes nothing, or covers another span', () => {
+    const update = {
+      type: 'UpdateCalendar',
+      now: at('2017-03-01'),
+      by: COORDINATOR,
+      calendar: { ...CALENDAR_2017, unknownYears: [2018] },
+      reason: '导入',
+    } as AssignmentCommand;
+    given(assigned)
+      .when({ ...update, by: UNIT } as AssignmentCommand)
+      .thenRefused('NOT_COORDINATOR', /不能更新节假日安排；请由市质强委办公室办理/);
+    given(assigned)
+      .when({ ...update, calendar: CALENDAR_2017 } as AssignmentCommand)
+      .thenRefused('INVALID_SPEC', /工作日日历已是如此，无需更新/);
+    given(assigned)
+      .when({ ...update, calendar: { ...CALENDAR_2017, from: '2017-03-01' } } as AssignmentCommand)
+      .thenRefused('INVALID_SPEC', /覆盖 2017-01-01 至 2018-12-31；新的日历（2017-03-01 至 2018-12-31）须覆盖同一时段/);
   });
 
   test('cooperating units added and removed: each told, and only the current ones may contribute', () => {

@@ -15,6 +15,8 @@ export const LIMITS = {
   closingSummary: 2_000,
   comment: 2_000,
   evidence: 20,
+  /** Holidays or make-up days in one calendar slice: a few dozen a year, a slice a few years long. */
+  calendarDates: 1_000,
 } as const;
 
 export const unitName = boundedText('单位名称（如 市质监局）', LIMITS.unit);

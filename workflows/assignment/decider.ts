@@ -32,7 +32,7 @@ import {
   type CalendarDate,
 } from '../../domain/calendar';
 import type { EvidenceRef } from '../../domain/evidence/ref';
-import { addWorkingDays, previousWorkingDay, type WorkingCalendar } from '../../domain/working-days';
+import { addWorkingDays, previousWorkingDay, sameCalendar, type WorkingCalendar } from '../../domain/working-days';
 import { ABOUT_TOLERANCE } from './policy';
 import type {
   AssignmentEvent,
@@ -115,6 +115,7 @@ export type AssignmentCommand =
   | { type: 'AssignTask'; now: Date; spec: AnySpec; handover?: Handover }
   | { type: 'SendBack'; now: Date; unit: string; reason: string }
   | { type: 'ChangePolicy'; now: Date; by: string; policy: SupervisionPolicyV2; reason: string }
+  | { type: 'UpdateCalendar'; now: Date; by: string; calendar: WorkingCalendar; reason: string }
   | { type: 'ChangeCooperatingUnits'; now: Date; by: string; add: string[]; remove: string[]; reason: string }
   | { type: 'SubmitContribution'; now: Date; unit: string; period?: string; summary: string; evidence?: EvidenceRef[] }
   | { type: 'InsistOnUnit'; now: Date; by: string; comment: string }
@@ -234,6 +235,8 @@ export interface AssignmentState {
   periods: PeriodState[];
   /** Instant of the latest event, ISO; commands dated earlier are refused. */
   lastEventAt?: string;
+  /** When the working-day calendar was last replaced: reminders whose day had passed by then are not sent late. */
+  calendarUpdatedAt?: string;
 }
 
 export interface DateChangeRequest {
@@ -448,6 +451,25 @@ export function decide(command: AssignmentCommand, state: AssignmentState): Assi
           reason: command.reason,
         },
       ];
+    }
+
+    case 'UpdateCalendar': {
+      requireCoordinator(spec, command.by, '更新节假日安排');
+      if (spec.version === 1) {
+        throw new DomainError('INVALID_SPEC', `任务 ${spec.ref} 按自然日督办（第一版），不用节假日安排`);
+      }
+      const { calendar } = command;
+      if (calendar.from !== spec.calendar.from || calendar.to !== spec.calendar.to) {
+        throw new DomainError(
+          'INVALID_SPEC',
+          `任务 ${spec.ref} 的工作日日历覆盖 ${spec.calendar.from} 至 ${spec.calendar.to}；` +
+            `新的日历（${calendar.from} 至 ${calendar.to}）须覆盖同一时段`,
+        );
+      }
+      if (sameCalendar(calendar, spec.calendar)) {
+        throw new DomainError('INVALID_SPEC', `任务 ${spec.ref} 的工作日日历已是如此，无需更新`);
+      }
+      return [{ type: 'WorkingCalendarUpdated', version: 1, at, by: command.by, calendar, reason: command.reason }];
     }
 
     case 'ChangeCooperatingUnits': {
@@ -1053,6 +1075,12 @@ export function evolve(state: AssignmentState, event: AssignmentEvent): Assignme
       return withPeriod(next, event.period, (p) => ({ ...p, values: event.values }));
     case 'SupervisionPolicyChanged':
       return { ...next, ...(next.spec && { spec: { ...next.spec, policy: event.policy } }) };
+    case 'WorkingCalendarUpdated':
+      return {
+        ...next,
+        ...(next.spec && { spec: { ...next.spec, calendar: event.calendar } }),
+        calendarUpdatedAt: event.at,
+      };
     case 'CooperatingUnitsChanged':
       return {
         ...next,
@@ -1196,14 +1224,20 @@ export interface Alarm {
  * The earliest moment at which the clock alone would change this assignment, and the command to send then; none
  * once the task is closed, while it is paused, or when nothing is left to wait for. A reminder is worth sending only
  * until the next one (or the period's close) is due, and not at all when its time had passed before the task was
- * assigned; closing a period and escalating it always happen, however late the clock brings them. `now` (default:
+ * assigned or its working-day calendar replaced; closing a period and escalating it always happen, however late the clock brings them. `now` (default:
  * never stale) must be the same instant `decide` gets, so that a reminder decide drops is one nextAlarm no longer
  * offers.
  */
 export function nextAlarm(state: AssignmentState, now?: Date): Alarm | undefined {
   if (isClosed(state) || state.status === 'unassigned' || !state.spec || state.paused) return undefined;
   const spec = state.spec;
-  const assignedAt = new Date(state.assignedAt ?? 0);
+  // a reminder whose time had passed when the task was assigned, or when its calendar was last replaced, is not sent
+  const remindersFrom = new Date(
+    Math.max(
+      Date.parse(state.assignedAt ?? '1970-01-01T00:00:00Z'),
+      Date.parse(state.calendarUpdatedAt ?? '1970-01-01T00:00:00Z'),
+    ),
+  );
   let earliest: Alarm | undefined;
   const consider = (alarm: Alarm | undefined) => {
     if (alarm && (!earliest || alarm.at < earliest.at)) earliest = alarm;
@@ -1217,8 +1251,8 @@ export function nextAlarm(state: AssignmentState, now?: Date): Alarm | undefined
     });
   }
   for (const p of state.periods) {
-    consider(periodAlarm(p, spec, assignedAt, now));
-    consider(cooperationAlarm(p, spec, assignedAt, now));
+    consider(periodAlarm(p, spec, remindersFrom, now));
+    consider(cooperationAlarm(p, spec, remindersFrom, now));
   }
   return earliest;
 }
@@ -1253,17 +1287,17 @@ function escalationInstant(p: PeriodState, spec: Spec, step: number): Date {
 }
 
 /** Version 3: the cooperating units not yet heard from, `cooperationReminderDays` working days before the due date. */
-function cooperationAlarm(p: PeriodState, spec: Spec, assignedAt: Date, now: Date | undefined): Alarm | undefined {
+function cooperationAlarm(p: PeriodState, spec: Spec, notBefore: Date, now: Date | undefined): Alarm | undefined {
   const before = spec.cooperationReminderDays;
   if (before <= 0 || p.report || p.cooperationReminded || missingContributors(p, spec).length === 0) return undefined;
   const day = spec.policy.days === 'calendar' ? addDays(p.due, -before) : addWorkingDays(spec.calendar, p.due, -before);
   const at = shanghaiInstant(day, spec.policy.noticeTime);
   const stale = now !== undefined && now >= shanghaiInstant(addDays(p.due, 1));
-  if (stale || at < assignedAt || (p.movedAt !== undefined && at < new Date(p.movedAt))) return undefined;
+  if (stale || at < notBefore || (p.movedAt !== undefined && at < new Date(p.movedAt))) return undefined;
   return { at, command: { type: 'RemindCooperatingUnits', period: p.period } };
 }
 
-function periodAlarm(p: PeriodState, spec: Spec, assignedAt: Date, now: Date | undefined): Alarm | undefined {
+function periodAlarm(p: PeriodState, spec: Spec, notBefore: Date, now: Date | undefined): Alarm | undefined {
   if (p.report) return undefined;
   if (!p.overdue) {
     const days = reminderDays(p, spec);
@@ -1276,7 +1310,7 @@ function periodAlarm(p: PeriodState, spec: Spec, assignedAt: Date, now: Date | u
       const at = shanghaiInstant(day, spec.policy.noticeTime);
       const stale = now !== undefined && now >= reminderExpiry(p, spec, kind);
       const sinceMoved = p.movedAt === undefined || at >= new Date(p.movedAt);
-      if (!stale && !p.remindersSent.includes(kind) && at >= assignedAt && sinceMoved) {
+      if (!stale && !p.remindersSent.includes(kind) && at >= notBefore && sinceMoved) {
         return { at, command: { type: 'SendDeadlineReminder', period: p.period, kind } };
       }
     }

@@ -16,6 +16,7 @@ import {
   escalationLevelSchema,
   itemTargetSchema,
   supervisionPolicyV2Schema,
+  workingCalendarSchema,
 } from './spec';
 
 // The specs' schemas are the TaskAssigned events' own; every reader of events finds them here too.
@@ -270,6 +271,19 @@ export const cooperatingUnitsChangedSchema = z.object({
   reason: z.string(),
 });
 
+/**
+ * The working-day calendar the assignment counts on was replaced: a year nobody knew at assignment (or a year revised
+ * since) imported by `duban calendar import`, the cycle passing it on. Reminders and escalation steps from then on fall
+ * on the new calendar's working days; a reminder whose day had passed by then is not sent late.
+ */
+export const workingCalendarUpdatedSchema = z.object({
+  type: z.literal('WorkingCalendarUpdated'),
+  ...base,
+  by: z.string(),
+  calendar: workingCalendarSchema,
+  reason: z.string(),
+});
+
 export const assignmentEventSchema = z.discriminatedUnion('type', [
   taskAssignedSchema,
   assignmentAcknowledgedSchema,
@@ -300,6 +314,7 @@ export const assignmentEventSchema = z.discriminatedUnion('type', [
   targetValuesReportedSchema,
   supervisionPolicyChangedSchema,
   cooperatingUnitsChangedSchema,
+  workingCalendarUpdatedSchema,
 ]);
 export type AssignmentEvent = z.infer<typeof assignmentEventSchema>;
 

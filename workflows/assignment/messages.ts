@@ -23,6 +23,7 @@ import type {
   SendBackPayload,
   ContributionPayload,
   ChangePolicyPayload,
+  UpdateCalendarPayload,
   ChangeCooperatingPayload,
   InsistPayload,
   ReassignPayload,
@@ -88,6 +89,8 @@ export const sendBackUpdate = defineUpdate<AssignmentView, [Called<SendBackPaylo
 export const contributeUpdate = defineUpdate<AssignmentView, [Called<ContributionPayload>]>('contribute');
 /** 调整督办规则: the coordinator changes one item's reminders and escalation ladder. */
 export const changePolicyUpdate = defineUpdate<AssignmentView, [Called<ChangePolicyPayload>]>('changePolicy');
+/** 更新节假日安排: the item's working-day calendar replaced, a year's notice imported since (its cycle passes it on). */
+export const updateCalendarUpdate = defineUpdate<AssignmentView, [Called<UpdateCalendarPayload>]>('updateCalendar');
 /** 调整配合单位: the coordinator adds or removes cooperating units. */
 export const changeCooperatingUpdate = defineUpdate<AssignmentView, [Called<ChangeCooperatingPayload>]>(
   'changeCooperating',

@@ -299,6 +299,7 @@ export function noticesFor(recorded: RecordedEvent, spec: Spec): Notice[] {
     case 'ProgressReportSubmitted':
     case 'ReportingPeriodOverdue':
     case 'TargetValuesReported':
+    case 'WorkingCalendarUpdated': // when the next notices go changes; the unit hears at the reminder's time
       return [];
     case 'AssignmentSentBack':
       return [

@@ -10,7 +10,7 @@ import { isCalendarDate } from '../../domain/calendar';
 import { evidenceRefSchema } from '../../domain/evidence/ref';
 import { boundedText } from '../../domain/text';
 import { LIMITS, unitName } from './caller';
-import { supervisionPolicyV2Schema } from './spec';
+import { calendarDate, supervisionPolicyV2Schema, workingCalendarSchema } from './spec';
 
 export const acknowledgePayloadSchema = z.object({ unit: unitName }).strict();
 export type AcknowledgePayload = z.infer<typeof acknowledgePayloadSchema>;
@@ -156,6 +156,22 @@ export const changePolicyPayloadSchema = z
   })
   .strict();
 export type ChangePolicyPayload = z.infer<typeof changePolicyPayloadSchema>;
+
+/** 更新节假日安排: the working-day calendar of the item's span, as the calendar years now known cut it. */
+export const updateCalendarPayloadSchema = z
+  .object({
+    by: byCoordinator,
+    calendar: workingCalendarSchema
+      .extend({
+        holidays: z.array(calendarDate).max(LIMITS.calendarDates),
+        workdays: z.array(calendarDate).max(LIMITS.calendarDates),
+        unknownYears: z.array(z.number().int().min(1949).max(2200)).max(50),
+      })
+      .refine((c) => c.from <= c.to, { message: '日历的起始日期（from）不能晚于结束日期（to）' }),
+    reason: boundedText('更新原因', LIMITS.comment, { multiline: true }),
+  })
+  .strict();
+export type UpdateCalendarPayload = z.infer<typeof updateCalendarPayloadSchema>;
 
 /** 调整配合单位: add or remove cooperating units of one item. */
 export const changeCooperatingPayloadSchema = z

@@ -57,6 +57,7 @@ export function provenanceOf(command: AssignmentCommand, event: AssignmentEvent,
       return withReason(coordinator(command.by), command.summary);
     case 'MoveDeadline':
     case 'ChangePolicy':
+    case 'UpdateCalendar':
     case 'ChangeCooperatingUnits':
     case 'ReassignAssignment':
     case 'PauseAssignment':

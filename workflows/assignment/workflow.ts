@@ -55,6 +55,7 @@ import {
   decideClosureUpdate,
   sendBackUpdate,
   changePolicyUpdate,
+  updateCalendarUpdate,
   changeCooperatingUpdate,
   contributeUpdate,
   insistUpdate,
@@ -271,7 +272,7 @@ async function assignment(input: AssignmentInput, patches: Patches): Promise<Ass
       assignmentId,
       ...state,
       light: lightOf(state, now),
-      warnings: calendarWarnings(spec.calendar.unknownYears),
+      warnings: calendarWarnings((state.spec ?? spec).calendar.unknownYears, (state.spec ?? spec).cycleId),
       ...(alarm && {
         nextAlarm: { at: alarm.at.toISOString(), command: alarm.command.type, period: alarm.command.period },
       }),
@@ -455,6 +456,11 @@ async function assignment(input: AssignmentInput, patches: Patches): Promise<Ass
     now,
     ...change,
   }));
+  handleUpdate(updateCalendarUpdate, 'updateCalendarPayloadSchema', (change, now) => ({
+    type: 'UpdateCalendar',
+    now,
+    ...change,
+  }));
   handleUpdate(changeCooperatingUpdate, 'changeCooperatingPayloadSchema', (change, now) => ({
     type: 'ChangeCooperatingUnits',
     now,
@@ -559,11 +565,13 @@ export function successorIdOf(assignmentId: string, to: string): string {
 }
 
 /** What an assignment in a year nobody has the official calendar of must say, on the assignment itself. */
-function calendarWarnings(unknownYears: readonly number[]): string[] {
+function calendarWarnings(unknownYears: readonly number[], cycleId: string | undefined): string[] {
   return unknownYears.map(
     (year) =>
-      `${year}年的法定节假日安排尚未导入，该年只按周末计算工作日；` +
-      '请用 `npx duban calendar import` 导入，此后新交办的任务按节假日计算',
+      `${year}年的法定节假日安排尚未导入，该年只按周末计算工作日；请用 \`npx duban calendar import\` 导入，` +
+      (cycleId === undefined
+        ? '此后新交办的任务按节假日计算'
+        : `督办周期 ${cycleId} 的任务（包括本任务）随即按节假日重新计算`),
   );
 }
 

@@ -92,6 +92,19 @@ export const cycleNoticeSentSchema = z.object({
   body: z.string(),
   recipients: z.array(z.string()),
 });
+/**
+ * The working-day calendar the cycle and its assignments count on was replaced (a year's notice imported since the
+ * launch): the bulletins not yet issued are rescheduled on it, and each running assignment is given it.
+ */
+export const cycleCalendarUpdatedSchema = z.object({
+  type: z.literal('CycleCalendarUpdated'),
+  ...base,
+  ...who,
+  calendar: workingCalendarSchema,
+  reason: z.string(),
+  /** The bulletins' schedule on the new calendar (those already issued as they were). */
+  schedule: z.array(bulletinScheduleSchema),
+});
 /** 督查通报: a period's bulletin, ranking the units. */
 export const bulletinIssuedSchema = z.object({
   type: z.literal('BulletinIssued'),
@@ -107,6 +120,7 @@ export const cycleEventSchema = z.discriminatedUnion('type', [
   cycleResumedSchema,
   cycleCancelledSchema,
   cycleNoticeSentSchema,
+  cycleCalendarUpdatedSchema,
   bulletinIssuedSchema,
 ]);
 export type CycleEvent = z.infer<typeof cycleEventSchema>;

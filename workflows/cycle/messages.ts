@@ -38,6 +38,22 @@ export const cycleNoticeSchema = z
   .strict();
 export type CycleNotice = z.infer<typeof cycleNoticeSchema>;
 
+/** The cycle's working-day calendar replaced: the same span, cut from the calendar years now known. */
+export const cycleCalendarSchema = z
+  .object({
+    by,
+    calendar: cycleConfigSchema.shape.calendar
+      .extend({
+        holidays: cycleConfigSchema.shape.calendar.shape.holidays.max(LIMITS.calendarDates),
+        workdays: cycleConfigSchema.shape.calendar.shape.workdays.max(LIMITS.calendarDates),
+        unknownYears: cycleConfigSchema.shape.calendar.shape.unknownYears.max(50),
+      })
+      .refine((c) => c.from <= c.to, { message: '日历的起始日期（from）不能晚于结束日期（to）' }),
+    reason: boundedText('更新原因', LIMITS.comment, { multiline: true }),
+  })
+  .strict();
+export type CycleCalendarChange = z.infer<typeof cycleCalendarSchema>;
+
 export type CycleStatus = 'launching' | 'running' | 'paused' | 'cancelled' | 'finished';
 
 /** What callers see of a cycle: how far its launch is, its state, and its bulletins so far. */
@@ -64,4 +80,6 @@ export const resumeCycleUpdate = defineUpdate<CycleView, [Called<CycleResume>]>(
 export const cancelCycleUpdate = defineUpdate<CycleView, [Called<CycleAction>]>('cancelCycle');
 /** A notice to every unit of the cycle. */
 export const notifyUnitsUpdate = defineUpdate<CycleView, [Called<CycleNotice>]>('notifyUnits');
+/** 更新节假日安排: the cycle's calendar replaced; its bulletins rescheduled, each running assignment given it. */
+export const updateCycleCalendarUpdate = defineUpdate<CycleView, [Called<CycleCalendarChange>]>('updateCycleCalendar');
 export const cycleStatusQuery = defineQuery<CycleView>('cycleStatus');

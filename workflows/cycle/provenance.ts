@@ -17,6 +17,7 @@ export function cycleProvenanceOf(event: CycleEvent, caller?: Actor): Provenance
       return { actor: coordinator(event.by) };
     case 'CyclePaused':
     case 'CycleCancelled':
+    case 'CycleCalendarUpdated':
       return withReason(coordinator(event.by), event.reason);
     case 'CycleAssignmentsStarted':
       return { actor: SYSTEM };

@@ -38,12 +38,15 @@ import {
   notifyUnitsUpdate,
   pauseCycleUpdate,
   resumeCycleUpdate,
+  cycleCalendarSchema,
+  updateCycleCalendarUpdate,
   type CycleInput,
   type CycleStatus,
   type CycleView,
 } from './messages';
 import { UNTIL_IT_WORKS } from '../retry';
 import { bulletinInstant } from './schedule';
+import { sameCalendar, type WorkingCalendar } from '../../domain/working-days';
 
 const { recordEvents, deliverNotices } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -82,6 +85,8 @@ export interface CycleCarry {
   cancelled?: CycleView['cancelled'];
   /** When the cycle last resumed: a bulletin held back by the pause waits a little for the catch-up to be stored. */
   resumedAt?: string;
+  /** The working-day calendar since it was last replaced (CycleCalendarUpdated); the launch's before. */
+  calendar?: WorkingCalendar;
 }
 
 /** How long after a resume a held-back bulletin waits, so the assignments' catch-up notices are in it. */
@@ -100,6 +105,8 @@ export async function cycleWorkflow(input: CycleInput, carried?: CycleCarry): Pr
     bulletins: [],
   };
   let recording: Promise<void> = Promise.resolve();
+  /** The configuration as it stands: the launch's, with the calendar last given to the cycle. */
+  const current = () => (state.calendar ? { ...config, calendar: state.calendar } : config);
 
   const view = (): CycleView => ({
     cycleId,
@@ -113,7 +120,7 @@ export async function cycleWorkflow(input: CycleInput, carried?: CycleCarry): Pr
     ...(state.cancelled && { cancelled: state.cancelled }),
     schedule: state.schedule,
     bulletins: state.bulletins,
-    config,
+    config: current(),
   });
 
   /**
@@ -276,6 +283,48 @@ export async function cycleWorkflow(input: CycleInput, carried?: CycleCarry): Pr
       );
     },
   );
+  handle(
+    updateCycleCalendarUpdate,
+    cycleCalendarSchema,
+    ({ by, calendar }) => {
+      requireCoordinator(by, '更新节假日安排');
+      if (state.status === 'launching')
+        refuse('CYCLE_LAUNCHING', `督办周期 ${cycleId} 正在发布任务，请发布完成后再更新节假日安排`);
+      if (state.status === 'cancelled' || state.status === 'finished')
+        refuse('CYCLE_CLOSED', `督办周期 ${cycleId} 已${STATUS_WORD[state.status]}，无需更新节假日安排`);
+      const held = current().calendar;
+      if (calendar.from !== held.from || calendar.to !== held.to) {
+        refuse(
+          'INVALID_SPEC',
+          `督办周期 ${cycleId} 的工作日日历覆盖 ${held.from} 至 ${held.to}；` +
+            `新的日历（${calendar.from} 至 ${calendar.to}）须覆盖同一时段`,
+        );
+      }
+      if (sameCalendar(calendar, held)) refuse('INVALID_SPEC', `督办周期 ${cycleId} 的工作日日历已是如此，无需更新`);
+    },
+    async ({ by, calendar, reason }, at, caller) => {
+      // a bulletin not yet issued goes after its period's last ladder step as the new calendar counts it
+      const schedule = state.schedule.map((p) =>
+        state.bulletins.some((b) => b.period === p.key)
+          ? p
+          : { ...p, at: bulletinInstant({ ...config, calendar }, p.lastDue).toISOString() },
+      );
+      await record(
+        { type: 'CycleCalendarUpdated', version: 1, at, by, calendar, reason, schedule },
+        () => {
+          state.calendar = calendar;
+          state.schedule = schedule;
+        },
+        caller,
+      );
+      await broadcastToCycle({
+        cycleId,
+        action: 'calendar',
+        payload: { by, calendar, reason, ...(caller && { actor: caller }) },
+        requestId: `${stream}#${state.seq}`,
+      });
+    },
+  );
   setHandler(cycleStatusQuery, view);
 
   /** Continues as new at a quiet moment when the history grows long, carrying the state. */
@@ -318,7 +367,7 @@ export async function cycleWorkflow(input: CycleInput, carried?: CycleCarry): Pr
   }
   if (state.status === 'launching') {
     const periods = await (scheduled ?? cycleSchedule({ cycleId }));
-    const schedule = periods.map((p) => ({ ...p, at: bulletinInstant(config, p.lastDue).toISOString() }));
+    const schedule = periods.map((p) => ({ ...p, at: bulletinInstant(current(), p.lastDue).toISOString() }));
     await record(
       {
         type: 'CycleAssignmentsStarted',
@@ -338,9 +387,11 @@ export async function cycleWorkflow(input: CycleInput, carried?: CycleCarry): Pr
   // 督查通报: each period's, after its last escalation step; a paused cycle issues nothing until it resumes.
   for (const period of state.schedule) {
     if (state.bulletins.some((b) => b.period === period.key)) continue;
-    const due = new Date(period.at).getTime();
-    while (state.status !== 'cancelled' && now().getTime() < due) {
-      await condition(() => state.status === 'cancelled', due - now().getTime());
+    // the period's time as the schedule now says: a calendar replaced meanwhile may move it
+    const dueOf = () => new Date(state.schedule.find((p) => p.key === period.key)?.at ?? period.at).getTime();
+    while (state.status !== 'cancelled' && now().getTime() < dueOf()) {
+      const due = dueOf();
+      await condition(() => state.status === 'cancelled' || dueOf() !== due, due - now().getTime());
     }
     await condition(() => state.status !== 'paused');
     const settled = state.resumedAt ? new Date(state.resumedAt).getTime() + RESUME_SETTLE_MS : 0;
