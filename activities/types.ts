@@ -14,7 +14,7 @@ import type { DeliveryOutcome, DigestInput, DigestEntry } from '../workflows/del
 /** What the cycle asks of all its running assignments at once, and who asked (each assignment's events name them). */
 export type CycleBroadcast =
   | { action: 'pause' | 'cancel'; payload: { by: string; reason: string; actor?: Caller } }
-  | { action: 'resume'; payload: { by: string; actor?: Caller } }
+  | { action: 'resume'; payload: { by: string; reason?: string; actor?: Caller } }
   | { action: 'calendar'; payload: { by: string; calendar: WorkingCalendar; reason: string; actor?: Caller } };
 
 export interface Activities {

@@ -13,6 +13,9 @@ import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { bulletinToXlsx } from '../domain/cycle/bulletin-xlsx';
 import { cycleActionSchema, cycleNoticeSchema, cycleResumeSchema, type CycleView } from '../workflows/cycle/messages';
+
+/** A resume says why, as a pause and a cancel do (the workflow takes one without, as resumes sent before were). */
+const resumeBodySchema = cycleResumeSchema.required({ reason: true });
 import type { Account } from './auth/account';
 import { yellowWhenLeftOf, yellowWhenLeftProblem } from './cycle-launch';
 import { CYCLE_ID, LaunchRefused, withoutCalendar, type CycleDesk } from './cycle-desk';
@@ -151,7 +154,12 @@ export const CYCLE_ROUTE_DOCS: RouteDoc[] = [
   ...(
     [
       ['pause', '暂停周期：不再提醒和催办', cycleActionSchema, { by: '市政府督查室', reason: '汛期集中抢险' }],
-      ['resume', '恢复周期：暂停期间到期的事项只提醒一次', cycleResumeSchema, { by: '市政府督查室' }],
+      [
+        'resume',
+        '恢复周期：暂停期间到期的事项只提醒一次',
+        resumeBodySchema,
+        { by: '市政府督查室', reason: '汛期抢险结束' },
+      ],
       ['cancel', '撤销周期', cycleActionSchema, { by: '市政府督查室', reason: '计划调整，另行发布' }],
       [
         'notify',
@@ -261,7 +269,7 @@ export const cycleRoutes: FastifyPluginAsync<CycleRouteOptions> = async (
     viewOf(await cycles.pause(cycleParam(request), actionBody(request, cycleActionSchema))),
   );
   app.post('/cycles/:cycle/resume', async (request) =>
-    viewOf(await cycles.resume(cycleParam(request), actionBody(request, cycleResumeSchema))),
+    viewOf(await cycles.resume(cycleParam(request), actionBody(request, resumeBodySchema))),
   );
   app.post('/cycles/:cycle/cancel', async (request) =>
     viewOf(await cycles.cancel(cycleParam(request), actionBody(request, cycleActionSchema))),

@@ -31,7 +31,7 @@ export const CYCLE_USAGE = `  duban cycle launch TABLE --cycle NAME --by 督办�
   duban cycle bulletin CYCLE --period 2017-Q2 [--format text|md|xlsx] [--out FILE]
       某一周期的督查通报
   duban cycle pause CYCLE --by 督办单位 --reason 原因       暂停整个周期：不再提醒和催办
-  duban cycle resume CYCLE --by 督办单位                   恢复：暂停期间到期的事项只提醒一次
+  duban cycle resume CYCLE --by 督办单位 --reason 原因      恢复：暂停期间到期的事项只提醒一次
   duban cycle cancel CYCLE --by 督办单位 --reason 原因 [--item 编号 --unit 单位]
       撤销整个周期，或其中一项督办
   duban cycle notify CYCLE --by 督办单位 --subject 标题 --body 正文
@@ -183,7 +183,7 @@ async function cycleBulletin(argv: string[], io: Io): Promise<number> {
 async function cycleAction(action: 'pause' | 'resume' | 'cancel' | 'notify', argv: string[], io: Io): Promise<number> {
   const names = {
     pause: ['by', 'reason'],
-    resume: ['by'],
+    resume: ['by', 'reason'],
     cancel: ['by', 'reason', 'item', 'unit'],
     notify: ['by', 'subject', 'body'],
   };
@@ -215,7 +215,7 @@ async function cycleAction(action: 'pause' | 'resume' | 'cancel' | 'notify', arg
         action === 'pause'
           ? await cycles.pause(cycleId, { by, reason: required(args, 'reason', '暂停的原因') })
           : action === 'resume'
-            ? await cycles.resume(cycleId, { by })
+            ? await cycles.resume(cycleId, { by, reason: required(args, 'reason', '恢复的原因') })
             : action === 'cancel'
               ? await cycles.cancel(cycleId, { by, reason: required(args, 'reason', '撤销的原因') })
               : await cycles.notify(cycleId, {

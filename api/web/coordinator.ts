@@ -149,7 +149,7 @@ export const coordinatorPages: FastifyPluginAsync<CoordinatorPageOptions> = asyn
       const by = officeOf(account);
       try {
         if (action === 'pause') await cycles.pause(cycleId, { by, reason: form.reason ?? '' });
-        else if (action === 'resume') await cycles.resume(cycleId, { by });
+        else if (action === 'resume') await cycles.resume(cycleId, { by, reason: form.reason ?? '' });
         else await cycles.cancel(cycleId, { by, reason: form.reason ?? '' });
       } catch (error) {
         if (!(error instanceof AppError) || error.status >= 500) throw error;
@@ -394,6 +394,8 @@ function cycleActions(request: FastifyRequest, base: string, status: CycleStatus
   </form>`;
   const resume = html`<form method="post" action="${base}/resume" data-confirm="确定恢复督办周期？">
     ${csrf}
+    <label for="resume-reason">恢复原因</label>
+    <textarea id="resume-reason" name="reason" required maxlength="2000"></textarea>
     <p><button type="submit">恢复周期</button></p>
   </form>`;
   const cancel = html`<form method="post" action="${base}/cancel" data-confirm="确定撤销整个督办周期？撤销后不能恢复。">

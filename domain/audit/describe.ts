@@ -134,7 +134,7 @@ export function describeEvent(event: AssignmentEvent | CycleEvent): string {
     case 'CyclePaused':
       return `${event.by}暂停整个督办周期${because(event.reason)}。`;
     case 'CycleResumed':
-      return `${event.by}恢复整个督办周期。`;
+      return `${event.by}恢复整个督办周期${because(event.reason ?? '')}。`;
     case 'CycleCancelled':
       return `${event.by}撤销整个督办周期${because(event.reason)}。`;
     case 'CycleNoticeSent':

@@ -292,8 +292,25 @@ test('the cycle is paused and resumed through the page’s forms; a second pause
   expect(again.status).toBe(409);
   expect((again.body as Buffer).toString('utf8')).toContain(`督办周期 ${cycleId} 当前已暂停，不能暂停`);
 
-  const resumed = await form(`${url}/resume`, {});
+  const unexplained = await form(`${url}/resume`, {});
+  expect(unexplained.status).toBe(400);
+  expect((unexplained.body as Buffer).toString('utf8')).toContain('恢复的原因');
+  expect((await call('GET', `/cycles/${cycleId}`)).body.cycle.status).toBe('paused');
+  const resumed = await form(`${url}/resume`, { reason: '汛期抢险结束' });
   expect(resumed.status).toBe(303);
   expect((await call('GET', `/cycles/${cycleId}`)).body.cycle.status).toBe('running');
   expect((await call('GET', '/cycles')).body.cycles[0].status).toBe('running');
+
+  // The same through the JSON API: a resume must say why, as a pause does.
+  const json = (action: string, body: object) =>
+    call('POST', `/cycles/${cycleId}/${action}`, {
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json' },
+    });
+  expect((await json('pause', { by: OFFICE, reason: '再次汛期' })).body.status).toBe('paused');
+  const bare = await json('resume', { by: OFFICE });
+  expect(bare.status).toBe(400);
+  expect(bare.body).toMatchObject({ code: 'INVALID_PAYLOAD', detail: expect.stringContaining('reason') });
+  const answered = await json('resume', { by: OFFICE, reason: '汛期结束' });
+  expect([answered.status, answered.body.status]).toEqual([200, 'running']);
 });

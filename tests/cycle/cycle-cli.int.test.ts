@@ -111,6 +111,23 @@ test('a launch shows its progress, says 2027 has no official calendar yet, and e
   expect(JSON.parse(log.stdout)).toContainEqual(
     expect.objectContaining({ operation: 'pause', code: 'NOT_COORDINATOR', assignmentId: cycleWorkflowId(cycleId) }),
   );
+
+  // Paused and resumed by its coordinator, each saying why; a resume without a reason is asked for one.
+  const paused = await duban('cycle', 'pause', cycleId, '--by', '市政府督查室', '--reason', '机构调整');
+  expect(paused.stdout).toMatch(/状态：已暂停（市政府督查室，.*：机构调整）/);
+  const bare = await duban('cycle', 'resume', cycleId, '--by', '市政府督查室');
+  expect([bare.code, bare.stderr]).toEqual([2, expect.stringContaining('--reason')]);
+  const resumed = await duban('cycle', 'resume', cycleId, '--by', '市政府督查室', '--reason', '调整完毕');
+  expect(resumed.stdout).toContain('状态：运行中');
+  const { rows } = await pool.query<{ type: string; reason: string }>(
+    `SELECT type, meta->>'reason' AS reason FROM assignment_events WHERE assignment_id = $1 AND type LIKE 'Cycle%ed'
+     ORDER BY seq`,
+    [cycleWorkflowId(cycleId)],
+  );
+  expect(rows.slice(-2)).toEqual([
+    { type: 'CyclePaused', reason: '机构调整' },
+    { type: 'CycleResumed', reason: '调整完毕' },
+  ]);
 });
 
 test('a launch of more than a batch shows its progress by the assignment, not by the batch of 500', async () => {

@@ -401,9 +401,8 @@ test('a paused cycle sends nothing; on resuming, each assignment gets one notice
 
   // Resumed with the caller the API would name after sign-in: the cycle and each of its assignments name that caller.
   const signedIn = { role: 'coordinator' as const, name: `${COORDINATOR} 李四` };
-  expect((await cycleY.executeUpdate(resumeCycleUpdate, { args: [{ by: COORDINATOR, actor: signedIn }] })).status).toBe(
-    'running',
-  );
+  const resumed = { by: COORDINATOR, reason: '职责已明确', actor: signedIn };
+  expect((await cycleY.executeUpdate(resumeCycleUpdate, { args: [resumed] })).status).toBe('running');
   await skipTo(env, '2017-04-20', '12:00');
   const after = (await inbox(Y_ITEMS[0]!.assignmentId)).slice(beforePause.length + 1);
   expect(after).toEqual([
@@ -423,7 +422,7 @@ test('a paused cycle sends nothing; on resuming, each assignment gets one notice
   ]);
 
   // Who and why, as stored: the coordinator launched and paused (with the reason) the cycle, its signed-in caller
-  // resumed it, the system reported its assignments started, the clock issued the bulletin — all under the cycle's
+  // resumed it (with its reason), the system reported its assignments started, the clock issued the bulletin — all under the cycle's
   // run, the chain intact.
   const { runId } = await cycleY.describe();
   const cycleEvents = await storedEvents(pool, `cycle:${Y}`);
@@ -433,17 +432,17 @@ test('a paused cycle sends nothing; on resuming, each assignment gets one notice
       ['CycleLaunched', { actor: coordinator }],
       ['CycleAssignmentsStarted', { actor: { role: 'system', name: '督办系统' } }],
       ['CyclePaused', { actor: coordinator, reason: '机构改革，职责调整中' }],
-      ['CycleResumed', { actor: signedIn }],
+      ['CycleResumed', { actor: signedIn, reason: '职责已明确' }],
       ['BulletinIssued', { actor: { role: 'clock', name: '时钟' } }],
     ].map(([type, who]) => [type, { ...(who as object), workflowId: `cycle:${Y}`, runId }]),
   );
   expect(firstBreak(cycleEvents)).toBeUndefined();
-  // Each assignment's pause names the coordinator and the cycle's reason; what the resume released names the clock.
+  // Each assignment's pause and resume name who and the cycle's reason; what the resume released names the clock.
   const assignment = await storedEvents(pool, Y_ITEMS[0]!.assignmentId);
   const paused = assignment.findIndex((e) => e.event.type === 'AssignmentPaused');
   expect(assignment.slice(paused).map(({ event, meta }) => [event.type, meta!.actor.name, meta!.reason])).toEqual([
     ['AssignmentPaused', COORDINATOR, '机构改革，职责调整中'],
-    ['AssignmentResumed', signedIn.name, undefined],
+    ['AssignmentResumed', signedIn.name, '职责已明确'],
     ['ReportingPeriodOverdue', '时钟', undefined],
     ['OverdueEscalated', '时钟', undefined],
   ]);

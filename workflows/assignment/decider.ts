@@ -142,7 +142,7 @@ export type AssignmentCommand =
   | { type: 'RequestClosure'; now: Date; unit: string; summary: string; evidence: EvidenceRef[] }
   | { type: 'DecideClosure'; now: Date; by: string; approve: boolean; comment: string }
   | { type: 'PauseAssignment'; now: Date; by: string; reason: string }
-  | { type: 'ResumeAssignment'; now: Date; by: string }
+  | { type: 'ResumeAssignment'; now: Date; by: string; reason?: string }
   | { type: 'CancelAssignment'; now: Date; by: string; reason: string }
   | AlarmCommand;
 

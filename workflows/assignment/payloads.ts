@@ -66,7 +66,11 @@ export const coordinatorActionSchema = z
 export type CoordinatorAction = z.infer<typeof coordinatorActionSchema>;
 
 export const resumePayloadSchema = z
-  .object({ by: boundedText('办理人（督办单位，如 市政府督查室）', LIMITS.unit) })
+  .object({
+    by: boundedText('办理人（督办单位，如 市政府督查室）', LIMITS.unit),
+    /** Why the clock goes on; absent from resumes sent before it was asked. */
+    reason: boundedText('恢复的原因', LIMITS.closingSummary, { multiline: true }).optional(),
+  })
   .strict();
 export type ResumePayload = z.infer<typeof resumePayloadSchema>;
 

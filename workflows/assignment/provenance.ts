@@ -64,7 +64,7 @@ export function provenanceOf(command: AssignmentCommand, event: AssignmentEvent,
     case 'CancelAssignment':
       return withReason(coordinator(command.by), command.reason);
     case 'ResumeAssignment':
-      return { actor: coordinator(command.by) };
+      return withReason(coordinator(command.by), command.reason);
     case 'SendDeadlineReminder':
     case 'UrgeAcknowledgement':
     case 'RemindCooperatingUnits':

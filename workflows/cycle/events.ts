@@ -76,7 +76,13 @@ export const cycleAssignmentsStartedSchema = z.object({
   schedule: z.array(bulletinScheduleSchema),
 });
 export const cyclePausedSchema = z.object({ type: z.literal('CyclePaused'), ...base, ...who, reason: z.string() });
-export const cycleResumedSchema = z.object({ type: z.literal('CycleResumed'), ...base, ...who });
+export const cycleResumedSchema = z.object({
+  type: z.literal('CycleResumed'),
+  ...base,
+  ...who,
+  /** Absent from resumes recorded before a reason was asked. */
+  reason: z.string().optional(),
+});
 export const cycleCancelledSchema = z.object({
   type: z.literal('CycleCancelled'),
   ...base,

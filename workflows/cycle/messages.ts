@@ -26,7 +26,13 @@ export const cycleActionSchema = z
   .strict();
 export type CycleAction = z.infer<typeof cycleActionSchema>;
 
-export const cycleResumeSchema = z.object({ by }).strict();
+export const cycleResumeSchema = z
+  .object({
+    by,
+    /** Why the cycle goes on; absent from resumes sent before it was asked (the API and the CLI ask it now). */
+    reason: boundedText('恢复的原因', LIMITS.closingSummary, { multiline: true }).optional(),
+  })
+  .strict();
 export type CycleResume = z.infer<typeof cycleResumeSchema>;
 
 export const cycleNoticeSchema = z

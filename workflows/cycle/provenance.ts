@@ -12,9 +12,10 @@ export function cycleProvenanceOf(event: CycleEvent, caller?: Actor): Provenance
   const coordinator = (name: string): Actor => caller ?? { role: 'coordinator', name };
   switch (event.type) {
     case 'CycleLaunched':
-    case 'CycleResumed':
     case 'CycleNoticeSent':
       return { actor: coordinator(event.by) };
+    case 'CycleResumed':
+      return withReason(coordinator(event.by), event.reason);
     case 'CyclePaused':
     case 'CycleCancelled':
     case 'CycleCalendarUpdated':

@@ -215,9 +215,9 @@ export async function cycleWorkflow(input: CycleInput, carried?: CycleCarry): Pr
       if (state.status !== 'paused')
         refuse('CYCLE_NOT_PAUSED', `督办周期 ${cycleId} 当前${STATUS_WORD[state.status]}，无需恢复`);
     },
-    async ({ by }, at, caller) => {
+    async ({ by, reason }, at, caller) => {
       await record(
-        { type: 'CycleResumed', version: 1, at, by },
+        { type: 'CycleResumed', version: 1, at, by, ...(reason !== undefined && { reason }) },
         () => {
           state.status = 'running';
           state.resumedAt = at;
@@ -228,7 +228,7 @@ export async function cycleWorkflow(input: CycleInput, carried?: CycleCarry): Pr
       await broadcastToCycle({
         cycleId,
         action: 'resume',
-        payload: { by, ...(caller && { actor: caller }) },
+        payload: { by, ...(reason !== undefined && { reason }), ...(caller && { actor: caller }) },
         requestId: `${stream}#${state.seq}`,
       });
     },
