@@ -13,9 +13,6 @@ import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { bulletinToXlsx } from '../domain/cycle/bulletin-xlsx';
 import { cycleActionSchema, cycleNoticeSchema, cycleResumeSchema, type CycleView } from '../workflows/cycle/messages';
-
-/** A resume says why, as a pause and a cancel do (the workflow takes one without, as resumes sent before were). */
-const resumeBodySchema = cycleResumeSchema.required({ reason: true });
 import type { Account } from './auth/account';
 import { yellowWhenLeftOf, yellowWhenLeftProblem } from './cycle-launch';
 import { CYCLE_ID, LaunchRefused, withoutCalendar, type CycleDesk } from './cycle-desk';
@@ -23,6 +20,9 @@ import type { CycleService } from './cycles';
 import type { RouteDoc } from './openapi';
 import { AppError, type AppErrorCode } from './errors';
 import { contentDisposition, readRawBody } from './evidence';
+
+/** A resume says why, as a pause and a cancel do (the workflow takes one without, as resumes sent before were). */
+const resumeBodySchema = cycleResumeSchema.required({ reason: true });
 
 /** A task table of a whole city's plan is some hundred KB as XLSX; far above that is not a task table. */
 export const TABLE_MAX_BYTES = 5 * 1024 * 1024;

@@ -16,6 +16,7 @@ import type { Pool, PoolClient } from 'pg';
 import { z } from 'zod';
 import { formatShanghai, type CalendarDate } from '../domain/calendar';
 import { canonicalJson } from '../domain/canonical-json';
+import { SIMULATION_PREFIX } from '../domain/cycle/launch-plan';
 import { calendarSlice, sameCalendar, type YearDates } from '../domain/working-days';
 import { withTransaction } from '../infra/postgres';
 import type { AssignmentSpecV3, ItemTarget, ReportingPeriodSpec } from '../workflows/assignment/events';
@@ -48,9 +49,9 @@ export async function cyclesReachingYear(pool: Pool, year: YearDates): Promise<s
   const first = [`${year.year}-01-01`, ...year.holidays, ...year.workdays].sort()[0]!;
   const { rows } = await pool.query<{ cycle_id: string }>(
     `SELECT cycle_id FROM cycles
-     WHERE config->'calendar'->>'from' <= $2 AND config->'calendar'->>'to' >= $1 AND cycle_id NOT LIKE 'sim-%'
+     WHERE config->'calendar'->>'from' <= $2 AND config->'calendar'->>'to' >= $1 AND NOT starts_with(cycle_id, $3)
      ORDER BY launched_at, cycle_id`,
-    [first, `${year.year}-12-31`],
+    [first, `${year.year}-12-31`, SIMULATION_PREFIX],
   );
   return rows.map((r) => r.cycle_id);
 }
@@ -307,8 +308,17 @@ export class CycleService {
     const { from, to } = view.config.calendar;
     const calendar = calendarSlice({ from, to }, years);
     if (sameCalendar(calendar, view.config.calendar)) return { cycleId, outcome: 'unchanged' };
-    const updated = await this.updateCalendar(cycleId, { by: view.coordinator, calendar, reason });
-    return { cycleId, outcome: 'updated', items: updated.items, unknownYears: calendar.unknownYears };
+    try {
+      const updated = await this.updateCalendar(cycleId, { by: view.coordinator, calendar, reason });
+      return { cycleId, outcome: 'updated', items: updated.items, unknownYears: calendar.unknownYears };
+    } catch (error) {
+      // what changed between the look and the update is this cycle's outcome; the cycles after it are still counted
+      if (!(error instanceof AppError)) throw error;
+      if (error.code === 'CYCLE_CLOSED') return { cycleId, outcome: 'closed' };
+      if (error.code === 'CYCLE_LAUNCHING') return { cycleId, outcome: 'launching' };
+      if (error.code === 'CALENDAR_UNCHANGED') return { cycleId, outcome: 'unchanged' };
+      throw error;
+    }
   }
 
   pause(cycleId: string, action: CycleAction): Promise<CycleView> {

@@ -78,6 +78,7 @@ const ERRORS: Record<AppErrorCode, { status: number; title: string }> = {
   COMMENT_REQUIRED: { status: 400, title: '须写明意见' },
   ALREADY_REASSIGNED: { status: 409, title: '任务已改派' },
   SAME_UNIT: { status: 400, title: '改派给了同一单位' },
+  CALENDAR_UNCHANGED: { status: 409, title: '工作日日历未变' },
   NOT_COOPERATING: { status: 403, title: '非配合单位' },
   UNKNOWN_TARGET: { status: 400, title: '指标不存在' },
   WRONG_MEASURE: { status: 400, title: '计量单位不符' },

@@ -197,8 +197,8 @@ async function calendarImport(argv: string[], io: Io): Promise<number> {
   const launching = outcomes.filter((o) => o.outcome === 'launching');
   io.stdout(
     `已按新日历重新排期的督办周期 ${updated.length} 个` +
-      (updated.length > 0 ? `（${updated.map((o) => `${o.cycleId} ${o.items} 项督办`).join('、')}）` : '') +
-      '：其提醒、催办和督查通报此后按新日历计算，已发出的不变。\n' +
+      (updated.length > 0 ? `（${updated.map((o) => `${o.cycleId} 共 ${o.items} 项督办`).join('、')}）` : '') +
+      '：其中运行中的督办，提醒、催办和督查通报此后按新日历计算，已发出的不变；已办结、已撤销的不再排期。\n' +
       (launching.length > 0
         ? `正在发布、未能更新：${launching.map((o) => o.cycleId).join('、')}——发布完成后请再次导入本文件。\n`
         : '') +

@@ -197,6 +197,34 @@ export function calendarSlice(
   return { from, to, holidays, workdays, unknownYears };
 }
 
+/**
+ * What is wrong with a slice as `calendarSlice` would never make it, or undefined: the arithmetic relies on its lists
+ * being ascending (a binary search) and within its span, holidays on weekdays and make-up days on weekends. A slice
+ * that comes from outside (an update's payload) is checked with this before any clock counts on it.
+ */
+export function calendarSliceProblem(cal: WorkingCalendar): string | undefined {
+  if (cal.from > cal.to) return `起始日期 ${cal.from} 晚于结束日期 ${cal.to}`;
+  for (const [name, list, weekend] of [
+    ['holidays（放假）', cal.holidays, false],
+    ['workdays（调休上班）', cal.workdays, true],
+  ] as const) {
+    for (let i = 0; i < list.length; i++) {
+      const d = list[i]!;
+      if (d < cal.from || d > cal.to) return `${name} 的 ${d} 不在 ${cal.from} 至 ${cal.to} 之内`;
+      if (i > 0 && list[i - 1]! >= d) return `${name} 须按日期升序排列且不重复（${list[i - 1]} 在 ${d} 之前）`;
+      if (isWeekend(d) !== weekend) return `${name} 的 ${d} 是${weekend ? '工作日' : '周末'}，不应列入`;
+    }
+  }
+  const first = Number(cal.from.slice(0, 4));
+  const last = Number(cal.to.slice(0, 4));
+  for (let i = 0; i < cal.unknownYears.length; i++) {
+    const y = cal.unknownYears[i]!;
+    if (y < first || y > last) return `unknownYears 的 ${y} 不在 ${first}–${last} 年之内`;
+    if (i > 0 && cal.unknownYears[i - 1]! >= y) return 'unknownYears 须按年份升序排列且不重复';
+  }
+  return undefined;
+}
+
 /** Whether two slices count the same days: the same span, holidays, make-up days and unknown years. */
 export function sameCalendar(a: WorkingCalendar, b: WorkingCalendar): boolean {
   const same = <T>(x: readonly T[], y: readonly T[]) => x.length === y.length && x.every((v, i) => v === y[i]);

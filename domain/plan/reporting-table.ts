@@ -37,16 +37,19 @@ export function reportingRulesToRows(rules: readonly ReportingRule[]): string[][
 }
 
 /**
- * The rules of a reviewed sheet (header row first, columns in the order written). A row left blank is skipped; a
- * sheet with only its header states no rule, and the launch then reports at quarter ends.
+ * The rules of a reviewed sheet (header row first; columns found by their headings, in any order, 频次 and 报送日期
+ * required). A row left blank is skipped; a sheet with only its header states no rule, and the launch then reports at
+ * quarter ends.
  */
 export function rowsToReportingRules(rows: readonly string[][]): ReportingRule[] {
   const errors: string[] = [];
   const rules: ReportingRule[] = [];
+  const at = columnsOf(rows[0] ?? [], errors);
+  if (errors.length > 0) throw sheetError(errors);
   rows.slice(1).forEach((cells, k) => {
     const row = k + 2;
-    const [freq, days, recipient, stamped, electronic, text, line] = REPORTING_COLUMNS.map((_, i) =>
-      (cells[i] ?? '').trim(),
+    const [freq, days, recipient, stamped, electronic, text, line] = REPORTING_COLUMNS.map((c) =>
+      at.has(c) ? (cells[at.get(c)!] ?? '').trim() : '',
     ) as [string, string, string, string, string, string, string];
     if ([freq, days, recipient, stamped, electronic, text, line].every((c) => c === '')) return;
     const bad = (column: string, message: string) => errors.push(`  第 ${row} 行“${column}”列：${message}`);
@@ -80,15 +83,39 @@ export function rowsToReportingRules(rows: readonly string[][]): ReportingRule[]
       electronic: flags[1]!,
     });
   });
-  if (errors.length > 0) {
-    const shown = errors.slice(0, 30);
-    if (errors.length > 30) shown.push(`  ……另有 ${errors.length - 30} 处`);
-    throw new PlanError(
-      'INVALID_TABLE',
-      `“${REPORTING_SHEET}”表有 ${errors.length} 处错误，请改正后重新导入：\n${shown.join('\n')}`,
-    );
-  }
+  if (errors.length > 0) throw sheetError(errors);
   return rules;
+}
+
+/** Where each column is, by its heading in row 1: an unknown heading, or 频次 or 报送日期 missing, is an error. */
+function columnsOf(header: readonly string[], errors: string[]): Map<string, number> {
+  const at = new Map<string, number>();
+  header.forEach((cell, i) => {
+    const name = cell.trim();
+    if (name === '') return;
+    if (!(REPORTING_COLUMNS as readonly string[]).includes(name)) {
+      errors.push(
+        `  第 1 行：未知的列名“${name}”（第 ${i + 1} 列），请改为 ${REPORTING_COLUMNS.join('/')} 之一，或删除该列`,
+      );
+    } else if (at.has(name)) {
+      errors.push(`  第 1 行：列名“${name}”出现了两次（第 ${at.get(name)! + 1} 列和第 ${i + 1} 列），请只保留一列`);
+    } else {
+      at.set(name, i);
+    }
+  });
+  for (const required of ['频次', '报送日期']) {
+    if (!at.has(required)) errors.push(`  第 1 行：表头缺少“${required}”列，请补上`);
+  }
+  return at;
+}
+
+function sheetError(errors: readonly string[]): PlanError {
+  const shown = errors.slice(0, 30);
+  if (errors.length > 30) shown.push(`  ……另有 ${errors.length - 30} 处`);
+  return new PlanError(
+    'INVALID_TABLE',
+    `“${REPORTING_SHEET}”表有 ${errors.length} 处错误，请改正后重新导入：\n${shown.join('\n')}`,
+  );
 }
 
 function readFrequency(s: string): ReportFrequency | null {

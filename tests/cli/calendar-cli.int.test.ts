@@ -227,7 +227,8 @@ test('a running cycle that reaches into the year imported is counted again on it
     const imported = await run('calendar', 'import', '2028.json');
     expect(imported.stderr).toBe(`duban：督办周期 ${cycleId}：已按新日历重新排期\n`);
     expect(imported.stdout).toContain(
-      `已按新日历重新排期的督办周期 1 个（${cycleId} ${rows.length} 项督办）：其提醒、催办和督查通报此后按新日历计算，已发出的不变。\n`,
+      `已按新日历重新排期的督办周期 1 个（${cycleId} 共 ${rows.length} 项督办）：其中运行中的督办，提醒、催办和督查通报此后按新日历计算，` +
+        '已发出的不变；已办结、已撤销的不再排期。\n',
     );
     expect(imported.code).toBe(0);
 

@@ -4,7 +4,7 @@
  */
 import ExcelJS from 'exceljs';
 import { planLaunch, type LaunchPlan } from '../../domain/cycle';
-import { parsePlan, planToRows, PlanError, type ParsedPlan } from '../../domain/plan';
+import { parsePlan, planToRows, PlanError, rowsToReportingRules, type ParsedPlan } from '../../domain/plan';
 import { UnitDirectory } from '../../domain/units';
 import { parseTaskTable } from '../../cli/task-table';
 import { writeXlsx } from '../../cli/xlsx';
@@ -130,6 +130,37 @@ describe('the reporting rules in the reviewed workbook', () => {
         '  第 3 行“加盖公章”列：“也许”请填写“是”或“否”（留空为否）',
         '  第 3 行“行号”列：“第五行”不是行号，请填写整数，或留空',
         '  第 4 行“报送日期”列：为空，请填写报送日期（YYYY-MM-DD，多个用“、”分隔），或删去这一行',
+      ].join('\n'),
+    );
+  });
+
+  it('columns are found by their headings, in any order; an unknown or missing heading is refused', () => {
+    const reordered = rowsToReportingRules([
+      ['报送日期', '频次', '接收单位'],
+      ['2017-07-15', '每半年', '市质量办'],
+    ]);
+    expect(reordered).toEqual([
+      {
+        text: '',
+        line: 0,
+        frequency: 'half-yearly',
+        dueDates: ['2017-07-15'],
+        recipient: '市质量办',
+        stamped: false,
+        electronic: false,
+      },
+    ]);
+    expect(() =>
+      rowsToReportingRules([
+        ['频次', '日期', '频次'],
+        ['每年', '2017-12-31'],
+      ]),
+    ).toThrow(
+      [
+        '“报送要求”表有 3 处错误，请改正后重新导入：',
+        '  第 1 行：未知的列名“日期”（第 2 列），请改为 频次/报送日期/接收单位/加盖公章/电子文档/原文/行号 之一，或删除该列',
+        '  第 1 行：列名“频次”出现了两次（第 1 列和第 3 列），请只保留一列',
+        '  第 1 行：表头缺少“报送日期”列，请补上',
       ].join('\n'),
     );
   });

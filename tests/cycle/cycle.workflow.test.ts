@@ -608,7 +608,7 @@ test('a calendar year imported after the launch: reminders, 催办 and the bulle
   expect(updated.config.calendar).toEqual(known);
   expect(updated.schedule.map((s) => formatShanghai(new Date(s.at)))).toEqual(['2018-05-14 17:00']);
   await expect(cycles.updateCalendar(V, { by: COORDINATOR, ...change })).rejects.toMatchObject({
-    code: 'INVALID_SPEC',
+    code: 'CALENDAR_UNCHANGED',
     message: `督办周期 ${V} 的工作日日历已是如此，无需更新`,
   });
   expect((await assignment.query(statusQuery)).warnings).toEqual([]);

@@ -4,9 +4,11 @@
  * Monday. The calendar years here are written out from those notices, not taken from the data package (its
  * conversion is checked against the same notice in calendar-years.unit.test.ts).
  */
+import { updateCalendarPayloadSchema } from '../../workflows/assignment/payloads';
 import {
   addWorkingDays,
   calendarSlice,
+  calendarSliceProblem,
   describeUnknownYears,
   isWorkingDay,
   knownYears,
@@ -14,6 +16,7 @@ import {
   previousWorkingDay,
   weekdayOf,
   workingDaysBetween,
+  type WorkingCalendar,
   type YearDates,
 } from '../../domain/working-days';
 
@@ -224,5 +227,38 @@ describe('a slice', () => {
     expect(() => calendarSlice({ from: '2017-01-01', to: '2017-12-31' }, [YEAR_2017, YEAR_2017])).toThrow(
       'calendar year 2017 given twice: pass each year once',
     );
+  });
+});
+
+describe('calendarSliceProblem: a slice from outside, checked before a clock counts on it', () => {
+  const good = calendarSlice({ from: '2017-01-01', to: '2017-12-31' }, [YEAR_2017]);
+
+  it('finds nothing wrong with what calendarSlice makes', () => {
+    expect(calendarSliceProblem(good)).toBeUndefined();
+  });
+
+  it('names each way a slice can be wrong', () => {
+    const cases: Array<[Partial<WorkingCalendar>, string]> = [
+      [{ from: '2018-01-01' }, '起始日期 2018-01-01 晚于结束日期 2017-12-31'],
+      [
+        { holidays: ['2017-10-03', '2017-10-02'] },
+        'holidays（放假） 须按日期升序排列且不重复（2017-10-03 在 2017-10-02 之前）',
+      ],
+      [{ holidays: ['2017-10-01'] }, 'holidays（放假） 的 2017-10-01 是周末，不应列入'],
+      [{ workdays: ['2017-09-29'] }, 'workdays（调休上班） 的 2017-09-29 是工作日，不应列入'],
+      [{ holidays: ['2018-01-01'] }, 'holidays（放假） 的 2018-01-01 不在 2017-01-01 至 2017-12-31 之内'],
+      [{ unknownYears: [2019] }, 'unknownYears 的 2019 不在 2017–2017 年之内'],
+    ];
+    for (const [change, problem] of cases) expect(calendarSliceProblem({ ...good, ...change })).toBe(problem);
+  });
+
+  it('refuses an update payload whose calendar is so, naming the problem', () => {
+    const result = updateCalendarPayloadSchema.safeParse({
+      by: '市政府督查室',
+      calendar: { ...good, holidays: [...good.holidays].reverse() },
+      reason: '导入',
+    });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.message).toMatch(/^工作日日历有误：holidays（放假） 须按日期升序排列且不重复/);
   });
 });

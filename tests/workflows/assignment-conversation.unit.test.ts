@@ -735,6 +735,35 @@ describe('the coordinator changes a running item (调整督办规则, 调整配�
     ]);
   });
 
+  test('a calendar given during a pause: what came due in the pause is still sent once on resume', () => {
+    const weekendsOnly = { ...CALENDAR_2017, holidays: [], workdays: [], unknownYears: [2017, 2018] };
+    const launched: AssignmentEvent = {
+      type: 'TaskAssigned',
+      version: 2,
+      at: assigned.at,
+      spec: { ...spec, calendar: weekendsOnly },
+    };
+    const { state } = play(
+      [
+        report('2017-01-20', '2017-01'),
+        { type: 'PauseAssignment', now: at('2017-09-20', '10:00'), by: COORDINATOR, reason: '机构调整' },
+        {
+          type: 'UpdateCalendar',
+          now: at('2017-09-26', '12:00'),
+          by: COORDINATOR,
+          calendar: CALENDAR_2017,
+          reason: '导入2017年节假日安排',
+        },
+        { type: 'ResumeAssignment', now: at('2017-09-27', '10:00'), by: COORDINATOR, reason: '调整完毕' },
+      ],
+      [launched],
+    );
+    expect(timeline(runClock(state, at('2017-09-30', '23:00')).events)).toEqual([
+      '2017-09-27 10:00 DeadlineReminderSent 2017-Q3 advance',
+      '2017-09-30 09:00 DeadlineReminderSent 2017-Q3 due-day',
+    ]);
+  });
+
   test('a calendar update is refused when it is not the coordinator’s, changes nothing, or covers another span', () => {
     const update = {
       type: 'UpdateCalendar',
@@ -748,7 +777,7 @@ describe('the coordinator changes a running item (调整督办规则, 调整配�
       .thenRefused('NOT_COORDINATOR', /不能更新节假日安排；请由市质强委办公室办理/);
     given(assigned)
       .when({ ...update, calendar: CALENDAR_2017 } as AssignmentCommand)
-      .thenRefused('INVALID_SPEC', /工作日日历已是如此，无需更新/);
+      .thenRefused('CALENDAR_UNCHANGED', /工作日日历已是如此，无需更新/);
     given(assigned)
       .when({ ...update, calendar: { ...CALENDAR_2017, from: '2017-03-01' } } as AssignmentCommand)
       .thenRefused('INVALID_SPEC', /覆盖 2017-01-01 至 2018-12-31；新的日历（2017-03-01 至 2018-12-31）须覆盖同一时段/);

@@ -277,7 +277,8 @@ export type DomainErrorCode =
   | 'NOT_COOPERATING'
   | 'UNKNOWN_TARGET'
   | 'WRONG_MEASURE'
-  | 'SAME_UNIT';
+  | 'SAME_UNIT'
+  | 'CALENDAR_UNCHANGED';
 
 export class DomainError extends Error {
   constructor(
@@ -467,7 +468,7 @@ export function decide(command: AssignmentCommand, state: AssignmentState): Assi
         );
       }
       if (sameCalendar(calendar, spec.calendar)) {
-        throw new DomainError('INVALID_SPEC', `任务 ${spec.ref} 的工作日日历已是如此，无需更新`);
+        throw new DomainError('CALENDAR_UNCHANGED', `任务 ${spec.ref} 的工作日日历已是如此，无需更新`);
       }
       return [{ type: 'WorkingCalendarUpdated', version: 1, at, by: command.by, calendar, reason: command.reason }];
     }
@@ -1079,7 +1080,8 @@ export function evolve(state: AssignmentState, event: AssignmentEvent): Assignme
       return {
         ...next,
         ...(next.spec && { spec: { ...next.spec, calendar: event.calendar } }),
-        calendarUpdatedAt: event.at,
+        // paused, what comes due during the pause is still sent once on resume: the cut is where the pause began
+        calendarUpdatedAt: next.paused && next.paused.at < event.at ? next.paused.at : event.at,
       };
     case 'CooperatingUnitsChanged':
       return {

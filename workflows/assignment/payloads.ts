@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { isCalendarDate } from '../../domain/calendar';
+import { calendarSliceProblem } from '../../domain/working-days';
 import { evidenceRefSchema } from '../../domain/evidence/ref';
 import { boundedText } from '../../domain/text';
 import { LIMITS, unitName } from './caller';
@@ -161,17 +162,26 @@ export const changePolicyPayloadSchema = z
   .strict();
 export type ChangePolicyPayload = z.infer<typeof changePolicyPayloadSchema>;
 
+/**
+ * A working-day calendar slice as an update carries it (the cycle's, then each assignment's): bounded, and shaped as
+ * `calendarSlice` makes one, so the clock never counts on lists it cannot search.
+ */
+export const calendarPayloadSchema = workingCalendarSchema
+  .extend({
+    holidays: z.array(calendarDate).max(LIMITS.calendarDates),
+    workdays: z.array(calendarDate).max(LIMITS.calendarDates),
+    unknownYears: z.array(z.number().int()).max(50),
+  })
+  .superRefine((c, ctx) => {
+    const problem = calendarSliceProblem(c);
+    if (problem) ctx.addIssue({ code: 'custom', message: `工作日日历有误：${problem}` });
+  });
+
 /** 更新节假日安排: the working-day calendar of the item's span, as the calendar years now known cut it. */
 export const updateCalendarPayloadSchema = z
   .object({
     by: byCoordinator,
-    calendar: workingCalendarSchema
-      .extend({
-        holidays: z.array(calendarDate).max(LIMITS.calendarDates),
-        workdays: z.array(calendarDate).max(LIMITS.calendarDates),
-        unknownYears: z.array(z.number().int().min(1949).max(2200)).max(50),
-      })
-      .refine((c) => c.from <= c.to, { message: '日历的起始日期（from）不能晚于结束日期（to）' }),
+    calendar: calendarPayloadSchema,
     reason: boundedText('更新原因', LIMITS.comment, { multiline: true }),
   })
   .strict();

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { boundedText } from '../../domain/text';
 import { LIMITS } from '../assignment/caller';
 import type { Called } from '../assignment/messages';
+import { calendarPayloadSchema } from '../assignment/payloads';
 import { cycleConfigSchema, type BulletinSchedule, type CycleConfig } from './events';
 
 export const cycleInputSchema = z.object({
@@ -48,13 +49,7 @@ export type CycleNotice = z.infer<typeof cycleNoticeSchema>;
 export const cycleCalendarSchema = z
   .object({
     by,
-    calendar: cycleConfigSchema.shape.calendar
-      .extend({
-        holidays: cycleConfigSchema.shape.calendar.shape.holidays.max(LIMITS.calendarDates),
-        workdays: cycleConfigSchema.shape.calendar.shape.workdays.max(LIMITS.calendarDates),
-        unknownYears: cycleConfigSchema.shape.calendar.shape.unknownYears.max(50),
-      })
-      .refine((c) => c.from <= c.to, { message: '日历的起始日期（from）不能晚于结束日期（to）' }),
+    calendar: calendarPayloadSchema,
     reason: boundedText('更新原因', LIMITS.comment, { multiline: true }),
   })
   .strict();

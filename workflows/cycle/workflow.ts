@@ -87,9 +87,14 @@ export interface CycleCarry {
   resumedAt?: string;
   /** The working-day calendar since it was last replaced (CycleCalendarUpdated); the launch's before. */
   calendar?: WorkingCalendar;
+  /** When it was last replaced: a bulletin due by then waits a little for the assignments to count again. */
+  recountedAt?: string;
 }
 
-/** How long after a resume a held-back bulletin waits, so the assignments' catch-up notices are in it. */
+/**
+ * How long after a resume, or a calendar given, a bulletin due by then waits, so what the assignments catch up on (the
+ * notices held back, the steps the new calendar brings due) is in it.
+ */
 const RESUME_SETTLE_MS = 60 * 60 * 1000;
 
 export async function cycleWorkflow(input: CycleInput, carried?: CycleCarry): Promise<CycleView> {
@@ -107,6 +112,11 @@ export async function cycleWorkflow(input: CycleInput, carried?: CycleCarry): Pr
   let recording: Promise<void> = Promise.resolve();
   /** The configuration as it stands: the launch's, with the calendar last given to the cycle. */
   const current = () => (state.calendar ? { ...config, calendar: state.calendar } : config);
+  /** Until when a bulletin waits after the last resume or calendar given (0: it need not wait). */
+  const settledAt = () =>
+    Math.max(...[state.resumedAt, state.recountedAt].map((at) => (at ? new Date(at).getTime() + RESUME_SETTLE_MS : 0)));
+  /** Calendars are given one after another, each to every assignment before the next: they arrive in order. */
+  let recounting: Promise<void> = Promise.resolve();
 
   const view = (): CycleView => ({
     cycleId,
@@ -300,29 +310,36 @@ export async function cycleWorkflow(input: CycleInput, carried?: CycleCarry): Pr
             `新的日历（${calendar.from} 至 ${calendar.to}）须覆盖同一时段`,
         );
       }
-      if (sameCalendar(calendar, held)) refuse('INVALID_SPEC', `督办周期 ${cycleId} 的工作日日历已是如此，无需更新`);
+      if (sameCalendar(calendar, held))
+        refuse('CALENDAR_UNCHANGED', `督办周期 ${cycleId} 的工作日日历已是如此，无需更新`);
     },
     async ({ by, calendar, reason }, at, caller) => {
-      // a bulletin not yet issued goes after its period's last ladder step as the new calendar counts it
-      const schedule = state.schedule.map((p) =>
-        state.bulletins.some((b) => b.period === p.key)
-          ? p
-          : { ...p, at: bulletinInstant({ ...config, calendar }, p.lastDue).toISOString() },
-      );
-      await record(
-        { type: 'CycleCalendarUpdated', version: 1, at, by, calendar, reason, schedule },
-        () => {
-          state.calendar = calendar;
-          state.schedule = schedule;
-        },
-        caller,
-      );
-      await broadcastToCycle({
-        cycleId,
-        action: 'calendar',
-        payload: { by, calendar, reason, ...(caller && { actor: caller }) },
-        requestId: `${stream}#${state.seq}`,
+      const turn = recounting.then(async () => {
+        if (sameCalendar(calendar, current().calendar)) return; // the same calendar, given just before this one
+        // a bulletin not yet issued goes after its period's last ladder step as the new calendar counts it
+        const schedule = state.schedule.map((p) =>
+          state.bulletins.some((b) => b.period === p.key)
+            ? p
+            : { ...p, at: bulletinInstant({ ...config, calendar }, p.lastDue).toISOString() },
+        );
+        await record(
+          { type: 'CycleCalendarUpdated', version: 1, at, by, calendar, reason, schedule },
+          () => {
+            state.calendar = calendar;
+            state.schedule = schedule;
+            state.recountedAt = at;
+          },
+          caller,
+        );
+        await broadcastToCycle({
+          cycleId,
+          action: 'calendar',
+          payload: { by, calendar, reason, ...(caller && { actor: caller }) },
+          requestId: `${stream}#${state.seq}`,
+        });
       });
+      recounting = turn.catch(() => undefined);
+      await turn;
     },
   );
   setHandler(cycleStatusQuery, view);
@@ -387,16 +404,20 @@ export async function cycleWorkflow(input: CycleInput, carried?: CycleCarry): Pr
   // 督查通报: each period's, after its last escalation step; a paused cycle issues nothing until it resumes.
   for (const period of state.schedule) {
     if (state.bulletins.some((b) => b.period === period.key)) continue;
-    // the period's time as the schedule now says: a calendar replaced meanwhile may move it
+    // the period's time as the schedule now says: a calendar given meanwhile may move it
     const dueOf = () => new Date(state.schedule.find((p) => p.key === period.key)?.at ?? period.at).getTime();
-    while (state.status !== 'cancelled' && now().getTime() < dueOf()) {
-      const due = dueOf();
-      await condition(() => state.status === 'cancelled' || dueOf() !== due, due - now().getTime());
-    }
-    await condition(() => state.status !== 'paused');
-    const settled = state.resumedAt ? new Date(state.resumedAt).getTime() + RESUME_SETTLE_MS : 0;
-    while (state.status === 'running' && now().getTime() < settled) {
-      await condition(() => state.status !== 'running', settled - now().getTime());
+    for (;;) {
+      while (state.status !== 'cancelled' && now().getTime() < dueOf()) {
+        const due = dueOf();
+        await condition(() => state.status === 'cancelled' || dueOf() !== due, due - now().getTime());
+      }
+      await condition(() => state.status !== 'paused');
+      while (state.status === 'running' && now().getTime() < settledAt()) {
+        const settled = settledAt();
+        await condition(() => state.status !== 'running' || settledAt() !== settled, settled - now().getTime());
+      }
+      // a calendar given while this one waited may have moved it later: wait for it again
+      if (state.status === 'cancelled' || now().getTime() >= dueOf()) break;
     }
     if (state.status === 'cancelled') break;
     const issuedAt = now().toISOString();
