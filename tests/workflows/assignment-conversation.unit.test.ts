@@ -658,15 +658,15 @@ describe('the coordinator changes a running item (调整督办规则, 调整配�
       .thenRefused('INVALID_SPEC', /督办规则已是如此/);
   });
 
+  /** Launched before 2017's notice was known: weekends only. The fixture's own calendar is the notice's. */
+  const launched: AssignmentEvent = {
+    type: 'TaskAssigned',
+    version: 2,
+    at: assigned.at,
+    spec: { ...spec, calendar: { ...CALENDAR_2017, holidays: [], workdays: [], unknownYears: [2017, 2018] } },
+  };
+
   test('a calendar year known since the launch: the clock counts its working days from then on', () => {
-    // Launched before 2017's notice was known: weekends only. The fixture's own calendar is the notice's.
-    const weekendsOnly = { ...CALENDAR_2017, holidays: [], workdays: [], unknownYears: [2017, 2018] };
-    const launched: AssignmentEvent = {
-      type: 'TaskAssigned',
-      version: 2,
-      at: assigned.at,
-      spec: { ...spec, calendar: weekendsOnly },
-    };
     const reported = play([report('2017-01-20', '2017-01')], [launched]);
     const untilUpdate = runClock(reported.state, at('2017-09-26', '12:00'));
     expect(timeline(untilUpdate.events)).toEqual(['2017-09-25 09:00 DeadlineReminderSent 2017-Q3 advance']);
@@ -706,13 +706,6 @@ describe('the coordinator changes a running item (调整督办规则, 调整配�
   });
 
   test('a reminder whose day had passed when the calendar changed is not sent late', () => {
-    const weekendsOnly = { ...CALENDAR_2017, holidays: [], workdays: [], unknownYears: [2017, 2018] };
-    const launched: AssignmentEvent = {
-      type: 'TaskAssigned',
-      version: 2,
-      at: assigned.at,
-      spec: { ...spec, calendar: weekendsOnly },
-    };
     const reported = play([report('2017-01-20', '2017-01')], [launched]);
     // The week before 09-30 off: five working days before it now fall on 09-22, two days before the update.
     const weekOff = {
@@ -736,13 +729,6 @@ describe('the coordinator changes a running item (调整督办规则, 调整配�
   });
 
   test('a calendar given during a pause: what came due in the pause is still sent once on resume', () => {
-    const weekendsOnly = { ...CALENDAR_2017, holidays: [], workdays: [], unknownYears: [2017, 2018] };
-    const launched: AssignmentEvent = {
-      type: 'TaskAssigned',
-      version: 2,
-      at: assigned.at,
-      spec: { ...spec, calendar: weekendsOnly },
-    };
     const { state } = play(
       [
         report('2017-01-20', '2017-01'),
