@@ -22,7 +22,8 @@ import { withTransaction } from '../infra/postgres';
 import type { AssignmentSpecV3, ItemTarget, ReportingPeriodSpec } from '../workflows/assignment/events';
 import { assignmentSpecV3Schema } from '../workflows/assignment/events';
 import { DEFAULT_CONVERSATION } from '../workflows/assignment/policy';
-import { cycleStream, type CycleConfig } from '../workflows/cycle/events';
+import { carryOf, type CycleCarry } from '../workflows/cycle/carry';
+import { cycleEventSchema, cycleStream, type CycleConfig } from '../workflows/cycle/events';
 import {
   cancelCycleUpdate,
   cycleStatusQuery,
@@ -160,8 +161,9 @@ export class CycleService {
   /**
    * 发布: stores the cycle and its items in one transaction, then starts the cycle's workflow, which starts the
    * assignments. The same cycle launched again from the same table starts nothing twice: the stored launch is
-   * found, and the workflow (already running, or started again, as stored, when the first launch stopped before it)
-   * goes on from where it was — on a later day too, when the table prepared again has a calendar from that day and
+   * found, and the workflow (already running; started again, as stored, when the first launch stopped before it; or
+   * started again from the cycle's stored events when its run was ended from outside — terminated — with its launch,
+   * pauses, calendar and bulletins as they were) goes on from where it was — on a later day too, when the table prepared again has a calendar from that day and
    * no periods before it (`sameTable`). From another table it is refused.
    */
   async launch({ cycleId, config, items, launchedBy, plan, planSource }: LaunchRequest): Promise<LaunchResult> {
@@ -219,16 +221,18 @@ export class CycleService {
       );
       return { fresh: true, input: launched };
     });
+    // A cycle launched before whose workflow was ended from outside (terminated) starts again from its stored events.
+    const carried = fresh ? undefined : await this.storedCarry(cycleId);
     const handle = await this.options.client.workflow
       .start<typeof cycleWorkflow>('cycleWorkflow', {
         taskQueue: this.options.taskQueue,
         workflowId: cycleWorkflowId(cycleId),
-        args: [input],
+        args: carried ? [input, carried] : [input],
         workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
       })
       .catch((error: unknown) => {
-        // A cycle whose workflow has ended (finished, cancelled) is not started again.
+        // A cycle whose workflow has ended of itself (finished, withdrawn) is not started again.
         if ((error as Error).name === 'WorkflowExecutionAlreadyStartedError') {
           return this.options.client.workflow.getHandle<typeof cycleWorkflow>(cycleWorkflowId(cycleId));
         }
@@ -242,6 +246,16 @@ export class CycleService {
    * batch in hand, as its activity's last heartbeat gives them (at most a second old), so a launch's progress moves
    * by the assignment, not by the batch of LAUNCH_BATCH the workflow counts.
    */
+  /** The state the cycle's stored events leave it in (workflows/cycle/carry.ts); none before its first event. */
+  private async storedCarry(cycleId: string): Promise<CycleCarry | undefined> {
+    const { rows } = await this.options.pool.query<{ seq: number; payload: unknown }>(
+      'SELECT seq, payload FROM assignment_events WHERE assignment_id = $1 ORDER BY seq',
+      [cycleStream(cycleId)],
+    );
+    if (rows.length === 0) return undefined;
+    return carryOf(rows.map((r) => ({ seq: r.seq, event: cycleEventSchema.parse(r.payload) })));
+  }
+
   async status(cycleId: string): Promise<CycleView> {
     const handle = this.options.client.workflow.getHandle<typeof cycleWorkflow>(cycleWorkflowId(cycleId));
     try {

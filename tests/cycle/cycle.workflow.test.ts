@@ -644,3 +644,47 @@ test('a calendar year imported after the launch: reminders, 催办 and the bulle
   ]);
   expect(firstBreak(assignmentEvents)).toBeUndefined();
 });
+
+/** Cycle U: its workflow ended from outside (terminated) after its first bulletin, then launched again. */
+const U = `${run}-u`;
+const U_ITEM = itemOf(U, '五.(一)', '市水务局', [
+  { key: '2018-06', label: '2018年6月', due: '2018-06-29' },
+  { key: '2018-07', label: '2018年7月', due: '2018-07-31' },
+]);
+
+test('a cycle whose workflow was terminated, launched again, goes on from its stored events: nothing twice', async () => {
+  await skipTo(env, '2018-05-16', '10:00');
+  await launched(U, [U_ITEM]);
+  await skipTo(env, '2018-07-13', '09:00');
+  const cycle = env.client.workflow.getHandle(`cycle:${U}`);
+  const issued = (b: { period: string; issuedAt: string }) => [b.period, formatShanghai(new Date(b.issuedAt))];
+  expect((await cycle.query(cycleStatusQuery)).bulletins.map(issued)).toEqual([['2018-06', '2018-07-12 17:00']]);
+  const { runId: first } = await cycle.describe();
+  await cycle.terminate('误操作终止');
+
+  const { fresh, handle } = await cycles.launch({
+    cycleId: U,
+    config: configOf(`测试周期 ${U}`),
+    items: [U_ITEM],
+    launchedBy: COORDINATOR,
+  });
+  expect(fresh).toBe(false);
+  const again = await handle.describe();
+  expect([again.status.name, again.runId === first]).toEqual(['RUNNING', false]);
+  expect(await handle.query(cycleStatusQuery)).toMatchObject({ status: 'running', started: 1, existing: 0 });
+  expect((await handle.query(cycleStatusQuery)).bulletins.map(issued)).toEqual([['2018-06', '2018-07-12 17:00']]);
+
+  await skipTo(env, '2018-08-14', '09:00');
+  expect((await handle.query(cycleStatusQuery)).bulletins.map(issued)).toEqual([
+    ['2018-06', '2018-07-12 17:00'],
+    ['2018-07', '2018-08-13 17:00'],
+  ]);
+  const stored = await storedEvents(pool, `cycle:${U}`);
+  expect(stored.map(({ seq, event, meta }) => [seq, event.type, meta?.runId === first])).toEqual([
+    [1, 'CycleLaunched', true],
+    [2, 'CycleAssignmentsStarted', true],
+    [3, 'BulletinIssued', true],
+    [4, 'BulletinIssued', false],
+  ]);
+  expect(firstBreak(stored)).toBeUndefined();
+});

@@ -23,7 +23,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
 import type { Activities } from '../../activities/types';
 import { describeIssues } from '../../domain/validation';
-import type { BulletinSchedule, CycleEvent, RecordedCycleEvent } from './events';
+import type { CycleEvent, RecordedCycleEvent } from './events';
 import { cycleStream } from './events';
 import { calledSchema, type Caller } from '../assignment/caller';
 import type { Called } from '../assignment/messages';
@@ -46,7 +46,9 @@ import {
 } from './messages';
 import { UNTIL_IT_WORKS } from '../retry';
 import { bulletinInstant } from './schedule';
-import { sameCalendar, type WorkingCalendar } from '../../domain/working-days';
+import { carryOf, type CycleCarry } from './carry';
+export type { CycleCarry } from './carry';
+import { sameCalendar } from '../../domain/working-days';
 
 const { recordEvents, deliverNotices } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -72,25 +74,6 @@ export const LAUNCH_BATCH = 500;
  */
 export const SCHEDULE_WITH_STARTS = 'schedule-with-starts';
 
-/** What a cycle carries into its next run when it continues as new. */
-export interface CycleCarry {
-  status: CycleStatus;
-  launched: number;
-  started: number;
-  existing: number;
-  seq: number;
-  schedule: BulletinSchedule[];
-  bulletins: CycleView['bulletins'];
-  paused?: CycleView['paused'];
-  cancelled?: CycleView['cancelled'];
-  /** When the cycle last resumed: a bulletin held back by the pause waits a little for the catch-up to be stored. */
-  resumedAt?: string;
-  /** The working-day calendar since it was last replaced (CycleCalendarUpdated); the launch's before. */
-  calendar?: WorkingCalendar;
-  /** When it was last replaced: a bulletin due by then waits a little for the assignments to count again. */
-  recountedAt?: string;
-}
-
 /**
  * How long after a resume, or a calendar given, a bulletin due by then waits, so what the assignments catch up on (the
  * notices held back, the steps the new calendar brings due) is in it.
@@ -100,15 +83,7 @@ const RESUME_SETTLE_MS = 60 * 60 * 1000;
 export async function cycleWorkflow(input: CycleInput, carried?: CycleCarry): Promise<CycleView> {
   const { cycleId, config, items, tableHash, launchedBy } = parse(cycleInputSchema, input);
   const stream = cycleStream(cycleId);
-  const state: CycleCarry = carried ?? {
-    status: 'launching',
-    launched: 0,
-    started: 0,
-    existing: 0,
-    seq: 0,
-    schedule: [],
-    bulletins: [],
-  };
+  const state: CycleCarry = carried ?? carryOf([]);
   let recording: Promise<void> = Promise.resolve();
   /** The configuration as it stands: the launch's, with the calendar last given to the cycle. */
   const current = () => (state.calendar ? { ...config, calendar: state.calendar } : config);
