@@ -14,6 +14,7 @@ import { calendarSlice, isWorkingDay, workingDaysBetween } from '../../domain/wo
 import { loadCalendarYears } from '../../infra/calendar-store';
 import { checkPostgres, createPool } from '../../infra/postgres';
 import { statusQuery } from '../../workflows/assignment/messages';
+import { dubanIn } from '../support/duban-cli';
 import { smallPlan } from '../support/small-plan';
 import { config, startStackWorker, uniqueId } from '../support/stack';
 
@@ -41,17 +42,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function duban(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: (s) => (stdout += s.toString()),
-    stderr: (s) => (stderr += s),
-    cwd: dir,
-    env: { ...process.env, DATABASE_URL: databaseUrl },
-  });
-  return { code, stdout, stderr };
-}
+/** `duban …` in-process, on this file's schema (made in beforeAll, hence looked up at each call). */
+const duban = (...args: string[]) => dubanIn(() => dir, { DATABASE_URL: databaseUrl })(...args);
 
 const NOTICE_2027 = '国务院办公厅关于2027年部分节假日安排的通知';
 
@@ -182,18 +174,7 @@ test('PostgreSQL not answering: the command says which server, and fails', async
 test('a running cycle that reaches into the year imported is counted again on its dates, in its coordinator’s name', async () => {
   const taskQueue = uniqueId('calendar-cycle');
   const stack = await startStackWorker(pool, taskQueue);
-  const withQueue = { DATABASE_URL: databaseUrl, TEMPORAL_TASK_QUEUE: taskQueue };
-  const run = async (...args: string[]) => {
-    let stdout = '';
-    let stderr = '';
-    const code = await main(args, {
-      stdout: (s) => (stdout += s.toString()),
-      stderr: (s) => (stderr += s),
-      cwd: dir,
-      env: { ...process.env, ...withQueue },
-    });
-    return { code, stdout, stderr };
-  };
+  const run = dubanIn(() => dir, { DATABASE_URL: databaseUrl, TEMPORAL_TASK_QUEUE: taskQueue });
   try {
     const cycleId = uniqueId('cal');
     writeFileSync(path.join(dir, 'plan-2028.txt'), smallPlan(2028));
