@@ -6,6 +6,7 @@
  */
 
 import { basename, extname } from 'node:path';
+import type { Pool } from 'pg';
 import { chineseMonthDay, formatShanghai, isoDate, type CalendarDate } from '../domain/calendar';
 import { CalendarFileError, parseCalendarCsv, parseCalendarJson } from '../domain/calendar-file';
 import { CALENDAR_PACKAGE, mergeCalendarYears, packageCalendarYears, packageCoverage } from '../domain/calendar-years';
@@ -155,42 +156,48 @@ async function calendarImport(argv: string[], io: Io): Promise<number> {
     io.stderr(`duban：${e.message}\n`);
     return 2;
   }
-  const { saved, replaced, cycleIds, years } = await withPool(io, async (pool) => ({
-    ...(await saveCalendarYear(pool, year, basename(file))),
-    cycleIds: await cyclesReachingYear(pool, year),
-    years: await loadCalendarYears(pool),
-  }));
-  const all = mergeCalendarYears(packageCalendarYears(), [saved]);
-  const inPackage = packageCalendarYears().some((y) => y.year === saved.year);
-  const weekdayHolidays = saved.holidays.filter((d) => !isWeekend(d)).length;
-  const lines = [
-    `已导入 ${saved.year} 年的节假日安排：放假 ${saved.holidays.length} 天（其中工作日 ${weekdayHolidays} 天），` +
-      `调休上班 ${saved.workdays.length} 天；全年工作日 ${workingDaysOfYear(saved.year, all)} 天。`,
-    `来源：${saved.source}`,
-  ];
-  if (replaced) {
-    lines.push(
-      `替换了 ${formatShanghai(replaced.importedAt)} 从 ${replaced.fileName} 导入的 ${saved.year} 年日期（来源：${replaced.source}）。`,
-    );
-  } else if (inPackage) {
-    lines.push(`取代 ${CALENDAR_PACKAGE} 数据包中的 ${saved.year} 年日期。`);
-  } else {
-    lines.push(`此前 ${saved.year} 年没有日期，只按周末计算工作日。`);
-  }
-  io.stdout(`${lines.join('\n')}\n`);
+  return withPool(io, async (pool) => {
+    const { saved, replaced } = await saveCalendarYear(pool, year, basename(file));
+    const all = mergeCalendarYears(packageCalendarYears(), [saved]);
+    const inPackage = packageCalendarYears().some((y) => y.year === saved.year);
+    const weekdayHolidays = saved.holidays.filter((d) => !isWeekend(d)).length;
+    const lines = [
+      `已导入 ${saved.year} 年的节假日安排：放假 ${saved.holidays.length} 天（其中工作日 ${weekdayHolidays} 天），` +
+        `调休上班 ${saved.workdays.length} 天；全年工作日 ${workingDaysOfYear(saved.year, all)} 天。`,
+      `来源：${saved.source}`,
+    ];
+    if (replaced) {
+      lines.push(
+        `替换了 ${formatShanghai(replaced.importedAt)} 从 ${replaced.fileName} 导入的 ${saved.year} 年日期（来源：${replaced.source}）。`,
+      );
+    } else if (inPackage) {
+      lines.push(`取代 ${CALENDAR_PACKAGE} 数据包中的 ${saved.year} 年日期。`);
+    } else {
+      lines.push(`此前 ${saved.year} 年没有日期，只按周末计算工作日。`);
+    }
+    io.stdout(`${lines.join('\n')}\n`);
+    return recountCycles(io, pool, saved);
+  });
+}
+
+/**
+ * The running cycles whose span reaches into the year just stored, counted again on the years now known; Temporal is
+ * connected to only when there is one. Exits 1 when a cycle still launching was left alone.
+ */
+async function recountCycles(io: Io, pool: Pool, saved: YearDates): Promise<number> {
+  const cycleIds = await cyclesReachingYear(pool, saved);
   if (cycleIds.length === 0) {
     io.stdout(`没有运行中的督办周期排期到 ${saved.year} 年；此后启动的任务按新日历排期。\n`);
     return 0;
   }
+  const years = await loadCalendarYears(pool);
   const reason = `导入${saved.year}年节假日安排（${saved.source}）`;
-  const outcomes = await withPool(io, (pool) =>
-    withTemporal(io, (client, config) =>
-      new CycleService({ client, pool, taskQueue: config.TEMPORAL_TASK_QUEUE }).recountWorkingDays(
-        cycleIds,
-        years,
-        reason,
-        (o) => io.stderr(`duban：督办周期 ${o.cycleId}：${RECOUNT_WORD[o.outcome]}\n`),
-      ),
+  const outcomes = await withTemporal(io, (client, config) =>
+    new CycleService({ client, pool, taskQueue: config.TEMPORAL_TASK_QUEUE }).recountWorkingDays(
+      cycleIds,
+      years,
+      reason,
+      (o) => io.stderr(`duban：督办周期 ${o.cycleId}：${RECOUNT_WORD[o.outcome]}\n`),
     ),
   );
   const updated = outcomes.filter((o) => o.outcome === 'updated');
