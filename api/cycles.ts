@@ -163,8 +163,9 @@ export class CycleService {
    * assignments. The same cycle launched again from the same table starts nothing twice: the stored launch is
    * found, and the workflow (already running; started again, as stored, when the first launch stopped before it; or
    * started again from the cycle's stored events when its run was ended from outside — terminated — with its launch,
-   * pauses, calendar and bulletins as they were) goes on from where it was — on a later day too, when the table prepared again has a calendar from that day and
-   * no periods before it (`sameTable`). From another table it is refused.
+   * pauses, calendar and bulletins as they were) goes on from where it was — on a later day too, when the table
+   * prepared again has a calendar from that day and no periods before it (`sameTable`). From another table it is
+   * refused.
    */
   async launch({ cycleId, config, items, launchedBy, plan, planSource }: LaunchRequest): Promise<LaunchResult> {
     const specs = items.map((item) => ({ item, spec: specOf(item, cycleId, config) }));
