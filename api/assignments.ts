@@ -24,7 +24,8 @@ import {
   shanghaiDate,
 } from '../domain/calendar';
 import type { EvidenceRef } from '../domain/evidence/ref';
-import { calendarSlice, type YearDates } from '../domain/working-days';
+import { calendarSlice, sameCalendar, type YearDates } from '../domain/working-days';
+import { eachLimited } from '../infra/each-limited';
 import { boundedText, trimStrings } from '../domain/text';
 import { describeIssues } from '../domain/validation';
 import { decide, DEFAULT_LIGHTS, DomainError, initialState } from '../workflows/assignment/decider';
@@ -39,6 +40,7 @@ import {
   ASSIGNMENT_WORKFLOW_TYPE,
   acknowledgeUpdate,
   assignedUpdate,
+  updateCalendarUpdate,
   cancelUpdate,
   completeUpdate,
   pauseUpdate,
@@ -174,6 +176,49 @@ export class AssignmentService {
 
   constructor(private readonly options: AssignmentServiceOptions) {
     this.now = options.now ?? (() => new Date());
+  }
+
+  /**
+   * After a calendar year was imported: each running assignment on this service's task queue that belongs to no cycle
+   * (a cycle passes the calendar on itself) and whose calendar reaches into `year` gets its calendar cut again from
+   * `years`, in its coordinator's name, with `reason`. Counts what became of them: given the new calendar, already on
+   * it (or version 1, which counts calendar days), or ended meanwhile.
+   */
+  async recountWorkingDays(
+    year: YearDates,
+    years: readonly YearDates[],
+    reason: string,
+  ): Promise<{ updated: number; unchanged: number; closed: number }> {
+    const first = [`${year.year}-01-01`, ...year.holidays, ...year.workdays].sort()[0]!;
+    const last = `${year.year}-12-31`;
+    const counts = { updated: 0, unchanged: 0, closed: 0 };
+    const query =
+      `TaskQueue = '${this.options.taskQueue}' AND ExecutionStatus = 'Running' AND DubanCycle IS NULL ` +
+      `AND WorkflowType IN ('${ASSIGNMENT_WORKFLOW_TYPE}', 'assignmentWorkflow')`;
+    const ids: string[] = [];
+    for await (const info of this.options.client.workflow.list({ query })) ids.push(info.workflowId);
+    await eachLimited(ids, 16, async (id) => {
+      const handle = this.options.client.workflow.getHandle(id);
+      try {
+        const { spec } = await handle.query(statusQuery);
+        if (!spec || spec.version === 1 || spec.calendar.from > last || spec.calendar.to < first) {
+          counts.unchanged++;
+          return;
+        }
+        const calendar = calendarSlice({ from: spec.calendar.from, to: spec.calendar.to }, years);
+        if (sameCalendar(calendar, spec.calendar)) {
+          counts.unchanged++;
+          return;
+        }
+        await handle.executeUpdate(updateCalendarUpdate, { args: [{ by: spec.coordinator, calendar, reason }] });
+        counts.updated++;
+      } catch (error) {
+        // ended, or refused for its own state, between the listing and the update
+        if (!(error instanceof WorkflowNotFoundError || error instanceof WorkflowUpdateFailedError)) throw error;
+        counts.closed++;
+      }
+    });
+    return counts;
   }
 
   /** The office that assigns when a request names none: who a 交办 comes from. */

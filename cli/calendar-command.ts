@@ -11,6 +11,7 @@ import { chineseMonthDay, formatShanghai, isoDate, type CalendarDate } from '../
 import { CalendarFileError, parseCalendarCsv, parseCalendarJson } from '../domain/calendar-file';
 import { CALENDAR_PACKAGE, mergeCalendarYears, packageCalendarYears, packageCoverage } from '../domain/calendar-years';
 import { calendarSlice, isWeekend, weekdayOf, workingDaysBetween, type YearDates } from '../domain/working-days';
+import { AssignmentService } from '../api/assignments';
 import { CycleService, cyclesReachingYear, type CalendarRecount } from '../api/cycles';
 import {
   importedCalendarYears,
@@ -176,40 +177,43 @@ async function calendarImport(argv: string[], io: Io): Promise<number> {
       lines.push(`此前 ${saved.year} 年没有日期，只按周末计算工作日。`);
     }
     io.stdout(`${lines.join('\n')}\n`);
-    return recountCycles(io, pool, saved);
+    return recountRunning(io, pool, saved);
   });
 }
 
 /**
- * The running cycles whose span reaches into the year just stored, counted again on the years now known; Temporal is
- * connected to only when there is one. Exits 1 when a cycle still launching was left alone.
+ * What runs into the year just stored, counted again on the years now known: the cycles whose span reaches into it,
+ * and the assignments made one at a time. Exits 1 when a cycle still launching was left alone.
  */
-async function recountCycles(io: Io, pool: Pool, saved: YearDates): Promise<number> {
+async function recountRunning(io: Io, pool: Pool, saved: YearDates): Promise<number> {
   const cycleIds = await cyclesReachingYear(pool, saved);
-  if (cycleIds.length === 0) {
-    io.stdout(`没有运行中的督办周期排期到 ${saved.year} 年；此后启动的任务按新日历排期。\n`);
-    return 0;
-  }
   const years = await loadCalendarYears(pool);
   const reason = `导入${saved.year}年节假日安排（${saved.source}）`;
-  const outcomes = await withTemporal(io, (client, config) =>
-    new CycleService({ client, pool, taskQueue: config.TEMPORAL_TASK_QUEUE }).recountWorkingDays(
+  const { outcomes, single } = await withTemporal(io, async (client, config) => ({
+    outcomes: await new CycleService({ client, pool, taskQueue: config.TEMPORAL_TASK_QUEUE }).recountWorkingDays(
       cycleIds,
       years,
       reason,
       (o) => io.stderr(`duban：督办周期 ${o.cycleId}：${RECOUNT_WORD[o.outcome]}\n`),
     ),
-  );
+    single: await new AssignmentService({
+      client,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      coordinator: '',
+    }).recountWorkingDays(saved, years, reason),
+  }));
   const updated = outcomes.filter((o) => o.outcome === 'updated');
   const launching = outcomes.filter((o) => o.outcome === 'launching');
   io.stdout(
-    `已按新日历重新排期的督办周期 ${updated.length} 个` +
-      (updated.length > 0 ? `（${updated.map((o) => `${o.cycleId} 共 ${o.items} 项督办`).join('、')}）` : '') +
-      '：其中运行中的督办，提醒、催办和督查通报此后按新日历计算，已发出的不变；已办结、已撤销的不再排期。\n' +
+    (cycleIds.length === 0
+      ? `没有运行中的督办周期排期到 ${saved.year} 年。\n`
+      : `已按新日历重新排期的督办周期 ${updated.length} 个` +
+        (updated.length > 0 ? `（${updated.map((o) => `${o.cycleId} 共 ${o.items} 项督办`).join('、')}）` : '') +
+        '：其中运行中的督办，提醒、催办和督查通报此后按新日历计算，已发出的不变；已办结、已撤销的不再排期。\n') +
       (launching.length > 0
         ? `正在发布、未能更新：${launching.map((o) => o.cycleId).join('、')}——发布完成后请再次导入本文件。\n`
         : '') +
-      '单独交办的任务（不属于督办周期）保留交办时的日历；此后启动的任务按新日历排期。\n',
+      `单独交办的任务（不属于督办周期）：${single.updated} 项已按新日历重新排期。此后启动的任务按新日历排期。\n`,
   );
   return launching.length > 0 ? 1 : 0;
 }

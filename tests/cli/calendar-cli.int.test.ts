@@ -13,6 +13,7 @@ import { CALENDAR_PACKAGE, packageCalendarYears } from '../../domain/calendar-ye
 import { calendarSlice, isWorkingDay, workingDaysBetween } from '../../domain/working-days';
 import { loadCalendarYears } from '../../infra/calendar-store';
 import { checkPostgres, createPool } from '../../infra/postgres';
+import { AssignmentService } from '../../api/assignments';
 import { statusQuery } from '../../workflows/assignment/messages';
 import { dubanIn } from '../support/duban-cli';
 import { smallPlan } from '../support/small-plan';
@@ -42,8 +43,12 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** The task queue this file's commands look for running assignments on: none but its own. */
+const fileQueue = uniqueId('calendar-cli');
+
 /** `duban …` in-process, on this file's schema (made in beforeAll, hence looked up at each call). */
-const duban = (...args: string[]) => dubanIn(() => dir, { DATABASE_URL: databaseUrl })(...args);
+const duban = (...args: string[]) =>
+  dubanIn(() => dir, { DATABASE_URL: databaseUrl, TEMPORAL_TASK_QUEUE: fileQueue })(...args);
 
 const NOTICE_2027 = '国务院办公厅关于2027年部分节假日安排的通知';
 
@@ -83,7 +88,8 @@ test('a year the package does not know: imported, shown, and used by the calenda
       '已导入 2027 年的节假日安排：放假 19 天（其中工作日 12 天），调休上班 3 天；全年工作日 252 天。\n' +
       `来源：${NOTICE_2027}\n` +
       '此前 2027 年没有日期，只按周末计算工作日。\n' +
-      '没有运行中的督办周期排期到 2027 年；此后启动的任务按新日历排期。\n',
+      '没有运行中的督办周期排期到 2027 年。\n' +
+      '单独交办的任务（不属于督办周期）：0 项已按新日历重新排期。此后启动的任务按新日历排期。\n',
   });
 
   const shown = await duban('calendar', 'show', '2027');
@@ -125,7 +131,8 @@ test('importing a year again replaces it, and says what it replaced', async () =
         `^替换了 \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} 从 2027\\.json 导入的 2027 年日期（来源：${NOTICE_2027}）。$`,
       ),
     ),
-    '没有运行中的督办周期排期到 2027 年；此后启动的任务按新日历排期。',
+    '没有运行中的督办周期排期到 2027 年。',
+    '单独交办的任务（不属于督办周期）：0 项已按新日历重新排期。此后启动的任务按新日历排期。',
     '',
   ]);
   expect(await storedYear(2027)).toEqual([
@@ -171,7 +178,7 @@ test('PostgreSQL not answering: the command says which server, and fails', async
   expect(stderr).toMatch(/PostgreSQL/);
 });
 
-test('a running cycle that reaches into the year imported is counted again on its dates, in its coordinator’s name', async () => {
+test('a running cycle and an assignment made on its own that reach into the year imported are counted again on its dates, in their coordinator’s name', async () => {
   const taskQueue = uniqueId('calendar-cycle');
   const stack = await startStackWorker(pool, taskQueue);
   const run = dubanIn(() => dir, { DATABASE_URL: databaseUrl, TEMPORAL_TASK_QUEUE: taskQueue });
@@ -191,6 +198,24 @@ test('a running cycle that reaches into the year imported is counted again on it
       expect(view.warnings.filter((w) => w.startsWith('2028年'))).toHaveLength(1);
       expect(view.spec!.calendar.unknownYears).toContain(2028);
     }
+    // And one assignment made on its own (POST /assignments), outside any cycle, on the same queue.
+    const single = await new AssignmentService({
+      client: stack.client,
+      taskQueue,
+      coordinator: '市政府督查室',
+      calendarYears: () => loadCalendarYears(pool),
+    }).assign({ planId: uniqueId('single'), ref: '一', title: '单独交办的任务', unit: '市商务局', due: '2028-06-30' });
+    expect(single.warnings.filter((w) => w.startsWith('2028年'))).toEqual([
+      '2028年的法定节假日安排尚未导入，该年只按周末计算工作日；请用 `npx duban calendar import` 导入，本任务随即按节假日重新计算',
+    ]);
+    // visibility trails the start by a moment: the import finds the assignment by a visibility query
+    const visible = async () => {
+      for await (const info of stack.client.workflow.list({ query: `WorkflowId = '${single.assignmentId}'` })) {
+        if (info.workflowId === single.assignmentId) return true;
+      }
+      return false;
+    };
+    for (let i = 0; !(await visible()) && i < 100; i++) await new Promise((resolve) => setTimeout(resolve, 100));
 
     const notice = '国务院办公厅关于2028年部分节假日安排的通知（测试用）';
     writeFileSync(
@@ -211,7 +236,11 @@ test('a running cycle that reaches into the year imported is counted again on it
       `已按新日历重新排期的督办周期 1 个（${cycleId} 共 ${rows.length} 项督办）：其中运行中的督办，提醒、催办和督查通报此后按新日历计算，` +
         '已发出的不变；已办结、已撤销的不再排期。\n',
     );
+    expect(imported.stdout).toContain('单独交办的任务（不属于督办周期）：1 项已按新日历重新排期。');
     expect(imported.code).toBe(0);
+    const singleNow = await stack.client.workflow.getHandle(single.assignmentId).query(statusQuery);
+    expect(singleNow.warnings).toEqual([]);
+    expect(singleNow.spec!.calendar.holidays).toContain('2028-01-03');
 
     const reason = `导入2028年节假日安排（${notice}）`;
     for (const [i, view] of (await views()).entries()) {
@@ -232,6 +261,7 @@ test('a running cycle that reaches into the year imported is counted again on it
     const again = await run('calendar', 'import', '2028.json');
     expect(again.stderr).toBe(`duban：督办周期 ${cycleId}：日历不变\n`);
     expect(again.stdout).toContain('已按新日历重新排期的督办周期 0 个：');
+    expect(again.stdout).toContain('单独交办的任务（不属于督办周期）：0 项已按新日历重新排期。');
     const cycleEvents = await pool.query<{ type: string }>(
       `SELECT type FROM assignment_events WHERE assignment_id = $1 ORDER BY seq`,
       [`cycle:${cycleId}`],
@@ -244,4 +274,4 @@ test('a running cycle that reaches into the year imported is counted again on it
   } finally {
     await stack.stop();
   }
-});
+}, 60_000);

@@ -570,7 +570,7 @@ function calendarWarnings(unknownYears: readonly number[], cycleId: string | und
     (year) =>
       `${year}年的法定节假日安排尚未导入，该年只按周末计算工作日；请用 \`npx duban calendar import\` 导入，` +
       (cycleId === undefined
-        ? '此后新交办的任务按节假日计算'
+        ? '本任务随即按节假日重新计算'
         : `督办周期 ${cycleId} 的任务（包括本任务）随即按节假日重新计算`),
   );
 }
