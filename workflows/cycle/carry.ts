@@ -26,64 +26,65 @@ export interface CycleCarry {
   recountedAt?: string;
 }
 
+/** A cycle about to be launched: nothing started, nothing issued. */
+function launching(): CycleCarry {
+  return { status: 'launching', launched: 0, started: 0, existing: 0, seq: 0, schedule: [], bulletins: [] };
+}
+
 /**
- * The state a cycle's events leave it in, to start its workflow again from: `launched` counts as done only once its
- * assignments were all started (CycleAssignmentsStarted); before that, a launch taken up again starts the batches
- * again and counts what is already running. `seq` is the last event's, so the next one follows it in the stream.
- * No events: a cycle about to be launched.
+ * What event `seq` of the cycle's stream does to its state, in place: the workflow applies each event it records
+ * with this, and `carryOf` folds a stored stream with it, so the two cannot tell the story differently.
+ */
+export function evolveCarry(carry: CycleCarry, seq: number, event: CycleEvent): void {
+  carry.seq = seq;
+  switch (event.type) {
+    case 'CycleAssignmentsStarted':
+      // every item of the table was either started or found running
+      Object.assign(carry, {
+        status: 'running',
+        launched: event.started + event.existing,
+        started: event.started,
+        existing: event.existing,
+        schedule: event.schedule,
+      });
+      return;
+    case 'CyclePaused':
+      carry.status = 'paused';
+      carry.paused = { at: event.at, by: event.by, reason: event.reason };
+      return;
+    case 'CycleResumed':
+      carry.status = 'running';
+      carry.resumedAt = event.at;
+      delete carry.paused;
+      return;
+    case 'CycleCancelled':
+      carry.status = 'cancelled';
+      carry.cancelled = { at: event.at, by: event.by, reason: event.reason };
+      return;
+    case 'CycleCalendarUpdated':
+      carry.calendar = event.calendar;
+      carry.schedule = event.schedule;
+      carry.recountedAt = event.at;
+      return;
+    case 'BulletinIssued': {
+      const label = carry.schedule.find((p) => p.key === event.period)?.label ?? event.bulletin.period.label;
+      carry.bulletins.push({ period: event.period, label, issuedAt: event.at });
+      return;
+    }
+    case 'CycleLaunched':
+    case 'CycleNoticeSent':
+      return;
+  }
+}
+
+/**
+ * The state a cycle's stored events leave it in, to start its workflow again from: `launched` counts as done only
+ * once its assignments were all started (CycleAssignmentsStarted); before that, a launch taken up again starts the
+ * batches again and counts what is already running. `seq` is the last event's, so the next one follows it in the
+ * stream. No events: a cycle about to be launched.
  */
 export function carryOf(events: ReadonlyArray<{ seq: number; event: CycleEvent }>): CycleCarry {
-  const carry: CycleCarry = {
-    status: 'launching',
-    launched: 0,
-    started: 0,
-    existing: 0,
-    seq: 0,
-    schedule: [],
-    bulletins: [],
-  };
-  let items = 0;
-  for (const { seq, event } of events) {
-    carry.seq = seq;
-    switch (event.type) {
-      case 'CycleLaunched':
-        items = event.items;
-        break;
-      case 'CycleAssignmentsStarted':
-        Object.assign(carry, {
-          status: 'running',
-          launched: items,
-          started: event.started,
-          existing: event.existing,
-          schedule: event.schedule,
-        });
-        break;
-      case 'CyclePaused':
-        carry.status = 'paused';
-        carry.paused = { at: event.at, by: event.by, reason: event.reason };
-        break;
-      case 'CycleResumed':
-        carry.status = 'running';
-        carry.resumedAt = event.at;
-        delete carry.paused;
-        break;
-      case 'CycleCancelled':
-        carry.status = 'cancelled';
-        carry.cancelled = { at: event.at, by: event.by, reason: event.reason };
-        break;
-      case 'CycleCalendarUpdated':
-        carry.calendar = event.calendar;
-        carry.schedule = event.schedule;
-        carry.recountedAt = event.at;
-        break;
-      case 'BulletinIssued': {
-        const label = carry.schedule.find((p) => p.key === event.period)?.label ?? event.bulletin.period.label;
-        carry.bulletins.push({ period: event.period, label, issuedAt: event.at });
-        break;
-      }
-      case 'CycleNoticeSent':
-        break;
-    }
-  }
+  const carry = launching();
+  for (const { seq, event } of events) evolveCarry(carry, seq, event);
   return carry;
 }

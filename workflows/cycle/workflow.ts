@@ -46,7 +46,7 @@ import {
 } from './messages';
 import { UNTIL_IT_WORKS } from '../retry';
 import { bulletinInstant } from './schedule';
-import { carryOf, type CycleCarry } from './carry';
+import { carryOf, evolveCarry, type CycleCarry } from './carry';
 export type { CycleCarry } from './carry';
 import { sameCalendar } from '../../domain/working-days';
 
@@ -110,9 +110,9 @@ export async function cycleWorkflow(input: CycleInput, carried?: CycleCarry): Pr
 
   /**
    * Records an event of the cycle's stream in its turn, with who made it happen and this run's ids (a cycle that
-   * continued as new names its new run); it counts once stored, as an assignment's do.
+   * continued as new names its new run); it counts once stored, as an assignment's do (carry.ts `evolveCarry`).
    */
-  const record = (event: CycleEvent, apply: () => void = () => undefined, caller?: Caller): Promise<void> => {
+  const record = (event: CycleEvent, caller?: Caller): Promise<void> => {
     const turn = recording.then(async () => {
       const { workflowId, runId } = workflowInfo();
       const recorded: RecordedCycleEvent = {
@@ -122,8 +122,7 @@ export async function cycleWorkflow(input: CycleInput, carried?: CycleCarry): Pr
         meta: { ...cycleProvenanceOf(event, caller), workflowId, runId },
       };
       await recordEvents([recorded]);
-      state.seq++;
-      apply();
+      evolveCarry(state, recorded.seq, event);
     });
     recording = turn.catch(() => undefined);
     return turn;
@@ -176,14 +175,7 @@ export async function cycleWorkflow(input: CycleInput, carried?: CycleCarry): Pr
         refuse('CYCLE_NOT_RUNNING', `督办周期 ${cycleId} 当前${STATUS_WORD[state.status]}，不能暂停`);
     },
     async ({ by, reason }, at, caller) => {
-      await record(
-        { type: 'CyclePaused', version: 1, at, by, reason },
-        () => {
-          state.status = 'paused';
-          state.paused = { at, by, reason };
-        },
-        caller,
-      );
+      await record({ type: 'CyclePaused', version: 1, at, by, reason }, caller);
       await broadcastToCycle({
         cycleId,
         action: 'pause',
@@ -201,15 +193,7 @@ export async function cycleWorkflow(input: CycleInput, carried?: CycleCarry): Pr
         refuse('CYCLE_NOT_PAUSED', `督办周期 ${cycleId} 当前${STATUS_WORD[state.status]}，无需恢复`);
     },
     async ({ by, reason }, at, caller) => {
-      await record(
-        { type: 'CycleResumed', version: 1, at, by, ...(reason !== undefined && { reason }) },
-        () => {
-          state.status = 'running';
-          state.resumedAt = at;
-          delete state.paused;
-        },
-        caller,
-      );
+      await record({ type: 'CycleResumed', version: 1, at, by, ...(reason !== undefined && { reason }) }, caller);
       await broadcastToCycle({
         cycleId,
         action: 'resume',
@@ -228,14 +212,7 @@ export async function cycleWorkflow(input: CycleInput, carried?: CycleCarry): Pr
       }
     },
     async ({ by, reason }, at, caller) => {
-      await record(
-        { type: 'CycleCancelled', version: 1, at, by, reason },
-        () => {
-          state.status = 'cancelled';
-          state.cancelled = { at, by, reason };
-        },
-        caller,
-      );
+      await record({ type: 'CycleCancelled', version: 1, at, by, reason }, caller);
       await broadcastToCycle({
         cycleId,
         action: 'cancel',
@@ -253,7 +230,7 @@ export async function cycleWorkflow(input: CycleInput, carried?: CycleCarry): Pr
     },
     async ({ by, subject, body }, at, caller) => {
       const recipients = await cycleUnits({ cycleId });
-      await record({ type: 'CycleNoticeSent', version: 1, at, by, subject, body, recipients }, undefined, caller);
+      await record({ type: 'CycleNoticeSent', version: 1, at, by, subject, body, recipients }, caller);
       await deliverNotices(
         recipients.map((recipient) => ({
           key: `${stream}#${state.seq}#${recipient}`,
@@ -297,15 +274,7 @@ export async function cycleWorkflow(input: CycleInput, carried?: CycleCarry): Pr
             ? p
             : { ...p, at: bulletinInstant({ ...config, calendar }, p.lastDue).toISOString() },
         );
-        await record(
-          { type: 'CycleCalendarUpdated', version: 1, at, by, calendar, reason, schedule },
-          () => {
-            state.calendar = calendar;
-            state.schedule = schedule;
-            state.recountedAt = at;
-          },
-          caller,
-        );
+        await record({ type: 'CycleCalendarUpdated', version: 1, at, by, calendar, reason, schedule }, caller);
         await broadcastToCycle({
           cycleId,
           action: 'calendar',
@@ -360,20 +329,14 @@ export async function cycleWorkflow(input: CycleInput, carried?: CycleCarry): Pr
   if (state.status === 'launching') {
     const periods = await (scheduled ?? cycleSchedule({ cycleId }));
     const schedule = periods.map((p) => ({ ...p, at: bulletinInstant(current(), p.lastDue).toISOString() }));
-    await record(
-      {
-        type: 'CycleAssignmentsStarted',
-        version: 1,
-        at: now().toISOString(),
-        started: state.started,
-        existing: state.existing,
-        schedule,
-      },
-      () => {
-        state.schedule = schedule;
-        state.status = 'running';
-      },
-    );
+    await record({
+      type: 'CycleAssignmentsStarted',
+      version: 1,
+      at: now().toISOString(),
+      started: state.started,
+      existing: state.existing,
+      schedule,
+    });
   }
 
   // 督查通报: each period's, after its last escalation step; a paused cycle issues nothing until it resumes.
@@ -403,9 +366,7 @@ export async function cycleWorkflow(input: CycleInput, carried?: CycleCarry): Pr
       issuedAt,
       scoring: config.scoring,
     });
-    await record({ type: 'BulletinIssued', version: 1, at: issuedAt, period: period.key, bulletin }, () => {
-      state.bulletins.push({ period: period.key, label: period.label, issuedAt });
-    });
+    await record({ type: 'BulletinIssued', version: 1, at: issuedAt, period: period.key, bulletin });
     await deliverNotices([
       {
         key: `${stream}#${state.seq}#${config.coordinator}`,
