@@ -24,7 +24,7 @@ import {
   shanghaiDate,
 } from '../domain/calendar';
 import type { EvidenceRef } from '../domain/evidence/ref';
-import { calendarSlice, sameCalendar, type YearDates } from '../domain/working-days';
+import { calendarSlice, noticeSpan, sameCalendar, type YearDates } from '../domain/working-days';
 import { eachLimited } from '../infra/each-limited';
 import { boundedText, trimStrings } from '../domain/text';
 import { describeIssues } from '../domain/validation';
@@ -189,8 +189,7 @@ export class AssignmentService {
     years: readonly YearDates[],
     reason: string,
   ): Promise<{ updated: number; unchanged: number; closed: number }> {
-    const first = [`${year.year}-01-01`, ...year.holidays, ...year.workdays].sort()[0]!;
-    const last = `${year.year}-12-31`;
+    const span = noticeSpan(year);
     const counts = { updated: 0, unchanged: 0, closed: 0 };
     const query =
       `TaskQueue = '${this.options.taskQueue}' AND ExecutionStatus = 'Running' AND DubanCycle IS NULL ` +
@@ -201,7 +200,7 @@ export class AssignmentService {
       const handle = this.options.client.workflow.getHandle(id);
       try {
         const { spec } = await handle.query(statusQuery);
-        if (!spec || spec.version === 1 || spec.calendar.from > last || spec.calendar.to < first) {
+        if (!spec || spec.version === 1 || spec.calendar.from > span.to || spec.calendar.to < span.from) {
           counts.unchanged++;
           return;
         }

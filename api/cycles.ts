@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { formatShanghai, type CalendarDate } from '../domain/calendar';
 import { canonicalJson } from '../domain/canonical-json';
 import { SIMULATION_PREFIX } from '../domain/cycle/launch-plan';
-import { calendarSlice, sameCalendar, type YearDates } from '../domain/working-days';
+import { calendarSlice, noticeSpan, sameCalendar, type YearDates } from '../domain/working-days';
 import { withTransaction } from '../infra/postgres';
 import type { AssignmentSpecV3, ItemTarget, ReportingPeriodSpec } from '../workflows/assignment/events';
 import { assignmentSpecV3Schema } from '../workflows/assignment/events';
@@ -47,12 +47,12 @@ import { AppError, isAppErrorCode } from './errors';
  * the order they were launched. Simulations (sim-…) run on a server of their own and are left out.
  */
 export async function cyclesReachingYear(pool: Pool, year: YearDates): Promise<string[]> {
-  const first = [`${year.year}-01-01`, ...year.holidays, ...year.workdays].sort()[0]!;
+  const { from, to } = noticeSpan(year);
   const { rows } = await pool.query<{ cycle_id: string }>(
     `SELECT cycle_id FROM cycles
      WHERE config->'calendar'->>'from' <= $2 AND config->'calendar'->>'to' >= $1 AND NOT starts_with(cycle_id, $3)
      ORDER BY launched_at, cycle_id`,
-    [first, `${year.year}-12-31`, SIMULATION_PREFIX],
+    [from, to, SIMULATION_PREFIX],
   );
   return rows.map((r) => r.cycle_id);
 }

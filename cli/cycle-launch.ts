@@ -11,7 +11,7 @@ import { shanghaiDate } from '../domain/calendar';
 import { describeYearShift, formatDryRun, formatWarnings } from '../domain/cycle/launch-plan';
 import { loadCalendarYears } from '../infra/calendar-store';
 import { loadDirectory } from '../infra/unit-store';
-import { cycleStatusQuery, type CycleView } from '../workflows/cycle/messages';
+import type { CycleView } from '../workflows/cycle/messages';
 import { parseArgs, UsageError } from './args';
 import { withPool, withTemporal } from './connections';
 import { readPlanOrTable, type Io } from './plan-command';
@@ -88,7 +88,7 @@ export async function cycleLaunch(argv: string[], io: Io): Promise<number> {
   return withTemporal(io, (client, appConfig) =>
     withPool(io, async (pool) => {
       const cycles = new CycleService({ client, pool, taskQueue: appConfig.TEMPORAL_TASK_QUEUE });
-      const { fresh, handle } = await cycles.launch({
+      const { fresh } = await cycles.launch({
         cycleId,
         config,
         items,
@@ -102,7 +102,7 @@ export async function cycleLaunch(argv: string[], io: Io): Promise<number> {
           : `duban：督办周期 ${cycleId} 已发布过，核对并补发缺少的督办\n`,
       );
       const progress = progressBar(io, '发布中', items.length);
-      let view: CycleView = await handle.query(cycleStatusQuery);
+      let view: CycleView = await cycles.status(cycleId);
       while (view.status === 'launching') {
         progress(view.started + view.existing);
         await new Promise((resolve) => setTimeout(resolve, 500));

@@ -7,7 +7,7 @@
  * the schedule computed the first time, whatever calendar years were imported since. Where the slice says nothing (a
  * date outside it, or a year whose notice is not known), weekends alone decide, and `unknownYears` says so.
  */
-import { addDays, epochDayOf, isCalendarDate, type CalendarDate } from './calendar';
+import { addDays, epochDayOf, isCalendarDate, isoDate, type CalendarDate } from './calendar';
 
 /** A working-day calendar slice, embedded in each assignment's spec so its schedule never changes on replay. */
 export interface WorkingCalendar {
@@ -223,6 +223,17 @@ export function calendarSliceProblem(cal: WorkingCalendar): string | undefined {
     if (i > 0 && cal.unknownYears[i - 1]! >= y) return 'unknownYears 须按年份升序排列且不重复';
   }
   return undefined;
+}
+
+/**
+ * The days a year's notice speaks of: from its first date (the 元旦 arrangement may begin in the December before) to
+ * the year's last day. A slice that overlaps them is one the notice can change.
+ */
+export function noticeSpan(year: YearDates): { from: CalendarDate; to: CalendarDate } {
+  return {
+    from: [isoDate(year.year, 1, 1), ...year.holidays, ...year.workdays].sort()[0]!,
+    to: isoDate(year.year, 12, 31),
+  };
 }
 
 /** Whether two slices count the same days: the same span, holidays, make-up days and unknown years. */

@@ -1226,19 +1226,16 @@ export interface Alarm {
  * The earliest moment at which the clock alone would change this assignment, and the command to send then; none
  * once the task is closed, while it is paused, or when nothing is left to wait for. A reminder is worth sending only
  * until the next one (or the period's close) is due, and not at all when its time had passed before the task was
- * assigned or its working-day calendar replaced; closing a period and escalating it always happen, however late the clock brings them. `now` (default:
- * never stale) must be the same instant `decide` gets, so that a reminder decide drops is one nextAlarm no longer
- * offers.
+ * assigned or its working-day calendar replaced; closing a period and escalating it always happen, however late the
+ * clock brings them. `now` (default: never stale) must be the same instant `decide` gets, so that a reminder decide
+ * drops is one nextAlarm no longer offers.
  */
 export function nextAlarm(state: AssignmentState, now?: Date): Alarm | undefined {
   if (isClosed(state) || state.status === 'unassigned' || !state.spec || state.paused) return undefined;
   const spec = state.spec;
   // a reminder whose time had passed when the task was assigned, or when its calendar was last replaced, is not sent
   const remindersFrom = new Date(
-    Math.max(
-      Date.parse(state.assignedAt ?? '1970-01-01T00:00:00Z'),
-      Date.parse(state.calendarUpdatedAt ?? '1970-01-01T00:00:00Z'),
-    ),
+    Math.max(...[state.assignedAt, state.calendarUpdatedAt].map((at) => Date.parse(at ?? '') || 0)),
   );
   let earliest: Alarm | undefined;
   const consider = (alarm: Alarm | undefined) => {

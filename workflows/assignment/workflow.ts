@@ -36,6 +36,7 @@ import {
   successorSpec,
   type Alarm,
   type AssignmentCommand,
+  type Spec,
 } from './decider';
 import type { AssignmentEvent, RecordedEvent } from './events';
 import {
@@ -272,7 +273,7 @@ async function assignment(input: AssignmentInput, patches: Patches): Promise<Ass
       assignmentId,
       ...state,
       light: lightOf(state, now),
-      warnings: calendarWarnings((state.spec ?? spec).calendar.unknownYears, (state.spec ?? spec).cycleId),
+      warnings: calendarWarnings(state.spec ?? spec),
       ...(alarm && {
         nextAlarm: { at: alarm.at.toISOString(), command: alarm.command.type, period: alarm.command.period },
       }),
@@ -565,8 +566,8 @@ export function successorIdOf(assignmentId: string, to: string): string {
 }
 
 /** What an assignment in a year nobody has the official calendar of must say, on the assignment itself. */
-function calendarWarnings(unknownYears: readonly number[], cycleId: string | undefined): string[] {
-  return unknownYears.map(
+function calendarWarnings({ calendar, cycleId }: Pick<Spec, 'calendar' | 'cycleId'>): string[] {
+  return calendar.unknownYears.map(
     (year) =>
       `${year}年的法定节假日安排尚未导入，该年只按周末计算工作日；请用 \`npx duban calendar import\` 导入，` +
       (cycleId === undefined
