@@ -29,14 +29,12 @@ import {
   fold,
   initialState,
   isClosed,
-  lightOf,
   nextAlarm,
   nextLightChange,
   normalizeSpec,
   successorSpec,
   type Alarm,
   type AssignmentCommand,
-  type Spec,
 } from './decider';
 import type { AssignmentEvent, RecordedEvent } from './events';
 import {
@@ -72,6 +70,7 @@ import { UNTIL_IT_WORKS } from '../retry';
 import { noticesFor, type Notice } from './notices';
 import { openingEvent, type Launched } from './opening';
 import { searchAttributesOf, searchText } from './search';
+import { assignmentView } from './view';
 import { assignmentInputSchema, calledPayloadSchema } from '../sandbox-schemas';
 
 /**
@@ -268,16 +267,7 @@ async function assignment(input: AssignmentInput, patches: Patches): Promise<Ass
 
   const view = (): AssignmentView => {
     const now = workflowNow();
-    const alarm = alarmAt(now);
-    return {
-      assignmentId,
-      ...state,
-      light: lightOf(state, now),
-      warnings: calendarWarnings(state.spec ?? spec),
-      ...(alarm && {
-        nextAlarm: { at: alarm.at.toISOString(), command: alarm.command.type, period: alarm.command.period },
-      }),
-    };
+    return assignmentView(assignmentId, state, now, { spec: state.spec ?? spec, alarm: alarmAt(now) });
   };
 
   /** The events as stored: each in its place in the stream, with who made it happen, why, and this run's ids. */
@@ -563,17 +553,6 @@ async function assignment(input: AssignmentInput, patches: Patches): Promise<Ass
  */
 export function successorIdOf(assignmentId: string, to: string): string {
   return `${assignmentId}>${to}`;
-}
-
-/** What an assignment in a year nobody has the official calendar of must say, on the assignment itself. */
-function calendarWarnings({ calendar, cycleId }: Pick<Spec, 'calendar' | 'cycleId'>): string[] {
-  return calendar.unknownYears.map(
-    (year) =>
-      `${year}年的法定节假日安排尚未导入，该年只按周末计算工作日；请用 \`npx duban calendar import\` 导入，` +
-      (cycleId === undefined
-        ? '本任务随即按节假日重新计算'
-        : `督办周期 ${cycleId} 的任务（包括本任务）随即按节假日重新计算`),
-  );
 }
 
 /**
