@@ -28,11 +28,12 @@ import { calendarSlice, noticeSpan, sameCalendar, type YearDates } from '../doma
 import { eachLimited } from '../infra/each-limited';
 import { boundedText, trimStrings } from '../domain/text';
 import { describeIssues } from '../domain/validation';
-import { decide, DEFAULT_LIGHTS, DomainError, initialState } from '../workflows/assignment/decider';
+import { decide, DEFAULT_LIGHTS, DomainError, fold, initialState } from '../workflows/assignment/decider';
 import { assignedSearchAttributes } from '../workflows/assignment/search';
 import {
   assignmentSpecSchema,
   supervisionPolicySchema,
+  type AssignmentEvent,
   type AssignmentSpec,
   type AssignmentSpecV3,
 } from '../workflows/assignment/events';
@@ -97,6 +98,7 @@ import {
   progressReportPayloadSchema,
 } from '../workflows/assignment/payloads';
 import { DEFAULT_CONVERSATION, DEFAULT_CYCLE_POLICY, DEFAULT_POLICY } from '../workflows/assignment/policy';
+import { assignmentView } from '../workflows/assignment/view';
 import type { assignmentWorkflowV2 } from '../workflows/assignment/workflow';
 import { assigningOffice, called } from './caller';
 import { AppError, isAppErrorCode } from './errors';
@@ -164,7 +166,19 @@ export interface AssignmentServiceOptions {
     refs: EvidenceRef[];
     missing: string[];
   }>;
+  /**
+   * An assignment's events as the event store holds them (infra/audit-store.ts assignmentEventsOf). Given, an
+   * assignment whose workflow has not yet run its first task — a launch puts that off until it ends
+   * (activities/launch-pace.ts) — is shown from them at once; without, `status` waits for that task, as a query does.
+   */
+  storedEvents?: (assignmentId: string) => Promise<AssignmentEvent[]>;
 }
+
+/**
+ * A workflow's history holds fewer events than this until its first workflow task completes: started, then that task
+ * scheduled and started. A launched assignment is started with its 交办 stored and its first task put off.
+ */
+const FIRST_TASK_COMPLETED_AT = 4;
 
 /** One workflow per task item × lead unit, so its id says which: "ezhou-2017:五.(二).29:市质监局". */
 export function assignmentIdOf(planId: string, ref: string, unit: string): string {
@@ -509,16 +523,30 @@ export class AssignmentService {
     );
   }
 
-  /** The current state; a completed assignment answers from its result. */
+  /**
+   * The current state; a completed assignment answers from its result, and one whose workflow has not yet run its
+   * first task from its stored events (a query would wait for that task, and a launch puts it off until it ends).
+   */
   async status(assignmentId: string): Promise<AssignmentView> {
     const handle = this.options.client.workflow.getHandle(assignmentId);
     try {
-      const { status } = await handle.describe();
+      const { status, historyLength } = await handle.describe();
       if (status.name === 'COMPLETED') return (await handle.result()) as AssignmentView;
+      if (historyLength < FIRST_TASK_COMPLETED_AT) {
+        const stored = await this.storedView(assignmentId);
+        if (stored) return stored;
+      }
       return await handle.query(statusQuery);
     } catch (error) {
       throw this.translate(error, assignmentId);
     }
+  }
+
+  /** The assignment as its stored events show it; none before its 交办 is stored (or without the store). */
+  private async storedView(assignmentId: string): Promise<AssignmentView | undefined> {
+    const events = await this.options.storedEvents?.(assignmentId);
+    const state = events && fold(events);
+    return state?.spec ? assignmentView(assignmentId, state, this.now()) : undefined;
   }
 
   private async bindKey(requestId: string | undefined, operation: string, assignmentId: string, body: unknown) {

@@ -1,5 +1,6 @@
 /** The API process: HTTP on API_HOST:API_PORT, talking to Temporal and the PostgreSQL read models. */
 import { loadConfig } from '../infra/config';
+import { assignmentEventsOf } from '../infra/audit-store';
 import { AuditVerifier } from '../infra/audit-verify';
 import { loadCalendarYears } from '../infra/calendar-store';
 import { resolveEvidence } from '../infra/evidence-store';
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
     idempotency: new IdempotencyKeys(pool),
     calendarYears: () => loadCalendarYears(pool),
     resolveEvidence: (cited) => resolveEvidence(pool, cited),
+    storedEvents: (id) => assignmentEventsOf(pool, id),
   });
   const verifier = new AuditVerifier(pool, client);
   const app = buildApi({

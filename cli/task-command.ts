@@ -20,6 +20,7 @@ import type { EvidenceRef } from '../domain/evidence/ref';
 import { EvidenceRefused, sniffEvidence } from '../domain/evidence/sniff';
 import { trimStrings } from '../domain/text';
 import type { Config } from '../infra/config';
+import { assignmentEventsOf } from '../infra/audit-store';
 import { resolveEvidence, storeEvidence } from '../infra/evidence-store';
 import type { AssignmentView } from '../workflows/assignment/messages';
 import {
@@ -389,11 +390,13 @@ export async function taskCommand(sub: string | undefined, argv: string[], io: I
 async function taskShow(argv: string[], io: Io): Promise<number> {
   const args = parseArgs(argv, [], ['json']);
   const id = one(args, '督办事项编号（如 ezhou-2017:五.(二).29:市质监局）');
-  return withTemporal(io, async (client, config) => {
-    const view = await serviceOf(client, config).status(id);
-    io.stdout(args.flags.has('json') ? `${JSON.stringify(view, null, 2)}\n` : describeAssignment(view));
-    return 0;
-  });
+  return withTemporal(io, async (client, config) =>
+    withPool(io, async (pool) => {
+      const view = await serviceOf(client, config, pool).status(id);
+      io.stdout(args.flags.has('json') ? `${JSON.stringify(view, null, 2)}\n` : describeAssignment(view));
+      return 0;
+    }),
+  );
 }
 
 /** A file named by --evidence, read and checked — name, size and type — before anything connects. */
@@ -444,6 +447,7 @@ function serviceOf(client: Client, config: Config, pool?: Pool): AssignmentServi
     ...(pool && {
       idempotency: new IdempotencyKeys(pool),
       resolveEvidence: (cited) => resolveEvidence(pool, cited),
+      storedEvents: (id) => assignmentEventsOf(pool, id),
     }),
   });
 }

@@ -47,6 +47,15 @@ export async function streamsEvents(db: Db, streamIds: readonly string[]): Promi
   return streams;
 }
 
+/** An assignment's events as stored, in order, for the decider's fold: none for an assignment not stored. */
+export async function assignmentEventsOf(db: Db, assignmentId: string): Promise<AssignmentEvent[]> {
+  const { rows } = await db.query<{ payload: AssignmentEvent }>(
+    'SELECT payload FROM assignment_events WHERE assignment_id = $1 ORDER BY seq',
+    [assignmentId],
+  );
+  return rows.map((r) => r.payload);
+}
+
 /** One stream's events; an unknown stream is refused with its id. */
 export async function streamEvents(db: Db, streamId: string): Promise<StoredEvent[]> {
   const events = (await streamsEvents(db, [streamId])).get(streamId) ?? [];

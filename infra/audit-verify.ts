@@ -15,6 +15,7 @@ import { cycleRecord, requireStream, streamsEvents } from './audit-store';
 import { eachLimited } from './each-limited';
 import {
   fetchRuns,
+  hasRun,
   isOpen,
   recordCalls,
   replayBundle,
@@ -85,7 +86,16 @@ export function verifyHistory(
 
 function replayLeg(outcomes: ReplayOutcome[], runs: WorkflowRun[]): LegResult {
   const failed = outcomes.find((o) => o.error !== undefined);
-  if (!failed) return { ok: true, message: `无不确定性：${runs.length} 个 run 均按记录重放` };
+  if (!failed) {
+    const idle = runs.length - outcomes.length;
+    if (idle === runs.length) return { ok: true, message: '无可重放：工作流尚未执行任何任务（发布时推迟了首个任务）' };
+    return {
+      ok: true,
+      message:
+        `无不确定性：${outcomes.length} 个 run 均按记录重放` +
+        (idle > 0 ? `（另有 ${idle} 个 run 尚未执行任何任务）` : ''),
+    };
+  }
   const at = failedAt(failed.error!, recordCalls(runs.filter((r) => r.runId === failed.runId)));
   return {
     ok: false,
@@ -172,7 +182,9 @@ async function verifyWith(
     timings.history += fetched + performance.now() - t;
 
     t = performance.now();
-    const toReplay = ids.flatMap((id) => (runsOf.get(id) ?? []).map((run) => ({ workflowId: id, ...run })));
+    const toReplay = ids.flatMap((id) =>
+      (runsOf.get(id) ?? []).filter(hasRun).map((run) => ({ workflowId: id, ...run })),
+    );
     const outcomes = toReplay.length > 0 ? await replayer.replay(toReplay) : [];
     timings.replay += performance.now() - t;
 

@@ -65,6 +65,14 @@ export function isOpen(runs: readonly WorkflowRun[]): boolean {
   );
 }
 
+/**
+ * Whether a run has run any of its code: a workflow task started in it. A launched assignment's run has none until its
+ * first task's delay ends (activities/launch-pace.ts): there is nothing to replay, and a replay of it never ends.
+ */
+export function hasRun(run: WorkflowRun): boolean {
+  return (run.history.events ?? []).some((e) => e.workflowTaskStartedEventAttributes);
+}
+
 /** The marker a local activity leaves in history (sdk-core's name): its details hold `data` and `result`. */
 const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
 
