@@ -32,6 +32,7 @@ import {
 import type { assignmentWorkflowV2 } from '../workflows/assignment/workflow';
 import { cycleStartOptions } from '../workflows/cycle/start-options';
 import { eachLimited } from '../infra/each-limited';
+import { LaunchPace } from './launch-pace';
 import type { Activities } from './types';
 
 export interface TemporalTarget {
@@ -80,11 +81,16 @@ export function createCycleActivities({ pool, temporal, storeOpenings }: CycleAc
         `SELECT assignment_id, unit, spec FROM cycle_items WHERE cycle_id = $1 ORDER BY position OFFSET $2 LIMIT $3`,
         [cycleId, offset, limit],
       );
+      const { rows: counted } = await pool.query<{ items: number }>(
+        'SELECT count(*)::int AS items FROM cycle_items WHERE cycle_id = $1',
+        [cycleId],
+      );
+      const pace = new LaunchPace(Math.max(0, counted[0]!.items - offset - rows.length));
       const cycleRun = Context.current().info.workflowExecution;
       if (!cycleRun) throw ApplicationFailure.nonRetryable('a launch runs for its cycle workflow', 'NO_WORKFLOW');
       const { workflowId, runId } = cycleRun;
       const starter = { client, taskQueue, storeOpenings, decidedBy: { workflowId, runId }, now: serverClock() };
-      return startAssignments(starter, rows, (counts) => heartbeat(counts));
+      return startAssignments(starter, rows, (counts) => heartbeat(counts), pace);
     },
 
     async cycleSchedule({ cycleId }) {
@@ -192,12 +198,14 @@ export interface Starter extends TemporalTarget {
  * Starts each item's assignment, at most CONCURRENCY at once, each with its 交办 stored first
  * (workflows/assignment/opening.ts): a chunk of CONCURRENCY items' openings in one statement, the next chunk's while
  * this one's are started. One already started — by an earlier launch, or an earlier attempt of this one — is counted,
- * not started again. `progress` hears the counts after each item.
+ * not started again. `progress` hears the counts after each item. With a `pace`, each start puts off the assignment's
+ * first workflow task until the launch is expected to have ended (launch-pace.ts).
  */
 export async function startAssignments(
   { client, taskQueue, storeOpenings, decidedBy, now }: Starter,
   items: CycleItem[],
   progress?: (counts: { started: number; existing: number }) => void,
+  pace?: LaunchPace,
 ): Promise<{ started: number; existing: number }> {
   const chunks = new Map<number, Promise<Map<string, Launched>>>();
   const chunkAt = (chunk: number): Promise<Map<string, Launched>> | undefined => {
@@ -217,18 +225,22 @@ export async function startAssignments(
     const chunk = Math.floor(i / CONCURRENCY);
     void chunkAt(chunk + 1); // stored ahead
     const assigned = (await chunkAt(chunk)!).get(item.assignment_id);
+    // Put off only with its 交办 given: one deciding its own would be shown as unassigned until then.
+    const startDelay = assigned ? pace?.delayFor(items.length - 1 - i) : undefined;
     try {
       await client.workflow.start<typeof assignmentWorkflowV2>(ASSIGNMENT_WORKFLOW_TYPE, {
         taskQueue,
         workflowId: item.assignment_id,
         args: [{ spec: item.spec, ...(assigned && { assigned }) }],
         ...cycleStartOptions(item.spec, now()),
+        ...(startDelay && { startDelay }),
       });
       started++;
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       existing++;
     }
+    pace?.started();
     progress?.({ started, existing });
   });
   return { started, existing };

@@ -1,9 +1,10 @@
 /**
  * `duban cycle …` on the dev server, as a coordinator runs it, with a worker on the test's own task queue: a dry run
- * starts nothing; a table with a problem is refused whole and starts nothing; a launch shows its progress, says
- * loudly that 2027's holidays are not known yet, and ends with counts, moving by the assignment, not by the batch; a launch interrupted before its cycle began
- * starts, run again, only what is missing; a relaunch starts nothing twice; the status lists the lights; only the
- * coordinator may pause.
+ * starts nothing; a table with a problem is refused whole and starts nothing; a launch shows its progress, says loudly
+ * that 2027's holidays are not known yet, and ends with counts, moving by the assignment, not by the batch; a launch
+ * interrupted before its cycle began starts, run again, only what is missing; a launch puts off its assignments' first
+ * tasks until it is expected to end; a relaunch starts nothing twice; the status lists the lights; only the coordinator
+ * may pause.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -155,6 +156,18 @@ test('a launch of more than a batch shows its progress by the assignment, not by
   const counts = [...r.stderr.matchAll(/发布中：(\d+)\/520/g)].map((m) => Number(m[1]));
   expect(counts.filter((n) => n > 0 && n < LAUNCH_BATCH).length).toBeGreaterThan(0);
   expect(counts.at(-1)).toBe(520);
+  // The first assignment's first task was put off for the 519 starts after it, at 100 a second before the batch
+  // had shown its own rate; the last one's was not put off.
+  const { rows } = await pool.query<{ assignment_id: string }>(
+    'SELECT assignment_id FROM cycle_items WHERE cycle_id = $1 ORDER BY position',
+    [cycleId],
+  );
+  const putOff = async (id: string) => {
+    const { startTime, executionTime } = await stack.client.workflow.getHandle(id).describe();
+    return executionTime!.getTime() - startTime.getTime();
+  };
+  expect(await putOff(rows[0]!.assignment_id)).toBeGreaterThanOrEqual(5_190);
+  expect(await putOff(rows.at(-1)!.assignment_id)).toBe(0);
 });
 
 test("a launch with --year says, as its dry run does, that the plan's dates were moved", async () => {
