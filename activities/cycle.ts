@@ -32,7 +32,7 @@ import {
 import type { assignmentWorkflowV2 } from '../workflows/assignment/workflow';
 import { cycleStartOptions } from '../workflows/cycle/start-options';
 import { eachLimited } from '../infra/each-limited';
-import { LaunchPace } from './launch-pace';
+import { launchPace, type LaunchPace } from './launch-pace';
 import type { Activities } from './types';
 
 export interface TemporalTarget {
@@ -85,7 +85,8 @@ export function createCycleActivities({ pool, temporal, storeOpenings }: CycleAc
         'SELECT count(*)::int AS items FROM cycle_items WHERE cycle_id = $1',
         [cycleId],
       );
-      const pace = new LaunchPace(Math.max(0, counted[0]!.items - offset - rows.length));
+      const { items } = counted[0]!;
+      const pace = launchPace(items, Math.max(0, items - offset - rows.length));
       const cycleRun = Context.current().info.workflowExecution;
       if (!cycleRun) throw ApplicationFailure.nonRetryable('a launch runs for its cycle workflow', 'NO_WORKFLOW');
       const { workflowId, runId } = cycleRun;

@@ -5,20 +5,28 @@
  * 8.1 ms of the server's CPU an assignment, 4.2–4.8 ms with it put off). Nothing needs that task soon: the launch
  * stores each assignment's 交办 (and its notice) before starting it, a unit's page shows an assignment from its stored
  * events until the task has run (api/assignments.ts `status`), and a turn sent to it meanwhile — a 签收, a cycle's
- * pause — starts it at once. So each start carries Temporal's `startDelay`: the time the launch's starts still to
- * come are expected to take, at the rate this batch has made them so far (a cautious rate before it has made enough
- * to tell). A delay under a second is none: a small launch, and a launch's last starts, begin as they always did.
+ * pause — starts it at once. So each start of a launch of some size carries Temporal's `startDelay`: the time the
+ * launch's starts still to come are expected to take, at the rate this batch has made them so far (an assumed rate
+ * before it has made enough to tell), and a margin for the cycle's own steps after its last start, which share the
+ * task queue with those first tasks. A small launch starts as it always did.
  */
 import { performance } from 'node:perf_hooks';
 
-/** The rate assumed before a batch has made enough starts to measure its own: lower than any measured, so later. */
-export const ASSUMED_STARTS_PER_SECOND = 100;
+/** A launch of fewer assignments puts off none: it is over in about a second. */
+export const PUT_OFF_FROM = 150;
+/** The rate assumed before a batch has made enough starts to measure its own (the dev server's, on two cores). */
+export const ASSUMED_STARTS_PER_SECOND = 150;
 /** Starts a batch makes before its own rate is trusted. */
 export const MEASURED_AFTER = 64;
-/** A delay this short is none. */
-export const SHORTEST_DELAY_MS = 1_000;
+/** After the launch's expected end: its last batch's answer, the cycle's record that it has started them all. */
+export const MARGIN_MS = 2_000;
 /** However long the launch looks: a unit's assignment never waits longer for its first task. */
 export const LONGEST_DELAY_MS = 10 * 60_000;
+
+/** The pace of a batch of a launch of `items` assignments with `afterBatch` after the batch's; none if small. */
+export function launchPace(items: number, afterBatch: number): LaunchPace | undefined {
+  return items >= PUT_OFF_FROM ? new LaunchPace(afterBatch) : undefined;
+}
 
 export class LaunchPace {
   private made = 0;
@@ -39,8 +47,8 @@ export class LaunchPace {
   delayFor(leftInBatch: number): number {
     const seconds = (this.clock() - this.began) / 1000;
     const perSecond = this.made >= MEASURED_AFTER && seconds > 0 ? this.made / seconds : ASSUMED_STARTS_PER_SECOND;
-    const ms = Math.round(((leftInBatch + this.afterBatch) / perSecond) * 1000);
-    return ms < SHORTEST_DELAY_MS ? 0 : Math.min(ms, LONGEST_DELAY_MS);
+    const ms = Math.round(((leftInBatch + this.afterBatch) / perSecond) * 1000) + MARGIN_MS;
+    return Math.min(ms, LONGEST_DELAY_MS);
   }
 
   /** One start made (or found made before). */

@@ -45,11 +45,11 @@ beforeAll(async () => {
     unit: item.unit,
     spec: specOf(item, cycleId, prepared.config),
   }));
-  // As the first batch of a launch of 6,000 more starts them: each first task put off by about a minute.
+  // As the first batch of a launch of 9,000 more starts them: each first task put off by about a minute.
   const storeOpenings = openingStore({ pool, topic: config.KAFKA_EVENTS_TOPIC });
   const decidedBy = { workflowId: `cycle:${cycleId}`, runId: cycleId };
   const starter = { client: stack.client, taskQueue, storeOpenings, decidedBy, now: () => new Date() };
-  await startAssignments(starter, items, undefined, new LaunchPace(6_000));
+  await startAssignments(starter, items, undefined, new LaunchPace(9_000));
   assignments = new AssignmentService({
     client: stack.client,
     taskQueue,

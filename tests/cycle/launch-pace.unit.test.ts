@@ -1,4 +1,12 @@
-import { ASSUMED_STARTS_PER_SECOND, LaunchPace, LONGEST_DELAY_MS, MEASURED_AFTER } from '../../activities/launch-pace';
+import {
+  ASSUMED_STARTS_PER_SECOND,
+  LaunchPace,
+  launchPace,
+  LONGEST_DELAY_MS,
+  MARGIN_MS,
+  MEASURED_AFTER,
+  PUT_OFF_FROM,
+} from '../../activities/launch-pace';
 
 /** A clock the test moves: milliseconds. */
 function clock(): { now: () => number; advance: (ms: number) => void } {
@@ -7,10 +15,10 @@ function clock(): { now: () => number; advance: (ms: number) => void } {
 }
 
 describe('how long a launched assignment waits for its first workflow task', () => {
-  it('waits, at first, for the launch still to come at the assumed rate', () => {
+  it('waits, at first, for the launch still to come at the assumed rate, and a margin', () => {
     const c = clock();
     const pace = new LaunchPace(9_500, c.now); // the first batch of 500 in a launch of 10,000
-    expect(pace.delayFor(499)).toBe(Math.round((9_999 / ASSUMED_STARTS_PER_SECOND) * 1000));
+    expect(pace.delayFor(499)).toBe(Math.round((9_999 / ASSUMED_STARTS_PER_SECOND) * 1000) + MARGIN_MS);
   });
 
   it('counts on the rate the batch has shown once it has made enough starts', () => {
@@ -18,17 +26,18 @@ describe('how long a launched assignment waits for its first workflow task', () 
     const pace = new LaunchPace(1_000, c.now);
     for (let i = 0; i < MEASURED_AFTER; i++) pace.started();
     c.advance(250); // 64 starts in 0.25 s: 256 a second
-    expect(pace.delayFor(436)).toBe(Math.round((1_436 / 256) * 1000));
+    expect(pace.delayFor(436)).toBe(Math.round((1_436 / 256) * 1000) + MARGIN_MS);
   });
 
-  it('puts off nothing in a small launch, nor at the end of a large one', () => {
+  it("puts off the launch's last start by the margin alone", () => {
     const c = clock();
-    expect(new LaunchPace(0, c.now).delayFor(ASSUMED_STARTS_PER_SECOND - 2)).toBe(0);
-    const last = new LaunchPace(0, c.now);
-    for (let i = 0; i < 400; i++) last.started();
-    c.advance(2_000); // 200 a second
-    expect(last.delayFor(150)).toBe(0);
-    expect(last.delayFor(250)).toBe(1_250);
+    const pace = new LaunchPace(0, c.now);
+    expect(pace.delayFor(0)).toBe(MARGIN_MS);
+  });
+
+  it('puts off nothing in a small launch', () => {
+    expect(launchPace(PUT_OFF_FROM - 1, 0)).toBeUndefined();
+    expect(launchPace(PUT_OFF_FROM, 0)).toBeInstanceOf(LaunchPace);
   });
 
   it('never waits longer than the longest delay, however slow the launch looks', () => {
