@@ -15,7 +15,6 @@ import { cycleRecord, requireStream, streamsEvents } from './audit-store';
 import { eachLimited } from './each-limited';
 import {
   fetchRuns,
-  hasRun,
   isOpen,
   recordCalls,
   replayBundle,
@@ -87,12 +86,12 @@ export function verifyHistory(
 function replayLeg(outcomes: ReplayOutcome[], runs: WorkflowRun[]): LegResult {
   const failed = outcomes.find((o) => o.error !== undefined);
   if (!failed) {
-    const idle = runs.length - outcomes.length;
+    const idle = outcomes.filter((o) => o.ranNothing).length;
     if (idle === runs.length) return { ok: true, message: '无可重放：工作流尚未执行任何任务（发布时推迟了首个任务）' };
     return {
       ok: true,
       message:
-        `无不确定性：${outcomes.length} 个 run 均按记录重放` +
+        `无不确定性：${runs.length - idle} 个 run 均按记录重放` +
         (idle > 0 ? `（另有 ${idle} 个 run 尚未执行任何任务）` : ''),
     };
   }
@@ -182,9 +181,7 @@ async function verifyWith(
     timings.history += fetched + performance.now() - t;
 
     t = performance.now();
-    const toReplay = ids.flatMap((id) =>
-      (runsOf.get(id) ?? []).filter(hasRun).map((run) => ({ workflowId: id, ...run })),
-    );
+    const toReplay = ids.flatMap((id) => (runsOf.get(id) ?? []).map((run) => ({ workflowId: id, ...run })));
     const outcomes = toReplay.length > 0 ? await replayer.replay(toReplay) : [];
     timings.replay += performance.now() - t;
 

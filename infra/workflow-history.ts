@@ -67,9 +67,10 @@ export function isOpen(runs: readonly WorkflowRun[]): boolean {
 
 /**
  * Whether a run has run any of its code: a workflow task started in it. A launched assignment's run has none until its
- * first task's delay ends (activities/launch-pace.ts): there is nothing to replay, and a replay of it never ends.
+ * first task's delay ends (activities/launch-pace.ts): there is nothing to replay, and the SDK's replay of such a
+ * history never ends.
  */
-export function hasRun(run: WorkflowRun): boolean {
+function hasRun(run: WorkflowRun): boolean {
   return (run.history.events ?? []).some((e) => e.workflowTaskStartedEventAttributes);
 }
 
@@ -222,6 +223,8 @@ export interface ReplayOutcome {
   workflowId: string;
   runId: string;
   error?: string;
+  /** The run has run none of its code yet (hasRun): there was nothing to replay. */
+  ranNothing?: true;
 }
 
 type ReplayInput = { workflowId: string; history: History };
@@ -280,6 +283,10 @@ export class Replayer {
       if (runs.length === 0) return outcomes;
       await this.ready();
       for (const run of runs) {
+        if (!hasRun(run)) {
+          outcomes.push({ workflowId: run.workflowId, runId: run.runId, ranNothing: true });
+          continue;
+        }
         this.queue.push({ workflowId: run.workflowId, history: run.history });
         this.wake?.();
         const result = await this.pending;
