@@ -237,11 +237,11 @@ export async function startAssignments(
         ...(startDelay && { startDelay }),
       });
       started++;
+      pace?.started();
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       existing++;
     }
-    pace?.started();
     progress?.({ started, existing });
   });
   return { started, existing };

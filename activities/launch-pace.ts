@@ -51,7 +51,10 @@ export class LaunchPace {
     return Math.min(ms, LONGEST_DELAY_MS);
   }
 
-  /** One start made (or found made before). */
+  /**
+   * One start made. One found made before (a launch taken up again) is not counted: refused at once, it would make
+   * the rate look higher than the starts still to come will go, and their first tasks fall inside the launch.
+   */
   started(): void {
     this.made++;
   }

@@ -13,6 +13,7 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import type { temporal } from '@temporalio/proto';
 import { z } from 'zod';
 import {
   addDays,
@@ -175,10 +176,19 @@ export interface AssignmentServiceOptions {
 }
 
 /**
- * A workflow's history holds fewer events than this until its first workflow task completes: started, then that task
- * scheduled and started. A launched assignment is started with its 交办 stored and its first task put off.
+ * Histories shorter than this are read to see whether the workflow has completed a task yet. One that has not holds
+ * few events: its start, its first task scheduled and started, and again for each time that task timed out.
  */
-const FIRST_TASK_COMPLETED_AT = 4;
+const FEW_EVENTS = 16;
+
+/**
+ * Whether a workflow has completed a workflow task: whether its code has set its state, so that a query is answered
+ * at once. A query before that waits for the first task, which a launch puts off until it ends
+ * (activities/launch-pace.ts).
+ */
+function hasCompletedTask(history: temporal.api.history.v1.IHistory): boolean {
+  return (history.events ?? []).some((e) => e.workflowTaskCompletedEventAttributes);
+}
 
 /** One workflow per task item × lead unit, so its id says which: "ezhou-2017:五.(二).29:市质监局". */
 export function assignmentIdOf(planId: string, ref: string, unit: string): string {
@@ -532,7 +542,7 @@ export class AssignmentService {
     try {
       const { status, historyLength } = await handle.describe();
       if (status.name === 'COMPLETED') return (await handle.result()) as AssignmentView;
-      if (historyLength < FIRST_TASK_COMPLETED_AT) {
+      if (status.name === 'RUNNING' && historyLength < FEW_EVENTS && !hasCompletedTask(await handle.fetchHistory())) {
         const stored = await this.storedView(assignmentId);
         if (stored) return stored;
       }
@@ -542,9 +552,12 @@ export class AssignmentService {
     }
   }
 
-  /** The assignment as its stored events show it; none before its 交办 is stored (or without the store). */
+  /**
+   * The assignment as its stored events show it; none before its 交办 is stored, without the store, or while the store
+   * does not answer (the query then waits for the workflow, as it did before there was this view).
+   */
   private async storedView(assignmentId: string): Promise<AssignmentView | undefined> {
-    const events = await this.options.storedEvents?.(assignmentId);
+    const events = await this.options.storedEvents?.(assignmentId).catch(() => undefined);
     const state = events && fold(events);
     return state?.spec ? assignmentView(assignmentId, state, this.now()) : undefined;
   }

@@ -29,6 +29,8 @@ export interface LegResult {
   /** The first event that fails this leg (its seq), when one does. */
   seq?: number;
   message: string;
+  /** The replay leg's: no run had run a workflow task yet, so nothing was replayed. */
+  nothingRan?: true;
 }
 
 export interface StreamVerdict {
@@ -87,7 +89,7 @@ function replayLeg(outcomes: ReplayOutcome[], runs: WorkflowRun[]): LegResult {
   const failed = outcomes.find((o) => o.error !== undefined);
   if (!failed) {
     const idle = outcomes.filter((o) => o.ranNothing).length;
-    if (idle === runs.length) return { ok: true, message: '无可重放：工作流尚未执行任何任务（发布时推迟了首个任务）' };
+    if (idle === runs.length) return { ok: true, nothingRan: true, message: '无可重放：工作流尚未执行任何工作流任务' };
     return {
       ok: true,
       message:
@@ -245,7 +247,8 @@ export function firstFailure(v: StreamVerdict): string {
 /** The verdict in one sentence an auditor can sign under: intact, or the first event that is not and why. */
 export function verdictSentence(v: StreamVerdict): string {
   if (v.ok) {
-    return `记录完整可信：${v.events} 条事件的哈希链完整，与 Temporal 工作流历史逐条一致，用当前工作流代码重放无误。`;
+    const replayed = v.replay.nothingRan ? '工作流尚未执行任何任务，无可重放' : '用当前工作流代码重放无误';
+    return `记录完整可信：${v.events} 条事件的哈希链完整，与 Temporal 工作流历史逐条一致，${replayed}。`;
   }
   return `记录未通过核验——${firstFailure(v)}`;
 }

@@ -280,8 +280,7 @@ export class Replayer {
   replay(runs: ReadonlyArray<{ workflowId: string } & WorkflowRun>): Promise<ReplayOutcome[]> {
     const work = this.turn.then(async () => {
       const outcomes: ReplayOutcome[] = [];
-      if (runs.length === 0) return outcomes;
-      await this.ready();
+      if (runs.some(hasRun)) await this.ready();
       for (const run of runs) {
         if (!hasRun(run)) {
           outcomes.push({ workflowId: run.workflowId, runId: run.runId, ranNothing: true });

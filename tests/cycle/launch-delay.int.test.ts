@@ -14,7 +14,7 @@ import { specOf } from '../../api/cycles';
 import { shanghaiDate } from '../../domain/calendar';
 import { parsePlan } from '../../domain/plan';
 import { assignmentEventsOf } from '../../infra/audit-store';
-import { AuditVerifier } from '../../infra/audit-verify';
+import { AuditVerifier, verdictSentence } from '../../infra/audit-verify';
 import { loadCalendarYears } from '../../infra/calendar-store';
 import type { AssignmentSpecV3 } from '../../workflows/assignment/events';
 import { smallPlan } from '../support/small-plan';
@@ -33,7 +33,7 @@ beforeAll(async () => {
   stack = await startStackWorker(pool, taskQueue);
   const cycleId = uniqueId('delayed');
   const prepared = prepareLaunch({
-    plan: parsePlan(smallPlan(2027)).plan,
+    plan: parsePlan(smallPlan(2027, { sharedLead: true })).plan,
     directory: [],
     calendarYears: await loadCalendarYears(pool),
     cycleId,
@@ -49,7 +49,9 @@ beforeAll(async () => {
   const storeOpenings = openingStore({ pool, topic: config.KAFKA_EVENTS_TOPIC });
   const decidedBy = { workflowId: `cycle:${cycleId}`, runId: cycleId };
   const starter = { client: stack.client, taskQueue, storeOpenings, decidedBy, now: () => new Date() };
-  await startAssignments(starter, items, undefined, new LaunchPace(9_000));
+  await startAssignments(starter, items.slice(0, 3), undefined, new LaunchPace(9_000));
+  // The last two as the last of a batch with 3,000 more after it: put off by about 22 s.
+  await startAssignments(starter, items.slice(3), undefined, new LaunchPace(3_000));
   assignments = new AssignmentService({
     client: stack.client,
     taskQueue,
@@ -70,11 +72,24 @@ afterAll(async () => {
 });
 
 test('each assignment is started with its first task put off until the launch is expected to end', async () => {
-  for (const { assignment_id: id } of items) {
+  for (const { assignment_id: id } of items.slice(0, 3)) {
     const { startTime, executionTime, historyLength } = await stack.client.workflow.getHandle(id).describe();
     expect(historyLength).toBe(1); // started, nothing run
     expect(executionTime!.getTime() - startTime.getTime()).toBeGreaterThanOrEqual(55_000);
   }
+});
+
+test('what the stored events showed is what the workflow answers once its first task has run', async () => {
+  const item = items[3]!;
+  const handle = stack.client.workflow.getHandle(item.assignment_id);
+  const stored = await assignments.status(item.assignment_id);
+  expect((await handle.describe()).historyLength).toBe(1); // it came from the store
+  const deadline = Date.now() + 60_000;
+  while ((await handle.describe()).historyLength < 4) {
+    if (Date.now() > deadline) throw new Error(`${item.assignment_id} never ran its first workflow task`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  expect(await assignments.status(item.assignment_id)).toEqual(stored);
 });
 
 test("a unit's assignment is shown from its stored 交办 while its workflow has not yet run", async () => {
@@ -109,7 +124,10 @@ test('an auditor verifies an assignment whose workflow has not yet run: its 交�
   try {
     const verdict = await verifier.verify(item.assignment_id);
     expect(verdict).toMatchObject({ ok: true, events: 1, history: { ok: true } });
-    expect(verdict.replay.message).toContain('尚未执行任何任务');
+    expect(verdict.replay).toMatchObject({ ok: true, nothingRan: true });
+    expect(verdictSentence(verdict)).toMatch(
+      /^记录完整可信：1 条事件的哈希链完整，与 Temporal 工作流历史逐条一致，工作流尚未执行任何任务，无可重放。$/,
+    );
   } finally {
     await verifier.close();
   }

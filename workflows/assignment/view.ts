@@ -7,15 +7,18 @@
 import { lightOf, nextAlarm, type Alarm, type AssignmentState, type Spec } from './decider';
 import type { AssignmentView } from './messages';
 
+/**
+ * The view of `state` at `now`. The workflow gives the spec it was started with (there before its 交办) and the next
+ * alarm it has worked out already (none is an answer too); left out, they are the state's and worked out here.
+ */
 export function assignmentView(
   assignmentId: string,
   state: AssignmentState,
   now: Date,
-  {
-    spec = state.spec,
-    alarm = nextAlarm(state, now),
-  }: { spec?: Pick<Spec, 'calendar' | 'cycleId'>; alarm?: Alarm | undefined } = {},
+  known: { spec?: Pick<Spec, 'calendar' | 'cycleId'>; alarm?: Alarm | undefined } = {},
 ): AssignmentView {
+  const spec = known.spec ?? state.spec;
+  const alarm = 'alarm' in known ? known.alarm : nextAlarm(state, now);
   return {
     assignmentId,
     ...state,
