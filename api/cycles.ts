@@ -18,6 +18,7 @@ import { formatShanghai, type CalendarDate } from '../domain/calendar';
 import { canonicalJson } from '../domain/canonical-json';
 import { SIMULATION_PREFIX } from '../domain/cycle/launch-plan';
 import { calendarSlice, noticeSpan, sameCalendar, type YearDates } from '../domain/working-days';
+import { streamsEvents } from '../infra/audit-store';
 import { withTransaction } from '../infra/postgres';
 import type { AssignmentSpecV3, ItemTarget, ReportingPeriodSpec } from '../workflows/assignment/events';
 import { assignmentSpecV3Schema } from '../workflows/assignment/events';
@@ -242,21 +243,19 @@ export class CycleService {
     return { fresh, handle };
   }
 
+  /** The state the cycle's stored events leave it in (workflows/cycle/carry.ts); none before its first event. */
+  private async storedCarry(cycleId: string): Promise<CycleCarry | undefined> {
+    const stream = cycleStream(cycleId);
+    const stored = (await streamsEvents(this.options.pool, [stream])).get(stream) ?? [];
+    if (stored.length === 0) return undefined;
+    return carryOf(stored.map(({ seq, event }) => ({ seq, event: cycleEventSchema.parse(event) })));
+  }
+
   /**
    * The cycle as its workflow tells it. While it launches, `started` and `existing` also count the assignments of the
    * batch in hand, as its activity's last heartbeat gives them (at most a second old), so a launch's progress moves
    * by the assignment, not by the batch of LAUNCH_BATCH the workflow counts.
    */
-  /** The state the cycle's stored events leave it in (workflows/cycle/carry.ts); none before its first event. */
-  private async storedCarry(cycleId: string): Promise<CycleCarry | undefined> {
-    const { rows } = await this.options.pool.query<{ seq: number; payload: unknown }>(
-      'SELECT seq, payload FROM assignment_events WHERE assignment_id = $1 ORDER BY seq',
-      [cycleStream(cycleId)],
-    );
-    if (rows.length === 0) return undefined;
-    return carryOf(rows.map((r) => ({ seq: r.seq, event: cycleEventSchema.parse(r.payload) })));
-  }
-
   async status(cycleId: string): Promise<CycleView> {
     const handle = this.options.client.workflow.getHandle<typeof cycleWorkflow>(cycleWorkflowId(cycleId));
     try {

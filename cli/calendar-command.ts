@@ -199,7 +199,7 @@ async function recountRunning(io: Io, pool: Pool, saved: YearDates): Promise<num
     single: await new AssignmentService({
       client,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
-      coordinator: '',
+      coordinator: config.DUBAN_COORDINATOR,
     }).recountWorkingDays(saved, years, reason),
   }));
   const updated = outcomes.filter((o) => o.outcome === 'updated');

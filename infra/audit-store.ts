@@ -49,11 +49,8 @@ export async function streamsEvents(db: Db, streamIds: readonly string[]): Promi
 
 /** An assignment's events as stored, in order, for the decider's fold: none for an assignment not stored. */
 export async function assignmentEventsOf(db: Db, assignmentId: string): Promise<AssignmentEvent[]> {
-  const { rows } = await db.query<{ payload: AssignmentEvent }>(
-    'SELECT payload FROM assignment_events WHERE assignment_id = $1 ORDER BY seq',
-    [assignmentId],
-  );
-  return rows.map((r) => r.payload);
+  const stored = (await streamsEvents(db, [assignmentId])).get(assignmentId) ?? [];
+  return stored.map((e) => e.event as AssignmentEvent);
 }
 
 /** One stream's events; an unknown stream is refused with its id. */

@@ -66,12 +66,11 @@ export const coordinatorActionSchema = z
   .strict();
 export type CoordinatorAction = z.infer<typeof coordinatorActionSchema>;
 
+/** Why the clock goes on, an assignment's or a whole cycle's: optional, as resumes sent before it was asked had none. */
+const resumeReason = boundedText('恢复的原因', LIMITS.closingSummary, { multiline: true }).optional();
+
 export const resumePayloadSchema = z
-  .object({
-    by: boundedText('办理人（督办单位，如 市政府督查室）', LIMITS.unit),
-    /** Why the clock goes on; absent from resumes sent before it was asked. */
-    reason: boundedText('恢复的原因', LIMITS.closingSummary, { multiline: true }).optional(),
-  })
+  .object({ by: boundedText('办理人（督办单位，如 市政府督查室）', LIMITS.unit), reason: resumeReason })
   .strict();
 export type ResumePayload = z.infer<typeof resumePayloadSchema>;
 

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { boundedText } from '../../domain/text';
 import { LIMITS } from '../assignment/caller';
 import type { Called } from '../assignment/messages';
-import { calendarPayloadSchema } from '../assignment/payloads';
+import { calendarPayloadSchema, resumePayloadSchema } from '../assignment/payloads';
 import { cycleConfigSchema, type BulletinSchedule, type CycleConfig } from './events';
 
 export const cycleInputSchema = z.object({
@@ -27,13 +27,8 @@ export const cycleActionSchema = z
   .strict();
 export type CycleAction = z.infer<typeof cycleActionSchema>;
 
-export const cycleResumeSchema = z
-  .object({
-    by,
-    /** Why the cycle goes on; absent from resumes sent before it was asked (the API and the CLI ask it now). */
-    reason: boundedText('恢复的原因', LIMITS.closingSummary, { multiline: true }).optional(),
-  })
-  .strict();
+/** The API, the page and the CLI ask a reason now (api/cycle-routes.ts); the workflow still takes a resume without. */
+export const cycleResumeSchema = z.object({ by, reason: resumePayloadSchema.shape.reason }).strict();
 export type CycleResume = z.infer<typeof cycleResumeSchema>;
 
 export const cycleNoticeSchema = z

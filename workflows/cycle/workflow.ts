@@ -47,7 +47,6 @@ import {
 import { UNTIL_IT_WORKS } from '../retry';
 import { bulletinInstant } from './schedule';
 import { carryOf, evolveCarry, type CycleCarry } from './carry';
-export type { CycleCarry } from './carry';
 import { sameCalendar } from '../../domain/working-days';
 
 const { recordEvents, deliverNotices } = proxyActivities<Activities>({
