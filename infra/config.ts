@@ -136,6 +136,8 @@ const schema = z.object({
   DELIVERY_RETRY_SECONDS: z.coerce.number().int().min(1).max(900).default(60),
   /** Workflows the worker keeps in memory; by default as many as its heap holds (worker/create-worker.ts). */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).max(1_000_000).optional(),
+  /** How many SDK workers share that cache on the one task queue (create-worker.ts says when more than one helps). */
+  WORKER_SHARDS: z.coerce.number().int().min(1).max(32).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** text: one readable line per record (Beijing time); json: one JSON object per line, for log collectors. */
   LOG_FORMAT: z.enum(['text', 'json']).default('text'),

@@ -5,7 +5,7 @@ import { getHeapStatistics } from 'node:v8';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Activities } from '../activities/types';
 import { skipDebugModeWatchdog, stopStackTraceHook } from './in-process';
-import { PRELOADED_MODULES, WORKFLOWS_PATH } from './workflow-bundle';
+import { bundleWorkflows, PRELOADED_MODULES, WORKFLOWS_PATH } from './workflow-bundle';
 
 export { WORKFLOWS_PATH };
 
@@ -35,6 +35,14 @@ export interface AssignmentWorkerOptions {
    * (worker/in-process.ts): for a simulation on a private time-skipping server, never for a production worker.
    */
   inProcess?: boolean;
+}
+
+/** How one of several workers on the same task queue in one process shares the work (`createAssignmentWorkers`). */
+interface ShardTuning {
+  /** Only one worker polls the server's activities; every one runs its own workflows' local activities. */
+  enableNonLocalActivities: boolean;
+  maxConcurrentWorkflowTaskExecutions: number;
+  maxConcurrentWorkflowTaskPolls: number;
 }
 
 /**
@@ -85,11 +93,12 @@ export const HEARTBEAT_AT_MOST_EVERY = '1 second';
  * The worker, with its workflow code from the bundle given, else from the bundle the build made (compiled), else
  * bundled from workflows/ now (from the sources, for development and tests: a few seconds at each start).
  */
-export async function createAssignmentWorker(options: AssignmentWorkerOptions): Promise<Worker> {
+export async function createAssignmentWorker(options: AssignmentWorkerOptions, tuning?: ShardTuning): Promise<Worker> {
   const { workflowBundle, maxCachedWorkflows, inProcess, ...rest } = options;
   if (inProcess) skipDebugModeWatchdog();
   const worker = await Worker.create({
     ...rest,
+    ...tuning,
     ...(workflowBundle ? { workflowBundle } : defaultWorkflowCode()),
     maxCachedWorkflows: maxCachedWorkflows ?? cacheSizeFor(getHeapStatistics().heap_size_limit),
     stickyQueueScheduleToStartTimeout: STICKY_QUEUE_WAIT,
@@ -106,4 +115,115 @@ function defaultWorkflowCode(): Pick<WorkerOptions, 'workflowBundle' | 'workflow
     throw new Error(`找不到工作流代码包 ${BUILT_WORKFLOW_BUNDLE}：请先运行 \`npm run build\` 构建`);
   }
   return { workflowBundle: { codePath: BUILT_WORKFLOW_BUNDLE } };
+}
+
+/** The SDK's defaults for one worker, shared out among the shards so that the process as a whole keeps them. */
+const WORKFLOW_TASK_SLOTS = 40;
+const WORKFLOW_TASK_POLLS = 10;
+
+/** The worker process's workers on its one task queue: run, stopped and counted together. */
+export class AssignmentWorkers {
+  constructor(
+    readonly shards: readonly Worker[],
+    /** The workflows all of them keep in memory at most. */
+    readonly maxCachedWorkflows: number,
+    /** The connections opened for the workers after the first, closed once they have stopped. */
+    private readonly own: readonly NativeConnection[] = [],
+  ) {}
+
+  /** The workflows they keep in memory now. */
+  cachedWorkflows(): number {
+    return this.shards.reduce((sum, worker) => sum + worker.getStatus().numCachedWorkflows, 0);
+  }
+
+  /**
+   * Runs them all until each has stopped: shut down (shutdown(), or a signal the SDK listens for) or failed. One that
+   * fails stops the others, and its failure is what this rejects with once they have finished what they hold.
+   */
+  async run(): Promise<void> {
+    const runs = this.shards.map((worker) =>
+      worker.run().catch((error: unknown) => {
+        this.shutdown();
+        throw error;
+      }),
+    );
+    const ended = await Promise.allSettled(runs);
+    await closeAll(this.own);
+    const failure = ended.find((end) => end.status === 'rejected');
+    if (failure) throw failure.reason;
+  }
+
+  /** Asks each that is still running to stop; run() resolves once all have. */
+  shutdown(): void {
+    for (const worker of this.shards) if (worker.getState() === 'RUNNING') worker.shutdown();
+  }
+}
+
+async function closeAll(connections: readonly NativeConnection[]): Promise<void> {
+  await Promise.allSettled(connections.map((connection) => connection.close()));
+}
+
+/**
+ * The worker process's workers: `shards` of them (one by default) on one task queue, sharing the cache and the
+ * SDK's default workflow task slots and polls among them, one bundle of workflow code, and the activities; only the
+ * first polls the server's activity tasks, each runs its own workflows' local activities. A workflow stays with the
+ * worker that holds it (its sticky queue), so each holds about its share.
+ *
+ * The first runs on `connection`, which stays the caller's. The SDK registers one worker per task queue on a
+ * connection ("Registration of multiple workers with overlapping worker task types … not allowed"), so each of the
+ * others runs on one `connect` opens, which is closed when the workers have stopped.
+ *
+ * Why more than one (`WORKER_SHARDS`): the SDK's core walks every workflow its worker holds on each thing that
+ * happens to any of them (sdk-core 1.24: `reconcile_buffered` in workflow_stream.rs counts the runs being evicted,
+ * whether or not a task waits for room), so its CPU per workflow task grows with the cache: 1.3 ms a signal with
+ * 1,000 workflows held, 11.6 ms with 10,000 (measured as bench/worker-shards.ts measures it, 2026-11-25). Shared
+ * among 4 workers the same 10,000 cost it 3.8 ms, among 8 2.6–2.9 ms, and the process as a whole 8.6–9.5 ms a signal
+ * against 17.0. But each worker has a workflow thread of its own (about 68 MB before it holds anything), whose code
+ * is compiled and collected on its own: at a quarter end of 10,000 on two cores, eight workers cost the core half as
+ * much (6.4 ms a reminder against 13.2) and the workflow threads and V8's helpers more than that saved (10.8 and 5.4
+ * ms against 6.1 and 2.1; bench:cycle, 2026-11-25 13:07). So one is the default, and more are for a machine with the
+ * cores to run them.
+ */
+export async function createAssignmentWorkers(
+  options: Omit<AssignmentWorkerOptions, 'inProcess'> & {
+    shards?: number;
+    connect?: () => Promise<NativeConnection>;
+  },
+): Promise<AssignmentWorkers> {
+  const { shards: asked, maxCachedWorkflows: total, workflowBundle, connection, connect, ...rest } = options;
+  const maxCachedWorkflows = total ?? cacheSizeFor(getHeapStatistics().heap_size_limit);
+  const shards = asked ?? 1;
+  if (shards > 1 && !connect) {
+    throw new Error(`${shards} 个 worker 各需一个连接：请给出 connect，由它为第一个之外的每个 worker 打开连接`);
+  }
+  const bundle = workflowBundle ?? (COMPILED || shards === 1 ? undefined : await bundleWorkflows());
+  const perShard = Math.max(2, Math.ceil(maxCachedWorkflows / shards));
+  const workers: Worker[] = [];
+  const own: NativeConnection[] = [];
+  try {
+    for (let k = 0; k < shards; k++) {
+      const tuning: ShardTuning = {
+        enableNonLocalActivities: k === 0,
+        maxConcurrentWorkflowTaskExecutions: Math.max(2, Math.ceil(WORKFLOW_TASK_SLOTS / shards)),
+        maxConcurrentWorkflowTaskPolls: Math.max(2, Math.ceil(WORKFLOW_TASK_POLLS / shards)),
+      };
+      const shardConnection = k === 0 ? connection : await connect!();
+      if (k > 0) own.push(shardConnection);
+      workers.push(
+        await createAssignmentWorker(
+          {
+            ...rest,
+            connection: shardConnection,
+            ...(bundle && { workflowBundle: bundle }),
+            maxCachedWorkflows: perShard,
+          },
+          shards === 1 ? undefined : tuning,
+        ),
+      );
+    }
+  } catch (error) {
+    await closeAll(own);
+    throw error;
+  }
+  return new AssignmentWorkers(workers, maxCachedWorkflows, own);
 }

@@ -6,7 +6,7 @@
 import { loadConfig } from '../infra/config';
 import { createLogger } from '../infra/logger';
 import { connectClient, connectWorker, installTemporalLogging } from '../infra/temporal';
-import { createAssignmentWorker } from './create-worker';
+import { createAssignmentWorkers } from './create-worker';
 import { openDependencies } from './dependencies';
 
 const bootLogger = createLogger('worker');
@@ -24,20 +24,28 @@ async function main(): Promise<void> {
   if (deps.migrationsApplied.length > 0) logger.info(`已执行数据库迁移：${deps.migrationsApplied.join(', ')}`);
 
   const connection = await connectWorker(config);
-  const worker = await createAssignmentWorker({
+  const workers = await createAssignmentWorkers({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     activities: deps.activities,
     ...(config.WORKER_MAX_CACHED_WORKFLOWS && { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS }),
+    ...(config.WORKER_SHARDS && { shards: config.WORKER_SHARDS }),
+    connect: () => connectWorker(config),
   });
-  const { maxCachedWorkflows } = worker.options as { maxCachedWorkflows: number };
+  const { maxCachedWorkflows, shards } = workers;
   logger.info(
-    { taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS, maxCachedWorkflows },
-    `开始轮询任务队列 ${config.TEMPORAL_TASK_QUEUE}；内存中最多保留 ${maxCachedWorkflows} 个工作流`,
+    {
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      temporal: config.TEMPORAL_ADDRESS,
+      maxCachedWorkflows,
+      shards: shards.length,
+    },
+    `开始轮询任务队列 ${config.TEMPORAL_TASK_QUEUE}；内存中最多保留 ${maxCachedWorkflows} 个工作流，` +
+      `由 ${shards.length} 个 worker 分担`,
   );
   try {
-    await worker.run();
+    await workers.run();
   } finally {
     await deps.close();
     await connection.close();

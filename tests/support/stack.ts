@@ -18,7 +18,7 @@ import { connectClient, connectWorker, installTemporalLogging } from '../../infr
 import { startTimeSkippingServer, TEST_SERVER, type TimeSkippingOptions } from '../../scripts/year-simulation';
 import { createActivities } from '../../activities';
 import { createSender } from '../../infra/notify';
-import { createAssignmentWorker } from '../../worker/create-worker';
+import { createAssignmentWorkers, type AssignmentWorkers } from '../../worker/create-worker';
 import { deliveryDispatcher } from '../../worker/dependencies';
 import { OutboxRelay, type OutboxRelayOptions } from '../../worker/outbox-relay';
 import { readModelGroup, ReadModelProjector } from '../../read-models/projector';
@@ -134,26 +134,35 @@ export async function startRelay(
 
 /**
  * The product's worker on `connection`, on the test's own task queue, with the real activities and `client` for
- * those that start workflows (a cycle's assignments, a reassigned item's successor). `stop` shuts it down.
+ * those that start workflows (a cycle's assignments, a reassigned item's successor). One SDK worker unless `shards`
+ * asks for more, as the worker process runs them (createAssignmentWorkers). `stop` shuts it down.
  */
 export async function runProductWorker(
   pool: Pool,
   taskQueue: string,
-  { connection, client, delivery = {} }: { connection: NativeConnection; client: Client; delivery?: Partial<Config> },
-): Promise<{ stop: () => Promise<void> }> {
+  {
+    connection,
+    client,
+    delivery = {},
+    shards = 1,
+  }: { connection: NativeConnection; client: Client; delivery?: Partial<Config>; shards?: number },
+): Promise<{ workers: AssignmentWorkers; stop: () => Promise<void> }> {
   const sender = createSender(config);
   const temporal = { client, taskQueue };
-  const worker = await createAssignmentWorker({
+  const worker = await createAssignmentWorkers({
     connection,
     taskQueue,
     workflowBundle: await bundleWorkflows(),
     activities: createActivities({ pool, topic: config.KAFKA_EVENTS_TOPIC, temporal, sender }),
+    shards,
+    connect: connectWorkerToStack,
   });
   const readModels = await startReadModels(pool);
   const dispatcher = deliveryDispatcher(pool, { ...config, ...delivery }, testLogger, temporal);
   await dispatcher.start();
   const running = worker.run();
   return {
+    workers: worker,
     async stop() {
       await dispatcher.stop();
       worker.shutdown();
