@@ -69,7 +69,7 @@ import { createLogger } from '../infra/logger';
 import { connectClient, connectWorker, installTemporalLogging } from '../infra/temporal';
 import { loadDirectory } from '../infra/unit-store';
 import { seedPath } from '../seeds';
-import { createAssignmentWorker } from '../worker/create-worker';
+import { createAssignmentWorkers } from '../worker/create-worker';
 import { openDependencies } from '../worker/dependencies';
 import { ASSIGNMENT_WORKFLOW_TYPE } from '../workflows/assignment/messages';
 import type { assignmentWorkflowV2 } from '../workflows/assignment/workflow';
@@ -224,6 +224,8 @@ interface Baseline {
   runMs: number;
   sentMs: number;
   signalMs: number;
+  /** When the first signal was sent (wall clock). */
+  signalWall: number;
 }
 
 function describeBaseline({ startMs, runMs }: Baseline): string {
@@ -423,20 +425,40 @@ async function main(): Promise<void> {
   };
   const workflowBundle = await bundleWorkflows({ workflowsPath: path.join(__dirname, 'cycle-workflows.ts') });
   const connection = await connectWorker(config);
-  const worker = await createAssignmentWorker({
+  const worker = await createAssignmentWorkers({
     connection,
     taskQueue,
     activities: deps.activities,
     workflowBundle,
-    sinks,
     ...(config.WORKER_MAX_CACHED_WORKFLOWS && { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS }),
+    ...(config.WORKER_SHARDS && { shards: config.WORKER_SHARDS }),
+    connect: () => connectWorker(config),
   });
-  const running = worker.run();
-  const cacheLimit = (worker.options as { maxCachedWorkflows: number }).maxCachedWorkflows;
+  const cacheLimit = worker.maxCachedWorkflows;
+  /**
+   * The empty workflows run on workers of their own, built alike on a task queue of their own: in the product's
+   * workers they would share its cache, and at 10,000 the 10,000 measured after the launch pushed out half of the
+   * assignments, which were then replayed at the quarter end, while the cache's size slows the SDK's core (one of its
+   * loops walks every workflow held, create-worker.ts): each side is measured holding its own N.
+   */
+  const emptyQueue = `${taskQueue}-empty`;
+  const emptyWorker = await createAssignmentWorkers({
+    connection,
+    taskQueue: emptyQueue,
+    activities: {},
+    workflowBundle,
+    sinks,
+    maxCachedWorkflows: cacheLimit,
+    shards: worker.shards.length,
+    connect: () => connectWorker(config),
+  });
+  const running = Promise.all([worker.run(), emptyWorker.run()]);
 
   console.log(
     `督办周期基准：${N} 项督办（${Math.max(1, Math.round(N / 10))} 个牵头单位，每项 2 个配合单位）；` +
-      `Temporal 开发服务器 ${config.TEMPORAL_ADDRESS}，worker 在本进程内（与 worker/main.ts 同样构建），任务队列 ${taskQueue}`,
+      `Temporal 开发服务器 ${config.TEMPORAL_ADDRESS}，worker 在本进程内（与 worker/main.ts 同样构建：` +
+      `${worker.shards.length} 个 SDK worker 分担至多 ${cacheLimit} 个缓存的工作流），任务队列 ${taskQueue}；` +
+      `空工作流在另一组同样的 worker 上（任务队列 ${emptyQueue}）`,
   );
   console.log(`机器：${cpus().length} 核，开始时负载 ${load()}`);
 
@@ -473,11 +495,10 @@ async function main(): Promise<void> {
     const launchAndWait = async (id: string, config: CycleConfig, launchItems: LaunchItem[]) => {
       const ids = launchItems.map((i) => i.assignmentId);
       // Each assignment's first task (its clock set) leaves it in the worker's cache, which holds every one here.
-      const cachedTarget = Math.min(cacheLimit, worker.getStatus().numCachedWorkflows + ids.length);
+      const cachedTarget = Math.min(cacheLimit, worker.cachedWorkflows() + ids.length);
       let firstTasksRan: number | undefined;
       const noteFirstTasks = () => {
-        if (firstTasksRan === undefined && worker.getStatus().numCachedWorkflows >= cachedTarget)
-          firstTasksRan = Date.now();
+        if (firstTasksRan === undefined && worker.cachedWorkflows() >= cachedTarget) firstTasksRan = Date.now();
       };
       const l0 = performance.now();
       const wall = Date.now();
@@ -511,7 +532,7 @@ async function main(): Promise<void> {
     await (await launchAndWait(`${cycleId}-warm`, warm.config, warm.items)).handle.terminate('预热结束');
     const warmIds = Array.from({ length: WARM_UP }, (_, i) => `${runId}-warm-${i}`);
     await eachLimited(warmIds, START_CONCURRENCY, async (workflowId) => {
-      await client.workflow.start('benchWaitWorkflow', { taskQueue, workflowId });
+      await client.workflow.start('benchWaitWorkflow', { taskQueue: emptyQueue, workflowId });
     });
     await started.reach(WARM_UP);
     await eachLimited(warmIds, START_CONCURRENCY, (id) => client.workflow.getHandle(id).signal(pokeSignal));
@@ -528,7 +549,7 @@ async function main(): Promise<void> {
       const s0 = performance.now();
       await eachLimited(ids, START_CONCURRENCY, async (workflowId) => {
         await client.workflow.start('benchWaitWorkflow', {
-          taskQueue,
+          taskQueue: emptyQueue,
           workflowId,
           workflowIdConflictPolicy: 'FAIL',
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
@@ -538,13 +559,14 @@ async function main(): Promise<void> {
       await started.reach(startedBefore + N);
       const runMs = started.last - s0;
       const handledBefore = handled.count;
+      const signalWall = Date.now();
       const g0 = performance.now();
       await eachLimited(ids, START_CONCURRENCY, (id) => client.workflow.getHandle(id).signal(pokeSignal));
       const sentMs = performance.now() - g0;
       await handled.reach(handledBefore + N);
       const signalMs = handled.last - g0;
       await sleep(2_000); // the empty workflows complete and leave the worker's cache
-      return { wall, startMs, runMs, sentMs, signalMs };
+      return { wall, startMs, runMs, sentMs, signalMs, signalWall };
     };
     const first = await baseline('empty');
     console.log(`  空工作流（发布前）：并发 ${START_CONCURRENCY} 个启动 ${N} 个，${describeBaseline(first)}`);
@@ -609,7 +631,7 @@ async function main(): Promise<void> {
     // 3b. memory while the assignments wait
     await sleep(2_000);
     const after = await memory(threads);
-    const cached = worker.getStatus().numCachedWorkflows;
+    const cached = worker.cachedWorkflows();
 
     // 4a. the cycle workflow's history at N assignments
     const cycleDescription = await handle.describe();
@@ -647,6 +669,11 @@ async function main(): Promise<void> {
         `全部处理完：发布前 ${seconds(first.signalMs)} 秒 → ${perSecondOf(first.signalMs).toFixed(0)} 个/秒，` +
         `发布后 ${seconds(second.signalMs)} 秒 → ${perSecondOf(second.signalMs).toFixed(0)} 个/秒`,
     );
+    const signalCpu = ({ signalWall, signalMs }: Baseline) =>
+      describeCpu(cpu.between(signalWall, signalWall + signalMs), N);
+    console.log(
+      `    CPU（发布前，至全部处理完）：${signalCpu(first)}\n    CPU（发布后，至全部处理完）：${signalCpu(second)}`,
+    );
     if (baselinesEnded > fanoutT.getTime() - 2_000) {
       console.log(
         `  提醒时刻 ${formatShanghai(fanoutT)} 前发布和发布后的基线未完成（完成于其后 ` +
@@ -665,6 +692,7 @@ async function main(): Promise<void> {
           `  提醒时刻 ${formatShanghai(fanoutT)}（北京时间）起，${N} 条提醒全部进入收件箱：${seconds(fanMs)} 秒 → ` +
             `${fanRate.toFixed(0)} 条/秒`,
         );
+        console.log(`    CPU（至全部入收件箱）：${describeCpu(cpu.between(fanoutT.getTime(), seen.last), N)}`);
         console.log(
           `  集中提醒速率 ÷ 原始信号速率 = ` +
             `${bracketed(fanRate, perSecondOf(first.signalMs), perSecondOf(second.signalMs))}（目标 ≥ 0.7）`,
@@ -679,7 +707,7 @@ async function main(): Promise<void> {
       `  主线程堆：发布前 ${MB(before.heap)} MB，发布后 ${MB(after.heap)} MB，${per(before.heap, after.heap)}`,
     );
     console.log(
-      `  工作流线程堆（${threads.length} 个线程，未强制回收）：发布前 ${MB(before.workflowHeap)} MB，` +
+      `  工作流线程堆（${threads.length} 个线程，含空工作流的 ${emptyWorker.shards.length} 个，未强制回收）：发布前 ${MB(before.workflowHeap)} MB，` +
         `发布后 ${MB(after.workflowHeap)} MB，${per(before.workflowHeap, after.workflowHeap)}`,
     );
     console.log(`  worker 缓存中的工作流：${cached} 个（上限 maxCachedWorkflows = ${cacheLimit}）`);
@@ -811,6 +839,7 @@ async function main(): Promise<void> {
     cpu.stop();
     const terminated = await terminateAll(client, cycleHandleIds);
     worker.shutdown();
+    emptyWorker.shutdown();
     await running;
     await connection.close();
     await deps.close();
