@@ -178,11 +178,12 @@ async function closeAll(connections: readonly NativeConnection[]): Promise<void>
  * whether or not a task waits for room), so its CPU per workflow task grows with the cache: 1.3 ms a signal with
  * 1,000 workflows held, 11.6 ms with 10,000 (measured as bench/worker-shards.ts measures it, 2026-11-25). Shared
  * among 4 workers the same 10,000 cost it 3.8 ms, among 8 2.6–2.9 ms, and the process as a whole 8.6–9.5 ms a signal
- * against 17.0. But each worker has a workflow thread of its own (about 68 MB before it holds anything), whose code
- * is compiled and collected on its own: at a quarter end of 10,000 on two cores, eight workers cost the core half as
- * much (6.4 ms a reminder against 13.2) and the workflow threads and V8's helpers more than that saved (10.8 and 5.4
- * ms against 6.1 and 2.1; bench:cycle, 2026-11-25 13:07). So one is the default, and more are for a machine with the
- * cores to run them.
+ * against 17.0. But each worker has a workflow thread of its own (about 68 MB before it holds anything), compiled
+ * and collected on its own. At a quarter end of 10,000 on this two-core machine (bench:cycle, 2026-11-25, the dev
+ * server's database 10.8 GB), eight workers cut the process's CPU a reminder from 37.4 ms to 29.3 (the core's from
+ * 21.9 to 6.4; the workflow threads' rose from 5.6 to 10.8, V8's helpers' from 3.9 to 5.4), yet the reminders went
+ * out at 32 a second against 31, the machine 82 % busy against 90. One stays the default until more are shown to go
+ * faster where the worker, not the server, is what a quarter end waits for.
  */
 export async function createAssignmentWorkers(
   options: Omit<AssignmentWorkerOptions, 'inProcess'> & {
