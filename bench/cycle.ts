@@ -48,7 +48,6 @@ import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import type { Worker as ThreadWorker } from 'node:worker_threads';
 import type { Client } from '@temporalio/client';
-import { type InjectedSinks } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { openingStore } from '../activities';
 import { CONCURRENCY as START_CONCURRENCY, startAssignments } from '../activities/cycle';
@@ -76,7 +75,8 @@ import type { assignmentWorkflowV2 } from '../workflows/assignment/workflow';
 import { cycleStream, type CycleConfig } from '../workflows/cycle/events';
 import { cycleStatusQuery, type CycleView } from '../workflows/cycle/messages';
 import { cycleStartOptions } from '../workflows/cycle/start-options';
-import { pokeSignal, type BenchSinks } from './cycle-workflows';
+import { pokeSignal } from './cycle-workflows';
+import { benchSinks } from './tally';
 import { option } from './options';
 import { describeCpu, ProcessCpu } from './process-cpu';
 import { bundleWorkflows } from '../worker/workflow-bundle';
@@ -198,23 +198,6 @@ async function memory(threads: ThreadWorker[]): Promise<Memory> {
 
 const MB = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
 const KB = (bytes: number) => (bytes / 1024).toFixed(1);
-
-/** Counts what the bench workflows report through their sink, and when the last of each arrived. */
-class Tally {
-  count = 0;
-  last = 0;
-  private waiters: Array<{ n: number; resolve: () => void }> = [];
-
-  add(): void {
-    this.count++;
-    this.last = performance.now();
-    this.waiters = this.waiters.filter((w) => (this.count >= w.n ? (w.resolve(), false) : true));
-  }
-
-  reach(n: number): Promise<void> {
-    return this.count >= n ? Promise.resolve() : new Promise((resolve) => this.waiters.push({ n, resolve }));
-  }
-}
 
 /** The server's rates for N empty workflows: accepted, first tasks run, and each signalled once until handled. */
 interface Baseline {
@@ -415,14 +398,7 @@ async function main(): Promise<void> {
   const { client } = temporal;
   const deps = await openDependencies(config, logger, { client, taskQueue }, { deliver: false });
   const { pool } = deps;
-  const started = new Tally();
-  const handled = new Tally();
-  const sinks: InjectedSinks<BenchSinks> = {
-    bench: {
-      started: { fn: () => started.add(), callDuringReplay: false },
-      handled: { fn: () => handled.add(), callDuringReplay: false },
-    },
-  };
+  const { started, handled, sinks } = benchSinks();
   const workflowBundle = await bundleWorkflows({ workflowsPath: path.join(__dirname, 'cycle-workflows.ts') });
   const connection = await connectWorker(config);
   const worker = await createAssignmentWorkers({

@@ -12,16 +12,17 @@
  * Figures, not assertions: worker/create-worker.ts and the README quote what this prints.
  */
 import path from 'node:path';
-import type { InjectedSinks } from '@temporalio/worker';
+import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../infra/config';
 import { eachLimited } from '../infra/each-limited';
 import { createLogger } from '../infra/logger';
 import { connectClient, connectWorker, installTemporalLogging } from '../infra/temporal';
 import { createAssignmentWorkers } from '../worker/create-worker';
 import { bundleWorkflows } from '../worker/workflow-bundle';
-import { pokeSignal, type BenchSinks } from './cycle-workflows';
+import { pokeSignal } from './cycle-workflows';
 import { option } from './options';
 import { describeCpu, ProcessCpu } from './process-cpu';
+import { benchSinks } from './tally';
 
 const CACHED = option('cached', 10_000);
 const SIGNALS = Math.min(CACHED, option('signals', 2_000));
@@ -40,33 +41,13 @@ function shardCounts(): number[] {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
 
-/** Counts the workflows' reports through their sink. */
-class Count {
-  n = 0;
-  last = 0;
-  add(): void {
-    this.n++;
-    this.last = Date.now();
-  }
-  async reach(n: number): Promise<void> {
-    while (this.n < n) await sleep(20);
-  }
-}
-
 async function main(): Promise<void> {
   const config = loadConfig();
   installTemporalLogging(createLogger('bench', { level: 'warn' }));
   const cpu = new ProcessCpu().start();
   const temporal = await connectClient(config);
   const { client } = temporal;
-  const started = new Count();
-  const handled = new Count();
-  const sinks: InjectedSinks<BenchSinks> = {
-    bench: {
-      started: { fn: () => started.add(), callDuringReplay: false },
-      handled: { fn: () => handled.add(), callDuringReplay: false },
-    },
-  };
+  const { started, handled, sinks } = benchSinks();
   const workflowBundle = await bundleWorkflows({ workflowsPath: path.join(__dirname, 'cycle-workflows.ts') });
   console.log(
     `SDK core 的开销与 worker 缓存的工作流数：每轮 ${CACHED} 个等待信号的空工作流，向其中 ${SIGNALS} 个各发一个信号` +
@@ -90,7 +71,7 @@ async function main(): Promise<void> {
     const running = workers.run();
     const ids = Array.from({ length: CACHED }, (_, i) => `${taskQueue}-${i}`);
     try {
-      const startedBefore = started.n;
+      const startedBefore = started.count;
       const s0 = Date.now();
       await eachLimited(ids, CONCURRENCY, async (workflowId) => {
         await client.workflow.start('benchWaitWorkflow', { taskQueue, workflowId });
@@ -98,12 +79,13 @@ async function main(): Promise<void> {
       await started.reach(startedBefore + CACHED);
       const held = workers.shards.map((w) => w.getStatus().numCachedWorkflows);
       await sleep(3_000);
-      const handledBefore = handled.n;
-      const g0 = Date.now();
+      const handledBefore = handled.count;
+      const wall = Date.now();
+      const g0 = performance.now();
       await eachLimited(ids.slice(0, SIGNALS), CONCURRENCY, (id) => client.workflow.getHandle(id).signal(pokeSignal));
       await handled.reach(handledBefore + SIGNALS);
       const ms = handled.last - g0;
-      const window = cpu.between(g0, handled.last);
+      const window = cpu.between(wall, wall + ms);
       const core = window.threads.get('SDK core') ?? 0;
       console.log(
         `\n${shards} 个 worker（各缓存 ${held.join('/')} 个，启动 ${seconds(Date.now() - s0)} 秒）：` +

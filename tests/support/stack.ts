@@ -223,12 +223,14 @@ export function readModelsOf(
 export async function startStackWorker(
   pool: Pool,
   taskQueue: string,
-): Promise<{ client: Client; stop: () => Promise<void> }> {
+  { shards = 1 }: { shards?: number } = {},
+): Promise<{ client: Client; workers: AssignmentWorkers; stop: () => Promise<void> }> {
   const temporal = await connectTemporal();
   const connection = await connectWorkerToStack();
-  const worker = await runProductWorker(pool, taskQueue, { connection, client: temporal.client });
+  const worker = await runProductWorker(pool, taskQueue, { connection, client: temporal.client, shards });
   return {
     client: temporal.client,
+    workers: worker.workers,
     async stop() {
       await worker.stop();
       await connection.close();

@@ -4,8 +4,6 @@
  * server's activities starts the cycle's batches, and each of the others stores its own assignments' turns through
  * its local activities. Shut down together, they all stop.
  */
-import type { Client } from '@temporalio/client';
-import type { NativeConnection } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { AssignmentService } from '../../api/assignments';
 import { prepareLaunch } from '../../api/cycle-launch';
@@ -13,7 +11,7 @@ import { CycleService } from '../../api/cycles';
 import { shanghaiDate } from '../../domain/calendar';
 import { parsePlan } from '../../domain/plan';
 import { loadCalendarYears } from '../../infra/calendar-store';
-import { connectPostgres, connectTemporal, connectWorkerToStack, runProductWorker, uniqueId } from '../support/stack';
+import { connectPostgres, startStackWorker, uniqueId } from '../support/stack';
 
 jest.setTimeout(120_000);
 
@@ -21,10 +19,7 @@ const ITEMS = 30;
 const COORDINATOR = '市政府督查室';
 const taskQueue = uniqueId('shards');
 let pool: Pool;
-let temporal: Awaited<ReturnType<typeof connectTemporal>>;
-let client: Client;
-let connection: NativeConnection;
-let product: Awaited<ReturnType<typeof runProductWorker>>;
+let stack: Awaited<ReturnType<typeof startStackWorker>>;
 let stopped = false;
 const ids: string[] = [];
 
@@ -62,22 +57,17 @@ async function until<T>(what: string, read: () => Promise<T> | T, done: (value: 
 
 beforeAll(async () => {
   pool = await connectPostgres();
-  temporal = await connectTemporal();
-  client = temporal.client;
-  connection = await connectWorkerToStack();
-  product = await runProductWorker(pool, taskQueue, { connection, client, shards: 3 });
+  stack = await startStackWorker(pool, taskQueue, { shards: 3 });
 });
 
 afterAll(async () => {
   for (const id of ids) {
-    await client.workflow
+    await stack.client.workflow
       .getHandle(id)
       .terminate('test over')
       .catch(() => undefined);
   }
-  if (!stopped) await product?.stop();
-  await connection?.close();
-  await temporal?.connection.close();
+  if (!stopped) await stack?.stop();
   await pool?.end();
 });
 
@@ -94,7 +84,7 @@ test("three workers share a cycle's thirty assignments, and each stores its assi
   expect(launch.errors).toEqual([]);
   expect(launch.items).toHaveLength(ITEMS);
   ids.push(...launch.items.map((item) => item.assignmentId));
-  const cycles = new CycleService({ client, pool, taskQueue });
+  const cycles = new CycleService({ client: stack.client, pool, taskQueue });
   const { handle } = await cycles.launch({ cycleId, config, items: launch.items, launchedBy: COORDINATOR });
   ids.push(handle.workflowId);
 
@@ -105,7 +95,7 @@ test("three workers share a cycle's thirty assignments, and each stores its assi
     (view) => view.status !== 'launching',
   );
   // Each assignment's first task leaves it in the cache of the worker that ran it: every worker holds some.
-  const { shards } = product.workers;
+  const { shards } = stack.workers;
   const held = await until(
     '每项督办的第一个工作流任务执行完',
     () => shards.map((worker) => worker.getStatus().numCachedWorkflows),
@@ -115,7 +105,7 @@ test("three workers share a cycle's thirty assignments, and each stores its assi
   for (const count of held) expect(count).toBeGreaterThan(0);
 
   // A 签收 to each: decided by the workflow wherever it is held, stored by that worker's local activity.
-  const assignments = new AssignmentService({ client, taskQueue, coordinator: COORDINATOR });
+  const assignments = new AssignmentService({ client: stack.client, taskQueue, coordinator: COORDINATOR });
   for (const item of launch.items) {
     const view = await assignments.acknowledge(item.assignmentId, { unit: item.unit });
     expect(view.status).toBe('acknowledged');
@@ -129,7 +119,7 @@ test("three workers share a cycle's thirty assignments, and each stores its assi
 });
 
 test('shut down together, every worker stops', async () => {
-  await product.stop();
+  await stack.stop();
   stopped = true;
-  expect(product.workers.shards.map((worker) => worker.getState())).toEqual(['STOPPED', 'STOPPED', 'STOPPED']);
+  expect(stack.workers.shards.map((worker) => worker.getState())).toEqual(['STOPPED', 'STOPPED', 'STOPPED']);
 });
